@@ -1,0 +1,30 @@
+package io.corral.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code corral} command. Subcommands run one daemon or tool each. */
+@Command(
+    name = "corral",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Corral: a cluster kernel that pools agents' resources and offers them to frameworks.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class CorralMain implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this instead of main). */
+  public static int run(String... args) {
+    return new CommandLine(new CorralMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}
