@@ -39,6 +39,7 @@ else
 fi
 export CORRAL_CONF_DIR
 
+# shellcheck disable=SC2034 # used by bin/corral
 if [ -f "$CORRAL_CONF_DIR/logback.xml" ]; then
   CORRAL_LOGBACK_CONF="$CORRAL_CONF_DIR/logback.xml"
 else
@@ -50,9 +51,14 @@ fi
 CORRAL_HEAP_OPTS="${CORRAL_HEAP_OPTS-"-Xmx1g"}"
 CORRAL_JAVA_OPTS="${CORRAL_JAVA_OPTS-"-XX:+ExitOnOutOfMemoryError"}"
 CORRAL_LOG_DIR="${CORRAL_LOG_DIR:-$CORRAL_HOME/logs}"
-# conf/logback.xml reads CORRAL_LOG_LEVEL from the environment.
+# conf/logback.xml reads CORRAL_LOG_LEVEL from the environment (unset: INFO).
 if [ -n "${CORRAL_LOG_LEVEL:-}" ]; then
-  export CORRAL_LOG_LEVEL
+  case "${CORRAL_LOG_LEVEL^^}" in
+    TRACE | DEBUG | INFO | WARN | ERROR | OFF) export CORRAL_LOG_LEVEL ;;
+    *) corral_die "CORRAL_LOG_LEVEL=$CORRAL_LOG_LEVEL: use TRACE, DEBUG, INFO, WARN, ERROR or OFF." ;;
+  esac
+else
+  unset CORRAL_LOG_LEVEL
 fi
 
 # 4. Java: $JAVA_HOME/bin/java, else java on the PATH; 17 or newer.
