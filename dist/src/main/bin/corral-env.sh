@@ -65,6 +65,7 @@ fi
 if [ -n "${JAVA_HOME:-}" ]; then
   JAVA="$JAVA_HOME/bin/java"
   [ -x "$JAVA" ] || corral_die "JAVA_HOME=$JAVA_HOME has no bin/java. Point JAVA_HOME at a Java 17+ installation (conf/corral-env.sh) or unset it."
+  export JAVA_HOME
 else
   JAVA="$(command -v java)" || corral_die "java not found. Install Java 17 or newer, or set JAVA_HOME (conf/corral-env.sh)."
 fi
