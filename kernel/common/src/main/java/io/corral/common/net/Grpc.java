@@ -51,14 +51,22 @@ public final class Grpc {
         .build();
   }
 
+  /**
+   * Closes a channel gracefully: what was already sent (a last TEARDOWN, final updates) is
+   * delivered, open calls get up to two seconds to end, then everything is cancelled.
+   */
   public static void shutdown(ManagedChannel channel) {
     if (channel == null) {
       return;
     }
-    channel.shutdownNow();
+    channel.shutdown();
     try {
-      channel.awaitTermination(2, TimeUnit.SECONDS);
+      if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+        channel.awaitTermination(1, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
+      channel.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

@@ -89,10 +89,9 @@ public final class MasterCore implements MasterStreams {
     s.loop.execute(() -> handleAgentCall(conn, call));
   }
 
+  // Calls are handled even if their stream closed meanwhile: they arrived while it was open,
+  // in order (a scheduler's last call before it hangs up is often TEARDOWN).
   private void handleAgentCall(StreamConnection<AgentEvent> conn, AgentCall call) {
-    if (!conn.isOpen()) {
-      return;
-    }
     if (call.hasRegister()) {
       AgentEntry agent = agents.register(conn, call.getRegister());
       if (agent != null) {
@@ -151,9 +150,6 @@ public final class MasterCore implements MasterStreams {
   }
 
   private void handleSchedulerCall(StreamConnection<SchedulerEvent> conn, SchedulerCall call) {
-    if (!conn.isOpen()) {
-      return;
-    }
     String bound = frameworkByConnection.get(conn.id());
     if (call.hasSubscribe()) {
       if (bound != null) {
