@@ -127,6 +127,14 @@ public final class LocalCluster implements AutoCloseable {
     return List.copyOf(agents);
   }
 
+  /** The agent object of an in-process agent (for inspecting its state in tests). */
+  public Agent inProcessAgent(int index) {
+    if (!(agents.get(index) instanceof InProcessAgent a)) {
+      throw new IllegalStateException("agent " + index + " runs as a process");
+    }
+    return a.agent();
+  }
+
   public Path workDir() {
     return b.workDir;
   }

@@ -352,7 +352,9 @@ public final class ExecutorSupervisor {
         .setTaskId(status.getTaskId()).setUuid(status.getUuid())).build());
     AgentTask t = run.tasks().get(status.getTaskId());
     if (t == null) {
-      LOG.warn("executor {} sent an update for task {} it does not run; ignored", run.key(), status.getTaskId());
+      if (frameworks.containsKey(run.key().frameworkId())) {
+        LOG.warn("executor {} sent an update for task {} it does not run; ignored", run.key(), status.getTaskId());
+      }
       return;
     }
     if (TaskStates.isTerminal(t.state())) {

@@ -69,8 +69,8 @@ final class OfferManager {
       FrameworkEntry fw = s.frameworks.get(a.frameworkId());
       AgentEntry agent = s.agents.get(a.agentId());
       if (fw == null || agent == null || !fw.isConnected() || !agent.isConnected()) {
-        // Should not happen (the allocator only offers active ones): give it straight back.
-        LOG.warn("allocator offered {} of agent {} to {}: not offerable; returned",
+        // The stream closed a moment ago and the loop has not heard yet: give it back.
+        LOG.debug("allocation of {} of agent {} to {} is not offerable (disconnected); returned",
             a.resources(), a.agentId(), a.frameworkId());
         s.allocator.recover(a.frameworkId(), a.agentId(), a.resources(), Duration.ZERO, now);
         continue;
