@@ -35,7 +35,7 @@ public final class Grpc {
             .keepAliveTimeout(20, TimeUnit.SECONDS)
             .directExecutor();
     for (ServerServiceDefinition s : services) {
-      b.addService(s);
+      b.addService(DecodeGuard.guard(s));
     }
     return b.build().start();
   }

@@ -106,19 +106,18 @@ final class FrameworkManager {
     return fw;
   }
 
-  /** Tells agents running the framework's tasks to resend pending updates now. */
+  /**
+   * Tells every agent the framework is back, so they resend its pending updates now rather
+   * than at their next retry (updates of tasks that ended meanwhile are pending too, on
+   * agents the master no longer links to the framework).
+   */
   private void notifyAgents(FrameworkEntry fw) {
-    Set<String> agentIds = new HashSet<>();
-    for (TaskEntry t : fw.tasks().values()) {
-      agentIds.add(t.agentId());
-    }
     AgentEvent update =
         AgentEvent.newBuilder()
             .setUpdateFramework(AgentEvent.UpdateFramework.newBuilder().setFramework(fw.info()))
             .build();
-    for (String agentId : agentIds) {
-      AgentEntry agent = s.agents.get(agentId);
-      if (agent != null) {
+    for (AgentEntry agent : s.agents.values()) {
+      if (agent.isConnected()) {
         agent.send(update);
       }
     }

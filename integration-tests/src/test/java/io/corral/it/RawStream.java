@@ -1,0 +1,95 @@
+package io.corral.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+/** Test helpers that talk to Corral's gRPC services directly, bypassing the libraries. */
+final class RawStream {
+  private RawStream() {}
+
+  /** Collects what a stream receives. */
+  static final class Recorder<E> implements StreamObserver<E> {
+    final List<E> events = new CopyOnWriteArrayList<>();
+    final AtomicReference<Throwable> error = new AtomicReference<>();
+    volatile boolean completed;
+
+    @Override
+    public void onNext(E e) {
+      events.add(e);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      error.set(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      completed = true;
+    }
+
+    boolean closed() {
+      return completed || error.get() != null;
+    }
+
+    E awaitEvent(Predicate<E> which) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> events.stream().anyMatch(which));
+      return events.stream().filter(which).findFirst().orElseThrow();
+    }
+  }
+
+  /** Sends raw messages on a bidirectional call; returns how the call ended. */
+  static Status sendBytes(ManagedChannel channel, String fullMethod, byte[]... messages) {
+    MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+        .setFullMethodName(fullMethod)
+        .setRequestMarshaller(BYTES)
+        .setResponseMarshaller(BYTES)
+        .build();
+    ClientCall<byte[], byte[]> call = channel.newCall(method, CallOptions.DEFAULT);
+    AtomicReference<Status> closed = new AtomicReference<>();
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        closed.set(status);
+      }
+    }, new Metadata());
+    call.request(100);
+    for (byte[] m : messages) {
+      call.sendMessage(m);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> closed.get() != null);
+    return closed.get();
+  }
+
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  };
+}
