@@ -48,6 +48,7 @@ public final class Master implements AutoCloseable {
   private final MasterConfig config;
   private final EventLoop loop = new EventLoop("corral-master");
   private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private MasterCore core;
   private Server server;
   private CuratorFramework zk;
@@ -123,6 +124,9 @@ public final class Master implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (latch != null) {
       try {
         latch.close();
