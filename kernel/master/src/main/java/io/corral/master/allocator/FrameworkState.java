@@ -1,0 +1,51 @@
+package io.corral.master.allocator;
+
+import io.corral.common.resources.Resources;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the allocator knows about one framework. Mutable, owned by the allocator's thread.
+ *
+ * <p>{@link #share} is the sort key in its role's order: it changes only while the framework is
+ * out of that order (see {@link DrfSorter}).
+ */
+final class FrameworkState {
+  final String id;
+  final RoleState role;
+  /** Registration order: the tie-break between equal shares. */
+  final long seq;
+  /** A small number, reused after removal, that numbers this framework in filter bitsets. */
+  final int index;
+
+  boolean active = true;
+  boolean suppressed;
+  /** Whether this framework is currently in its role's order of offerable frameworks. */
+  boolean inOrder;
+
+  /** Allocated resources (offered or used) per agent. */
+  final Map<AgentState, Resources> allocations = new HashMap<>();
+  /** The sum of {@link #allocations} as a vector over {@link ResourceIndex} (thousandths). */
+  long[] allocated = new long[0];
+  /** Dominant share, cached; the sort key. */
+  double share;
+  /** The number of agents holding a filter of this framework. */
+  int filteredAgents;
+
+  FrameworkState(String id, RoleState role, long seq, int index) {
+    this.id = id;
+    this.role = role;
+    this.seq = seq;
+    this.index = index;
+  }
+
+  /** Whether the framework may receive offers at all (filters aside). */
+  boolean offerable() {
+    return active && !suppressed;
+  }
+
+  @Override
+  public String toString() {
+    return "framework " + id;
+  }
+}
