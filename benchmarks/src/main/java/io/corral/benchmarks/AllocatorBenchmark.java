@@ -1,0 +1,119 @@
+package io.corral.benchmarks;
+
+import io.corral.benchmarks.Scenario.Cluster;
+import io.corral.master.allocator.Allocation;
+import io.corral.master.allocator.DrfAllocator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Allocator cycle time, in process: for each scenario and grid (agents x frameworks), builds an
+ * allocator, runs warm-up cycles, then times {@link DrfAllocator#allocateAll} over measured
+ * cycles (the frameworks' answers between cycles are not timed).
+ *
+ * <p>Run (from the repository root):
+ *
+ * <pre>
+ * ./mvnw -B -q -pl benchmarks -am package -DskipTests
+ * java -cp "benchmarks/target/corral-benchmarks.jar:benchmarks/target/lib/*" \
+ *     io.corral.benchmarks.AllocatorBenchmark [--cycles=20] [--warmup=10] \
+ *     [--grid=1000x100,5000x500,10000x100,10000x1000] [--scenario=all|all-free|mostly-filtered]
+ * </pre>
+ */
+public final class AllocatorBenchmark {
+  private static final Instant START = Instant.parse("2024-01-01T00:00:00Z");
+
+  private AllocatorBenchmark() {}
+
+  /** One measured grid point. */
+  record Result(Scenario scenario, Cluster cluster, long filters, double setupSeconds,
+      int offersPerCycle, Histogram nanos) {
+    String row() {
+      return String.format("| %-15s | %6d | %5d | %9d | %7.1f | %7.2f | %7.2f | %7.2f | %6d |",
+          scenario.label(), cluster.agents(), cluster.frameworks(), filters, setupSeconds,
+          ms(nanos.getValueAtPercentile(50)), ms(nanos.getValueAtPercentile(99)),
+          ms(nanos.getMaxValue()), offersPerCycle);
+    }
+
+    private static double ms(long nanos) {
+      return nanos / 1e6;
+    }
+  }
+
+  public static void main(String[] args) {
+    int cycles = 20;
+    int warmup = 10;
+    List<Cluster> grid = List.of(new Cluster(1000, 100), new Cluster(5000, 500),
+        new Cluster(10_000, 100), new Cluster(10_000, 1000));
+    List<Scenario> scenarios = List.of(Scenario.values());
+    for (String arg : args) {
+      String value = arg.substring(arg.indexOf('=') + 1);
+      if (arg.startsWith("--cycles=")) {
+        cycles = Integer.parseInt(value);
+      } else if (arg.startsWith("--warmup=")) {
+        warmup = Integer.parseInt(value);
+      } else if (arg.startsWith("--grid=")) {
+        grid = parseGrid(value);
+      } else if (arg.startsWith("--scenario=")) {
+        scenarios = value.equals("all") ? List.of(Scenario.values())
+            : List.of(Scenario.valueOf(value.toUpperCase().replace('-', '_')));
+      } else {
+        System.err.println("unknown argument " + arg + " (see the class Javadoc)");
+        System.exit(2);
+      }
+    }
+    Runtime rt = Runtime.getRuntime();
+    System.out.printf("# Allocator cycle time: %d warm-up + %d measured full cycles per row%n",
+        warmup, cycles);
+    System.out.printf("# java %s (%s), %d processors, max heap %d MiB%n",
+        System.getProperty("java.version"), System.getProperty("java.vm.name"),
+        rt.availableProcessors(), rt.maxMemory() >> 20);
+    System.out.println("| scenario        | agents | fwks  | filters   | setup s | p50 ms  "
+        + "| p99 ms  | max ms  | offers |");
+    System.out.println("|-----------------|-------:|------:|----------:|--------:|--------:"
+        + "|--------:|--------:|-------:|");
+    for (Scenario scenario : scenarios) {
+      for (Cluster cluster : grid) {
+        System.out.println(run(scenario, cluster, warmup, cycles).row());
+      }
+    }
+  }
+
+  static Result run(Scenario scenario, Cluster cluster, int warmup, int cycles) {
+    long setupStart = System.nanoTime();
+    DrfAllocator allocator = cluster.build(42);
+    Instant now = START;
+    scenario.prepare(allocator, cluster, now);
+    double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+    Histogram nanos = new Histogram(3);
+    int offers = 0;
+    for (int i = 0; i < warmup + cycles; i++) {
+      now = now.plus(Duration.ofSeconds(1));
+      long t0 = System.nanoTime();
+      List<Allocation> out = allocator.allocateAll(now);
+      long t = System.nanoTime() - t0;
+      if (out.size() != cluster.agents()) {
+        throw new IllegalStateException(
+            "expected every agent offered, got " + out.size() + " offers");
+      }
+      if (i >= warmup) {
+        nanos.recordValue(t);
+        offers = out.size();
+      }
+      scenario.respond(allocator, out, now);
+    }
+    return new Result(scenario, cluster, scenario.filters(cluster), setupSeconds, offers, nanos);
+  }
+
+  private static List<Cluster> parseGrid(String spec) {
+    List<Cluster> out = new ArrayList<>();
+    for (String point : spec.split(",")) {
+      String[] parts = point.trim().split("x");
+      out.add(new Cluster(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
+    }
+    return out;
+  }
+}
