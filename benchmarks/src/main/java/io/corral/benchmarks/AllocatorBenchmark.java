@@ -3,6 +3,8 @@ package io.corral.benchmarks;
 import io.corral.benchmarks.Scenario.Cluster;
 import io.corral.master.allocator.Allocation;
 import io.corral.master.allocator.DrfAllocator;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +14,9 @@ import org.HdrHistogram.Histogram;
 /**
  * Allocator cycle time, in process: for each scenario and grid (agents x frameworks), builds an
  * allocator, runs warm-up cycles, then times {@link DrfAllocator#allocateAll} over measured
- * cycles (the frameworks' answers between cycles are not timed).
+ * cycles (the frameworks' answers between cycles are not timed). The last column counts the
+ * garbage collections, and their milliseconds, during the measured cycles and the answers
+ * between them (a pause inside a timed cycle also shows in its time).
  *
  * <p>Run (from the repository root):
  *
@@ -30,12 +34,13 @@ public final class AllocatorBenchmark {
 
   /** One measured grid point. */
   record Result(Scenario scenario, Cluster cluster, long filters, double setupSeconds,
-      int offersPerCycle, Histogram nanos) {
+      int offersPerCycle, Histogram nanos, long gcCount, long gcMillis) {
     String row() {
-      return String.format("| %-15s | %6d | %5d | %9d | %7.1f | %7.2f | %7.2f | %7.2f | %6d |",
+      return String.format(
+          "| %-15s | %6d | %5d | %9d | %7.1f | %7.2f | %7.2f | %7.2f | %6d | %3d / %5d |",
           scenario.label(), cluster.agents(), cluster.frameworks(), filters, setupSeconds,
           ms(nanos.getValueAtPercentile(50)), ms(nanos.getValueAtPercentile(99)),
-          ms(nanos.getMaxValue()), offersPerCycle);
+          ms(nanos.getMaxValue()), offersPerCycle, gcCount, gcMillis);
     }
 
     private static double ms(long nanos) {
@@ -65,6 +70,10 @@ public final class AllocatorBenchmark {
         System.exit(2);
       }
     }
+    if (cycles < 1 || warmup < 0) {
+      System.err.println("need --cycles >= 1 and --warmup >= 0");
+      System.exit(2);
+    }
     Runtime rt = Runtime.getRuntime();
     System.out.printf("# Allocator cycle time: %d warm-up + %d measured full cycles per row%n",
         warmup, cycles);
@@ -72,9 +81,9 @@ public final class AllocatorBenchmark {
         System.getProperty("java.version"), System.getProperty("java.vm.name"),
         rt.availableProcessors(), rt.maxMemory() >> 20);
     System.out.println("| scenario        | agents | fwks  | filters   | setup s | p50 ms  "
-        + "| p99 ms  | max ms  | offers |");
+        + "| p99 ms  | max ms  | offers | GCs / ms    |");
     System.out.println("|-----------------|-------:|------:|----------:|--------:|--------:"
-        + "|--------:|--------:|-------:|");
+        + "|--------:|--------:|-------:|------------:|");
     for (Scenario scenario : scenarios) {
       for (Cluster cluster : grid) {
         System.out.println(run(scenario, cluster, warmup, cycles).row());
@@ -90,7 +99,11 @@ public final class AllocatorBenchmark {
     double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
     Histogram nanos = new Histogram(3);
     int offers = 0;
+    long[] gcBefore = null;
     for (int i = 0; i < warmup + cycles; i++) {
+      if (i == warmup) {
+        gcBefore = gcTotals();
+      }
       now = now.plus(Duration.ofSeconds(1));
       long t0 = System.nanoTime();
       List<Allocation> out = allocator.allocateAll(now);
@@ -105,7 +118,20 @@ public final class AllocatorBenchmark {
       }
       scenario.respond(allocator, out, now);
     }
-    return new Result(scenario, cluster, scenario.filters(cluster), setupSeconds, offers, nanos);
+    long[] gcAfter = gcTotals();
+    return new Result(scenario, cluster, scenario.filters(cluster), setupSeconds, offers, nanos,
+        gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
+  }
+
+  /** Collections and milliseconds spent collecting so far, over all collectors. */
+  private static long[] gcTotals() {
+    long count = 0;
+    long millis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
   }
 
   private static List<Cluster> parseGrid(String spec) {
