@@ -13,8 +13,10 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Allocator cycle time, in process: for each scenario and grid (agents x frameworks), builds an
- * allocator, runs warm-up cycles, then times {@link DrfAllocator#allocateAll} over measured
- * cycles (the frameworks' answers between cycles are not timed). The last column counts the
+ * allocator, runs warm-up cycles (at least {@code --warmup} of them and at least two seconds), then
+ * times {@link DrfAllocator#allocateAll} over {@code --cycles} measured cycles, one simulated
+ * second apart (the frameworks' answers between cycles are not timed). Every cycle must offer
+ * every agent, or the run fails. The last column counts the
  * garbage collections, and their milliseconds, during the measured cycles and the answers
  * between them (a pause inside a timed cycle also shows in its time).
  *
@@ -29,6 +31,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class AllocatorBenchmark {
   private static final Instant START = Instant.parse("2024-01-01T00:00:00Z");
+  private static final long WARMUP_NANOS = 2_000_000_000L;
 
   private AllocatorBenchmark() {}
 
@@ -75,8 +78,8 @@ public final class AllocatorBenchmark {
       System.exit(2);
     }
     Runtime rt = Runtime.getRuntime();
-    System.out.printf("# Allocator cycle time: %d warm-up + %d measured full cycles per row%n",
-        warmup, cycles);
+    System.out.printf("# Allocator cycle time: %d measured full cycles per row, after at least"
+        + " %d warm-up cycles and %d s%n", cycles, warmup, WARMUP_NANOS / 1_000_000_000L);
     System.out.printf("# java %s (%s), %d processors, max heap %d MiB%n",
         System.getProperty("java.version"), System.getProperty("java.vm.name"),
         rt.availableProcessors(), rt.maxMemory() >> 20);
@@ -94,33 +97,36 @@ public final class AllocatorBenchmark {
   static Result run(Scenario scenario, Cluster cluster, int warmup, int cycles) {
     long setupStart = System.nanoTime();
     DrfAllocator allocator = cluster.build(42);
-    Instant now = START;
-    scenario.prepare(allocator, cluster, now);
+    Instant[] now = {START};
+    scenario.prepare(allocator, cluster, now[0]);
     double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+    // Warm up for the given cycles and at least WARMUP_NANOS, so the JIT is done.
+    long warmupEnd = System.nanoTime() + WARMUP_NANOS;
+    for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {
+      cycle(allocator, scenario, cluster, now);
+    }
     Histogram nanos = new Histogram(3);
-    int offers = 0;
-    long[] gcBefore = null;
-    for (int i = 0; i < warmup + cycles; i++) {
-      if (i == warmup) {
-        gcBefore = gcTotals();
-      }
-      now = now.plus(Duration.ofSeconds(1));
-      long t0 = System.nanoTime();
-      List<Allocation> out = allocator.allocateAll(now);
-      long t = System.nanoTime() - t0;
-      if (out.size() != cluster.agents()) {
-        throw new IllegalStateException(
-            "expected every agent offered, got " + out.size() + " offers");
-      }
-      if (i >= warmup) {
-        nanos.recordValue(t);
-        offers = out.size();
-      }
-      scenario.respond(allocator, out, now);
+    long[] gcBefore = gcTotals();
+    for (int i = 0; i < cycles; i++) {
+      nanos.recordValue(cycle(allocator, scenario, cluster, now));
     }
     long[] gcAfter = gcTotals();
-    return new Result(scenario, cluster, scenario.filters(cluster), setupSeconds, offers, nanos,
-        gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
+    return new Result(scenario, cluster, scenario.filters(cluster), setupSeconds,
+        cluster.agents(), nanos, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
+  }
+
+  /** One second later: one timed full cycle, then the frameworks' (untimed) answers. */
+  private static long cycle(DrfAllocator allocator, Scenario scenario, Cluster cluster,
+      Instant[] now) {
+    now[0] = now[0].plus(Duration.ofSeconds(1));
+    long t0 = System.nanoTime();
+    List<Allocation> out = allocator.allocateAll(now[0]);
+    long t = System.nanoTime() - t0;
+    if (out.size() != cluster.agents()) {
+      throw new IllegalStateException("expected every agent offered, got " + out.size());
+    }
+    scenario.respond(allocator, out, now[0]);
+    return t;
   }
 
   /** Collections and milliseconds spent collecting so far, over all collectors. */
