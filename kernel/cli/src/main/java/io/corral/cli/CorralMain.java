@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Corral: a cluster kernel that pools agents' resources and offers them to frameworks.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      MasterCommand.class,
+      AgentCommand.class,
+      LocalCommand.class,
+      ExampleCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class CorralMain implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

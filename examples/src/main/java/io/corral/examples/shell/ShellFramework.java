@@ -1,0 +1,99 @@
+package io.corral.examples.shell;
+
+import io.corral.common.task.TaskStates;
+import io.corral.protocol.Filters;
+import io.corral.protocol.MasterInfo;
+import io.corral.protocol.Offer;
+import io.corral.protocol.TaskInfo;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
+import io.corral.scheduler.OfferMatcher;
+import io.corral.scheduler.ResourceRequest;
+import io.corral.scheduler.Scheduler;
+import io.corral.scheduler.SchedulerDriver;
+import io.corral.scheduler.TaskInfos;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Runs a shell command N times across the cluster, retrying each failed run up to k times. */
+public final class ShellFramework implements Scheduler {
+  /** How many tasks finished, and the last status of each task that did not. */
+  public record Outcome(int total, int finished, List<TaskStatus> failures) {}
+
+  private final String command;
+  private final ResourceRequest perTask;
+  private final int total;
+  private final int retries;
+  private final ArrayDeque<Integer> waiting = new ArrayDeque<>(); // numbers of the tasks to launch
+  private final Map<String, Integer> running = new HashMap<>(); // task id -> task number
+  private final int[] attempts;
+  private final List<TaskStatus> failures = new ArrayList<>();
+  private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+  private int finished;
+
+  public ShellFramework(String command, int tasks, double cpus, double mem, int retries) {
+    this.command = command;
+    this.perTask = ResourceRequest.of(cpus, mem);
+    this.total = tasks;
+    this.retries = retries;
+    this.attempts = new int[tasks];
+    java.util.stream.IntStream.range(0, tasks).forEach(waiting::add);
+  }
+
+  /** Completes when every task finished or ran out of retries. */
+  public CompletableFuture<Outcome> outcome() {
+    return outcome;
+  }
+
+  @Override
+  public void registered(SchedulerDriver driver, String frameworkId, MasterInfo master) {}
+
+  @Override
+  public void resourceOffers(SchedulerDriver driver, List<Offer> offers) {
+    for (OfferMatcher.Match<Integer> m : OfferMatcher.match(offers, waiting, n -> perTask)) {
+      List<TaskInfo> tasks = new ArrayList<>();
+      for (OfferMatcher.Placed<Integer> p : m.placed()) {
+        int n = p.task();
+        String id = "task-" + n + (attempts[n] > 0 ? "." + attempts[n] : "");
+        running.put(id, n);
+        tasks.add(TaskInfos.command(id, m.offer(), p.resources(), TaskInfos.shell(command)));
+      }
+      // With nothing left to launch, keep the offer away from us for a while.
+      Filters filters = Filters.newBuilder().setRefuseSeconds(waiting.isEmpty() ? 30 : 1).build();
+      driver.launchTasks(List.of(m.offer().getId()), tasks, filters);
+    }
+    if (waiting.isEmpty()) {
+      driver.suppressOffers();
+    }
+  }
+
+  @Override
+  public void statusUpdate(SchedulerDriver driver, TaskStatus status) {
+    boolean over = TaskStates.isTerminal(status.getState()) || status.getState() == TaskState.TASK_UNREACHABLE;
+    Integer n = over ? running.remove(status.getTaskId()) : null;
+    if (n == null) { // still running, or an update of a task already given up
+      return;
+    }
+    if (status.getState() == TaskState.TASK_FINISHED) {
+      finished++;
+    } else if (attempts[n] < retries) {
+      attempts[n]++;
+      waiting.add(n);
+      driver.reviveOffers();
+    } else {
+      failures.add(status);
+    }
+    if (finished + failures.size() == total) {
+      outcome.complete(new Outcome(total, finished, failures));
+    }
+  }
+
+  @Override
+  public void error(SchedulerDriver driver, String message) {
+    outcome.completeExceptionally(new IllegalStateException(message));
+  }
+}

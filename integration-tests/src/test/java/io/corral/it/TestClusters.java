@@ -1,0 +1,37 @@
+package io.corral.it;
+
+import io.corral.common.resources.Resources;
+import io.corral.local.LocalCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.TestInfo;
+
+/** Local clusters with test settings: quick pings and retries, a work dir per test. */
+public final class TestClusters {
+  private static final AtomicInteger SEQ = new AtomicInteger();
+
+  private TestClusters() {}
+
+  /** A fresh directory under target/it-tmp for this test. */
+  public static Path dir(TestInfo info) throws IOException {
+    String base = System.getProperty("corral.test.tmp", "target/it-tmp");
+    String name = info.getTestClass().map(Class::getSimpleName).orElse("test") + "-"
+        + info.getTestMethod().map(m -> m.getName()).orElse("m") + "-" + SEQ.incrementAndGet();
+    Path dir = Path.of(base).toAbsolutePath().resolve(name);
+    Files.createDirectories(dir);
+    return dir;
+  }
+
+  /** In-process agents of {@code resources} each, with short timeouts. */
+  public static LocalCluster.Builder inProcess(Path dir, int agents, String resources) {
+    return LocalCluster.builder(dir).agents(agents).agentResources(Resources.parse(resources))
+        .masterConfig(m -> m.agentPingTimeout(Duration.ofMillis(300)).maxAgentPingTimeouts(3)
+            .allocationInterval(Duration.ofMillis(200)))
+        .agentConfig(a -> a.statusUpdateRetry(Duration.ofMillis(500), Duration.ofSeconds(5))
+            .commandExecutorIdleTimeout(Duration.ofSeconds(30))
+            .executorRegistrationTimeout(Duration.ofSeconds(60)));
+  }
+}

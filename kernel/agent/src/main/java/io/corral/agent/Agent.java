@@ -1,0 +1,134 @@
+package io.corral.agent;
+
+import io.corral.common.detect.MasterDetector;
+import io.corral.common.loop.EventLoop;
+import io.corral.common.net.Grpc;
+import io.corral.common.net.PeerAddressInterceptor;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Corral agent: registers its resources with the leading master and runs the executors
+ * and tasks the master sends it, each executor a process of its own.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  public static final String VERSION = "0.1.0";
+
+  private final AgentConfig config;
+  private final EventLoop loop = new EventLoop("corral-agent");
+  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "corral-agent-worker");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private MasterDetector detector;
+  private Server server;
+  private AgentCore core;
+
+  public Agent(AgentConfig config) {
+    this.config = config;
+  }
+
+  /** Starts the agent's endpoint and begins registering with the master (returns at once). */
+  public Agent start() throws IOException {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("already started");
+    }
+    Files.createDirectories(config.workDir());
+    detector = MasterDetector.forSpec(config.master());
+    CompletableFuture<AgentCore> pending = new CompletableFuture<>();
+    server = Grpc.startServer(config.bindHost(), config.port(), config.maxMessageBytes(), List.of(
+        ServerInterceptors.intercept(new ExecutorEndpoint(pending), new PeerAddressInterceptor())));
+    String endpoint = config.advertiseHost() + ":" + server.getPort();
+    core = new AgentCore(config, loop, workers, detector, endpoint, server.getPort());
+    pending.complete(core);
+    core.start();
+    LOG.info("agent serving executors on {} with {}; master {}", endpoint, config.resources(), config.master());
+    return this;
+  }
+
+  /**
+   * Waits until the master has registered the agent.
+   *
+   * @return "{@code <agent-id> registered with <host>:<port>}"
+   */
+  public String awaitRegistered(long timeout, TimeUnit unit)
+      throws InterruptedException, TimeoutException, ExecutionException {
+    return core.registered().get(timeout, unit);
+  }
+
+  /** Completes with the registration line; fails when the master refuses this agent. */
+  public CompletableFuture<String> registered() {
+    return core.registered();
+  }
+
+  /** Completes exceptionally when the master refuses this agent for good. */
+  public CompletableFuture<Void> fatal() {
+    return core.fatal();
+  }
+
+  public String agentId() {
+    return core.info().getId();
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  /** Status updates not yet acknowledged by their frameworks. */
+  public CompletableFuture<Integer> pendingUpdates() {
+    return core.query(AgentCore::pendingUpdates);
+  }
+
+  /** Number of executor runs alive on this agent. */
+  public CompletableFuture<Integer> liveExecutors() {
+    return core.query(c -> c.supervisor().runs().size());
+  }
+
+  /**
+   * Stops the agent. Executors are stopped too when the agent was configured with
+   * {@code shutdownExecutorsOnExit}; otherwise they keep running and wait for the agent to
+   * come back (for the recovery timeout).
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (core != null) {
+      try {
+        core.shutdown(config.shutdownExecutorsOnExit())
+            .get(config.executorShutdownGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.warn("executors did not all stop in time: {}", e.toString());
+      }
+    }
+    Grpc.shutdown(server);
+    loop.close();
+    workers.shutdownNow();
+    if (detector != null) {
+      detector.close();
+    }
+  }
+}

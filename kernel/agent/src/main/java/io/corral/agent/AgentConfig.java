@@ -1,0 +1,186 @@
+package io.corral.agent;
+
+import io.corral.common.net.Grpc;
+import io.corral.common.resources.Resources;
+import io.corral.protocol.Attribute;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything an agent is started with.
+ *
+ * @param master the master as host:port or zk://...
+ * @param bindHost address the agent's own endpoint (for executors) listens on
+ * @param advertiseHost address others use to reach this agent
+ * @param port port of the agent's endpoint (0 = any free port)
+ * @param workDir sandboxes live under {@code <workDir>/frameworks/...}
+ * @param resources what the agent offers (detected, then overridden by flags)
+ * @param attributes free-form properties passed along in offers
+ * @param recoveryTimeout how long executors wait for a lost agent to come back (Mesos: 15 min)
+ * @param executorRegistrationTimeout how long a started executor has to connect (fetching,
+ *     once it exists, is timed separately)
+ * @param executorShutdownGrace time an executor gets to stop before it is killed
+ * @param commandExecutorIdleTimeout a command executor with no task left stops after this
+ * @param statusUpdateRetryMin first resend delay of an unacknowledged status update
+ * @param statusUpdateRetryMax longest resend delay (Mesos: 10 s to 10 min)
+ * @param shutdownExecutorsOnExit whether stopping the agent also stops its executors (true
+ *     for {@code corral local}; a production agent leaves them running for recovery)
+ * @param javaCommand the java binary for the command executor
+ * @param executorClasspath the classpath of the command executor
+ * @param executorJvmOptions JVM options of the command executor
+ * @param maxMessageBytes largest message accepted on the agent's streams
+ */
+public record AgentConfig(
+    String master,
+    String bindHost,
+    String advertiseHost,
+    int port,
+    Path workDir,
+    Resources resources,
+    List<Attribute> attributes,
+    Duration recoveryTimeout,
+    Duration executorRegistrationTimeout,
+    Duration executorShutdownGrace,
+    Duration commandExecutorIdleTimeout,
+    Duration statusUpdateRetryMin,
+    Duration statusUpdateRetryMax,
+    boolean shutdownExecutorsOnExit,
+    String javaCommand,
+    String executorClasspath,
+    List<String> executorJvmOptions,
+    int maxMessageBytes) {
+
+  public static final int DEFAULT_PORT = 5051;
+
+  public AgentConfig {
+    Objects.requireNonNull(master, "master");
+    Objects.requireNonNull(workDir, "workDir");
+    if (resources.isEmpty()) {
+      throw new IllegalArgumentException("an agent needs some resources");
+    }
+    attributes = List.copyOf(attributes);
+    executorJvmOptions = List.copyOf(executorJvmOptions);
+  }
+
+  public static Builder builder(String master, Path workDir) {
+    return new Builder(master, workDir);
+  }
+
+  /** Builder with the documented defaults. */
+  public static final class Builder {
+    private final String master;
+    private final Path workDir;
+    private String bindHost = "127.0.0.1";
+    private String advertiseHost;
+    private int port = DEFAULT_PORT;
+    private Resources resources;
+    private List<Attribute> attributes = List.of();
+    private Duration recoveryTimeout = Duration.ofMinutes(15);
+    private Duration executorRegistrationTimeout = Duration.ofMinutes(2);
+    private Duration executorShutdownGrace = Duration.ofSeconds(5);
+    private Duration commandExecutorIdleTimeout = Duration.ofSeconds(10);
+    private Duration statusUpdateRetryMin = Duration.ofSeconds(2);
+    private Duration statusUpdateRetryMax = Duration.ofMinutes(10);
+    private boolean shutdownExecutorsOnExit = false;
+    private String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private String executorClasspath = System.getProperty("java.class.path");
+    private List<String> executorJvmOptions =
+        List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+    private int maxMessageBytes = Grpc.DEFAULT_MAX_MESSAGE_BYTES;
+
+    private Builder(String master, Path workDir) {
+      this.master = master;
+      this.workDir = workDir;
+    }
+
+    public Builder bindHost(String v) {
+      bindHost = v;
+      return this;
+    }
+
+    public Builder advertiseHost(String v) {
+      advertiseHost = v;
+      return this;
+    }
+
+    public Builder port(int v) {
+      port = v;
+      return this;
+    }
+
+    public Builder resources(Resources v) {
+      resources = v;
+      return this;
+    }
+
+    public Builder attributes(List<Attribute> v) {
+      attributes = v;
+      return this;
+    }
+
+    public Builder recoveryTimeout(Duration v) {
+      recoveryTimeout = v;
+      return this;
+    }
+
+    public Builder executorRegistrationTimeout(Duration v) {
+      executorRegistrationTimeout = v;
+      return this;
+    }
+
+    public Builder executorShutdownGrace(Duration v) {
+      executorShutdownGrace = v;
+      return this;
+    }
+
+    public Builder commandExecutorIdleTimeout(Duration v) {
+      commandExecutorIdleTimeout = v;
+      return this;
+    }
+
+    public Builder statusUpdateRetry(Duration min, Duration max) {
+      statusUpdateRetryMin = min;
+      statusUpdateRetryMax = max;
+      return this;
+    }
+
+    public Builder shutdownExecutorsOnExit(boolean v) {
+      shutdownExecutorsOnExit = v;
+      return this;
+    }
+
+    public Builder javaCommand(String v) {
+      javaCommand = v;
+      return this;
+    }
+
+    public Builder executorClasspath(String v) {
+      executorClasspath = v;
+      return this;
+    }
+
+    public Builder executorJvmOptions(List<String> v) {
+      executorJvmOptions = v;
+      return this;
+    }
+
+    public Builder maxMessageBytes(int v) {
+      maxMessageBytes = v;
+      return this;
+    }
+
+    public AgentConfig build() {
+      Resources r = resources == null ? ResourceDetector.detect(workDir) : resources;
+      String advertise = advertiseHost;
+      if (advertise == null) {
+        advertise = bindHost.equals("0.0.0.0") ? ResourceDetector.hostname() : bindHost;
+      }
+      return new AgentConfig(master, bindHost, advertise, port, workDir, r, attributes, recoveryTimeout,
+          executorRegistrationTimeout, executorShutdownGrace, commandExecutorIdleTimeout,
+          statusUpdateRetryMin, statusUpdateRetryMax, shutdownExecutorsOnExit, javaCommand,
+          executorClasspath, executorJvmOptions, maxMessageBytes);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.corral.agent;
+
+import io.corral.agent.exec.ExecutorKey;
+import io.corral.agent.exec.ExecutorRun;
+import io.corral.agent.exec.ExecutorSupervisor;
+import io.corral.agent.exec.TaskKey;
+import io.corral.agent.link.MasterLink;
+import io.corral.agent.updates.StatusUpdateManager;
+import io.corral.common.detect.MasterDetector;
+import io.corral.common.loop.EventLoop;
+import io.corral.common.net.StreamConnection;
+import io.corral.protocol.AgentCall;
+import io.corral.protocol.AgentEvent;
+import io.corral.protocol.AgentInfo;
+import io.corral.protocol.ExecutorCall;
+import io.corral.protocol.ExecutorEvent;
+import io.corral.protocol.TaskStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's brain: owns its registration with the master, the executors (through the
+ * supervisor) and the status update streams. Everything runs on the agent's loop.
+ */
+final class AgentCore implements MasterLink.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentCore.class);
+
+  private final AgentConfig config;
+  private final EventLoop loop;
+  private final MasterLink link;
+  private final StatusUpdateManager updates;
+  private final ExecutorSupervisor supervisor;
+  private final CompletableFuture<String> registered = new CompletableFuture<>();
+  private final CompletableFuture<Void> fatal = new CompletableFuture<>();
+  private AgentInfo info;
+
+  AgentCore(AgentConfig config, EventLoop loop, ExecutorService workers, MasterDetector detector, String endpoint,
+      int agentPort) {
+    this.config = config;
+    this.loop = loop;
+    this.info = AgentInfo.newBuilder().setHostname(config.advertiseHost()).setPort(agentPort)
+        .addAllResources(config.resources().toProto()).addAllAttributes(config.attributes())
+        .setVersion(Agent.VERSION).build();
+    this.link = new MasterLink(loop, workers, detector, config.maxMessageBytes(), this::registration, this);
+    this.updates = new StatusUpdateManager(loop, this::sendUpdates, this::onTerminalAcknowledged,
+        config.statusUpdateRetryMin(), config.statusUpdateRetryMax());
+    this.supervisor = new ExecutorSupervisor(config, loop, workers, updates, () -> info, () -> endpoint,
+        link::send);
+  }
+
+  void start() {
+    link.start();
+  }
+
+  /** Completes with the agent id and master address once registered. */
+  CompletableFuture<String> registered() {
+    return registered;
+  }
+
+  /** Completes exceptionally when the master refuses this agent for good. */
+  CompletableFuture<Void> fatal() {
+    return fatal;
+  }
+
+  private AgentCall.Register registration() {
+    return AgentCall.Register.newBuilder()
+        .setAgentInfo(info)
+        .addAllFrameworks(supervisor.frameworks())
+        .addAllExecutors(supervisor.customExecutors())
+        .addAllTasks(supervisor.tasks(info.getId()))
+        .build();
+  }
+
+  private void sendUpdates(List<TaskStatus> batch) {
+    link.send(AgentCall.newBuilder().setUpdates(AgentCall.StatusUpdates.newBuilder().addAllUpdates(batch)).build());
+  }
+
+  private void onTerminalAcknowledged(TaskKey key) {
+    supervisor.onTerminalAcknowledged(key);
+  }
+
+  @Override
+  public void onEvent(AgentEvent event) {
+    switch (event.getTypeCase()) {
+      case REGISTERED -> {
+        AgentEvent.Registered r = event.getRegistered();
+        boolean first = info.getId().isEmpty();
+        info = info.toBuilder().setId(r.getAgentId()).build();
+        String master = r.getMasterInfo().getHost() + ":" + r.getMasterInfo().getPort();
+        LOG.info("agent {} {} with master {}", r.getAgentId(), first ? "registered" : "re-registered", master);
+        registered.complete(r.getAgentId() + " registered with " + master);
+        updates.connected();
+      }
+      case PING -> link.send(AgentCall.newBuilder()
+          .setPong(AgentCall.Pong.newBuilder().setSeq(event.getPing().getSeq())).build());
+      case RUN_TASKS -> supervisor.runTasks(event.getRunTasks().getFramework(), event.getRunTasks().getTasksList());
+      case KILL_TASK -> supervisor.killTask(event.getKillTask().getFrameworkId(), event.getKillTask().getTaskId(),
+          event.getKillTask().getKillPolicy());
+      case ACKNOWLEDGE -> {
+        for (AgentEvent.Acknowledge.Ack a : event.getAcknowledge().getAcksList()) {
+          updates.acknowledge(new TaskKey(a.getFrameworkId(), a.getTaskId()), a.getUuid());
+        }
+      }
+      case MESSAGE -> {
+        AgentEvent.FrameworkMessage m = event.getMessage();
+        ExecutorRun run = supervisor.runs().get(new ExecutorKey(m.getFrameworkId(), m.getExecutorId()));
+        if (run != null && run.isConnected()) {
+          run.send(ExecutorEvent.newBuilder().setMessage(ExecutorEvent.Message.newBuilder().setData(m.getData()))
+              .build());
+        } else {
+          LOG.info("dropped a message for executor {}/{}: not running here", m.getFrameworkId(), m.getExecutorId());
+        }
+      }
+      case SHUTDOWN_FRAMEWORK -> supervisor.shutdownFramework(event.getShutdownFramework().getFrameworkId());
+      case UPDATE_FRAMEWORK -> {
+        supervisor.updateFramework(event.getUpdateFramework().getFramework());
+        updates.resendFramework(event.getUpdateFramework().getFramework().getId());
+      }
+      case ERROR -> {
+        io.corral.protocol.Error e = event.getError();
+        if (e.getFatal()) {
+          LOG.error("the master refused this agent: {}", e.getMessage());
+          link.close();
+          fatal.completeExceptionally(new IllegalStateException("master refused this agent: " + e.getMessage()));
+          registered.completeExceptionally(new IllegalStateException(e.getMessage()));
+        } else {
+          LOG.warn("the master reported an error about {}: {}", e.getCall(), e.getMessage());
+        }
+      }
+      default -> LOG.warn("ignored an empty or unknown event from the master");
+    }
+  }
+
+  @Override
+  public void onDisconnected() {
+    updates.disconnected();
+  }
+
+  void onExecutorCall(StreamConnection<ExecutorEvent> conn, ExecutorCall call) {
+    loop.execute(() -> supervisor.onExecutorCall(conn, call));
+  }
+
+  void onExecutorStreamClosed(StreamConnection<ExecutorEvent> conn) {
+    loop.execute(() -> supervisor.onExecutorStreamClosed(conn));
+  }
+
+  /** Stops executors (when configured to) and the link; completes when done. */
+  CompletableFuture<Void> shutdown(boolean stopExecutors) {
+    return loop.submit(() -> {
+      CompletableFuture<Void> done = stopExecutors
+          ? supervisor.shutdownAll(config.executorShutdownGrace())
+          : CompletableFuture.completedFuture(null);
+      link.close();
+      return done;
+    }).thenCompose(f -> f);
+  }
+
+  /** Runs a read of the agent's state on its loop. */
+  <T> CompletableFuture<T> query(java.util.function.Function<AgentCore, T> reader) {
+    return loop.submit(() -> reader.apply(this));
+  }
+
+  AgentInfo info() {
+    return info;
+  }
+
+  int pendingUpdates() {
+    return updates.pending();
+  }
+
+  ExecutorSupervisor supervisor() {
+    return supervisor;
+  }
+
+  Duration recoveryTimeout() {
+    return config.recoveryTimeout();
+  }
+}

@@ -1,0 +1,77 @@
+package io.corral.agent.exec;
+
+import io.corral.agent.AgentConfig;
+import io.corral.common.Env;
+import io.corral.common.process.CommandLines;
+import io.corral.common.process.Sessions;
+import io.corral.protocol.EnvironmentVariable;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts an executor process: in its sandbox (created here), in a session of its own, with
+ * {@code stdout} and {@code stderr} files, and the {@code CORRAL_*} environment. Blocking
+ * (process creation, directories): runs on a worker thread, never on the agent's loop.
+ */
+public final class ExecutorLauncher {
+  /** Main class of the built-in command executor. */
+  public static final String COMMAND_EXECUTOR_MAIN = "io.corral.executor.command.CommandExecutorMain";
+
+  private final AgentConfig config;
+
+  public ExecutorLauncher(AgentConfig config) {
+    this.config = config;
+  }
+
+  /** Everything the process needs that only the loop knows. */
+  public record Spec(ExecutorRun run, String agentId, String agentEndpoint) {}
+
+  public Process launch(Spec spec) throws IOException {
+    ExecutorRun run = spec.run();
+    Files.createDirectories(run.sandbox());
+    List<String> argv = run.isCommandExecutor() ? commandExecutorArgv() : CommandLines.argv(run.info().getCommand());
+    ProcessBuilder pb = new ProcessBuilder(Sessions.inNewSession(argv));
+    pb.directory(run.sandbox().toFile());
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(run.sandbox().resolve("stdout").toFile()));
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(run.sandbox().resolve("stderr").toFile()));
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Map<String, String> env = pb.environment();
+    env.put(Env.AGENT_ENDPOINT, spec.agentEndpoint());
+    env.put(Env.AGENT_ID, spec.agentId());
+    env.put(Env.FRAMEWORK_ID, run.key().frameworkId());
+    env.put(Env.EXECUTOR_ID, run.key().executorId());
+    env.put(Env.CONTAINER_ID, run.containerId());
+    env.put(Env.SANDBOX, run.sandbox().toString());
+    env.put(Env.MASTER, config.master());
+    env.put(Env.RECOVERY_TIMEOUT, seconds(config.recoveryTimeout()));
+    env.put(Env.SHUTDOWN_GRACE, seconds(config.executorShutdownGrace()));
+    if (!run.isCommandExecutor()) {
+      for (EnvironmentVariable v : run.info().getCommand().getEnvironmentList()) {
+        env.put(v.getName(), v.getValue());
+      }
+    }
+    return pb.start();
+  }
+
+  private List<String> commandExecutorArgv() {
+    List<String> argv = new ArrayList<>();
+    argv.add(config.javaCommand());
+    argv.addAll(config.executorJvmOptions());
+    String logConfig = System.getProperty("logback.configurationFile");
+    if (logConfig != null) {
+      argv.add("-Dlogback.configurationFile=" + logConfig);
+    }
+    argv.add("-cp");
+    argv.add(config.executorClasspath());
+    argv.add(COMMAND_EXECUTOR_MAIN);
+    return argv;
+  }
+
+  private static String seconds(java.time.Duration d) {
+    return Double.toString(d.toMillis() / 1000.0);
+  }
+}

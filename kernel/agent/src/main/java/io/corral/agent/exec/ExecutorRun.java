@@ -1,0 +1,176 @@
+package io.corral.agent.exec;
+
+import io.corral.common.loop.EventLoop.Cancellable;
+import io.corral.common.net.StreamConnection;
+import io.corral.protocol.ExecutorEvent;
+import io.corral.protocol.ExecutorInfo;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.TaskInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One launch of an executor: its process, its sandbox, its stream, and its tasks. Its life:
+ * <pre>
+ *   LAUNCHING --(process started, executor subscribed)--> RUNNING
+ *   LAUNCHING|RUNNING --(shutdown asked)--> TERMINATING
+ *   any --(process exited)--> TERMINATED
+ * </pre>
+ * Loop-owned.
+ */
+public final class ExecutorRun {
+
+  /** Where the run stands. */
+  public enum State {
+    LAUNCHING,
+    RUNNING,
+    TERMINATING,
+    TERMINATED
+  }
+
+  private final ExecutorKey key;
+  private final String containerId;
+  private final ExecutorInfo info;
+  private FrameworkInfo framework;
+  private final boolean commandExecutor;
+  private final Path sandbox;
+  private State state = State.LAUNCHING;
+  private Process process;
+  private StreamConnection<ExecutorEvent> connection;
+  private final Map<String, AgentTask> tasks = new LinkedHashMap<>();
+  private final List<TaskInfo> queued = new ArrayList<>();
+  private final List<Cancellable> timers = new ArrayList<>();
+  private Cancellable idleTimer;
+  private boolean everSubscribed;
+  /** Why the run is being stopped (null: it was not asked to stop). */
+  private String stopReason;
+
+  public ExecutorRun(ExecutorKey key, String containerId, ExecutorInfo info, FrameworkInfo framework,
+      boolean commandExecutor, Path sandbox) {
+    this.key = key;
+    this.containerId = containerId;
+    this.info = info;
+    this.framework = framework;
+    this.commandExecutor = commandExecutor;
+    this.sandbox = sandbox;
+  }
+
+  public ExecutorKey key() {
+    return key;
+  }
+
+  public String containerId() {
+    return containerId;
+  }
+
+  public ExecutorInfo info() {
+    return info;
+  }
+
+  public FrameworkInfo framework() {
+    return framework;
+  }
+
+  public void setFramework(FrameworkInfo f) {
+    framework = f;
+  }
+
+  public boolean isCommandExecutor() {
+    return commandExecutor;
+  }
+
+  public Path sandbox() {
+    return sandbox;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public void setState(State s) {
+    state = s;
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  public void setProcess(Process p) {
+    process = p;
+  }
+
+  public StreamConnection<ExecutorEvent> connection() {
+    return connection;
+  }
+
+  public void setConnection(StreamConnection<ExecutorEvent> c) {
+    connection = c;
+    if (c != null) {
+      everSubscribed = true;
+    }
+  }
+
+  public boolean everSubscribed() {
+    return everSubscribed;
+  }
+
+  public boolean isConnected() {
+    return connection != null && connection.isOpen();
+  }
+
+  public void send(ExecutorEvent event) {
+    if (connection != null) {
+      connection.send(event);
+    }
+  }
+
+  /** Tasks given to this run and not yet acknowledged as finished. */
+  public Map<String, AgentTask> tasks() {
+    return tasks;
+  }
+
+  /** Tasks waiting for the executor to subscribe. */
+  public List<TaskInfo> queued() {
+    return queued;
+  }
+
+  public void addTimer(Cancellable c) {
+    timers.add(c);
+  }
+
+  public void cancelTimers() {
+    timers.forEach(Cancellable::cancel);
+    timers.clear();
+    cancelIdleTimer();
+  }
+
+  public void setIdleTimer(Cancellable c) {
+    cancelIdleTimer();
+    idleTimer = c;
+  }
+
+  public void cancelIdleTimer() {
+    if (idleTimer != null) {
+      idleTimer.cancel();
+      idleTimer = null;
+    }
+  }
+
+  public String stopReason() {
+    return stopReason;
+  }
+
+  public void setStopReason(String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+    }
+  }
+
+  /** Live (non-terminal) tasks. */
+  public long liveTasks() {
+    return tasks.values().stream().filter(t -> !io.corral.common.task.TaskStates.isTerminal(t.state())).count();
+  }
+}

@@ -1,0 +1,477 @@
+package io.corral.agent.exec;
+
+import com.google.protobuf.ByteString;
+import io.corral.agent.AgentConfig;
+import io.corral.agent.updates.StatusUpdateManager;
+import io.corral.common.loop.EventLoop;
+import io.corral.common.net.StreamConnection;
+import io.corral.common.process.ProcessTree;
+import io.corral.common.task.TaskStates;
+import io.corral.protocol.AgentCall;
+import io.corral.protocol.AgentInfo;
+import io.corral.protocol.ExecutorCall;
+import io.corral.protocol.ExecutorEvent;
+import io.corral.protocol.ExecutorInfo;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.KillPolicy;
+import io.corral.protocol.Task;
+import io.corral.protocol.TaskInfo;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
+import io.corral.protocol.TaskStatusReason;
+import io.corral.protocol.TaskStatusSource;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs executors and their tasks on this agent: launches executor processes, hands them
+ * tasks once they subscribe, relays their updates, kills, and reports whatever an exiting
+ * executor leaves behind. Loop-owned; process creation happens on worker threads.
+ */
+public final class ExecutorSupervisor {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorSupervisor.class);
+  /** Executor id of the built-in command executor of each framework. */
+  public static final String COMMAND_EXECUTOR_ID = "corral:command";
+  private static final int STDERR_TAIL_BYTES = 1024;
+
+  private final AgentConfig config;
+  private final EventLoop loop;
+  private final ExecutorService workers;
+  private final ExecutorLauncher launcher;
+  private final StatusUpdateManager updates;
+  private final Supplier<AgentInfo> agentInfo;
+  private final Supplier<String> endpoint;
+  private final Consumer<AgentCall> toMaster;
+  private final Map<ExecutorKey, ExecutorRun> runs = new LinkedHashMap<>();
+  private final Map<TaskKey, AgentTask> tasks = new LinkedHashMap<>();
+  private final Map<String, FrameworkInfo> frameworks = new HashMap<>();
+  private final Map<Long, ExecutorRun> runByConnection = new HashMap<>();
+  private long containerSeq;
+
+  public ExecutorSupervisor(AgentConfig config, EventLoop loop, ExecutorService workers,
+      StatusUpdateManager updates, Supplier<AgentInfo> agentInfo, Supplier<String> endpoint,
+      Consumer<AgentCall> toMaster) {
+    this.config = config;
+    this.loop = loop;
+    this.workers = workers;
+    this.launcher = new ExecutorLauncher(config);
+    this.updates = updates;
+    this.agentInfo = agentInfo;
+    this.endpoint = endpoint;
+    this.toMaster = toMaster;
+  }
+
+  // ---- tasks from the master -----------------------------------------------------------
+
+  public void runTasks(FrameworkInfo framework, List<TaskInfo> newTasks) {
+    frameworks.put(framework.getId(), framework);
+    Map<ExecutorRun, List<TaskInfo>> toLaunch = new LinkedHashMap<>();
+    for (TaskInfo task : newTasks) {
+      TaskKey key = new TaskKey(framework.getId(), task.getTaskId());
+      if (tasks.containsKey(key)) {
+        LOG.warn("task {} is already known to this agent; ignoring the duplicate launch", key);
+        continue;
+      }
+      ExecutorRun run = runFor(framework, task);
+      AgentTask t = new AgentTask(framework.getId(), task, run);
+      tasks.put(key, t);
+      run.tasks().put(task.getTaskId(), t);
+      run.cancelIdleTimer();
+      if (run.state() == ExecutorRun.State.RUNNING && run.isConnected()) {
+        toLaunch.computeIfAbsent(run, r -> new ArrayList<>()).add(task);
+      } else {
+        run.queued().add(task);
+      }
+    }
+    toLaunch.forEach((run, list) -> run.send(ExecutorEvent.newBuilder()
+        .setLaunch(ExecutorEvent.Launch.newBuilder().addAllTasks(list)).build()));
+  }
+
+  private ExecutorRun runFor(FrameworkInfo framework, TaskInfo task) {
+    boolean command = task.hasCommand();
+    ExecutorInfo info = command
+        ? ExecutorInfo.newBuilder().setExecutorId(COMMAND_EXECUTOR_ID).setFrameworkId(framework.getId())
+            .setName("command executor").build()
+        : task.getExecutor();
+    ExecutorKey key = new ExecutorKey(framework.getId(), info.getExecutorId());
+    ExecutorRun run = runs.get(key);
+    if (run != null && run.state() != ExecutorRun.State.TERMINATING && run.state() != ExecutorRun.State.TERMINATED) {
+      return run;
+    }
+    String containerId = Long.toString(System.currentTimeMillis(), 36) + "-" + (++containerSeq);
+    run = new ExecutorRun(key, containerId, info, framework, command,
+        Sandboxes.runDir(config.workDir(), key, containerId));
+    runs.put(key, run);
+    launch(run);
+    return run;
+  }
+
+  private void launch(ExecutorRun run) {
+    ExecutorLauncher.Spec spec = new ExecutorLauncher.Spec(run, agentInfo.get().getId(), endpoint.get());
+    LOG.info("launching executor {} (container {}) in {}", run.key(), run.containerId(), run.sandbox());
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        return launcher.launch(spec);
+      } catch (Exception e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }, workers).whenComplete((process, error) -> loop.execute(() -> {
+      if (error != null) {
+        launchFailed(run, error.getCause() == null ? error : error.getCause());
+      } else {
+        launched(run, process);
+      }
+    }));
+  }
+
+  private void launched(ExecutorRun run, Process process) {
+    run.setProcess(process);
+    process.onExit().thenRun(() -> loop.execute(() -> exited(run)));
+    if (run.state() == ExecutorRun.State.TERMINATING) {
+      ProcessTree.kill(process.toHandle(), Duration.ZERO);
+      return;
+    }
+    Duration timeout = config.executorRegistrationTimeout();
+    run.addTimer(loop.schedule(timeout, () -> {
+      if (run.state() == ExecutorRun.State.LAUNCHING) {
+        LOG.warn("executor {} did not register within {}; killing it", run.key(), timeout);
+        run.setStopReason("executor did not register within " + timeout);
+        terminate(run, Duration.ZERO);
+      }
+    }));
+  }
+
+  private void launchFailed(ExecutorRun run, Throwable error) {
+    LOG.warn("could not start executor {}: {}", run.key(), error.getMessage());
+    run.setState(ExecutorRun.State.TERMINATED);
+    runs.remove(run.key(), run);
+    for (AgentTask t : new ArrayList<>(run.tasks().values())) {
+      report(t, TaskState.TASK_FAILED, TaskStatusReason.REASON_LAUNCH_FAILED,
+          "could not start the executor: " + error.getMessage(), null);
+    }
+    if (!run.isCommandExecutor()) {
+      executorExited(run, null, "could not start: " + error.getMessage());
+    }
+  }
+
+  private void exited(ExecutorRun run) {
+    if (run.state() == ExecutorRun.State.TERMINATED) {
+      return;
+    }
+    int code = run.process().exitValue();
+    run.setState(ExecutorRun.State.TERMINATED);
+    run.cancelTimers();
+    if (run.connection() != null) {
+      runByConnection.remove(run.connection().id());
+      run.connection().complete();
+      run.setConnection(null);
+    }
+    runs.remove(run.key(), run);
+    ProcessTree.kill(run.process().toHandle(), Duration.ZERO); // leftovers of its tree
+    String why = run.stopReason() != null ? run.stopReason() : "executor exited with status " + code;
+    if (!run.isCommandExecutor() && run.stopReason() == null) {
+      String tail = io.corral.common.process.FileTail.of(run.sandbox().resolve("stderr"), STDERR_TAIL_BYTES);
+      if (!tail.isEmpty()) {
+        why = why + "; stderr: " + tail;
+      }
+    }
+    LOG.info("executor {} (container {}) exited with status {}{}", run.key(), run.containerId(), code,
+        run.stopReason() == null ? "" : " (" + run.stopReason() + ")");
+    TaskStatusReason reason = run.stopReason() != null && run.stopReason().startsWith("executor did not register")
+        ? TaskStatusReason.REASON_EXECUTOR_REGISTRATION_TIMEOUT : TaskStatusReason.REASON_EXECUTOR_TERMINATED;
+    for (AgentTask t : new ArrayList<>(run.tasks().values())) {
+      if (!TaskStates.isTerminal(t.state())) {
+        boolean killed = t.killRequested();
+        report(t, killed ? TaskState.TASK_KILLED : TaskState.TASK_FAILED,
+            killed ? TaskStatusReason.REASON_KILLED_BY_SCHEDULER : reason, why, null);
+      }
+    }
+    if (!run.isCommandExecutor()) {
+      executorExited(run, code, why);
+    }
+  }
+
+  private void executorExited(ExecutorRun run, Integer code, String message) {
+    AgentCall.ExecutorExited.Builder e = AgentCall.ExecutorExited.newBuilder()
+        .setFrameworkId(run.key().frameworkId()).setExecutorId(run.key().executorId()).setMessage(message);
+    if (code != null) {
+      e.setStatus(code);
+    }
+    toMaster.accept(AgentCall.newBuilder().setExecutorExited(e).build());
+  }
+
+  /** Stops a run: asks the executor to shut down, kills the process after the grace period. */
+  private void terminate(ExecutorRun run, Duration grace) {
+    if (run.state() == ExecutorRun.State.TERMINATED || run.state() == ExecutorRun.State.TERMINATING) {
+      return;
+    }
+    run.setState(ExecutorRun.State.TERMINATING);
+    run.cancelIdleTimer();
+    Process process = run.process();
+    if (process == null) {
+      return; // launched() kills it as soon as it exists
+    }
+    if (run.isConnected() && !grace.isZero()) {
+      run.send(ExecutorEvent.newBuilder().setShutdown(
+          ExecutorEvent.Shutdown.newBuilder().setGracePeriodSeconds(grace.toMillis() / 1000.0)).build());
+      run.addTimer(loop.schedule(grace, () -> ProcessTree.kill(process.toHandle(), Duration.ZERO)));
+    } else {
+      ProcessTree.kill(process.toHandle(), grace);
+    }
+  }
+
+  public void killTask(String frameworkId, String taskId, KillPolicy policy) {
+    AgentTask t = tasks.get(new TaskKey(frameworkId, taskId));
+    if (t == null) {
+      TaskStatus lost = agentStatus(frameworkId, taskId, "", TaskState.TASK_LOST, TaskStatusReason.REASON_TASK_UNKNOWN,
+          "kill: task unknown to agent " + agentInfo.get().getId());
+      updates.add(lost);
+      return;
+    }
+    if (TaskStates.isTerminal(t.state())) {
+      return;
+    }
+    t.requestKill();
+    ExecutorRun run = t.run();
+    if (run.queued().removeIf(q -> q.getTaskId().equals(taskId))) {
+      report(t, TaskState.TASK_KILLED, TaskStatusReason.REASON_TASK_KILLED_DURING_LAUNCH,
+          "killed before its executor started", null);
+      if (!run.everSubscribed() && run.liveTasks() == 0) {
+        run.setStopReason("no tasks left before it registered");
+        terminate(run, Duration.ZERO);
+      }
+      return;
+    }
+    if (run.isConnected()) {
+      run.send(ExecutorEvent.newBuilder().setKill(
+          ExecutorEvent.Kill.newBuilder().setTaskId(taskId).setKillPolicy(policy)).build());
+    }
+  }
+
+  public void shutdownFramework(String frameworkId) {
+    LOG.info("shutting down framework {}", frameworkId);
+    for (ExecutorRun run : new ArrayList<>(runs.values())) {
+      if (run.key().frameworkId().equals(frameworkId)) {
+        run.setStopReason("framework " + frameworkId + " was removed");
+        run.tasks().values().forEach(AgentTask::requestKill);
+        terminate(run, config.executorShutdownGrace());
+      }
+    }
+    updates.dropFramework(frameworkId);
+    tasks.keySet().removeIf(k -> k.frameworkId().equals(frameworkId));
+    frameworks.remove(frameworkId);
+  }
+
+  public void updateFramework(FrameworkInfo framework) {
+    if (frameworks.containsKey(framework.getId())) {
+      frameworks.put(framework.getId(), framework);
+    }
+  }
+
+  // ---- executors -----------------------------------------------------------------------
+
+  public void onExecutorCall(StreamConnection<ExecutorEvent> conn, ExecutorCall call) {
+    if (call.hasSubscribe()) {
+      subscribe(conn, call);
+      return;
+    }
+    ExecutorRun run = runByConnection.get(conn.id());
+    if (run == null) {
+      conn.send(ExecutorEvent.newBuilder().setError(io.corral.protocol.Error.newBuilder()
+          .setCall(call.getTypeCase().name()).setMessage("not subscribed: the first call must be SUBSCRIBE")).build());
+      return;
+    }
+    switch (call.getTypeCase()) {
+      case UPDATE -> executorUpdate(run, call.getUpdate().getStatus());
+      case MESSAGE -> toMaster.accept(AgentCall.newBuilder().setMessage(AgentCall.ExecutorMessage.newBuilder()
+          .setFrameworkId(run.key().frameworkId()).setExecutorId(run.key().executorId())
+          .setData(call.getMessage().getData())).build());
+      default -> run.send(ExecutorEvent.newBuilder().setError(io.corral.protocol.Error.newBuilder()
+          .setCall(call.getTypeCase().name()).setMessage("unknown call type")).build());
+    }
+  }
+
+  private void subscribe(StreamConnection<ExecutorEvent> conn, ExecutorCall call) {
+    ExecutorKey key = new ExecutorKey(call.getFrameworkId(), call.getExecutorId());
+    ExecutorRun run = runs.get(key);
+    String container = call.getSubscribe().getContainerId();
+    if (run == null || run.state() == ExecutorRun.State.TERMINATED
+        || (!container.isEmpty() && !container.equals(run.containerId()))) {
+      LOG.warn("refused subscription of unknown executor {} (container {}) from {}", key, container, conn.peer());
+      conn.send(ExecutorEvent.newBuilder().setError(io.corral.protocol.Error.newBuilder().setCall("SUBSCRIBE")
+          .setMessage("unknown executor " + key + " (container " + container + ")").setFatal(true)).build());
+      conn.complete();
+      return;
+    }
+    if (run.connection() != null && run.connection() != conn) {
+      runByConnection.remove(run.connection().id());
+      run.connection().complete();
+    }
+    run.setConnection(conn);
+    runByConnection.put(conn.id(), run);
+    if (run.state() == ExecutorRun.State.LAUNCHING) {
+      run.setState(ExecutorRun.State.RUNNING);
+      run.cancelTimers();
+    }
+    conn.send(ExecutorEvent.newBuilder().setSubscribed(ExecutorEvent.Subscribed.newBuilder()
+        .setExecutorInfo(run.info()).setFrameworkInfo(run.framework()).setAgentInfo(agentInfo.get())).build());
+    for (TaskStatus s : call.getSubscribe().getUnacknowledgedUpdatesList()) {
+      executorUpdate(run, s);
+    }
+    if (!run.queued().isEmpty()) {
+      run.send(ExecutorEvent.newBuilder().setLaunch(ExecutorEvent.Launch.newBuilder().addAllTasks(run.queued())).build());
+      run.queued().clear();
+    }
+    for (AgentTask t : run.tasks().values()) {
+      if (t.killRequested() && !TaskStates.isTerminal(t.state())) {
+        run.send(ExecutorEvent.newBuilder().setKill(ExecutorEvent.Kill.newBuilder().setTaskId(t.info().getTaskId())
+            .setKillPolicy(t.info().getKillPolicy())).build());
+      }
+    }
+    if (run.state() == ExecutorRun.State.TERMINATING) {
+      run.send(ExecutorEvent.newBuilder().setShutdown(ExecutorEvent.Shutdown.newBuilder()
+          .setGracePeriodSeconds(config.executorShutdownGrace().toMillis() / 1000.0)).build());
+    }
+  }
+
+  private void executorUpdate(ExecutorRun run, TaskStatus raw) {
+    TaskStatus status = raw.getUuid().isEmpty() ? raw.toBuilder().setUuid(newUuid()).build() : raw;
+    run.send(ExecutorEvent.newBuilder().setAcknowledged(ExecutorEvent.Acknowledged.newBuilder()
+        .setTaskId(status.getTaskId()).setUuid(status.getUuid())).build());
+    AgentTask t = run.tasks().get(status.getTaskId());
+    if (t == null) {
+      if (frameworks.containsKey(run.key().frameworkId())) {
+        LOG.warn("executor {} sent an update for task {} it does not run; ignored", run.key(), status.getTaskId());
+      }
+      return;
+    }
+    if (TaskStates.isTerminal(t.state())) {
+      return;
+    }
+    report(t, status.toBuilder().setFrameworkId(run.key().frameworkId()).setExecutorId(run.key().executorId())
+        .setAgentId(agentInfo.get().getId()).build());
+  }
+
+  public void onExecutorStreamClosed(StreamConnection<ExecutorEvent> conn) {
+    ExecutorRun run = runByConnection.remove(conn.id());
+    if (run != null && run.connection() == conn) {
+      run.setConnection(null);
+      if (run.state() == ExecutorRun.State.RUNNING) {
+        LOG.info("executor {} disconnected; waiting for it to reconnect or exit", run.key());
+      }
+    }
+  }
+
+  // ---- status updates ------------------------------------------------------------------
+
+  private void report(AgentTask t, TaskState state, TaskStatusReason reason, String message, Integer exitCode) {
+    TaskStatus.Builder b = agentStatus(t.frameworkId(), t.info().getTaskId(), t.run().key().executorId(), state,
+        reason, message).toBuilder();
+    if (exitCode != null) {
+      b.setExitCode(exitCode);
+    }
+    report(t, b.build());
+  }
+
+  private void report(AgentTask t, TaskStatus status) {
+    t.update(status);
+    if (frameworks.containsKey(t.frameworkId())) {
+      updates.add(status);
+    } else {
+      tasks.remove(t.key()); // framework removed: nobody will acknowledge
+      t.run().tasks().remove(t.info().getTaskId());
+    }
+    if (TaskStates.isTerminal(status.getState())) {
+      maybeIdle(t.run());
+    }
+  }
+
+  private void maybeIdle(ExecutorRun run) {
+    if (!run.isCommandExecutor() || run.state() != ExecutorRun.State.RUNNING || run.liveTasks() > 0) {
+      return;
+    }
+    Duration idle = config.commandExecutorIdleTimeout();
+    run.setIdleTimer(loop.schedule(idle, () -> {
+      if (run.liveTasks() == 0 && run.state() == ExecutorRun.State.RUNNING) {
+        run.setStopReason("idle for " + idle);
+        terminate(run, config.executorShutdownGrace());
+      }
+    }));
+  }
+
+  /** A task's terminal update was acknowledged: the agent can forget it. */
+  public void onTerminalAcknowledged(TaskKey key) {
+    AgentTask t = tasks.remove(key);
+    if (t != null) {
+      t.run().tasks().remove(key.taskId());
+    }
+  }
+
+  private TaskStatus agentStatus(String frameworkId, String taskId, String executorId, TaskState state,
+      TaskStatusReason reason, String message) {
+    return TaskStatus.newBuilder().setFrameworkId(frameworkId).setTaskId(taskId).setExecutorId(executorId)
+        .setAgentId(agentInfo.get().getId()).setState(state).setReason(reason).setMessage(message)
+        .setSource(TaskStatusSource.SOURCE_AGENT).setTimestamp(System.currentTimeMillis() / 1000.0)
+        .setUuid(newUuid()).build();
+  }
+
+  private static ByteString newUuid() {
+    UUID u = UUID.randomUUID();
+    return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
+        .putLong(u.getLeastSignificantBits()).array());
+  }
+
+  // ---- views -----------------------------------------------------------------------------
+
+  public List<FrameworkInfo> frameworks() {
+    return List.copyOf(frameworks.values());
+  }
+
+  public List<ExecutorInfo> customExecutors() {
+    List<ExecutorInfo> out = new ArrayList<>();
+    for (ExecutorRun r : runs.values()) {
+      if (!r.isCommandExecutor() && r.state() != ExecutorRun.State.TERMINATED) {
+        out.add(r.info().toBuilder().setFrameworkId(r.key().frameworkId()).build());
+      }
+    }
+    return out;
+  }
+
+  public List<Task> tasks(String agentId) {
+    List<Task> out = new ArrayList<>();
+    for (AgentTask t : tasks.values()) {
+      out.add(t.toProto(agentId));
+    }
+    return out;
+  }
+
+  public Map<ExecutorKey, ExecutorRun> runs() {
+    return runs;
+  }
+
+  /** Stops every executor; completes when their processes are gone. */
+  public CompletableFuture<Void> shutdownAll(Duration grace) {
+    List<CompletableFuture<?>> exits = new ArrayList<>();
+    for (ExecutorRun run : new ArrayList<>(runs.values())) {
+      run.setStopReason("agent shutting down");
+      run.tasks().values().forEach(AgentTask::requestKill);
+      if (run.process() != null) {
+        exits.add(run.process().onExit());
+      }
+      terminate(run, grace);
+    }
+    return CompletableFuture.allOf(exits.toArray(new CompletableFuture<?>[0]));
+  }
+}

@@ -1,0 +1,100 @@
+package io.corral.cli;
+
+import io.corral.agent.Agent;
+import io.corral.agent.AgentConfig;
+import io.corral.agent.ResourceDetector;
+import io.corral.common.resources.Attributes;
+import io.corral.common.resources.Resources;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code corral agent}: runs an agent in the foreground. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = "Run an agent. Prints 'agent: <agent-id> registered with <host>:<port>' once registered.")
+final class AgentCommand implements Callable<Integer> {
+  @Option(names = "--master", required = true, description = "The master: host:port or zk://host:port/path.")
+  String master;
+
+  @Option(names = "--port", description = "Port of the agent's endpoint (default ${DEFAULT-VALUE}; 0 = any).")
+  int port = AgentConfig.DEFAULT_PORT;
+
+  @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--advertise-host", description = "Address others reach this agent at (default: --host).")
+  String advertiseHost;
+
+  @Option(names = "--work-dir", description = "Sandboxes go here (default ${DEFAULT-VALUE}).")
+  Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "corral-agent");
+
+  @Option(names = "--resources",
+      description = "Resources to offer, replacing detected ones by name, e.g. 'cpus:4;mem:8192;ports:[31000-32000]'.")
+  String resources;
+
+  @Option(names = "--attributes", description = "Attributes, e.g. 'rack:r1;zone:a'.")
+  String attributes;
+
+  @Option(names = "--recovery-timeout", converter = DurationConverter.class,
+      description = "How long executors wait for a lost agent (default ${DEFAULT-VALUE}).")
+  Duration recoveryTimeout = Duration.ofMinutes(15);
+
+  @Option(names = "--executor-registration-timeout", converter = DurationConverter.class,
+      description = "Time a started executor has to connect (default ${DEFAULT-VALUE}).")
+  Duration registrationTimeout = Duration.ofMinutes(2);
+
+  @Option(names = "--executor-shutdown-grace", converter = DurationConverter.class,
+      description = "Time an executor gets to stop (default ${DEFAULT-VALUE}).")
+  Duration shutdownGrace = Duration.ofSeconds(5);
+
+  @Option(names = "--command-executor-idle-timeout", converter = DurationConverter.class,
+      description = "A command executor with no tasks stops after this (default ${DEFAULT-VALUE}).")
+  Duration idleTimeout = Duration.ofSeconds(10);
+
+  @Option(names = "--shutdown-executors-on-exit",
+      description = "Stop executors and tasks when the agent stops (default: leave them for recovery).")
+  boolean shutdownExecutorsOnExit;
+
+  @Override
+  public Integer call() throws Exception {
+    Resources given = Resources.parse(resources);
+    AgentConfig.Builder b = AgentConfig.builder(master, workDir).port(port).bindHost(host)
+        .resources(ResourceDetector.detectWithOverrides(workDir, given))
+        .attributes(Attributes.parse(attributes)).recoveryTimeout(recoveryTimeout)
+        .executorRegistrationTimeout(registrationTimeout).executorShutdownGrace(shutdownGrace)
+        .commandExecutorIdleTimeout(idleTimeout).shutdownExecutorsOnExit(shutdownExecutorsOnExit);
+    if (advertiseHost != null) {
+      b.advertiseHost(advertiseHost);
+    }
+    Agent agent = new Agent(b.build()).start();
+    agent.registered().whenComplete((line, error) -> {
+      if (error == null) {
+        System.out.println("agent: " + line);
+        System.out.flush();
+      }
+    });
+    Thread main = Thread.currentThread();
+    agent.fatal().whenComplete((v, error) -> {
+      if (error != null) {
+        main.interrupt();
+      }
+    });
+    try {
+      Daemons.runUntilStopped(agent::close);
+    } finally {
+      if (agent.fatal().isCompletedExceptionally()) {
+        try {
+          agent.fatal().get();
+        } catch (ExecutionException e) {
+          System.err.println("corral agent: " + e.getCause().getMessage());
+        }
+        agent.close();
+        return 1;
+      }
+    }
+    return 0;
+  }
+}

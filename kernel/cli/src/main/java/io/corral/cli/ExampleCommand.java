@@ -1,0 +1,64 @@
+package io.corral.cli;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code corral example ...}: the example frameworks. */
+@Command(name = "example", mixinStandardHelpOptions = true, description = "Run an example framework.",
+    subcommands = {ExampleCommand.Shell.class})
+final class ExampleCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** {@code corral example shell}: run a command N times across the cluster. */
+  @Command(name = "shell", mixinStandardHelpOptions = true,
+      description = "Run a shell command as N tasks across the cluster, retrying failures. "
+          + "Exits 0 and prints 'finished: N/N' when all finished.")
+  static final class Shell implements Callable<Integer> {
+    @Option(names = "--master", required = true, description = "The master: host:port or zk://host:port/path.")
+    String master;
+
+    @Option(names = "--tasks", required = true, description = "How many tasks to run.")
+    int tasks;
+
+    @Option(names = "--cpus", description = "cpus per task (default ${DEFAULT-VALUE}).")
+    double cpus = 0.1;
+
+    @Option(names = "--mem", description = "MiB of memory per task (default ${DEFAULT-VALUE}).")
+    double mem = 32;
+
+    @Option(names = "--retries", description = "Retries of each failed task (default ${DEFAULT-VALUE}).")
+    int retries = 0;
+
+    @Option(names = "--name", description = "Framework name (default ${DEFAULT-VALUE}).")
+    String name = "corral-example-shell";
+
+    @Option(names = "--role", description = "Resource role (default ${DEFAULT-VALUE}).")
+    String role = "*";
+
+    @Option(names = "--timeout", converter = DurationConverter.class,
+        description = "Give up after this long (default ${DEFAULT-VALUE}).")
+    Duration timeout = Duration.ofHours(1);
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command (after --), run with sh -c.")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+      if (tasks < 0 || retries < 0 || !(cpus >= 0) || !(mem >= 0)) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--tasks, --retries, --cpus and --mem must not be negative");
+      }
+      return ShellRun.run(master, name, role, tasks, cpus, mem, retries, String.join(" ", command), timeout,
+          System.out);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.corral.cli;
+
+import io.corral.local.LocalCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code corral local}: a master and N agents on this machine. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+    description = "Start a master and N agents on this machine (each agent a separate process, resources "
+        + "split between them). Prints 'master: <host>:<port>' once all agents are registered; "
+        + "Ctrl-C stops everything.")
+final class LocalCommand implements Callable<Integer> {
+  @Option(names = "--agents", description = "Number of agents (default ${DEFAULT-VALUE}).")
+  int agents = 3;
+
+  @Option(names = "--port", description = "Master port (default ${DEFAULT-VALUE}; 0 = any).")
+  int port = 5050;
+
+  @Option(names = "--work-dir", description = "Work directory (default: a new temporary directory).")
+  Path workDir;
+
+  @Option(names = "--agent-ping-timeout", converter = DurationConverter.class,
+      description = "Time to wait for an agent's pong (default ${DEFAULT-VALUE}).")
+  Duration agentPingTimeout = Duration.ofSeconds(15);
+
+  @Option(names = "--in-process", description = "Run the agents inside this JVM instead of as processes.")
+  boolean inProcess;
+
+  @Override
+  public Integer call() throws Exception {
+    if (agents < 1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--agents must be at least 1");
+    }
+    LocalCluster cluster = start(agents, port, workDir, inProcess, agentPingTimeout);
+    System.out.println("master: " + cluster.masterAddress());
+    System.out.flush();
+    Daemons.runUntilStopped(cluster::close);
+    return 0;
+  }
+
+  static LocalCluster start(int agents, int port, Path workDir, boolean inProcess, Duration pingTimeout)
+      throws java.io.IOException {
+    Path dir = workDir != null ? workDir : Files.createTempDirectory("corral-local-");
+    List<String> agentArgs = new ArrayList<>();
+    agentArgs.addAll(List.of("--command-executor-idle-timeout", "30s"));
+    return LocalCluster.builder(dir).agents(agents).masterPort(port)
+        .mode(inProcess ? LocalCluster.Mode.IN_PROCESS : LocalCluster.Mode.PROCESSES)
+        .masterConfig(m -> m.agentPingTimeout(pingTimeout).workDir(dir.resolve("master")))
+        .agentConfig(a -> a.shutdownExecutorsOnExit(true))
+        .agentArgs(agentArgs)
+        .start();
+  }
+}

@@ -1,0 +1,89 @@
+package io.corral.cli;
+
+import io.corral.master.Master;
+import io.corral.master.MasterConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code corral master}: runs a master in the foreground. */
+@Command(name = "master", mixinStandardHelpOptions = true,
+    description = "Run a master. Prints 'master: <host>:<port>' once it serves.")
+final class MasterCommand implements Callable<Integer> {
+  @Option(names = "--port", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 = any).")
+  int port = MasterConfig.DEFAULT_PORT;
+
+  @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--advertise-host", description = "Address others reach this master at (default: --host).")
+  String advertiseHost;
+
+  @Option(names = "--zk", description = "zk://host:port[,host:port]/path: join the leader election there.")
+  String zk;
+
+  @Option(names = "--work-dir", description = "Directory for the master's files (default ${DEFAULT-VALUE}).")
+  Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "corral-master");
+
+  @Option(names = "--agent-ping-timeout", converter = DurationConverter.class,
+      description = "Time to wait for an agent's pong (default ${DEFAULT-VALUE}).")
+  Duration agentPingTimeout = Duration.ofSeconds(15);
+
+  @Option(names = "--max-agent-ping-timeouts",
+      description = "Missed pings before an agent is unreachable (default ${DEFAULT-VALUE}).")
+  int maxAgentPingTimeouts = 5;
+
+  @Option(names = "--allocation-interval", converter = DurationConverter.class,
+      description = "Period of the full allocation cycle (default ${DEFAULT-VALUE}).")
+  Duration allocationInterval = Duration.ofSeconds(1);
+
+  @Option(names = "--offer-timeout", converter = DurationConverter.class,
+      description = "Idle offers are rescinded after this (default ${DEFAULT-VALUE}).")
+  Duration offerTimeout = Duration.ofSeconds(30);
+
+  @Option(names = "--default-failover-timeout", converter = DurationConverter.class,
+      description = "Failover timeout of frameworks that set none (default ${DEFAULT-VALUE}).")
+  Duration defaultFailoverTimeout = Duration.ofDays(7);
+
+  @Option(names = "--weights", description = "Role weights, e.g. 'analytics=1,prod=3'.")
+  String weights;
+
+  @Option(names = "--max-message-size", description = "Largest message accepted, in bytes (default ${DEFAULT-VALUE}).")
+  int maxMessageBytes = io.corral.common.net.Grpc.DEFAULT_MAX_MESSAGE_BYTES;
+
+  @Override
+  public Integer call() throws Exception {
+    MasterConfig.Builder b = MasterConfig.builder().port(port).bindHost(host).zk(zk).workDir(workDir)
+        .agentPingTimeout(agentPingTimeout).maxAgentPingTimeouts(maxAgentPingTimeouts)
+        .allocationInterval(allocationInterval).offerTimeout(offerTimeout)
+        .defaultFailoverTimeout(defaultFailoverTimeout).roleWeights(parseWeights(weights))
+        .maxMessageBytes(maxMessageBytes);
+    if (advertiseHost != null) {
+      b.advertiseHost(advertiseHost);
+    }
+    Master master = new Master(b.build()).start();
+    System.out.println("master: " + master.address());
+    System.out.flush();
+    Daemons.runUntilStopped(master::close);
+    return 0;
+  }
+
+  static Map<String, Double> parseWeights(String spec) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (spec == null || spec.isBlank()) {
+      return out;
+    }
+    for (String item : spec.split(",")) {
+      String[] kv = item.trim().split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("expected role=weight in '" + item + "'");
+      }
+      out.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+    }
+    return out;
+  }
+}

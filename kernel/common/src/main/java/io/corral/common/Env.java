@@ -1,0 +1,24 @@
+package io.corral.common;
+
+/** Names of the environment variables Corral sets for executors and tasks. */
+public final class Env {
+  /** host:port of the agent's executor endpoint. */
+  public static final String AGENT_ENDPOINT = "CORRAL_AGENT_ENDPOINT";
+  public static final String AGENT_ID = "CORRAL_AGENT_ID";
+  public static final String FRAMEWORK_ID = "CORRAL_FRAMEWORK_ID";
+  public static final String EXECUTOR_ID = "CORRAL_EXECUTOR_ID";
+  /** The run of the executor (one per launch of it). */
+  public static final String CONTAINER_ID = "CORRAL_CONTAINER_ID";
+  /** The sandbox directory of the executor (for a command task: of the task). */
+  public static final String SANDBOX = "CORRAL_SANDBOX";
+  /** The master the agent uses, as host:port or zk://. */
+  public static final String MASTER = "CORRAL_MASTER";
+  /** Seconds an executor waits for a lost agent to come back before it exits. */
+  public static final String RECOVERY_TIMEOUT = "CORRAL_RECOVERY_TIMEOUT";
+  /** Seconds an executor is given to shut down before it is killed. */
+  public static final String SHUTDOWN_GRACE = "CORRAL_EXECUTOR_SHUTDOWN_GRACE";
+  /** Set for processes of command tasks. */
+  public static final String TASK_ID = "CORRAL_TASK_ID";
+
+  private Env() {}
+}

@@ -1,0 +1,102 @@
+package io.corral.common.detect;
+
+import io.corral.common.net.HostPort;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Looks the leader up in ZooKeeper: the masters' leader latch is a set of ephemeral
+ * sequential nodes, and the leader is the one with the lowest sequence number (Curator
+ * {@code LeaderLatch} semantics). Its data is the leader's "host:port".
+ */
+final class ZooKeeperMasterDetector implements MasterDetector {
+  private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperMasterDetector.class);
+
+  private final ZkUrl url;
+  private final CuratorFramework client;
+
+  ZooKeeperMasterDetector(ZkUrl url) {
+    this.url = url;
+    this.client =
+        CuratorFrameworkFactory.builder()
+            .connectString(url.connectString())
+            .sessionTimeoutMs(10_000)
+            .connectionTimeoutMs(5_000)
+            .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
+            .build();
+    client.start();
+  }
+
+  @Override
+  public HostPort detect(Duration timeout) throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      CountDownLatch changed = new CountDownLatch(1);
+      try {
+        Optional<HostPort> leader = readLeader(changed);
+        if (leader.isPresent()) {
+          return leader.get();
+        }
+      } catch (KeeperException.NoNodeException e) {
+        // no master has ever joined the latch: wait and retry
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        LOG.debug("ZooKeeper lookup of the leader at {} failed: {}", url, e.toString());
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new TimeoutException("no leading master found at " + url + " within " + timeout);
+      }
+      changed.await(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private Optional<HostPort> readLeader(CountDownLatch changed) throws Exception {
+    List<String> children =
+        client
+            .getChildren()
+            .usingWatcher((org.apache.zookeeper.Watcher) event -> changed.countDown())
+            .forPath(url.leaderLatchPath());
+    Optional<String> first =
+        children.stream()
+            .filter(c -> c.contains("latch-"))
+            .min(Comparator.comparing(ZooKeeperMasterDetector::sequence));
+    if (first.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] data = client.getData().forPath(url.leaderLatchPath() + "/" + first.get());
+    String id = new String(data, StandardCharsets.UTF_8).trim();
+    if (id.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(HostPort.parse(id));
+  }
+
+  private static String sequence(String node) {
+    int i = node.lastIndexOf('-');
+    return i < 0 ? node : node.substring(i + 1);
+  }
+
+  @Override
+  public String spec() {
+    return url.toString();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,113 @@
+package io.corral.common.net;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open stream to a peer (an agent or a scheduler). Only the master's event loop sends
+ * on it. A peer that stops reading is cut off once too much is buffered for it, rather than
+ * letting the master's memory grow without bound.
+ */
+public final class StreamConnection<E> {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamConnection.class);
+  private static final AtomicLong IDS = new AtomicLong();
+  /** Messages sent while the transport reported "not ready" before the peer is cut off. */
+  static final int MAX_UNREADY_SENDS = 200_000;
+
+  private final long id = IDS.incrementAndGet();
+  private final String peer;
+  private final ServerCallStreamObserver<E> out;
+  private final AtomicLong unreadySends = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final BiConsumer<StreamConnection<E>, Throwable> onClosed;
+
+  /**
+   * @param onClosed called exactly once when the stream ends, whichever side ends it (with
+   *     the cause when it failed)
+   */
+  public StreamConnection(
+      String peer, ServerCallStreamObserver<E> out, BiConsumer<StreamConnection<E>, Throwable> onClosed) {
+    this.peer = peer;
+    this.out = out;
+    this.onClosed = onClosed;
+    out.setOnReadyHandler(() -> unreadySends.set(0));
+  }
+
+  public long id() {
+    return id;
+  }
+
+  /** The remote address, for logs. */
+  public String peer() {
+    return peer;
+  }
+
+  public boolean isOpen() {
+    return !closed.get();
+  }
+
+  /** Sends an event; a closed or failed stream drops it (the peer will resynchronise). */
+  public void send(E event) {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      if (!out.isReady() && unreadySends.incrementAndGet() > MAX_UNREADY_SENDS) {
+        LOG.warn("{} reads too slowly ({} messages buffered); closing its stream", peer, MAX_UNREADY_SENDS);
+        fail(Status.RESOURCE_EXHAUSTED.withDescription("peer too slow; resubscribe"));
+        return;
+      }
+      out.onNext(event);
+    } catch (RuntimeException e) {
+      LOG.debug("send to {} failed: {}", peer, e.toString());
+      closedBy(e);
+    }
+  }
+
+  /** Ends the stream normally. */
+  public void complete() {
+    if (!closedBy(null)) {
+      return;
+    }
+    try {
+      out.onCompleted();
+    } catch (RuntimeException e) {
+      LOG.debug("completing stream to {} failed: {}", peer, e.toString());
+    }
+  }
+
+  /** Ends the stream with an error status. */
+  public void fail(Status status) {
+    if (!closedBy(status.asRuntimeException())) {
+      return;
+    }
+    try {
+      out.onError(status.asRuntimeException());
+    } catch (RuntimeException e) {
+      LOG.debug("failing stream to {} failed: {}", peer, e.toString());
+    }
+  }
+
+  /** The peer ended the stream (cause null: normally). */
+  public void peerClosed(Throwable cause) {
+    closedBy(cause);
+  }
+
+  private boolean closedBy(Throwable cause) {
+    if (!closed.compareAndSet(false, true)) {
+      return false;
+    }
+    onClosed.accept(this, cause);
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "stream#" + id + "(" + peer + ")";
+  }
+}

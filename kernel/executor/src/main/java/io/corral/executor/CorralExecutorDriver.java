@@ -1,0 +1,364 @@
+package io.corral.executor;
+
+import com.google.protobuf.ByteString;
+import io.corral.common.DriverStatus;
+import io.corral.common.Env;
+import io.corral.common.loop.EventLoop;
+import io.corral.common.net.Backoff;
+import io.corral.common.net.Grpc;
+import io.corral.common.net.HostPort;
+import io.corral.common.task.TaskStates;
+import io.corral.protocol.AgentInfo;
+import io.corral.protocol.ExecutorCall;
+import io.corral.protocol.ExecutorEvent;
+import io.corral.protocol.ExecutorServiceGrpc;
+import io.corral.protocol.TaskInfo;
+import io.corral.protocol.TaskStatus;
+import io.corral.protocol.TaskStatusSource;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The executor driver: connects to the agent given in the environment, turns its events
+ * into {@link Executor} callbacks, and delivers status updates reliably.
+ *
+ * <p>Threads: one driver thread owns the connection and all state; one callback thread
+ * runs the executor's callbacks, in order. If the agent goes away the driver reconnects
+ * until {@code CORRAL_RECOVERY_TIMEOUT}, then shuts the executor down and stops.
+ */
+public final class CorralExecutorDriver implements ExecutorDriver {
+  private static final Logger LOG = LoggerFactory.getLogger(CorralExecutorDriver.class);
+
+  private final Executor executor;
+  private final HostPort agentEndpoint;
+  private final String frameworkId;
+  private final String executorId;
+  private final String containerId;
+  private final Duration recoveryTimeout;
+  private final Duration shutdownGrace;
+  private final EventLoop loop = new EventLoop("corral-executor-driver");
+  private final ExecutorService callbacks =
+      Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "corral-executor-callbacks");
+        t.setDaemon(true);
+        return t;
+      });
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+
+  // Driver-thread state.
+  private volatile DriverStatus status = DriverStatus.DRIVER_NOT_STARTED;
+  private ManagedChannel channel;
+  private StreamObserver<ExecutorCall> out;
+  private long streamGeneration;
+  private boolean connected;
+  private boolean everSubscribed;
+  private String agentId = "";
+  private EventLoop.Cancellable recoveryTimer;
+  private boolean shuttingDown;
+  private final Map<ByteString, TaskStatus> unacknowledged = new LinkedHashMap<>();
+  private final Map<String, TaskInfo> tasks = new LinkedHashMap<>();
+
+  /** A driver configured from the environment the agent gave the executor. */
+  public CorralExecutorDriver(Executor executor) {
+    this(executor, System.getenv());
+  }
+
+  public CorralExecutorDriver(Executor executor, Map<String, String> env) {
+    this.executor = executor;
+    this.agentEndpoint = HostPort.parse(require(env, Env.AGENT_ENDPOINT));
+    this.frameworkId = require(env, Env.FRAMEWORK_ID);
+    this.executorId = require(env, Env.EXECUTOR_ID);
+    this.containerId = env.getOrDefault(Env.CONTAINER_ID, "");
+    this.recoveryTimeout = seconds(env.get(Env.RECOVERY_TIMEOUT), Duration.ofMinutes(15));
+    this.shutdownGrace = seconds(env.get(Env.SHUTDOWN_GRACE), Duration.ofSeconds(5));
+  }
+
+  private static String require(Map<String, String> env, String name) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalStateException(name + " is not set: executors are started by a Corral agent");
+    }
+    return v;
+  }
+
+  private static Duration seconds(String v, Duration dflt) {
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    return Duration.ofMillis((long) (Double.parseDouble(v) * 1000));
+  }
+
+  public String frameworkId() {
+    return frameworkId;
+  }
+
+  public String executorId() {
+    return executorId;
+  }
+
+  @Override
+  public DriverStatus start() {
+    if (status != DriverStatus.DRIVER_NOT_STARTED) {
+      return status;
+    }
+    status = DriverStatus.DRIVER_RUNNING;
+    loop.execute(this::connect);
+    return status;
+  }
+
+  @Override
+  public DriverStatus stop() {
+    return finish(DriverStatus.DRIVER_STOPPED);
+  }
+
+  @Override
+  public DriverStatus abort() {
+    return finish(DriverStatus.DRIVER_ABORTED);
+  }
+
+  private DriverStatus finish(DriverStatus end) {
+    if (status != DriverStatus.DRIVER_RUNNING) {
+      return status;
+    }
+    status = end;
+    loop.execute(
+        () -> {
+          if (out != null) {
+            try {
+              out.onCompleted();
+            } catch (RuntimeException e) {
+              LOG.debug("closing stream: {}", e.toString());
+            }
+          }
+          Grpc.shutdown(channel);
+          done.countDown();
+        });
+    return end;
+  }
+
+  @Override
+  public DriverStatus join() {
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return status;
+  }
+
+  @Override
+  public DriverStatus run() {
+    start();
+    return join();
+  }
+
+  @Override
+  public DriverStatus sendStatusUpdate(TaskStatus update) {
+    if (update.getTaskId().isEmpty()) {
+      throw new IllegalArgumentException("status update without a task id");
+    }
+    if (update.getState() == io.corral.protocol.TaskState.TASK_STATE_UNSPECIFIED) {
+      throw new IllegalArgumentException("status update of task " + update.getTaskId() + " without a state");
+    }
+    if (status != DriverStatus.DRIVER_RUNNING) {
+      return status;
+    }
+    UUID u = UUID.randomUUID();
+    ByteBuffer buf = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+    TaskStatus.Builder b = update.toBuilder()
+        .setFrameworkId(frameworkId)
+        .setExecutorId(executorId)
+        .setSource(TaskStatusSource.SOURCE_EXECUTOR)
+        .setUuid(ByteString.copyFrom(buf.array()));
+    if (update.getTimestamp() == 0) {
+      b.setTimestamp(System.currentTimeMillis() / 1000.0);
+    }
+    loop.execute(
+        () -> {
+          TaskStatus s = b.setAgentId(agentId).build();
+          unacknowledged.put(s.getUuid(), s);
+          send(ExecutorCall.newBuilder().setUpdate(ExecutorCall.Update.newBuilder().setStatus(s)));
+        });
+    return status;
+  }
+
+  @Override
+  public DriverStatus sendFrameworkMessage(byte[] data) {
+    if (status != DriverStatus.DRIVER_RUNNING) {
+      return status;
+    }
+    ByteString bytes = ByteString.copyFrom(data);
+    loop.execute(() -> send(ExecutorCall.newBuilder().setMessage(ExecutorCall.Message.newBuilder().setData(bytes))));
+    return status;
+  }
+
+  // ---- driver thread --------------------------------------------------------------------
+
+  private void send(ExecutorCall.Builder call) {
+    if (!connected || out == null) {
+      return; // updates are resent on resubscription; messages are at-most-once
+    }
+    try {
+      out.onNext(call.setFrameworkId(frameworkId).setExecutorId(executorId).build());
+    } catch (RuntimeException e) {
+      LOG.debug("send failed: {}", e.toString());
+    }
+  }
+
+  private void connect() {
+    if (status != DriverStatus.DRIVER_RUNNING) {
+      return;
+    }
+    if (channel == null) {
+      channel = Grpc.channel(agentEndpoint, Grpc.DEFAULT_MAX_MESSAGE_BYTES);
+    }
+    long generation = ++streamGeneration;
+    out = ExecutorServiceGrpc.newStub(channel).connect(new StreamObserver<>() {
+      @Override
+      public void onNext(ExecutorEvent event) {
+        loop.execute(() -> {
+          if (generation == streamGeneration) {
+            handle(event);
+          }
+        });
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        loop.execute(() -> streamEnded(generation, t));
+      }
+
+      @Override
+      public void onCompleted() {
+        loop.execute(() -> streamEnded(generation, null));
+      }
+    });
+    connected = true;
+    ExecutorCall.Subscribe.Builder sub = ExecutorCall.Subscribe.newBuilder().setContainerId(containerId);
+    for (TaskInfo t : tasks.values()) {
+      sub.addUnacknowledgedTasks(t);
+    }
+    sub.addAllUnacknowledgedUpdates(unacknowledged.values());
+    send(ExecutorCall.newBuilder().setSubscribe(sub));
+  }
+
+  private void streamEnded(long generation, Throwable cause) {
+    if (generation != streamGeneration || status != DriverStatus.DRIVER_RUNNING) {
+      return;
+    }
+    boolean wasSubscribed = connected && everSubscribed;
+    connected = false;
+    out = null;
+    if (shuttingDown) {
+      stop();
+      return;
+    }
+    if (wasSubscribed) {
+      LOG.warn("lost the connection to agent {}{}; reconnecting for up to {}", agentEndpoint,
+          cause == null ? "" : " (" + cause.getMessage() + ")", recoveryTimeout);
+      callback(() -> executor.disconnected(this));
+    }
+    if (recoveryTimer == null) {
+      recoveryTimer = loop.schedule(recoveryTimeout, this::recoveryTimedOut);
+    }
+    loop.schedule(backoff.nextDelay(), this::connect);
+  }
+
+  private void recoveryTimedOut() {
+    if (connected && everSubscribed || status != DriverStatus.DRIVER_RUNNING) {
+      return;
+    }
+    LOG.error("agent {} did not come back within the recovery timeout of {}; shutting down",
+        agentEndpoint, recoveryTimeout);
+    shutdownThenStop();
+  }
+
+  private void handle(ExecutorEvent event) {
+    switch (event.getTypeCase()) {
+      case SUBSCRIBED -> {
+        ExecutorEvent.Subscribed s = event.getSubscribed();
+        agentId = s.getAgentInfo().getId();
+        backoff.reset();
+        if (recoveryTimer != null) {
+          recoveryTimer.cancel();
+          recoveryTimer = null;
+        }
+        AgentInfo agent = s.getAgentInfo();
+        if (!everSubscribed) {
+          everSubscribed = true;
+          callback(() -> executor.registered(this, s.getExecutorInfo(), s.getFrameworkInfo(), agent));
+        } else {
+          callback(() -> executor.reregistered(this, agent));
+        }
+      }
+      case LAUNCH -> {
+        for (TaskInfo t : event.getLaunch().getTasksList()) {
+          tasks.put(t.getTaskId(), t);
+          callback(() -> executor.launchTask(this, t));
+        }
+      }
+      case KILL -> callback(() -> executor.killTask(this, event.getKill().getTaskId(), event.getKill().getKillPolicy()));
+      case ACKNOWLEDGED -> {
+        TaskStatus acked = unacknowledged.remove(event.getAcknowledged().getUuid());
+        if (acked != null && TaskStates.isTerminal(acked.getState())) {
+          tasks.remove(acked.getTaskId());
+        }
+        if (shuttingDown && tasks.isEmpty() && unacknowledged.isEmpty()) {
+          stop();
+        }
+      }
+      case MESSAGE -> {
+        byte[] data = event.getMessage().getData().toByteArray();
+        callback(() -> executor.frameworkMessage(this, data));
+      }
+      case SHUTDOWN -> shutdownThenStop();
+      case ERROR -> {
+        String message = event.getError().getMessage();
+        LOG.error("agent reported an error: {}", message);
+        if (event.getError().getFatal()) {
+          callback(() -> executor.error(this, message));
+          abort();
+        }
+      }
+      default -> LOG.warn("ignored an empty or unknown event from the agent");
+    }
+  }
+
+  /** Asks the executor to kill its tasks, then stops once they are reported or the grace ends. */
+  private void shutdownThenStop() {
+    if (shuttingDown) {
+      return;
+    }
+    shuttingDown = true;
+    callback(() -> executor.shutdown(this));
+    loop.schedule(shutdownGrace, this::stop);
+    if (tasks.isEmpty() && unacknowledged.isEmpty()) {
+      callback(() -> loop.execute(this::stop));
+    }
+  }
+
+  private void callback(Runnable r) {
+    try {
+      callbacks.execute(() -> {
+        try {
+          r.run();
+        } catch (Throwable t) {
+          LOG.error("executor callback threw", t);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("callback dropped after shutdown");
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.corral.executor.command;
+
+import io.corral.common.process.ProcessTree;
+import io.corral.executor.Executor;
+import io.corral.executor.ExecutorDriver;
+import io.corral.protocol.AgentInfo;
+import io.corral.protocol.ExecutorInfo;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.KillPolicy;
+import io.corral.protocol.TaskInfo;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
+import io.corral.protocol.TaskStatusReason;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in executor for tasks that are just a command. One runs per framework per agent
+ * and starts each task as {@code sh -c <command>} (or the given argv) in the task's own
+ * sandbox ({@code tasks/<task-id>/} with {@code stdout} and {@code stderr}), in a session of
+ * its own. It reports TASK_STARTING, TASK_RUNNING, then TASK_FINISHED (exit 0) or
+ * TASK_FAILED (exit code and the tail of stderr), or TASK_KILLED after a kill.
+ */
+public final class CommandExecutor implements Executor {
+  private static final Logger LOG = LoggerFactory.getLogger(CommandExecutor.class);
+  static final Duration DEFAULT_GRACE = Duration.ofSeconds(3);
+  private static final int STDERR_TAIL_BYTES = 1024;
+
+  private final Path sandbox;
+  private final Map<String, CommandTask> tasks = new ConcurrentHashMap<>();
+
+  public CommandExecutor(Path sandbox) {
+    this.sandbox = sandbox;
+  }
+
+  @Override
+  public void registered(ExecutorDriver driver, ExecutorInfo executorInfo, FrameworkInfo frameworkInfo,
+      AgentInfo agentInfo) {
+    LOG.info("command executor for framework {} registered with agent {}", frameworkInfo.getId(), agentInfo.getId());
+  }
+
+  @Override
+  public void launchTask(ExecutorDriver driver, TaskInfo task) {
+    String id = task.getTaskId();
+    if (tasks.containsKey(id)) {
+      return; // a re-delivery after reconnecting: the task already runs
+    }
+    driver.sendStatusUpdate(status(id, TaskState.TASK_STARTING, "", TaskStatusReason.REASON_UNSPECIFIED));
+    Process process;
+    try {
+      process = TaskProcesses.start(sandbox, task);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("task {} failed to start: {}", id, e.toString());
+      driver.sendStatusUpdate(status(id, TaskState.TASK_FAILED, "failed to start the command: " + e.getMessage(),
+          TaskStatusReason.REASON_LAUNCH_FAILED));
+      return;
+    }
+    CommandTask running = new CommandTask(task, process);
+    tasks.put(id, running);
+    driver.sendStatusUpdate(status(id, TaskState.TASK_RUNNING, "pid " + process.pid(), TaskStatusReason.REASON_UNSPECIFIED));
+    process.onExit().thenRun(() -> exited(driver, running));
+  }
+
+  private void exited(ExecutorDriver driver, CommandTask task) {
+    String id = task.info.getTaskId();
+    int code = task.process.exitValue();
+    // Reap the rest of the tree: a task is over when its command is.
+    ProcessTree.kill(task.process.toHandle(), Duration.ZERO);
+    TaskStatus.Builder update;
+    if (task.killRequested) {
+      update = status(id, TaskState.TASK_KILLED, "killed", TaskStatusReason.REASON_KILLED_BY_SCHEDULER).toBuilder();
+    } else if (code == 0) {
+      update = status(id, TaskState.TASK_FINISHED, "command exited with status 0",
+          TaskStatusReason.REASON_COMMAND_EXITED).toBuilder();
+    } else {
+      String tail = io.corral.common.process.FileTail.of(TaskProcesses.sandbox(sandbox, id).resolve("stderr"), STDERR_TAIL_BYTES);
+      String how = code > 128 ? "command was killed by signal " + (code - 128) : "command exited with status " + code;
+      update = status(id, TaskState.TASK_FAILED, tail.isEmpty() ? how : how + "; stderr: " + tail,
+          TaskStatusReason.REASON_COMMAND_EXITED).toBuilder();
+    }
+    update.setExitCode(code);
+    tasks.remove(id);
+    driver.sendStatusUpdate(update.build());
+  }
+
+  @Override
+  public void killTask(ExecutorDriver driver, String taskId, KillPolicy killPolicy) {
+    CommandTask task = tasks.get(taskId);
+    if (task == null) {
+      return; // already over: its terminal update is on its way
+    }
+    kill(driver, task, grace(killPolicy));
+  }
+
+  private void kill(ExecutorDriver driver, CommandTask task, Duration grace) {
+    if (task.killRequested) {
+      return;
+    }
+    task.killRequested = true;
+    driver.sendStatusUpdate(status(task.info.getTaskId(), TaskState.TASK_KILLING, "killing (grace " + grace + ")",
+        TaskStatusReason.REASON_KILLED_BY_SCHEDULER));
+    ProcessTree.kill(task.process.toHandle(), grace);
+  }
+
+  static Duration grace(KillPolicy policy) {
+    if (policy != null && policy.hasGracePeriodSeconds()) {
+      return Duration.ofMillis((long) (policy.getGracePeriodSeconds() * 1000));
+    }
+    return DEFAULT_GRACE;
+  }
+
+  @Override
+  public void shutdown(ExecutorDriver driver) {
+    LOG.info("shutting down: killing {} task(s)", tasks.size());
+    for (CommandTask t : tasks.values()) {
+      kill(driver, t, DEFAULT_GRACE);
+    }
+  }
+
+  private static TaskStatus status(String taskId, TaskState state, String message, TaskStatusReason reason) {
+    return TaskStatus.newBuilder().setTaskId(taskId).setState(state).setMessage(message).setReason(reason).build();
+  }
+}

@@ -1,0 +1,241 @@
+package io.corral.local;
+
+import io.corral.agent.Agent;
+import io.corral.agent.AgentConfig;
+import io.corral.agent.ResourceDetector;
+import io.corral.common.net.HostPort;
+import io.corral.common.resources.RangeSet;
+import io.corral.common.resources.Resources;
+import io.corral.master.Master;
+import io.corral.master.MasterConfig;
+import io.corral.master.core.MasterView;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A master and N agents on this machine, for tests and {@code corral local}. The master runs
+ * in this JVM; agents run in this JVM ({@link Mode#IN_PROCESS}) or each as a separate
+ * {@code corral agent} process ({@link Mode#PROCESSES}). Executors are always processes.
+ * The machine's resources are split between the agents (ports too, so agents never offer the
+ * same port).
+ */
+public final class LocalCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+
+  /** Where agents run. */
+  public enum Mode {
+    IN_PROCESS,
+    PROCESSES
+  }
+
+  private final Builder b;
+  private Master master;
+  private final List<LocalAgent> agents = new ArrayList<>();
+
+  private LocalCluster(Builder b) {
+    this.b = b;
+  }
+
+  public static Builder builder(Path workDir) {
+    return new Builder(workDir);
+  }
+
+  /** Starts the master and the agents; returns once every agent is registered. */
+  public LocalCluster start() throws IOException {
+    Files.createDirectories(b.workDir);
+    MasterConfig.Builder mc = MasterConfig.builder().port(b.masterPort).workDir(b.workDir.resolve("master"));
+    b.masterConfig.accept(mc);
+    master = new Master(mc.build()).start();
+    try {
+      for (int i = 0; i < b.agents; i++) {
+        agents.add(startAgent(i));
+      }
+      awaitAgents(b.agents, b.startTimeout);
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    return this;
+  }
+
+  private LocalAgent startAgent(int index) throws IOException {
+    Path dir = b.workDir.resolve("agent-" + index);
+    Resources resources = b.agentResources != null ? b.agentResources : share(index, b.agents, b.workDir);
+    if (b.mode == Mode.PROCESSES) {
+      return ProcessAgent.start(index, master.address(), dir, resources, b);
+    }
+    AgentConfig.Builder ac = AgentConfig.builder(master.address().toString(), dir).port(0).resources(resources)
+        .shutdownExecutorsOnExit(true);
+    b.agentConfig.accept(ac);
+    return new InProcessAgent(index, new Agent(ac.build()).start());
+  }
+
+  /** This machine's resources divided by {@code n}: agent {@code index}'s share. */
+  public static Resources share(int index, int n, Path workDir) {
+    Resources all = ResourceDetector.detect(workDir);
+    long portsPer = 1001 / n;
+    long first = 31000 + index * portsPer;
+    return Resources.builder()
+        .cpus(Math.max(0.1, Math.floor(all.cpus() * 100 / n) / 100))
+        .mem(Math.floor(all.mem() / n))
+        .disk(Math.floor(all.disk() / n))
+        .ports(RangeSet.of(first, first + portsPer - 1))
+        .build();
+  }
+
+  /** Waits until {@code n} agents are registered and active. */
+  public void awaitAgents(int n, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (activeAgents() < n) {
+      for (LocalAgent a : agents) {
+        a.checkAlive();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + activeAgents() + " of " + n + " agents registered within "
+            + timeout + "; see the agent logs under " + b.workDir);
+      }
+      try {
+        Thread.sleep(20); // polling the master's state, not synchronising on time
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private long activeAgents() {
+    return master.query(v -> v.agents().stream().filter(a -> a.status().equals("ACTIVE")).count()).join();
+  }
+
+  public HostPort masterAddress() {
+    return master.address();
+  }
+
+  public Master master() {
+    return master;
+  }
+
+  public List<LocalAgent> agents() {
+    return List.copyOf(agents);
+  }
+
+  /** The agent object of an in-process agent (for inspecting its state in tests). */
+  public Agent inProcessAgent(int index) {
+    if (!(agents.get(index) instanceof InProcessAgent a)) {
+      throw new IllegalStateException("agent " + index + " runs as a process");
+    }
+    return a.agent();
+  }
+
+  public Path workDir() {
+    return b.workDir;
+  }
+
+  /** Reads the master's state. */
+  public <T> T query(java.util.function.Function<MasterView, T> reader) {
+    try {
+      return master.query(reader).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Stops the agents (and their executors and tasks), then the master. */
+  @Override
+  public void close() {
+    for (LocalAgent a : agents) {
+      try {
+        a.stop();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping agent {}: {}", a.index(), e.toString());
+      }
+    }
+    if (master != null) {
+      master.close();
+    }
+  }
+
+  /** How to build a local cluster. */
+  public static final class Builder {
+    final Path workDir;
+    int agents = 1;
+    int masterPort = 0;
+    Mode mode = Mode.IN_PROCESS;
+    Resources agentResources;
+    Consumer<MasterConfig.Builder> masterConfig = m -> { };
+    Consumer<AgentConfig.Builder> agentConfig = a -> { };
+    List<String> agentArgs = List.of();
+    Duration startTimeout = Duration.ofSeconds(60);
+    String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath = System.getProperty("java.class.path");
+    List<String> agentJvmOptions = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private Builder(Path workDir) {
+      this.workDir = workDir;
+    }
+
+    public Builder agents(int n) {
+      agents = n;
+      return this;
+    }
+
+    public Builder masterPort(int port) {
+      masterPort = port;
+      return this;
+    }
+
+    public Builder mode(Mode m) {
+      mode = m;
+      return this;
+    }
+
+    /** Each agent's resources (default: an equal share of the machine). */
+    public Builder agentResources(Resources r) {
+      agentResources = r;
+      return this;
+    }
+
+    public Builder masterConfig(Consumer<MasterConfig.Builder> c) {
+      masterConfig = c;
+      return this;
+    }
+
+    /** Settings of in-process agents. */
+    public Builder agentConfig(Consumer<AgentConfig.Builder> c) {
+      agentConfig = c;
+      return this;
+    }
+
+    /** Extra {@code corral agent} flags of agent processes. */
+    public Builder agentArgs(List<String> args) {
+      agentArgs = List.copyOf(args);
+      return this;
+    }
+
+    public Builder startTimeout(Duration d) {
+      startTimeout = d;
+      return this;
+    }
+
+    public Builder classpath(String cp) {
+      classpath = cp;
+      return this;
+    }
+
+    public LocalCluster build() {
+      return new LocalCluster(this);
+    }
+
+    public LocalCluster start() throws IOException {
+      return build().start();
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package io.corral.master;
+
+import io.corral.common.net.Grpc;
+import io.corral.common.resources.Resources;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a master is started with. Defaults follow Mesos where Mesos users found them
+ * right, and differ where they complained (offer timeout on, framework failover timeout of
+ * a week instead of zero).
+ *
+ * @param bindHost address the gRPC server listens on
+ * @param advertiseHost address other processes use to reach this master
+ * @param port port to listen on (0 = any free port)
+ * @param zk optional {@code zk://} URL: join the leader election there (null = standalone)
+ * @param workDir where the master keeps files (logs, later the registry cache)
+ * @param agentPingTimeout how long to wait for an agent's pong (Mesos: 15 s)
+ * @param maxAgentPingTimeouts missed pings in a row before an agent is unreachable (Mesos: 5)
+ * @param allocationInterval period of the full allocation cycle (Mesos: 1 s)
+ * @param offerTimeout idle offers are rescinded after this (Mesos: never; ours: 30 s)
+ * @param offerTimeoutFilter how long a rescinded idle offer is kept from the same framework
+ * @param defaultRefuse filter length when a decline gives none (Mesos: 5 s)
+ * @param defaultFailoverTimeout a framework's failover timeout when it sets none (1 week)
+ * @param heartbeatInterval how often the master sends heartbeats to schedulers
+ * @param maxMessageBytes largest message accepted on any stream
+ * @param roleWeights DRF weights per role (default 1)
+ * @param minAllocatable an agent's leftovers are offered only if they meet one of these
+ * @param maxCompletedTasksPerFramework completed tasks kept per framework for
+ *     reconciliation and the API
+ * @param maxCompletedFrameworks removed frameworks remembered (their ids cannot come back)
+ * @param offerBatchSize offers per Offers event
+ */
+public record MasterConfig(
+    String bindHost,
+    String advertiseHost,
+    int port,
+    String zk,
+    Path workDir,
+    Duration agentPingTimeout,
+    int maxAgentPingTimeouts,
+    Duration allocationInterval,
+    Duration offerTimeout,
+    Duration offerTimeoutFilter,
+    Duration defaultRefuse,
+    Duration defaultFailoverTimeout,
+    Duration heartbeatInterval,
+    int maxMessageBytes,
+    Map<String, Double> roleWeights,
+    List<Resources> minAllocatable,
+    int maxCompletedTasksPerFramework,
+    int maxCompletedFrameworks,
+    int offerBatchSize) {
+
+  public static final int DEFAULT_PORT = 5050;
+
+  public MasterConfig {
+    Objects.requireNonNull(bindHost, "bindHost");
+    Objects.requireNonNull(advertiseHost, "advertiseHost");
+    requirePositive(agentPingTimeout, "agentPingTimeout");
+    requirePositive(allocationInterval, "allocationInterval");
+    requirePositive(heartbeatInterval, "heartbeatInterval");
+    if (maxAgentPingTimeouts < 1) {
+      throw new IllegalArgumentException("maxAgentPingTimeouts must be at least 1");
+    }
+    roleWeights = Map.copyOf(roleWeights);
+    roleWeights.forEach(
+        (role, w) -> {
+          if (!(w > 0) || w.isInfinite()) {
+            throw new IllegalArgumentException("weight of role '" + role + "' must be > 0: " + w);
+          }
+        });
+    minAllocatable = List.copyOf(minAllocatable);
+  }
+
+  private static void requirePositive(Duration d, String name) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive");
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builder with the documented defaults. */
+  public static final class Builder {
+    private String bindHost = "127.0.0.1";
+    private String advertiseHost = null;
+    private int port = DEFAULT_PORT;
+    private String zk = null;
+    private Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "corral-master");
+    private Duration agentPingTimeout = Duration.ofSeconds(15);
+    private int maxAgentPingTimeouts = 5;
+    private Duration allocationInterval = Duration.ofSeconds(1);
+    private Duration offerTimeout = Duration.ofSeconds(30);
+    private Duration offerTimeoutFilter = Duration.ofSeconds(5);
+    private Duration defaultRefuse = Duration.ofSeconds(5);
+    private Duration defaultFailoverTimeout = Duration.ofDays(7);
+    private Duration heartbeatInterval = Duration.ofSeconds(15);
+    private int maxMessageBytes = Grpc.DEFAULT_MAX_MESSAGE_BYTES;
+    private Map<String, Double> roleWeights = Map.of();
+    private List<Resources> minAllocatable =
+        List.of(Resources.builder().cpus(0.01).build(), Resources.builder().mem(32).build());
+    private int maxCompletedTasksPerFramework = 1000;
+    private int maxCompletedFrameworks = 1000;
+    private int offerBatchSize = 500;
+
+    public Builder bindHost(String v) {
+      bindHost = v;
+      return this;
+    }
+
+    public Builder advertiseHost(String v) {
+      advertiseHost = v;
+      return this;
+    }
+
+    public Builder port(int v) {
+      port = v;
+      return this;
+    }
+
+    public Builder zk(String v) {
+      zk = v;
+      return this;
+    }
+
+    public Builder workDir(Path v) {
+      workDir = v;
+      return this;
+    }
+
+    public Builder agentPingTimeout(Duration v) {
+      agentPingTimeout = v;
+      return this;
+    }
+
+    public Builder maxAgentPingTimeouts(int v) {
+      maxAgentPingTimeouts = v;
+      return this;
+    }
+
+    public Builder allocationInterval(Duration v) {
+      allocationInterval = v;
+      return this;
+    }
+
+    public Builder offerTimeout(Duration v) {
+      offerTimeout = v;
+      return this;
+    }
+
+    public Builder offerTimeoutFilter(Duration v) {
+      offerTimeoutFilter = v;
+      return this;
+    }
+
+    public Builder defaultRefuse(Duration v) {
+      defaultRefuse = v;
+      return this;
+    }
+
+    public Builder defaultFailoverTimeout(Duration v) {
+      defaultFailoverTimeout = v;
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration v) {
+      heartbeatInterval = v;
+      return this;
+    }
+
+    public Builder maxMessageBytes(int v) {
+      maxMessageBytes = v;
+      return this;
+    }
+
+    public Builder roleWeights(Map<String, Double> v) {
+      roleWeights = v;
+      return this;
+    }
+
+    public Builder minAllocatable(List<Resources> v) {
+      minAllocatable = v;
+      return this;
+    }
+
+    public Builder maxCompletedTasksPerFramework(int v) {
+      maxCompletedTasksPerFramework = v;
+      return this;
+    }
+
+    public Builder maxCompletedFrameworks(int v) {
+      maxCompletedFrameworks = v;
+      return this;
+    }
+
+    public Builder offerBatchSize(int v) {
+      offerBatchSize = v;
+      return this;
+    }
+
+    public MasterConfig build() {
+      return new MasterConfig(
+          bindHost,
+          advertiseHost == null ? bindHost : advertiseHost,
+          port,
+          zk,
+          workDir,
+          agentPingTimeout,
+          maxAgentPingTimeouts,
+          allocationInterval,
+          offerTimeout,
+          offerTimeoutFilter,
+          defaultRefuse,
+          defaultFailoverTimeout,
+          heartbeatInterval,
+          maxMessageBytes,
+          roleWeights,
+          minAllocatable,
+          maxCompletedTasksPerFramework,
+          maxCompletedFrameworks,
+          offerBatchSize);
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package io.corral.master.core;
+
+import io.corral.common.resources.InvalidResourcesException;
+import io.corral.common.resources.Resources;
+import io.corral.common.task.TaskStates;
+import io.corral.master.state.AgentEntry;
+import io.corral.master.state.ExecutorEntry;
+import io.corral.master.state.ExecutorKey;
+import io.corral.master.state.FrameworkEntry;
+import io.corral.master.state.TaskEntry;
+import io.corral.master.state.TaskKey;
+import io.corral.common.net.StreamConnection;
+import io.corral.protocol.AgentCall;
+import io.corral.protocol.AgentEvent;
+import io.corral.protocol.AgentInfo;
+import io.corral.protocol.ExecutorInfo;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.SchedulerEvent;
+import io.corral.protocol.Task;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
+import io.corral.protocol.TaskStatusReason;
+import io.grpc.Status;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Agent registration and re-registration, liveness (pings), and loss. */
+final class AgentManager {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentManager.class);
+
+  private final MasterState s;
+  private final OfferManager offers;
+  private final TaskBook book;
+  private final StatusHandler statuses;
+  private final FrameworkManager frameworks;
+
+  AgentManager(
+      MasterState state,
+      OfferManager offers,
+      TaskBook book,
+      StatusHandler statuses,
+      FrameworkManager frameworks) {
+    this.s = state;
+    this.offers = offers;
+    this.book = book;
+    this.statuses = statuses;
+    this.frameworks = frameworks;
+  }
+
+  /** Returns the agent now bound to the connection, or null when refused. */
+  AgentEntry register(StreamConnection<AgentEvent> conn, AgentCall.Register reg) {
+    AgentInfo info = reg.getAgentInfo();
+    String problem = validate(info);
+    if (problem != null) {
+      return refuse(conn, problem);
+    }
+    Instant now = s.now();
+    String id = info.getId();
+    AgentEntry agent = id.isEmpty() ? null : s.agents.get(id);
+    if (agent != null && agent.connection() != null && agent.connection() != conn
+        && agent.connection().isOpen() && agent.status() == AgentEntry.Status.ACTIVE) {
+      boolean sameEndpoint = agent.info().getHostname().equals(info.getHostname())
+          && agent.info().getPort() == info.getPort();
+      if (!sameEndpoint) {
+        return refuse(conn, "agent id " + id + " is already registered by " + agent.info().getHostname()
+            + ":" + agent.info().getPort() + " (connected from " + agent.connection().peer()
+            + "); refusing " + info.getHostname() + ":" + info.getPort());
+      }
+      // The same agent reconnected before its old stream was noticed to be dead.
+      agent.connection().fail(Status.ABORTED.withDescription("replaced by a newer connection"));
+    }
+    if (id.isEmpty()) {
+      id = s.ids.nextAgentId();
+      info = info.toBuilder().setId(id).build();
+      agent = new AgentEntry(id, info, conn, now);
+      s.agents.put(id, agent);
+      s.allocator.addAgent(id, agent.total());
+      s.metrics.agentsRegistered.incrementAndGet();
+      LOG.info("agent {} registered from {} ({}:{}) with {}", id, conn.peer(), info.getHostname(),
+          info.getPort(), agent.total());
+    } else {
+      agent = reregister(agent, info, conn, reg, now);
+    }
+    conn.send(
+        AgentEvent.newBuilder()
+            .setRegistered(
+                AgentEvent.Registered.newBuilder()
+                    .setAgentId(id)
+                    .setMasterInfo(s.masterInfo)
+                    .setPingIntervalSeconds(s.config.agentPingTimeout().toMillis() / 1000.0))
+            .build());
+    offers.requestAllocation();
+    return agent;
+  }
+
+  private AgentEntry reregister(
+      AgentEntry known, AgentInfo info, StreamConnection<AgentEvent> conn, AgentCall.Register reg, Instant now) {
+    String id = info.getId();
+    AgentEntry agent = known;
+    if (agent == null) {
+      agent = new AgentEntry(id, info, conn, now);
+      s.agents.put(id, agent);
+    } else {
+      if (agent.status() != AgentEntry.Status.UNREACHABLE) {
+        offers.rescindAllOfAgent(agent);
+      }
+      s.allocator.removeAgent(id);
+      agent.reregistered(info, conn, now);
+    }
+    s.allocator.addAgent(id, agent.total());
+    s.metrics.agentsReregistered.incrementAndGet();
+    for (FrameworkInfo f : reg.getFrameworksList()) {
+      recoverFramework(agent, f);
+    }
+    agent.executors().clear();
+    for (ExecutorInfo e : reg.getExecutorsList()) {
+      Resources r = safeResources(e.getResourcesList());
+      agent.executors().put(new ExecutorKey(e.getFrameworkId(), e.getExecutorId()), new ExecutorEntry(e, r));
+      if (s.frameworks.containsKey(e.getFrameworkId())) {
+        s.allocator.addAllocation(e.getFrameworkId(), id, r);
+      }
+    }
+    Set<TaskKey> reported = new HashSet<>();
+    for (Task t : reg.getTasksList()) {
+      reported.add(new TaskKey(t.getFrameworkId(), t.getTaskId()));
+      recoverTask(agent, t);
+    }
+    for (TaskEntry t : new ArrayList<>(agent.tasks().values())) {
+      if (!reported.contains(t.key())) {
+        LOG.info("task {} is gone: agent {} re-registered without it", t.key(), id);
+        TaskStatus lost = Statuses.master(t.frameworkId(), t.taskId(), id, TaskState.TASK_LOST,
+            TaskStatusReason.REASON_AGENT_REREGISTERED, "agent re-registered without this task", s.nowSeconds());
+        book.apply(t, lost);
+        sendToFramework(t.frameworkId(), lost);
+      }
+    }
+    LOG.info("agent {} re-registered from {} with {} task(s) and {} executor(s)", id, conn.peer(),
+        reg.getTasksCount(), reg.getExecutorsCount());
+    return agent;
+  }
+
+  private void recoverFramework(AgentEntry agent, FrameworkInfo f) {
+    if (f.getId().isEmpty() || s.frameworks.containsKey(f.getId())) {
+      return;
+    }
+    if (s.removedFrameworks.containsKey(f.getId())) {
+      statuses.shutdownFramework(agent, f.getId());
+      return;
+    }
+    // Known to the agent but not to this master (it failed over): keep it, disconnected,
+    // until its scheduler re-subscribes or its failover timeout ends.
+    FrameworkEntry fw = new FrameworkEntry(f.getId(), f, null, s.now(), s.config.maxCompletedTasksPerFramework());
+    s.frameworks.put(fw.id(), fw);
+    s.allocator.addFramework(fw.id(), fw.role());
+    frameworks.disconnected(fw, null);
+    LOG.info("recovered framework {} ({}) from agent {}", fw.id(), fw.name(), agent.id());
+  }
+
+  private void recoverTask(AgentEntry agent, Task t) {
+    FrameworkEntry fw = s.frameworks.get(t.getFrameworkId());
+    if (fw == null) {
+      return; // removed framework: the agent was told to shut it down
+    }
+    Resources r = safeResources(t.getResourcesList());
+    TaskEntry known = fw.tasks().get(t.getTaskId());
+    if (known == null) {
+      if (TaskStates.isTerminal(t.getState())) {
+        return; // its terminal update is still being delivered by the agent
+      }
+      TaskEntry entry = new TaskEntry(t.getFrameworkId(), t.getTaskId(), agent.id(), t.getExecutorId(),
+          t.getName(), r, s.now(), t.getState(), t.hasLatestStatus() ? t.getLatestStatus() : null);
+      fw.tasks().put(entry.taskId(), entry);
+      agent.tasks().put(entry.key(), entry);
+      s.allocator.addAllocation(fw.id(), agent.id(), r);
+      return;
+    }
+    if (!TaskStates.isTerminal(known.state())) {
+      s.allocator.addAllocation(fw.id(), agent.id(), known.resources());
+    }
+    if (known.state() != t.getState()) {
+      TaskStatus status = t.hasLatestStatus() && t.getLatestStatus().getState() == t.getState()
+          ? t.getLatestStatus().toBuilder().clearUuid().setReason(TaskStatusReason.REASON_AGENT_REREGISTERED).build()
+          : Statuses.master(fw.id(), t.getTaskId(), agent.id(), t.getState(),
+              TaskStatusReason.REASON_AGENT_REREGISTERED, "agent re-registered", s.nowSeconds());
+      if (book.apply(known, status)) {
+        sendToFramework(fw.id(), status);
+      }
+    }
+  }
+
+  private void sendToFramework(String frameworkId, TaskStatus status) {
+    FrameworkEntry fw = s.frameworks.get(frameworkId);
+    if (fw != null) {
+      fw.send(Statuses.update(status));
+    }
+  }
+
+  private static Resources safeResources(List<io.corral.protocol.Resource> resources) {
+    try {
+      return Resources.fromProto(resources);
+    } catch (InvalidResourcesException e) {
+      return Resources.EMPTY;
+    }
+  }
+
+  private AgentEntry refuse(StreamConnection<AgentEvent> conn, String problem) {
+    s.metrics.invalidCalls.incrementAndGet();
+    LOG.warn("refused agent registration from {}: {}", conn.peer(), problem);
+    conn.send(AgentEvent.newBuilder()
+        .setError(io.corral.protocol.Error.newBuilder().setCall("REGISTER").setMessage(problem).setFatal(true))
+        .build());
+    conn.complete();
+    return null;
+  }
+
+  static String validate(AgentInfo info) {
+    if (info.getHostname().isBlank()) {
+      return "agent hostname is empty";
+    }
+    if (info.getPort() < 0 || info.getPort() > 65535) {
+      return "agent port out of range: " + info.getPort();
+    }
+    try {
+      Resources r = Resources.fromProto(info.getResourcesList());
+      if (r.isEmpty()) {
+        return "agent offers no resources";
+      }
+    } catch (InvalidResourcesException e) {
+      return "invalid agent resources: " + e.getMessage();
+    }
+    if (!info.getId().isEmpty() && io.corral.master.validation.Ids.problem("agent", info.getId()) != null) {
+      return io.corral.master.validation.Ids.problem("agent", info.getId());
+    }
+    return null;
+  }
+
+  void pong(AgentEntry agent, AgentCall.Pong pong) {
+    agent.ponged(pong.getSeq());
+  }
+
+  /** The agent's stream closed: stop offering it; pings decide whether it is lost. */
+  void disconnected(AgentEntry agent, Throwable cause) {
+    if (agent.status() == AgentEntry.Status.UNREACHABLE) {
+      return;
+    }
+    LOG.info("agent {} disconnected{}", agent.id(), cause == null ? "" : " (" + cause.getMessage() + ")");
+    agent.disconnected(s.now());
+    offers.rescindAllOfAgent(agent);
+    s.allocator.deactivateAgent(agent.id());
+  }
+
+  /** Called every ping timeout: counts missed pings and pings again. */
+  void pingTick() {
+    int max = s.config.maxAgentPingTimeouts();
+    for (AgentEntry agent : new ArrayList<>(s.agents.values())) {
+      if (agent.status() == AgentEntry.Status.UNREACHABLE) {
+        continue;
+      }
+      int missed = agent.tickPing();
+      if (missed >= max) {
+        markUnreachable(agent, missed);
+      } else if (agent.isConnected()) {
+        agent.send(AgentEvent.newBuilder()
+            .setPing(AgentEvent.Ping.newBuilder().setSeq(agent.nextPingSeq()))
+            .build());
+      }
+    }
+  }
+
+  private void markUnreachable(AgentEntry agent, int missed) {
+    LOG.warn("agent {} ({}) missed {} pings in a row: marking it unreachable; {} task(s) reported TASK_UNREACHABLE",
+        agent.id(), agent.hostname(), missed, agent.tasks().size());
+    offers.rescindAllOfAgent(agent);
+    s.allocator.removeAgent(agent.id());
+    agent.setStatus(AgentEntry.Status.UNREACHABLE, s.now());
+    if (agent.connection() != null) {
+      agent.connection().fail(Status.UNAVAILABLE.withDescription("agent marked unreachable"));
+    }
+    s.metrics.agentsUnreachable.incrementAndGet();
+    for (TaskEntry t : new ArrayList<>(agent.tasks().values())) {
+      TaskStatus status = Statuses.master(t.frameworkId(), t.taskId(), agent.id(), TaskState.TASK_UNREACHABLE,
+          TaskStatusReason.REASON_AGENT_UNREACHABLE,
+          "agent " + agent.id() + " (" + agent.hostname() + ") is unreachable", s.nowSeconds());
+      if (book.apply(t, status)) {
+        sendToFramework(t.frameworkId(), status);
+      }
+    }
+    SchedulerEvent lost = SchedulerEvent.newBuilder()
+        .setFailure(SchedulerEvent.Failure.newBuilder().setAgentId(agent.id()))
+        .build();
+    for (FrameworkEntry fw : s.frameworks.values()) {
+      fw.send(lost);
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package io.corral.master.core;
+
+import io.corral.master.state.AgentEntry;
+import io.corral.master.state.ExecutorKey;
+import io.corral.master.state.FrameworkEntry;
+import io.corral.master.state.TaskEntry;
+import io.corral.common.net.StreamConnection;
+import io.corral.protocol.AgentEvent;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.SchedulerCall;
+import io.corral.protocol.SchedulerEvent;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatusReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Framework subscriptions, disconnections, failover timeouts and removal. */
+final class FrameworkManager {
+  private static final Logger LOG = LoggerFactory.getLogger(FrameworkManager.class);
+  private static final Pattern ROLE = Pattern.compile("\\*|[a-zA-Z0-9_][a-zA-Z0-9_.\\-/]{0,127}");
+  /** Longest failover timeout accepted: a year. */
+  private static final double MAX_FAILOVER_SECONDS = 365 * 24 * 3600.0;
+
+  private final MasterState s;
+  private final OfferManager offers;
+  private final TaskBook book;
+  private final StatusHandler statuses;
+
+  FrameworkManager(MasterState state, OfferManager offers, TaskBook book, StatusHandler statuses) {
+    this.s = state;
+    this.offers = offers;
+    this.book = book;
+    this.statuses = statuses;
+  }
+
+  /** Returns the framework now bound to the connection, or null when refused. */
+  FrameworkEntry subscribe(StreamConnection<SchedulerEvent> conn, SchedulerCall.Subscribe sub) {
+    FrameworkInfo info = sub.getFrameworkInfo();
+    String problem = validate(info);
+    if (problem != null) {
+      refuse(conn, problem);
+      return null;
+    }
+    if (info.getRole().isEmpty()) {
+      info = info.toBuilder().setRole("*").build();
+    }
+    Instant now = s.now();
+    String id = info.getId();
+    if (!id.isEmpty() && s.removedFrameworks.containsKey(id)) {
+      refuse(conn, "framework " + id + " was removed and cannot subscribe again; subscribe without an id");
+      return null;
+    }
+    FrameworkEntry fw = id.isEmpty() ? null : s.frameworks.get(id);
+    boolean resubscribed = fw != null;
+    if (fw == null) {
+      if (id.isEmpty()) {
+        id = s.ids.nextFrameworkId();
+        info = info.toBuilder().setId(id).build();
+      }
+      fw = new FrameworkEntry(id, info, conn, now, s.config.maxCompletedTasksPerFramework());
+      s.frameworks.put(id, fw);
+      s.allocator.addFramework(id, fw.role());
+      LOG.info("framework {} ({}) subscribed in role {} as {} from {}",
+          id, info.getName(), fw.role(), info.getUser(), conn.peer());
+    } else {
+      if (!fw.role().equals(info.getRole())) {
+        refuse(conn, "framework " + id + " is in role " + fw.role() + "; changing roles on failover is not supported");
+        return null;
+      }
+      StreamConnection<SchedulerEvent> old = fw.connection();
+      if (old != null && old != conn && old.isOpen()) {
+        old.send(Statuses.error("SUBSCRIBE", "framework failed over to a new scheduler at " + conn.peer(), true));
+        old.complete();
+        offers.rescindAllOfFramework(fw, false);
+      }
+      fw.setInfo(info);
+      fw.connected(conn);
+      s.allocator.activateFramework(id);
+      LOG.info("framework {} ({}) re-subscribed from {} with {} task(s)", id, info.getName(), conn.peer(), fw.tasks().size());
+      notifyAgents(fw);
+    }
+    s.metrics.frameworksSubscribed.incrementAndGet();
+    fw.setSuppressed(sub.getSuppressed());
+    if (sub.getSuppressed()) {
+      s.allocator.suppress(id);
+    } else {
+      s.allocator.revive(id);
+    }
+    conn.send(
+        SchedulerEvent.newBuilder()
+            .setSubscribed(
+                SchedulerEvent.Subscribed.newBuilder()
+                    .setFrameworkId(id)
+                    .setHeartbeatIntervalSeconds(s.config.heartbeatInterval().toMillis() / 1000.0)
+                    .setMasterInfo(s.masterInfo)
+                    .setResubscribed(resubscribed))
+            .build());
+    offers.requestAllocation();
+    return fw;
+  }
+
+  /** Tells agents running the framework's tasks to resend pending updates now. */
+  private void notifyAgents(FrameworkEntry fw) {
+    Set<String> agentIds = new HashSet<>();
+    for (TaskEntry t : fw.tasks().values()) {
+      agentIds.add(t.agentId());
+    }
+    AgentEvent update =
+        AgentEvent.newBuilder()
+            .setUpdateFramework(AgentEvent.UpdateFramework.newBuilder().setFramework(fw.info()))
+            .build();
+    for (String agentId : agentIds) {
+      AgentEntry agent = s.agents.get(agentId);
+      if (agent != null) {
+        agent.send(update);
+      }
+    }
+  }
+
+  private void refuse(StreamConnection<SchedulerEvent> conn, String problem) {
+    s.metrics.invalidCalls.incrementAndGet();
+    LOG.info("refused SUBSCRIBE from {}: {}", conn.peer(), problem);
+    conn.send(Statuses.error("SUBSCRIBE", problem, true));
+    conn.complete();
+  }
+
+  static String validate(FrameworkInfo info) {
+    if (info.getName().isBlank()) {
+      return "framework name is empty";
+    }
+    if (info.getName().length() > 256) {
+      return "framework name is longer than 256 characters";
+    }
+    if (!info.getRole().isEmpty() && !ROLE.matcher(info.getRole()).matches()) {
+      return "invalid role '" + info.getRole() + "'";
+    }
+    if (info.hasFailoverTimeout()) {
+      double t = info.getFailoverTimeout();
+      if (!(t >= 0) || t > MAX_FAILOVER_SECONDS) {
+        return "failover_timeout must be between 0 and one year (in seconds): " + t;
+      }
+    }
+    if (!info.getId().isEmpty() && io.corral.master.validation.Ids.problem("framework", info.getId()) != null) {
+      return io.corral.master.validation.Ids.problem("framework", info.getId());
+    }
+    return null;
+  }
+
+  /** The scheduler's stream closed: keep its tasks until its failover timeout. */
+  void disconnected(FrameworkEntry fw, Throwable cause) {
+    Duration timeout = failoverTimeout(fw);
+    LOG.info("framework {} ({}) disconnected{}; its tasks are kept for {}",
+        fw.id(), fw.name(), cause == null ? "" : " (" + cause.getMessage() + ")", timeout);
+    offers.rescindAllOfFramework(fw, false);
+    s.allocator.deactivateFramework(fw.id());
+    if (timeout.isZero()) {
+      fw.disconnected(s.now(), null);
+      remove(fw, "its scheduler disconnected and its failover timeout is 0");
+      return;
+    }
+    String id = fw.id();
+    fw.disconnected(
+        s.now(),
+        s.loop.schedule(
+            timeout,
+            () -> {
+              FrameworkEntry current = s.frameworks.get(id);
+              if (current != null && !current.isConnected()) {
+                remove(current, "its scheduler did not come back within its failover timeout of " + timeout);
+              }
+            }));
+  }
+
+  Duration failoverTimeout(FrameworkEntry fw) {
+    if (!fw.info().hasFailoverTimeout()) {
+      return s.config.defaultFailoverTimeout();
+    }
+    return Duration.ofMillis((long) (fw.info().getFailoverTimeout() * 1000));
+  }
+
+  void teardown(FrameworkEntry fw) {
+    remove(fw, "its scheduler tore it down");
+  }
+
+  /** Removes the framework for good: every task is killed, its resources returned. */
+  void remove(FrameworkEntry fw, String why) {
+    LOG.info("removing framework {} ({}): {}; killing {} task(s)", fw.id(), fw.name(), why, fw.tasks().size());
+    fw.cancelFailoverTimer();
+    offers.rescindAllOfFramework(fw, false);
+    Set<AgentEntry> hosts = new HashSet<>();
+    for (TaskEntry t : new ArrayList<>(fw.tasks().values())) {
+      AgentEntry agent = s.agents.get(t.agentId());
+      if (agent != null) {
+        hosts.add(agent);
+      }
+      book.apply(t, Statuses.master(fw.id(), t.taskId(), t.agentId(), TaskState.TASK_KILLED,
+          TaskStatusReason.REASON_FRAMEWORK_REMOVED, "framework removed: " + why, s.nowSeconds()));
+    }
+    for (AgentEntry agent : s.agents.values()) {
+      List<ExecutorKey> mine = new ArrayList<>();
+      for (ExecutorKey k : agent.executors().keySet()) {
+        if (k.frameworkId().equals(fw.id())) {
+          mine.add(k);
+        }
+      }
+      for (ExecutorKey k : mine) {
+        book.executorGone(agent, k);
+        hosts.add(agent);
+      }
+    }
+    for (AgentEntry agent : hosts) {
+      statuses.shutdownFramework(agent, fw.id());
+    }
+    s.allocator.removeFramework(fw.id());
+    s.frameworks.remove(fw.id());
+    s.removedFrameworks.put(fw.id(), s.now());
+    s.metrics.frameworksRemoved.incrementAndGet();
+    if (fw.connection() != null) {
+      fw.connection().complete();
+    }
+  }
+
+  void revive(FrameworkEntry fw) {
+    fw.setSuppressed(false);
+    s.allocator.revive(fw.id());
+    offers.requestAllocation();
+  }
+
+  void suppress(FrameworkEntry fw) {
+    fw.setSuppressed(true);
+    s.allocator.suppress(fw.id());
+  }
+
+  void sendHeartbeats() {
+    SchedulerEvent hb =
+        SchedulerEvent.newBuilder().setHeartbeat(SchedulerEvent.Heartbeat.getDefaultInstance()).build();
+    for (FrameworkEntry fw : s.frameworks.values()) {
+      if (fw.isConnected()) {
+        fw.send(hb);
+      }
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package io.corral.master.core;
+
+import io.corral.common.loop.EventLoop;
+import io.corral.master.MasterConfig;
+import io.corral.master.allocator.DrfAllocator;
+import io.corral.master.state.AgentEntry;
+import io.corral.master.state.FrameworkEntry;
+import io.corral.master.transport.MasterStreams;
+import io.corral.common.net.StreamConnection;
+import io.corral.protocol.AgentCall;
+import io.corral.protocol.AgentEvent;
+import io.corral.protocol.MasterInfo;
+import io.corral.protocol.SchedulerCall;
+import io.corral.protocol.SchedulerEvent;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's brain: receives every call from the streams, moves it onto the event loop,
+ * and dispatches it to the component in charge. Owns the timers (allocation, pings,
+ * heartbeats, offer timeouts).
+ */
+public final class MasterCore implements MasterStreams {
+  private static final Logger LOG = LoggerFactory.getLogger(MasterCore.class);
+
+  private final MasterState s;
+  private final OfferManager offers;
+  private final LaunchHandler launches;
+  private final StatusHandler statuses;
+  private final FrameworkManager frameworks;
+  private final AgentManager agents;
+  private final Map<Long, String> agentByConnection = new HashMap<>();
+  private final Map<Long, String> frameworkByConnection = new HashMap<>();
+  private final List<EventLoop.Cancellable> timers = new ArrayList<>();
+
+  public MasterCore(MasterConfig config, MasterInfo info, EventLoop loop, Clock clock, DrfAllocator allocator) {
+    this.s = new MasterState(config, info, loop, clock, allocator, new MasterMetrics());
+    this.offers = new OfferManager(s);
+    TaskBook book = new TaskBook(s, offers);
+    this.launches = new LaunchHandler(s, offers);
+    this.statuses = new StatusHandler(s, book);
+    this.frameworks = new FrameworkManager(s, offers, book, statuses);
+    this.agents = new AgentManager(s, offers, book, statuses, frameworks);
+    config.roleWeights().forEach(allocator::setWeight);
+  }
+
+  /** Starts the periodic work. */
+  public void start() {
+    s.loop.execute(
+        () -> {
+          timers.add(s.loop.scheduleAtFixedRate(s.config.allocationInterval(), () -> {
+            offers.expireOffers();
+            offers.allocateAll();
+          }));
+          timers.add(s.loop.scheduleAtFixedRate(s.config.agentPingTimeout(), agents::pingTick));
+          timers.add(s.loop.scheduleAtFixedRate(s.config.heartbeatInterval(), frameworks::sendHeartbeats));
+        });
+  }
+
+  public void stop() {
+    s.loop.execute(() -> timers.forEach(EventLoop.Cancellable::cancel));
+  }
+
+  public MasterMetrics metrics() {
+    return s.metrics;
+  }
+
+  public MasterInfo info() {
+    return s.masterInfo;
+  }
+
+  /** Runs a read-only view of the state on the loop (for tests, the CLI and the HTTP API). */
+  public <T> CompletableFuture<T> query(Function<MasterView, T> reader) {
+    return s.loop.submit(() -> reader.apply(new MasterView(s)));
+  }
+
+  // ---- agents ---------------------------------------------------------------------------
+
+  @Override
+  public void onAgentCall(StreamConnection<AgentEvent> conn, AgentCall call) {
+    s.metrics.messagesIn.incrementAndGet();
+    s.loop.execute(() -> handleAgentCall(conn, call));
+  }
+
+  // Calls are handled even if their stream closed meanwhile: they arrived while it was open,
+  // in order (a scheduler's last call before it hangs up is often TEARDOWN).
+  private void handleAgentCall(StreamConnection<AgentEvent> conn, AgentCall call) {
+    if (call.hasRegister()) {
+      AgentEntry agent = agents.register(conn, call.getRegister());
+      if (agent != null) {
+        agentByConnection.put(conn.id(), agent.id());
+      }
+      return;
+    }
+    String agentId = agentByConnection.get(conn.id());
+    AgentEntry agent = agentId == null ? null : s.agents.get(agentId);
+    if (agent == null || agent.connection() != conn) {
+      s.metrics.invalidCalls.incrementAndGet();
+      LOG.warn("call {} from unregistered agent stream {}; the first call must be REGISTER", call.getTypeCase(), conn);
+      conn.send(AgentEvent.newBuilder()
+          .setError(io.corral.protocol.Error.newBuilder().setCall(call.getTypeCase().name())
+              .setMessage("not registered: the first call on a stream must be REGISTER"))
+          .build());
+      return;
+    }
+    switch (call.getTypeCase()) {
+      case PONG -> agents.pong(agent, call.getPong());
+      case UPDATES -> statuses.onAgentUpdates(agent, call.getUpdates().getUpdatesList());
+      case MESSAGE -> statuses.onExecutorMessage(agent, call.getMessage());
+      case EXECUTOR_EXITED -> statuses.onExecutorExited(agent, call.getExecutorExited());
+      default -> {
+        s.metrics.invalidCalls.incrementAndGet();
+        LOG.warn("agent {} sent an empty or unknown call", agent.id());
+        agent.send(AgentEvent.newBuilder()
+            .setError(io.corral.protocol.Error.newBuilder().setCall(call.getTypeCase().name())
+                .setMessage("unknown call type"))
+            .build());
+      }
+    }
+  }
+
+  @Override
+  public void onAgentStreamClosed(StreamConnection<AgentEvent> conn, Throwable cause) {
+    s.loop.execute(
+        () -> {
+          String agentId = agentByConnection.remove(conn.id());
+          AgentEntry agent = agentId == null ? null : s.agents.get(agentId);
+          if (cause != null) {
+            LOG.info("agent stream {} closed: {}", conn, cause.getMessage());
+          }
+          if (agent != null && agent.connection() == conn) {
+            agents.disconnected(agent, cause);
+          }
+        });
+  }
+
+  // ---- schedulers -----------------------------------------------------------------------
+
+  @Override
+  public void onSchedulerCall(StreamConnection<SchedulerEvent> conn, SchedulerCall call) {
+    s.metrics.messagesIn.incrementAndGet();
+    s.loop.execute(() -> handleSchedulerCall(conn, call));
+  }
+
+  private void handleSchedulerCall(StreamConnection<SchedulerEvent> conn, SchedulerCall call) {
+    String bound = frameworkByConnection.get(conn.id());
+    if (call.hasSubscribe()) {
+      if (bound != null) {
+        FrameworkEntry current = s.frameworks.get(bound);
+        if (current != null && current.connection() == conn) {
+          invalid(conn, call, "this stream is already subscribed as framework " + bound);
+          return;
+        }
+      }
+      FrameworkEntry fw = frameworks.subscribe(conn, call.getSubscribe());
+      if (fw != null) {
+        frameworkByConnection.put(conn.id(), fw.id());
+      }
+      return;
+    }
+    FrameworkEntry fw = bound == null ? null : s.frameworks.get(bound);
+    if (fw == null || fw.connection() != conn) {
+      invalid(conn, call, bound == null
+          ? "not subscribed: the first call on a stream must be SUBSCRIBE"
+          : "framework " + bound + " is no longer subscribed on this stream");
+      return;
+    }
+    if (!call.getFrameworkId().isEmpty() && !call.getFrameworkId().equals(fw.id())) {
+      invalid(conn, call, "call names framework " + call.getFrameworkId() + " but this stream is " + fw.id());
+      return;
+    }
+    switch (call.getTypeCase()) {
+      case TEARDOWN -> {
+        frameworks.teardown(fw);
+        frameworkByConnection.remove(conn.id());
+      }
+      case ACCEPT -> launches.accept(fw, call.getAccept());
+      case DECLINE -> offers.decline(fw, call.getDecline().getOfferIdsList(),
+          call.getDecline().hasFilters() ? call.getDecline().getFilters() : null);
+      case REVIVE -> frameworks.revive(fw);
+      case SUPPRESS -> frameworks.suppress(fw);
+      case KILL -> statuses.kill(fw, call.getKill());
+      case ACKNOWLEDGE -> statuses.acknowledge(fw, call.getAcknowledge());
+      case RECONCILE -> statuses.reconcile(fw, call.getReconcile());
+      case MESSAGE -> statuses.frameworkMessage(fw, call.getMessage());
+      default -> invalid(conn, call, "empty or unknown call type");
+    }
+  }
+
+  private void invalid(StreamConnection<SchedulerEvent> conn, SchedulerCall call, String message) {
+    s.metrics.invalidCalls.incrementAndGet();
+    LOG.info("refused {} call from {}: {}", call.getTypeCase(), conn.peer(), message);
+    conn.send(Statuses.error(call.getTypeCase().name(), message, false));
+  }
+
+  @Override
+  public void onSchedulerStreamClosed(StreamConnection<SchedulerEvent> conn, Throwable cause) {
+    s.loop.execute(
+        () -> {
+          String fid = frameworkByConnection.remove(conn.id());
+          FrameworkEntry fw = fid == null ? null : s.frameworks.get(fid);
+          if (fw != null && fw.connection() == conn) {
+            frameworks.disconnected(fw, cause);
+          } else if (cause != null) {
+            LOG.debug("scheduler stream {} closed: {}", conn, cause.getMessage());
+          }
+        });
+  }
+}

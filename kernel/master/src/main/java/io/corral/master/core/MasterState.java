@@ -1,0 +1,68 @@
+package io.corral.master.core;
+
+import io.corral.common.loop.EventLoop;
+import io.corral.master.MasterConfig;
+import io.corral.master.allocator.DrfAllocator;
+import io.corral.master.state.AgentEntry;
+import io.corral.master.state.FrameworkEntry;
+import io.corral.master.state.OfferEntry;
+import io.corral.protocol.MasterInfo;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * All of the master's domain state. Owned by the master's event loop: every field is read
+ * and written on that one thread only.
+ */
+final class MasterState {
+  final MasterConfig config;
+  final MasterInfo masterInfo;
+  final EventLoop loop;
+  final Clock clock;
+  final DrfAllocator allocator;
+  final MasterMetrics metrics;
+  final IdGenerator ids;
+
+  final Map<String, AgentEntry> agents = new HashMap<>();
+  final Map<String, FrameworkEntry> frameworks = new LinkedHashMap<>();
+  final Map<String, OfferEntry> offers = new HashMap<>();
+  /** Ids of removed frameworks: they may not subscribe again. Bounded. */
+  final Map<String, Instant> removedFrameworks;
+
+  MasterState(
+      MasterConfig config,
+      MasterInfo masterInfo,
+      EventLoop loop,
+      Clock clock,
+      DrfAllocator allocator,
+      MasterMetrics metrics) {
+    this.config = config;
+    this.masterInfo = masterInfo;
+    this.loop = loop;
+    this.clock = clock;
+    this.allocator = allocator;
+    this.metrics = metrics;
+    this.ids = new IdGenerator(masterInfo.getId());
+    int maxRemoved = config.maxCompletedFrameworks();
+    this.removedFrameworks =
+        new LinkedHashMap<>() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > maxRemoved;
+          }
+        };
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  double nowSeconds() {
+    return clock.millis() / 1000.0;
+  }
+}

@@ -1,0 +1,81 @@
+package io.corral.master.core;
+
+import io.corral.common.resources.Resources;
+import io.corral.master.state.AgentEntry;
+import io.corral.master.state.FrameworkEntry;
+import io.corral.master.state.TaskEntry;
+import io.corral.protocol.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Read-only access to the master's state for code running on the loop through
+ * {@link MasterCore#query}. Returns copies, never live collections.
+ */
+public final class MasterView {
+  private final MasterState s;
+
+  MasterView(MasterState s) {
+    this.s = s;
+  }
+
+  /** A registered agent as seen by the master. */
+  public record AgentSummary(
+      String id, String hostname, int port, String status, Resources total, int tasks, int offers) {}
+
+  /** A framework as seen by the master. */
+  public record FrameworkSummary(
+      String id, String name, String role, boolean connected, boolean suppressed, int activeTasks,
+      int completedTasks, int offers, double dominantShare) {}
+
+  public List<AgentSummary> agents() {
+    List<AgentSummary> out = new ArrayList<>();
+    for (AgentEntry a : s.agents.values()) {
+      out.add(new AgentSummary(a.id(), a.hostname(), a.info().getPort(), a.status().name(), a.total(),
+          a.tasks().size(), a.offerIds().size()));
+    }
+    return out;
+  }
+
+  public List<FrameworkSummary> frameworks() {
+    List<FrameworkSummary> out = new ArrayList<>();
+    for (FrameworkEntry f : s.frameworks.values()) {
+      out.add(new FrameworkSummary(f.id(), f.name(), f.role(), f.isConnected(), f.suppressed(),
+          f.tasks().size(), f.completed().size(), f.offerIds().size(),
+          s.allocator.view().dominantShare(f.id())));
+    }
+    return out;
+  }
+
+  public Optional<FrameworkSummary> framework(String id) {
+    return frameworks().stream().filter(f -> f.id().equals(id)).findFirst();
+  }
+
+  /** Live and completed tasks of a framework. */
+  public List<Task> tasks(String frameworkId) {
+    FrameworkEntry f = s.frameworks.get(frameworkId);
+    if (f == null) {
+      return List.of();
+    }
+    List<Task> out = new ArrayList<>();
+    for (TaskEntry t : f.tasks().values()) {
+      out.add(t.toProto());
+    }
+    out.addAll(f.completed().values());
+    return out;
+  }
+
+  public int outstandingOffers() {
+    return s.offers.size();
+  }
+
+  public boolean isRemoved(String frameworkId) {
+    return s.removedFrameworks.containsKey(frameworkId);
+  }
+
+  /** The agent's resources not allocated to anyone (neither used nor offered). */
+  public Resources freeOn(String agentId) {
+    return s.allocator.view().free(agentId);
+  }
+}

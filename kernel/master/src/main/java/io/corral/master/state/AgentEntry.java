@@ -1,0 +1,149 @@
+package io.corral.master.state;
+
+import io.corral.common.resources.Resources;
+import io.corral.common.net.StreamConnection;
+import io.corral.protocol.AgentEvent;
+import io.corral.protocol.AgentInfo;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** A registered agent. Loop-owned. */
+public final class AgentEntry {
+
+  /** Where the agent stands with the master. */
+  public enum Status {
+    /** Connected and answering pings: offered. */
+    ACTIVE,
+    /** Its stream closed; pings are counting down. Not offered. */
+    DISCONNECTED,
+    /** Missed too many pings; its tasks were reported unreachable. */
+    UNREACHABLE
+  }
+
+  private final String id;
+  private AgentInfo info;
+  private Resources total;
+  private StreamConnection<AgentEvent> connection;
+  private Status status = Status.ACTIVE;
+  private final Instant registeredAt;
+  private Instant statusSince;
+  private int missedPings;
+  private boolean pongSinceLastPing = true;
+  private long pingSeq;
+  private final Map<TaskKey, TaskEntry> tasks = new LinkedHashMap<>();
+  private final Map<ExecutorKey, ExecutorEntry> executors = new HashMap<>();
+  private final Set<String> offerIds = new HashSet<>();
+
+  public AgentEntry(String id, AgentInfo info, StreamConnection<AgentEvent> connection, Instant now) {
+    this.id = id;
+    this.info = info;
+    this.total = Resources.fromProto(info.getResourcesList());
+    this.connection = connection;
+    this.registeredAt = now;
+    this.statusSince = now;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public AgentInfo info() {
+    return info;
+  }
+
+  public String hostname() {
+    return info.getHostname();
+  }
+
+  public Resources total() {
+    return total;
+  }
+
+  public void reregistered(AgentInfo newInfo, StreamConnection<AgentEvent> conn, Instant now) {
+    this.info = newInfo;
+    this.total = Resources.fromProto(newInfo.getResourcesList());
+    this.connection = conn;
+    setStatus(Status.ACTIVE, now);
+    this.missedPings = 0;
+    this.pongSinceLastPing = true;
+  }
+
+  public StreamConnection<AgentEvent> connection() {
+    return connection;
+  }
+
+  public boolean isConnected() {
+    return connection != null && connection.isOpen() && status == Status.ACTIVE;
+  }
+
+  public void send(AgentEvent event) {
+    if (connection != null && status != Status.UNREACHABLE) {
+      connection.send(event);
+    }
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  public Instant statusSince() {
+    return statusSince;
+  }
+
+  public Instant registeredAt() {
+    return registeredAt;
+  }
+
+  public void setStatus(Status s, Instant now) {
+    if (s != status) {
+      status = s;
+      statusSince = now;
+    }
+  }
+
+  public void disconnected(Instant now) {
+    connection = null;
+    setStatus(Status.DISCONNECTED, now);
+  }
+
+  public int missedPings() {
+    return missedPings;
+  }
+
+  /** Called at each ping tick; returns the number of pings missed in a row. */
+  public int tickPing() {
+    if (pongSinceLastPing) {
+      missedPings = 0;
+    } else {
+      missedPings++;
+    }
+    pongSinceLastPing = false;
+    return missedPings;
+  }
+
+  public long nextPingSeq() {
+    return ++pingSeq;
+  }
+
+  public void ponged(long seq) {
+    if (seq == pingSeq) {
+      pongSinceLastPing = true;
+    }
+  }
+
+  public Map<TaskKey, TaskEntry> tasks() {
+    return tasks;
+  }
+
+  public Map<ExecutorKey, ExecutorEntry> executors() {
+    return executors;
+  }
+
+  public Set<String> offerIds() {
+    return offerIds;
+  }
+}

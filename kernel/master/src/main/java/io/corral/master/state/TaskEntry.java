@@ -1,0 +1,117 @@
+package io.corral.master.state;
+
+import io.corral.common.resources.Resources;
+import io.corral.protocol.Task;
+import io.corral.protocol.TaskInfo;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
+import java.time.Instant;
+
+/** A task the master knows to be live (staging through unreachable). Loop-owned. */
+public final class TaskEntry {
+  private final String frameworkId;
+  private final String taskId;
+  private final String agentId;
+  private final String executorId;
+  private final String name;
+  private final Resources resources;
+  private final Instant launchedAt;
+  private TaskState state;
+  private TaskStatus latestStatus;
+
+  public TaskEntry(
+      String frameworkId, TaskInfo info, String agentId, Resources resources, Instant launchedAt) {
+    this(
+        frameworkId,
+        info.getTaskId(),
+        agentId,
+        info.hasExecutor() ? info.getExecutor().getExecutorId() : "",
+        info.getName(),
+        resources,
+        launchedAt,
+        TaskState.TASK_STAGING,
+        null);
+  }
+
+  public TaskEntry(
+      String frameworkId,
+      String taskId,
+      String agentId,
+      String executorId,
+      String name,
+      Resources resources,
+      Instant launchedAt,
+      TaskState state,
+      TaskStatus latestStatus) {
+    this.frameworkId = frameworkId;
+    this.taskId = taskId;
+    this.agentId = agentId;
+    this.executorId = executorId;
+    this.name = name;
+    this.resources = resources;
+    this.launchedAt = launchedAt;
+    this.state = state;
+    this.latestStatus = latestStatus;
+  }
+
+  public String frameworkId() {
+    return frameworkId;
+  }
+
+  public String taskId() {
+    return taskId;
+  }
+
+  public String agentId() {
+    return agentId;
+  }
+
+  public String executorId() {
+    return executorId;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Resources resources() {
+    return resources;
+  }
+
+  public Instant launchedAt() {
+    return launchedAt;
+  }
+
+  public TaskState state() {
+    return state;
+  }
+
+  public TaskStatus latestStatus() {
+    return latestStatus;
+  }
+
+  public void update(TaskState newState, TaskStatus status) {
+    this.state = newState;
+    this.latestStatus = status;
+  }
+
+  public TaskKey key() {
+    return new TaskKey(frameworkId, taskId);
+  }
+
+  public Task toProto() {
+    Task.Builder b =
+        Task.newBuilder()
+            .setTaskId(taskId)
+            .setFrameworkId(frameworkId)
+            .setAgentId(agentId)
+            .setExecutorId(executorId)
+            .setName(name)
+            .setState(state)
+            .addAllResources(resources.toProto());
+    if (latestStatus != null) {
+      b.setLatestStatus(latestStatus);
+    }
+    return b.build();
+  }
+}

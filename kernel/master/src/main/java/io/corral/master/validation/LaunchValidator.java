@@ -1,0 +1,164 @@
+package io.corral.master.validation;
+
+import io.corral.common.resources.InvalidResourcesException;
+import io.corral.common.resources.Resources;
+import io.corral.protocol.CommandInfo;
+import io.corral.protocol.EnvironmentVariable;
+import io.corral.protocol.ExecutorInfo;
+import io.corral.protocol.TaskInfo;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatusReason;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Checks the tasks of one ACCEPT, in order, against the resources of its (already valid)
+ * offers. Pure: no state of its own, so every rule is unit-tested without a master.
+ */
+public final class LaunchValidator {
+  /** Longest kill grace period a task may ask for. */
+  public static final double MAX_GRACE_SECONDS = 3600;
+
+  private LaunchValidator() {}
+
+  /**
+   * @param frameworkId the framework launching
+   * @param agentId the agent of the offers
+   * @param offered the offers' resources, summed
+   * @param tasks the tasks, in the order given
+   * @param taskIdInUse whether a task id is taken (live or recently completed)
+   * @param runningExecutors the framework's executors already on that agent, by id
+   */
+  public static LaunchPlan validate(
+      String frameworkId,
+      String agentId,
+      Resources offered,
+      List<TaskInfo> tasks,
+      Predicate<String> taskIdInUse,
+      Map<String, ExecutorInfo> runningExecutors) {
+    List<LaunchPlan.Accepted> accepted = new ArrayList<>();
+    List<LaunchPlan.Rejected> rejected = new ArrayList<>();
+    Set<String> idsInThisLaunch = new HashSet<>();
+    Map<String, ExecutorInfo> executors = new HashMap<>(runningExecutors);
+    Resources left = offered;
+    for (TaskInfo task : tasks) {
+      String problem = checkTask(frameworkId, agentId, task, taskIdInUse, idsInThisLaunch, executors);
+      Resources taskResources = Resources.EMPTY;
+      Resources executorResources = Resources.EMPTY;
+      if (problem == null) {
+        try {
+          taskResources = Resources.fromProto(task.getResourcesList());
+          if (task.hasExecutor() && !executors.containsKey(task.getExecutor().getExecutorId())) {
+            executorResources = Resources.fromProto(task.getExecutor().getResourcesList());
+          }
+        } catch (InvalidResourcesException e) {
+          problem = "invalid resources: " + e.getMessage();
+        }
+      }
+      Resources needed = taskResources.plus(executorResources);
+      if (problem == null && needed.isEmpty()) {
+        problem = "task uses no resources (give it cpus or mem)";
+      }
+      if (problem == null && !left.contains(needed)) {
+        problem = "resources exceed the offer: the task needs " + needed + " but only " + left
+            + " is left";
+      }
+      if (problem != null) {
+        rejected.add(
+            new LaunchPlan.Rejected(
+                task, TaskState.TASK_ERROR, TaskStatusReason.REASON_TASK_INVALID, problem));
+        if (!task.getTaskId().isEmpty()) {
+          idsInThisLaunch.add(task.getTaskId());
+        }
+        continue;
+      }
+      idsInThisLaunch.add(task.getTaskId());
+      left = left.minus(needed);
+      TaskInfo.Builder normalized = task.toBuilder().setAgentId(agentId);
+      if (task.hasExecutor()) {
+        ExecutorInfo ex = task.getExecutor().toBuilder().setFrameworkId(frameworkId).build();
+        normalized.setExecutor(ex);
+        executors.putIfAbsent(ex.getExecutorId(), ex);
+      }
+      accepted.add(new LaunchPlan.Accepted(normalized.build(), taskResources, executorResources));
+    }
+    return new LaunchPlan(accepted, rejected, offered.minus(left));
+  }
+
+  private static String checkTask(
+      String frameworkId,
+      String agentId,
+      TaskInfo task,
+      Predicate<String> taskIdInUse,
+      Set<String> idsInThisLaunch,
+      Map<String, ExecutorInfo> executors) {
+    String problem = Ids.problem("task", task.getTaskId());
+    if (problem != null) {
+      return problem;
+    }
+    if (idsInThisLaunch.contains(task.getTaskId())) {
+      return "task id '" + task.getTaskId() + "' appears twice in this launch";
+    }
+    if (taskIdInUse.test(task.getTaskId())) {
+      return "task id '" + task.getTaskId() + "' is already used by another task of framework "
+          + frameworkId;
+    }
+    if (!task.getAgentId().isEmpty() && !task.getAgentId().equals(agentId)) {
+      return "task names agent " + task.getAgentId() + " but the offers are of agent " + agentId;
+    }
+    if (task.hasCommand() == task.hasExecutor()) {
+      return "a task needs exactly one of 'command' or 'executor'";
+    }
+    if (task.hasKillPolicy() && task.getKillPolicy().hasGracePeriodSeconds()) {
+      double g = task.getKillPolicy().getGracePeriodSeconds();
+      if (!(g >= 0) || g > MAX_GRACE_SECONDS) {
+        return "kill grace period must be between 0 and " + (long) MAX_GRACE_SECONDS + " s: " + g;
+      }
+    }
+    if (task.hasCommand()) {
+      return checkCommand("task command", task.getCommand());
+    }
+    ExecutorInfo ex = task.getExecutor();
+    problem = Ids.problem("executor", ex.getExecutorId());
+    if (problem != null) {
+      return problem;
+    }
+    if (!ex.getFrameworkId().isEmpty() && !ex.getFrameworkId().equals(frameworkId)) {
+      return "executor names framework " + ex.getFrameworkId() + ", not " + frameworkId;
+    }
+    if (!ex.hasCommand()) {
+      return "executor " + ex.getExecutorId() + " has no command";
+    }
+    problem = checkCommand("executor command", ex.getCommand());
+    if (problem != null) {
+      return problem;
+    }
+    ExecutorInfo running = executors.get(ex.getExecutorId());
+    if (running != null && !running.getCommand().equals(ex.getCommand())) {
+      return "executor " + ex.getExecutorId()
+          + " already runs on this agent with a different command";
+    }
+    return null;
+  }
+
+  static String checkCommand(String what, CommandInfo command) {
+    boolean shell = !command.hasShell() || command.getShell();
+    if (command.getValue().isBlank() && (shell || command.getArgumentsCount() == 0)) {
+      return what + " is empty";
+    }
+    for (EnvironmentVariable v : command.getEnvironmentList()) {
+      if (v.getName().isEmpty() || v.getName().indexOf('=') >= 0 || v.getName().indexOf('\0') >= 0) {
+        return what + " has an invalid environment variable name '" + Ids.printable(v.getName()) + "'";
+      }
+    }
+    if (command.getValue().indexOf('\0') >= 0) {
+      return what + " contains a NUL character";
+    }
+    return null;
+  }
+}

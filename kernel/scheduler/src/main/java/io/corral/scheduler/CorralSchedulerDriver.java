@@ -1,0 +1,485 @@
+package io.corral.scheduler;
+
+import com.google.protobuf.ByteString;
+import io.corral.common.DriverStatus;
+import io.corral.common.detect.MasterDetector;
+import io.corral.common.loop.EventLoop;
+import io.corral.common.net.Backoff;
+import io.corral.common.net.Grpc;
+import io.corral.common.net.HostPort;
+import io.corral.protocol.Filters;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.KillPolicy;
+import io.corral.protocol.MasterInfo;
+import io.corral.protocol.Offer;
+import io.corral.protocol.SchedulerCall;
+import io.corral.protocol.SchedulerEvent;
+import io.corral.protocol.SchedulerServiceGrpc;
+import io.corral.protocol.TaskInfo;
+import io.corral.protocol.TaskStatus;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler driver: finds the leading master (host:port or {@code zk://}), subscribes,
+ * turns events into {@link Scheduler} callbacks, and reconnects (re-subscribing with the
+ * framework's id) whenever the stream ends or heartbeats stop.
+ *
+ * <p>Threads: "corral-scheduler-driver" owns the connection and all state;
+ * "corral-scheduler-callbacks" runs the scheduler's callbacks, one at a time.
+ */
+public final class CorralSchedulerDriver implements SchedulerDriver {
+  private static final Logger LOG = LoggerFactory.getLogger(CorralSchedulerDriver.class);
+  /** Largest event accepted from the master (offers come in batches). */
+  static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+  /** Heartbeats missed before the master is presumed gone. */
+  static final int MISSED_HEARTBEATS = 3;
+
+  private final Scheduler scheduler;
+  private final String masterSpec;
+  private final boolean implicitAcknowledgements;
+  private final EventLoop loop = new EventLoop("corral-scheduler-driver");
+  private final ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "corral-scheduler-callbacks");
+    t.setDaemon(true);
+    return t;
+  });
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+  private final AckBatcher acks;
+
+  // Driver-thread state.
+  private volatile DriverStatus status = DriverStatus.DRIVER_NOT_STARTED;
+  private FrameworkInfo framework;
+  private MasterDetector detector;
+  private ManagedChannel channel;
+  private HostPort channelTarget;
+  private StreamObserver<SchedulerCall> out;
+  private long generation;
+  private boolean subscribed;
+  private boolean everSubscribed;
+  private long lastEventNanos;
+  private Duration heartbeatInterval = Duration.ofSeconds(15);
+  private EventLoop.Cancellable heartbeatWatch;
+
+  /**
+   * @param scheduler the framework's callbacks
+   * @param framework who the framework is (an id in it fails over to that framework)
+   * @param master the master as host:port or zk://host:port/path
+   */
+  public CorralSchedulerDriver(Scheduler scheduler, FrameworkInfo framework, String master) {
+    this(scheduler, framework, master, true);
+  }
+
+  /** With {@code implicitAcknowledgements} false, call {@link #acknowledgeStatusUpdate} yourself. */
+  public CorralSchedulerDriver(Scheduler scheduler, FrameworkInfo framework, String master,
+      boolean implicitAcknowledgements) {
+    this.scheduler = scheduler;
+    FrameworkInfo.Builder f = framework.toBuilder();
+    if (f.getUser().isEmpty()) {
+      f.setUser(System.getProperty("user.name", ""));
+    }
+    if (f.getHostname().isEmpty()) {
+      f.setHostname(hostname());
+    }
+    this.framework = f.build();
+    this.masterSpec = master;
+    this.implicitAcknowledgements = implicitAcknowledgements;
+    this.acks = new AckBatcher(loop, this::sendNow);
+  }
+
+  /** The framework's id once registered ("" before). */
+  public String frameworkId() {
+    return framework.getId();
+  }
+
+  @Override
+  public DriverStatus start() {
+    if (status != DriverStatus.DRIVER_NOT_STARTED) {
+      return status;
+    }
+    detector = MasterDetector.forSpec(masterSpec); // bad specs fail here, on the caller's thread
+    status = DriverStatus.DRIVER_RUNNING;
+    loop.execute(this::lookUp);
+    return status;
+  }
+
+  @Override
+  public DriverStatus stop() {
+    return stop(false);
+  }
+
+  @Override
+  public DriverStatus stop(boolean failover) {
+    return finish(DriverStatus.DRIVER_STOPPED, !failover);
+  }
+
+  @Override
+  public DriverStatus abort() {
+    return finish(DriverStatus.DRIVER_ABORTED, false);
+  }
+
+  private DriverStatus finish(DriverStatus end, boolean teardown) {
+    if (status != DriverStatus.DRIVER_RUNNING) {
+      if (status == DriverStatus.DRIVER_NOT_STARTED) {
+        status = end;
+        done.countDown();
+      }
+      return status;
+    }
+    status = end;
+    loop.execute(() -> {
+      acks.flush();
+      if (teardown && subscribed) {
+        sendNow(SchedulerCall.newBuilder().setTeardown(SchedulerCall.Teardown.getDefaultInstance()));
+      }
+      if (out != null) {
+        try {
+          out.onCompleted();
+        } catch (RuntimeException e) {
+          LOG.debug("closing stream: {}", e.toString());
+        }
+      }
+      if (heartbeatWatch != null) {
+        heartbeatWatch.cancel();
+      }
+      Grpc.shutdown(channel);
+      detector.close();
+      callbacks.execute(done::countDown); // after the callbacks already queued
+      callbacks.shutdown();
+    });
+    return end;
+  }
+
+  @Override
+  public DriverStatus join() {
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return status;
+  }
+
+  @Override
+  public DriverStatus run() {
+    start();
+    return join();
+  }
+
+  // ---- commands --------------------------------------------------------------------------
+
+  @Override
+  public DriverStatus launchTasks(Collection<String> offerIds, Collection<TaskInfo> tasks) {
+    return acceptOffers(offerIds, tasks, null);
+  }
+
+  @Override
+  public DriverStatus launchTasks(Collection<String> offerIds, Collection<TaskInfo> tasks, Filters filters) {
+    return acceptOffers(offerIds, tasks, filters);
+  }
+
+  @Override
+  public DriverStatus acceptOffers(Collection<String> offerIds, Collection<TaskInfo> tasks, Filters filters) {
+    SchedulerCall.Accept.Builder a = SchedulerCall.Accept.newBuilder().addAllOfferIds(offerIds).addAllTasks(tasks);
+    if (filters != null) {
+      a.setFilters(filters);
+    }
+    return call(SchedulerCall.newBuilder().setAccept(a));
+  }
+
+  @Override
+  public DriverStatus declineOffer(String offerId) {
+    return declineOffer(offerId, null);
+  }
+
+  @Override
+  public DriverStatus declineOffer(String offerId, Filters filters) {
+    SchedulerCall.Decline.Builder d = SchedulerCall.Decline.newBuilder().addOfferIds(offerId);
+    if (filters != null) {
+      d.setFilters(filters);
+    }
+    return call(SchedulerCall.newBuilder().setDecline(d));
+  }
+
+  @Override
+  public DriverStatus killTask(String taskId) {
+    return call(SchedulerCall.newBuilder().setKill(SchedulerCall.Kill.newBuilder().setTaskId(taskId)));
+  }
+
+  @Override
+  public DriverStatus killTask(String taskId, String agentId, KillPolicy killPolicy) {
+    SchedulerCall.Kill.Builder k = SchedulerCall.Kill.newBuilder().setTaskId(taskId)
+        .setAgentId(agentId == null ? "" : agentId);
+    if (killPolicy != null) {
+      k.setKillPolicy(killPolicy);
+    }
+    return call(SchedulerCall.newBuilder().setKill(k));
+  }
+
+  @Override
+  public DriverStatus reviveOffers() {
+    return call(SchedulerCall.newBuilder().setRevive(SchedulerCall.Revive.getDefaultInstance()));
+  }
+
+  @Override
+  public DriverStatus suppressOffers() {
+    return call(SchedulerCall.newBuilder().setSuppress(SchedulerCall.Suppress.getDefaultInstance()));
+  }
+
+  @Override
+  public DriverStatus acknowledgeStatusUpdate(TaskStatus s) {
+    if (status == DriverStatus.DRIVER_RUNNING && !s.getUuid().isEmpty()) {
+      loop.execute(() -> acks.add(s));
+    }
+    return status;
+  }
+
+  @Override
+  public DriverStatus reconcileTasks(Collection<TaskStatus> statuses) {
+    SchedulerCall.Reconcile.Builder r = SchedulerCall.Reconcile.newBuilder();
+    for (TaskStatus s : statuses) {
+      r.addTasks(SchedulerCall.Reconcile.Task.newBuilder().setTaskId(s.getTaskId()).setAgentId(s.getAgentId()));
+    }
+    return call(SchedulerCall.newBuilder().setReconcile(r));
+  }
+
+  @Override
+  public DriverStatus sendFrameworkMessage(String executorId, String agentId, byte[] data) {
+    return call(SchedulerCall.newBuilder().setMessage(SchedulerCall.Message.newBuilder()
+        .setExecutorId(executorId).setAgentId(agentId).setData(ByteString.copyFrom(data))));
+  }
+
+  private DriverStatus call(SchedulerCall.Builder call) {
+    if (status == DriverStatus.DRIVER_RUNNING) {
+      loop.execute(() -> {
+        if (subscribed) {
+          sendNow(call);
+        } else {
+          LOG.debug("dropped {}: not subscribed", call.getTypeCase());
+        }
+      });
+    }
+    return status;
+  }
+
+  private void sendNow(SchedulerCall.Builder call) {
+    if (out == null) {
+      return;
+    }
+    try {
+      out.onNext(call.setFrameworkId(framework.getId()).build());
+    } catch (RuntimeException e) {
+      LOG.debug("send failed: {}", e.toString());
+    }
+  }
+
+  // ---- connection (driver thread) ---------------------------------------------------------
+
+  private void lookUp() {
+    if (status != DriverStatus.DRIVER_RUNNING) {
+      return;
+    }
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        return detector.detect(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      } catch (Exception e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }).whenComplete((leader, error) -> loop.execute(() -> {
+      if (error != null) {
+        LOG.warn("no master found via {}: {}; retrying", masterSpec, error.getMessage());
+        retry();
+      } else {
+        connect(leader);
+      }
+    }));
+  }
+
+  private void connect(HostPort leader) {
+    if (status != DriverStatus.DRIVER_RUNNING) {
+      return;
+    }
+    if (channel == null || !leader.equals(channelTarget)) {
+      Grpc.shutdown(channel);
+      channel = Grpc.channel(leader, MAX_MESSAGE_BYTES);
+      channelTarget = leader;
+    }
+    long gen = ++generation;
+    out = SchedulerServiceGrpc.newStub(channel).subscribe(new StreamObserver<>() {
+      @Override
+      public void onNext(SchedulerEvent event) {
+        loop.execute(() -> {
+          if (gen == generation) {
+            handle(event);
+          }
+        });
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        loop.execute(() -> ended(gen, t.getMessage()));
+      }
+
+      @Override
+      public void onCompleted() {
+        loop.execute(() -> ended(gen, "closed by the master"));
+      }
+    });
+    lastEventNanos = System.nanoTime();
+    sendNow(SchedulerCall.newBuilder().setSubscribe(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(framework)));
+  }
+
+  private void ended(long gen, String why) {
+    if (gen != generation || status != DriverStatus.DRIVER_RUNNING) {
+      return;
+    }
+    out = null;
+    if (subscribed) {
+      subscribed = false;
+      LOG.warn("lost the master ({}); reconnecting", why);
+      callback(() -> scheduler.disconnected(this));
+    } else {
+      LOG.info("could not subscribe with master {} ({}); retrying", channelTarget, why);
+    }
+    retry();
+  }
+
+  private void retry() {
+    if (status == DriverStatus.DRIVER_RUNNING) {
+      loop.schedule(backoff.nextDelay(), this::lookUp);
+    }
+  }
+
+  private void handle(SchedulerEvent event) {
+    lastEventNanos = System.nanoTime();
+    switch (event.getTypeCase()) {
+      case SUBSCRIBED -> subscribedEvent(event.getSubscribed());
+      case OFFERS -> {
+        List<Offer> offers = event.getOffers().getOffersList();
+        callback(() -> scheduler.resourceOffers(this, offers));
+      }
+      case RESCIND -> {
+        for (String id : event.getRescind().getOfferIdsList()) {
+          callback(() -> scheduler.offerRescinded(this, id));
+        }
+      }
+      case UPDATE -> {
+        for (TaskStatus s : event.getUpdate().getStatusesList()) {
+          callback(() -> {
+            scheduler.statusUpdate(this, s);
+            if (implicitAcknowledgements && !s.getUuid().isEmpty()) {
+              loop.execute(() -> acks.add(s));
+            }
+          });
+        }
+      }
+      case MESSAGE -> {
+        SchedulerEvent.Message m = event.getMessage();
+        byte[] data = m.getData().toByteArray();
+        callback(() -> scheduler.frameworkMessage(this, m.getExecutorId(), m.getAgentId(), data));
+      }
+      case FAILURE -> {
+        SchedulerEvent.Failure f = event.getFailure();
+        if (f.getExecutorId().isEmpty()) {
+          callback(() -> scheduler.agentLost(this, f.getAgentId()));
+        } else {
+          callback(() -> scheduler.executorLost(this, f.getExecutorId(), f.getAgentId(),
+              f.hasStatus() ? f.getStatus() : -1));
+        }
+      }
+      case ERROR -> {
+        String message = event.getError().getMessage();
+        if (event.getError().getFatal()) {
+          LOG.error("master: {} (fatal; the driver aborts)", message);
+          callbacks.execute(() -> scheduler.error(this, message));
+          abort();
+        } else {
+          LOG.warn("master refused {}: {}", event.getError().getCall(), message);
+          callback(() -> scheduler.error(this, message));
+        }
+      }
+      case HEARTBEAT -> { }
+      default -> LOG.warn("ignored an empty or unknown event from the master");
+    }
+  }
+
+  private void subscribedEvent(SchedulerEvent.Subscribed s) {
+    boolean first = !everSubscribed;
+    subscribed = true;
+    everSubscribed = true;
+    backoff.reset();
+    framework = framework.toBuilder().setId(s.getFrameworkId()).build();
+    if (s.getHeartbeatIntervalSeconds() > 0) {
+      heartbeatInterval = Duration.ofMillis((long) (s.getHeartbeatIntervalSeconds() * 1000));
+    }
+    watchHeartbeats();
+    MasterInfo master = s.getMasterInfo();
+    LOG.info("framework {} {} with master {}:{}", s.getFrameworkId(), first ? "registered" : "re-registered",
+        master.getHost(), master.getPort());
+    if (first) {
+      callback(() -> scheduler.registered(this, s.getFrameworkId(), master));
+    } else {
+      callback(() -> scheduler.reregistered(this, master));
+    }
+  }
+
+  private void watchHeartbeats() {
+    if (heartbeatWatch != null) {
+      heartbeatWatch.cancel();
+    }
+    heartbeatWatch = loop.scheduleAtFixedRate(heartbeatInterval, () -> {
+      long silent = System.nanoTime() - lastEventNanos;
+      if (subscribed && silent > heartbeatInterval.multipliedBy(MISSED_HEARTBEATS).toNanos()) {
+        LOG.warn("no heartbeat from the master for {} s; reconnecting", silent / 1_000_000_000);
+        StreamObserver<SchedulerCall> dead = out;
+        ended(generation, "heartbeats stopped");
+        generation++;
+        if (dead != null) {
+          try {
+            dead.onError(io.grpc.Status.CANCELLED.withDescription("heartbeats stopped").asRuntimeException());
+          } catch (RuntimeException e) {
+            LOG.debug("cancelling stream: {}", e.toString());
+          }
+        }
+      }
+    });
+  }
+
+  private void callback(Runnable r) {
+    try {
+      callbacks.execute(() -> {
+        if (status == DriverStatus.DRIVER_ABORTED || status == DriverStatus.DRIVER_STOPPED) {
+          return; // no callbacks after stop/abort returned
+        }
+        try {
+          r.run();
+        } catch (Throwable t) {
+          LOG.error("scheduler callback threw", t);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("callback dropped after stop");
+    }
+  }
+
+  private static String hostname() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.corral.scheduler;
+
+import io.corral.protocol.MasterInfo;
+import io.corral.protocol.Offer;
+import io.corral.protocol.TaskStatus;
+import java.util.List;
+
+/**
+ * What a framework's scheduler implements.
+ *
+ * <p><b>Threading:</b> the driver calls these methods one at a time, in the order events
+ * arrive, on one thread of its own ("corral-scheduler-callbacks") — never concurrently and
+ * never on the caller's thread. They may call any {@link SchedulerDriver} method: those never
+ * block. A slow callback delays the callbacks after it but not the driver's connection (its
+ * heartbeats and reconnection run on another thread).
+ *
+ * <p>Status updates are acknowledged automatically when {@link #statusUpdate} returns,
+ * unless the driver was built with explicit acknowledgements.
+ */
+public interface Scheduler {
+
+  /** The framework subscribed for the first time; it now has an id. */
+  void registered(SchedulerDriver driver, String frameworkId, MasterInfo masterInfo);
+
+  /** The driver re-subscribed after losing its master (a new leader, or a network blip). */
+  default void reregistered(SchedulerDriver driver, MasterInfo masterInfo) {}
+
+  /**
+   * Resources offered to the framework. Answer each offer: accept it (launch tasks) or
+   * decline it; unanswered offers are rescinded after the master's offer timeout.
+   */
+  void resourceOffers(SchedulerDriver driver, List<Offer> offers);
+
+  /** An offer is no longer valid (its agent left, it timed out, ...). */
+  default void offerRescinded(SchedulerDriver driver, String offerId) {}
+
+  /** A task changed state. Updates of one task arrive in order. */
+  void statusUpdate(SchedulerDriver driver, TaskStatus status);
+
+  /** Data an executor sent. At most once. */
+  default void frameworkMessage(SchedulerDriver driver, String executorId, String agentId, byte[] data) {}
+
+  /** The connection to the master is lost; the driver is reconnecting. */
+  default void disconnected(SchedulerDriver driver) {}
+
+  /** An agent was lost (its tasks are reported TASK_UNREACHABLE). */
+  default void agentLost(SchedulerDriver driver, String agentId) {}
+
+  /** An executor exited (status is its exit code, or -1 when unknown). */
+  default void executorLost(SchedulerDriver driver, String executorId, String agentId, int status) {}
+
+  /**
+   * The master reported an error. When the error is fatal (the subscription was refused, or
+   * another scheduler took the framework over) the driver has aborted.
+   */
+  default void error(SchedulerDriver driver, String message) {}
+}

@@ -1,0 +1,75 @@
+package io.corral.scheduler;
+
+import io.corral.common.DriverStatus;
+import io.corral.protocol.Filters;
+import io.corral.protocol.KillPolicy;
+import io.corral.protocol.TaskInfo;
+import io.corral.protocol.TaskStatus;
+import java.util.Collection;
+
+/**
+ * How a scheduler talks to the master. Every method is thread-safe and returns at once (the
+ * work happens on the driver's own thread); calls made while disconnected are dropped, as
+ * with Mesos: offers die with the connection, and the master keeps the truth about tasks
+ * (use {@link #reconcileTasks} after {@link Scheduler#reregistered}).
+ */
+public interface SchedulerDriver {
+
+  /** Finds the master and subscribes (returns at once; see {@link Scheduler#registered}). */
+  DriverStatus start();
+
+  /** Stops the framework for good: the master kills its tasks. Same as {@code stop(false)}. */
+  DriverStatus stop();
+
+  /**
+   * Stops the driver. With {@code failover} the framework stays registered and its tasks keep
+   * running for its failover timeout, so another scheduler can subscribe with its id; without,
+   * it is torn down.
+   */
+  DriverStatus stop(boolean failover);
+
+  /** Stops without tearing down (like {@code stop(true)}); {@link #join} returns DRIVER_ABORTED. */
+  DriverStatus abort();
+
+  /** Waits until the driver is stopped or aborted. */
+  DriverStatus join();
+
+  /** {@link #start} then {@link #join}. */
+  DriverStatus run();
+
+  /** Launches tasks on offers of one agent; what they leave of the offers is declined. */
+  DriverStatus launchTasks(Collection<String> offerIds, Collection<TaskInfo> tasks);
+
+  DriverStatus launchTasks(Collection<String> offerIds, Collection<TaskInfo> tasks, Filters filters);
+
+  /** Same as {@link #launchTasks(Collection, Collection, Filters)} (Mesos' name for it). */
+  DriverStatus acceptOffers(Collection<String> offerIds, Collection<TaskInfo> tasks, Filters filters);
+
+  /** Declines an offer for the master's default refusal time (5 s). */
+  DriverStatus declineOffer(String offerId);
+
+  DriverStatus declineOffer(String offerId, Filters filters);
+
+  /** Kills a task with its own kill policy (or 3 s of grace). */
+  DriverStatus killTask(String taskId);
+
+  DriverStatus killTask(String taskId, String agentId, KillPolicy killPolicy);
+
+  /** Clears every filter and resumes offers. */
+  DriverStatus reviveOffers();
+
+  /** No more offers until {@link #reviveOffers}. */
+  DriverStatus suppressOffers();
+
+  /** Acknowledges an update (only needed with explicit acknowledgements). */
+  DriverStatus acknowledgeStatusUpdate(TaskStatus status);
+
+  /**
+   * Asks for the latest state of the given tasks (task id and agent id of each status are
+   * used), or of every task of the framework when the collection is empty.
+   */
+  DriverStatus reconcileTasks(Collection<TaskStatus> statuses);
+
+  /** Sends data to an executor. At most once. */
+  DriverStatus sendFrameworkMessage(String executorId, String agentId, byte[] data);
+}
