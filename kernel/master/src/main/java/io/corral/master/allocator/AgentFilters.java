@@ -3,13 +3,12 @@ package io.corral.master.allocator;
 import io.corral.common.resources.Resources;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
- * The offer filters that frameworks hold on one agent, and a bitset (by {@link
- * FrameworkState#index}) of the frameworks they block from the agent's current free resources.
+ * The offer filters that frameworks hold on one agent, and a bitset of the frameworks they block
+ * from the agent's current free resources. Both are indexed by {@link FrameworkState#index} (a
+ * small number reused after removal), which keeps a filter down to one array slot plus one
+ * {@link OfferFilter}: a cluster can hold millions of them.
  *
  * <p>The allocation loop asks {@link #blocks} for many frameworks in a row; that is one bit
  * test. The bits are valid for one value of the free resources ({@link #prepare} recomputes
@@ -19,8 +18,12 @@ import java.util.Map;
  */
 final class AgentFilters {
   private static final long[] NO_BITS = new long[0];
+  private static final FrameworkState[] NO_FRAMEWORKS = new FrameworkState[0];
+  private static final OfferFilter[] NO_FILTERS = new OfferFilter[0];
 
-  private final Map<FrameworkState, OfferFilter> byFramework = new HashMap<>();
+  private FrameworkState[] frameworks = NO_FRAMEWORKS;
+  private OfferFilter[] filters = NO_FILTERS;
+  private int count;
   private long[] blocked = NO_BITS;
   /** The free resources the bits were computed for; null when they must be recomputed. */
   private Resources checkedFor;
@@ -28,12 +31,12 @@ final class AgentFilters {
   private Instant nextExpiry = Instant.MAX;
 
   boolean isEmpty() {
-    return byFramework.isEmpty();
+    return count == 0;
   }
 
   /** The number of frameworks that hold a filter here. */
   int size() {
-    return byFramework.size();
+    return count;
   }
 
   Instant nextExpiry() {
@@ -42,33 +45,44 @@ final class AgentFilters {
 
   /** Records a refusal of {@code refused} by {@code fw} until {@code until} (exclusive). */
   void add(FrameworkState fw, Resources refused, Instant until) {
-    OfferFilter old = byFramework.get(fw);
+    int i = fw.index;
+    if (i >= filters.length) {
+      int size = Math.max(i + 1, filters.length * 2);
+      filters = Arrays.copyOf(filters, size);
+      frameworks = Arrays.copyOf(frameworks, size);
+    }
+    OfferFilter old = filters[i];
     if (old == null) {
       fw.filteredAgents++;
+      count++;
+      frameworks[i] = fw;
     }
-    byFramework.put(fw, OfferFilter.prepend(refused, until, old));
+    filters[i] = OfferFilter.prepend(refused, until, old);
     if (until.isBefore(nextExpiry)) {
       nextExpiry = until;
     }
     if (checkedFor != null && refused.contains(checkedFor)) {
-      setBit(fw.index);
+      setBit(i);
     }
   }
 
   /** Forgets the filters of one framework (revive, deactivation, removal). */
   void remove(FrameworkState fw) {
-    if (byFramework.remove(fw) != null) {
-      fw.filteredAgents--;
-      clearBit(fw.index);
+    int i = fw.index;
+    if (i < filters.length && frameworks[i] == fw) {
+      drop(i);
     }
   }
 
   /** Forgets all filters (the agent is removed). */
   void clear() {
-    for (FrameworkState fw : byFramework.keySet()) {
-      fw.filteredAgents--;
+    for (int i = 0; i < filters.length; i++) {
+      if (filters[i] != null) {
+        drop(i);
+      }
     }
-    byFramework.clear();
+    filters = NO_FILTERS;
+    frameworks = NO_FRAMEWORKS;
     blocked = NO_BITS;
     checkedFor = null;
     nextExpiry = Instant.MAX;
@@ -80,15 +94,15 @@ final class AgentFilters {
       return;
     }
     Instant next = Instant.MAX;
-    Iterator<Map.Entry<FrameworkState, OfferFilter>> it = byFramework.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<FrameworkState, OfferFilter> e = it.next();
-      OfferFilter left = e.getValue().withoutExpired(now);
+    for (int i = 0; i < filters.length; i++) {
+      if (filters[i] == null) {
+        continue;
+      }
+      OfferFilter left = filters[i].withoutExpired(now);
       if (left == null) {
-        e.getKey().filteredAgents--;
-        it.remove();
+        drop(i);
       } else {
-        e.setValue(left);
+        filters[i] = left;
         Instant first = left.earliestExpiry();
         if (first.isBefore(next)) {
           next = first;
@@ -106,9 +120,9 @@ final class AgentFilters {
       return;
     }
     Arrays.fill(blocked, 0L);
-    for (Map.Entry<FrameworkState, OfferFilter> e : byFramework.entrySet()) {
-      if (e.getValue().blocks(free)) {
-        setBit(e.getKey().index);
+    for (int i = 0; i < filters.length; i++) {
+      if (filters[i] != null && filters[i].blocks(free)) {
+        setBit(i);
       }
     }
     checkedFor = free;
@@ -118,6 +132,14 @@ final class AgentFilters {
   boolean blocks(FrameworkState fw) {
     int word = fw.index >>> 6;
     return word < blocked.length && (blocked[word] & (1L << fw.index)) != 0;
+  }
+
+  private void drop(int i) {
+    frameworks[i].filteredAgents--;
+    frameworks[i] = null;
+    filters[i] = null;
+    count--;
+    clearBit(i);
   }
 
   private void setBit(int index) {

@@ -34,9 +34,6 @@ final class AllocationCycle {
     sorter.refreshIfStale();
     shuffle(agents);
     List<Allocation> out = new ArrayList<>();
-    if (sorter.roles().isEmpty()) {
-      return out;
-    }
     for (AgentState agent : agents) {
       agent.filters.expire(now);
       Resources free = agent.free;

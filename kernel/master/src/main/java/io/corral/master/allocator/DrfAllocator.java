@@ -4,11 +4,7 @@ import io.corral.common.resources.Resources;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -25,11 +21,17 @@ import org.slf4j.LoggerFactory;
  * <p><b>Bookkeeping.</b> Resources allocated to a framework on an agent are those offered to it
  * plus those its tasks use. What {@link #allocate} returns is counted as allocated; the master
  * gives back what is not used with {@link #recover}. Free on an agent is its total minus all
- * allocations on it; it goes to one framework at a time, whole, so nothing is offered twice.
+ * allocations on it; it goes whole to one framework at a time, so nothing is offered twice.
+ *
+ * <p><b>Order.</b> Agents are shuffled each cycle. For each agent, roles go by ascending weighted
+ * dominant share (ties by role name), and frameworks inside a role by ascending dominant share
+ * (ties by registration order); the first active, unsuppressed, unfiltered framework gets the
+ * agent's free resources if they meet the {@link MinAllocatable minimum}. Shares count scalar
+ * resources only, against the totals of all agents (active or not).
  *
  * <p><b>Errors.</b> A call naming an unknown agent or framework, a duplicate id, or an invalid
  * argument throws {@link IllegalArgumentException} (or {@link NullPointerException}) before
- * changing anything. Three exceptions, for calls that race with removals on the master: {@code
+ * changing anything. The exceptions are calls that race with removals on the master: {@code
  * removeAgent} and {@code removeFramework} of an unknown id do nothing; {@link #recover} for an
  * unknown agent or framework drops the resources (removal already freed them), and recovering
  * more than is allocated returns only what is allocated and logs a warning.
@@ -40,18 +42,13 @@ public final class DrfAllocator {
 
   private static final Logger LOG = LoggerFactory.getLogger(DrfAllocator.class);
 
+  private final Registry registry = new Registry();
   private final ResourceIndex index = new ResourceIndex();
   private final DrfSorter sorter = new DrfSorter(index);
   private final Ledger ledger = new Ledger(sorter);
-  private final AllocationCycle cycle;
-
-  private final Map<String, AgentState> agents = new HashMap<>();
-  private final List<AgentState> agentList = new ArrayList<>();
-  private final Map<String, FrameworkState> frameworks = new HashMap<>();
-  private final BitSet usedIndices = new BitSet();
-  private long nextSeq;
-
   private final DirtyAgents dirty = new DirtyAgents();
+  private final AllocationCycle cycle;
+  private final AllocatorView view = new AllocatorView(registry, index, sorter);
 
   /** An allocator with the default minimum ({@link MinAllocatable#DEFAULT}). */
   public DrfAllocator(RandomGenerator random) {
@@ -63,10 +60,14 @@ public final class DrfAllocator {
    * @param minimum the smallest free amounts worth offering
    */
   public DrfAllocator(RandomGenerator random, MinAllocatable minimum) {
-    this.cycle =
-        new AllocationCycle(
-            sorter, ledger, Objects.requireNonNull(minimum, "minimum"),
-            Objects.requireNonNull(random, "random"));
+    Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(minimum, "minimum");
+    this.cycle = new AllocationCycle(sorter, ledger, minimum, random);
+  }
+
+  /** Live read-only queries (shares, allocations, free resources, totals). */
+  public AllocatorView view() {
+    return view;
   }
 
   // ---- Agents ----
@@ -75,20 +76,14 @@ public final class DrfAllocator {
   public void addAgent(String agentId, Resources total) {
     checkId(agentId, "agentId");
     Objects.requireNonNull(total, "total");
-    if (agents.containsKey(agentId)) {
-      throw new IllegalArgumentException("agent " + agentId + " is already known");
-    }
-    AgentState agent = new AgentState(agentId, total);
-    agent.position = agentList.size();
-    agentList.add(agent);
-    agents.put(agentId, agent);
+    AgentState agent = registry.addAgent(agentId, total);
     index.changeTotal(total, 1);
     dirty.mark(agent);
   }
 
   /** Forgets an agent, its allocations and its filters. Unknown ids are ignored. */
   public void removeAgent(String agentId) {
-    AgentState agent = agents.remove(agentId);
+    AgentState agent = registry.removeAgent(agentId);
     if (agent == null) {
       LOG.debug("Ignoring removal of unknown agent {}", agentId);
       return;
@@ -96,11 +91,6 @@ public final class DrfAllocator {
     ledger.releaseAgent(agent);
     agent.filters.clear();
     index.changeTotal(agent.total, -1);
-    AgentState last = agentList.remove(agentList.size() - 1);
-    if (last != agent) {
-      last.position = agent.position;
-      agentList.set(agent.position, last);
-    }
     dirty.forget(agent);
   }
 
@@ -110,7 +100,7 @@ public final class DrfAllocator {
    */
   public void updateAgentTotal(String agentId, Resources total) {
     Objects.requireNonNull(total, "total");
-    AgentState agent = agent(agentId);
+    AgentState agent = registry.agent(agentId);
     index.changeTotal(agent.total, -1);
     index.changeTotal(total, 1);
     agent.total = total;
@@ -123,7 +113,7 @@ public final class DrfAllocator {
 
   /** Offers the agent's resources again (it reconnected, or draining ended). */
   public void activateAgent(String agentId) {
-    AgentState agent = agent(agentId);
+    AgentState agent = registry.agent(agentId);
     if (!agent.active) {
       agent.active = true;
       dirty.mark(agent);
@@ -132,7 +122,7 @@ public final class DrfAllocator {
 
   /** Stops offering the agent's resources; what is allocated on it still counts. */
   public void deactivateAgent(String agentId) {
-    agent(agentId).active = false;
+    registry.agent(agentId).active = false;
   }
 
   // ---- Frameworks and roles ----
@@ -141,20 +131,16 @@ public final class DrfAllocator {
   public void addFramework(String frameworkId, String role) {
     checkId(frameworkId, "frameworkId");
     checkId(role, "role");
-    if (frameworks.containsKey(frameworkId)) {
+    if (registry.findFramework(frameworkId) != null) {
       throw new IllegalArgumentException("framework " + frameworkId + " is already known");
     }
-    int idx = usedIndices.nextClearBit(0);
-    usedIndices.set(idx);
-    FrameworkState fw = new FrameworkState(frameworkId, sorter.role(role), nextSeq++, idx);
-    frameworks.put(frameworkId, fw);
-    sorter.add(fw);
+    sorter.add(registry.addFramework(frameworkId, sorter.role(role)));
     dirty.markAll();
   }
 
   /** Forgets a framework, everything allocated to it and its filters. Unknown ids are ignored. */
   public void removeFramework(String frameworkId) {
-    FrameworkState fw = frameworks.get(frameworkId);
+    FrameworkState fw = registry.findFramework(frameworkId);
     if (fw == null) {
       LOG.debug("Ignoring removal of unknown framework {}", frameworkId);
       return;
@@ -164,13 +150,12 @@ public final class DrfAllocator {
     }
     clearFilters(fw);
     sorter.remove(fw);
-    frameworks.remove(frameworkId);
-    usedIndices.clear(fw.index);
+    registry.removeFramework(frameworkId);
   }
 
   /** The framework (re)connected: it gets offers again, unless suppressed. */
   public void activateFramework(String frameworkId) {
-    FrameworkState fw = framework(frameworkId);
+    FrameworkState fw = registry.framework(frameworkId);
     if (!fw.active) {
       fw.active = true;
       sorter.syncOfferable(fw);
@@ -184,7 +169,7 @@ public final class DrfAllocator {
    * calls {@link #suppress} again if the new subscription asks for it).
    */
   public void deactivateFramework(String frameworkId) {
-    FrameworkState fw = framework(frameworkId);
+    FrameworkState fw = registry.framework(frameworkId);
     fw.active = false;
     fw.suppressed = false;
     clearFilters(fw);
@@ -193,14 +178,14 @@ public final class DrfAllocator {
 
   /** No offers for this framework until {@link #revive}. */
   public void suppress(String frameworkId) {
-    FrameworkState fw = framework(frameworkId);
+    FrameworkState fw = registry.framework(frameworkId);
     fw.suppressed = true;
     sorter.syncOfferable(fw);
   }
 
   /** Ends suppression and clears all the framework's filters. */
   public void revive(String frameworkId) {
-    FrameworkState fw = framework(frameworkId);
+    FrameworkState fw = registry.framework(frameworkId);
     fw.suppressed = false;
     clearFilters(fw);
     sorter.syncOfferable(fw);
@@ -229,8 +214,8 @@ public final class DrfAllocator {
    */
   public void addAllocation(String frameworkId, String agentId, Resources resources) {
     Objects.requireNonNull(resources, "resources");
-    FrameworkState fw = framework(frameworkId);
-    AgentState agent = agent(agentId);
+    FrameworkState fw = registry.framework(frameworkId);
+    AgentState agent = registry.agent(agentId);
     if (resources.isEmpty()) {
       return;
     }
@@ -245,9 +230,10 @@ public final class DrfAllocator {
    * unused part of an accepted offer, or the resources of finished tasks.
    *
    * <p>If {@code refuse} is positive (capped at {@link #MAX_REFUSE}), the framework is not offered
-   * this agent's resources until {@code now + refuse} whenever the offer would be contained in
-   * {@code resources}; an offer with more resources lifts the filter. A framework that refuses
-   * several times on one agent is blocked if any of its refusals blocks.
+   * this agent's resources until {@code now + refuse} (exclusive) whenever the offer would be
+   * contained in {@code resources}; an offer with more resources is not blocked. A framework that
+   * refused several times on one agent is blocked if any of its refusals blocks. Zero or negative
+   * {@code refuse} installs no filter (the master maps protocol defaults before calling).
    *
    * <p>Never throws for unknown ids: an unknown agent or framework drops the resources (and
    * installs no filter); more than is allocated is clamped to the allocation, with a warning.
@@ -257,16 +243,15 @@ public final class DrfAllocator {
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(refuse, "refuse");
     Objects.requireNonNull(now, "now");
-    FrameworkState fw = frameworks.get(frameworkId);
-    AgentState agent = agents.get(agentId);
+    FrameworkState fw = registry.findFramework(frameworkId);
+    AgentState agent = registry.findAgent(agentId);
     if (fw == null || agent == null) {
       LOG.debug("Dropping {} recovered for {} on {}: unknown", resources, frameworkId, agentId);
       return;
     }
     Resources released = ledger.release(fw, agent, resources);
     if (!released.equals(resources)) {
-      LOG.warn("{} recovered {} on {} but held only part of it; recovered {}",
-          fw, resources, agent, released);
+      LOG.warn("{} recovered {} on {} but held only {} of it", fw, resources, agent, released);
     }
     if (!released.isEmpty()) {
       dirty.mark(agent);
@@ -280,9 +265,9 @@ public final class DrfAllocator {
   }
 
   /**
-   * An incremental cycle: allocates the agents whose situation changed since the last cycle
-   * (added, activated, resources recovered). It becomes a full cycle when a framework was added,
-   * activated or revived, or a filter may have expired.
+   * An incremental cycle over the agents whose situation changed since the last cycle (added,
+   * activated, total changed, resources recovered). It is a full cycle ({@link #allocateAll})
+   * when a framework was added, activated or revived, or a filter may have expired.
    *
    * @return the new allocations, already counted as allocated
    */
@@ -304,8 +289,8 @@ public final class DrfAllocator {
    */
   public List<Allocation> allocateAll(Instant now) {
     Objects.requireNonNull(now, "now");
-    List<AgentState> batch = new ArrayList<>(agentList.size());
-    for (AgentState agent : agentList) {
+    List<AgentState> batch = new ArrayList<>(registry.agents().size());
+    for (AgentState agent : registry.agents()) {
       if (agent.active) {
         batch.add(agent);
       }
@@ -315,93 +300,12 @@ public final class DrfAllocator {
     return out;
   }
 
-  // ---- Read-only views (for metrics, the UI and tests) ----
-
-  /** A framework's dominant share: the largest fraction of any cluster total it holds. */
-  public double dominantShare(String frameworkId) {
-    return index.share(framework(frameworkId).allocated);
-  }
-
-  /** Every framework's dominant share, by framework id. */
-  public Map<String, Double> dominantShares() {
-    Map<String, Double> out = new TreeMap<>();
-    frameworks.forEach((id, fw) -> out.put(id, index.share(fw.allocated)));
-    return out;
-  }
-
-  /** Every role's weighted share (dominant share of its frameworks' sum / weight), by role. */
-  public Map<String, Double> roleShares() {
-    Map<String, Double> out = new TreeMap<>();
-    for (RoleState role : sorter.allRoles()) {
-      out.put(role.name, index.share(role.allocated) / role.weight);
-    }
-    return out;
-  }
-
-  /** A role's weight (1.0 unless set). */
-  public double weight(String role) {
-    return sorter.weight(role);
-  }
-
-  /** Everything allocated to a framework, on all agents. */
-  public Resources allocated(String frameworkId) {
-    Resources.Builder b = Resources.builder();
-    framework(frameworkId).allocations.values().forEach(b::add);
-    return b.build();
-  }
-
-  /** What is allocated to a framework, per agent id. */
-  public Map<String, Resources> allocations(String frameworkId) {
-    Map<String, Resources> out = new TreeMap<>();
-    framework(frameworkId).allocations.forEach((agent, r) -> out.put(agent.id, r));
-    return out;
-  }
-
-  /** An agent's free resources: its total minus all allocations on it. */
-  public Resources free(String agentId) {
-    return agent(agentId).free;
-  }
-
-  /** An agent's total resources. */
-  public Resources total(String agentId) {
-    return agent(agentId).total;
-  }
-
-  /** The sum of all agents' scalar totals, active or not: the denominators of the shares. */
-  public Resources totals() {
-    return index.totals();
-  }
-
-  /** The number of agents on which the framework holds a filter (expired ones may linger). */
-  public int filteredAgents(String frameworkId) {
-    return framework(frameworkId).filteredAgents;
-  }
-
-  // ---- Internals ----
-
   private void clearFilters(FrameworkState fw) {
-    if (fw.filteredAgents == 0) {
-      return;
+    if (fw.filteredAgents > 0) {
+      for (AgentState agent : registry.agents()) {
+        agent.filters.remove(fw);
+      }
     }
-    for (AgentState agent : agentList) {
-      agent.filters.remove(fw);
-    }
-  }
-
-  private AgentState agent(String agentId) {
-    AgentState agent = agents.get(Objects.requireNonNull(agentId, "agentId"));
-    if (agent == null) {
-      throw new IllegalArgumentException("unknown agent " + agentId);
-    }
-    return agent;
-  }
-
-  private FrameworkState framework(String frameworkId) {
-    FrameworkState fw = frameworks.get(Objects.requireNonNull(frameworkId, "frameworkId"));
-    if (fw == null) {
-      throw new IllegalArgumentException("unknown framework " + frameworkId);
-    }
-    return fw;
   }
 
   private static void checkId(String id, String what) {

@@ -15,7 +15,7 @@ final class FrameworkState {
   final RoleState role;
   /** Registration order: the tie-break between equal shares. */
   final long seq;
-  /** A small number, reused after removal, that numbers this framework in filter bitsets. */
+  /** A small number, reused after removal: this framework's slot in per-agent filter arrays. */
   final int index;
 
   boolean active = true;

@@ -46,7 +46,8 @@ final class Ledger {
     if (released.isEmpty()) {
       return Resources.EMPTY;
     }
-    Resources left = held.minus(released);
+    // Returning everything is the common case: skip building empty bags.
+    Resources left = released.equals(held) ? Resources.EMPTY : held.minus(released);
     if (left.isEmpty()) {
       agent.allocations.remove(fw);
       fw.allocations.remove(agent);
@@ -54,7 +55,8 @@ final class Ledger {
       agent.allocations.put(fw, left);
       fw.allocations.put(agent, left);
     }
-    agent.allocatedSum = agent.allocatedSum.minus(released);
+    agent.allocatedSum =
+        released.equals(agent.allocatedSum) ? Resources.EMPTY : agent.allocatedSum.minus(released);
     agent.recomputeFree();
     sorter.changeAllocation(fw, released, -1);
     return released;

@@ -43,7 +43,7 @@ public final class MasterView {
     for (FrameworkEntry f : s.frameworks.values()) {
       out.add(new FrameworkSummary(f.id(), f.name(), f.role(), f.isConnected(), f.suppressed(),
           f.tasks().size(), f.completed().size(), f.offerIds().size(),
-          s.allocator.dominantShare(f.id())));
+          s.allocator.view().dominantShare(f.id())));
     }
     return out;
   }
@@ -76,6 +76,6 @@ public final class MasterView {
 
   /** The agent's resources not allocated to anyone (neither used nor offered). */
   public Resources freeOn(String agentId) {
-    return s.allocator.free(agentId);
+    return s.allocator.view().free(agentId);
   }
 }

@@ -56,10 +56,10 @@ class DrfOrderTest {
     // 100 slices: 25 for weight 1 and 75 for weight 3, up to the last slice's rounding.
     assertThat(slices.get("batch") + slices.get("web")).isEqualTo(100);
     assertThat(slices.get("batch")).isBetween(24, 26);
-    assertThat(allocator.dominantShare("web") / allocator.dominantShare("batch"))
+    assertThat(allocator.view().dominantShare("web") / allocator.view().dominantShare("batch"))
         .isCloseTo(3.0, within(0.2));
-    assertThat(allocator.roleShares().get("analytics"))
-        .isCloseTo(allocator.roleShares().get("serving"), within(0.011));
+    assertThat(allocator.view().roleShares().get("analytics"))
+        .isCloseTo(allocator.view().roleShares().get("serving"), within(0.011));
   }
 
   @Test
@@ -84,10 +84,10 @@ class DrfOrderTest {
           fits ? NO_FILTER : java.time.Duration.ofHours(1), T0);
     }
     // DRF equalizes dominant shares: 9 tasks each, 90% of cpus for one and of mem for the other.
-    assertThat(allocator.allocations("cpu-heavy").get("a1")).isEqualTo(res("cpus:9;mem:90"));
-    assertThat(allocator.allocations("mem-heavy").get("a1")).isEqualTo(res("cpus:0.9;mem:900"));
-    assertThat(allocator.dominantShare("cpu-heavy")).isCloseTo(0.9, within(1e-9));
-    assertThat(allocator.dominantShare("mem-heavy")).isCloseTo(0.9, within(1e-9));
+    assertThat(allocator.view().allocations("cpu-heavy").get("a1")).isEqualTo(res("cpus:9;mem:90"));
+    assertThat(allocator.view().allocations("mem-heavy").get("a1")).isEqualTo(res("cpus:0.9;mem:900"));
+    assertThat(allocator.view().dominantShare("cpu-heavy")).isCloseTo(0.9, within(1e-9));
+    assertThat(allocator.view().dominantShare("mem-heavy")).isCloseTo(0.9, within(1e-9));
   }
 
   @Test
@@ -133,15 +133,15 @@ class DrfOrderTest {
     allocator.setWeight("r", 2);
     allocator.addAllocation("f", "a1", res("cpus:2;mem:500;ports:[1-100]"));
 
-    assertThat(allocator.totals()).isEqualTo(res("cpus:10;mem:2000"));
-    assertThat(allocator.dominantShare("f")).isCloseTo(0.25, within(1e-12));
-    assertThat(allocator.roleShares().get("r")).isCloseTo(0.125, within(1e-12));
-    assertThat(allocator.weight("r")).isEqualTo(2.0);
-    assertThat(allocator.weight("unset")).isEqualTo(1.0);
+    assertThat(allocator.view().totals()).isEqualTo(res("cpus:10;mem:2000"));
+    assertThat(allocator.view().dominantShare("f")).isCloseTo(0.25, within(1e-12));
+    assertThat(allocator.view().roleShares().get("r")).isCloseTo(0.125, within(1e-12));
+    assertThat(allocator.view().weight("r")).isEqualTo(2.0);
+    assertThat(allocator.view().weight("unset")).isEqualTo(1.0);
 
     // Totals change: shares follow (mem is now the dominant resource).
     allocator.removeAgent("a2");
-    assertThat(allocator.dominantShare("f")).isCloseTo(0.5, within(1e-12));
+    assertThat(allocator.view().dominantShare("f")).isCloseTo(0.5, within(1e-12));
   }
 
   @Test

@@ -36,11 +36,11 @@ class InvalidCallsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> allocator.updateAgentTotal("ghost", res("cpus:1")))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> allocator.free("ghost"))
+    assertThatThrownBy(() -> allocator.view().free("ghost"))
         .isInstanceOf(IllegalArgumentException.class);
 
-    assertThat(allocator.free("a1")).isEqualTo(res("cpus:4;mem:4096"));
-    assertThat(allocator.allocated("f1")).isEqualTo(res(""));
+    assertThat(allocator.view().free("a1")).isEqualTo(res("cpus:4;mem:4096"));
+    assertThat(allocator.view().allocated("f1")).isEqualTo(res(""));
     assertThat(allocator.allocate(T0)).hasSize(1);
   }
 
@@ -50,8 +50,8 @@ class InvalidCallsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> allocator.addFramework("f1", "other"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(allocator.totals()).isEqualTo(res("cpus:4;mem:4096"));
-    assertThat(allocator.roleShares()).containsOnlyKeys("*");
+    assertThat(allocator.view().totals()).isEqualTo(res("cpus:4;mem:4096"));
+    assertThat(allocator.view().roleShares()).containsOnlyKeys("*");
   }
 
   @Test
@@ -60,9 +60,9 @@ class InvalidCallsTest {
       assertThatThrownBy(() -> allocator.setWeight("*", bad))
           .isInstanceOf(IllegalArgumentException.class);
     }
-    assertThat(allocator.weight("*")).isEqualTo(1.0);
+    assertThat(allocator.view().weight("*")).isEqualTo(1.0);
     allocator.setWeight("*", 0.5);
-    assertThat(allocator.weight("*")).isEqualTo(0.5);
+    assertThat(allocator.view().weight("*")).isEqualTo(0.5);
   }
 
   @Test
@@ -77,7 +77,7 @@ class InvalidCallsTest {
         .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> allocator.recover("f1", "a1", res("cpus:1"), Duration.ZERO, null))
         .isInstanceOf(NullPointerException.class);
-    assertThat(allocator.totals()).isEqualTo(res("cpus:4;mem:4096"));
+    assertThat(allocator.view().totals()).isEqualTo(res("cpus:4;mem:4096"));
   }
 
   @Test

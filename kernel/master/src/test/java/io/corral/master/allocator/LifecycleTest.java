@@ -48,8 +48,8 @@ class LifecycleTest {
     allocator.deactivateFramework("f1");
 
     assertThat(allocator.allocateAll(T0)).isEmpty();
-    assertThat(allocator.dominantShare("f1")).isCloseTo(0.25, within(1e-12));
-    assertThat(allocator.free("a1")).isEqualTo(res("cpus:2;mem:3072"));
+    assertThat(allocator.view().dominantShare("f1")).isCloseTo(0.25, within(1e-12));
+    assertThat(allocator.view().free("a1")).isEqualTo(res("cpus:2;mem:3072"));
 
     allocator.activateFramework("f1");
     assertThat(allocator.allocate(T0)).hasSize(2);
@@ -66,7 +66,7 @@ class LifecycleTest {
     assertThat(allocator.allocateAll(T0)).extracting(Allocation::agentId).containsExactly("a1");
     allocator.recover("f1", "a2", res("cpus:1"), NO_FILTER, T0);
     assertThat(allocator.allocate(T0)).isEmpty();
-    assertThat(allocator.totals()).isEqualTo(res("cpus:8;mem:8192"));
+    assertThat(allocator.view().totals()).isEqualTo(res("cpus:8;mem:8192"));
 
     allocator.activateAgent("a2");
     assertThat(allocator.allocate(T0)).extracting(Allocation::agentId).containsExactly("a2");
@@ -109,15 +109,16 @@ class LifecycleTest {
     allocator.addFramework("f2", "*");
     allocator.suppress("f2");
     assertThat(allocator.allocateAll(T0)).hasSize(2);
-    assertThat(allocator.allocated("f1")).isEqualTo(res("cpus:8;mem:8192"));
+    assertThat(allocator.view().allocated("f1")).isEqualTo(res("cpus:8;mem:8192"));
 
     allocator.removeFramework("f1");
     allocator.revive("f2");
 
-    assertThat(allocator.free("a1")).isEqualTo(res("cpus:4;mem:4096"));
+    assertThat(allocator.view().free("a1")).isEqualTo(res("cpus:4;mem:4096"));
     assertThat(allocator.allocate(T0)).extracting(Allocation::frameworkId)
         .containsExactly("f2", "f2");
-    assertThat(allocator.dominantShares()).containsOnlyKeys("f2");
+    assertThat(allocator.view().dominantShares()).containsOnlyKeys("f2");
+    assertThat(allocator.view().frameworkCount()).isEqualTo(1);
   }
 
   @Test
@@ -130,10 +131,12 @@ class LifecycleTest {
 
     allocator.removeAgent("a1");
 
-    assertThat(allocator.allocations("f1")).containsOnlyKeys("a2");
-    assertThat(allocator.totals()).isEqualTo(res("cpus:4;mem:4096"));
-    assertThat(allocator.dominantShare("f1")).isCloseTo(0.25, within(1e-12));
+    assertThat(allocator.view().allocations("f1")).containsOnlyKeys("a2");
+    assertThat(allocator.view().totals()).isEqualTo(res("cpus:4;mem:4096"));
+    assertThat(allocator.view().dominantShare("f1")).isCloseTo(0.25, within(1e-12));
     allocator.removeAgent("a1"); // a second removal is harmless
+    assertThat(allocator.view().agentCount()).isEqualTo(1);
+    assertThat(allocator.view().total("a2")).isEqualTo(res("cpus:4;mem:4096"));
   }
 
   @Test
@@ -143,12 +146,12 @@ class LifecycleTest {
     allocator.addAllocation("f1", "a1", res("cpus:3;mem:1024"));
 
     allocator.updateAgentTotal("a1", res("cpus:2;mem:4096"));
-    assertThat(allocator.free("a1")).isEqualTo(res("mem:3072"));
+    assertThat(allocator.view().free("a1")).isEqualTo(res("mem:3072"));
 
     allocator.updateAgentTotal("a1", res("cpus:8;mem:4096"));
     assertThat(allocator.allocate(T0))
         .containsExactly(new Allocation("f1", "a1", res("cpus:5;mem:3072")));
-    assertThat(allocator.totals()).isEqualTo(res("cpus:8;mem:4096"));
+    assertThat(allocator.view().totals()).isEqualTo(res("cpus:8;mem:4096"));
   }
 
   @Test
@@ -159,8 +162,8 @@ class LifecycleTest {
 
     allocator.recover("f1", "a1", res("cpus:5;disk:10;ports:[1-4]"), NO_FILTER, T0);
 
-    assertThat(allocator.allocations("f1").get("a1")).isEqualTo(res("mem:100"));
-    assertThat(allocator.free("a1")).isEqualTo(res("cpus:4;mem:3996;ports:[1-10]"));
+    assertThat(allocator.view().allocations("f1").get("a1")).isEqualTo(res("mem:100"));
+    assertThat(allocator.view().free("a1")).isEqualTo(res("cpus:4;mem:3996;ports:[1-10]"));
   }
 
   @Test
@@ -173,8 +176,8 @@ class LifecycleTest {
     allocator.recover("f1", "ghost", res("cpus:4;mem:4096"), java.time.Duration.ofHours(1), T0);
     allocator.recover("f1", "a1", Resources.EMPTY, java.time.Duration.ofHours(1), T0);
 
-    assertThat(allocator.free("a1")).isEqualTo(Resources.EMPTY);
-    assertThat(allocator.filteredAgents("f1")).isZero();
+    assertThat(allocator.view().free("a1")).isEqualTo(Resources.EMPTY);
+    assertThat(allocator.view().filteredAgents("f1")).isZero();
     declineAll(allocator, offers, NO_FILTER, at(1));
     assertThat(allocator.allocate(at(1))).hasSize(1);
   }
@@ -183,7 +186,7 @@ class LifecycleTest {
   void removalsOfUnknownIdsAreIgnored() {
     allocator.removeAgent("nope");
     allocator.removeFramework("nope");
-    assertThat(allocator.dominantShares()).isEmpty();
+    assertThat(allocator.view().dominantShares()).isEmpty();
   }
 
   @Test
@@ -191,7 +194,7 @@ class LifecycleTest {
     allocator.addAgent("a1", res("cpus:1;mem:1024"));
     allocator.addFramework("f1", "*");
     allocator.addAllocation("f1", "a1", res("cpus:2;mem:512"));
-    assertThat(allocator.free("a1")).isEqualTo(res("mem:512"));
-    assertThat(allocator.allocated("f1")).isEqualTo(res("cpus:2;mem:512"));
+    assertThat(allocator.view().free("a1")).isEqualTo(res("mem:512"));
+    assertThat(allocator.view().allocated("f1")).isEqualTo(res("cpus:2;mem:512"));
   }
 }

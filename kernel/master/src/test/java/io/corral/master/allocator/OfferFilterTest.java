@@ -31,10 +31,10 @@ class OfferFilterTest {
 
     assertThat(allocator.allocate(at(1))).isEmpty();
     assertThat(allocator.allocateAll(at(9.999))).isEmpty();
-    assertThat(allocator.filteredAgents("f1")).isEqualTo(1);
+    assertThat(allocator.view().filteredAgents("f1")).isEqualTo(1);
     // The incremental cycle notices the expiry by itself.
     assertThat(allocator.allocate(at(10))).hasSize(1);
-    assertThat(allocator.filteredAgents("f1")).isZero();
+    assertThat(allocator.view().filteredAgents("f1")).isZero();
   }
 
   @Test
@@ -73,7 +73,7 @@ class OfferFilterTest {
     allocator.addAllocation("f2", "a1", res("cpus:1"));
     allocator.recover("f2", "a1", res("cpus:0.5"), NO_FILTER, at(1));
 
-    assertThat(allocator.free("a1")).isEqualTo(res("cpus:3.5;mem:4096;ports:[31000-31009]"));
+    assertThat(allocator.view().free("a1")).isEqualTo(res("cpus:3.5;mem:4096;ports:[31000-31009]"));
     assertThat(allocator.allocate(at(1))).isEmpty();
     assertThat(allocator.allocateAll(at(1))).isEmpty();
   }
@@ -85,7 +85,7 @@ class OfferFilterTest {
 
     allocator.revive("f1");
 
-    assertThat(allocator.filteredAgents("f1")).isZero();
+    assertThat(allocator.view().filteredAgents("f1")).isZero();
     assertThat(allocator.allocate(at(1))).hasSize(1);
   }
 
@@ -128,7 +128,7 @@ class OfferFilterTest {
   void deactivationClearsFiltersLikeMesos() {
     declineAll(allocator, allocator.allocate(T0), Duration.ofHours(1), T0);
     allocator.deactivateFramework("f1");
-    assertThat(allocator.filteredAgents("f1")).isZero();
+    assertThat(allocator.view().filteredAgents("f1")).isZero();
     allocator.activateFramework("f1");
     assertThat(allocator.allocate(at(1))).hasSize(1);
   }
@@ -146,7 +146,7 @@ class OfferFilterTest {
   void aRemovedAgentTakesItsFiltersAlong() {
     declineAll(allocator, allocator.allocate(T0), Duration.ofHours(1), T0);
     allocator.removeAgent("a1");
-    assertThat(allocator.filteredAgents("f1")).isZero();
+    assertThat(allocator.view().filteredAgents("f1")).isZero();
     allocator.addAgent("a1", res("cpus:4;mem:4096;ports:[31000-31009]"));
     assertThat(allocator.allocate(at(1))).hasSize(1);
   }

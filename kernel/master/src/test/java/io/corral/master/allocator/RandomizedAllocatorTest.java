@@ -210,18 +210,18 @@ class RandomizedAllocatorTest {
       String agent = e.getKey();
       Resources allocated = sums.getOrDefault(agent, Resources.EMPTY);
       assertThat(e.getValue().contains(allocated)).as("allocations fit on %s", agent).isTrue();
-      assertThat(allocator.free(agent)).isEqualTo(e.getValue().minus(allocated));
+      assertThat(allocator.view().free(agent)).isEqualTo(e.getValue().minus(allocated));
       clusterTotal.add(e.getValue().scalarsOnly());
     }
     Resources clusterTotals = clusterTotal.build();
-    assertThat(allocator.totals()).isEqualTo(clusterTotals);
+    assertThat(allocator.view().totals()).isEqualTo(clusterTotals);
     boolean filtered = false;
     for (Map.Entry<String, Map<String, Resources>> e : held.entrySet()) {
-      filtered |= allocator.filteredAgents(e.getKey()) > 0;
-      assertThat(allocator.allocations(e.getKey())).isEqualTo(e.getValue());
+      filtered |= allocator.view().filteredAgents(e.getKey()) > 0;
+      assertThat(allocator.view().allocations(e.getKey())).isEqualTo(e.getValue());
       Resources.Builder mine = Resources.builder();
       e.getValue().values().forEach(mine::add);
-      assertThat(allocator.dominantShare(e.getKey()))
+      assertThat(allocator.view().dominantShare(e.getKey()))
           .isCloseTo(share(mine.build(), clusterTotals), within(1e-9));
     }
     if (filtered) {

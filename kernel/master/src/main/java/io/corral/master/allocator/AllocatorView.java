@@ -1,0 +1,95 @@
+package io.corral.master.allocator;
+
+import io.corral.common.resources.Resources;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Read-only, live queries on a {@link DrfAllocator} for metrics, the UI and tests. Like the
+ * allocator, call it only from the thread that owns the allocator. Methods naming an unknown id
+ * throw {@link IllegalArgumentException}. Shares are computed from the current totals.
+ */
+public final class AllocatorView {
+  private final Registry registry;
+  private final ResourceIndex index;
+  private final DrfSorter sorter;
+
+  AllocatorView(Registry registry, ResourceIndex index, DrfSorter sorter) {
+    this.registry = registry;
+    this.index = index;
+    this.sorter = sorter;
+  }
+
+  /** A framework's dominant share: the largest fraction of any cluster total it holds. */
+  public double dominantShare(String frameworkId) {
+    return index.share(registry.framework(frameworkId).allocated);
+  }
+
+  /** Every framework's dominant share, by framework id. */
+  public Map<String, Double> dominantShares() {
+    Map<String, Double> out = new TreeMap<>();
+    for (FrameworkState fw : registry.frameworks()) {
+      out.put(fw.id, index.share(fw.allocated));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Every role with frameworks: its frameworks' summed dominant share divided by its weight. */
+  public Map<String, Double> roleShares() {
+    Map<String, Double> out = new TreeMap<>();
+    for (RoleState role : sorter.allRoles()) {
+      out.put(role.name, index.share(role.allocated) / role.weight);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** A role's weight (1.0 unless set). */
+  public double weight(String role) {
+    return sorter.weight(role);
+  }
+
+  /** Everything allocated to a framework (offered or in use), on all agents. */
+  public Resources allocated(String frameworkId) {
+    Resources.Builder b = Resources.builder();
+    registry.framework(frameworkId).allocations.values().forEach(b::add);
+    return b.build();
+  }
+
+  /** What is allocated to a framework, per agent id. */
+  public Map<String, Resources> allocations(String frameworkId) {
+    Map<String, Resources> out = new TreeMap<>();
+    registry.framework(frameworkId).allocations.forEach((agent, r) -> out.put(agent.id, r));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** An agent's free resources: its total minus all allocations on it. */
+  public Resources free(String agentId) {
+    return registry.agent(agentId).free;
+  }
+
+  /** An agent's total resources. */
+  public Resources total(String agentId) {
+    return registry.agent(agentId).total;
+  }
+
+  /** The sum of all agents' scalar totals, active or not: the denominators of the shares. */
+  public Resources totals() {
+    return index.totals();
+  }
+
+  /** The number of agents on which a framework holds filters (expired ones may linger). */
+  public int filteredAgents(String frameworkId) {
+    return registry.framework(frameworkId).filteredAgents;
+  }
+
+  /** The number of known agents, active or not. */
+  public int agentCount() {
+    return registry.agents().size();
+  }
+
+  /** The number of known frameworks, active or not. */
+  public int frameworkCount() {
+    return registry.frameworks().size();
+  }
+}
