@@ -23,7 +23,7 @@ class ExampleFrameworkIT {
   void fiftyTasksOnThreeAgentsAllFinish(TestInfo info) throws Exception {
     Path dir = TestClusters.dir(info);
     try (LocalCluster cluster = TestClusters.inProcess(dir, 3, "cpus:1;mem:1024;disk:1024;ports:[31000-31100]").start()) {
-      ShellFramework fw = new ShellFramework("echo ran $CORRAL_TASK_ID", 50, 0.1, 32, 0);
+      ShellFramework fw = new ShellFramework("echo ran $CORRAL_TASK_ID with $CORRAL_RESOURCES", 50, 0.1, 32, 0);
       CorralSchedulerDriver driver = new CorralSchedulerDriver(fw,
           FrameworkInfo.newBuilder().setName("fifty").build(), cluster.masterAddress().toString());
       driver.start();
@@ -39,7 +39,7 @@ class ExampleFrameworkIT {
             && p.getParent().getParent().getFileName().toString().equals("tasks")).toList();
         assertThat(stdouts).hasSize(50);
         for (Path p : stdouts) {
-          assertThat(Files.readString(p)).isEqualTo("ran " + p.getParent().getFileName() + "\n");
+          assertThat(Files.readString(p)).isEqualTo("ran " + p.getParent().getFileName() + " with cpus:0.1;mem:32\n");
         }
         long agentsUsed = stdouts.stream().map(p -> dir.relativize(p).getName(0)).distinct().count();
         assertThat(agentsUsed).isEqualTo(3);

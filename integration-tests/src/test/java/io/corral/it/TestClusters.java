@@ -21,6 +21,13 @@ public final class TestClusters {
     String name = info.getTestClass().map(Class::getSimpleName).orElse("test") + "-"
         + info.getTestMethod().map(m -> m.getName()).orElse("m") + "-" + SEQ.incrementAndGet();
     Path dir = Path.of(base).toAbsolutePath().resolve(name);
+    if (Files.exists(dir)) { // left over from an earlier run: start clean
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
     Files.createDirectories(dir);
     return dir;
   }

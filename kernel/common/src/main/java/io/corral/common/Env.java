@@ -19,6 +19,11 @@ public final class Env {
   public static final String SHUTDOWN_GRACE = "CORRAL_EXECUTOR_SHUTDOWN_GRACE";
   /** Set for processes of command tasks. */
   public static final String TASK_ID = "CORRAL_TASK_ID";
+  /**
+   * The resources given, in the agent flag format ("cpus:0.5;mem:128;ports:[31000-31001]"): of
+   * the task for a command task's process, of the executor itself for a custom executor.
+   */
+  public static final String RESOURCES = "CORRAL_RESOURCES";
 
   private Env() {}
 }

@@ -151,11 +151,23 @@ public final class LocalCluster implements AutoCloseable {
   /** Stops the agents (and their executors and tasks), then the master. */
   @Override
   public void close() {
+    List<Thread> stopping = new ArrayList<>();
     for (LocalAgent a : agents) {
+      Thread t = new Thread(() -> {
+        try {
+          a.stop();
+        } catch (RuntimeException e) {
+          LOG.warn("stopping agent {}: {}", a.index(), e.toString());
+        }
+      }, "stop-agent-" + a.index());
+      t.start();
+      stopping.add(t);
+    }
+    for (Thread t : stopping) {
       try {
-        a.stop();
-      } catch (RuntimeException e) {
-        LOG.warn("stopping agent {}: {}", a.index(), e.toString());
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     if (master != null) {

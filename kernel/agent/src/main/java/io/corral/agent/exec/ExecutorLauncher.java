@@ -4,6 +4,7 @@ import io.corral.agent.AgentConfig;
 import io.corral.common.Env;
 import io.corral.common.process.CommandLines;
 import io.corral.common.process.Sessions;
+import io.corral.common.resources.Resources;
 import io.corral.protocol.EnvironmentVariable;
 import java.io.File;
 import java.io.IOException;
@@ -50,6 +51,7 @@ public final class ExecutorLauncher {
     env.put(Env.RECOVERY_TIMEOUT, seconds(config.recoveryTimeout()));
     env.put(Env.SHUTDOWN_GRACE, seconds(config.executorShutdownGrace()));
     if (!run.isCommandExecutor()) {
+      env.put(Env.RESOURCES, Resources.fromProto(run.info().getResourcesList()).toString());
       for (EnvironmentVariable v : run.info().getCommand().getEnvironmentList()) {
         env.put(v.getName(), v.getValue());
       }

@@ -32,6 +32,7 @@ final class TaskProcesses {
     Map<String, String> env = pb.environment();
     env.put(Env.SANDBOX, dir.toString());
     env.put(Env.TASK_ID, task.getTaskId());
+    env.put(Env.RESOURCES, io.corral.common.resources.Resources.fromProto(task.getResourcesList()).toString());
     for (EnvironmentVariable v : command.getEnvironmentList()) {
       env.put(v.getName(), v.getValue());
     }
