@@ -2,6 +2,7 @@ package io.corral.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.corral.common.net.DecodeGuard;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -9,9 +10,6 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,8 +56,8 @@ final class RawStream {
     MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
         .setFullMethodName(fullMethod)
-        .setRequestMarshaller(BYTES)
-        .setResponseMarshaller(BYTES)
+        .setRequestMarshaller(DecodeGuard.RAW_BYTES)
+        .setResponseMarshaller(DecodeGuard.RAW_BYTES)
         .build();
     ClientCall<byte[], byte[]> call = channel.newCall(method, CallOptions.DEFAULT);
     AtomicReference<Status> closed = new AtomicReference<>();
@@ -76,20 +74,4 @@ final class RawStream {
     await().atMost(Duration.ofSeconds(30)).until(() -> closed.get() != null);
     return closed.get();
   }
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  };
 }

@@ -1,11 +1,9 @@
 package io.corral.agent;
 
-import io.corral.common.net.PeerAddressInterceptor;
-import io.corral.common.net.StreamConnection;
+import io.corral.common.net.ServerStreams;
 import io.corral.protocol.ExecutorCall;
 import io.corral.protocol.ExecutorEvent;
 import io.corral.protocol.ExecutorServiceGrpc;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,23 +18,7 @@ final class ExecutorEndpoint extends ExecutorServiceGrpc.ExecutorServiceImplBase
 
   @Override
   public StreamObserver<ExecutorCall> connect(StreamObserver<ExecutorEvent> responses) {
-    StreamConnection<ExecutorEvent> conn = new StreamConnection<>(PeerAddressInterceptor.currentPeer(),
-        (ServerCallStreamObserver<ExecutorEvent>) responses, (c, cause) -> core.join().onExecutorStreamClosed(c));
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(ExecutorCall call) {
-        core.join().onExecutorCall(conn, call);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        conn.peerClosed(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        conn.complete();
-      }
-    };
+    return ServerStreams.accept(responses, (conn, call) -> core.join().onExecutorCall(conn, call),
+        (conn, cause) -> core.join().onExecutorStreamClosed(conn));
   }
 }

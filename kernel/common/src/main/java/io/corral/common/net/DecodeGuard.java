@@ -23,6 +23,22 @@ import org.slf4j.LoggerFactory;
  * {@code RESOURCE_EXHAUSTED}.)
  */
 public final class DecodeGuard {
+  /** Passes messages through as their bytes (for decoding by hand, and for tests of bad input). */
+  public static final MethodDescriptor.Marshaller<byte[]> RAW_BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("could not read a message: " + e.getMessage()).asRuntimeException();
+      }
+    }
+  };
   private static final Logger LOG = LoggerFactory.getLogger(DecodeGuard.class);
 
   private DecodeGuard() {}
@@ -39,10 +55,10 @@ public final class DecodeGuard {
 
   private static <Q, A> ServerMethodDefinition<byte[], A> guardMethod(ServerMethodDefinition<Q, A> def) {
     MethodDescriptor<Q, A> original = def.getMethodDescriptor();
-    MethodDescriptor<byte[], A> raw = original.toBuilder(BYTES, original.getResponseMarshaller()).build();
+    MethodDescriptor<byte[], A> raw = original.toBuilder(RAW_BYTES, original.getResponseMarshaller()).build();
     ServerCallHandler<Q, A> handler = def.getServerCallHandler();
     ServerCallHandler<byte[], A> guarded = (call, headers) ->
-        new GuardedListener<>(call, original, handler.startCall(new TypedCall<>(call, original), headers));
+        new GuardedListener<>(call, original, new TypedCall<>(call, original), handler, headers);
     return ServerMethodDefinition.create(raw, guarded);
   }
 
@@ -50,13 +66,16 @@ public final class DecodeGuard {
   private static final class GuardedListener<Q, A> extends ServerCall.Listener<byte[]> {
     private final ServerCall<byte[], A> call;
     private final MethodDescriptor<Q, A> method;
+    private final TypedCall<Q, A> typed;
     private final ServerCall.Listener<Q> inner;
     private boolean failed;
 
-    GuardedListener(ServerCall<byte[], A> call, MethodDescriptor<Q, A> method, ServerCall.Listener<Q> inner) {
+    GuardedListener(ServerCall<byte[], A> call, MethodDescriptor<Q, A> method, TypedCall<Q, A> typed,
+        ServerCallHandler<Q, A> handler, Metadata headers) {
       this.call = call;
       this.method = method;
-      this.inner = inner;
+      this.typed = typed;
+      this.inner = handler.startCall(typed, headers);
     }
 
     @Override
@@ -73,7 +92,7 @@ public final class DecodeGuard {
         String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
         LOG.warn("closing a {} stream from {}: malformed message ({} bytes): {}", name,
             call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR), bytes.length, why);
-        call.close(Status.INTERNAL.withDescription("malformed message for " + name + ": " + why), new Metadata());
+        typed.close(Status.INTERNAL.withDescription("malformed message for " + name + ": " + why), new Metadata());
         inner.onCancel(); // the service sees its stream end, as when the peer goes away
         return;
       }
@@ -103,7 +122,11 @@ public final class DecodeGuard {
     }
   }
 
-  /** The typed view of a call whose requests arrive as bytes. */
+  /**
+   * The typed view of a call whose requests arrive as bytes. Its outbound operations are
+   * serialised: the guard may close the call from a transport thread while the service sends
+   * from its own loop.
+   */
   private static final class TypedCall<Q, A> extends ServerCall<Q, A> {
     private final ServerCall<byte[], A> raw;
     private final MethodDescriptor<Q, A> method;
@@ -114,22 +137,22 @@ public final class DecodeGuard {
     }
 
     @Override
-    public void request(int numMessages) {
+    public synchronized void request(int numMessages) {
       raw.request(numMessages);
     }
 
     @Override
-    public void sendHeaders(Metadata headers) {
+    public synchronized void sendHeaders(Metadata headers) {
       raw.sendHeaders(headers);
     }
 
     @Override
-    public void sendMessage(A message) {
+    public synchronized void sendMessage(A message) {
       raw.sendMessage(message);
     }
 
     @Override
-    public void close(Status status, Metadata trailers) {
+    public synchronized void close(Status status, Metadata trailers) {
       raw.close(status, trailers);
     }
 
@@ -139,17 +162,17 @@ public final class DecodeGuard {
     }
 
     @Override
-    public boolean isReady() {
+    public synchronized boolean isReady() {
       return raw.isReady();
     }
 
     @Override
-    public void setMessageCompression(boolean enabled) {
+    public synchronized void setMessageCompression(boolean enabled) {
       raw.setMessageCompression(enabled);
     }
 
     @Override
-    public void setCompression(String compressor) {
+    public synchronized void setCompression(String compressor) {
       raw.setCompression(compressor);
     }
 
@@ -168,20 +191,4 @@ public final class DecodeGuard {
       return method;
     }
   }
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw Status.INTERNAL.withDescription("could not read a message: " + e.getMessage()).asRuntimeException();
-      }
-    }
-  };
 }

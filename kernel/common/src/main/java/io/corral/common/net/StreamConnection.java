@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One open stream to a peer (an agent or a scheduler). Only the master's event loop sends
- * on it. A peer that stops reading is cut off once too much is buffered for it, rather than
+ * One open stream to a peer (an agent, a scheduler or an executor). The owning event loop
+ * sends on it; a stream may also be completed from a transport thread (when the peer
+ * half-closes), so the outbound operations are serialised here, as gRPC requires. A peer that stops reading is cut off once too much is buffered for it, rather than
  * letting the master's memory grow without bound.
  */
 public final class StreamConnection<E> {
@@ -52,7 +53,7 @@ public final class StreamConnection<E> {
   }
 
   /** Sends an event; a closed or failed stream drops it (the peer will resynchronise). */
-  public void send(E event) {
+  public synchronized void send(E event) {
     if (closed.get()) {
       return;
     }
@@ -70,7 +71,7 @@ public final class StreamConnection<E> {
   }
 
   /** Ends the stream normally. */
-  public void complete() {
+  public synchronized void complete() {
     if (!closedBy(null)) {
       return;
     }
@@ -82,7 +83,7 @@ public final class StreamConnection<E> {
   }
 
   /** Ends the stream with an error status. */
-  public void fail(Status status) {
+  public synchronized void fail(Status status) {
     if (!closedBy(status.asRuntimeException())) {
       return;
     }

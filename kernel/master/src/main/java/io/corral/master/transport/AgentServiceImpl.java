@@ -1,11 +1,9 @@
 package io.corral.master.transport;
 
-import io.corral.common.net.PeerAddressInterceptor;
-import io.corral.common.net.StreamConnection;
+import io.corral.common.net.ServerStreams;
 import io.corral.protocol.AgentCall;
 import io.corral.protocol.AgentEvent;
 import io.corral.protocol.AgentServiceGrpc;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 /** The master's end of agent streams: hands every call to the master. */
@@ -18,25 +16,6 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
 
   @Override
   public StreamObserver<AgentCall> connect(StreamObserver<AgentEvent> responses) {
-    StreamConnection<AgentEvent> conn =
-        new StreamConnection<>(
-            PeerAddressInterceptor.currentPeer(), (ServerCallStreamObserver<AgentEvent>) responses,
-            master::onAgentStreamClosed);
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(AgentCall call) {
-        master.onAgentCall(conn, call);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        conn.peerClosed(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        conn.complete();
-      }
-    };
+    return ServerStreams.accept(responses, master::onAgentCall, master::onAgentStreamClosed);
   }
 }
