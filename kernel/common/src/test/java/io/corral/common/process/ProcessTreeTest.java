@@ -82,16 +82,16 @@ class ProcessTreeTest {
 
   @Test
   void aTreeThatExitsOnTermGoesAwayWithoutWaitingForTheGrace() throws Exception {
-    Duration longGrace = Duration.ofSeconds(30);
+    Duration longGrace = Duration.ofSeconds(50);
     ProcessHandle root = spawn("sleep 1000 & sleep 1000 & wait", 2);
     List<ProcessHandle> tree = ProcessTree.snapshot(root);
 
     long start = System.nanoTime();
-    ProcessTree.kill(root, longGrace).get(25, TimeUnit.SECONDS);
+    ProcessTree.kill(root, longGrace).get(45, TimeUnit.SECONDS);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertAllGone(tree);
-    assertThat(took).isLessThan(Duration.ofSeconds(10));
+    assertThat(took).as("done long before the grace period ends").isLessThan(Duration.ofSeconds(25));
   }
 
   @Test
@@ -139,7 +139,7 @@ class ProcessTreeTest {
     ProcessTree.kill(root, Duration.ZERO).get(30, TimeUnit.SECONDS);
 
     assertAllGone(tree);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(25));
   }
 
   @Test
