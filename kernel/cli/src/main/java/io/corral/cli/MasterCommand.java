@@ -79,10 +79,20 @@ final class MasterCommand implements Callable<Integer> {
     }
     for (String item : spec.split(",")) {
       String[] kv = item.trim().split("=", 2);
-      if (kv.length != 2) {
-        throw new IllegalArgumentException("expected role=weight in '" + item + "'");
+      if (kv.length != 2 || kv[0].isBlank()) {
+        throw new IllegalArgumentException("expected role=weight in '" + item.trim() + "'");
       }
-      out.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+      String role = kv[0].trim();
+      double weight;
+      try {
+        weight = Double.parseDouble(kv[1].trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "weight of role '" + role + "' is not a number: '" + kv[1].trim() + "'");
+      }
+      if (out.put(role, weight) != null) {
+        throw new IllegalArgumentException("role '" + role + "' given twice in '" + spec + "'");
+      }
     }
     return out;
   }

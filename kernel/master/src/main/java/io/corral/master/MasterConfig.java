@@ -1,5 +1,6 @@
 package io.corral.master;
 
+import io.corral.common.detect.ZkUrl;
 import io.corral.common.net.Grpc;
 import io.corral.common.resources.Resources;
 import java.nio.file.Path;
@@ -60,11 +61,35 @@ public record MasterConfig(
   public MasterConfig {
     Objects.requireNonNull(bindHost, "bindHost");
     Objects.requireNonNull(advertiseHost, "advertiseHost");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    if (zk != null) {
+      ZkUrl.parse(zk); // fail here, not after the server is already up
+    }
     requirePositive(agentPingTimeout, "agentPingTimeout");
     requirePositive(allocationInterval, "allocationInterval");
     requirePositive(heartbeatInterval, "heartbeatInterval");
+    requirePositive(offerTimeout, "offerTimeout");
+    requireNotNegative(offerTimeoutFilter, "offerTimeoutFilter");
+    requireNotNegative(defaultRefuse, "defaultRefuse");
+    requireNotNegative(defaultFailoverTimeout, "defaultFailoverTimeout");
     if (maxAgentPingTimeouts < 1) {
       throw new IllegalArgumentException("maxAgentPingTimeouts must be at least 1");
+    }
+    if (maxMessageBytes <= 0) {
+      throw new IllegalArgumentException("maxMessageBytes must be positive: " + maxMessageBytes);
+    }
+    if (offerBatchSize < 1) {
+      throw new IllegalArgumentException("offerBatchSize must be at least 1: " + offerBatchSize);
+    }
+    if (maxCompletedTasksPerFramework < 0) {
+      throw new IllegalArgumentException(
+          "maxCompletedTasksPerFramework must not be negative: " + maxCompletedTasksPerFramework);
+    }
+    if (maxCompletedFrameworks < 0) {
+      throw new IllegalArgumentException(
+          "maxCompletedFrameworks must not be negative: " + maxCompletedFrameworks);
     }
     roleWeights = Map.copyOf(roleWeights);
     roleWeights.forEach(
@@ -79,6 +104,12 @@ public record MasterConfig(
   private static void requirePositive(Duration d, String name) {
     if (d == null || d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException(name + " must be positive");
+    }
+  }
+
+  private static void requireNotNegative(Duration d, String name) {
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative");
     }
   }
 

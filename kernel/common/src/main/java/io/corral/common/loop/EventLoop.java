@@ -3,6 +3,7 @@ package io.corral.common.loop;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,27 +41,40 @@ public final class EventLoop implements AutoCloseable {
     return name;
   }
 
-  /** Runs the task on the loop, later. */
+  /** Runs the task on the loop, later (or never, once the loop is closed). */
   public void execute(Runnable task) {
+    tryExecute(task);
+  }
+
+  private boolean tryExecute(Runnable task) {
     try {
       executor.execute(guard(task));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return true;
+    } catch (RejectedExecutionException e) {
       LOG.debug("{} is closed; dropped a task", name);
+      return false;
     }
   }
 
-  /** Runs the task on the loop and returns its result. */
+  /**
+   * Runs the task on the loop and returns its result. Once the loop is closed the future
+   * fails with {@link RejectedExecutionException} rather than never completing.
+   */
   public <T> CompletableFuture<T> submit(Supplier<T> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    execute(
-        () -> {
-          try {
-            result.complete(task.get());
-          } catch (Throwable t) {
-            result.completeExceptionally(t);
-            throw t;
-          }
-        });
+    boolean queued =
+        tryExecute(
+            () -> {
+              try {
+                result.complete(task.get());
+              } catch (Throwable t) {
+                result.completeExceptionally(t);
+                throw t;
+              }
+            });
+    if (!queued) {
+      result.completeExceptionally(new RejectedExecutionException(name + " is closed"));
+    }
     return result;
   }
 
@@ -69,7 +83,7 @@ public final class EventLoop implements AutoCloseable {
       ScheduledFuture<?> f =
           executor.schedule(guard(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
       return () -> f.cancel(false);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       return () -> {};
     }
   }
@@ -80,7 +94,7 @@ public final class EventLoop implements AutoCloseable {
           executor.scheduleAtFixedRate(
               guard(task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
       return () -> f.cancel(false);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       return () -> {};
     }
   }

@@ -14,6 +14,12 @@ import java.util.List;
 public final class RangeSet {
   public static final RangeSet EMPTY = new RangeSet(new long[0]);
 
+  /**
+   * The largest value a set may hold: far above any port, and small enough that sizes and
+   * {@code bound + 1} never overflow a long.
+   */
+  public static final long MAX_VALUE = Long.MAX_VALUE / 2;
+
   /** Pairs begin0,end0,begin1,end1,... sorted, disjoint and merged. */
   private final long[] bounds;
 
@@ -22,20 +28,25 @@ public final class RangeSet {
   }
 
   public static RangeSet of(long begin, long end) {
+    check(begin, end);
+    return new RangeSet(new long[] {begin, end});
+  }
+
+  private static void check(long begin, long end) {
     if (begin < 0 || end < begin) {
       throw new InvalidResourcesException("invalid range [" + begin + "-" + end + "]");
     }
-    return new RangeSet(new long[] {begin, end});
+    if (end > MAX_VALUE) {
+      throw new InvalidResourcesException(
+          "range [" + begin + "-" + end + "] goes beyond the largest value " + MAX_VALUE);
+    }
   }
 
   /** Builds a set from possibly overlapping intervals; rejects negative or inverted ones. */
   public static RangeSet of(List<long[]> intervals) {
     List<long[]> sorted = new ArrayList<>(intervals.size());
     for (long[] interval : intervals) {
-      if (interval[0] < 0 || interval[1] < interval[0]) {
-        throw new InvalidResourcesException(
-            "invalid range [" + interval[0] + "-" + interval[1] + "]");
-      }
+      check(interval[0], interval[1]);
       sorted.add(interval);
     }
     sorted.sort((a, b) -> Long.compare(a[0], b[0]));
@@ -88,8 +99,11 @@ public final class RangeSet {
   public static RangeSet fromProto(Ranges ranges) {
     List<long[]> intervals = new ArrayList<>(ranges.getRangeCount());
     for (Range r : ranges.getRangeList()) {
-      if (r.getBegin() < 0 || r.getEnd() < 0) {
-        throw new InvalidResourcesException("range bound beyond 2^63");
+      if (Long.compareUnsigned(r.getBegin(), MAX_VALUE) > 0
+          || Long.compareUnsigned(r.getEnd(), MAX_VALUE) > 0) {
+        throw new InvalidResourcesException(
+            "range [" + Long.toUnsignedString(r.getBegin()) + "-" + Long.toUnsignedString(r.getEnd())
+                + "] goes beyond the largest value " + MAX_VALUE);
       }
       intervals.add(new long[] {r.getBegin(), r.getEnd()});
     }

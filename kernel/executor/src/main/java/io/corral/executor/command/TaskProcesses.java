@@ -9,6 +9,8 @@ import io.corral.protocol.TaskInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Starts the process of a command task in its own sandbox directory and session. */
@@ -24,7 +26,8 @@ final class TaskProcesses {
     CommandInfo command = task.getCommand();
     Path dir = sandbox(executorSandbox, task.getTaskId());
     Files.createDirectories(dir);
-    ProcessBuilder pb = new ProcessBuilder(Sessions.inNewSession(CommandLines.argv(command)));
+    List<String> argv = CommandLines.argv(command);
+    ProcessBuilder pb = new ProcessBuilder(Sessions.inNewSession(argv));
     pb.directory(dir.toFile());
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout").toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr").toFile()));
@@ -36,6 +39,36 @@ final class TaskProcesses {
     for (EnvironmentVariable v : command.getEnvironmentList()) {
       env.put(v.getName(), v.getValue());
     }
+    requireExecutable(argv.get(0), dir, env);
     return pb.start();
+  }
+
+  /**
+   * Fails like {@link ProcessBuilder#start} would for a program that cannot run. Behind
+   * {@code setsid} such a program would otherwise start "successfully" and exit 127, which
+   * reads as a failing command rather than a failed launch. Looks the program up as
+   * {@code setsid} (execvp) does: relative to the task's directory when it has a '/', else
+   * in the task's PATH.
+   */
+  static void requireExecutable(String program, Path dir, Map<String, String> env) throws IOException {
+    if (program.isEmpty()) {
+      throw new IOException("no program given");
+    }
+    List<Path> candidates = new ArrayList<>();
+    if (program.indexOf('/') >= 0) {
+      candidates.add(dir.resolve(program));
+    } else {
+      String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+      for (String entry : path.split(":", -1)) {
+        candidates.add(dir.resolve(entry.isEmpty() ? "." : entry).resolve(program));
+      }
+    }
+    for (Path p : candidates) {
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return;
+      }
+    }
+    throw new IOException("cannot run program '" + program + "': "
+        + (program.indexOf('/') >= 0 ? "no such executable file" : "not found in PATH"));
   }
 }
