@@ -103,4 +103,31 @@ class KillIT {
               .equals(Resources.parse("cpus:1;mem:1024"))));
     }
   }
+
+  @Test
+  void tasksOfAnExecutorThatDiesAreFailedAndTheirProcessesCleanedUp(TestInfo info) throws Exception {
+    Path dir = TestClusters.dir(info);
+    Path pid = dir.resolve("pid");
+    try (LocalCluster cluster = TestClusters.inProcess(dir, 1, "cpus:1;mem:1024").start()) {
+      RecordingScheduler s = new RecordingScheduler();
+      CorralSchedulerDriver driver = new CorralSchedulerDriver(s,
+          FrameworkInfo.newBuilder().setName("orphans").build(), cluster.masterAddress().toString());
+      driver.start();
+      Offer offer = s.nextOffer();
+      driver.launchTasks(List.of(offer.getId()), List.of(TaskInfos.command("orphan", offer,
+          Resources.parse("cpus:0.1;mem:32"), TaskInfos.shell("echo $$ > " + pid + "; exec sleep 1000"))));
+      s.awaitState("orphan", TaskState.TASK_RUNNING);
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pid) && !Files.readString(pid).isBlank());
+      ProcessHandle task = ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).orElseThrow();
+      ProcessHandle executor = task.parent().orElseThrow();
+      assertThat(executor.info().command().orElse("")).endsWith("java");
+
+      executor.destroyForcibly(); // the command executor crashes; its task is orphaned
+      var failed = s.awaitState("orphan", TaskState.TASK_FAILED);
+      assertThat(failed.getReason()).isEqualTo(io.corral.protocol.TaskStatusReason.REASON_EXECUTOR_TERMINATED);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !task.isAlive());
+      driver.stop();
+      driver.join();
+    }
+  }
 }

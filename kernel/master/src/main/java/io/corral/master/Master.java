@@ -66,21 +66,20 @@ public final class Master implements AutoCloseable {
     }
     String id = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
         + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-    CompletableFuture<MasterCore> pending = new CompletableFuture<>();
-    MasterStreams streams = new DeferredStreams(pending);
+    LeaderGate streams = new LeaderGate();
     server = Grpc.startServer(config.bindHost(), config.port(), config.maxMessageBytes(), List.of(
         ServerInterceptors.intercept(new AgentServiceImpl(streams), new PeerAddressInterceptor()),
         ServerInterceptors.intercept(new SchedulerServiceImpl(streams), new PeerAddressInterceptor())));
     address = new HostPort(config.advertiseHost(), server.getPort());
+    if (config.zk() != null) {
+      joinElection(ZkUrl.parse(config.zk())); // blocks while this master is a standby
+    }
     MasterInfo info = MasterInfo.newBuilder().setId(id).setHost(address.host())
         .setPort(address.port()).setVersion(VERSION).build();
     DrfAllocator allocator = new DrfAllocator(new java.util.Random(), new MinAllocatable(config.minAllocatable()));
     core = new MasterCore(config, info, loop, Clock.systemUTC(), allocator);
-    pending.complete(core);
     core.start();
-    if (config.zk() != null) {
-      joinElection(ZkUrl.parse(config.zk()));
-    }
+    streams.open(core);
     LOG.info("master {} serving on {} (ping timeout {} x {}, offer timeout {}, allocation every {})",
         id, address, config.agentPingTimeout(), config.maxAgentPingTimeouts(), config.offerTimeout(),
         config.allocationInterval());
@@ -145,28 +144,55 @@ public final class Master implements AutoCloseable {
   }
 
   /**
-   * Hands stream traffic to the core. The server starts before the core (to learn its port
-   * for the MasterInfo), so a call arriving in between waits for the core.
+   * Hands stream traffic to the core once this master leads. Until then (it is starting, or a
+   * standby waiting in the election) every stream is refused with UNAVAILABLE, and clients go
+   * back to looking for the leader.
    */
-  private record DeferredStreams(CompletableFuture<MasterCore> core) implements MasterStreams {
+  private static final class LeaderGate implements MasterStreams {
+    private volatile MasterCore core;
+
+    void open(MasterCore c) {
+      core = c;
+    }
+
+    private static void refuse(StreamConnection<?> c) {
+      c.fail(io.grpc.Status.UNAVAILABLE.withDescription("this master is not the leader"));
+    }
+
     @Override
     public void onAgentCall(StreamConnection<AgentEvent> c, AgentCall call) {
-      core.join().onAgentCall(c, call);
+      MasterCore m = core;
+      if (m == null) {
+        refuse(c);
+      } else {
+        m.onAgentCall(c, call);
+      }
     }
 
     @Override
     public void onAgentStreamClosed(StreamConnection<AgentEvent> c, Throwable cause) {
-      core.join().onAgentStreamClosed(c, cause);
+      MasterCore m = core;
+      if (m != null) {
+        m.onAgentStreamClosed(c, cause);
+      }
     }
 
     @Override
     public void onSchedulerCall(StreamConnection<SchedulerEvent> c, SchedulerCall call) {
-      core.join().onSchedulerCall(c, call);
+      MasterCore m = core;
+      if (m == null) {
+        refuse(c);
+      } else {
+        m.onSchedulerCall(c, call);
+      }
     }
 
     @Override
     public void onSchedulerStreamClosed(StreamConnection<SchedulerEvent> c, Throwable cause) {
-      core.join().onSchedulerStreamClosed(c, cause);
+      MasterCore m = core;
+      if (m != null) {
+        m.onSchedulerStreamClosed(c, cause);
+      }
     }
   }
 }

@@ -179,7 +179,9 @@ public final class ExecutorSupervisor {
       run.setConnection(null);
     }
     runs.remove(run.key(), run);
-    ProcessTree.kill(run.process().toHandle(), Duration.ZERO); // leftovers of its tree
+    // Whatever the container left behind (tasks of an executor that crashed, daemons that
+    // escaped their session) carries the container id in its environment.
+    ProcessTree.killMarked(io.corral.common.Env.CONTAINER_ID, run.containerId(), Duration.ZERO);
     String why = run.stopReason() != null ? run.stopReason() : "executor exited with status " + code;
     if (!run.isCommandExecutor() && run.stopReason() == null) {
       String tail = io.corral.common.process.FileTail.of(run.sandbox().resolve("stderr"), STDERR_TAIL_BYTES);

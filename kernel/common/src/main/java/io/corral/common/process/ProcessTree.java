@@ -27,12 +27,50 @@ public final class ProcessTree {
 
   private ProcessTree() {}
 
-  /** The process and its live descendants, parents first. */
+  /**
+   * The process, its live descendants (parents first) and, when it leads a session (it was
+   * started through setsid), the other live processes of that session: children that were
+   * re-parented after their parent died stay in the session.
+   */
   public static List<ProcessHandle> snapshot(ProcessHandle root) {
-    List<ProcessHandle> all = new ArrayList<>();
-    all.add(root);
-    root.descendants().forEach(all::add);
-    return all;
+    Map<Long, ProcessHandle> all = new LinkedHashMap<>();
+    all.put(root.pid(), root);
+    root.descendants().forEach(p -> all.putIfAbsent(p.pid(), p));
+    if (ProcFs.sessionOf(root.pid()).orElse(-1) == root.pid()) {
+      for (ProcessHandle p : ProcFs.sessionMembers(root.pid())) {
+        all.putIfAbsent(p.pid(), p);
+        p.descendants().forEach(d -> all.putIfAbsent(d.pid(), d));
+      }
+    }
+    return new ArrayList<>(all.values());
+  }
+
+  /**
+   * Kills what is left of a session whose leader (pid {@code sessionId}) has exited, e.g. the
+   * background children of a finished task.
+   */
+  public static CompletableFuture<Void> killSession(long sessionId, Duration grace) {
+    List<ProcessHandle> members = ProcFs.sessionMembers(sessionId);
+    return killAll(members, grace);
+  }
+
+  /**
+   * Kills every process whose environment marks it as part of a container ({@code name=value}
+   * is inherited by all children, even those that left their parent's session).
+   */
+  public static CompletableFuture<Void> killMarked(String name, String value, Duration grace) {
+    return killAll(ProcFs.withEnvironment(name, value), grace);
+  }
+
+  private static CompletableFuture<Void> killAll(List<ProcessHandle> processes, Duration grace) {
+    if (processes.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<CompletableFuture<Void>> kills = new ArrayList<>();
+    for (ProcessHandle p : processes) {
+      kills.add(kill(p, grace));
+    }
+    return CompletableFuture.allOf(kills.toArray(new CompletableFuture<?>[0]));
   }
 
   /**
@@ -44,8 +82,9 @@ public final class ProcessTree {
     for (ProcessHandle p : snapshot(root)) {
       tree.put(p.pid(), p);
     }
+    boolean sessionLeader = ProcFs.sessionOf(root.pid()).orElse(-1) == root.pid();
     if (grace.isZero() || grace.isNegative()) {
-      return forceKill(root, tree);
+      return forceKill(root, tree, sessionLeader);
     }
     for (ProcessHandle p : tree.values()) {
       p.destroy(); // SIGTERM
@@ -56,7 +95,7 @@ public final class ProcessTree {
     TIMER.schedule(
         () -> {
           if (!done.isDone()) {
-            forceKill(root, tree).thenRun(() -> done.complete(null));
+            forceKill(root, tree, sessionLeader).thenRun(() -> done.complete(null));
           }
         },
         grace.toMillis(),
@@ -64,9 +103,13 @@ public final class ProcessTree {
     return done;
   }
 
-  private static CompletableFuture<Void> forceKill(ProcessHandle root, Map<Long, ProcessHandle> tree) {
+  private static CompletableFuture<Void> forceKill(
+      ProcessHandle root, Map<Long, ProcessHandle> tree, boolean sessionLeader) {
     if (root.isAlive()) {
       root.descendants().forEach(p -> tree.putIfAbsent(p.pid(), p));
+    }
+    if (sessionLeader) { // children forked during the grace period, re-parented or not
+      ProcFs.sessionMembers(root.pid()).forEach(p -> tree.putIfAbsent(p.pid(), p));
     }
     for (ProcessHandle p : tree.values()) {
       p.descendants().forEach(d -> d.destroyForcibly());

@@ -69,8 +69,8 @@ public final class CommandExecutor implements Executor {
   private void exited(ExecutorDriver driver, CommandTask task) {
     String id = task.info.getTaskId();
     int code = task.process.exitValue();
-    // Reap the rest of the tree: a task is over when its command is.
-    ProcessTree.kill(task.process.toHandle(), Duration.ZERO);
+    // A task is over when its command is: what it left running in its session goes too.
+    ProcessTree.killSession(task.process.pid(), Duration.ZERO);
     TaskStatus.Builder update;
     if (task.killRequested) {
       update = status(id, TaskState.TASK_KILLED, "killed", TaskStatusReason.REASON_KILLED_BY_SCHEDULER).toBuilder();

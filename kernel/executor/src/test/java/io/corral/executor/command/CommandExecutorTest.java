@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -299,9 +298,6 @@ class CommandExecutorTest {
   }
 
   @Test
-  @Disabled("Bug: when a task's command exits, CommandExecutor.exited() calls ProcessTree.kill() on the "
-      + "dead root, whose children were already re-parented, so background children keep running after "
-      + "TASK_FINISHED. Needs a kill by session (tasks run under setsid), not a small local fix.")
   void backgroundChildrenDoNotOutliveTheirTask() throws Exception {
     executor().launchTask(driver, shellTask("t-bg", "sleep 1000 & echo $! > bg.pid; exit 0"));
 

@@ -1,0 +1,92 @@
+package io.corral.common.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.LongPredicate;
+
+/**
+ * What /proc says about processes that {@link ProcessHandle} cannot tell: their session, and
+ * their environment. Processes that vanish while being read are skipped.
+ */
+public final class ProcFs {
+  private static final Path PROC = Path.of("/proc");
+
+  private ProcFs() {}
+
+  /** The session id of a process (field 6 of /proc/<pid>/stat), if it exists. */
+  public static OptionalLong sessionOf(long pid) {
+    try {
+      String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.UTF_8);
+      // "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses.
+      String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return OptionalLong.of(Long.parseLong(rest[3]));
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** Live processes of a session. */
+  public static List<ProcessHandle> sessionMembers(long sessionId) {
+    return matching(pid -> sessionOf(pid).orElse(-1) == sessionId);
+  }
+
+  /** Live processes whose environment holds {@code name=value} (inherited by every child). */
+  public static List<ProcessHandle> withEnvironment(String name, String value) {
+    byte[] needle = (name + "=" + value).getBytes(StandardCharsets.UTF_8);
+    return matching(pid -> {
+      try {
+        byte[] env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+        return containsEntry(env, needle);
+      } catch (IOException | RuntimeException e) {
+        return false;
+      }
+    });
+  }
+
+  static boolean containsEntry(byte[] env, byte[] entry) {
+    int start = 0;
+    for (int i = 0; i <= env.length; i++) {
+      if (i == env.length || env[i] == 0) {
+        if (i - start == entry.length && java.util.Arrays.equals(env, start, i, entry, 0, entry.length)) {
+          return true;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
+  }
+
+  private static List<ProcessHandle> matching(LongPredicate test) {
+    List<ProcessHandle> out = new ArrayList<>();
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+      for (Path dir : dirs) {
+        long pid = Long.parseLong(dir.getFileName().toString());
+        if (pid != self && test.test(pid)) {
+          ProcessHandle.of(pid).ifPresent(out::add);
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
+  private static boolean isNumber(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (!Character.isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
