@@ -38,21 +38,21 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--attributes", description = "Attributes, e.g. 'rack:r1;zone:a'.")
   String attributes;
 
-  @Option(names = "--recovery-timeout", converter = DurationConverter.class,
+  @Option(names = "--recovery-timeout", converter = DurationConverter.class, defaultValue = "15min",
       description = "How long executors wait for a lost agent (default ${DEFAULT-VALUE}).")
-  Duration recoveryTimeout = Duration.ofMinutes(15);
+  Duration recoveryTimeout;
 
-  @Option(names = "--executor-registration-timeout", converter = DurationConverter.class,
+  @Option(names = "--executor-registration-timeout", converter = DurationConverter.class, defaultValue = "2min",
       description = "Time a started executor has to connect (default ${DEFAULT-VALUE}).")
-  Duration registrationTimeout = Duration.ofMinutes(2);
+  Duration registrationTimeout;
 
-  @Option(names = "--executor-shutdown-grace", converter = DurationConverter.class,
+  @Option(names = "--executor-shutdown-grace", converter = DurationConverter.class, defaultValue = "5s",
       description = "Time an executor gets to stop (default ${DEFAULT-VALUE}).")
-  Duration shutdownGrace = Duration.ofSeconds(5);
+  Duration shutdownGrace;
 
-  @Option(names = "--command-executor-idle-timeout", converter = DurationConverter.class,
+  @Option(names = "--command-executor-idle-timeout", converter = DurationConverter.class, defaultValue = "10s",
       description = "A command executor with no tasks stops after this (default ${DEFAULT-VALUE}).")
-  Duration idleTimeout = Duration.ofSeconds(10);
+  Duration idleTimeout;
 
   @Option(names = "--shutdown-executors-on-exit",
       description = "Stop executors and tasks when the agent stops (default: leave them for recovery).")

@@ -44,9 +44,9 @@ final class ExampleCommand implements Runnable {
     @Option(names = "--role", description = "Resource role (default ${DEFAULT-VALUE}).")
     String role = "*";
 
-    @Option(names = "--timeout", converter = DurationConverter.class,
+    @Option(names = "--timeout", converter = DurationConverter.class, defaultValue = "1h",
         description = "Give up after this long (default ${DEFAULT-VALUE}).")
-    Duration timeout = Duration.ofHours(1);
+    Duration timeout;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command (after --), run with sh -c.")
     List<String> command;

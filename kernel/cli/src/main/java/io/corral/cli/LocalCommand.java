@@ -25,9 +25,9 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Work directory (default: a new temporary directory).")
   Path workDir;
 
-  @Option(names = "--agent-ping-timeout", converter = DurationConverter.class,
+  @Option(names = "--agent-ping-timeout", converter = DurationConverter.class, defaultValue = "15s",
       description = "Time to wait for an agent's pong (default ${DEFAULT-VALUE}).")
-  Duration agentPingTimeout = Duration.ofSeconds(15);
+  Duration agentPingTimeout;
 
   @Option(names = "--in-process", description = "Run the agents inside this JVM instead of as processes.")
   boolean inProcess;

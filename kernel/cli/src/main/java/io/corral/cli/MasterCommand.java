@@ -29,25 +29,25 @@ final class MasterCommand implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Directory for the master's files (default ${DEFAULT-VALUE}).")
   Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "corral-master");
 
-  @Option(names = "--agent-ping-timeout", converter = DurationConverter.class,
+  @Option(names = "--agent-ping-timeout", converter = DurationConverter.class, defaultValue = "15s",
       description = "Time to wait for an agent's pong (default ${DEFAULT-VALUE}).")
-  Duration agentPingTimeout = Duration.ofSeconds(15);
+  Duration agentPingTimeout;
 
   @Option(names = "--max-agent-ping-timeouts",
       description = "Missed pings before an agent is unreachable (default ${DEFAULT-VALUE}).")
   int maxAgentPingTimeouts = 5;
 
-  @Option(names = "--allocation-interval", converter = DurationConverter.class,
+  @Option(names = "--allocation-interval", converter = DurationConverter.class, defaultValue = "1s",
       description = "Period of the full allocation cycle (default ${DEFAULT-VALUE}).")
-  Duration allocationInterval = Duration.ofSeconds(1);
+  Duration allocationInterval;
 
-  @Option(names = "--offer-timeout", converter = DurationConverter.class,
+  @Option(names = "--offer-timeout", converter = DurationConverter.class, defaultValue = "30s",
       description = "Idle offers are rescinded after this (default ${DEFAULT-VALUE}).")
-  Duration offerTimeout = Duration.ofSeconds(30);
+  Duration offerTimeout;
 
-  @Option(names = "--default-failover-timeout", converter = DurationConverter.class,
+  @Option(names = "--default-failover-timeout", converter = DurationConverter.class, defaultValue = "7d",
       description = "Failover timeout of frameworks that set none (default ${DEFAULT-VALUE}).")
-  Duration defaultFailoverTimeout = Duration.ofDays(7);
+  Duration defaultFailoverTimeout;
 
   @Option(names = "--weights", description = "Role weights, e.g. 'analytics=1,prod=3'.")
   String weights;

@@ -75,8 +75,11 @@ public final class RangeSet {
       return EMPTY;
     }
     List<long[]> intervals = new ArrayList<>();
-    for (String part : body.split(",")) {
+    for (String part : body.split(",", -1)) {
       String p = part.trim();
+      if (p.isEmpty()) {
+        throw new InvalidResourcesException("empty range in '" + text + "'");
+      }
       int dash = p.indexOf('-', 1);
       try {
         if (dash < 0) {

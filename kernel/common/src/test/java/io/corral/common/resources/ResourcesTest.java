@@ -71,6 +71,7 @@ class ResourcesTest {
     assertThatThrownBy(() -> Resources.parse("ports:[1-2")).hasMessageContaining("brackets");
     assertThatThrownBy(() -> Resources.parse("9cpus:1")).hasMessageContaining("name");
     assertThatThrownBy(() -> Resources.parse("mem:abc")).hasMessageContaining("not a number");
+    assertThatThrownBy(() -> Resources.parse("ports:[1-2,]")).hasMessageContaining("empty range");
     assertThatThrownBy(
             () ->
                 Resources.fromProto(

@@ -156,8 +156,9 @@ public final class LaunchValidator {
         return what + " has an invalid environment variable name '" + Ids.printable(v.getName()) + "'";
       }
     }
-    if (command.getValue().indexOf('\0') >= 0) {
-      return what + " contains a NUL character";
+    if (command.getValue().indexOf('\0') >= 0 || command.getArgumentsList().stream().anyMatch(a -> a.indexOf('\0') >= 0)
+        || command.getEnvironmentList().stream().anyMatch(v -> v.getValue().indexOf('\0') >= 0)) {
+      return what + " contains a NUL character (in its value, arguments or environment)";
     }
     return null;
   }

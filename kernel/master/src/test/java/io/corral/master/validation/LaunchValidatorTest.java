@@ -191,6 +191,13 @@ class LaunchValidatorTest {
   void aNulInTheCommandIsRefused() {
     assertThat(onlyRejection(validate(OFFER, task("t1", "cpus:1").setCommand(command("echo a\0b")))))
         .contains("contains a NUL character");
+    CommandInfo inArgs = CommandInfo.newBuilder().setShell(false).addArguments("echo").addArguments("a\0b").build();
+    assertThat(onlyRejection(validate(OFFER, task("t1", "cpus:1").setCommand(inArgs))))
+        .contains("contains a NUL character");
+    CommandInfo inEnv = CommandInfo.newBuilder().setValue("env")
+        .addEnvironment(EnvironmentVariable.newBuilder().setName("X").setValue("a\0b")).build();
+    assertThat(onlyRejection(validate(OFFER, task("t1", "cpus:1").setCommand(inEnv))))
+        .contains("contains a NUL character");
   }
 
   @ParameterizedTest
