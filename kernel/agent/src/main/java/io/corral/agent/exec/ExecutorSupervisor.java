@@ -203,6 +203,7 @@ public final class ExecutorSupervisor {
     if (!run.isCommandExecutor()) {
       executorExited(run, code, why);
     }
+    forgetFrameworkIfDone(run.key().frameworkId());
   }
 
   private void executorExited(ExecutorRun run, Integer code, String message) {
@@ -418,6 +419,16 @@ public final class ExecutorSupervisor {
     AgentTask t = tasks.remove(key);
     if (t != null) {
       t.run().tasks().remove(key.taskId());
+      forgetFrameworkIfDone(key.frameworkId());
+    }
+  }
+
+  /** Drops what the agent keeps about a framework once nothing of it is left here. */
+  private void forgetFrameworkIfDone(String frameworkId) {
+    boolean busy = runs.keySet().stream().anyMatch(k -> k.frameworkId().equals(frameworkId))
+        || tasks.keySet().stream().anyMatch(k -> k.frameworkId().equals(frameworkId));
+    if (!busy) {
+      frameworks.remove(frameworkId);
     }
   }
 

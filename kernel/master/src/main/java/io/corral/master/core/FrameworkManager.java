@@ -214,8 +214,12 @@ final class FrameworkManager {
         hosts.add(agent);
       }
     }
-    for (AgentEntry agent : hosts) {
-      statuses.shutdownFramework(agent, fw.id());
+    // Every agent hears of it, not just those the master links to the framework: its command
+    // executors (which the master does not track) stop now rather than when idle.
+    for (AgentEntry agent : s.agents.values()) {
+      if (agent.isConnected() || hosts.contains(agent)) {
+        statuses.shutdownFramework(agent, fw.id());
+      }
     }
     s.allocator.removeFramework(fw.id());
     s.frameworks.remove(fw.id());
