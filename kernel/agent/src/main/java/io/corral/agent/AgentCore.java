@@ -4,14 +4,17 @@ import io.corral.agent.exec.ExecutorKey;
 import io.corral.agent.exec.ExecutorRun;
 import io.corral.agent.exec.ExecutorSupervisor;
 import io.corral.agent.exec.TaskKey;
-import io.corral.agent.link.MasterLink;
 import io.corral.agent.updates.StatusUpdateManager;
 import io.corral.common.detect.MasterDetector;
 import io.corral.common.loop.EventLoop;
+import io.corral.common.net.Backoff;
+import io.corral.common.net.HostPort;
+import io.corral.common.net.ReconnectingStream;
 import io.corral.common.net.StreamConnection;
 import io.corral.protocol.AgentCall;
 import io.corral.protocol.AgentEvent;
 import io.corral.protocol.AgentInfo;
+import io.corral.protocol.AgentServiceGrpc;
 import io.corral.protocol.ExecutorCall;
 import io.corral.protocol.ExecutorEvent;
 import io.corral.protocol.TaskStatus;
@@ -26,17 +29,18 @@ import org.slf4j.LoggerFactory;
  * The agent's brain: owns its registration with the master, the executors (through the
  * supervisor) and the status update streams. Everything runs on the agent's loop.
  */
-final class AgentCore implements MasterLink.Listener {
+final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentCore.class);
 
   private final AgentConfig config;
   private final EventLoop loop;
-  private final MasterLink link;
+  private final ReconnectingStream<AgentCall, AgentEvent> link;
   private final StatusUpdateManager updates;
   private final ExecutorSupervisor supervisor;
   private final CompletableFuture<String> registered = new CompletableFuture<>();
   private final CompletableFuture<Void> fatal = new CompletableFuture<>();
   private AgentInfo info;
+  private boolean registeredOnStream;
 
   AgentCore(AgentConfig config, EventLoop loop, ExecutorService workers, MasterDetector detector, String endpoint,
       int agentPort) {
@@ -45,7 +49,8 @@ final class AgentCore implements MasterLink.Listener {
     this.info = AgentInfo.newBuilder().setHostname(config.advertiseHost()).setPort(agentPort)
         .addAllResources(config.resources().toProto()).addAllAttributes(config.attributes())
         .setVersion(Agent.VERSION).build();
-    this.link = new MasterLink(loop, workers, detector, config.maxMessageBytes(), this::registration, this);
+    this.link = new ReconnectingStream<>("master", loop, workers, detector, config.maxMessageBytes(),
+        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), this);
     this.updates = new StatusUpdateManager(loop, this::sendUpdates, this::onTerminalAcknowledged,
         config.statusUpdateRetryMin(), config.statusUpdateRetryMax());
     this.supervisor = new ExecutorSupervisor(config, loop, workers, updates, () -> info, () -> endpoint,
@@ -53,7 +58,7 @@ final class AgentCore implements MasterLink.Listener {
   }
 
   void start() {
-    link.start();
+    loop.execute(link::start);
   }
 
   /** Completes with the agent id and master address once registered. */
@@ -84,9 +89,22 @@ final class AgentCore implements MasterLink.Listener {
   }
 
   @Override
-  public void onEvent(AgentEvent event) {
+  public io.grpc.stub.StreamObserver<AgentCall> open(io.grpc.ManagedChannel channel,
+      io.grpc.stub.StreamObserver<AgentEvent> responses) {
+    return AgentServiceGrpc.newStub(channel).connect(responses);
+  }
+
+  @Override
+  public void opened(HostPort master) {
+    link.send(AgentCall.newBuilder().setRegister(registration()).build());
+  }
+
+  @Override
+  public void event(AgentEvent event) {
     switch (event.getTypeCase()) {
       case REGISTERED -> {
+        link.resetBackoff();
+        registeredOnStream = true;
         AgentEvent.Registered r = event.getRegistered();
         boolean first = info.getId().isEmpty();
         info = info.toBuilder().setId(r.getAgentId()).build();
@@ -136,7 +154,13 @@ final class AgentCore implements MasterLink.Listener {
   }
 
   @Override
-  public void onDisconnected() {
+  public void ended(String why) {
+    if (registeredOnStream) {
+      LOG.info("lost master {} ({}); reconnecting", link.peer(), why);
+    } else {
+      LOG.debug("could not register with master {} ({}); retrying", link.peer(), why);
+    }
+    registeredOnStream = false;
     updates.disconnected();
   }
 

@@ -3,10 +3,12 @@ package io.corral.executor;
 import com.google.protobuf.ByteString;
 import io.corral.common.DriverStatus;
 import io.corral.common.Env;
+import io.corral.common.detect.MasterDetector;
 import io.corral.common.loop.EventLoop;
 import io.corral.common.net.Backoff;
 import io.corral.common.net.Grpc;
 import io.corral.common.net.HostPort;
+import io.corral.common.net.ReconnectingStream;
 import io.corral.common.task.TaskStates;
 import io.corral.protocol.AgentInfo;
 import io.corral.protocol.ExecutorCall;
@@ -54,14 +56,11 @@ public final class CorralExecutorDriver implements ExecutorDriver {
         return t;
       });
   private final CountDownLatch done = new CountDownLatch(1);
-  private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
 
   // Driver-thread state.
   private volatile DriverStatus status = DriverStatus.DRIVER_NOT_STARTED;
-  private ManagedChannel channel;
-  private StreamObserver<ExecutorCall> out;
-  private long streamGeneration;
-  private boolean connected;
+  private final ReconnectingStream<ExecutorCall, ExecutorEvent> stream;
+  private boolean subscribed;
   private boolean everSubscribed;
   private String agentId = "";
   private EventLoop.Cancellable recoveryTimer;
@@ -82,6 +81,8 @@ public final class CorralExecutorDriver implements ExecutorDriver {
     this.containerId = env.getOrDefault(Env.CONTAINER_ID, "");
     this.recoveryTimeout = seconds(env.get(Env.RECOVERY_TIMEOUT), Duration.ofMinutes(15));
     this.shutdownGrace = seconds(env.get(Env.SHUTDOWN_GRACE), Duration.ofSeconds(5));
+    this.stream = new ReconnectingStream<>("agent", loop, Runnable::run, MasterDetector.forSpec(agentEndpoint.toString()),
+        Grpc.DEFAULT_MAX_MESSAGE_BYTES, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), new Connection());
   }
 
   private static String require(Map<String, String> env, String name) {
@@ -113,7 +114,7 @@ public final class CorralExecutorDriver implements ExecutorDriver {
       return status;
     }
     status = DriverStatus.DRIVER_RUNNING;
-    loop.execute(this::connect);
+    loop.execute(stream::start);
     return status;
   }
 
@@ -134,14 +135,7 @@ public final class CorralExecutorDriver implements ExecutorDriver {
     status = end;
     loop.execute(
         () -> {
-          if (out != null) {
-            try {
-              out.onCompleted();
-            } catch (RuntimeException e) {
-              LOG.debug("closing stream: {}", e.toString());
-            }
-          }
-          Grpc.shutdown(channel);
+          stream.close();
           done.countDown();
         });
     return end;
@@ -206,77 +200,56 @@ public final class CorralExecutorDriver implements ExecutorDriver {
   // ---- driver thread --------------------------------------------------------------------
 
   private void send(ExecutorCall.Builder call) {
-    if (!connected || out == null) {
-      return; // updates are resent on resubscription; messages are at-most-once
-    }
-    try {
-      out.onNext(call.setFrameworkId(frameworkId).setExecutorId(executorId).build());
-    } catch (RuntimeException e) {
-      LOG.debug("send failed: {}", e.toString());
-    }
+    // Without a stream: updates are resent on resubscription; messages are at-most-once.
+    stream.send(call.setFrameworkId(frameworkId).setExecutorId(executorId).build());
   }
 
-  private void connect() {
-    if (status != DriverStatus.DRIVER_RUNNING) {
-      return;
+  /** The driver's side of the stream to the agent. */
+  private final class Connection implements ReconnectingStream.Handler<ExecutorCall, ExecutorEvent> {
+    @Override
+    public StreamObserver<ExecutorCall> open(ManagedChannel channel, StreamObserver<ExecutorEvent> responses) {
+      return ExecutorServiceGrpc.newStub(channel).connect(responses);
     }
-    if (channel == null) {
-      channel = Grpc.channel(agentEndpoint, Grpc.DEFAULT_MAX_MESSAGE_BYTES);
-    }
-    long generation = ++streamGeneration;
-    out = ExecutorServiceGrpc.newStub(channel).connect(new StreamObserver<>() {
-      @Override
-      public void onNext(ExecutorEvent event) {
-        loop.execute(() -> {
-          if (generation == streamGeneration) {
-            handle(event);
-          }
-        });
-      }
 
-      @Override
-      public void onError(Throwable t) {
-        loop.execute(() -> streamEnded(generation, t));
+    @Override
+    public void opened(HostPort agent) {
+      ExecutorCall.Subscribe.Builder sub = ExecutorCall.Subscribe.newBuilder().setContainerId(containerId);
+      for (TaskInfo t : tasks.values()) {
+        sub.addUnacknowledgedTasks(t);
       }
+      sub.addAllUnacknowledgedUpdates(unacknowledged.values());
+      send(ExecutorCall.newBuilder().setSubscribe(sub));
+    }
 
-      @Override
-      public void onCompleted() {
-        loop.execute(() -> streamEnded(generation, null));
+    @Override
+    public void event(ExecutorEvent event) {
+      handle(event);
+    }
+
+    @Override
+    public void ended(String why) {
+      if (status != DriverStatus.DRIVER_RUNNING) {
+        return;
       }
-    });
-    connected = true;
-    ExecutorCall.Subscribe.Builder sub = ExecutorCall.Subscribe.newBuilder().setContainerId(containerId);
-    for (TaskInfo t : tasks.values()) {
-      sub.addUnacknowledgedTasks(t);
+      boolean wasSubscribed = subscribed;
+      subscribed = false;
+      if (shuttingDown) {
+        stop();
+        return;
+      }
+      if (wasSubscribed) {
+        LOG.warn("lost the connection to agent {} ({}); reconnecting for up to {}", agentEndpoint, why,
+            recoveryTimeout);
+        callback(() -> executor.disconnected(CorralExecutorDriver.this));
+      }
+      if (recoveryTimer == null) {
+        recoveryTimer = loop.schedule(recoveryTimeout, CorralExecutorDriver.this::recoveryTimedOut);
+      }
     }
-    sub.addAllUnacknowledgedUpdates(unacknowledged.values());
-    send(ExecutorCall.newBuilder().setSubscribe(sub));
-  }
-
-  private void streamEnded(long generation, Throwable cause) {
-    if (generation != streamGeneration || status != DriverStatus.DRIVER_RUNNING) {
-      return;
-    }
-    boolean wasSubscribed = connected && everSubscribed;
-    connected = false;
-    out = null;
-    if (shuttingDown) {
-      stop();
-      return;
-    }
-    if (wasSubscribed) {
-      LOG.warn("lost the connection to agent {}{}; reconnecting for up to {}", agentEndpoint,
-          cause == null ? "" : " (" + cause.getMessage() + ")", recoveryTimeout);
-      callback(() -> executor.disconnected(this));
-    }
-    if (recoveryTimer == null) {
-      recoveryTimer = loop.schedule(recoveryTimeout, this::recoveryTimedOut);
-    }
-    loop.schedule(backoff.nextDelay(), this::connect);
   }
 
   private void recoveryTimedOut() {
-    if (connected && everSubscribed || status != DriverStatus.DRIVER_RUNNING) {
+    if (subscribed || status != DriverStatus.DRIVER_RUNNING) {
       return;
     }
     LOG.error("agent {} did not come back within the recovery timeout of {}; shutting down",
@@ -289,7 +262,8 @@ public final class CorralExecutorDriver implements ExecutorDriver {
       case SUBSCRIBED -> {
         ExecutorEvent.Subscribed s = event.getSubscribed();
         agentId = s.getAgentInfo().getId();
-        backoff.reset();
+        subscribed = true;
+        stream.resetBackoff();
         if (recoveryTimer != null) {
           recoveryTimer.cancel();
           recoveryTimer = null;

@@ -5,8 +5,8 @@ import io.corral.common.DriverStatus;
 import io.corral.common.detect.MasterDetector;
 import io.corral.common.loop.EventLoop;
 import io.corral.common.net.Backoff;
-import io.corral.common.net.Grpc;
 import io.corral.common.net.HostPort;
+import io.corral.common.net.ReconnectingStream;
 import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.KillPolicy;
@@ -22,10 +22,10 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,17 +54,13 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     return t;
   });
   private final CountDownLatch done = new CountDownLatch(1);
-  private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
   private final AckBatcher acks;
 
   // Driver-thread state.
   private volatile DriverStatus status = DriverStatus.DRIVER_NOT_STARTED;
   private FrameworkInfo framework;
   private MasterDetector detector;
-  private ManagedChannel channel;
-  private HostPort channelTarget;
-  private StreamObserver<SchedulerCall> out;
-  private long generation;
+  private ReconnectingStream<SchedulerCall, SchedulerEvent> stream;
   private boolean subscribed;
   private boolean everSubscribed;
   private long lastEventNanos;
@@ -108,8 +104,10 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
       return status;
     }
     detector = MasterDetector.forSpec(masterSpec); // bad specs fail here, on the caller's thread
+    stream = new ReconnectingStream<>("master", loop, ForkJoinPool.commonPool(), detector, MAX_MESSAGE_BYTES,
+        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), new Connection());
     status = DriverStatus.DRIVER_RUNNING;
-    loop.execute(this::lookUp);
+    loop.execute(stream::start);
     return status;
   }
 
@@ -142,17 +140,10 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
       if (teardown && subscribed) {
         sendNow(SchedulerCall.newBuilder().setTeardown(SchedulerCall.Teardown.getDefaultInstance()));
       }
-      if (out != null) {
-        try {
-          out.onCompleted();
-        } catch (RuntimeException e) {
-          LOG.debug("closing stream: {}", e.toString());
-        }
-      }
       if (heartbeatWatch != null) {
         heartbeatWatch.cancel();
       }
-      Grpc.shutdown(channel);
+      stream.close();
       detector.close();
       callbacks.execute(done::countDown); // after the callbacks already queued
       callbacks.shutdown();
@@ -273,93 +264,38 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   }
 
   private void sendNow(SchedulerCall.Builder call) {
-    if (out == null) {
-      return;
-    }
-    try {
-      out.onNext(call.setFrameworkId(framework.getId()).build());
-    } catch (RuntimeException e) {
-      LOG.debug("send failed: {}", e.toString());
-    }
+    stream.send(call.setFrameworkId(framework.getId()).build());
   }
 
   // ---- connection (driver thread) ---------------------------------------------------------
 
-  private void lookUp() {
-    if (status != DriverStatus.DRIVER_RUNNING) {
-      return;
+  /** The driver's side of the stream to the master. */
+  private final class Connection implements ReconnectingStream.Handler<SchedulerCall, SchedulerEvent> {
+    @Override
+    public StreamObserver<SchedulerCall> open(ManagedChannel channel, StreamObserver<SchedulerEvent> responses) {
+      return SchedulerServiceGrpc.newStub(channel).subscribe(responses);
     }
-    CompletableFuture.supplyAsync(() -> {
-      try {
-        return detector.detect(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      } catch (Exception e) {
-        throw new IllegalStateException(e.getMessage(), e);
-      }
-    }).whenComplete((leader, error) -> loop.execute(() -> {
-      if (error != null) {
-        LOG.warn("no master found via {}: {}; retrying", masterSpec, error.getMessage());
-        retry();
+
+    @Override
+    public void opened(HostPort master) {
+      lastEventNanos = System.nanoTime();
+      sendNow(SchedulerCall.newBuilder().setSubscribe(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(framework)));
+    }
+
+    @Override
+    public void event(SchedulerEvent event) {
+      handle(event);
+    }
+
+    @Override
+    public void ended(String why) {
+      if (subscribed) {
+        subscribed = false;
+        LOG.warn("lost the master ({}); reconnecting", why);
+        callback(() -> scheduler.disconnected(CorralSchedulerDriver.this));
       } else {
-        connect(leader);
+        LOG.info("could not subscribe with master {} ({}); retrying", stream.peer(), why);
       }
-    }));
-  }
-
-  private void connect(HostPort leader) {
-    if (status != DriverStatus.DRIVER_RUNNING) {
-      return;
-    }
-    if (channel == null || !leader.equals(channelTarget)) {
-      Grpc.shutdown(channel);
-      channel = Grpc.channel(leader, MAX_MESSAGE_BYTES);
-      channelTarget = leader;
-    }
-    long gen = ++generation;
-    out = SchedulerServiceGrpc.newStub(channel).subscribe(new StreamObserver<>() {
-      @Override
-      public void onNext(SchedulerEvent event) {
-        loop.execute(() -> {
-          if (gen == generation) {
-            handle(event);
-          }
-        });
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        loop.execute(() -> ended(gen, t.getMessage()));
-      }
-
-      @Override
-      public void onCompleted() {
-        loop.execute(() -> ended(gen, "closed by the master"));
-      }
-    });
-    lastEventNanos = System.nanoTime();
-    sendNow(SchedulerCall.newBuilder().setSubscribe(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(framework)));
-  }
-
-  private void ended(long gen, String why) {
-    if (gen != generation || status != DriverStatus.DRIVER_RUNNING) {
-      return;
-    }
-    out = null;
-    if (subscribed) {
-      subscribed = false;
-      LOG.warn("lost the master ({}); reconnecting", why);
-      callback(() -> scheduler.disconnected(this));
-    } else {
-      LOG.info("could not subscribe with master {} ({}); retrying", channelTarget, why);
-    }
-    retry();
-  }
-
-  private void retry() {
-    if (status == DriverStatus.DRIVER_RUNNING) {
-      loop.schedule(backoff.nextDelay(), this::lookUp);
     }
   }
 
@@ -420,7 +356,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     boolean first = !everSubscribed;
     subscribed = true;
     everSubscribed = true;
-    backoff.reset();
+    stream.resetBackoff();
     framework = framework.toBuilder().setId(s.getFrameworkId()).build();
     if (s.getHeartbeatIntervalSeconds() > 0) {
       heartbeatInterval = Duration.ofMillis((long) (s.getHeartbeatIntervalSeconds() * 1000));
@@ -444,16 +380,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
       long silent = System.nanoTime() - lastEventNanos;
       if (subscribed && silent > heartbeatInterval.multipliedBy(MISSED_HEARTBEATS).toNanos()) {
         LOG.warn("no heartbeat from the master for {} s; reconnecting", silent / 1_000_000_000);
-        StreamObserver<SchedulerCall> dead = out;
-        ended(generation, "heartbeats stopped");
-        generation++;
-        if (dead != null) {
-          try {
-            dead.onError(io.grpc.Status.CANCELLED.withDescription("heartbeats stopped").asRuntimeException());
-          } catch (RuntimeException e) {
-            LOG.debug("cancelling stream: {}", e.toString());
-          }
-        }
+        stream.restart("heartbeats stopped");
       }
     });
   }

@@ -1,0 +1,209 @@
+package io.corral.common.net;
+
+import io.corral.common.detect.MasterDetector;
+import io.corral.common.loop.EventLoop;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client end of a long-lived bidirectional stream that comes back: it looks its peer up
+ * (host:port, or the leader in ZooKeeper), opens the stream, and after the stream ends looks
+ * up and reconnects again, with jittered exponential backoff, until closed. Used by agents
+ * (to the master), schedulers (to the master) and executors (to their agent).
+ *
+ * <p>Loop-owned: every method must be called on the owner's event loop, and every handler
+ * method is called there. Only the lookup, which may block on ZooKeeper, runs elsewhere.
+ */
+public final class ReconnectingStream<C, E> {
+  private static final Logger LOG = LoggerFactory.getLogger(ReconnectingStream.class);
+
+  /** What the owner does with the stream. Called on the owner's loop. */
+  public interface Handler<C, E> {
+    /** Opens the call on the channel (e.g. {@code AgentServiceGrpc.newStub(ch)::connect}). */
+    StreamObserver<C> open(ManagedChannel channel, StreamObserver<E> responses);
+
+    /** A stream to {@code peer} was just opened: send the first call. */
+    void opened(HostPort peer);
+
+    void event(E event);
+
+    /** The stream ended (the peer closed it, or it broke); a reconnection is scheduled. */
+    void ended(String why);
+  }
+
+  private final String name;
+  private final EventLoop loop;
+  private final Executor lookups;
+  private final MasterDetector target;
+  private final int maxMessageBytes;
+  private final Backoff backoff;
+  private final Handler<C, E> handler;
+  private ManagedChannel channel;
+  private HostPort peer;
+  private StreamObserver<C> out;
+  private long generation;
+  private boolean closed;
+
+  /**
+   * @param name what the stream is, for logs ("master", "agent")
+   * @param lookups where the (possibly blocking) lookup runs
+   */
+  public ReconnectingStream(String name, EventLoop loop, Executor lookups, MasterDetector target,
+      int maxMessageBytes, Backoff backoff, Handler<C, E> handler) {
+    this.name = name;
+    this.loop = loop;
+    this.lookups = lookups;
+    this.target = target;
+    this.maxMessageBytes = maxMessageBytes;
+    this.backoff = backoff;
+    this.handler = handler;
+  }
+
+  public void start() {
+    lookUp();
+  }
+
+  /** Whether a stream is open now. */
+  public boolean isOpen() {
+    return out != null;
+  }
+
+  /** The peer of the current (or last) stream; null before the first lookup. */
+  public HostPort peer() {
+    return peer;
+  }
+
+  /** Sends on the open stream; dropped when there is none (the owner resynchronises on reconnect). */
+  public void send(C call) {
+    if (out == null) {
+      return;
+    }
+    try {
+      out.onNext(call);
+    } catch (RuntimeException e) {
+      LOG.debug("send to {} failed: {}", name, e.toString());
+    }
+  }
+
+  /** The peer accepted us: the next reconnection starts from the shortest delay again. */
+  public void resetBackoff() {
+    backoff.reset();
+  }
+
+  /** Drops the current stream (say, its heartbeats stopped) and reconnects. */
+  public void restart(String why) {
+    StreamObserver<C> dead = out;
+    if (dead == null) {
+      return;
+    }
+    generation++; // events of the dropped stream are ignored from now on
+    try {
+      dead.onError(io.grpc.Status.CANCELLED.withDescription(why).asRuntimeException());
+    } catch (RuntimeException e) {
+      LOG.debug("cancelling the stream to {}: {}", name, e.toString());
+    }
+    ended(why);
+  }
+
+  /** Ends the stream for good (what was sent is still delivered); no more reconnections. */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (out != null) {
+      try {
+        out.onCompleted();
+      } catch (RuntimeException e) {
+        LOG.debug("closing the stream to {}: {}", name, e.toString());
+      }
+      out = null;
+    }
+    Grpc.shutdown(channel);
+  }
+
+  private void lookUp() {
+    if (closed) {
+      return;
+    }
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        return target.detect(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      } catch (Exception e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }, lookups).whenComplete((found, error) -> loop.execute(() -> {
+      if (error != null) {
+        Throwable cause = error.getCause() != null ? error.getCause() : error;
+        LOG.warn("no {} found via {}: {}; retrying", name, target.spec(), cause.getMessage());
+        retry();
+      } else {
+        connect(found);
+      }
+    }));
+  }
+
+  private void connect(HostPort found) {
+    if (closed) {
+      return;
+    }
+    if (channel == null || !found.equals(peer)) {
+      Grpc.shutdown(channel);
+      channel = Grpc.channel(found, maxMessageBytes);
+    }
+    peer = found;
+    long gen = ++generation;
+    out = handler.open(channel, new StreamObserver<>() {
+      @Override
+      public void onNext(E event) {
+        loop.execute(() -> {
+          if (gen == generation && !closed) {
+            handler.event(event);
+          }
+        });
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        loop.execute(() -> {
+          if (gen == generation) {
+            ended(t.getMessage());
+          }
+        });
+      }
+
+      @Override
+      public void onCompleted() {
+        loop.execute(() -> {
+          if (gen == generation) {
+            ended("closed by the " + name);
+          }
+        });
+      }
+    });
+    handler.opened(found);
+  }
+
+  private void ended(String why) {
+    out = null;
+    if (closed) {
+      return;
+    }
+    handler.ended(why);
+    retry();
+  }
+
+  private void retry() {
+    if (!closed) {
+      loop.schedule(backoff.nextDelay(), this::lookUp);
+    }
+  }
+}
