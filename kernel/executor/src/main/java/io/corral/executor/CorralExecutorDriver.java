@@ -1,6 +1,7 @@
 package io.corral.executor;
 
 import com.google.protobuf.ByteString;
+import io.corral.common.DriverRuntime;
 import io.corral.common.DriverStatus;
 import io.corral.common.Env;
 import io.corral.common.detect.MasterDetector;
@@ -9,6 +10,7 @@ import io.corral.common.net.Backoff;
 import io.corral.common.net.Grpc;
 import io.corral.common.net.HostPort;
 import io.corral.common.net.ReconnectingStream;
+import io.corral.common.task.StatusUuids;
 import io.corral.common.task.TaskStates;
 import io.corral.protocol.AgentInfo;
 import io.corral.protocol.ExecutorCall;
@@ -19,14 +21,9 @@ import io.corral.protocol.TaskStatus;
 import io.corral.protocol.TaskStatusSource;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,17 +45,10 @@ public final class CorralExecutorDriver implements ExecutorDriver {
   private final String containerId;
   private final Duration recoveryTimeout;
   private final Duration shutdownGrace;
-  private final EventLoop loop = new EventLoop("corral-executor-driver");
-  private final ExecutorService callbacks =
-      Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "corral-executor-callbacks");
-        t.setDaemon(true);
-        return t;
-      });
-  private final CountDownLatch done = new CountDownLatch(1);
+  private final DriverRuntime runtime = new DriverRuntime("executor");
+  private final EventLoop loop = runtime.loop();
 
   // Driver-thread state.
-  private volatile DriverStatus status = DriverStatus.DRIVER_NOT_STARTED;
   private final ReconnectingStream<ExecutorCall, ExecutorEvent> stream;
   private boolean subscribed;
   private boolean everSubscribed;
@@ -110,45 +100,22 @@ public final class CorralExecutorDriver implements ExecutorDriver {
 
   @Override
   public DriverStatus start() {
-    if (status != DriverStatus.DRIVER_NOT_STARTED) {
-      return status;
-    }
-    status = DriverStatus.DRIVER_RUNNING;
-    loop.execute(stream::start);
-    return status;
+    return runtime.start(stream::start);
   }
 
   @Override
   public DriverStatus stop() {
-    return finish(DriverStatus.DRIVER_STOPPED);
+    return runtime.finish(DriverStatus.DRIVER_STOPPED, stream::close);
   }
 
   @Override
   public DriverStatus abort() {
-    return finish(DriverStatus.DRIVER_ABORTED);
-  }
-
-  private DriverStatus finish(DriverStatus end) {
-    if (status != DriverStatus.DRIVER_RUNNING) {
-      return status;
-    }
-    status = end;
-    loop.execute(
-        () -> {
-          stream.close();
-          done.countDown();
-        });
-    return end;
+    return runtime.finish(DriverStatus.DRIVER_ABORTED, stream::close);
   }
 
   @Override
   public DriverStatus join() {
-    try {
-      done.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return status;
+    return runtime.join();
   }
 
   @Override
@@ -165,16 +132,14 @@ public final class CorralExecutorDriver implements ExecutorDriver {
     if (update.getState() == io.corral.protocol.TaskState.TASK_STATE_UNSPECIFIED) {
       throw new IllegalArgumentException("status update of task " + update.getTaskId() + " without a state");
     }
-    if (status != DriverStatus.DRIVER_RUNNING) {
-      return status;
+    if (!runtime.isRunning()) {
+      return runtime.status();
     }
-    UUID u = UUID.randomUUID();
-    ByteBuffer buf = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
     TaskStatus.Builder b = update.toBuilder()
         .setFrameworkId(frameworkId)
         .setExecutorId(executorId)
         .setSource(TaskStatusSource.SOURCE_EXECUTOR)
-        .setUuid(ByteString.copyFrom(buf.array()));
+        .setUuid(StatusUuids.random());
     if (update.getTimestamp() == 0) {
       b.setTimestamp(System.currentTimeMillis() / 1000.0);
     }
@@ -184,17 +149,17 @@ public final class CorralExecutorDriver implements ExecutorDriver {
           unacknowledged.put(s.getUuid(), s);
           send(ExecutorCall.newBuilder().setUpdate(ExecutorCall.Update.newBuilder().setStatus(s)));
         });
-    return status;
+    return runtime.status();
   }
 
   @Override
   public DriverStatus sendFrameworkMessage(byte[] data) {
-    if (status != DriverStatus.DRIVER_RUNNING) {
-      return status;
+    if (!runtime.isRunning()) {
+      return runtime.status();
     }
     ByteString bytes = ByteString.copyFrom(data);
     loop.execute(() -> send(ExecutorCall.newBuilder().setMessage(ExecutorCall.Message.newBuilder().setData(bytes))));
-    return status;
+    return runtime.status();
   }
 
   // ---- driver thread --------------------------------------------------------------------
@@ -228,7 +193,7 @@ public final class CorralExecutorDriver implements ExecutorDriver {
 
     @Override
     public void ended(String why) {
-      if (status != DriverStatus.DRIVER_RUNNING) {
+      if (!runtime.isRunning()) {
         return;
       }
       boolean wasSubscribed = subscribed;
@@ -249,7 +214,7 @@ public final class CorralExecutorDriver implements ExecutorDriver {
   }
 
   private void recoveryTimedOut() {
-    if (subscribed || status != DriverStatus.DRIVER_RUNNING) {
+    if (subscribed || !runtime.isRunning()) {
       return;
     }
     LOG.error("agent {} did not come back within the recovery timeout of {}; shutting down",
@@ -301,7 +266,7 @@ public final class CorralExecutorDriver implements ExecutorDriver {
         String message = event.getError().getMessage();
         LOG.error("agent reported an error: {}", message);
         if (event.getError().getFatal()) {
-          callback(() -> executor.error(this, message));
+          runtime.callbackAlways(() -> executor.error(this, message));
           abort();
         }
       }
@@ -315,24 +280,14 @@ public final class CorralExecutorDriver implements ExecutorDriver {
       return;
     }
     shuttingDown = true;
-    callback(() -> executor.shutdown(this));
+    runtime.callbackAlways(() -> executor.shutdown(this));
     loop.schedule(shutdownGrace, this::stop);
     if (tasks.isEmpty() && unacknowledged.isEmpty()) {
-      callback(() -> loop.execute(this::stop));
+      runtime.callbackAlways(() -> loop.execute(this::stop));
     }
   }
 
   private void callback(Runnable r) {
-    try {
-      callbacks.execute(() -> {
-        try {
-          r.run();
-        } catch (Throwable t) {
-          LOG.error("executor callback threw", t);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      LOG.debug("callback dropped after shutdown");
-    }
+    runtime.callback(r);
   }
 }

@@ -1,6 +1,7 @@
 package io.corral.scheduler;
 
 import com.google.protobuf.ByteString;
+import io.corral.common.DriverRuntime;
 import io.corral.common.DriverStatus;
 import io.corral.common.detect.MasterDetector;
 import io.corral.common.loop.EventLoop;
@@ -22,9 +23,6 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,17 +45,11 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   private final Scheduler scheduler;
   private final String masterSpec;
   private final boolean implicitAcknowledgements;
-  private final EventLoop loop = new EventLoop("corral-scheduler-driver");
-  private final ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "corral-scheduler-callbacks");
-    t.setDaemon(true);
-    return t;
-  });
-  private final CountDownLatch done = new CountDownLatch(1);
+  private final DriverRuntime runtime = new DriverRuntime("scheduler");
+  private final EventLoop loop = runtime.loop();
   private final AckBatcher acks;
 
   // Driver-thread state.
-  private volatile DriverStatus status = DriverStatus.DRIVER_NOT_STARTED;
   private FrameworkInfo framework;
   private MasterDetector detector;
   private ReconnectingStream<SchedulerCall, SchedulerEvent> stream;
@@ -99,16 +91,14 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   }
 
   @Override
-  public DriverStatus start() {
-    if (status != DriverStatus.DRIVER_NOT_STARTED) {
-      return status;
+  public synchronized DriverStatus start() {
+    if (runtime.status() != DriverStatus.DRIVER_NOT_STARTED) {
+      return runtime.status();
     }
     detector = MasterDetector.forSpec(masterSpec); // bad specs fail here, on the caller's thread
     stream = new ReconnectingStream<>("master", loop, ForkJoinPool.commonPool(), detector, MAX_MESSAGE_BYTES,
         new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), new Connection());
-    status = DriverStatus.DRIVER_RUNNING;
-    loop.execute(stream::start);
-    return status;
+    return runtime.start(stream::start);
   }
 
   @Override
@@ -127,15 +117,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   }
 
   private DriverStatus finish(DriverStatus end, boolean teardown) {
-    if (status != DriverStatus.DRIVER_RUNNING) {
-      if (status == DriverStatus.DRIVER_NOT_STARTED) {
-        status = end;
-        done.countDown();
-      }
-      return status;
-    }
-    status = end;
-    loop.execute(() -> {
+    return runtime.finish(end, () -> {
       acks.flush();
       if (teardown && subscribed) {
         sendNow(SchedulerCall.newBuilder().setTeardown(SchedulerCall.Teardown.getDefaultInstance()));
@@ -143,22 +125,16 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
       if (heartbeatWatch != null) {
         heartbeatWatch.cancel();
       }
-      stream.close();
-      detector.close();
-      callbacks.execute(done::countDown); // after the callbacks already queued
-      callbacks.shutdown();
+      if (stream != null) {
+        stream.close();
+        detector.close();
+      }
     });
-    return end;
   }
 
   @Override
   public DriverStatus join() {
-    try {
-      done.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return status;
+    return runtime.join();
   }
 
   @Override
@@ -229,10 +205,10 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
 
   @Override
   public DriverStatus acknowledgeStatusUpdate(TaskStatus s) {
-    if (status == DriverStatus.DRIVER_RUNNING && !s.getUuid().isEmpty()) {
+    if (runtime.isRunning() && !s.getUuid().isEmpty()) {
       loop.execute(() -> acks.add(s));
     }
-    return status;
+    return runtime.status();
   }
 
   @Override
@@ -251,7 +227,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   }
 
   private DriverStatus call(SchedulerCall.Builder call) {
-    if (status == DriverStatus.DRIVER_RUNNING) {
+    if (runtime.isRunning()) {
       loop.execute(() -> {
         if (subscribed) {
           sendNow(call);
@@ -260,7 +236,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
         }
       });
     }
-    return status;
+    return runtime.status();
   }
 
   private void sendNow(SchedulerCall.Builder call) {
@@ -340,7 +316,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
         String message = event.getError().getMessage();
         if (event.getError().getFatal()) {
           LOG.error("master: {} (fatal; the driver aborts)", message);
-          callbacks.execute(() -> scheduler.error(this, message));
+          runtime.callbackAlways(() -> scheduler.error(this, message));
           abort();
         } else {
           LOG.warn("master refused {}: {}", event.getError().getCall(), message);
@@ -386,20 +362,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   }
 
   private void callback(Runnable r) {
-    try {
-      callbacks.execute(() -> {
-        if (status == DriverStatus.DRIVER_ABORTED || status == DriverStatus.DRIVER_STOPPED) {
-          return; // no callbacks after stop/abort returned
-        }
-        try {
-          r.run();
-        } catch (Throwable t) {
-          LOG.error("scheduler callback threw", t);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      LOG.debug("callback dropped after stop");
-    }
+    runtime.callback(r);
   }
 
   private static String hostname() {

@@ -1,11 +1,11 @@
 package io.corral.agent.exec;
 
-import com.google.protobuf.ByteString;
 import io.corral.agent.AgentConfig;
 import io.corral.agent.updates.StatusUpdateManager;
 import io.corral.common.loop.EventLoop;
 import io.corral.common.net.StreamConnection;
 import io.corral.common.process.ProcessTree;
+import io.corral.common.task.StatusUuids;
 import io.corral.common.task.TaskStates;
 import io.corral.protocol.AgentCall;
 import io.corral.protocol.AgentInfo;
@@ -20,14 +20,12 @@ import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
 import io.corral.protocol.TaskStatusReason;
 import io.corral.protocol.TaskStatusSource;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
@@ -350,7 +348,7 @@ public final class ExecutorSupervisor {
   }
 
   private void executorUpdate(ExecutorRun run, TaskStatus raw) {
-    TaskStatus status = raw.getUuid().isEmpty() ? raw.toBuilder().setUuid(newUuid()).build() : raw;
+    TaskStatus status = raw.getUuid().isEmpty() ? raw.toBuilder().setUuid(StatusUuids.random()).build() : raw;
     run.send(ExecutorEvent.newBuilder().setAcknowledged(ExecutorEvent.Acknowledged.newBuilder()
         .setTaskId(status.getTaskId()).setUuid(status.getUuid())).build());
     AgentTask t = run.tasks().get(status.getTaskId());
@@ -437,13 +435,7 @@ public final class ExecutorSupervisor {
     return TaskStatus.newBuilder().setFrameworkId(frameworkId).setTaskId(taskId).setExecutorId(executorId)
         .setAgentId(agentInfo.get().getId()).setState(state).setReason(reason).setMessage(message)
         .setSource(TaskStatusSource.SOURCE_AGENT).setTimestamp(System.currentTimeMillis() / 1000.0)
-        .setUuid(newUuid()).build();
-  }
-
-  private static ByteString newUuid() {
-    UUID u = UUID.randomUUID();
-    return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
-        .putLong(u.getLeastSignificantBits()).array());
+        .setUuid(StatusUuids.random()).build();
   }
 
   // ---- views -----------------------------------------------------------------------------

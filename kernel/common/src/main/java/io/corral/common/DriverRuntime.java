@@ -1,0 +1,126 @@
+package io.corral.common;
+
+import io.corral.common.loop.EventLoop;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The threads and life cycle the scheduler and executor drivers share: a driver thread (an
+ * event loop owning the connection and state), a callback thread that runs the framework's
+ * callbacks one at a time, and the NOT_STARTED → RUNNING → STOPPED|ABORTED status that
+ * {@code join()} waits on.
+ */
+public final class DriverRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(DriverRuntime.class);
+
+  private final EventLoop loop;
+  private final ExecutorService callbacks;
+  private final CountDownLatch done = new CountDownLatch(1);
+  private volatile DriverStatus status = DriverStatus.DRIVER_NOT_STARTED;
+
+  /** @param kind names the threads: "corral-{kind}-driver" and "corral-{kind}-callbacks" */
+  public DriverRuntime(String kind) {
+    this.loop = new EventLoop("corral-" + kind + "-driver");
+    this.callbacks = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "corral-" + kind + "-callbacks");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public EventLoop loop() {
+    return loop;
+  }
+
+  public DriverStatus status() {
+    return status;
+  }
+
+  public boolean isRunning() {
+    return status == DriverStatus.DRIVER_RUNNING;
+  }
+
+  /** Moves to RUNNING (once) and runs {@code onLoop} on the driver thread. */
+  public DriverStatus start(Runnable onLoop) {
+    synchronized (this) {
+      if (status != DriverStatus.DRIVER_NOT_STARTED) {
+        return status;
+      }
+      status = DriverStatus.DRIVER_RUNNING;
+    }
+    loop.execute(onLoop);
+    return status;
+  }
+
+  /**
+   * Moves to {@code end} (once): {@code cleanupOnLoop} runs on the driver thread, then
+   * {@code join()} returns after the callbacks already queued.
+   */
+  public DriverStatus finish(DriverStatus end, Runnable cleanupOnLoop) {
+    synchronized (this) {
+      if (status == DriverStatus.DRIVER_NOT_STARTED) {
+        status = end;
+        done.countDown();
+        return status;
+      }
+      if (status != DriverStatus.DRIVER_RUNNING) {
+        return status;
+      }
+      status = end;
+    }
+    loop.execute(() -> {
+      try {
+        cleanupOnLoop.run();
+      } finally {
+        try {
+          callbacks.execute(done::countDown);
+        } catch (RejectedExecutionException e) {
+          done.countDown();
+        }
+        callbacks.shutdown();
+      }
+    });
+    return end;
+  }
+
+  /** Waits until the driver is stopped or aborted. */
+  public DriverStatus join() {
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return status;
+  }
+
+  /** Runs a callback on the callback thread, unless the driver has stopped meanwhile. */
+  public void callback(Runnable r) {
+    submit(r, false);
+  }
+
+  /** Runs a callback even if the driver stops meanwhile (an error that aborts it, a shutdown). */
+  public void callbackAlways(Runnable r) {
+    submit(r, true);
+  }
+
+  private void submit(Runnable r, boolean always) {
+    try {
+      callbacks.execute(() -> {
+        if (!always && (status == DriverStatus.DRIVER_ABORTED || status == DriverStatus.DRIVER_STOPPED)) {
+          return; // no callbacks once stop() or abort() returned
+        }
+        try {
+          r.run();
+        } catch (Throwable t) {
+          LOG.error("a callback threw", t);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("callback dropped: the driver has stopped");
+    }
+  }
+}
