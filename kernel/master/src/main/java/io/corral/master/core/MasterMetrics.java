@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * (HTTP, benchmarks), hence atomics.
  */
 public final class MasterMetrics {
+  /** Allocation cycles kept per kind in {@link #fullCycles} and {@link #incrementalCycles}. */
+  public static final int CYCLES_KEPT = 1024;
+
   public final AtomicLong offersSent = new AtomicLong();
   public final AtomicLong offersDeclined = new AtomicLong();
   public final AtomicLong offersRescinded = new AtomicLong();
@@ -29,6 +32,10 @@ public final class MasterMetrics {
   public final AtomicLong allocationNanosTotal = new AtomicLong();
   public final AtomicLong allocationNanosLast = new AtomicLong();
   public final AtomicLong allocationNanosMax = new AtomicLong();
+  /** The latest periodic cycles over all agents, with their durations. */
+  public final CycleLog fullCycles = new CycleLog(CYCLES_KEPT);
+  /** The latest cycles over the agents whose resources changed (run after events). */
+  public final CycleLog incrementalCycles = new CycleLog(CYCLES_KEPT);
   private final AtomicLongArray taskStates = new AtomicLongArray(TaskState.values().length);
 
   void taskReached(TaskState state) {
@@ -37,11 +44,16 @@ public final class MasterMetrics {
     }
   }
 
-  void allocationTook(long nanos) {
+  /**
+   * A cycle ran: {@code allocatorNanos} in the allocator, {@code totalNanos} including making
+   * the offers. The counters above count the allocator's time only.
+   */
+  void allocationTook(boolean full, long allocatorNanos, long totalNanos, int offers) {
     allocationCycles.incrementAndGet();
-    allocationNanosTotal.addAndGet(nanos);
-    allocationNanosLast.set(nanos);
-    allocationNanosMax.accumulateAndGet(nanos, Math::max);
+    allocationNanosTotal.addAndGet(allocatorNanos);
+    allocationNanosLast.set(allocatorNanos);
+    allocationNanosMax.accumulateAndGet(allocatorNanos, Math::max);
+    (full ? fullCycles : incrementalCycles).record(allocatorNanos, totalNanos, offers);
   }
 
   /** How many times tasks entered each state since the master started. */

@@ -56,10 +56,11 @@ final class OfferManager {
     Instant now = s.now();
     long t0 = System.nanoTime();
     List<Allocation> allocations = all ? s.allocator.allocateAll(now) : s.allocator.allocate(now);
-    s.metrics.allocationTook(System.nanoTime() - t0);
+    long t1 = System.nanoTime();
     if (!allocations.isEmpty()) {
       makeOffers(allocations, now);
     }
+    s.metrics.allocationTook(all, t1 - t0, System.nanoTime() - t0, allocations.size());
   }
 
   private void makeOffers(List<Allocation> allocations, Instant now) {
