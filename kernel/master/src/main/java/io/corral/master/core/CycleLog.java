@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * have overwritten meanwhile.
  */
 public final class CycleLog {
-  /** Longs per sample: allocator nanos, total nanos, offers. */
-  private static final int WIDTH = 3;
+  /** Longs per sample: allocator nanos, total nanos, CPU nanos, offers. */
+  private static final int WIDTH = 4;
 
   /**
    * One cycle.
@@ -23,9 +23,11 @@ public final class CycleLog {
    * @param seq position in the log (0 for the first cycle ever recorded)
    * @param allocatorNanos time spent in the allocator deciding
    * @param totalNanos the allocator plus making and queueing the offers
+   * @param cpuNanos CPU time the loop thread used for all of it (less than {@code totalNanos}
+   *     when other threads had the CPU meanwhile), or -1 where the JVM cannot tell
    * @param offers offers the cycle made
    */
-  public record Sample(long seq, long allocatorNanos, long totalNanos, int offers) {}
+  public record Sample(long seq, long allocatorNanos, long totalNanos, long cpuNanos, int offers) {}
 
   private final int capacity;
   /** One slot more than the capacity: the one the writer may be overwriting. */
@@ -53,14 +55,15 @@ public final class CycleLog {
   }
 
   /** Called by the single writer only. */
-  void record(long allocatorNanos, long totalNanos, int offers) {
+  void record(long allocatorNanos, long totalNanos, long cpuNanos, int offers) {
     long n = written.get();
     int base = (int) (n % ring) * WIDTH;
     // Volatile writes throughout, so a reader that sees any of these values also sees the
     // count that marks the slot's previous sample as overwritten (a few nanoseconds per cycle).
     slots.set(base, allocatorNanos);
     slots.set(base + 1, totalNanos);
-    slots.set(base + 2, offers);
+    slots.set(base + 2, cpuNanos);
+    slots.set(base + 3, offers);
     written.set(n + 1);
   }
 
@@ -71,7 +74,7 @@ public final class CycleLog {
     List<Sample> out = new ArrayList<>((int) Math.max(0, end - start));
     for (long n = start; n < end; n++) {
       int base = (int) (n % ring) * WIDTH;
-      out.add(new Sample(n, slots.get(base), slots.get(base + 1), (int) slots.get(base + 2)));
+      out.add(new Sample(n, slots.get(base), slots.get(base + 1), slots.get(base + 2), (int) slots.get(base + 3)));
     }
     // The writer may have lapped us while we copied: sample n is intact only if the writer has
     // not started on sample n + ring, which it may do once it has written n + ring samples.

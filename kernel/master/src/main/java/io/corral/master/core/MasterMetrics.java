@@ -1,6 +1,8 @@
 package io.corral.master.core;
 
 import io.corral.protocol.TaskState;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class MasterMetrics {
   /** Allocation cycles kept per kind in {@link #fullCycles} and {@link #incrementalCycles}. */
   public static final int CYCLES_KEPT = 1024;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   public final AtomicLong offersSent = new AtomicLong();
   public final AtomicLong offersDeclined = new AtomicLong();
@@ -46,14 +49,20 @@ public final class MasterMetrics {
 
   /**
    * A cycle ran: {@code allocatorNanos} in the allocator, {@code totalNanos} including making
-   * the offers. The counters above count the allocator's time only.
+   * the offers, {@code cpuNanos} of CPU on the loop thread. The counters above count the
+   * allocator's time only.
    */
-  void allocationTook(boolean full, long allocatorNanos, long totalNanos, int offers) {
+  void allocationTook(boolean full, long allocatorNanos, long totalNanos, long cpuNanos, int offers) {
     allocationCycles.incrementAndGet();
     allocationNanosTotal.addAndGet(allocatorNanos);
     allocationNanosLast.set(allocatorNanos);
     allocationNanosMax.accumulateAndGet(allocatorNanos, Math::max);
-    (full ? fullCycles : incrementalCycles).record(allocatorNanos, totalNanos, offers);
+    (full ? fullCycles : incrementalCycles).record(allocatorNanos, totalNanos, cpuNanos, offers);
+  }
+
+  /** CPU time of the calling thread so far, or -1 if the JVM does not measure it. */
+  static long threadCpuNanos() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
   }
 
   /** How many times tasks entered each state since the master started. */

@@ -56,13 +56,16 @@ final class OfferManager {
 
   private void runAllocation(boolean all) {
     Instant now = s.now();
+    long cpu0 = MasterMetrics.threadCpuNanos();
     long t0 = System.nanoTime();
     List<Allocation> allocations = all ? s.allocator.allocateAll(now) : s.allocator.allocate(now);
     long t1 = System.nanoTime();
     if (!allocations.isEmpty()) {
       makeOffers(allocations, now);
     }
-    s.metrics.allocationTook(all, t1 - t0, System.nanoTime() - t0, allocations.size());
+    long t2 = System.nanoTime();
+    long cpu = cpu0 < 0 ? -1 : MasterMetrics.threadCpuNanos() - cpu0;
+    s.metrics.allocationTook(all, t1 - t0, t2 - t0, cpu, allocations.size());
   }
 
   private void makeOffers(List<Allocation> allocations, Instant now) {

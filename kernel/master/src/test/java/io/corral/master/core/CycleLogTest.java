@@ -12,13 +12,13 @@ class CycleLogTest {
   @Test
   void keepsSamplesInOrderWithTheirSequence() {
     CycleLog log = new CycleLog(4);
-    log.record(10, 15, 1);
-    log.record(20, 25, 2);
+    log.record(10, 15, 12, 1);
+    log.record(20, 25, 22, 2);
 
     assertThat(log.count()).isEqualTo(2);
     assertThat(log.recent()).containsExactly(
-        new CycleLog.Sample(0, 10, 15, 1), new CycleLog.Sample(1, 20, 25, 2));
-    assertThat(log.since(1)).containsExactly(new CycleLog.Sample(1, 20, 25, 2));
+        new CycleLog.Sample(0, 10, 15, 12, 1), new CycleLog.Sample(1, 20, 25, 22, 2));
+    assertThat(log.since(1)).containsExactly(new CycleLog.Sample(1, 20, 25, 22, 2));
     assertThat(log.since(2)).isEmpty();
   }
 
@@ -26,7 +26,7 @@ class CycleLogTest {
   void keepsOnlyTheLatestCapacitySamples() {
     CycleLog log = new CycleLog(3);
     for (int i = 0; i < 10; i++) {
-      log.record(i, i, i);
+      log.record(i, i, i, i);
     }
 
     assertThat(log.count()).isEqualTo(10);
@@ -43,10 +43,10 @@ class CycleLogTest {
   void readersNeverSeeTornSamples() throws Exception {
     CycleLog log = new CycleLog(8);
     AtomicBoolean stop = new AtomicBoolean();
-    // Every sample the writer records has all three fields equal to its sequence number.
+    // Every sample the writer records has all its fields equal to its sequence number.
     Thread writer = new Thread(() -> {
       for (long n = 0; !stop.get(); n++) {
-        log.record(n, n, (int) n);
+        log.record(n, n, n, (int) n);
       }
     });
     writer.start();
@@ -56,6 +56,7 @@ class CycleLogTest {
         for (CycleLog.Sample s : samples) {
           assertThat(s.allocatorNanos()).isEqualTo(s.seq());
           assertThat(s.totalNanos()).isEqualTo(s.seq());
+          assertThat(s.cpuNanos()).isEqualTo(s.seq());
           assertThat(s.offers()).isEqualTo((int) s.seq());
         }
       }
