@@ -64,12 +64,16 @@ final class AllocationScenario {
 
         Histogram alloc = Figure.nanos();
         Histogram total = Figure.nanos();
+        Histogram cpuTime = Figure.nanos();
         Histogram incTotal = Figure.nanos();
         long minOffers = Long.MAX_VALUE;
         long sumOffers = 0;
         for (CycleLog.Sample s : full) {
           alloc.recordValue(s.allocatorNanos());
           total.recordValue(s.totalNanos());
+          if (s.cpuNanos() >= 0) {
+            cpuTime.recordValue(s.cpuNanos());
+          }
           minOffers = Math.min(minOffers, s.offers());
           sumOffers += s.offers();
         }
@@ -81,6 +85,7 @@ final class AllocationScenario {
             seconds, full.size(), (double) sumOffers / full.size(), minOffers, agents);
         System.out.printf("full cycle, allocator only (p50 / p99 / max): %s%n", Figure.percentiles(alloc));
         System.out.printf("full cycle, allocator + making and queueing offers: %s%n", Figure.percentiles(total));
+        System.out.printf("  CPU time of the master's loop thread in those cycles: %s%n", Figure.percentiles(cpuTime));
         System.out.printf("slowest full cycles (allocator + offers, ms): %s%n", slowest(full, 5));
         System.out.printf("incremental cycles: %d (%s, allocator + offers)%n", inc.size(),
             inc.isEmpty() ? "-" : Figure.percentiles(incTotal));
@@ -93,9 +98,11 @@ final class AllocationScenario {
             + Math.round((double) sumOffers / full.size()) + " offers each)",
             String.format("%.1f / %.1f ms", Figure.ms(alloc.getValueAtPercentile(50)),
                 Figure.ms(alloc.getValueAtPercentile(99))), target, anchor));
-        out.add(new Figure("allocation cycle p50 / p99, " + grid + " (allocator + making the offers)",
-            String.format("%.1f / %.1f ms", Figure.ms(total.getValueAtPercentile(50)),
-                Figure.ms(total.getValueAtPercentile(99))), target, anchor));
+        out.add(new Figure("allocation cycle p50 / p99, " + grid + " (allocator + making and sending the offers;"
+            + " in brackets: CPU time of the master's thread)",
+            String.format("%.1f / %.1f ms (CPU %.1f / %.1f ms)", Figure.ms(total.getValueAtPercentile(50)),
+                Figure.ms(total.getValueAtPercentile(99)), Figure.ms(cpuTime.getValueAtPercentile(50)),
+                Figure.ms(cpuTime.getValueAtPercentile(99))), target, anchor));
         return out;
       } finally {
         BenchFrameworks.stopAll(drivers);
