@@ -64,8 +64,13 @@ public final class KernelBenchmark implements Callable<Integer> {
       description = "Throughput: 2 = RUNNING and FINISHED in separate messages per launch, 1 = one message.")
   int updateMessages;
 
-  @Option(names = "--warmup", defaultValue = "10", description = "Seconds of warm-up before a window (default: 10).")
+  @Option(names = "--warmup", defaultValue = "10",
+      description = "Seconds of warm-up before the allocation window (default: 10).")
   int warmup;
+
+  @Option(names = "--throughput-warmup", defaultValue = "25",
+      description = "Seconds of warm-up before the throughput window (default: 25; the rate settles after ~20 s).")
+  int throughputWarmup;
 
   @Option(names = "--window", defaultValue = "20", description = "Seconds measured, throughput (default: 20).")
   int window;
@@ -128,7 +133,7 @@ public final class KernelBenchmark implements Callable<Integer> {
           }
         }
         case "throughput" -> figures.addAll(ThroughputScenario.run(new ThroughputScenario.Options(agents, frameworks,
-            Duration.ofSeconds(warmup), Duration.ofSeconds(window), agentsPerChannel, updateMessages)));
+            Duration.ofSeconds(throughputWarmup), Duration.ofSeconds(window), agentsPerChannel, updateMessages)));
         case "latency" -> figures.addAll(LatencyScenario.run(new LatencyScenario.Options(3, latencyWarmup,
             latencyTasks, latencyRate, latencyCommand)));
         case "heap" -> figures.addAll(HeapScenario.run(new HeapScenario.Options(heapAgents, heapFrameworks,

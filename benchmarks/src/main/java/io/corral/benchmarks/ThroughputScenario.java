@@ -24,11 +24,11 @@ final class ThroughputScenario {
       int updateMessages) {}
 
   /** Counter values at one moment. */
-  private record Snapshot(long launched, long running, long finished, long other, long offersReceived,
+  private record Snapshot(long at, long launched, long running, long finished, long other, long offersReceived,
       long accepts, long declines, long masterOffers, long masterLaunched, long masterUpdates, long messagesIn,
       long fullCycles, long incCycles) {
     static Snapshot take(BenchFrameworks.LoadCounters c, MasterMetrics m) {
-      return new Snapshot(c.launched.sum(), c.running.sum(), c.finished.sum(), c.otherStates.sum(), c.offers.sum(),
+      return new Snapshot(System.nanoTime(), c.launched.sum(), c.running.sum(), c.finished.sum(), c.otherStates.sum(), c.offers.sum(),
           c.accepts.sum(), c.declines.sum(), m.offersSent.get(), m.tasksLaunched.get(), m.statusUpdates.get(),
           m.messagesIn.get(), m.fullCycles.count(), m.incrementalCycles.count());
     }
@@ -53,18 +53,17 @@ final class ThroughputScenario {
         // The window in 5 s slices, to show whether the rate is steady.
         List<String> slices = new ArrayList<>();
         long sliceMillis = Math.min(5000, o.window().toMillis());
-        long end = System.nanoTime() + o.window().toNanos();
+        long end = a.at + o.window().toNanos();
         Snapshot prev = a;
-        while (System.nanoTime() < end) {
-          long left = (end - System.nanoTime()) / 1_000_000;
-          Thread.sleep(Math.max(1, Math.min(sliceMillis, left)));
+        for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+          Thread.sleep(Math.min(sliceMillis, left / 1_000_000 + 1));
           Snapshot now = Snapshot.take(counters, m);
-          slices.add(String.format("%,.0f", (now.launched - prev.launched) * 1000.0 / Math.min(sliceMillis, left)));
+          slices.add(String.format("%,.0f", (now.launched - prev.launched) * 1e9 / (now.at - prev.at)));
           prev = now;
         }
         Snapshot b = prev;
         List<String> cpuLines = cpu.report("simulated agents");
-        double s = o.window().toMillis() / 1000.0;
+        double s = (b.at - a.at) / 1e9;
         double launches = (b.launched - a.launched) / s;
         double finished = (b.finished - a.finished) / s;
         double offers = (b.masterOffers - a.masterOffers) / s;
