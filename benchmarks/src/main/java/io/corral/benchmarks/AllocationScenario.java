@@ -5,10 +5,15 @@ import io.corral.master.MasterConfig;
 import io.corral.master.core.CycleLog;
 import io.corral.master.core.MasterMetrics;
 import io.corral.scheduler.CorralSchedulerDriver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -26,12 +31,21 @@ final class AllocationScenario {
   /** What to run. */
   record Options(Duration warmup, Duration window, Duration offerTimeout, int agentsPerChannel) {}
 
+  /** Open file descriptors of a process ({@code /proc/<pid>/fd}), or -1 if unknown. */
+  private static long openFiles(String pid) {
+    try (Stream<Path> fds = Files.list(Path.of("/proc", pid, "fd"))) {
+      return fds.count();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** The {@code n} largest total times, in ms, slowest first, each with its position in the window. */
   private static String slowest(List<CycleLog.Sample> samples, int n) {
     long first = samples.get(0).seq();
     return samples.stream().sorted((a, b) -> Long.compare(b.totalNanos(), a.totalNanos())).limit(n)
         .map(x -> String.format("%.1f (#%d)", Figure.ms(x.totalNanos()), x.seq() - first + 1))
-        .collect(java.util.stream.Collectors.joining(", "));
+        .collect(Collectors.joining(", "));
   }
 
   static List<Figure> run(int agents, int frameworks, Options o, String target, String anchor) throws Exception {
@@ -92,6 +106,8 @@ final class AllocationScenario {
         System.out.printf("offers sent: %,.0f/s; received by frameworks so far: %,d%n", offersSent / seconds,
             offers.sum());
         cpuLines.forEach(System.out::println);
+        System.out.printf("open files: benchmark JVM %d, simulated agents JVM %d%n", openFiles("self"),
+            openFiles(Long.toString(sims.pid())));
         String grid = String.format("%,d x %,d", agents, frameworks);
         List<Figure> out = new ArrayList<>();
         out.add(new Figure("allocation cycle p50 / p99, " + grid + " (allocator only; " + full.size() + " full cycles, "
