@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Where the CPU went during a measurement window: the whole machine ({@code /proc/stat}), this
@@ -22,17 +23,13 @@ final class CpuMeter {
   private final long processStart = processCpuNanos();
   private final Map<String, Long> threadsStart = threadGroups();
   private final long[] gcStart = gc();
-  private final ChildJvmCpu child;
+  private final LongSupplier childCpuNanos;
   private final long childStart;
 
-  /** Something whose CPU time can be read (a child JVM), or null. */
-  interface ChildJvmCpu {
-    long cpuNanos();
-  }
-
-  CpuMeter(ChildJvmCpu child) {
-    this.child = child;
-    this.childStart = child == null ? 0 : child.cpuNanos();
+  /** @param childCpuNanos reads a child JVM's CPU time in nanoseconds (null: no child) */
+  CpuMeter(LongSupplier childCpuNanos) {
+    this.childCpuNanos = childCpuNanos;
+    this.childStart = childCpuNanos == null ? 0 : childCpuNanos.getAsLong();
   }
 
   /** Lines describing the window from construction until now. */
@@ -49,8 +46,9 @@ final class CpuMeter {
     }
     out.add(String.format("benchmark JVM (master + frameworks): %.2f cores",
         (processCpuNanos() - processStart) / 1e9 / wall));
-    if (child != null) {
-      out.add(String.format("%s JVM: %.2f cores", childName, (child.cpuNanos() - childStart) / 1e9 / wall));
+    if (childCpuNanos != null) {
+      out.add(String.format("%s JVM: %.2f cores", childName,
+          (childCpuNanos.getAsLong() - childStart) / 1e9 / wall));
     }
     long[] g = gc();
     out.add(String.format("benchmark JVM GC: %d collections, %d ms", g[0] - gcStart[0], g[1] - gcStart[1]));

@@ -125,14 +125,13 @@ final class LatencyScenario {
         if (!fw.registered.await(30, TimeUnit.SECONDS)) {
           throw new IllegalStateException("the framework did not register");
         }
-        int[] seq = {0};
         // Cold: the first launch on each agent, one at a time.
         List<String> cold = new ArrayList<>();
         Set<String> agentsDone = new HashSet<>();
         while (agentsDone.size() < o.agents()) {
           Offer offer = take(fw, agentsDone);
           agentsDone.add(offer.getAgentId());
-          Times t = launch(driver, fw, offer, "cold-" + seq[0]++, command);
+          Times t = launch(driver, fw, offer, "cold-" + agentsDone.size(), command);
           if (!t.runningLatch.await(60, TimeUnit.SECONDS) || t.running == 0) {
             throw new IllegalStateException("a cold launch did not reach TASK_RUNNING");
           }
