@@ -85,7 +85,7 @@ public record AgentConfig(
     private Duration statusUpdateRetryMax = Duration.ofMinutes(10);
     private boolean shutdownExecutorsOnExit = false;
     private String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    private String executorClasspath = System.getProperty("java.class.path");
+    private String executorClasspath = absolute(System.getProperty("java.class.path"));
     private List<String> executorJvmOptions =
         List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
     private int maxMessageBytes = Grpc.DEFAULT_MAX_MESSAGE_BYTES;
@@ -154,6 +154,20 @@ public record AgentConfig(
     public Builder javaCommand(String v) {
       javaCommand = v;
       return this;
+    }
+
+    /**
+     * The classpath with every entry made absolute: the command executor runs in its sandbox,
+     * where a relative entry (a JVM started with {@code -cp lib/*}) would name nothing.
+     */
+    static String absolute(String classpath) {
+      java.util.StringJoiner out = new java.util.StringJoiner(java.io.File.pathSeparator);
+      for (String entry : classpath.split(java.io.File.pathSeparator)) {
+        if (!entry.isEmpty()) {
+          out.add(Path.of(entry).toAbsolutePath().toString());
+        }
+      }
+      return out.toString();
     }
 
     public Builder executorClasspath(String v) {

@@ -1,6 +1,8 @@
 package io.corral.master.core;
 
 import io.corral.protocol.TaskState;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,6 +13,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * (HTTP, benchmarks), hence atomics.
  */
 public final class MasterMetrics {
+  /** Allocation cycles kept per kind in {@link #fullCycles} and {@link #incrementalCycles}. */
+  public static final int CYCLES_KEPT = 1024;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
   public final AtomicLong offersSent = new AtomicLong();
   public final AtomicLong offersDeclined = new AtomicLong();
   public final AtomicLong offersRescinded = new AtomicLong();
@@ -29,6 +35,10 @@ public final class MasterMetrics {
   public final AtomicLong allocationNanosTotal = new AtomicLong();
   public final AtomicLong allocationNanosLast = new AtomicLong();
   public final AtomicLong allocationNanosMax = new AtomicLong();
+  /** The latest periodic cycles over all agents, with their durations. */
+  public final CycleLog fullCycles = new CycleLog(CYCLES_KEPT);
+  /** The latest cycles over the agents whose resources changed (run after events). */
+  public final CycleLog incrementalCycles = new CycleLog(CYCLES_KEPT);
   private final AtomicLongArray taskStates = new AtomicLongArray(TaskState.values().length);
 
   void taskReached(TaskState state) {
@@ -37,11 +47,22 @@ public final class MasterMetrics {
     }
   }
 
-  void allocationTook(long nanos) {
+  /**
+   * A cycle ran: {@code allocatorNanos} in the allocator, {@code totalNanos} including making
+   * the offers, {@code cpuNanos} of CPU on the loop thread. The counters above count the
+   * allocator's time only.
+   */
+  void allocationTook(boolean full, long allocatorNanos, long totalNanos, long cpuNanos, int offers) {
     allocationCycles.incrementAndGet();
-    allocationNanosTotal.addAndGet(nanos);
-    allocationNanosLast.set(nanos);
-    allocationNanosMax.accumulateAndGet(nanos, Math::max);
+    allocationNanosTotal.addAndGet(allocatorNanos);
+    allocationNanosLast.set(allocatorNanos);
+    allocationNanosMax.accumulateAndGet(allocatorNanos, Math::max);
+    (full ? fullCycles : incrementalCycles).record(allocatorNanos, totalNanos, cpuNanos, offers);
+  }
+
+  /** CPU time of the calling thread so far, or -1 if the JVM does not measure it. */
+  static long threadCpuNanos() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
   }
 
   /** How many times tasks entered each state since the master started. */

@@ -12,7 +12,9 @@ import io.corral.protocol.SchedulerEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -54,12 +56,16 @@ final class OfferManager {
 
   private void runAllocation(boolean all) {
     Instant now = s.now();
+    long cpu0 = MasterMetrics.threadCpuNanos();
     long t0 = System.nanoTime();
     List<Allocation> allocations = all ? s.allocator.allocateAll(now) : s.allocator.allocate(now);
-    s.metrics.allocationTook(System.nanoTime() - t0);
+    long t1 = System.nanoTime();
     if (!allocations.isEmpty()) {
       makeOffers(allocations, now);
     }
+    long t2 = System.nanoTime();
+    long cpu = cpu0 < 0 ? -1 : MasterMetrics.threadCpuNanos() - cpu0;
+    s.metrics.allocationTook(all, t1 - t0, t2 - t0, cpu, allocations.size());
   }
 
   private void makeOffers(List<Allocation> allocations, Instant now) {
@@ -152,54 +158,67 @@ final class OfferManager {
     }
   }
 
-  /** Withdraws an offer: its resources return to the pool (filtered for a while if asked). */
-  void rescind(OfferEntry offer, boolean notify, Duration filter) {
-    take(offer.id());
-    FrameworkEntry fw = s.frameworks.get(offer.frameworkId());
-    if (notify && fw != null) {
-      fw.send(
-          SchedulerEvent.newBuilder()
-              .setRescind(SchedulerEvent.Rescind.newBuilder().addOfferIds(offer.id()))
-              .build());
+  /**
+   * Withdraws offers: their resources return to the pool (filtered for a while if asked). With
+   * {@code notify}, each framework is told in one RESCIND event naming all of its offers.
+   */
+  private void rescind(List<OfferEntry> toRescind, boolean notify, Duration filter) {
+    Map<String, SchedulerEvent.Rescind.Builder> byFramework = new LinkedHashMap<>();
+    for (OfferEntry offer : toRescind) {
+      take(offer.id());
+      if (notify) {
+        byFramework.computeIfAbsent(offer.frameworkId(), f -> SchedulerEvent.Rescind.newBuilder())
+            .addOfferIds(offer.id());
+      }
+      s.metrics.offersRescinded.incrementAndGet();
+      if (s.agents.containsKey(offer.agentId())) {
+        recover(offer.frameworkId(), offer.agentId(), offer.resources(), filter);
+      }
     }
-    s.metrics.offersRescinded.incrementAndGet();
-    if (s.agents.containsKey(offer.agentId())) {
-      recover(offer.frameworkId(), offer.agentId(), offer.resources(), filter);
-    }
+    byFramework.forEach(
+        (frameworkId, rescind) -> {
+          FrameworkEntry fw = s.frameworks.get(frameworkId);
+          if (fw != null) {
+            fw.send(SchedulerEvent.newBuilder().setRescind(rescind).build());
+          }
+        });
   }
 
   void rescindAllOfAgent(AgentEntry agent) {
-    for (String id : List.copyOf(agent.offerIds())) {
-      OfferEntry offer = s.offers.get(id);
-      if (offer != null) {
-        rescind(offer, true, Duration.ZERO);
-      }
-    }
+    rescind(outstanding(agent.offerIds()), true, Duration.ZERO);
   }
 
   void rescindAllOfFramework(FrameworkEntry fw, boolean notify) {
-    for (String id : List.copyOf(fw.offerIds())) {
+    rescind(outstanding(fw.offerIds()), notify, Duration.ZERO);
+  }
+
+  private List<OfferEntry> outstanding(Collection<String> offerIds) {
+    List<OfferEntry> out = new ArrayList<>(offerIds.size());
+    for (String id : offerIds) {
       OfferEntry offer = s.offers.get(id);
       if (offer != null) {
-        rescind(offer, notify, Duration.ZERO);
+        out.add(offer);
       }
     }
+    return out;
   }
 
   /** Rescinds offers held past the offer timeout; the holder is filtered from them briefly. */
   void expireOffers() {
     Instant now = s.now();
     List<OfferEntry> expired = new ArrayList<>();
+    Map<String, Integer> perFramework = new LinkedHashMap<>();
     for (OfferEntry o : s.offers.values()) {
       if (!o.expiresAt().isAfter(now)) {
         expired.add(o);
+        perFramework.merge(o.frameworkId(), 1, Integer::sum);
+        LOG.debug("offer {} of agent {} to framework {} is past the offer timeout", o.id(), o.agentId(),
+            o.frameworkId());
       }
     }
-    for (OfferEntry o : expired) {
-      LOG.info("rescinding offer {} of agent {}: framework {} held it past the {} offer timeout",
-          o.id(), o.agentId(), o.frameworkId(), s.config.offerTimeout());
-      rescind(o, true, s.config.offerTimeoutFilter());
-    }
+    perFramework.forEach((fw, n) -> LOG.info("rescinding {} offer(s) that framework {} held past the {} offer timeout",
+        n, fw, s.config.offerTimeout()));
+    rescind(expired, true, s.config.offerTimeoutFilter());
   }
 
   Duration refuseDuration(Filters filters) {
