@@ -38,15 +38,21 @@ class CliIT {
             .contains("exited with status 7");
       }
 
-      // Three agent daemons and their command executors run under `corral local`...
-      List<ProcessHandle> tree = local.descendants();
-      assertThat(tree.stream().filter(p -> cmdline(p).contains(" io.corral.cli.CorralMain agent "))).hasSize(3);
-      assertThat(tree.stream().filter(p -> cmdline(p).contains("CommandExecutorMain"))).isNotEmpty();
-      // ...and SIGTERM (Ctrl-C) stops every one of them.
-      local.terminate();
-      // The JVM reports the signal (128 + 15), after its shutdown hook stopped the cluster.
-      assertThat(local.awaitExit(Duration.ofSeconds(60))).isIn(0, 143);
-      await().atMost(Duration.ofSeconds(30)).until(() -> tree.stream().noneMatch(ProcessHandle::isAlive));
+      // A framework whose tasks run until stopped...
+      try (CorralProcess forever = CorralProcess.start(dir.resolve("forever.log"), "example", "shell", "--master",
+          master, "--tasks", "2", "--", "exec sleep 1000")) {
+        await().atMost(START).until(() -> local.descendants().stream()
+            .filter(p -> cmdline(p).startsWith("sleep 1000")).count() == 2);
+        // ...so three agent daemons, command executors and tasks run under `corral local`...
+        List<ProcessHandle> tree = local.descendants();
+        assertThat(tree.stream().filter(p -> cmdline(p).contains(" io.corral.cli.CorralMain agent "))).hasSize(3);
+        assertThat(tree.stream().filter(p -> cmdline(p).contains("CommandExecutorMain"))).isNotEmpty();
+        // ...and SIGTERM (Ctrl-C) stops every one of them.
+        local.terminate();
+        // The JVM reports the signal (128 + 15), after its shutdown hook stopped the cluster.
+        assertThat(local.awaitExit(Duration.ofSeconds(60))).isIn(0, 143);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tree.stream().noneMatch(ProcessHandle::isAlive));
+      }
     }
   }
 
