@@ -7,6 +7,7 @@ import io.corral.local.LocalCluster;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.TaskState;
 import io.corral.scheduler.CorralSchedulerDriver;
+import io.corral.scheduler.TaskInfos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,7 @@ class ExampleFrameworkIT {
   void fiftyTasksOnThreeAgentsAllFinish(TestInfo info) throws Exception {
     Path dir = TestClusters.dir(info);
     try (LocalCluster cluster = TestClusters.inProcess(dir, 3, "cpus:1;mem:1024;disk:1024;ports:[31000-31100]").start()) {
-      ShellFramework fw = new ShellFramework("echo ran $CORRAL_TASK_ID with $CORRAL_RESOURCES", 50, 0.1, 32, 0);
+      ShellFramework fw = new ShellFramework(TaskInfos.shell("echo ran $CORRAL_TASK_ID with $CORRAL_RESOURCES"), 50, 0.1, 32, 0);
       CorralSchedulerDriver driver = new CorralSchedulerDriver(fw,
           FrameworkInfo.newBuilder().setName("fifty").build(), cluster.masterAddress().toString());
       driver.start();
@@ -52,7 +53,7 @@ class ExampleFrameworkIT {
     Path dir = TestClusters.dir(info);
     try (LocalCluster cluster = TestClusters.inProcess(dir, 1, "cpus:1;mem:1024").start()) {
       RecordingScheduler recorder = new RecordingScheduler();
-      ShellFramework fw = new ShellFramework("echo boom >&2; exit 3", 1, 0.1, 32, 2);
+      ShellFramework fw = new ShellFramework(TaskInfos.shell("echo boom >&2; exit 3"), 1, 0.1, 32, 2);
       CorralSchedulerDriver driver = new CorralSchedulerDriver(new Tee(fw, recorder),
           FrameworkInfo.newBuilder().setName("failing").build(), cluster.masterAddress().toString());
       driver.start();

@@ -1,8 +1,8 @@
 package io.corral.examples.shell;
 
 import io.corral.common.task.TaskStates;
+import io.corral.protocol.CommandInfo;
 import io.corral.protocol.Filters;
-import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
@@ -19,12 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Runs a shell command N times across the cluster, retrying each failed run up to k times. */
+/** Runs a command (and its URIs) N times across the cluster, retrying each failed run up to k times. */
 public final class ShellFramework implements Scheduler {
   /** How many tasks finished, and the last status of each task that did not. */
   public record Outcome(int total, int finished, List<TaskStatus> failures) {}
 
-  private final String command;
+  private final CommandInfo command;
   private final ResourceRequest perTask;
   private final int total;
   private final int retries;
@@ -35,7 +35,7 @@ public final class ShellFramework implements Scheduler {
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private int finished;
 
-  public ShellFramework(String command, int tasks, double cpus, double mem, int retries) {
+  public ShellFramework(CommandInfo command, int tasks, double cpus, double mem, int retries) {
     this.command = command;
     this.perTask = ResourceRequest.of(cpus, mem);
     this.total = tasks;
@@ -50,9 +50,6 @@ public final class ShellFramework implements Scheduler {
   }
 
   @Override
-  public void registered(SchedulerDriver driver, String frameworkId, MasterInfo master) {}
-
-  @Override
   public void resourceOffers(SchedulerDriver driver, List<Offer> offers) {
     for (OfferMatcher.Match<Integer> m : OfferMatcher.match(offers, waiting, n -> perTask)) {
       List<TaskInfo> tasks = new ArrayList<>();
@@ -60,7 +57,7 @@ public final class ShellFramework implements Scheduler {
         int n = p.task();
         String id = "task-" + n + (attempts[n] > 0 ? "." + attempts[n] : "");
         running.put(id, n);
-        tasks.add(TaskInfos.command(id, m.offer(), p.resources(), TaskInfos.shell(command)));
+        tasks.add(TaskInfos.command(id, m.offer(), p.resources(), command));
       }
       // With nothing left to launch, keep the offer away from us for a while.
       Filters filters = Filters.newBuilder().setRefuseSeconds(waiting.isEmpty() ? 30 : 1).build();

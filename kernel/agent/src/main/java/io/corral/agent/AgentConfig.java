@@ -2,6 +2,8 @@ package io.corral.agent;
 
 import io.corral.common.net.Grpc;
 import io.corral.common.resources.Resources;
+import io.corral.fetcher.FetcherConfig;
+import io.corral.fetcher.HdfsSupport;
 import io.corral.protocol.Attribute;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +33,7 @@ import java.util.Objects;
  * @param executorClasspath the classpath of the command executor
  * @param executorJvmOptions JVM options of the command executor
  * @param maxMessageBytes largest message accepted on the agent's streams
+ * @param fetcher how URIs are fetched into sandboxes (cache, limits, timeouts, HDFS helper)
  */
 public record AgentConfig(
     String master,
@@ -50,7 +53,8 @@ public record AgentConfig(
     String javaCommand,
     String executorClasspath,
     List<String> executorJvmOptions,
-    int maxMessageBytes) {
+    int maxMessageBytes,
+    FetcherConfig fetcher) {
 
   public static final int DEFAULT_PORT = 5051;
 
@@ -62,6 +66,16 @@ public record AgentConfig(
     }
     attributes = List.copyOf(attributes);
     executorJvmOptions = List.copyOf(executorJvmOptions);
+  }
+
+  /** The distribution's lib/ and lib/hdfs/ when run from it ({@code -Dcorral.home}), else this JVM's classpath. */
+  static String defaultHdfsClasspath() {
+    String home = System.getProperty("corral.home");
+    if (home != null) {
+      Path lib = Path.of(home, "lib").toAbsolutePath();
+      return lib + "/*" + java.io.File.pathSeparator + lib.resolve("hdfs") + "/*";
+    }
+    return Builder.absolute(System.getProperty("java.class.path"));
   }
 
   public static Builder builder(String master, Path workDir) {
@@ -89,6 +103,8 @@ public record AgentConfig(
     private List<String> executorJvmOptions =
         List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
     private int maxMessageBytes = Grpc.DEFAULT_MAX_MESSAGE_BYTES;
+    private java.util.function.UnaryOperator<FetcherConfig> fetcher = f -> f;
+    private String hdfsClasspath;
 
     private Builder(String master, Path workDir) {
       this.master = master;
@@ -185,6 +201,21 @@ public record AgentConfig(
       return this;
     }
 
+    /** Adjusts the fetcher's settings (the defaults: cache under the work dir, 2 GiB, ...). */
+    public Builder fetcher(java.util.function.UnaryOperator<FetcherConfig> adjust) {
+      fetcher = adjust;
+      return this;
+    }
+
+    /**
+     * Classpath of the HDFS helper process (Hadoop's client jars and the fetcher). Default: the
+     * distribution's {@code lib/*:lib/hdfs/*} when run from it, else this JVM's classpath.
+     */
+    public Builder hdfsClasspath(String v) {
+      hdfsClasspath = v;
+      return this;
+    }
+
     public AgentConfig build() {
       Resources r = resources == null ? ResourceDetector.detect(workDir) : resources;
       String advertise = advertiseHost;
@@ -194,7 +225,10 @@ public record AgentConfig(
       return new AgentConfig(master, bindHost, advertise, port, workDir, r, attributes, recoveryTimeout,
           executorRegistrationTimeout, executorShutdownGrace, commandExecutorIdleTimeout,
           statusUpdateRetryMin, statusUpdateRetryMax, shutdownExecutorsOnExit, javaCommand,
-          executorClasspath, executorJvmOptions, maxMessageBytes);
+          executorClasspath, executorJvmOptions, maxMessageBytes,
+          fetcher.apply(FetcherConfig.defaults(workDir.toAbsolutePath().resolve("cache"),
+              HdfsSupport.java(javaCommand, hdfsClasspath != null ? hdfsClasspath : defaultHdfsClasspath(),
+                  java.util.Map.of()))));
     }
   }
 }

@@ -11,6 +11,7 @@ import io.corral.common.net.Backoff;
 import io.corral.common.net.HostPort;
 import io.corral.common.net.ReconnectingStream;
 import io.corral.common.net.StreamConnection;
+import io.corral.fetcher.Fetcher;
 import io.corral.protocol.AgentCall;
 import io.corral.protocol.AgentEvent;
 import io.corral.protocol.AgentInfo;
@@ -53,8 +54,8 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), this);
     this.updates = new StatusUpdateManager(loop, this::sendUpdates, this::onTerminalAcknowledged,
         config.statusUpdateRetryMin(), config.statusUpdateRetryMax());
-    this.supervisor = new ExecutorSupervisor(config, loop, workers, updates, () -> info, () -> endpoint,
-        link::send);
+    this.supervisor = new ExecutorSupervisor(config, loop, workers, new Fetcher(config.fetcher(), workers), updates,
+        () -> info, () -> endpoint, link::send);
   }
 
   void start() {

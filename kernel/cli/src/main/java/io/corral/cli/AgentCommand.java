@@ -5,6 +5,7 @@ import io.corral.agent.AgentConfig;
 import io.corral.agent.ResourceDetector;
 import io.corral.common.resources.Attributes;
 import io.corral.common.resources.Resources;
+import io.corral.fetcher.FetcherConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -54,6 +55,30 @@ final class AgentCommand implements Callable<Integer> {
       description = "A command executor with no tasks stops after this (default ${DEFAULT-VALUE}).")
   Duration idleTimeout;
 
+  @Option(names = "--fetcher-cache-dir", description = "Where fetched URIs are cached (default: <work-dir>/cache).")
+  Path fetcherCacheDir;
+
+  @Option(names = "--fetcher-cache-size", converter = SizeConverter.class, defaultValue = "2g",
+      description = "Size limit of the fetch cache; least recently used entries go (default ${DEFAULT-VALUE}).")
+  long fetcherCacheSize;
+
+  @Option(names = "--fetcher-max-size", converter = SizeConverter.class, defaultValue = "2g",
+      description = "Largest download of one URI (default ${DEFAULT-VALUE}).")
+  long fetcherMaxSize;
+
+  @Option(names = "--fetcher-max-extracted-size", converter = SizeConverter.class, defaultValue = "8g",
+      description = "Largest total one archive may unpack to (default ${DEFAULT-VALUE}).")
+  long fetcherMaxExtracted;
+
+  @Option(names = "--fetcher-stall-timeout", converter = DurationConverter.class, defaultValue = "1min",
+      description = "A download that receives nothing for this long fails (default ${DEFAULT-VALUE}).")
+  Duration fetcherStallTimeout;
+
+  @Option(names = "--hdfs-classpath",
+      description = "Classpath of the HDFS helper process (default: the distribution's lib/*:lib/hdfs/*). "
+          + "HADOOP_CONF_DIR is passed on to it.")
+  String hdfsClasspath;
+
   @Option(names = "--shutdown-executors-on-exit",
       description = "Stop executors and tasks when the agent stops (default: leave them for recovery).")
   boolean shutdownExecutorsOnExit;
@@ -69,6 +94,12 @@ final class AgentCommand implements Callable<Integer> {
     if (advertiseHost != null) {
       b.advertiseHost(advertiseHost);
     }
+    if (hdfsClasspath != null) {
+      b.hdfsClasspath(hdfsClasspath);
+    }
+    b.fetcher(f -> new FetcherConfig(fetcherCacheDir != null ? fetcherCacheDir.toAbsolutePath() : f.cacheDir(),
+        fetcherCacheSize, fetcherMaxSize, fetcherMaxExtracted, f.connectTimeout(), fetcherStallTimeout,
+        f.totalTimeout(), f.hdfs()));
     Agent agent = new Agent(b.build()).start();
     agent.registered().whenComplete((line, error) -> {
       if (error == null) {

@@ -1,6 +1,7 @@
 package io.corral.cli;
 
 import io.corral.local.LocalCluster;
+import io.corral.scheduler.TaskInfos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -33,8 +34,8 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("running " + tasks + " tasks of the example framework "
           + "(corral example shell --master " + master + " --tasks " + tasks + " -- <command>)");
       String command = "echo \"task $CORRAL_TASK_ID ran in $CORRAL_SANDBOX\"; sleep 0.2";
-      int code = ShellRun.run(master, "corral-demo", "*", tasks, 0.1, 32, 1, command, Duration.ofMinutes(5),
-          System.out);
+      int code = ShellRun.run(master, "corral-demo", "*", tasks, 0.1, 32, 1, TaskInfos.shell(command),
+          Duration.ofMinutes(5), System.out);
       System.out.println("sandboxes (stdout/stderr of every task) are under " + cluster.workDir());
       return code;
     }

@@ -1,5 +1,6 @@
 package io.corral.cli;
 
+import io.corral.scheduler.TaskInfos;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,6 +49,11 @@ final class ExampleCommand implements Runnable {
         description = "Give up after this long (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--uri", paramLabel = "URI",
+        description = "A file to fetch into each task's sandbox first (hdfs://, http(s)://, file://, /path); "
+            + "archives are unpacked there. Repeatable.")
+    List<String> uris = List.of();
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command (after --), run with sh -c.")
     List<String> command;
 
@@ -57,8 +63,8 @@ final class ExampleCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
             "--tasks, --retries, --cpus and --mem must not be negative");
       }
-      return ShellRun.run(master, name, role, tasks, cpus, mem, retries, String.join(" ", command), timeout,
-          System.out);
+      return ShellRun.run(master, name, role, tasks, cpus, mem, retries,
+          TaskInfos.shell(String.join(" ", command), uris), timeout, System.out);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.corral.cli;
 
 import io.corral.common.task.TaskStates;
 import io.corral.examples.shell.ShellFramework;
+import io.corral.protocol.CommandInfo;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.TaskStatus;
 import io.corral.scheduler.CorralSchedulerDriver;
@@ -21,7 +22,7 @@ final class ShellRun {
    * {@code failed: <k>/<N> <task-id> <STATE> <reason>[; ...]} and returns 1.
    */
   static int run(String master, String name, String role, int tasks, double cpus, double mem, int retries,
-      String command, Duration timeout, PrintStream out) throws InterruptedException {
+      CommandInfo command, Duration timeout, PrintStream out) throws InterruptedException {
     ShellFramework framework = new ShellFramework(command, tasks, cpus, mem, retries);
     FrameworkInfo info = FrameworkInfo.newBuilder().setName(name).setRole(role)
         .setFailoverTimeout(0) // an interactive run: its tasks die with it

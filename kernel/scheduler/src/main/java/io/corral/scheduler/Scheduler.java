@@ -20,7 +20,7 @@ import java.util.List;
 public interface Scheduler {
 
   /** The framework subscribed for the first time; it now has an id. */
-  void registered(SchedulerDriver driver, String frameworkId, MasterInfo masterInfo);
+  default void registered(SchedulerDriver driver, String frameworkId, MasterInfo masterInfo) {}
 
   /** The driver re-subscribed after losing its master (a new leader, or a network blip). */
   default void reregistered(SchedulerDriver driver, MasterInfo masterInfo) {}

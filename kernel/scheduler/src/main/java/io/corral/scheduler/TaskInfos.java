@@ -24,6 +24,15 @@ public final class TaskInfos {
     return shell(command, Map.of());
   }
 
+  /** A shell command with files to fetch into the sandbox first (archives are unpacked there). */
+  public static CommandInfo shell(String command, java.util.List<String> uris) {
+    CommandInfo.Builder b = CommandInfo.newBuilder().setValue(command);
+    for (String uri : uris) {
+      b.addUris(io.corral.protocol.CommandURI.newBuilder().setValue(uri));
+    }
+    return b.build();
+  }
+
   /** A task that runs a command under the built-in command executor. */
   public static TaskInfo command(String taskId, Offer offer, Resources resources, CommandInfo command) {
     return TaskInfo.newBuilder().setTaskId(taskId).setName(taskId).setAgentId(offer.getAgentId())

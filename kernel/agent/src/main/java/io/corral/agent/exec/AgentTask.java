@@ -17,6 +17,7 @@ public final class AgentTask {
   private TaskState state = TaskState.TASK_STAGING;
   private TaskStatus latest;
   private boolean killRequested;
+  private boolean fetching;
 
   public AgentTask(String frameworkId, TaskInfo info, ExecutorRun run) {
     this.frameworkId = frameworkId;
@@ -55,6 +56,15 @@ public final class AgentTask {
 
   public void requestKill() {
     killRequested = true;
+  }
+
+  /** Whether its URIs are being fetched (it has not reached its executor yet). */
+  public boolean fetching() {
+    return fetching;
+  }
+
+  public void setFetching(boolean f) {
+    fetching = f;
   }
 
   public Task toProto(String agentId) {

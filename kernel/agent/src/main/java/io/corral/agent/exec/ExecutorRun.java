@@ -45,8 +45,9 @@ public final class ExecutorRun {
   private final List<Cancellable> timers = new ArrayList<>();
   private Cancellable idleTimer;
   private boolean everSubscribed;
-  /** Why the run is being stopped (null: it was not asked to stop). */
-  private String stopReason;
+  /** Why the run is being stopped (null: it was not asked to stop), and what its tasks are told. */
+  private String stopMessage;
+  private io.corral.protocol.TaskStatusReason stopReason;
 
   public ExecutorRun(ExecutorKey key, String containerId, ExecutorInfo info, FrameworkInfo framework,
       boolean commandExecutor, Path sandbox) {
@@ -159,13 +160,21 @@ public final class ExecutorRun {
     }
   }
 
-  public String stopReason() {
+  /** Why the run was stopped, in words; null when it was not asked to stop. */
+  public String stopMessage() {
+    return stopMessage;
+  }
+
+  /** The reason its unfinished tasks fail with; null when it was not asked to stop. */
+  public io.corral.protocol.TaskStatusReason stopReason() {
     return stopReason;
   }
 
-  public void setStopReason(String reason) {
-    if (stopReason == null) {
+  /** Records why the run stops (the first reason given wins). */
+  public void stopBecause(io.corral.protocol.TaskStatusReason reason, String message) {
+    if (stopMessage == null) {
       stopReason = reason;
+      stopMessage = message;
     }
   }
 

@@ -48,6 +48,7 @@ public final class ExecutorSupervisor {
   private final EventLoop loop;
   private final ExecutorService workers;
   private final ExecutorLauncher launcher;
+  private final SandboxFetcher fetcher;
   private final StatusUpdateManager updates;
   private final Supplier<AgentInfo> agentInfo;
   private final Supplier<String> endpoint;
@@ -59,12 +60,13 @@ public final class ExecutorSupervisor {
   private long containerSeq;
 
   public ExecutorSupervisor(AgentConfig config, EventLoop loop, ExecutorService workers,
-      StatusUpdateManager updates, Supplier<AgentInfo> agentInfo, Supplier<String> endpoint,
+      io.corral.fetcher.Fetcher fetcher, StatusUpdateManager updates, Supplier<AgentInfo> agentInfo, Supplier<String> endpoint,
       Consumer<AgentCall> toMaster) {
     this.config = config;
     this.loop = loop;
     this.workers = workers;
     this.launcher = new ExecutorLauncher(config);
+    this.fetcher = new SandboxFetcher(fetcher, loop);
     this.updates = updates;
     this.agentInfo = agentInfo;
     this.endpoint = endpoint;
@@ -87,7 +89,9 @@ public final class ExecutorSupervisor {
       tasks.put(key, t);
       run.tasks().put(task.getTaskId(), t);
       run.cancelIdleTimer();
-      if (run.state() == ExecutorRun.State.RUNNING && run.isConnected()) {
+      if (task.hasCommand() && task.getCommand().getUrisCount() > 0) {
+        fetchThenDeliver(t);
+      } else if (run.state() == ExecutorRun.State.RUNNING && run.isConnected()) {
         toLaunch.computeIfAbsent(run, r -> new ArrayList<>()).add(task);
       } else {
         run.queued().add(task);
@@ -95,6 +99,35 @@ public final class ExecutorSupervisor {
     }
     toLaunch.forEach((run, list) -> run.send(ExecutorEvent.newBuilder()
         .setLaunch(ExecutorEvent.Launch.newBuilder().addAllTasks(list)).build()));
+  }
+
+  /** A command task's URIs go into its own sandbox, {@code tasks/<task-id>/}, before it starts. */
+  private void fetchThenDeliver(AgentTask t) {
+    ExecutorRun run = t.run();
+    TaskInfo task = t.info();
+    t.setFetching(true);
+    fetcher.fetch(task.getCommand().getUrisList(), run.sandbox().resolve("tasks").resolve(task.getTaskId()),
+        user(run.framework(), task.getCommand()), "task " + t.key(), failure -> {
+          t.setFetching(false);
+          if (TaskStates.isTerminal(t.state())) {
+            return; // its executor went away meanwhile
+          }
+          if (t.killRequested()) {
+            report(t, TaskState.TASK_KILLED, TaskStatusReason.REASON_TASK_KILLED_DURING_LAUNCH,
+                "killed while its files were fetched", null);
+          } else if (failure != null) {
+            report(t, TaskState.TASK_FAILED, TaskStatusReason.REASON_FETCH_FAILED,
+                "fetch failed: " + failure.uri() + ": " + failure.getMessage(), null);
+          } else if (run.state() == ExecutorRun.State.RUNNING && run.isConnected()) {
+            run.send(ExecutorEvent.newBuilder().setLaunch(ExecutorEvent.Launch.newBuilder().addTasks(task)).build());
+          } else {
+            run.queued().add(task);
+          }
+        });
+  }
+
+  private static String user(FrameworkInfo framework, io.corral.protocol.CommandInfo command) {
+    return command.getUser().isEmpty() ? framework.getUser() : command.getUser();
   }
 
   private ExecutorRun runFor(FrameworkInfo framework, TaskInfo task) {
@@ -116,7 +149,24 @@ public final class ExecutorSupervisor {
     return run;
   }
 
+  /** Fetches the executor's URIs into its sandbox, then starts its process. */
   private void launch(ExecutorRun run) {
+    io.corral.protocol.CommandInfo command = run.info().getCommand();
+    fetcher.fetch(command.getUrisList(), run.sandbox(), user(run.framework(), command), "executor " + run.key(),
+        failure -> {
+          if (run.state() == ExecutorRun.State.TERMINATING) {
+            exited(run); // stopped while fetching: it never runs
+          } else if (failure != null) {
+            run.stopBecause(TaskStatusReason.REASON_FETCH_FAILED,
+                "fetch failed: " + failure.uri() + ": " + failure.getMessage());
+            exited(run);
+          } else {
+            startProcess(run);
+          }
+        });
+  }
+
+  private void startProcess(ExecutorRun run) {
     ExecutorLauncher.Spec spec = new ExecutorLauncher.Spec(run, agentInfo.get().getId(), endpoint.get());
     LOG.info("launching executor {} (container {}) in {}", run.key(), run.containerId(), run.sandbox());
     CompletableFuture.supplyAsync(() -> {
@@ -145,7 +195,8 @@ public final class ExecutorSupervisor {
     run.addTimer(loop.schedule(timeout, () -> {
       if (run.state() == ExecutorRun.State.LAUNCHING) {
         LOG.warn("executor {} did not register within {}; killing it", run.key(), timeout);
-        run.setStopReason("executor did not register within " + timeout);
+        run.stopBecause(TaskStatusReason.REASON_EXECUTOR_REGISTRATION_TIMEOUT,
+            "executor did not register within " + timeout);
         terminate(run, Duration.ZERO);
       }
     }));
@@ -168,7 +219,7 @@ public final class ExecutorSupervisor {
     if (run.state() == ExecutorRun.State.TERMINATED) {
       return;
     }
-    int code = run.process().exitValue();
+    Integer code = run.process() == null ? null : run.process().exitValue();
     run.setState(ExecutorRun.State.TERMINATED);
     run.cancelTimers();
     if (run.connection() != null) {
@@ -177,20 +228,21 @@ public final class ExecutorSupervisor {
       run.setConnection(null);
     }
     runs.remove(run.key(), run);
-    // Whatever the container left behind (tasks of an executor that crashed, daemons that
-    // escaped their session) carries the container id in its environment.
-    ProcessTree.killMarked(io.corral.common.Env.CONTAINER_ID, run.containerId(), Duration.ZERO);
-    String why = run.stopReason() != null ? run.stopReason() : "executor exited with status " + code;
-    if (!run.isCommandExecutor() && run.stopReason() == null) {
+    if (code != null) {
+      // Whatever the container left behind (tasks of an executor that crashed, daemons that
+      // escaped their session) carries the container id in its environment.
+      ProcessTree.killMarked(io.corral.common.Env.CONTAINER_ID, run.containerId(), Duration.ZERO);
+    }
+    String why = run.stopMessage() != null ? run.stopMessage() : "executor exited with status " + code;
+    if (!run.isCommandExecutor() && run.stopMessage() == null) {
       String tail = io.corral.common.process.FileTail.of(run.sandbox().resolve("stderr"), STDERR_TAIL_BYTES);
       if (!tail.isEmpty()) {
         why = why + "; stderr: " + tail;
       }
     }
     LOG.info("executor {} (container {}) exited with status {}{}", run.key(), run.containerId(), code,
-        run.stopReason() == null ? "" : " (" + run.stopReason() + ")");
-    TaskStatusReason reason = run.stopReason() != null && run.stopReason().startsWith("executor did not register")
-        ? TaskStatusReason.REASON_EXECUTOR_REGISTRATION_TIMEOUT : TaskStatusReason.REASON_EXECUTOR_TERMINATED;
+        run.stopMessage() == null ? "" : " (" + run.stopMessage() + ")");
+    TaskStatusReason reason = run.stopReason() == null ? TaskStatusReason.REASON_EXECUTOR_TERMINATED : run.stopReason();
     for (AgentTask t : new ArrayList<>(run.tasks().values())) {
       if (!TaskStates.isTerminal(t.state())) {
         boolean killed = t.killRequested();
@@ -245,12 +297,15 @@ public final class ExecutorSupervisor {
       return;
     }
     t.requestKill();
+    if (t.fetching()) {
+      return; // reported killed when the fetch ends
+    }
     ExecutorRun run = t.run();
     if (run.queued().removeIf(q -> q.getTaskId().equals(taskId))) {
       report(t, TaskState.TASK_KILLED, TaskStatusReason.REASON_TASK_KILLED_DURING_LAUNCH,
           "killed before its executor started", null);
       if (!run.everSubscribed() && run.liveTasks() == 0) {
-        run.setStopReason("no tasks left before it registered");
+        run.stopBecause(TaskStatusReason.REASON_EXECUTOR_TERMINATED, "no tasks left before it registered");
         terminate(run, Duration.ZERO);
       }
       return;
@@ -265,7 +320,7 @@ public final class ExecutorSupervisor {
     LOG.info("shutting down framework {}", frameworkId);
     for (ExecutorRun run : new ArrayList<>(runs.values())) {
       if (run.key().frameworkId().equals(frameworkId)) {
-        run.setStopReason("framework " + frameworkId + " was removed");
+        run.stopBecause(TaskStatusReason.REASON_FRAMEWORK_REMOVED, "framework " + frameworkId + " was removed");
         run.tasks().values().forEach(AgentTask::requestKill);
         terminate(run, config.executorShutdownGrace());
       }
@@ -406,7 +461,7 @@ public final class ExecutorSupervisor {
     Duration idle = config.commandExecutorIdleTimeout();
     run.setIdleTimer(loop.schedule(idle, () -> {
       if (run.liveTasks() == 0 && run.state() == ExecutorRun.State.RUNNING) {
-        run.setStopReason("idle for " + idle);
+        run.stopBecause(TaskStatusReason.REASON_EXECUTOR_TERMINATED, "idle for " + idle);
         terminate(run, config.executorShutdownGrace());
       }
     }));
@@ -470,7 +525,7 @@ public final class ExecutorSupervisor {
   public CompletableFuture<Void> shutdownAll(Duration grace) {
     List<CompletableFuture<?>> exits = new ArrayList<>();
     for (ExecutorRun run : new ArrayList<>(runs.values())) {
-      run.setStopReason("agent shutting down");
+      run.stopBecause(TaskStatusReason.REASON_AGENT_SHUTDOWN, "agent shutting down");
       run.tasks().values().forEach(AgentTask::requestKill);
       if (run.process() != null) {
         exits.add(run.process().onExit());
