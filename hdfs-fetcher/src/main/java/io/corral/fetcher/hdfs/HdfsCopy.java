@@ -83,7 +83,7 @@ public final class HdfsCopy {
   }
 
   private static HdfsFiles files(Map<String, String> env) {
-    return new HdfsFiles(HdfsFiles.configuration(env));
+    return HdfsFiles.configured(env);
   }
 
   private static void expectArgs(String[] args, int count) throws CopyFailure {

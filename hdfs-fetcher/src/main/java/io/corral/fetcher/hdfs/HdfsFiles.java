@@ -36,6 +36,11 @@ final class HdfsFiles {
     this.conf = conf;
   }
 
+  /** With {@link #configuration}: the classpath's and {@code $HADOOP_CONF_DIR}'s. */
+  static HdfsFiles configured(Map<String, String> env) {
+    return new HdfsFiles(configuration(env));
+  }
+
   /**
    * Hadoop's configuration as its users expect it: the defaults and the {@code *-site.xml} files
    * on the classpath, then {@code core-site.xml} and {@code hdfs-site.xml} of
