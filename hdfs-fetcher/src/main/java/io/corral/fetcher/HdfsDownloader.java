@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
  * does not. The helper writes {@code <dest>.part}, renamed to {@code dest} once its size matches
  * the byte count the helper reported (which the helper checked against the namenode's length).
  * The whole fetch is bounded by {@link FetcherConfig#totalTimeout()}; the helper is killed then.
+ * Thread-safe: each download runs its own helper.
  */
 final class HdfsDownloader implements Downloader {
   static final Set<String> SCHEMES = Set.of("hdfs", "webhdfs", "swebhdfs");
