@@ -17,6 +17,36 @@ public record HdfsSupport(List<String> command, Map<String, String> environment)
     environment = Map.copyOf(environment);
   }
 
+  /**
+   * The helper as this installation provides it: {@code lib/*:lib/hdfs/*} of the distribution
+   * when running from one ({@code -Dcorral.home}, set by bin/corral), else this JVM's classpath
+   * (made absolute), with the java binary of this JVM.
+   */
+  public static HdfsSupport ofThisInstallation() {
+    String java = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return java(java, defaultClasspath(), Map.of());
+  }
+
+  /** See {@link #ofThisInstallation()}. */
+  public static String defaultClasspath() {
+    String home = System.getProperty("corral.home");
+    String sep = java.io.File.pathSeparator;
+    if (home != null) {
+      java.nio.file.Path lib = java.nio.file.Path.of(home, "lib").toAbsolutePath();
+      return lib + "/*" + sep + lib.resolve("hdfs") + "/*";
+    }
+    StringBuilder out = new StringBuilder();
+    for (String entry : System.getProperty("java.class.path").split(sep)) {
+      if (!entry.isEmpty()) {
+        if (out.length() > 0) {
+          out.append(sep);
+        }
+        out.append(entry.endsWith("*") ? entry : java.nio.file.Path.of(entry).toAbsolutePath().toString());
+      }
+    }
+    return out.toString();
+  }
+
   /** A helper run by {@code java} with the given classpath. */
   public static HdfsSupport java(String javaCommand, String classpath, Map<String, String> environment) {
     return new HdfsSupport(List.of(javaCommand, "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath, MAIN_CLASS),

@@ -68,16 +68,6 @@ public record AgentConfig(
     executorJvmOptions = List.copyOf(executorJvmOptions);
   }
 
-  /** The distribution's lib/ and lib/hdfs/ when run from it ({@code -Dcorral.home}), else this JVM's classpath. */
-  static String defaultHdfsClasspath() {
-    String home = System.getProperty("corral.home");
-    if (home != null) {
-      Path lib = Path.of(home, "lib").toAbsolutePath();
-      return lib + "/*" + java.io.File.pathSeparator + lib.resolve("hdfs") + "/*";
-    }
-    return Builder.absolute(System.getProperty("java.class.path"));
-  }
-
   public static Builder builder(String master, Path workDir) {
     return new Builder(master, workDir);
   }
@@ -227,7 +217,7 @@ public record AgentConfig(
           statusUpdateRetryMin, statusUpdateRetryMax, shutdownExecutorsOnExit, javaCommand,
           executorClasspath, executorJvmOptions, maxMessageBytes,
           fetcher.apply(FetcherConfig.defaults(workDir.toAbsolutePath().resolve("cache"),
-              HdfsSupport.java(javaCommand, hdfsClasspath != null ? hdfsClasspath : defaultHdfsClasspath(),
+              HdfsSupport.java(javaCommand, hdfsClasspath != null ? hdfsClasspath : HdfsSupport.defaultClasspath(),
                   java.util.Map.of()))));
     }
   }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       LocalCommand.class,
       ExampleCommand.class,
+      BundleCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
