@@ -1,0 +1,529 @@
+package io.corral.fetcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's cache of verified downloads and their extracted trees, one entry per key (URI,
+ * user, extract and executable flags), limited in size with least-recently-used eviction.
+ *
+ * <pre>
+ * cacheDir/
+ *   entries/&lt;key&gt;-&lt;n&gt;/        one complete entry, renamed here in one step
+ *     entry.properties           what it is: uri, user, flags, sizes, sha256
+ *     download                   the verified bytes, read-only (r-x if executable)
+ *     tree/                      the extracted archive, read-only (extracted entries only)
+ *   tmp/                         downloads in progress and entries being deleted; emptied at start
+ * </pre>
+ *
+ * A request for a key that is being loaded waits for that load instead of downloading again.
+ * Entries in use (pinned by a {@link Lease}) are never evicted; the lock guards only the
+ * index, never a download or a deletion. Thread-safe.
+ */
+final class FetchCache {
+  private static final Logger LOG = LoggerFactory.getLogger(FetchCache.class);
+  static final String META = "entry.properties";
+  static final String DOWNLOAD = "download";
+  static final String TREE = "tree";
+
+  /** What a request wants. {@code sha256} (hex, or null) must match the download. */
+  record Request(String uri, String user, boolean extract, boolean executable, String sha256) {
+    String key() {
+      return Digests.sha256(uri + '\0' + (user == null ? "" : user) + '\0' + extract + '\0' + executable);
+    }
+  }
+
+  /** How to fill an entry: the caller's downloader and extractor. */
+  interface Loader {
+    /** Downloads into {@code file} (which does not exist yet); returns the bytes written. */
+    long download(Path file) throws FetchException, InterruptedException;
+
+    /** Unpacks {@code archive} into the empty directory {@code tree}. */
+    Archives.Extracted extract(Path archive, Path tree) throws FetchException, InterruptedException;
+  }
+
+  private enum Outcome { CACHED, RETRY, UNCACHEABLE }
+
+  private static final class Entry {
+    final String key;
+    final Path dir;
+    final long bytes;
+    final long treeBytes;
+    final int files;
+    final boolean tree;
+    final String sha256;
+    int pins;
+    boolean retired;
+
+    Entry(String key, Path dir, long bytes, long treeBytes, int files, boolean tree, String sha256) {
+      this.key = key;
+      this.dir = dir;
+      this.bytes = bytes;
+      this.treeBytes = treeBytes;
+      this.files = files;
+      this.tree = tree;
+      this.sha256 = sha256;
+    }
+
+    long size() {
+      return bytes + treeBytes;
+    }
+  }
+
+  private final Path entries;
+  private final Path tmp;
+  private final long limit;
+  private final Object lock = new Object();
+  // Access order: iteration starts at the least recently used entry.
+  private final LinkedHashMap<String, Entry> index = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<String, CompletableFuture<Outcome>> loading = new HashMap<>();
+  private long total; // bytes of all entries on disk, retired ones included until deleted
+
+  private FetchCache(Path dir, long limit) {
+    this.entries = dir.resolve("entries");
+    this.tmp = dir.resolve("tmp");
+    this.limit = limit;
+  }
+
+  /** Opens the cache in {@code dir}: clears {@code tmp/} and rebuilds the index from {@code entries/}. */
+  static FetchCache open(Path dir, long limitBytes) throws IOException {
+    FetchCache cache = new FetchCache(dir.toAbsolutePath().normalize(), limitBytes);
+    cache.rebuild();
+    return cache;
+  }
+
+  /** A fresh directory for work in progress (same file system as the entries). */
+  Path newWorkDir() throws IOException {
+    return Files.createTempDirectory(tmp, "work-");
+  }
+
+  /** Bytes of the entries on disk. */
+  long totalBytes() {
+    synchronized (lock) {
+      return total;
+    }
+  }
+
+  /** Number of entries in the index. */
+  int size() {
+    synchronized (lock) {
+      return index.size();
+    }
+  }
+
+  /**
+   * The entry for {@code request}: from the index, from another request's load of the same key,
+   * or loaded now. An entry larger than the whole cache is not kept: the lease then holds it
+   * in a work directory that is deleted on close.
+   */
+  Lease acquire(Request request, Loader loader) throws FetchException, InterruptedException {
+    String key = request.key();
+    while (true) {
+      CompletableFuture<Outcome> theirs;
+      CompletableFuture<Outcome> mine = null;
+      Entry hit = null;
+      synchronized (lock) {
+        Entry entry = index.get(key);
+        if (entry != null && (request.sha256() == null || request.sha256().equals(entry.sha256))) {
+          entry.pins++;
+          hit = entry;
+        }
+        theirs = hit == null ? loading.get(key) : null;
+        if (hit == null && theirs == null) {
+          mine = new CompletableFuture<>();
+          loading.put(key, mine);
+        }
+      }
+      if (hit != null) {
+        touch(hit);
+        return new Lease(hit, true);
+      }
+      if (mine != null) {
+        return load(request, key, loader, mine);
+      }
+      switch (await(request, theirs)) {
+        case CACHED, RETRY -> {} // look again
+        case UNCACHEABLE -> {
+          return uncached(request, loader);
+        }
+      }
+    }
+  }
+
+  /** Downloads (and extracts) into a work directory that the lease deletes on close; nothing is cached. */
+  Lease uncached(Request request, Loader loader) throws FetchException, InterruptedException {
+    Path work = workDir(request);
+    boolean done = false;
+    try {
+      Lease lease = prepare(request, loader, work, false);
+      done = true;
+      return lease;
+    } catch (ChecksumMismatch e) {
+      throw e.failure;
+    } finally {
+      if (!done) {
+        Trees.deleteQuietly(work);
+      }
+    }
+  }
+
+  private Outcome await(Request request, CompletableFuture<Outcome> theirs)
+      throws FetchException, InterruptedException {
+    try {
+      return theirs.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof FetchException failed) {
+        throw new FetchException(request.uri(), failed.getMessage(), failed);
+      }
+      throw new FetchException(request.uri(), "fetch failed: " + e.getCause(), e.getCause());
+    } catch (CancellationException e) {
+      return Outcome.RETRY;
+    }
+  }
+
+  private Lease load(Request request, String key, Loader loader, CompletableFuture<Outcome> mine)
+      throws FetchException, InterruptedException {
+    Outcome outcome = Outcome.RETRY;
+    Throwable shared = null;
+    Path work = null;
+    try {
+      work = workDir(request);
+      Lease lease = prepare(request, loader, work, true);
+      long size = lease.bytes + lease.treeBytes;
+      if (size > limit) {
+        // Not sealed yet: the caller gets it with the modes it was downloaded and extracted with.
+        outcome = Outcome.UNCACHEABLE;
+        LOG.info("not caching {}: {} bytes, more than the whole cache ({} bytes)", request.uri(), size, limit);
+        work = null;
+        return lease;
+      }
+      Lease cached = insert(request, key, work, lease, size);
+      outcome = Outcome.CACHED;
+      work = null;
+      return cached;
+    } catch (ChecksumMismatch e) {
+      throw e.failure; // others may expect other bytes: they look again
+    } catch (FetchException e) {
+      shared = e;
+      throw e;
+    } catch (IOException e) {
+      FetchException failed = new FetchException(request.uri(), "cache: " + HttpDownloader.describe(e), e);
+      shared = failed;
+      throw failed;
+    } catch (RuntimeException | Error e) {
+      shared = e;
+      throw e;
+    } finally {
+      if (work != null) {
+        Trees.deleteQuietly(work);
+      }
+      synchronized (lock) {
+        loading.remove(key, mine);
+      }
+      if (shared != null) {
+        mine.completeExceptionally(shared);
+      } else {
+        mine.complete(outcome);
+      }
+    }
+  }
+
+  /** Downloads, verifies, extracts into {@code work}; seals it read-only if it is to be cached. */
+  private Lease prepare(Request request, Loader loader, Path work, boolean forCache)
+      throws FetchException, InterruptedException, ChecksumMismatch {
+    Path download = work.resolve(DOWNLOAD);
+    long bytes = loader.download(download);
+    String sha256 = null;
+    try {
+      long size = Files.size(download);
+      if (size != bytes) {
+        throw new FetchException(request.uri(), "size mismatch: the downloader reported " + bytes
+            + " bytes, the file has " + size);
+      }
+      if (request.sha256() != null || forCache) {
+        sha256 = Digests.sha256(download);
+      }
+    } catch (IOException e) {
+      throw new FetchException(request.uri(), "cannot verify the download: " + HttpDownloader.describe(e), e);
+    }
+    if (request.sha256() != null && !request.sha256().equals(sha256)) {
+      throw new ChecksumMismatch(new FetchException(request.uri(), "sha256 mismatch: expected " + request.sha256()
+          + ", got " + sha256));
+    }
+    Archives.Extracted extracted = new Archives.Extracted(0, 0, List.of());
+    try {
+      if (request.executable()) {
+        Files.setPosixFilePermissions(download, Trees.permissions(0755));
+      }
+      if (request.extract()) {
+        extracted = loader.extract(download, Files.createDirectory(work.resolve(TREE)));
+      }
+    } catch (IOException e) {
+      throw new FetchException(request.uri(), "cannot prepare the download: " + HttpDownloader.describe(e), e);
+    }
+    return new Lease(null, work, bytes, extracted.files(), extracted.bytes(), request.extract(), false, sha256);
+  }
+
+  private Lease insert(Request request, String key, Path work, Lease prepared, long size) throws IOException {
+    Path download = work.resolve(DOWNLOAD);
+    Files.setPosixFilePermissions(download, Trees.permissions(request.executable() ? 0555 : 0444));
+    if (prepared.tree) {
+      Trees.seal(work.resolve(TREE));
+    }
+    Properties meta = new Properties();
+    meta.setProperty("uri", request.uri());
+    meta.setProperty("user", request.user() == null ? "" : request.user());
+    meta.setProperty("extract", Boolean.toString(request.extract()));
+    meta.setProperty("executable", Boolean.toString(request.executable()));
+    meta.setProperty("bytes", Long.toString(prepared.bytes));
+    meta.setProperty("treeBytes", Long.toString(size - prepared.bytes));
+    meta.setProperty("files", Integer.toString(prepared.files));
+    meta.setProperty("sha256", prepared.sha256);
+    try (OutputStream out = Files.newOutputStream(work.resolve(META))) {
+      meta.store(out, "corral fetch cache entry");
+    }
+    Path dir = entries.resolve(work.getFileName());
+    Files.move(work, dir, StandardCopyOption.ATOMIC_MOVE);
+    Entry entry = new Entry(key, dir, prepared.bytes, size - prepared.bytes, prepared.files, prepared.tree,
+        prepared.sha256);
+    List<Path> doomed = new ArrayList<>();
+    synchronized (lock) {
+      Entry old = index.remove(key);
+      if (old != null) {
+        retire(old, doomed);
+      }
+      entry.pins = 1;
+      index.put(key, entry);
+      total += entry.size();
+      evict(doomed);
+    }
+    delete(doomed);
+    return new Lease(entry, false);
+  }
+
+  private Path workDir(Request request) throws FetchException {
+    try {
+      Files.createDirectories(tmp);
+      return Files.createTempDirectory(tmp, request.key() + "-");
+    } catch (IOException e) {
+      throw new FetchException(request.uri(), "cannot create a work directory in " + tmp + ": "
+          + HttpDownloader.describe(e), e);
+    }
+  }
+
+  private void touch(Entry entry) {
+    try {
+      Files.setLastModifiedTime(entry.dir, FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException e) {
+      LOG.debug("cannot record the use of {}: {}", entry.dir, e.toString());
+    }
+  }
+
+  private void release(Entry entry) {
+    List<Path> doomed = new ArrayList<>();
+    synchronized (lock) {
+      entry.pins--;
+      if (entry.pins == 0 && entry.retired) {
+        doomed.add(detach(entry));
+      }
+      evict(doomed);
+    }
+    delete(doomed);
+  }
+
+  /** Evicts unpinned entries, least recently used first, until the total fits. Holds the lock. */
+  private void evict(List<Path> doomed) {
+    for (Iterator<Entry> it = index.values().iterator(); total > limit && it.hasNext(); ) {
+      Entry entry = it.next();
+      if (entry.pins == 0) {
+        it.remove();
+        LOG.info("evicting {} from the fetch cache ({} bytes)", entry.dir.getFileName(), entry.size());
+        retire(entry, doomed);
+      }
+    }
+  }
+
+  /** An entry out of the index: deleted now if unused, else when its last lease closes. Holds the lock. */
+  private void retire(Entry entry, List<Path> doomed) {
+    entry.retired = true;
+    if (entry.pins == 0) {
+      doomed.add(detach(entry));
+    }
+  }
+
+  /** Moves an entry's directory into tmp/ (one rename, so no half-deleted entry is ever seen) and stops counting it. */
+  private Path detach(Entry entry) {
+    total -= entry.size();
+    Path grave = tmp.resolve("evicted-" + entry.dir.getFileName());
+    try {
+      Files.move(entry.dir, grave, StandardCopyOption.ATOMIC_MOVE);
+      return grave;
+    } catch (IOException e) {
+      LOG.warn("cannot move {} out of the cache: {}", entry.dir, e.toString());
+      return entry.dir;
+    }
+  }
+
+  private static void delete(List<Path> doomed) {
+    doomed.forEach(Trees::deleteQuietly);
+  }
+
+  /** Rebuilds the index from entries/, oldest use first; drops anything incomplete. */
+  private void rebuild() throws IOException {
+    Files.createDirectories(entries);
+    Trees.delete(tmp);
+    Files.createDirectories(tmp);
+    List<Entry> found = new ArrayList<>();
+    Map<Path, Long> used = new HashMap<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(entries)) {
+      for (Path dir : dirs) {
+        Entry entry = read(dir);
+        if (entry == null) {
+          LOG.warn("dropping incomplete fetch cache entry {}", dir);
+          Trees.delete(dir);
+        } else {
+          found.add(entry);
+          used.put(dir, Files.getLastModifiedTime(dir).toMillis());
+        }
+      }
+    }
+    found.sort(Comparator.comparing(entry -> used.get(entry.dir)));
+    List<Path> doomed = new ArrayList<>();
+    synchronized (lock) {
+      for (Entry entry : found) {
+        Entry older = index.put(entry.key, entry);
+        total += entry.size();
+        if (older != null) {
+          retire(older, doomed);
+        }
+      }
+      evict(doomed);
+    }
+    delete(doomed);
+    LOG.info("fetch cache {}: {} entries, {} bytes (limit {})", entries.getParent(), index.size(), total, limit);
+  }
+
+  private static Entry read(Path dir) {
+    String name = dir.getFileName().toString();
+    int dash = name.indexOf('-');
+    if (dash != 64 || !Files.isDirectory(dir)) {
+      return null;
+    }
+    Properties meta = new Properties();
+    try (InputStream in = Files.newInputStream(dir.resolve(META))) {
+      meta.load(in);
+      long bytes = Long.parseLong(meta.getProperty("bytes"));
+      long treeBytes = Long.parseLong(meta.getProperty("treeBytes"));
+      int files = Integer.parseInt(meta.getProperty("files"));
+      boolean tree = Boolean.parseBoolean(meta.getProperty("extract"));
+      String sha256 = meta.getProperty("sha256");
+      if (sha256 == null || Files.size(dir.resolve(DOWNLOAD)) != bytes || tree != Files.isDirectory(dir.resolve(TREE))) {
+        return null;
+      }
+      return new Entry(name.substring(0, dash), dir, bytes, treeBytes, files, tree, sha256);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A verified download and, for archives, its tree, pinned until closed. */
+  final class Lease implements AutoCloseable {
+    private final Entry entry;
+    private final Path dir;
+    private final long bytes;
+    private final int files;
+    private final long treeBytes;
+    private final boolean tree;
+    private final boolean hit;
+    private final String sha256;
+    private boolean closed;
+
+    private Lease(Entry entry, boolean hit) {
+      this(entry, entry.dir, entry.bytes, entry.files, entry.treeBytes, entry.tree, hit, entry.sha256);
+    }
+
+    private Lease(Entry entry, Path dir, long bytes, int files, long treeBytes, boolean tree, boolean hit,
+        String sha256) {
+      this.entry = entry;
+      this.dir = dir;
+      this.bytes = bytes;
+      this.files = files;
+      this.treeBytes = treeBytes;
+      this.tree = tree;
+      this.hit = hit;
+      this.sha256 = sha256;
+    }
+
+    Path download() {
+      return dir.resolve(DOWNLOAD);
+    }
+
+    /** The extracted tree, or null. */
+    Path tree() {
+      return tree ? dir.resolve(TREE) : null;
+    }
+
+    /** Size of the download. */
+    long bytes() {
+      return bytes;
+    }
+
+    /** Files (and links) in the tree. */
+    int files() {
+      return files;
+    }
+
+    /** Served from the cache without downloading. */
+    boolean hit() {
+      return hit;
+    }
+
+    /** Kept in the cache (false: a work directory, deleted on close). */
+    boolean cached() {
+      return entry != null;
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (entry != null) {
+        release(entry);
+      } else {
+        Trees.deleteQuietly(dir);
+      }
+    }
+  }
+
+  /** A download whose sha256 is not the one this request expects (other requests may expect others). */
+  private static final class ChecksumMismatch extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient FetchException failure;
+
+    ChecksumMismatch(FetchException failure) {
+      super(failure.getMessage(), null, false, false);
+      this.failure = failure;
+    }
+  }
+}

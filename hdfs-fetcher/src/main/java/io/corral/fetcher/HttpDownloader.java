@@ -1,0 +1,149 @@
+package io.corral.fetcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Downloads {@code http://} and {@code https://} URIs with {@link HttpClient}: redirects
+ * followed (not from https to http), a connect timeout, a stall timeout (nothing received for
+ * {@link FetcherConfig#stallTimeout()}), a total timeout, and the size checked against
+ * Content-Length and the limit before and while reading.
+ */
+final class HttpDownloader implements Downloader {
+  private static final int BUFFER = 64 * 1024;
+
+  private final FetcherConfig config;
+  private final ScheduledExecutorService timer;
+  private final HttpClient client;
+
+  HttpDownloader(FetcherConfig config, ScheduledExecutorService timer) {
+    this.config = config;
+    this.timer = timer;
+    this.client = HttpClient.newBuilder()
+        .connectTimeout(config.connectTimeout())
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
+  }
+
+  @Override
+  public long download(URI uri, Path dest, long maxBytes) throws FetchException, InterruptedException {
+    String value = uri.toString();
+    long start = System.nanoTime();
+    Duration firstByte = min(config.stallTimeout(), config.totalTimeout());
+    HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(firstByte)
+        .header("User-Agent", "corral-fetcher").build();
+    HttpResponse<InputStream> response;
+    try {
+      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpConnectTimeoutException e) {
+      throw new FetchException(value, "timed out connecting after " + seconds(config.connectTimeout()), e);
+    } catch (HttpTimeoutException e) {
+      throw new FetchException(value, "no response within " + seconds(firstByte), e);
+    } catch (ConnectException e) {
+      throw new FetchException(value, "cannot connect: " + describe(e), e);
+    } catch (IOException e) {
+      throw new FetchException(value, "HTTP request failed: " + describe(e), e);
+    } catch (IllegalArgumentException e) {
+      throw new FetchException(value, "unsupported URI: " + e.getMessage(), e);
+    }
+    try (InputStream body = response.body()) {
+      int status = response.statusCode();
+      if (status != 200) {
+        throw new FetchException(value, status == 404 ? "not found (HTTP 404)" : "HTTP status " + status);
+      }
+      long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (announced > maxBytes) {
+        throw new FetchException(value, "too large: " + announced + " bytes announced, the limit is " + maxBytes);
+      }
+      return copy(value, body, dest, announced, maxBytes, start);
+    } catch (IOException e) {
+      throw new FetchException(value, "HTTP download failed: " + describe(e), e);
+    }
+  }
+
+  /** Copies the body under a watchdog that closes it when it stalls or runs out of time. */
+  private long copy(String value, InputStream body, Path dest, long announced, long maxBytes, long start)
+      throws FetchException, InterruptedException {
+    AtomicLong lastData = new AtomicLong(System.nanoTime());
+    AtomicReference<String> killed = new AtomicReference<>();
+    long stall = config.stallTimeout().toNanos();
+    long deadline = start + config.totalTimeout().toNanos();
+    long period = Math.max(10, Math.min(1000, min(config.stallTimeout(), config.totalTimeout()).toMillis() / 4));
+    ScheduledFuture<?> watchdog = timer.scheduleAtFixedRate(() -> {
+      long now = System.nanoTime();
+      String reason = now - lastData.get() > stall ? "stalled: nothing received for " + seconds(config.stallTimeout())
+          : now - deadline > 0 ? "timed out after " + seconds(config.totalTimeout()) : null;
+      if (reason != null && killed.compareAndSet(null, reason)) {
+        try {
+          body.close(); // wakes up the reader
+        } catch (IOException ignored) {
+          // the reader fails either way
+        }
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
+    long total = 0;
+    try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      byte[] buffer = new byte[BUFFER];
+      for (int n; (n = body.read(buffer)) >= 0; ) {
+        lastData.set(System.nanoTime());
+        if (total + n > maxBytes) {
+          throw new FetchException(value, "too large: more than " + maxBytes + " bytes (the limit)");
+        }
+        out.write(buffer, 0, n);
+        total += n;
+      }
+    } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("download of " + value + " interrupted");
+      }
+      if (killed.get() != null) {
+        throw new FetchException(value, killed.get() + " (after " + total + " bytes)", e);
+      }
+      if (announced >= 0 && total < announced) {
+        throw new FetchException(value, "incomplete download: received " + total + " of " + announced
+            + " bytes (" + describe(e) + ")", e);
+      }
+      throw new FetchException(value, "download failed after " + total + " bytes: " + describe(e), e);
+    } finally {
+      watchdog.cancel(false);
+    }
+    if (killed.get() != null) {
+      throw new FetchException(value, killed.get() + " (after " + total + " bytes)");
+    }
+    if (announced >= 0 && total != announced) {
+      throw new FetchException(value, "incomplete download: received " + total + " of " + announced + " bytes");
+    }
+    return total;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+}
