@@ -58,7 +58,9 @@ final class HttpDownloader implements Downloader {
     } catch (HttpTimeoutException e) {
       throw new FetchException(value, "no response within " + seconds(firstByte), e);
     } catch (ConnectException e) {
-      throw new FetchException(value, "cannot connect: " + describe(e), e);
+      int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+      throw new FetchException(value, "cannot connect to " + uri.getHost() + ":" + port + ": "
+          + (e.getMessage() == null ? "connection refused" : e.getMessage()), e);
     } catch (IOException e) {
       throw new FetchException(value, "HTTP request failed: " + describe(e), e);
     } catch (IllegalArgumentException e) {
