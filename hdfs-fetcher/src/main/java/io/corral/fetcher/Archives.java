@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -91,7 +92,7 @@ final class Archives {
       unpacker.finish();
     } catch (UnsafePathException | TooLargeException e) {
       throw new FetchException(value, unpacker.rejected(e.getMessage()), e);
-    } catch (InterruptedIOException e) {
+    } catch (InterruptedIOException | ClosedByInterruptException e) {
       throw new InterruptedException("extraction of " + value + " interrupted");
     } catch (IOException e) {
       throw new FetchException(value, "cannot extract " + archive.getFileName()

@@ -75,6 +75,17 @@ final class Downloaders {
     }
   }
 
+  /** Stops a download running on {@code thread} that an interrupt alone would not stop. */
+  void abort(Thread thread) {
+    HttpDownloader current;
+    synchronized (this) {
+      current = http;
+    }
+    if (current != null) {
+      current.abort(thread);
+    }
+  }
+
   private synchronized Downloader http() {
     if (http == null) {
       http = new HttpDownloader(config, timer);

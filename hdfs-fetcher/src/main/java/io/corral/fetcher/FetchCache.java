@@ -223,7 +223,9 @@ final class FetchCache {
     } catch (ChecksumMismatch e) {
       throw e.failure; // others may expect other bytes: they look again
     } catch (FetchException e) {
-      shared = e;
+      if (!Thread.currentThread().isInterrupted()) { // a cancelled load is no answer for the others
+        shared = e;
+      }
       throw e;
     } catch (IOException e) {
       FetchException failed = new FetchException(request.uri(), "cache: " + HttpDownloader.describe(e), e);

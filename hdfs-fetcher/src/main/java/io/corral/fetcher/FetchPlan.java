@@ -22,9 +22,9 @@ record FetchPlan(String value, URI uri, String outputName, boolean extract, bool
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
-  static FetchPlan of(CommandURI command) throws FetchException {
+  /** @param uri {@code command}'s value, {@linkplain Downloaders#parse parsed} */
+  static FetchPlan of(CommandURI command, URI uri) throws FetchException {
     String value = command.getValue();
-    URI uri = Downloaders.parse(value);
     String name = command.getOutputFile().isEmpty() ? lastPathElement(value, uri) : command.getOutputFile();
     checkName(value, name);
     boolean executable = command.hasExecutable() && command.getExecutable();
@@ -47,7 +47,7 @@ record FetchPlan(String value, URI uri, String outputName, boolean extract, bool
   }
 
   private static String lastPathElement(String value, URI uri) throws FetchException {
-    String path = uri.getPath();
+    String path = value.startsWith("/") ? value : uri.getPath();
     String name = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
     if (name.isEmpty()) {
       throw new FetchException(value, "cannot name the fetched file after the URI (its path has no last element): "

@@ -3,6 +3,7 @@ package io.corral.fetcher;
 import io.corral.protocol.CommandURI;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,8 +147,9 @@ public final class Fetcher implements AutoCloseable {
     long start = System.nanoTime();
     say(job, "fetching " + value, false);
     try {
-      FetchPlan plan = FetchPlan.of(command);
-      Downloader downloader = downloaders.forUri(value, plan.uri());
+      URI source = Downloaders.parse(value);
+      Downloader downloader = downloaders.forUri(value, source);
+      FetchPlan plan = FetchPlan.of(command, source);
       FetchCache.Request request = new FetchCache.Request(value, job.user, plan.extract(), plan.executable(),
           plan.sha256());
       FetchCache.Loader loader = new FetchCache.Loader() {
@@ -203,7 +205,7 @@ public final class Fetcher implements AutoCloseable {
   }
 
   private FetchException failed(Job job, String value, String reason, Exception cause) {
-    String message = reason != null && reason.startsWith(value) ? reason : value + ": " + reason;
+    String message = reason != null && reason.startsWith(value + ": ") ? reason : value + ": " + reason;
     say(job, "failed to fetch " + message, true);
     return new FetchException(value, message, cause);
   }
@@ -250,6 +252,7 @@ public final class Fetcher implements AutoCloseable {
     private synchronized void interrupt() {
       if (thread != null) {
         thread.interrupt();
+        downloaders.abort(thread);
       }
     }
 

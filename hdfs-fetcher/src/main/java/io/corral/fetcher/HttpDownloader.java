@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +30,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HttpDownloader implements Downloader {
   private static final int BUFFER = 64 * 1024;
+  private static final String CANCELLED = "cancelled";
 
   private final FetcherConfig config;
   private final ScheduledExecutorService timer;
   private final HttpClient client;
+  // The body each thread is reading: closed by abort(), since JDK 17's body stream ignores interrupts.
+  private final Map<Thread, Transfer> active = new ConcurrentHashMap<>();
 
   HttpDownloader(FetcherConfig config, ScheduledExecutorService timer) {
     this.config = config;
@@ -81,26 +86,54 @@ final class HttpDownloader implements Downloader {
     }
   }
 
-  /** Copies the body under a watchdog that closes it when it stalls or runs out of time. */
-  private long copy(String value, InputStream body, Path dest, long announced, long maxBytes, long start)
-      throws FetchException, InterruptedException {
-    AtomicLong lastData = new AtomicLong(System.nanoTime());
-    AtomicReference<String> killed = new AtomicReference<>();
-    long stall = config.stallTimeout().toNanos();
-    long deadline = start + config.totalTimeout().toNanos();
-    long period = Math.max(10, Math.min(1000, min(config.stallTimeout(), config.totalTimeout()).toMillis() / 4));
-    ScheduledFuture<?> watchdog = timer.scheduleAtFixedRate(() -> {
-      long now = System.nanoTime();
-      String reason = now - lastData.get() > stall ? "stalled: nothing received for " + seconds(config.stallTimeout())
-          : now - deadline > 0 ? "timed out after " + seconds(config.totalTimeout()) : null;
-      if (reason != null && killed.compareAndSet(null, reason)) {
+  /** Stops the download that {@code thread} is running, if any: it ends with an InterruptedException. */
+  void abort(Thread thread) {
+    Transfer transfer = active.get(thread);
+    if (transfer != null) {
+      transfer.kill(CANCELLED);
+    }
+  }
+
+  /** One body being read, and why it was closed under the reader (null: it was not). */
+  private static final class Transfer {
+    final InputStream body;
+    final AtomicReference<String> killed = new AtomicReference<>();
+    final AtomicLong lastData = new AtomicLong(System.nanoTime());
+
+    Transfer(InputStream body) {
+      this.body = body;
+    }
+
+    void kill(String reason) {
+      if (killed.compareAndSet(null, reason)) {
         try {
           body.close(); // wakes up the reader
         } catch (IOException ignored) {
           // the reader fails either way
         }
       }
+    }
+  }
+
+  /** Copies the body under a watchdog that closes it when it stalls or runs out of time. */
+  private long copy(String value, InputStream body, Path dest, long announced, long maxBytes, long start)
+      throws FetchException, InterruptedException {
+    Transfer transfer = new Transfer(body);
+    AtomicLong lastData = transfer.lastData;
+    AtomicReference<String> killed = transfer.killed;
+    long stall = config.stallTimeout().toNanos();
+    long deadline = start + config.totalTimeout().toNanos();
+    long period = Math.max(10, Math.min(1000, min(config.stallTimeout(), config.totalTimeout()).toMillis() / 4));
+    ScheduledFuture<?> watchdog = timer.scheduleAtFixedRate(() -> {
+      long now = System.nanoTime();
+      if (now - lastData.get() > stall) {
+        transfer.kill("stalled: nothing received for " + seconds(config.stallTimeout()));
+      } else if (now - deadline > 0) {
+        transfer.kill("timed out after " + seconds(config.totalTimeout()));
+      }
     }, period, period, TimeUnit.MILLISECONDS);
+    Thread reader = Thread.currentThread();
+    active.put(reader, transfer);
     long total = 0;
     try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       byte[] buffer = new byte[BUFFER];
@@ -113,7 +146,7 @@ final class HttpDownloader implements Downloader {
         total += n;
       }
     } catch (IOException e) {
-      if (Thread.currentThread().isInterrupted()) {
+      if (Thread.currentThread().isInterrupted() || killed.get() == CANCELLED) {
         throw new InterruptedException("download of " + value + " interrupted");
       }
       if (killed.get() != null) {
@@ -126,6 +159,10 @@ final class HttpDownloader implements Downloader {
       throw new FetchException(value, "download failed after " + total + " bytes: " + describe(e), e);
     } finally {
       watchdog.cancel(false);
+      active.remove(reader);
+    }
+    if (killed.get() == CANCELLED) {
+      throw new InterruptedException("download of " + value + " interrupted");
     }
     if (killed.get() != null) {
       throw new FetchException(value, killed.get() + " (after " + total + " bytes)");

@@ -2,9 +2,9 @@ package io.corral.fetcher;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -66,8 +66,8 @@ final class LocalDownloader implements Downloader {
       }
     } catch (AccessDeniedException e) {
       throw new FetchException(value, "permission denied: " + source, e);
-    } catch (FileSystemException e) {
-      throw new FetchException(value, "cannot copy " + source + ": " + HttpDownloader.describe(e), e);
+    } catch (ClosedByInterruptException e) {
+      throw new InterruptedException("copy of " + source + " interrupted");
     } catch (IOException e) {
       throw new FetchException(value, "cannot copy " + source + ": " + HttpDownloader.describe(e), e);
     }
