@@ -272,10 +272,10 @@ final class Archives {
       if (attributes == null || !attributes.isRegularFile()) {
         throw new UnsafePathException("hard link to " + target + ", which is not a file extracted before it");
       }
-      Path link = newPath(name);
-      if (link.equals(source)) {
-        return;
+      if (SafePaths.inside(root, name).equals(source)) {
+        return; // a link to itself: already there
       }
+      Path link = newPath(name);
       try {
         Files.createLink(link, source);
       } catch (IOException | UnsupportedOperationException e) {

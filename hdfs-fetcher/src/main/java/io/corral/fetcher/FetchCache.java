@@ -1,8 +1,6 @@
 package io.corral.fetcher;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +13,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -36,14 +33,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * A request for a key that is being loaded waits for that load instead of downloading again.
- * Entries in use (pinned by a {@link Lease}) are never evicted; the lock guards only the
+ * Entries in use (pinned by a {@link CacheLease}) are never evicted; the lock guards only the
  * index, never a download or a deletion. Thread-safe.
  */
 final class FetchCache {
   private static final Logger LOG = LoggerFactory.getLogger(FetchCache.class);
-  static final String META = "entry.properties";
-  static final String DOWNLOAD = "download";
-  static final String TREE = "tree";
 
   /** What a request wants. {@code sha256} (hex, or null) must match the download. */
   record Request(String uri, String user, boolean extract, boolean executable, String sha256) {
@@ -63,38 +57,12 @@ final class FetchCache {
 
   private enum Outcome { CACHED, RETRY, UNCACHEABLE }
 
-  private static final class Entry {
-    final String key;
-    final Path dir;
-    final long bytes;
-    final long treeBytes;
-    final int files;
-    final boolean tree;
-    final String sha256;
-    int pins;
-    boolean retired;
-
-    Entry(String key, Path dir, long bytes, long treeBytes, int files, boolean tree, String sha256) {
-      this.key = key;
-      this.dir = dir;
-      this.bytes = bytes;
-      this.treeBytes = treeBytes;
-      this.files = files;
-      this.tree = tree;
-      this.sha256 = sha256;
-    }
-
-    long size() {
-      return bytes + treeBytes;
-    }
-  }
-
   private final Path entries;
   private final Path tmp;
   private final long limit;
   private final Object lock = new Object();
   // Access order: iteration starts at the least recently used entry.
-  private final LinkedHashMap<String, Entry> index = new LinkedHashMap<>(16, 0.75f, true);
+  private final LinkedHashMap<String, CacheEntry> index = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<String, CompletableFuture<Outcome>> loading = new HashMap<>();
   private long total; // bytes of all entries on disk, retired ones included until deleted
 
@@ -109,11 +77,6 @@ final class FetchCache {
     FetchCache cache = new FetchCache(dir.toAbsolutePath().normalize(), limitBytes);
     cache.rebuild();
     return cache;
-  }
-
-  /** A fresh directory for work in progress (same file system as the entries). */
-  Path newWorkDir() throws IOException {
-    return Files.createTempDirectory(tmp, "work-");
   }
 
   /** Bytes of the entries on disk. */
@@ -135,14 +98,14 @@ final class FetchCache {
    * or loaded now. An entry larger than the whole cache is not kept: the lease then holds it
    * in a work directory that is deleted on close.
    */
-  Lease acquire(Request request, Loader loader) throws FetchException, InterruptedException {
+  CacheLease acquire(Request request, Loader loader) throws FetchException, InterruptedException {
     String key = request.key();
     while (true) {
       CompletableFuture<Outcome> theirs;
       CompletableFuture<Outcome> mine = null;
-      Entry hit = null;
+      CacheEntry hit = null;
       synchronized (lock) {
-        Entry entry = index.get(key);
+        CacheEntry entry = index.get(key);
         if (entry != null && (request.sha256() == null || request.sha256().equals(entry.sha256))) {
           entry.pins++;
           hit = entry;
@@ -155,7 +118,7 @@ final class FetchCache {
       }
       if (hit != null) {
         touch(hit);
-        return new Lease(hit, true);
+        return lease(hit, true);
       }
       if (mine != null) {
         return load(request, key, loader, mine);
@@ -170,11 +133,11 @@ final class FetchCache {
   }
 
   /** Downloads (and extracts) into a work directory that the lease deletes on close; nothing is cached. */
-  Lease uncached(Request request, Loader loader) throws FetchException, InterruptedException {
+  CacheLease uncached(Request request, Loader loader) throws FetchException, InterruptedException {
     Path work = workDir(request);
     boolean done = false;
     try {
-      Lease lease = prepare(request, loader, work, false);
+      CacheLease lease = prepare(request, loader, work, false);
       done = true;
       return lease;
     } catch (ChecksumMismatch e) {
@@ -200,15 +163,15 @@ final class FetchCache {
     }
   }
 
-  private Lease load(Request request, String key, Loader loader, CompletableFuture<Outcome> mine)
+  private CacheLease load(Request request, String key, Loader loader, CompletableFuture<Outcome> mine)
       throws FetchException, InterruptedException {
     Outcome outcome = Outcome.RETRY;
     Throwable shared = null;
     Path work = null;
     try {
       work = workDir(request);
-      Lease lease = prepare(request, loader, work, true);
-      long size = lease.bytes + lease.treeBytes;
+      CacheLease lease = prepare(request, loader, work, true);
+      long size = lease.bytes() + lease.treeBytes();
       if (size > limit) {
         // Not sealed yet: the caller gets it with the modes it was downloaded and extracted with.
         outcome = Outcome.UNCACHEABLE;
@@ -216,7 +179,7 @@ final class FetchCache {
         work = null;
         return lease;
       }
-      Lease cached = insert(request, key, work, lease, size);
+      CacheLease cached = insert(request, key, work, lease);
       outcome = Outcome.CACHED;
       work = null;
       return cached;
@@ -250,9 +213,9 @@ final class FetchCache {
   }
 
   /** Downloads, verifies, extracts into {@code work}; seals it read-only if it is to be cached. */
-  private Lease prepare(Request request, Loader loader, Path work, boolean forCache)
+  private CacheLease prepare(Request request, Loader loader, Path work, boolean forCache)
       throws FetchException, InterruptedException, ChecksumMismatch {
-    Path download = work.resolve(DOWNLOAD);
+    Path download = work.resolve(CacheEntry.DOWNLOAD);
     long bytes = loader.download(download);
     String sha256 = null;
     try {
@@ -277,39 +240,28 @@ final class FetchCache {
         Files.setPosixFilePermissions(download, Trees.permissions(0755));
       }
       if (request.extract()) {
-        extracted = loader.extract(download, Files.createDirectory(work.resolve(TREE)));
+        extracted = loader.extract(download, Files.createDirectory(work.resolve(CacheEntry.TREE)));
       }
     } catch (IOException e) {
       throw new FetchException(request.uri(), "cannot prepare the download: " + HttpDownloader.describe(e), e);
     }
-    return new Lease(null, work, bytes, extracted.files(), extracted.bytes(), request.extract(), false, sha256);
+    return new CacheLease(work, bytes, extracted.files(), extracted.bytes(), request.extract(), false, false, sha256,
+        () -> Trees.deleteQuietly(work));
   }
 
-  private Lease insert(Request request, String key, Path work, Lease prepared, long size) throws IOException {
-    Path download = work.resolve(DOWNLOAD);
-    Files.setPosixFilePermissions(download, Trees.permissions(request.executable() ? 0555 : 0444));
-    if (prepared.tree) {
-      Trees.seal(work.resolve(TREE));
+  private CacheLease insert(Request request, String key, Path work, CacheLease prepared) throws IOException {
+    Files.setPosixFilePermissions(prepared.download(), Trees.permissions(request.executable() ? 0555 : 0444));
+    if (prepared.tree() != null) {
+      Trees.seal(prepared.tree());
     }
-    Properties meta = new Properties();
-    meta.setProperty("uri", request.uri());
-    meta.setProperty("user", request.user() == null ? "" : request.user());
-    meta.setProperty("extract", Boolean.toString(request.extract()));
-    meta.setProperty("executable", Boolean.toString(request.executable()));
-    meta.setProperty("bytes", Long.toString(prepared.bytes));
-    meta.setProperty("treeBytes", Long.toString(size - prepared.bytes));
-    meta.setProperty("files", Integer.toString(prepared.files));
-    meta.setProperty("sha256", prepared.sha256);
-    try (OutputStream out = Files.newOutputStream(work.resolve(META))) {
-      meta.store(out, "corral fetch cache entry");
-    }
+    CacheEntry.describe(work, request, prepared.bytes(), prepared.treeBytes(), prepared.files(), prepared.sha256());
     Path dir = entries.resolve(work.getFileName());
     Files.move(work, dir, StandardCopyOption.ATOMIC_MOVE);
-    Entry entry = new Entry(key, dir, prepared.bytes, size - prepared.bytes, prepared.files, prepared.tree,
-        prepared.sha256);
+    CacheEntry entry = new CacheEntry(key, dir, prepared.bytes(), prepared.treeBytes(), prepared.files(),
+        request.extract(), prepared.sha256());
     List<Path> doomed = new ArrayList<>();
     synchronized (lock) {
-      Entry old = index.remove(key);
+      CacheEntry old = index.remove(key);
       if (old != null) {
         retire(old, doomed);
       }
@@ -319,7 +271,12 @@ final class FetchCache {
       evict(doomed);
     }
     delete(doomed);
-    return new Lease(entry, false);
+    return lease(entry, false);
+  }
+
+  private CacheLease lease(CacheEntry entry, boolean hit) {
+    return new CacheLease(entry.dir, entry.bytes, entry.files, entry.treeBytes, entry.tree, hit, true, entry.sha256,
+        () -> release(entry));
   }
 
   private Path workDir(Request request) throws FetchException {
@@ -332,7 +289,7 @@ final class FetchCache {
     }
   }
 
-  private void touch(Entry entry) {
+  private void touch(CacheEntry entry) {
     try {
       Files.setLastModifiedTime(entry.dir, FileTime.fromMillis(System.currentTimeMillis()));
     } catch (IOException e) {
@@ -340,7 +297,7 @@ final class FetchCache {
     }
   }
 
-  private void release(Entry entry) {
+  private void release(CacheEntry entry) {
     List<Path> doomed = new ArrayList<>();
     synchronized (lock) {
       entry.pins--;
@@ -354,8 +311,8 @@ final class FetchCache {
 
   /** Evicts unpinned entries, least recently used first, until the total fits. Holds the lock. */
   private void evict(List<Path> doomed) {
-    for (Iterator<Entry> it = index.values().iterator(); total > limit && it.hasNext(); ) {
-      Entry entry = it.next();
+    for (Iterator<CacheEntry> it = index.values().iterator(); total > limit && it.hasNext(); ) {
+      CacheEntry entry = it.next();
       if (entry.pins == 0) {
         it.remove();
         LOG.info("evicting {} from the fetch cache ({} bytes)", entry.dir.getFileName(), entry.size());
@@ -365,7 +322,7 @@ final class FetchCache {
   }
 
   /** An entry out of the index: deleted now if unused, else when its last lease closes. Holds the lock. */
-  private void retire(Entry entry, List<Path> doomed) {
+  private void retire(CacheEntry entry, List<Path> doomed) {
     entry.retired = true;
     if (entry.pins == 0) {
       doomed.add(detach(entry));
@@ -373,7 +330,7 @@ final class FetchCache {
   }
 
   /** Moves an entry's directory into tmp/ (one rename, so no half-deleted entry is ever seen) and stops counting it. */
-  private Path detach(Entry entry) {
+  private Path detach(CacheEntry entry) {
     total -= entry.size();
     Path grave = tmp.resolve("evicted-" + entry.dir.getFileName());
     try {
@@ -394,11 +351,11 @@ final class FetchCache {
     Files.createDirectories(entries);
     Trees.delete(tmp);
     Files.createDirectories(tmp);
-    List<Entry> found = new ArrayList<>();
+    List<CacheEntry> found = new ArrayList<>();
     Map<Path, Long> used = new HashMap<>();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(entries)) {
       for (Path dir : dirs) {
-        Entry entry = read(dir);
+        CacheEntry entry = CacheEntry.read(dir);
         if (entry == null) {
           LOG.warn("dropping incomplete fetch cache entry {}", dir);
           Trees.delete(dir);
@@ -411,8 +368,8 @@ final class FetchCache {
     found.sort(Comparator.comparing(entry -> used.get(entry.dir)));
     List<Path> doomed = new ArrayList<>();
     synchronized (lock) {
-      for (Entry entry : found) {
-        Entry older = index.put(entry.key, entry);
+      for (CacheEntry entry : found) {
+        CacheEntry older = index.put(entry.key, entry);
         total += entry.size();
         if (older != null) {
           retire(older, doomed);
@@ -422,100 +379,6 @@ final class FetchCache {
     }
     delete(doomed);
     LOG.info("fetch cache {}: {} entries, {} bytes (limit {})", entries.getParent(), index.size(), total, limit);
-  }
-
-  private static Entry read(Path dir) {
-    String name = dir.getFileName().toString();
-    int dash = name.indexOf('-');
-    if (dash != 64 || !Files.isDirectory(dir)) {
-      return null;
-    }
-    Properties meta = new Properties();
-    try (InputStream in = Files.newInputStream(dir.resolve(META))) {
-      meta.load(in);
-      long bytes = Long.parseLong(meta.getProperty("bytes"));
-      long treeBytes = Long.parseLong(meta.getProperty("treeBytes"));
-      int files = Integer.parseInt(meta.getProperty("files"));
-      boolean tree = Boolean.parseBoolean(meta.getProperty("extract"));
-      String sha256 = meta.getProperty("sha256");
-      if (sha256 == null || Files.size(dir.resolve(DOWNLOAD)) != bytes || tree != Files.isDirectory(dir.resolve(TREE))) {
-        return null;
-      }
-      return new Entry(name.substring(0, dash), dir, bytes, treeBytes, files, tree, sha256);
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** A verified download and, for archives, its tree, pinned until closed. */
-  final class Lease implements AutoCloseable {
-    private final Entry entry;
-    private final Path dir;
-    private final long bytes;
-    private final int files;
-    private final long treeBytes;
-    private final boolean tree;
-    private final boolean hit;
-    private final String sha256;
-    private boolean closed;
-
-    private Lease(Entry entry, boolean hit) {
-      this(entry, entry.dir, entry.bytes, entry.files, entry.treeBytes, entry.tree, hit, entry.sha256);
-    }
-
-    private Lease(Entry entry, Path dir, long bytes, int files, long treeBytes, boolean tree, boolean hit,
-        String sha256) {
-      this.entry = entry;
-      this.dir = dir;
-      this.bytes = bytes;
-      this.files = files;
-      this.treeBytes = treeBytes;
-      this.tree = tree;
-      this.hit = hit;
-      this.sha256 = sha256;
-    }
-
-    Path download() {
-      return dir.resolve(DOWNLOAD);
-    }
-
-    /** The extracted tree, or null. */
-    Path tree() {
-      return tree ? dir.resolve(TREE) : null;
-    }
-
-    /** Size of the download. */
-    long bytes() {
-      return bytes;
-    }
-
-    /** Files (and links) in the tree. */
-    int files() {
-      return files;
-    }
-
-    /** Served from the cache without downloading. */
-    boolean hit() {
-      return hit;
-    }
-
-    /** Kept in the cache (false: a work directory, deleted on close). */
-    boolean cached() {
-      return entry != null;
-    }
-
-    @Override
-    public void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      if (entry != null) {
-        release(entry);
-      } else {
-        Trees.deleteQuietly(dir);
-      }
-    }
   }
 
   /** A download whose sha256 is not the one this request expects (other requests may expect others). */

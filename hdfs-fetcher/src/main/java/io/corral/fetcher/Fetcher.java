@@ -164,7 +164,7 @@ public final class Fetcher implements AutoCloseable {
               config.maxExtractedBytes());
         }
       };
-      try (FetchCache.Lease lease = plan.cache() ? cache.acquire(request, loader) : cache.uncached(request, loader)) {
+      try (CacheLease lease = plan.cache() ? cache.acquire(request, loader) : cache.uncached(request, loader)) {
         Path file = job.sandbox.resolve(plan.outputName());
         Trees.linkFile(lease.download(), file);
         if (lease.tree() != null) {

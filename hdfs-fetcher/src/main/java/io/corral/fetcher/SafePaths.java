@@ -111,9 +111,12 @@ final class SafePaths {
    * Checks that the symbolic link {@code link} (under {@code root}) points inside {@code root}:
    * its target must be relative, and following it component by component, through any
    * symbolic links already there, must never leave {@code root}. Targets that do not exist yet
-   * are followed by name.
+   * are followed by name. A path that is no longer a symbolic link passes.
    */
   static void checkLink(Path root, Path link) throws IOException {
+    if (!Files.isSymbolicLink(link)) {
+      return; // replaced since by a file, or gone
+    }
     Path target = Files.readSymbolicLink(link);
     if (target.isAbsolute()) {
       throw new UnsafePathException("the symbolic link " + root.relativize(link) + " -> " + target

@@ -74,21 +74,6 @@ final class Trees {
     Files.setPosixFilePermissions(path, permissions(mode & ~0222));
   }
 
-  /** Total size of the regular files under {@code root}. */
-  static long size(Path root) throws IOException {
-    long[] total = {0};
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-        if (attributes.isRegularFile()) {
-          total[0] += attributes.size();
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
-    return total[0];
-  }
-
   /** Deletes {@code path} and everything under it, making directories writable first; no error if absent. */
   static void delete(Path path) throws IOException {
     BasicFileAttributes attributes = SafePaths.attributesOrNull(path);

@@ -84,7 +84,7 @@ class FetchCacheTest {
     FakeLoader loader = new FakeLoader(1000);
     cache.acquire(request("a"), loader).close();
     cache.acquire(request("b"), loader).close();
-    try (FetchCache.Lease hit = cache.acquire(request("a"), loader)) { // a is now the most recent
+    try (CacheLease hit = cache.acquire(request("a"), loader)) { // a is now the most recent
       assertThat(hit.hit()).isTrue();
     }
     cache.acquire(request("c"), loader).close();
@@ -93,8 +93,8 @@ class FetchCacheTest {
     assertThat(cache.totalBytes()).isEqualTo(2000);
     assertThat(loader.downloads).hasValue(3);
     Path c = entryOf("c");
-    try (FetchCache.Lease a = cache.acquire(request("a"), loader);
-        FetchCache.Lease b = cache.acquire(request("b"), loader)) {
+    try (CacheLease a = cache.acquire(request("a"), loader);
+        CacheLease b = cache.acquire(request("b"), loader)) {
       assertThat(a.hit()).isTrue();
       assertThat(b.hit()).isFalse(); // evicted before, downloaded again; now c is the oldest
     }
@@ -106,8 +106,8 @@ class FetchCacheTest {
   void pinnedEntriesStayUntilReleased() throws Exception {
     FetchCache cache = FetchCache.open(dir, 1500);
     FakeLoader loader = new FakeLoader(1000);
-    FetchCache.Lease a = cache.acquire(request("a"), loader);
-    try (FetchCache.Lease b = cache.acquire(request("b"), loader)) {
+    CacheLease a = cache.acquire(request("a"), loader);
+    try (CacheLease b = cache.acquire(request("b"), loader)) {
       assertThat(cache.totalBytes()).isEqualTo(2000); // both in use
       assertThat(a.download()).exists();
       a.close();
@@ -123,7 +123,7 @@ class FetchCacheTest {
     FetchCache cache = FetchCache.open(dir, 1500);
     FakeLoader loader = new FakeLoader(1000);
     FetchCache.Request archive = new FetchCache.Request("bundle.tgz", "alice", true, false, null);
-    try (FetchCache.Lease lease = cache.acquire(archive, loader)) {
+    try (CacheLease lease = cache.acquire(archive, loader)) {
       assertThat(lease.tree()).isDirectory();
       assertThat(lease.files()).isEqualTo(2);
       assertThat(ArchivesTest.mode(lease.tree().resolve("d"))).isEqualTo(0555);
@@ -141,7 +141,7 @@ class FetchCacheTest {
   void anEntryLargerThanTheCacheIsNotKept() throws Exception {
     FetchCache cache = FetchCache.open(dir, 500);
     FakeLoader loader = new FakeLoader(1000);
-    FetchCache.Lease lease = cache.acquire(request("big"), loader);
+    CacheLease lease = cache.acquire(request("big"), loader);
     assertThat(lease.cached()).isFalse();
     assertThat(lease.download()).hasSize(1000);
     lease.close();
@@ -162,7 +162,7 @@ class FetchCacheTest {
     FetchCache reopened = FetchCache.open(dir, 10_000);
     assertThat(reopened.size()).isEqualTo(2);
     assertThat(reopened.totalBytes()).isEqualTo(2200);
-    try (FetchCache.Lease hit = reopened.acquire(new FetchCache.Request("new.tgz", "alice", true, false, null),
+    try (CacheLease hit = reopened.acquire(new FetchCache.Request("new.tgz", "alice", true, false, null),
         loader)) {
       assertThat(hit.hit()).isTrue();
       assertThat(hit.files()).isEqualTo(2);
@@ -187,8 +187,8 @@ class FetchCacheTest {
     Path truncated = entryOf("kept");
     Path copy = dir.resolve("entries/" + "c".repeat(64) + "-3");
     Files.createDirectory(copy);
-    Files.copy(truncated.resolve(FetchCache.META), copy.resolve(FetchCache.META));
-    Files.write(copy.resolve(FetchCache.DOWNLOAD), new byte[3]); // shorter than recorded
+    Files.copy(truncated.resolve(CacheEntry.META), copy.resolve(CacheEntry.META));
+    Files.write(copy.resolve(CacheEntry.DOWNLOAD), new byte[3]); // shorter than recorded
 
     FetchCache reopened = FetchCache.open(dir, 10_000);
     assertThat(reopened.size()).isOne();
@@ -204,7 +204,7 @@ class FetchCacheTest {
     FetchCache cache = FetchCache.open(dir, 10_000);
     CountDownLatch gate = new CountDownLatch(1);
     FakeLoader loader = new FakeLoader(100, gate);
-    List<CompletableFuture<FetchCache.Lease>> leases = Stream.generate(() -> CompletableFuture.supplyAsync(() -> {
+    List<CompletableFuture<CacheLease>> leases = Stream.generate(() -> CompletableFuture.supplyAsync(() -> {
       try {
         return cache.acquire(request("shared"), loader);
       } catch (Exception e) {
@@ -214,7 +214,7 @@ class FetchCacheTest {
     await().until(() -> loader.downloads.get() == 1);
     Thread.sleep(100);
     gate.countDown();
-    for (CompletableFuture<FetchCache.Lease> lease : leases) {
+    for (CompletableFuture<CacheLease> lease : leases) {
       lease.get(5, TimeUnit.SECONDS).close();
     }
     assertThat(loader.downloads).hasValue(1);
@@ -237,7 +237,7 @@ class FetchCacheTest {
     }, threads);
     await().until(() -> stuck.downloads.get() == 1);
     FakeLoader working = new FakeLoader(100);
-    CompletableFuture<FetchCache.Lease> second = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<CacheLease> second = CompletableFuture.supplyAsync(() -> {
       try {
         return cache.acquire(request("x"), working);
       } catch (Exception e) {
@@ -248,7 +248,7 @@ class FetchCacheTest {
     first.join().interrupt();
 
     assertThat(firstResult.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
-    try (FetchCache.Lease lease = second.get(5, TimeUnit.SECONDS)) {
+    try (CacheLease lease = second.get(5, TimeUnit.SECONDS)) {
       assertThat(lease.hit()).isFalse();
       assertThat(lease.cached()).isTrue();
     }
