@@ -117,8 +117,12 @@ final class FetchCache {
         }
       }
       if (hit != null) {
-        touch(hit);
-        return lease(hit, true);
+        if (intact(hit)) {
+          touch(hit);
+          return lease(hit, true);
+        }
+        drop(hit); // removed behind our back: fetch it again
+        continue;
       }
       if (mine != null) {
         return load(request, key, loader, mine);
@@ -287,6 +291,24 @@ final class FetchCache {
       throw new FetchException(request.uri(), "cannot create a work directory in " + tmp + ": "
           + HttpDownloader.describe(e), e);
     }
+  }
+
+  /** Cheap check that a pinned entry's files are still there. */
+  private static boolean intact(CacheEntry entry) {
+    return Files.isRegularFile(entry.dir.resolve(CacheEntry.DOWNLOAD))
+        && (!entry.tree || Files.isDirectory(entry.dir.resolve(CacheEntry.TREE)));
+  }
+
+  /** Takes a pinned, broken entry out of the index and unpins it. */
+  private void drop(CacheEntry entry) {
+    LOG.warn("fetch cache entry {} lost its files: dropping it", entry.dir);
+    synchronized (lock) {
+      if (index.get(entry.key) == entry) {
+        index.remove(entry.key);
+        entry.retired = true;
+      }
+    }
+    release(entry);
   }
 
   private void touch(CacheEntry entry) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,8 +52,8 @@ public final class Fetcher implements AutoCloseable {
    * @throws UncheckedIOException if the cache directory cannot be made or read
    */
   public Fetcher(FetcherConfig config, Executor workers) {
-    this.config = config;
-    this.workers = workers;
+    this.config = Objects.requireNonNull(config, "config");
+    this.workers = Objects.requireNonNull(workers, "workers");
     try {
       this.cache = FetchCache.open(config.cacheDir(), config.cacheBytes());
     } catch (IOException e) {
@@ -87,6 +88,7 @@ public final class Fetcher implements AutoCloseable {
    */
   public CompletableFuture<List<Fetched>> fetch(List<CommandURI> uris, Path sandbox, String user,
       Consumer<String> progress) {
+    Objects.requireNonNull(progress, "progress");
     Job job = new Job(List.copyOf(uris), sandbox.toAbsolutePath().normalize(), user == null ? "" : user, progress);
     if (closed.get()) {
       job.future.completeExceptionally(new FetchException(job.firstUri(), "the fetcher is closed"));

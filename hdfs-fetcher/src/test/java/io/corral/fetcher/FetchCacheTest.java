@@ -200,6 +200,21 @@ class FetchCacheTest {
   }
 
   @Test
+  void anEntryWhoseFilesVanishedIsFetchedAgain() throws Exception {
+    FetchCache cache = FetchCache.open(dir, 10_000);
+    FakeLoader loader = new FakeLoader(100);
+    cache.acquire(request("gone"), loader).close();
+    Trees.delete(entryOf("gone").resolve(CacheEntry.DOWNLOAD));
+    try (CacheLease lease = cache.acquire(request("gone"), loader)) {
+      assertThat(lease.hit()).isFalse();
+      assertThat(lease.download()).hasSize(100);
+    }
+    assertThat(loader.downloads).hasValue(2);
+    assertThat(cache.size()).isOne();
+    assertThat(entries()).hasSize(1);
+  }
+
+  @Test
   void concurrentRequestsLoadOnce() throws Exception {
     FetchCache cache = FetchCache.open(dir, 10_000);
     CountDownLatch gate = new CountDownLatch(1);

@@ -79,7 +79,7 @@ final class TestArchives {
       };
       case TAR_GZ, TGZ -> new GzipCompressorOutputStream(out);
       case TAR_BZ2 -> new BZip2CompressorOutputStream(out);
-      case TAR_XZ -> new XZCompressorOutputStream(out, 1);
+      case TAR_XZ -> new XZCompressorOutputStream(out);
       case ZIP -> throw new IllegalArgumentException();
     };
   }
