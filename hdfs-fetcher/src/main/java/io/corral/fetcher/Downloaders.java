@@ -1,0 +1,113 @@
+package io.corral.fetcher;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Picks the {@link Downloader} for a URI by its scheme: {@code http}/{@code https} →
+ * {@link HttpDownloader}, {@code file} (and plain absolute paths) → {@link LocalDownloader},
+ * {@code hdfs}/{@code webhdfs} → {@code HdfsDownloader} (only if the agent has HDFS support).
+ * Downloaders are made once, on first use, and shared.
+ */
+final class Downloaders {
+  private final FetcherConfig config;
+  private final ScheduledExecutorService timer;
+  private HttpDownloader http;
+  private LocalDownloader local;
+  private Downloader hdfs;
+
+  /** @param timer runs the HTTP stall and total-time watchdogs */
+  Downloaders(FetcherConfig config, ScheduledExecutorService timer) {
+    this.config = config;
+    this.timer = timer;
+  }
+
+  /**
+   * The source of a {@code CommandURI.value}: a URI with a scheme, or an absolute local path.
+   *
+   * @throws FetchException "unsupported URI" for relative paths and text that is no URI
+   */
+  static URI parse(String value) throws FetchException {
+    if (value.isBlank()) {
+      throw new FetchException(value, "unsupported URI: empty");
+    }
+    if (value.startsWith("/")) {
+      try {
+        return Path.of(value).toUri();
+      } catch (InvalidPathException e) {
+        throw new FetchException(value, "unsupported URI: not a valid path (" + e.getMessage() + ")");
+      }
+    }
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new FetchException(value, "unsupported URI: " + e.getMessage());
+    }
+    if (uri.getScheme() == null) {
+      throw new FetchException(value, "unsupported URI: a relative path (use an absolute path or a URI with a scheme)");
+    }
+    return uri;
+  }
+
+  /** The downloader for {@code uri}, or a FetchException saying why there is none. */
+  Downloader forUri(String value, URI uri) throws FetchException {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    switch (scheme) {
+      case "http", "https" -> {
+        if (uri.getHost() == null) {
+          throw new FetchException(value, "unsupported URI: no host");
+        }
+        return http();
+      }
+      case "file" -> {
+        return local();
+      }
+      case "hdfs", "webhdfs" -> {
+        return hdfs(value, scheme);
+      }
+      default -> throw new FetchException(value, "unsupported URI scheme '" + uri.getScheme()
+          + "' (supported: hdfs, webhdfs, http, https, file, absolute paths)");
+    }
+  }
+
+  /** Stops a download running on {@code thread} that an interrupt alone would not stop. */
+  void abort(Thread thread) {
+    HttpDownloader current;
+    synchronized (this) {
+      current = http;
+    }
+    if (current != null) {
+      current.abort(thread);
+    }
+  }
+
+  private synchronized Downloader http() {
+    if (http == null) {
+      http = new HttpDownloader(config, timer);
+    }
+    return http;
+  }
+
+  private synchronized Downloader local() {
+    if (local == null) {
+      local = new LocalDownloader(config);
+    }
+    return local;
+  }
+
+  private synchronized Downloader hdfs(String value, String scheme) throws FetchException {
+    if (config.hdfs() == null) {
+      throw new FetchException(value, scheme + ":// URIs are not supported on this agent: it has no HDFS support "
+          + "configured (Hadoop client and configuration)");
+    }
+    if (hdfs == null) {
+      hdfs = new HdfsDownloader(config.hdfs(), config);
+    }
+    return hdfs;
+  }
+}

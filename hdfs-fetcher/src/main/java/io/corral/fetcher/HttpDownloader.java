@@ -1,0 +1,188 @@
+package io.corral.fetcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Downloads {@code http://} and {@code https://} URIs with {@link HttpClient}: redirects
+ * followed (not from https to http), a connect timeout, a stall timeout (nothing received for
+ * {@link FetcherConfig#stallTimeout()}), a total timeout, and the size checked against
+ * Content-Length and the limit before and while reading.
+ */
+final class HttpDownloader implements Downloader {
+  private static final int BUFFER = 64 * 1024;
+  private static final String CANCELLED = "cancelled";
+
+  private final FetcherConfig config;
+  private final ScheduledExecutorService timer;
+  private final HttpClient client;
+  // The body each thread is reading: closed by abort(), since JDK 17's body stream ignores interrupts.
+  private final Map<Thread, Transfer> active = new ConcurrentHashMap<>();
+
+  HttpDownloader(FetcherConfig config, ScheduledExecutorService timer) {
+    this.config = config;
+    this.timer = timer;
+    this.client = HttpClient.newBuilder()
+        .connectTimeout(config.connectTimeout())
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
+  }
+
+  @Override
+  public long download(URI uri, Path dest, long maxBytes) throws FetchException, InterruptedException {
+    String value = uri.toString();
+    long start = System.nanoTime();
+    Duration firstByte = min(config.stallTimeout(), config.totalTimeout());
+    HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(firstByte)
+        .header("User-Agent", "corral-fetcher").build();
+    HttpResponse<InputStream> response;
+    try {
+      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpConnectTimeoutException e) {
+      throw new FetchException(value, "timed out connecting after " + seconds(config.connectTimeout()), e);
+    } catch (HttpTimeoutException e) {
+      throw new FetchException(value, "no response within " + seconds(firstByte), e);
+    } catch (ConnectException e) {
+      int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+      throw new FetchException(value, "cannot connect to " + uri.getHost() + ":" + port + ": "
+          + (e.getMessage() == null ? "connection refused" : e.getMessage()), e);
+    } catch (IOException e) {
+      throw new FetchException(value, "HTTP request failed: " + describe(e), e);
+    } catch (IllegalArgumentException e) {
+      throw new FetchException(value, "unsupported URI: " + e.getMessage(), e);
+    }
+    try (InputStream body = response.body()) {
+      int status = response.statusCode();
+      if (status != 200) {
+        throw new FetchException(value, status == 404 ? "not found (HTTP 404)" : "HTTP status " + status);
+      }
+      long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (announced > maxBytes) {
+        throw new FetchException(value, "too large: " + announced + " bytes announced, the limit is " + maxBytes);
+      }
+      return copy(value, body, dest, announced, maxBytes, start);
+    } catch (IOException e) {
+      throw new FetchException(value, "HTTP download failed: " + describe(e), e);
+    }
+  }
+
+  /** Stops the download that {@code thread} is running, if any: it ends with an InterruptedException. */
+  void abort(Thread thread) {
+    Transfer transfer = active.get(thread);
+    if (transfer != null) {
+      transfer.kill(CANCELLED);
+    }
+  }
+
+  /** One body being read, and why it was closed under the reader (null: it was not). */
+  private static final class Transfer {
+    final InputStream body;
+    final AtomicReference<String> killed = new AtomicReference<>();
+    final AtomicLong lastData = new AtomicLong(System.nanoTime());
+
+    Transfer(InputStream body) {
+      this.body = body;
+    }
+
+    void kill(String reason) {
+      if (killed.compareAndSet(null, reason)) {
+        try {
+          body.close(); // wakes up the reader
+        } catch (IOException ignored) {
+          // the reader fails either way
+        }
+      }
+    }
+  }
+
+  /** Copies the body under a watchdog that closes it when it stalls or runs out of time. */
+  private long copy(String value, InputStream body, Path dest, long announced, long maxBytes, long start)
+      throws FetchException, InterruptedException {
+    Transfer transfer = new Transfer(body);
+    AtomicLong lastData = transfer.lastData;
+    AtomicReference<String> killed = transfer.killed;
+    long stall = config.stallTimeout().toNanos();
+    long deadline = start + config.totalTimeout().toNanos();
+    long period = Math.max(10, Math.min(1000, min(config.stallTimeout(), config.totalTimeout()).toMillis() / 4));
+    ScheduledFuture<?> watchdog = timer.scheduleAtFixedRate(() -> {
+      long now = System.nanoTime();
+      if (now - lastData.get() > stall) {
+        transfer.kill("stalled: nothing received for " + seconds(config.stallTimeout()));
+      } else if (now - deadline > 0) {
+        transfer.kill("timed out after " + seconds(config.totalTimeout()));
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
+    Thread reader = Thread.currentThread();
+    active.put(reader, transfer);
+    long total = 0;
+    try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      byte[] buffer = new byte[BUFFER];
+      for (int n; (n = body.read(buffer)) >= 0; ) {
+        lastData.set(System.nanoTime());
+        if (total + n > maxBytes) {
+          throw new FetchException(value, "too large: more than " + maxBytes + " bytes (the limit)");
+        }
+        out.write(buffer, 0, n);
+        total += n;
+      }
+    } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted() || killed.get() == CANCELLED) {
+        throw new InterruptedException("download of " + value + " interrupted");
+      }
+      if (killed.get() != null) {
+        throw new FetchException(value, killed.get() + " (after " + total + " bytes)", e);
+      }
+      if (announced >= 0 && total < announced) {
+        throw new FetchException(value, "incomplete download: received " + total + " of " + announced
+            + " bytes (" + describe(e) + ")", e);
+      }
+      throw new FetchException(value, "download failed after " + total + " bytes: " + describe(e), e);
+    } finally {
+      watchdog.cancel(false);
+      active.remove(reader);
+    }
+    if (killed.get() == CANCELLED) {
+      throw new InterruptedException("download of " + value + " interrupted");
+    }
+    if (killed.get() != null) {
+      throw new FetchException(value, killed.get() + " (after " + total + " bytes)");
+    }
+    if (announced >= 0 && total != announced) {
+      throw new FetchException(value, "incomplete download: received " + total + " of " + announced + " bytes");
+    }
+    return total;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+}

@@ -1,0 +1,54 @@
+package io.corral.fetcher;
+
+import io.corral.protocol.CommandURI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** A fetcher with short timeouts on its own threads, and a record of its progress lines. */
+final class FetcherFixture implements AutoCloseable {
+  final ExecutorService workers = Executors.newFixedThreadPool(4);
+  final Fetcher fetcher;
+  final Queue<String> progress = new ConcurrentLinkedQueue<>();
+
+  FetcherFixture(Path cacheDir, long cacheBytes) {
+    this(config(cacheDir, cacheBytes));
+  }
+
+  FetcherFixture(FetcherConfig config) {
+    fetcher = new Fetcher(config, workers);
+  }
+
+  static FetcherConfig config(Path cacheDir, long cacheBytes) {
+    return new FetcherConfig(cacheDir, cacheBytes, 64L * 1024 * 1024, 64L * 1024 * 1024, Duration.ofSeconds(2),
+        Duration.ofMillis(400), Duration.ofSeconds(10), null);
+  }
+
+  /** Fetches and waits (at most 20 s); failures come out as the FetchException. */
+  List<Fetched> fetch(Path sandbox, CommandURI... uris) throws Exception {
+    try {
+      return fetcher.fetch(List.of(uris), sandbox, "alice", progress::add).get(20, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  static CommandURI uri(String value) {
+    return CommandURI.newBuilder().setValue(value).build();
+  }
+
+  static CommandURI cached(String value) {
+    return CommandURI.newBuilder().setValue(value).setCache(true).build();
+  }
+
+  @Override
+  public void close() {
+    fetcher.close();
+    workers.shutdownNow();
+  }
+}

@@ -1,0 +1,334 @@
+package io.corral.fetcher;
+
+import static io.corral.fetcher.FetcherFixture.cached;
+import static io.corral.fetcher.FetcherFixture.uri;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.corral.protocol.CommandURI;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class FetcherHttpTest {
+  static final byte[] BODY = "hello from the server\n".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir
+  Path tmp;
+  Path sandbox;
+  TestHttpServer server;
+  FetcherFixture fixture;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    sandbox = tmp.resolve("sandbox");
+    server = new TestHttpServer();
+    server.file("/files/hello.txt", BODY);
+    fixture = new FetcherFixture(tmp.resolve("cache"), 1024 * 1024);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    fixture.close();
+    server.close();
+  }
+
+  @Test
+  void downloadsIntoTheSandboxAndSaysSo() throws Exception {
+    String url = server.url("/files/hello.txt");
+    List<Fetched> fetched = fixture.fetch(sandbox, uri(url));
+
+    assertThat(sandbox.resolve("hello.txt")).hasBinaryContent(BODY);
+    assertThat(fetched).singleElement().satisfies(f -> {
+      assertThat(f.uri()).isEqualTo(url);
+      assertThat(f.path()).isEqualTo(sandbox.resolve("hello.txt"));
+      assertThat(f.bytes()).isEqualTo(BODY.length);
+      assertThat(f.cacheHit()).isFalse();
+      assertThat(f.extracted()).isFalse();
+    });
+    assertThat(fixture.progress).hasSize(2);
+    assertThat(fixture.progress.peek()).isEqualTo("fetching " + url);
+    assertThat(List.copyOf(fixture.progress).get(1))
+        .matches("fetched " + java.util.regex.Pattern.quote(url) + ": 22 bytes in \\d+ ms \\(downloaded\\)");
+    assertThat(fixture.fetcher.cache().size()).isZero();
+    assertNoWorkLeft();
+  }
+
+  @Test
+  void notFound() throws Exception {
+    String url = server.url("/files/missing.txt");
+    assertThatThrownBy(() -> fixture.fetch(sandbox, uri(url)))
+        .isInstanceOf(FetchException.class)
+        .hasMessage(url + ": not found (HTTP 404)")
+        .satisfies(e -> assertThat(((FetchException) e).uri()).isEqualTo(url));
+    assertThat(List.copyOf(fixture.progress)).last().isEqualTo("failed to fetch " + url + ": not found (HTTP 404)");
+  }
+
+  @Test
+  void followsRedirects() throws Exception {
+    server.handle("/old", exchange -> TestHttpServer.redirect(exchange, "/files/hello.txt"));
+    fixture.fetch(sandbox, CommandURI.newBuilder().setValue(server.url("/old")).setOutputFile("moved.txt").build());
+    assertThat(sandbox.resolve("moved.txt")).hasBinaryContent(BODY);
+  }
+
+  @Test
+  void stalledDownloadTimesOut() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    server.handle("/stall", exchange -> {
+      exchange.sendResponseHeaders(200, 1000);
+      OutputStream out = exchange.getResponseBody();
+      out.write(new byte[100]);
+      out.flush();
+      waitFor(release);
+    });
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> fixture.fetch(sandbox, cached(server.url("/stall"))))
+        .hasMessageContaining("stalled: nothing received for 400 ms (after 100 bytes)");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    release.countDown();
+    assertThat(fixture.fetcher.cache().size()).isZero();
+    assertNoWorkLeft();
+  }
+
+  @Test
+  void noResponseTimesOut() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    server.handle("/silent", exchange -> waitFor(release));
+    assertThatThrownBy(() -> fixture.fetch(sandbox, uri(server.url("/silent"))))
+        .hasMessageContaining("no response within 400 ms");
+    release.countDown();
+  }
+
+  @Test
+  void trickleThatNeverStallsHitsTheTotalTimeout() throws Exception {
+    server.handle("/trickle", exchange -> {
+      exchange.sendResponseHeaders(200, 0);
+      OutputStream out = exchange.getResponseBody();
+      try {
+        for (int i = 0; i < 200; i++) {
+          out.write('x');
+          out.flush();
+          Thread.sleep(50);
+        }
+      } catch (InterruptedException | IOException e) {
+        // the client left
+      }
+    });
+    FetcherConfig config = new FetcherConfig(tmp.resolve("cache2"), 1024, 1024, 1024, Duration.ofSeconds(1),
+        Duration.ofMillis(400), Duration.ofMillis(800), null);
+    try (FetcherFixture quick = new FetcherFixture(config)) {
+      assertThatThrownBy(() -> quick.fetch(sandbox, uri(server.url("/trickle"))))
+          .hasMessageContaining("timed out after 800 ms");
+    }
+  }
+
+  @Test
+  void serverClosingEarlyIsAnIncompleteDownloadAndNeverCached() throws Exception {
+    server.handle("/short", exchange -> {
+      exchange.sendResponseHeaders(200, 1000);
+      exchange.getResponseBody().write(new byte[500]);
+      exchange.getResponseBody().flush(); // then the handler ends: fewer bytes than announced
+    });
+    String url = server.url("/short");
+    assertThatThrownBy(() -> fixture.fetch(sandbox, cached(url)))
+        .isInstanceOf(FetchException.class)
+        .hasMessageContaining("incomplete download: received 500 of 1000 bytes");
+    assertThat(fixture.fetcher.cache().size()).isZero();
+    assertThat(sandbox.resolve("short")).doesNotExist();
+    assertThatThrownBy(() -> fixture.fetch(sandbox, cached(url))).hasMessageContaining("incomplete");
+    assertThat(server.hits("/short")).isEqualTo(2);
+    assertNoWorkLeft();
+  }
+
+  @Test
+  void tooLargeByContentLengthIsRefusedBeforeReading() throws Exception {
+    FetcherConfig config = new FetcherConfig(tmp.resolve("cache2"), 1024, 10, 1024, Duration.ofSeconds(1),
+        Duration.ofSeconds(1), Duration.ofSeconds(5), null);
+    server.handle("/chunked", exchange -> {
+      exchange.sendResponseHeaders(200, 0); // chunked, no Content-Length
+      exchange.getResponseBody().write(BODY);
+    });
+    try (FetcherFixture small = new FetcherFixture(config)) {
+      assertThatThrownBy(() -> small.fetch(sandbox, uri(server.url("/files/hello.txt"))))
+          .hasMessageEndingWith("too large: 22 bytes announced, the limit is 10");
+      assertThatThrownBy(() -> small.fetch(sandbox, uri(server.url("/chunked"))))
+          .hasMessageEndingWith("too large: more than 10 bytes (the limit)");
+    }
+    assertThat(sandbox.resolve("chunked")).doesNotExist();
+  }
+
+  @Test
+  void connectionRefused() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    assertThatThrownBy(() -> fixture.fetch(sandbox, uri("http://127.0.0.1:" + port + "/x")))
+        .hasMessageEndingWith("cannot connect to 127.0.0.1:" + port + ": connection refused");
+  }
+
+  @Test
+  void cacheHitDoesNotTouchTheServer() throws Exception {
+    String url = server.url("/files/hello.txt");
+    List<Fetched> first = fixture.fetch(sandbox, cached(url));
+    Path other = tmp.resolve("other-sandbox");
+    List<Fetched> second = fixture.fetch(other, cached(url));
+
+    assertThat(server.hits("/files/hello.txt")).isEqualTo(1);
+    assertThat(first.get(0).cacheHit()).isFalse();
+    assertThat(second.get(0).cacheHit()).isTrue();
+    assertThat(second.get(0).bytes()).isZero();
+    assertThat(other.resolve("hello.txt")).hasBinaryContent(BODY);
+    assertThat(List.copyOf(fixture.progress).get(3)).contains(": 22 bytes in ").endsWith(" ms (cache hit)");
+    // Linked from the cache, read-only.
+    assertThat(Files.isSameFile(sandbox.resolve("hello.txt"), other.resolve("hello.txt"))).isTrue();
+    assertThat(ArchivesTest.mode(other.resolve("hello.txt"))).isEqualTo(0444);
+  }
+
+  @Test
+  void cacheIsPerUser() throws Exception {
+    String url = server.url("/files/hello.txt");
+    fixture.fetch(sandbox, cached(url));
+    fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("bob"), "bob", line -> {}).get(10, TimeUnit.SECONDS);
+    assertThat(server.hits("/files/hello.txt")).isEqualTo(2);
+  }
+
+  @Test
+  void concurrentFetchesOfOneUriDownloadOnce() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    server.handle("/slow.bin", exchange -> {
+      waitFor(release);
+      exchange.sendResponseHeaders(200, BODY.length);
+      exchange.getResponseBody().write(BODY);
+    });
+    String url = server.url("/slow.bin");
+    CompletableFuture<List<Fetched>> a =
+        fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("a"), "alice", line -> {});
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.hits("/slow.bin") == 1);
+    CompletableFuture<List<Fetched>> b =
+        fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("b"), "alice", line -> {});
+    Thread.sleep(200);
+    assertThat(b).isNotDone();
+    release.countDown();
+
+    assertThat(a.get(10, TimeUnit.SECONDS).get(0).cacheHit()).isFalse();
+    assertThat(b.get(10, TimeUnit.SECONDS).get(0).cacheHit()).isTrue();
+    assertThat(server.hits("/slow.bin")).isEqualTo(1);
+    assertThat(tmp.resolve("a/slow.bin")).hasBinaryContent(BODY);
+    assertThat(tmp.resolve("b/slow.bin")).hasBinaryContent(BODY);
+  }
+
+  @Test
+  void concurrentFetchesShareAFailure() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    server.handle("/broken", exchange -> {
+      waitFor(release);
+      exchange.sendResponseHeaders(500, -1);
+    });
+    String url = server.url("/broken");
+    CompletableFuture<List<Fetched>> a = fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("a"), "u", l -> {});
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.hits("/broken") == 1);
+    CompletableFuture<List<Fetched>> b = fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("b"), "u", l -> {});
+    Thread.sleep(100);
+    release.countDown();
+    for (CompletableFuture<List<Fetched>> f : List.of(a, b)) {
+      assertThat(f).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause().isInstanceOf(FetchException.class).withMessage(url + ": HTTP status 500");
+    }
+    assertThat(server.hits("/broken")).isEqualTo(1);
+  }
+
+  @Test
+  void sha256MatchAndMismatch() throws Exception {
+    String url = server.url("/files/hello.txt");
+    String good = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(BODY));
+    String bad = "0".repeat(64);
+
+    assertThatThrownBy(() -> fixture.fetch(sandbox, cached(url).toBuilder().setSha256(bad).build()))
+        .hasMessage(url + ": sha256 mismatch: expected " + bad + ", got " + good);
+    assertThat(fixture.fetcher.cache().size()).isZero(); // a mismatch never enters the cache
+    assertThat(sandbox.resolve("hello.txt")).doesNotExist();
+
+    fixture.fetch(sandbox, cached(url).toBuilder().setSha256(good.toUpperCase()).build());
+    assertThat(sandbox.resolve("hello.txt")).hasBinaryContent(BODY);
+    assertThat(fixture.fetcher.cache().size()).isOne();
+    assertThat(server.hits("/files/hello.txt")).isEqualTo(2);
+
+    // A hit is checked against the recorded sha256: wrong → downloaded again, and refused.
+    assertThatThrownBy(() -> fixture.fetch(tmp.resolve("s2"), cached(url).toBuilder().setSha256(bad).build()))
+        .hasMessageContaining("sha256 mismatch");
+    assertThat(server.hits("/files/hello.txt")).isEqualTo(3);
+    fixture.fetch(tmp.resolve("s3"), cached(url).toBuilder().setSha256(good).build());
+    assertThat(server.hits("/files/hello.txt")).isEqualTo(3);
+
+    // Uncached fetches are verified too.
+    assertThatThrownBy(() -> fixture.fetch(tmp.resolve("s4"), uri(url).toBuilder().setSha256(bad).build()))
+        .hasMessageContaining("sha256 mismatch");
+    assertThatThrownBy(() -> fixture.fetch(tmp.resolve("s4"), uri(url).toBuilder().setSha256("abc").build()))
+        .hasMessage(url + ": invalid sha256 'abc': expected 64 hex digits");
+  }
+
+  @Test
+  void cachedArchiveIsNeitherDownloadedNorExtractedAgain() throws Exception {
+    Path archive = TestArchives.write(tmp.resolve("bundle.tar.gz"), Archives.Format.TAR_GZ,
+        TestArchives.file("bin/run", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), 0755),
+        TestArchives.file("conf/a", "a"),
+        TestArchives.symlink("run", "bin/run"));
+    server.file("/bundle.tar.gz", Files.readAllBytes(archive));
+    String url = server.url("/bundle.tar.gz");
+
+    List<Fetched> first = fixture.fetch(sandbox, cached(url));
+    assertThat(first.get(0).extracted()).isTrue();
+    assertThat(first.get(0).path()).isEqualTo(sandbox.toAbsolutePath());
+    assertThat(List.copyOf(fixture.progress).get(1)).endsWith("(downloaded), extracted 3 files");
+
+    Path entry;
+    try (Stream<Path> entries = Files.list(tmp.resolve("cache/entries"))) {
+      entry = entries.findFirst().orElseThrow();
+    }
+    assertThat(ArchivesTest.mode(entry.resolve("tree/bin/run"))).isEqualTo(0555);
+    assertThat(ArchivesTest.mode(entry.resolve("tree/conf/a"))).isEqualTo(0444);
+    Path other = tmp.resolve("other");
+    List<Fetched> second = fixture.fetch(other, cached(url));
+    assertThat(second.get(0).cacheHit()).isTrue();
+    assertThat(server.hits("/bundle.tar.gz")).isEqualTo(1); // not downloaded again
+    // Not extracted again either: the sandbox's files are the cached tree's.
+    assertThat(Files.isSameFile(other.resolve("conf/a"), entry.resolve("tree/conf/a"))).isTrue();
+    assertThat(other.resolve("bin/run")).hasContent("#!/bin/sh");
+    assertThat(Files.isExecutable(other.resolve("run"))).isTrue();
+    assertThat(other.resolve("bundle.tar.gz")).exists();
+    assertThat(ArchivesTest.mode(other.resolve("bin"))).isEqualTo(0755); // directories are the sandbox's own
+    assertThat(List.copyOf(fixture.progress).get(3)).endsWith("(cache hit), extracted 3 files");
+  }
+
+  private void assertNoWorkLeft() throws IOException {
+    try (Stream<Path> left = Files.list(tmp.resolve("cache/tmp"))) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  static void waitFor(CountDownLatch latch) {
+    try {
+      latch.await(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
