@@ -10,7 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * Picks the {@link Downloader} for a URI by its scheme: {@code http}/{@code https} →
  * {@link HttpDownloader}, {@code file} (and plain absolute paths) → {@link LocalDownloader},
- * {@code hdfs}/{@code webhdfs} → {@code HdfsDownloader} (only if the agent has HDFS support).
+ * {@code hdfs}/{@code webhdfs}/{@code swebhdfs} → {@link HdfsDownloader} (only if the agent has
+ * HDFS support).
  * Downloaders are made once, on first use, and shared.
  */
 final class Downloaders {
@@ -54,6 +55,15 @@ final class Downloaders {
     return uri;
   }
 
+  /** {@code value} {@linkplain #parse parsed} and printed again (a path becomes file:///...), or "" if it is no URI. */
+  static String uriOrEmpty(String value) {
+    try {
+      return parse(value).toString();
+    } catch (FetchException e) {
+      return "";
+    }
+  }
+
   /** The downloader for {@code uri}, or a FetchException saying why there is none. */
   Downloader forUri(String value, URI uri) throws FetchException {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -67,11 +77,13 @@ final class Downloaders {
       case "file" -> {
         return local();
       }
-      case "hdfs", "webhdfs" -> {
-        return hdfs(value, scheme);
+      default -> {
+        if (HdfsDownloader.SCHEMES.contains(scheme)) {
+          return hdfs(value, scheme);
+        }
+        throw new FetchException(value, "unsupported URI scheme '" + uri.getScheme()
+            + "' (supported: hdfs, webhdfs, swebhdfs, http, https, file, absolute paths)");
       }
-      default -> throw new FetchException(value, "unsupported URI scheme '" + uri.getScheme()
-          + "' (supported: hdfs, webhdfs, http, https, file, absolute paths)");
     }
   }
 

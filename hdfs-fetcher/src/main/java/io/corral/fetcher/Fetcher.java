@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class Fetcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
   private static final long CLOSE_WAIT_MILLIS = 10_000;
+  private static final String FAILED = "fetch failed: ";
 
   private final FetcherConfig config;
   private final Executor workers;
@@ -133,7 +134,7 @@ public final class Fetcher implements AutoCloseable {
     try {
       Files.createDirectories(job.sandbox);
     } catch (IOException e) {
-      throw new FetchException(job.firstUri(), job.firstUri() + ": cannot create the sandbox " + job.sandbox + ": "
+      throw new FetchException(job.firstUri(), "cannot create the sandbox " + job.sandbox + ": "
           + HttpDownloader.describe(e), e);
     }
     List<Fetched> results = new ArrayList<>();
@@ -147,7 +148,7 @@ public final class Fetcher implements AutoCloseable {
   private Fetched fetchOne(Job job, CommandURI command, List<Path> links) throws FetchException {
     String value = command.getValue();
     long start = System.nanoTime();
-    say(job, "fetching " + value, false);
+    say(job, "fetching " + value);
     try {
       URI source = Downloaders.parse(value);
       Downloader downloader = downloaders.forUri(value, source);
@@ -178,7 +179,7 @@ public final class Fetcher implements AutoCloseable {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         say(job, "fetched " + value + ": " + lease.bytes() + " bytes in " + took.toMillis() + " ms ("
             + (lease.hit() ? "cache hit" : "downloaded") + ")"
-            + (plan.extract() ? ", extracted " + lease.files() + " files" : ""), false);
+            + (plan.extract() ? ", extracted " + lease.files() + " files" : ""));
         return new Fetched(value, plan.extract() ? job.sandbox : file, lease.hit() ? 0 : lease.bytes(), took,
             lease.hit(), plan.extract());
       }
@@ -206,18 +207,27 @@ public final class Fetcher implements AutoCloseable {
     }
   }
 
-  private FetchException failed(Job job, String value, String reason, Exception cause) {
-    String message = reason != null && reason.startsWith(value + ": ") ? reason : value + ": " + reason;
-    say(job, "failed to fetch " + message, true);
-    return new FetchException(value, message, cause);
+  /**
+   * The failure of one URI: {@link FetchException#uri()} is the URI as given and the message is
+   * the reason alone (the agent reports {@code fetch failed: <uri>: <message>}), without the
+   * {@code fetch failed: <uri>: } a downloader may have put in front of it.
+   */
+  private static FetchException failed(Job job, String value, String reason, Exception cause) {
+    String why = reason == null ? "unknown error" : reason;
+    if (why.startsWith(FAILED)) {
+      why = why.substring(FAILED.length());
+    }
+    for (String prefix : List.of(value + ": ", Downloaders.uriOrEmpty(value) + ": ")) {
+      if (!prefix.equals(": ") && why.startsWith(prefix)) {
+        why = why.substring(prefix.length());
+      }
+    }
+    LOG.warn("fetch failed: {}: {} [sandbox {}]", value, why, job.sandbox);
+    return new FetchException(value, why, cause);
   }
 
-  private static void say(Job job, String line, boolean failure) {
-    if (failure) {
-      LOG.warn("{} [sandbox {}]", line, job.sandbox);
-    } else {
-      LOG.info("{} [sandbox {}]", line, job.sandbox);
-    }
+  private static void say(Job job, String line) {
+    LOG.info("{} [sandbox {}]", line, job.sandbox);
     try {
       job.progress.accept(line);
     } catch (RuntimeException e) {
