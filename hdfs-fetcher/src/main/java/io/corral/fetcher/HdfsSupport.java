@@ -23,8 +23,8 @@ public record HdfsSupport(List<String> command, Map<String, String> environment)
    * (made absolute), with the java binary of this JVM.
    */
   public static HdfsSupport ofThisInstallation() {
-    String java = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return java(java, defaultClasspath(), Map.of());
+    String javaCommand = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return java(javaCommand, defaultClasspath(), Map.of());
   }
 
   /** See {@link #ofThisInstallation()}. */
