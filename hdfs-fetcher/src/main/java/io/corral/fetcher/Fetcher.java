@@ -222,12 +222,12 @@ public final class Fetcher implements AutoCloseable {
         why = why.substring(prefix.length());
       }
     }
-    LOG.warn("fetch failed: {}: {} [sandbox {}]", value, why, job.sandbox);
+    LOG.debug("fetch failed: {}: {} [sandbox {}]", value, why, job.sandbox); // reported by the caller
     return new FetchException(value, why, cause);
   }
 
   private static void say(Job job, String line) {
-    LOG.info("{} [sandbox {}]", line, job.sandbox);
+    LOG.debug("{} [sandbox {}]", line, job.sandbox); // the caller logs it with its context
     try {
       job.progress.accept(line);
     } catch (RuntimeException e) {

@@ -38,6 +38,7 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
   private final ReconnectingStream<AgentCall, AgentEvent> link;
   private final StatusUpdateManager updates;
   private final ExecutorSupervisor supervisor;
+  private final Fetcher fetcher;
   private final CompletableFuture<String> registered = new CompletableFuture<>();
   private final CompletableFuture<Void> fatal = new CompletableFuture<>();
   private AgentInfo info;
@@ -54,7 +55,8 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), this);
     this.updates = new StatusUpdateManager(loop, this::sendUpdates, this::onTerminalAcknowledged,
         config.statusUpdateRetryMin(), config.statusUpdateRetryMax());
-    this.supervisor = new ExecutorSupervisor(config, loop, workers, new Fetcher(config.fetcher(), workers), updates,
+    this.fetcher = new Fetcher(config.fetcher(), workers);
+    this.supervisor = new ExecutorSupervisor(config, loop, workers, fetcher, updates,
         () -> info, () -> endpoint, link::send);
   }
 
@@ -181,7 +183,7 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
           : CompletableFuture.completedFuture(null);
       link.close();
       return done;
-    }).thenCompose(f -> f);
+    }).thenCompose(f -> f).whenComplete((v, e) -> fetcher.close());
   }
 
   /** Runs a read of the agent's state on its loop. */

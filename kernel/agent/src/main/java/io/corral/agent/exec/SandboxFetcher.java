@@ -58,7 +58,8 @@ final class SandboxFetcher {
       Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
       FetchException failure = cause instanceof FetchException fe ? fe
           : new FetchException(uris.get(0).getValue(), String.valueOf(cause.getMessage()), cause);
-      progress.accept("fetch failed: " + failure.uri() + ": " + failure.getMessage());
+      LOG.warn("{}: fetch failed: {}: {}", what, failure.uri(), failure.getMessage());
+      append(stderr, "fetch failed: " + failure.uri() + ": " + failure.getMessage());
       done.accept(failure);
     }));
   }
