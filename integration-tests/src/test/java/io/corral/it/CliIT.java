@@ -102,4 +102,28 @@ class CliIT {
     }
     assertThat(java.nio.file.Files.readString(dir.resolve("c.log"))).contains("Missing required option: '--master");
   }
+
+  @Test
+  void bundlePushPacksADirectoryAndRefusesWhatItCannotReach(TestInfo info) throws Exception {
+    Path dir = TestClusters.dir(info);
+    Path bundle = dir.resolve("bundle");
+    java.nio.file.Files.createDirectories(bundle.resolve("bin"));
+    java.nio.file.Files.writeString(bundle.resolve("bin/run.sh"), "#!/bin/sh\necho hi\n");
+    Path target = dir.resolve("published/bundle.tar.gz");
+    try (CorralProcess p = CorralProcess.start(dir.resolve("push.log"), "bundle", "push", bundle.toString(),
+        target.toString())) {
+      assertThat(p.awaitExit(START)).isZero();
+      assertThat(p.stdout()).containsExactly("pushed: " + target);
+    }
+    Process tar = new ProcessBuilder("tar", "tzf", target.toString()).redirectErrorStream(true).start();
+    assertThat(new String(tar.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("bin/run.sh");
+    assertThat(tar.waitFor()).isZero();
+
+    try (CorralProcess p = CorralProcess.start(dir.resolve("http.log"), "bundle", "push", bundle.toString(),
+        "http://example.invalid/b.tar.gz")) {
+      assertThat(p.awaitExit(START)).isEqualTo(2);
+    }
+    assertThat(java.nio.file.Files.readString(dir.resolve("http.log"))).contains("cannot push to 'http://example.invalid/b.tar.gz'");
+  }
 }
