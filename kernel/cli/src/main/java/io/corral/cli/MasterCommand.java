@@ -2,6 +2,7 @@ package io.corral.cli;
 
 import io.corral.master.Master;
 import io.corral.master.MasterConfig;
+import io.corral.master.lifecycle.MasterPhase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -49,6 +50,20 @@ final class MasterCommand implements Callable<Integer> {
       description = "Failover timeout of frameworks that set none (default ${DEFAULT-VALUE}).")
   Duration defaultFailoverTimeout;
 
+  @Option(names = "--zk-session-timeout", converter = DurationConverter.class, defaultValue = "10s",
+      description = "ZooKeeper session timeout in an election (default ${DEFAULT-VALUE}).")
+  Duration zkSessionTimeout;
+
+  @Option(names = "--agent-reregister-timeout", converter = DurationConverter.class, defaultValue = "10min",
+      description = "After a failover, how long to wait for known agents to re-register before marking them "
+          + "unreachable (default ${DEFAULT-VALUE}).")
+  Duration agentReregisterTimeout;
+
+  @Option(names = "--agent-gone-timeout", converter = DurationConverter.class, defaultValue = "0",
+      description = "Remove agents unreachable for this long for good: their tasks are reported TASK_GONE and, "
+          + "if they come back, they must drop them (default ${DEFAULT-VALUE}: never).")
+  Duration agentGoneTimeout;
+
   @Option(names = "--weights", description = "Role weights, e.g. 'analytics=1,prod=3'.")
   String weights;
 
@@ -61,15 +76,31 @@ final class MasterCommand implements Callable<Integer> {
         .agentPingTimeout(agentPingTimeout).maxAgentPingTimeouts(maxAgentPingTimeouts)
         .allocationInterval(allocationInterval).offerTimeout(offerTimeout)
         .defaultFailoverTimeout(defaultFailoverTimeout).roleWeights(parseWeights(weights))
-        .maxMessageBytes(maxMessageBytes);
+        .maxMessageBytes(maxMessageBytes).zkSessionTimeout(zkSessionTimeout)
+        .agentReregisterTimeout(agentReregisterTimeout).agentGoneTimeout(agentGoneTimeout);
     if (advertiseHost != null) {
       b.advertiseHost(advertiseHost);
     }
-    Master master = new Master(b.build()).start();
-    System.out.println("master: " + master.address());
+    Master master = new Master(b.build());
+    if (zk != null) {
+      // One readiness line per role: "(standby)" while waiting, "(leader)" once elected.
+      master.onPhaseChange(phase -> {
+        if (phase == MasterPhase.RECOVERING) {
+          System.out.println("master: " + master.address() + " (leader)");
+          System.out.flush();
+        }
+      });
+    }
+    master.start();
+    if (zk == null) {
+      System.out.println("master: " + master.address());
+    } else if (!master.isLeading()) {
+      System.out.println("master: " + master.address() + " (standby)");
+    }
     System.out.flush();
-    Daemons.runUntilStopped(master::close);
-    return 0;
+    // Until SIGTERM/Ctrl-C, or until the master must end (session or leadership lost).
+    int code = Daemons.runUntilStopped(master::close, master.terminated());
+    return code;
   }
 
   static Map<String, Double> parseWeights(String spec) {

@@ -4,42 +4,46 @@ import io.corral.common.detect.ZkUrl;
 import io.corral.common.loop.EventLoop;
 import io.corral.common.net.Grpc;
 import io.corral.common.net.HostPort;
+import io.corral.common.net.PeerAddressInterceptor;
 import io.corral.master.allocator.DrfAllocator;
 import io.corral.master.allocator.MinAllocatable;
 import io.corral.master.core.MasterCore;
 import io.corral.master.core.MasterMetrics;
 import io.corral.master.core.MasterView;
+import io.corral.master.lifecycle.ExitCodes;
+import io.corral.master.lifecycle.MasterLifecycle;
+import io.corral.master.lifecycle.MasterPhase;
+import io.corral.master.lifecycle.ZkLeadership;
+import io.corral.master.registry.AgentRegistry;
+import io.corral.master.registry.InMemoryAgentRegistry;
+import io.corral.master.registry.ZkAgentRegistry;
 import io.corral.master.transport.AgentServiceImpl;
-import io.corral.master.transport.MasterStreams;
-import io.corral.common.net.StreamConnection;
-import io.corral.protocol.AgentCall;
-import io.corral.protocol.AgentEvent;
-import io.corral.protocol.SchedulerCall;
-import io.corral.protocol.SchedulerEvent;
-import io.corral.common.net.PeerAddressInterceptor;
 import io.corral.master.transport.SchedulerServiceImpl;
 import io.corral.protocol.MasterInfo;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.recipes.leader.LeaderLatch;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Corral master: serves agents and schedulers over gRPC and runs the allocator. With a
- * {@code zk://} URL it joins a leader latch in ZooKeeper so clients can find it there.
+ * A Corral master. Without ZooKeeper it leads at once. With a {@code zk://} URL it joins the
+ * election: as a standby it refuses every stream (clients look the leader up in ZooKeeper);
+ * once elected it serves, recovers the agents its registry expects, and leads until stopped
+ * or until its ZooKeeper session or leadership is lost, when {@link #terminated()} completes
+ * with the exit code its process must end with ({@link ExitCodes}).
  */
 public final class Master implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Master.class);
@@ -47,78 +51,181 @@ public final class Master implements AutoCloseable {
 
   private final MasterConfig config;
   private final EventLoop loop = new EventLoop("corral-master");
+  private final MasterLifecycle lifecycle = new MasterLifecycle();
+  private final LeaderGate gate = new LeaderGate();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private MasterCore core;
+  private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
+  private final List<Consumer<MasterPhase>> phaseListeners = new CopyOnWriteArrayList<>();
+  private final String id = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+      + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+  private volatile MasterPhase phase = MasterPhase.STANDBY;
+  private volatile MasterCore core;
   private Server server;
-  private CuratorFramework zk;
-  private LeaderLatch latch;
   private HostPort address;
+  private ZkLeadership leadership;
+  private AgentRegistry registry;
 
   public Master(MasterConfig config) {
     this.config = config;
   }
 
-  /** Binds the port and starts serving; returns once the master accepts connections. */
+  /**
+   * Binds the port and joins the election (if any). Returns once this master leads and serves,
+   * or is settled as a standby.
+   */
   public Master start() throws IOException {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("already started");
     }
-    String id = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-        + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-    LeaderGate streams = new LeaderGate();
     server = Grpc.startServer(config.bindHost(), config.port(), config.maxMessageBytes(), List.of(
-        ServerInterceptors.intercept(new AgentServiceImpl(streams), new PeerAddressInterceptor()),
-        ServerInterceptors.intercept(new SchedulerServiceImpl(streams), new PeerAddressInterceptor())));
+        ServerInterceptors.intercept(new AgentServiceImpl(gate), new PeerAddressInterceptor()),
+        ServerInterceptors.intercept(new SchedulerServiceImpl(gate), new PeerAddressInterceptor())));
     address = new HostPort(config.advertiseHost(), server.getPort());
-    if (config.zk() != null) {
-      joinElection(ZkUrl.parse(config.zk())); // blocks while this master is a standby
+    if (config.zk() == null) {
+      registry = new InMemoryAgentRegistry();
+      loop.submit(() -> {
+        on(MasterLifecycle.Event.ELECTED);
+        return null;
+      }).join();
+      return this;
     }
-    MasterInfo info = MasterInfo.newBuilder().setId(id).setHost(address.host())
-        .setPort(address.port()).setVersion(VERSION).build();
-    DrfAllocator allocator = new DrfAllocator(new java.util.Random(), new MinAllocatable(config.minAllocatable()));
-    core = new MasterCore(config, info, loop, Clock.systemUTC(), allocator);
-    core.start();
-    streams.open(core);
-    LOG.info("master {} serving on {} (ping timeout {} x {}, offer timeout {}, allocation every {})",
-        id, address, config.agentPingTimeout(), config.maxAgentPingTimeouts(), config.offerTimeout(),
-        config.allocationInterval());
+    ZkUrl url = ZkUrl.parse(config.zk());
+    leadership = new ZkLeadership(url, config.zkSessionTimeout(), address.toString(),
+        event -> loop.execute(() -> on(event)));
+    try {
+      leadership.start();
+    } catch (Exception e) {
+      close();
+      throw new IOException("could not join the leader election at " + url + ": " + e.getMessage(), e);
+    }
+    registry = new ZkAgentRegistry(leadership.client(), url.registryPath());
+    LOG.info("master {} on {} joined the election at {}", id, address, url);
+    leadership.awaitSettled(Duration.ofSeconds(30));
+    if (leadership.hasLeadership()) {
+      awaitPhase(p -> p != MasterPhase.STANDBY, Duration.ofSeconds(30));
+    }
     return this;
   }
 
-  private void joinElection(ZkUrl url) {
-    zk = CuratorFrameworkFactory.builder()
-        .connectString(url.connectString())
-        .sessionTimeoutMs(10_000)
-        .connectionTimeoutMs(5_000)
-        .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
-        .build();
-    zk.start();
-    latch = new LeaderLatch(zk, url.leaderLatchPath(), address.toString());
-    try {
-      latch.start();
-      latch.await();
-    } catch (Exception e) {
-      throw new IllegalStateException("could not join the leader election at " + url + ": " + e, e);
+  /** Handles a lifecycle event; on the loop. */
+  private void on(MasterLifecycle.Event event) {
+    MasterLifecycle.Transition t = lifecycle.apply(event);
+    for (MasterLifecycle.Action action : t.actions()) {
+      switch (action) {
+        case OPEN -> open();
+        case START_RECOVERY -> startRecovery();
+        case PAUSE -> core.setSuspended(true);
+        case RESUME -> core.setSuspended(false);
+        case EXIT_SESSION_LOST -> exit(ExitCodes.ZK_SESSION_LOST, "its ZooKeeper session was lost");
+        case EXIT_LEADERSHIP_LOST -> exit(ExitCodes.LEADERSHIP_LOST, "it lost the leadership");
+        case EXIT_STOPPED -> exit(ExitCodes.STOPPED, "it was stopped");
+      }
     }
-    LOG.info("master {} is the leader at {}", address, url);
+    if (t.phase() != phase) {
+      phase = t.phase();
+      LOG.info("master {} is now {}", address, phase);
+      phaseListeners.forEach(l -> l.accept(phase));
+    }
+  }
+
+  private void open() {
+    MasterInfo info = MasterInfo.newBuilder().setId(id).setHost(address.host())
+        .setPort(address.port()).setVersion(VERSION).build();
+    DrfAllocator allocator = new DrfAllocator(new java.util.Random(), new MinAllocatable(config.minAllocatable()));
+    MasterCore c = new MasterCore(config, info, loop, Clock.systemUTC(), allocator, registry,
+        leadership == null ? () -> true : leadership::leaseValid);
+    c.start();
+    core = c;
+    gate.open(c);
+    LOG.info("master {} leads on {} (ping timeout {} x {}, offer timeout {}, allocation every {})",
+        id, address, config.agentPingTimeout(), config.maxAgentPingTimeouts(), config.offerTimeout(),
+        config.allocationInterval());
+  }
+
+  private void startRecovery() {
+    java.util.Map<String, io.corral.master.registry.AgentRecord> records;
+    try {
+      records = registry.load();
+    } catch (Exception e) {
+      LOG.error("could not read the registry: {}", e.toString());
+      exit(ExitCodes.ZK_SESSION_LOST, "its registry could not be read");
+      return;
+    }
+    core.recover(records, () -> on(MasterLifecycle.Event.RECOVERED));
+  }
+
+  private void exit(int code, String why) {
+    LOG.warn("master {} on {} exits with code {}: {}", id, address, code, why);
+    gate.close();
+    if (core != null) {
+      core.stop();
+    }
+    terminated.complete(code);
   }
 
   public HostPort address() {
     return address;
   }
 
+  /** STANDBY, RECOVERING, ACTIVE, SUSPENDED or EXITING. */
+  public MasterPhase phase() {
+    return phase;
+  }
+
+  /** Whether this master leads (serves agents and schedulers). */
+  public boolean isLeading() {
+    MasterPhase p = phase;
+    return p == MasterPhase.RECOVERING || p == MasterPhase.ACTIVE || p == MasterPhase.SUSPENDED;
+  }
+
+  /** Called on every phase change (on the master's loop). */
+  public void onPhaseChange(Consumer<MasterPhase> listener) {
+    phaseListeners.add(listener);
+  }
+
+  /** Completes with the process exit code when this master must end ({@link ExitCodes}). */
+  public CompletableFuture<Integer> terminated() {
+    return terminated;
+  }
+
+  /** Waits until the phase satisfies {@code which}; false on timeout. */
+  public boolean awaitPhase(java.util.function.Predicate<MasterPhase> which, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!which.test(phase)) {
+      if (System.nanoTime() > deadline || terminated.isDone()) {
+        return which.test(phase);
+      }
+      try {
+        terminated.get(10, TimeUnit.MILLISECONDS); // returns early if the master ends
+      } catch (java.util.concurrent.TimeoutException e) {
+        // poll again
+      } catch (Exception e) {
+        return which.test(phase);
+      }
+    }
+    return true;
+  }
+
   public MasterInfo info() {
-    return core.info();
+    return leading().info();
   }
 
   public MasterMetrics metrics() {
-    return core.metrics();
+    return leading().metrics();
   }
 
-  /** Reads the state on the master's loop. */
+  /** Reads the state on the master's loop (only while it leads). */
   public <T> CompletableFuture<T> query(Function<MasterView, T> reader) {
-    return core.query(reader);
+    return leading().query(reader);
+  }
+
+  private MasterCore leading() {
+    MasterCore c = core;
+    if (c == null) {
+      throw new IllegalStateException("master " + address + " does not lead");
+    }
+    return c;
   }
 
   @Override
@@ -126,73 +233,15 @@ public final class Master implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    if (latch != null) {
-      try {
-        latch.close();
-      } catch (IOException e) {
-        LOG.debug("closing leader latch: {}", e.toString());
-      }
-    }
-    if (zk != null) {
-      zk.close();
+    loop.execute(() -> on(MasterLifecycle.Event.STOP));
+    if (leadership != null) {
+      leadership.close();
     }
     if (core != null) {
       core.stop();
     }
     Grpc.shutdown(server);
     loop.close();
-  }
-
-  /**
-   * Hands stream traffic to the core once this master leads. Until then (it is starting, or a
-   * standby waiting in the election) every stream is refused with UNAVAILABLE, and clients go
-   * back to looking for the leader.
-   */
-  private static final class LeaderGate implements MasterStreams {
-    private volatile MasterCore core;
-
-    void open(MasterCore c) {
-      core = c;
-    }
-
-    private static void refuse(StreamConnection<?> c) {
-      c.fail(io.grpc.Status.UNAVAILABLE.withDescription("this master is not the leader"));
-    }
-
-    @Override
-    public void onAgentCall(StreamConnection<AgentEvent> c, AgentCall call) {
-      MasterCore m = core;
-      if (m == null) {
-        refuse(c);
-      } else {
-        m.onAgentCall(c, call);
-      }
-    }
-
-    @Override
-    public void onAgentStreamClosed(StreamConnection<AgentEvent> c, Throwable cause) {
-      MasterCore m = core;
-      if (m != null) {
-        m.onAgentStreamClosed(c, cause);
-      }
-    }
-
-    @Override
-    public void onSchedulerCall(StreamConnection<SchedulerEvent> c, SchedulerCall call) {
-      MasterCore m = core;
-      if (m == null) {
-        refuse(c);
-      } else {
-        m.onSchedulerCall(c, call);
-      }
-    }
-
-    @Override
-    public void onSchedulerStreamClosed(StreamConnection<SchedulerEvent> c, Throwable cause) {
-      MasterCore m = core;
-      if (m != null) {
-        m.onSchedulerStreamClosed(c, cause);
-      }
-    }
+    terminated.complete(ExitCodes.STOPPED);
   }
 }

@@ -34,6 +34,11 @@ import java.util.Objects;
  *     reconciliation and the API
  * @param maxCompletedFrameworks removed frameworks remembered (their ids cannot come back)
  * @param offerBatchSize offers per Offers event
+ * @param zkSessionTimeout the ZooKeeper session timeout of a master in an election (Mesos: 10 s)
+ * @param agentReregisterTimeout after a failover, how long the new leader waits for the agents
+ *     of the registry to re-register before marking them unreachable (Mesos: 10 min)
+ * @param agentGoneTimeout an agent unreachable this long is removed for good (its tasks are
+ *     reported TASK_GONE; if it returns it must drop them); zero means never
  */
 public record MasterConfig(
     String bindHost,
@@ -54,7 +59,10 @@ public record MasterConfig(
     List<Resources> minAllocatable,
     int maxCompletedTasksPerFramework,
     int maxCompletedFrameworks,
-    int offerBatchSize) {
+    int offerBatchSize,
+    Duration zkSessionTimeout,
+    Duration agentReregisterTimeout,
+    Duration agentGoneTimeout) {
 
   public static final int DEFAULT_PORT = 5050;
 
@@ -79,6 +87,11 @@ public record MasterConfig(
     }
     if (maxMessageBytes <= 0) {
       throw new IllegalArgumentException("maxMessageBytes must be positive: " + maxMessageBytes);
+    }
+    requirePositive(zkSessionTimeout, "zkSessionTimeout");
+    requirePositive(agentReregisterTimeout, "agentReregisterTimeout");
+    if (agentGoneTimeout == null || agentGoneTimeout.isNegative()) {
+      throw new IllegalArgumentException("agentGoneTimeout must be zero (never) or positive");
     }
     if (offerBatchSize < 1) {
       throw new IllegalArgumentException("offerBatchSize must be at least 1: " + offerBatchSize);
@@ -139,6 +152,9 @@ public record MasterConfig(
     private int maxCompletedTasksPerFramework = 1000;
     private int maxCompletedFrameworks = 1000;
     private int offerBatchSize = 500;
+    private Duration zkSessionTimeout = Duration.ofSeconds(10);
+    private Duration agentReregisterTimeout = Duration.ofMinutes(10);
+    private Duration agentGoneTimeout = Duration.ZERO;
 
     public Builder bindHost(String v) {
       bindHost = v;
@@ -235,6 +251,21 @@ public record MasterConfig(
       return this;
     }
 
+    public Builder zkSessionTimeout(Duration v) {
+      zkSessionTimeout = v;
+      return this;
+    }
+
+    public Builder agentReregisterTimeout(Duration v) {
+      agentReregisterTimeout = v;
+      return this;
+    }
+
+    public Builder agentGoneTimeout(Duration v) {
+      agentGoneTimeout = v;
+      return this;
+    }
+
     public MasterConfig build() {
       return new MasterConfig(
           bindHost,
@@ -255,7 +286,10 @@ public record MasterConfig(
           minAllocatable,
           maxCompletedTasksPerFramework,
           maxCompletedFrameworks,
-          offerBatchSize);
+          offerBatchSize,
+          zkSessionTimeout,
+          agentReregisterTimeout,
+          agentGoneTimeout);
     }
   }
 }

@@ -100,8 +100,21 @@ class MasterConfigTest {
   void aZooKeeperUrlIsCheckedUpFront() {
     assertThat(MasterConfig.builder().zk("zk://zk1:2181,zk2:2181/corral").build().zk())
         .isEqualTo("zk://zk1:2181,zk2:2181/corral");
-    assertRejected(b -> b.zk("zk1:2181/corral"), "not a zk:// URL");
+    // --zk takes a plain connect string (with an optional chroot) too.
+    assertThat(MasterConfig.builder().zk("zk1:2181/corral").build().zk()).isEqualTo("zk1:2181/corral");
+    assertRejected(b -> b.zk("http://zk1:2181/corral"), "not a zk:// URL");
     assertRejected(b -> b.zk("zk://zk1/corral"), "expected host:port");
+  }
+
+  @Test
+  void failoverTimeoutsAreChecked() {
+    MasterConfig c = MasterConfig.builder().build();
+    assertThat(c.zkSessionTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(c.agentReregisterTimeout()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(c.agentGoneTimeout()).isZero();
+    assertRejected(b -> b.zkSessionTimeout(java.time.Duration.ZERO), "zkSessionTimeout must be positive");
+    assertRejected(b -> b.agentReregisterTimeout(java.time.Duration.ofSeconds(-1)), "agentReregisterTimeout must be positive");
+    assertRejected(b -> b.agentGoneTimeout(java.time.Duration.ofSeconds(-1)), "agentGoneTimeout must be zero");
   }
 
   @Test

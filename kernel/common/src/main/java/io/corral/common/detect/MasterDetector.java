@@ -34,6 +34,13 @@ public interface MasterDetector extends AutoCloseable {
    */
   HostPort detect(Duration timeout) throws TimeoutException, InterruptedException;
 
+  /**
+   * Calls {@code listener} whenever the leader changes (with the new leader), so a client can
+   * leave a master that no longer leads without waiting for its connection to break. A static
+   * master never changes.
+   */
+  default void addLeaderListener(java.util.function.Consumer<HostPort> listener) {}
+
   /** The spec this detector was made from, for logs and for CORRAL_MASTER. */
   String spec();
 

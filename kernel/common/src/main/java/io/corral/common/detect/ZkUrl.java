@@ -3,17 +3,19 @@ package io.corral.common.detect;
 import io.corral.common.net.HostPort;
 
 /**
- * A parsed {@code zk://host:port[,host:port...]/path} URL. The path defaults to
- * {@code /corral}. Masters take part in a leader latch under {@code <path>/leader}.
+ * A parsed ZooKeeper location: {@code zk://host:port[,host:port...][/path]}, or the same without
+ * the scheme (a plain ZooKeeper connect string with an optional chroot path, as ZooKeeper and
+ * Curator users write it). The path defaults to {@code /corral}. Masters take part in a leader
+ * latch under {@code <path>/leader} and keep their registry under {@code <path>/registry}.
  */
 public record ZkUrl(String connectString, String path) {
   public static final String DEFAULT_PATH = "/corral";
 
   public static ZkUrl parse(String url) {
-    if (!url.startsWith("zk://")) {
+    if (url.contains("://") && !url.startsWith("zk://")) {
       throw new IllegalArgumentException("not a zk:// URL: '" + url + "'");
     }
-    String rest = url.substring("zk://".length());
+    String rest = url.startsWith("zk://") ? url.substring("zk://".length()) : url;
     int slash = rest.indexOf('/');
     String hosts = slash < 0 ? rest : rest.substring(0, slash);
     String path = slash < 0 ? DEFAULT_PATH : rest.substring(slash);
@@ -35,6 +37,11 @@ public record ZkUrl(String connectString, String path) {
   /** Where masters run their leader latch; each participant's data is its "host:port". */
   public String leaderLatchPath() {
     return path + "/leader";
+  }
+
+  /** Where the leading master keeps its registry (admitted and removed agents). */
+  public String registryPath() {
+    return path + "/registry";
   }
 
   @Override

@@ -26,6 +26,10 @@ final class ZooKeeperMasterDetector implements MasterDetector {
 
   private final ZkUrl url;
   private final CuratorFramework client;
+  private final java.util.List<java.util.function.Consumer<HostPort>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private org.apache.curator.framework.recipes.cache.CuratorCache cache;
+  private volatile HostPort lastLeader;
 
   ZooKeeperMasterDetector(ZkUrl url) {
     this.url = url;
@@ -85,6 +89,30 @@ final class ZooKeeperMasterDetector implements MasterDetector {
     return Optional.of(HostPort.parse(id));
   }
 
+  @Override
+  public synchronized void addLeaderListener(java.util.function.Consumer<HostPort> listener) {
+    listeners.add(listener);
+    if (cache == null) {
+      cache = org.apache.curator.framework.recipes.cache.CuratorCache.build(client, url.leaderLatchPath());
+      cache.listenable().addListener((type, before, after) -> leaderMayHaveChanged());
+      cache.start();
+    }
+  }
+
+  private void leaderMayHaveChanged() {
+    try {
+      Optional<HostPort> leader = readLeader(new CountDownLatch(1));
+      if (leader.isPresent() && !leader.get().equals(lastLeader)) {
+        lastLeader = leader.get();
+        for (java.util.function.Consumer<HostPort> l : listeners) {
+          l.accept(leader.get());
+        }
+      }
+    } catch (Exception e) {
+      LOG.debug("re-reading the leader at {}: {}", url, e.toString());
+    }
+  }
+
   private static String sequence(String node) {
     int i = node.lastIndexOf('-');
     return i < 0 ? node : node.substring(i + 1);
@@ -96,7 +124,10 @@ final class ZooKeeperMasterDetector implements MasterDetector {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (cache != null) {
+      cache.close();
+    }
     client.close();
   }
 }

@@ -65,6 +65,14 @@ public final class ReconnectingStream<C, E> {
   }
 
   public void start() {
+    // A new leader elected while our stream to the old one still looks fine (the old master
+    // froze, or lost its session): move at once instead of waiting for keep-alives to fail.
+    target.addLeaderListener(leader -> loop.execute(() -> {
+      if (out != null && peer != null && !leader.equals(peer)) {
+        LOG.info("{} {} no longer leads ({} does): reconnecting", name, peer, leader);
+        restart("the leader changed to " + leader);
+      }
+    }));
     lookUp();
   }
 

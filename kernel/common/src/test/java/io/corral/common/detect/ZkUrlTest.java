@@ -37,8 +37,15 @@ class ZkUrlTest {
     assertThat(ZkUrl.parse("zk://[::1]:2181/c").connectString()).isEqualTo("[::1]:2181");
   }
 
+  @Test
+  void aPlainConnectStringWithAnOptionalChrootIsAccepted() {
+    assertThat(ZkUrl.parse("h1:2181,h2:2181/corral")).isEqualTo(new ZkUrl("h1:2181,h2:2181", "/corral"));
+    assertThat(ZkUrl.parse("localhost:2181")).isEqualTo(new ZkUrl("localhost:2181", "/corral"));
+    assertThat(ZkUrl.parse("zk://h:1/x").registryPath()).isEqualTo("/x/registry");
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"localhost:2181/corral", "http://localhost:2181/corral", "ZK://h:1/c"})
+  @ValueSource(strings = {"http://localhost:2181/corral", "ZK://h:1/c"})
   void rejectsOtherSchemes(String text) {
     assertThatThrownBy(() -> ZkUrl.parse(text))
         .isInstanceOf(IllegalArgumentException.class)

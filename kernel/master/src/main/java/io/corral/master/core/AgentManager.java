@@ -20,12 +20,14 @@ import io.corral.protocol.Task;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
 import io.corral.protocol.TaskStatusReason;
+import io.corral.master.registry.AgentRecord;
 import io.grpc.Status;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,45 +40,82 @@ final class AgentManager {
   private final TaskBook book;
   private final StatusHandler statuses;
   private final FrameworkManager frameworks;
+  private final AgentRecovery recovery;
 
   AgentManager(
       MasterState state,
       OfferManager offers,
       TaskBook book,
       StatusHandler statuses,
-      FrameworkManager frameworks) {
+      FrameworkManager frameworks,
+      AgentRecovery recovery) {
     this.s = state;
     this.offers = offers;
     this.book = book;
     this.statuses = statuses;
     this.frameworks = frameworks;
+    this.recovery = recovery;
   }
 
-  /** Returns the agent now bound to the connection, or null when refused. */
-  AgentEntry register(StreamConnection<AgentEvent> conn, AgentCall.Register reg) {
+  /**
+   * Registers or re-registers an agent. The registry records a new (or returning) agent before
+   * the agent is told it is registered, so a master elected later expects it back; {@code bound}
+   * is then called with the agent now served on this connection.
+   */
+  void register(StreamConnection<AgentEvent> conn, AgentCall.Register reg, Consumer<AgentEntry> bound) {
     AgentInfo info = reg.getAgentInfo();
     String problem = validate(info);
     if (problem != null) {
-      return refuse(conn, problem);
+      refuse(conn, problem);
+      return;
     }
-    Instant now = s.now();
     String id = info.getId();
+    AgentRecord record = id.isEmpty() ? null : s.records.get(id);
+    if (record != null && record.state() == AgentRecord.State.GONE) {
+      shutdownGone(conn, id);
+      return;
+    }
     AgentEntry agent = id.isEmpty() ? null : s.agents.get(id);
     if (agent != null && agent.connection() != null && agent.connection() != conn
         && agent.connection().isOpen() && agent.status() == AgentEntry.Status.ACTIVE) {
       boolean sameEndpoint = agent.info().getHostname().equals(info.getHostname())
           && agent.info().getPort() == info.getPort();
       if (!sameEndpoint) {
-        return refuse(conn, "agent id " + id + " is already registered by " + agent.info().getHostname()
+        refuse(conn, "agent id " + id + " is already registered by " + agent.info().getHostname()
             + ":" + agent.info().getPort() + " (connected from " + agent.connection().peer()
             + "); refusing " + info.getHostname() + ":" + info.getPort());
+        return;
       }
       // The same agent reconnected before its old stream was noticed to be dead.
       agent.connection().fail(Status.ABORTED.withDescription("replaced by a newer connection"));
     }
-    if (id.isEmpty()) {
-      id = s.ids.nextAgentId();
-      info = info.toBuilder().setId(id).build();
+    AgentInfo withId = id.isEmpty() ? info.toBuilder().setId(s.ids.nextAgentId()).build() : info;
+    if (record != null && record.state() == AgentRecord.State.ADMITTED) {
+      finish(conn, reg, withId, bound);
+      return;
+    }
+    AgentRecord admitted = new AgentRecord(AgentRecord.State.ADMITTED, s.clock.millis());
+    s.registry.put(withId.getId(), admitted).whenComplete((v, error) -> s.loop.execute(() -> {
+      if (error != null) {
+        LOG.warn("could not record agent {} in the registry: {}", withId.getId(), error.toString());
+        conn.send(AgentEvent.newBuilder().setError(io.corral.protocol.Error.newBuilder().setCall("REGISTER")
+            .setMessage("the master could not record this agent in its registry; retry")).build());
+        conn.fail(Status.UNAVAILABLE.withDescription("registry write failed"));
+        return;
+      }
+      s.records.put(withId.getId(), admitted);
+      if (conn.isOpen()) {
+        finish(conn, reg, withId, bound);
+      }
+    }));
+  }
+
+  private void finish(StreamConnection<AgentEvent> conn, AgentCall.Register reg, AgentInfo info,
+      Consumer<AgentEntry> bound) {
+    Instant now = s.now();
+    String id = info.getId();
+    AgentEntry agent;
+    if (reg.getAgentInfo().getId().isEmpty()) {
       agent = new AgentEntry(id, info, conn, now);
       s.agents.put(id, agent);
       s.allocator.addAgent(id, agent.total());
@@ -84,8 +123,9 @@ final class AgentManager {
       LOG.info("agent {} registered from {} ({}:{}) with {}", id, conn.peer(), info.getHostname(),
           info.getPort(), agent.total());
     } else {
-      agent = reregister(agent, info, conn, reg, now);
+      agent = reregister(s.agents.get(id), info, conn, reg, now);
     }
+    bound.accept(agent);
     conn.send(
         AgentEvent.newBuilder()
             .setRegistered(
@@ -94,8 +134,17 @@ final class AgentManager {
                     .setMasterInfo(s.masterInfo)
                     .setPingIntervalSeconds(s.config.agentPingTimeout().toMillis() / 1000.0))
             .build());
+    recovery.agentBack(id);
     offers.requestAllocation();
-    return agent;
+  }
+
+  /** A gone agent came back: it must drop everything and register as a new agent. */
+  private void shutdownGone(StreamConnection<AgentEvent> conn, String id) {
+    LOG.warn("agent {} came back from {} but was removed for good; telling it to shut down its tasks", id, conn.peer());
+    conn.send(AgentEvent.newBuilder().setShutdownAgent(AgentEvent.ShutdownAgent.newBuilder()
+        .setReason("agent " + id + " was unreachable for longer than " + s.config.agentGoneTimeout()
+            + " and was removed; its tasks were reported TASK_GONE")).build());
+    conn.complete();
   }
 
   private AgentEntry reregister(
@@ -208,14 +257,13 @@ final class AgentManager {
     }
   }
 
-  private AgentEntry refuse(StreamConnection<AgentEvent> conn, String problem) {
+  private void refuse(StreamConnection<AgentEvent> conn, String problem) {
     s.metrics.invalidCalls.incrementAndGet();
     LOG.warn("refused agent registration from {}: {}", conn.peer(), problem);
     conn.send(AgentEvent.newBuilder()
         .setError(io.corral.protocol.Error.newBuilder().setCall("REGISTER").setMessage(problem).setFatal(true))
         .build());
     conn.complete();
-    return null;
   }
 
   static String validate(AgentInfo info) {
@@ -278,6 +326,7 @@ final class AgentManager {
     offers.rescindAllOfAgent(agent);
     s.allocator.removeAgent(agent.id());
     agent.setStatus(AgentEntry.Status.UNREACHABLE, s.now());
+    recovery.recordUnreachable(agent.id());
     if (agent.connection() != null) {
       agent.connection().fail(Status.UNAVAILABLE.withDescription("agent marked unreachable"));
     }

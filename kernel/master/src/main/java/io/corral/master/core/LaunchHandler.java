@@ -45,6 +45,18 @@ final class LaunchHandler {
 
   void accept(FrameworkEntry fw, SchedulerCall.Accept accept) {
     Duration refuse = offers.refuseDuration(accept.hasFilters() ? accept.getFilters() : null);
+    if (!s.mayAct()) {
+      List<OfferEntry> held = new ArrayList<>();
+      for (String id : accept.getOfferIdsList()) {
+        OfferEntry o = s.offers.get(id);
+        if (o != null && o.frameworkId().equals(fw.id())) {
+          held.add(o);
+        }
+      }
+      rejectAll(fw, accept, held, Duration.ZERO, TaskStatusReason.REASON_MASTER_NOT_LEADING,
+          "this master cannot launch now: its ZooKeeper session is suspended or in doubt");
+      return;
+    }
     String offerProblem = null;
     String agentId = null;
     List<OfferEntry> valid = new ArrayList<>();
@@ -74,7 +86,7 @@ final class LaunchHandler {
       offerProblem = "agent " + agentId + " is no longer connected";
     }
     if (offerProblem != null) {
-      rejectAll(fw, accept, valid, refuse, offerProblem);
+      rejectAll(fw, accept, valid, refuse, TaskStatusReason.REASON_INVALID_OFFERS, offerProblem);
       return;
     }
     Resources offered = Resources.EMPTY;
@@ -137,6 +149,7 @@ final class LaunchHandler {
       SchedulerCall.Accept accept,
       List<OfferEntry> valid,
       Duration refuse,
+      TaskStatusReason reason,
       String problem) {
     s.metrics.invalidCalls.incrementAndGet();
     LOG.info("refused ACCEPT from framework {}: {}", fw.id(), problem);
@@ -152,7 +165,7 @@ final class LaunchHandler {
     for (TaskInfo t : accept.getTasksList()) {
       statuses.add(
           Statuses.master(fw.id(), t.getTaskId(), t.getAgentId(), TaskState.TASK_DROPPED,
-              TaskStatusReason.REASON_INVALID_OFFERS, problem, s.nowSeconds()));
+              reason, problem, s.nowSeconds()));
       s.metrics.taskReached(TaskState.TASK_DROPPED);
     }
     fw.send(Statuses.update(statuses));

@@ -3,6 +3,8 @@ package io.corral.master.core;
 import io.corral.common.loop.EventLoop;
 import io.corral.master.MasterConfig;
 import io.corral.master.allocator.DrfAllocator;
+import io.corral.master.registry.AgentRecord;
+import io.corral.master.registry.AgentRegistry;
 import io.corral.master.state.AgentEntry;
 import io.corral.master.state.FrameworkEntry;
 import io.corral.master.transport.MasterStreams;
@@ -13,11 +15,13 @@ import io.corral.protocol.MasterInfo;
 import io.corral.protocol.SchedulerCall;
 import io.corral.protocol.SchedulerEvent;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,19 +40,47 @@ public final class MasterCore implements MasterStreams {
   private final StatusHandler statuses;
   private final FrameworkManager frameworks;
   private final AgentManager agents;
+  private final AgentRecovery recovery;
   private final Map<Long, String> agentByConnection = new HashMap<>();
   private final Map<Long, String> frameworkByConnection = new HashMap<>();
   private final List<EventLoop.Cancellable> timers = new ArrayList<>();
 
-  public MasterCore(MasterConfig config, MasterInfo info, EventLoop loop, Clock clock, DrfAllocator allocator) {
-    this.s = new MasterState(config, info, loop, clock, allocator, new MasterMetrics());
+  /**
+   * @param registry where admitted, unreachable and gone agents are recorded (ZooKeeper, or
+   *     memory for a master without an election)
+   * @param leaseValid whether this master may act as the leader right now
+   */
+  public MasterCore(MasterConfig config, MasterInfo info, EventLoop loop, Clock clock, DrfAllocator allocator,
+      AgentRegistry registry, BooleanSupplier leaseValid) {
+    this.s = new MasterState(config, info, loop, clock, allocator, new MasterMetrics(), registry, leaseValid);
     this.offers = new OfferManager(s);
     TaskBook book = new TaskBook(s, offers);
+    this.recovery = new AgentRecovery(s, book);
     this.launches = new LaunchHandler(s, offers);
-    this.statuses = new StatusHandler(s, book);
+    this.statuses = new StatusHandler(s, book, recovery);
     this.frameworks = new FrameworkManager(s, offers, book, statuses);
-    this.agents = new AgentManager(s, offers, book, statuses, frameworks);
+    this.agents = new AgentManager(s, offers, book, statuses, frameworks, recovery);
     config.roleWeights().forEach(allocator::setWeight);
+  }
+
+  /**
+   * Starts recovering from the registry: the agents it admitted are expected back;
+   * {@code recovered} runs (on the loop) once they are, or once the re-register timeout is over.
+   */
+  public void recover(Map<String, AgentRecord> registry, Runnable recovered) {
+    s.loop.execute(() -> recovery.start(registry, recovered));
+  }
+
+  /** ZooKeeper suspended (true) or back (false): no offers and no launches while suspended. */
+  public void setSuspended(boolean suspended) {
+    s.loop.execute(() -> {
+      s.suspended = suspended;
+      if (suspended) {
+        offers.rescindAll(); // offers of a leader in doubt must not be used
+      } else {
+        offers.requestAllocation();
+      }
+    });
   }
 
   /** Starts the periodic work. */
@@ -61,6 +93,11 @@ public final class MasterCore implements MasterStreams {
           }));
           timers.add(s.loop.scheduleAtFixedRate(s.config.agentPingTimeout(), agents::pingTick));
           timers.add(s.loop.scheduleAtFixedRate(s.config.heartbeatInterval(), frameworks::sendHeartbeats));
+          if (!s.config.agentGoneTimeout().isZero()) {
+            Duration every = s.config.agentGoneTimeout().dividedBy(4);
+            timers.add(s.loop.scheduleAtFixedRate(every.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
+                : every, recovery::removeLongGone));
+          }
         });
   }
 
@@ -93,10 +130,7 @@ public final class MasterCore implements MasterStreams {
   // in order (a scheduler's last call before it hangs up is often TEARDOWN).
   private void handleAgentCall(StreamConnection<AgentEvent> conn, AgentCall call) {
     if (call.hasRegister()) {
-      AgentEntry agent = agents.register(conn, call.getRegister());
-      if (agent != null) {
-        agentByConnection.put(conn.id(), agent.id());
-      }
+      agents.register(conn, call.getRegister(), agent -> agentByConnection.put(conn.id(), agent.id()));
       return;
     }
     String agentId = agentByConnection.get(conn.id());

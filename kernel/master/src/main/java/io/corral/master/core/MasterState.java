@@ -3,6 +3,8 @@ package io.corral.master.core;
 import io.corral.common.loop.EventLoop;
 import io.corral.master.MasterConfig;
 import io.corral.master.allocator.DrfAllocator;
+import io.corral.master.registry.AgentRecord;
+import io.corral.master.registry.AgentRegistry;
 import io.corral.master.state.AgentEntry;
 import io.corral.master.state.FrameworkEntry;
 import io.corral.master.state.OfferEntry;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * All of the master's domain state. Owned by the master's event loop: every field is read
@@ -26,6 +29,14 @@ final class MasterState {
   final MasterMetrics metrics;
   final IdGenerator ids;
 
+  final AgentRegistry registry;
+  /** The registry's view, kept current by this master (loop-owned copy). */
+  final Map<String, AgentRecord> records = new HashMap<>();
+  /** Whether this master holds a valid lease on its leadership (always true without ZooKeeper). */
+  final BooleanSupplier leaseValid;
+  /** ZooKeeper is suspended: no offers, no launches. */
+  boolean suspended;
+
   final Map<String, AgentEntry> agents = new HashMap<>();
   final Map<String, FrameworkEntry> frameworks = new LinkedHashMap<>();
   final Map<String, OfferEntry> offers = new HashMap<>();
@@ -38,13 +49,17 @@ final class MasterState {
       EventLoop loop,
       Clock clock,
       DrfAllocator allocator,
-      MasterMetrics metrics) {
+      MasterMetrics metrics,
+      AgentRegistry registry,
+      BooleanSupplier leaseValid) {
     this.config = config;
     this.masterInfo = masterInfo;
     this.loop = loop;
     this.clock = clock;
     this.allocator = allocator;
     this.metrics = metrics;
+    this.registry = registry;
+    this.leaseValid = leaseValid;
     this.ids = new IdGenerator(masterInfo.getId());
     int maxRemoved = config.maxCompletedFrameworks();
     this.removedFrameworks =
@@ -56,6 +71,11 @@ final class MasterState {
             return size() > maxRemoved;
           }
         };
+  }
+
+  /** Whether this master may make offers and launch tasks right now. */
+  boolean mayAct() {
+    return !suspended && leaseValid.getAsBoolean();
   }
 
   Instant now() {

@@ -55,6 +55,9 @@ final class OfferManager {
   }
 
   private void runAllocation(boolean all) {
+    if (!s.mayAct()) {
+      return; // suspended from ZooKeeper, or the leadership lease is in doubt: no offers
+    }
     Instant now = s.now();
     long cpu0 = MasterMetrics.threadCpuNanos();
     long t0 = System.nanoTime();
@@ -190,6 +193,11 @@ final class OfferManager {
 
   void rescindAllOfFramework(FrameworkEntry fw, boolean notify) {
     rescind(outstanding(fw.offerIds()), notify, Duration.ZERO);
+  }
+
+  /** Takes back every outstanding offer (a leader in doubt must not have its offers used). */
+  void rescindAll() {
+    rescind(outstanding(List.copyOf(s.offers.keySet())), true, Duration.ZERO);
   }
 
   private List<OfferEntry> outstanding(Collection<String> offerIds) {

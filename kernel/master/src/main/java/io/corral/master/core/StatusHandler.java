@@ -1,5 +1,6 @@
 package io.corral.master.core;
 
+import io.corral.master.registry.AgentRecord;
 import io.corral.master.state.AgentEntry;
 import io.corral.master.state.ExecutorKey;
 import io.corral.master.state.FrameworkEntry;
@@ -30,10 +31,12 @@ final class StatusHandler {
 
   private final MasterState s;
   private final TaskBook book;
+  private final AgentRecovery recovery;
 
-  StatusHandler(MasterState state, TaskBook book) {
+  StatusHandler(MasterState state, TaskBook book, AgentRecovery recovery) {
     this.s = state;
     this.book = book;
+    this.recovery = recovery;
   }
 
   /** Updates an agent relays (reliable: each carries a uuid and is resent until acknowledged). */
@@ -127,27 +130,53 @@ final class StatusHandler {
       }
     } else {
       for (SchedulerCall.Reconcile.Task r : reconcile.getTasksList()) {
-        TaskEntry t = fw.tasks().get(r.getTaskId());
-        if (t != null) {
-          out.add(reconciled(fw, t));
+        if (recovery.awaiting(r.getAgentId()) && !fw.tasks().containsKey(r.getTaskId())) {
+          // Its agent has not re-registered with this (new) master yet: answer once it has,
+          // or once it is given up on, rather than a misleading TASK_UNKNOWN now.
+          String fid = fw.id();
+          recovery.whenSettled(r.getAgentId(), () -> {
+            FrameworkEntry current = s.frameworks.get(fid);
+            if (current != null) {
+              current.send(Statuses.update(answer(current, r)));
+            }
+          });
           continue;
         }
-        Task done = fw.completed().get(r.getTaskId());
-        if (done != null && done.hasLatestStatus()) {
-          out.add(done.getLatestStatus().toBuilder().clearUuid()
-              .setReason(TaskStatusReason.REASON_RECONCILIATION).build());
-          continue;
-        }
-        AgentEntry agent = s.agents.get(r.getAgentId());
-        TaskState state = agent != null && agent.status() == AgentEntry.Status.UNREACHABLE
-            ? TaskState.TASK_UNREACHABLE : TaskState.TASK_UNKNOWN;
-        out.add(Statuses.master(fw.id(), r.getTaskId(), r.getAgentId(), state,
-            TaskStatusReason.REASON_RECONCILIATION, "task unknown to the master", s.nowSeconds()));
+        out.add(answer(fw, r));
       }
     }
     if (!out.isEmpty()) {
       fw.send(Statuses.update(out));
     }
+  }
+
+  /** The latest state of one task the framework asks about. */
+  private TaskStatus answer(FrameworkEntry fw, SchedulerCall.Reconcile.Task r) {
+    TaskEntry t = fw.tasks().get(r.getTaskId());
+    if (t != null) {
+      return reconciled(fw, t);
+    }
+    Task done = fw.completed().get(r.getTaskId());
+    if (done != null && done.hasLatestStatus()) {
+      return done.getLatestStatus().toBuilder().clearUuid().setReason(TaskStatusReason.REASON_RECONCILIATION).build();
+    }
+    AgentEntry agent = s.agents.get(r.getAgentId());
+    AgentRecord.State recorded = recovery.recorded(r.getAgentId());
+    TaskState state;
+    String message;
+    if (agent != null && agent.status() == AgentEntry.Status.UNREACHABLE
+        || agent == null && recorded == AgentRecord.State.UNREACHABLE) {
+      state = TaskState.TASK_UNREACHABLE;
+      message = "its agent " + r.getAgentId() + " is unreachable";
+    } else if (agent == null && recorded == AgentRecord.State.GONE) {
+      state = TaskState.TASK_GONE;
+      message = "its agent " + r.getAgentId() + " was removed";
+    } else {
+      state = TaskState.TASK_UNKNOWN;
+      message = "task unknown to the master";
+    }
+    return Statuses.master(fw.id(), r.getTaskId(), r.getAgentId(), state, TaskStatusReason.REASON_RECONCILIATION,
+        message, s.nowSeconds());
   }
 
   private TaskStatus reconciled(FrameworkEntry fw, TaskEntry t) {

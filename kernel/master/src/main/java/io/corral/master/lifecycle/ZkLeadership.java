@@ -1,0 +1,174 @@
+package io.corral.master.lifecycle;
+
+import io.corral.common.detect.ZkUrl;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A master's place in the ZooKeeper election, and its lease on leadership.
+ *
+ * <p>The connection-state policy is chosen deliberately: with Curator's default, a latch gives
+ * up leadership as soon as the connection is SUSPENDED, and a network blip of a second would
+ * fail the master over. With {@link SessionConnectionStateErrorPolicy} only a LOST session ends
+ * the leadership; while SUSPENDED the master pauses (no offers, no launches).
+ *
+ * <p>The lease fences a master that was frozen (SIGSTOP, a long GC pause) past its session
+ * timeout: the master may only act while a ZooKeeper round trip it started less than two
+ * thirds of a session timeout ago has succeeded. A session cannot expire before the server
+ * last heard from it plus the session timeout, so within the lease no other master can have
+ * been elected.
+ */
+public final class ZkLeadership implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ZkLeadership.class);
+
+  private final ZkUrl url;
+  private final Duration sessionTimeout;
+  private final CuratorFramework client;
+  private final LeaderLatch latch;
+  private final ScheduledExecutorService leaseTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "corral-zk-lease");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicLong leaseUntilNanos = new AtomicLong(System.nanoTime()); // expired
+
+  /**
+   * @param id this master's "host:port", the data of its latch node (what clients read)
+   * @param events receives the lifecycle events (on Curator's threads: hand them to the loop)
+   */
+  public ZkLeadership(ZkUrl url, Duration sessionTimeout, String id, Consumer<MasterLifecycle.Event> events) {
+    this.url = url;
+    this.sessionTimeout = sessionTimeout;
+    this.client = CuratorFrameworkFactory.builder()
+        .connectString(url.connectString())
+        .sessionTimeoutMs((int) sessionTimeout.toMillis())
+        .connectionTimeoutMs((int) Math.min(15_000, sessionTimeout.toMillis()))
+        .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
+        .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy())
+        .build();
+    // Registered before the latch's own listener, so a lost session is reported as such first.
+    client.getConnectionStateListenable().addListener((c, state) -> {
+      switch (state) {
+        case SUSPENDED -> {
+          LOG.warn("ZooKeeper connection suspended: pausing offers and launches");
+          events.accept(MasterLifecycle.Event.ZK_SUSPENDED);
+        }
+        case RECONNECTED -> {
+          LOG.info("ZooKeeper connection back");
+          renewLease();
+          events.accept(MasterLifecycle.Event.ZK_RECONNECTED);
+        }
+        case LOST -> {
+          LOG.error("ZooKeeper session lost: this master may no longer lead");
+          leaseUntilNanos.set(System.nanoTime());
+          events.accept(MasterLifecycle.Event.ZK_SESSION_LOST);
+        }
+        default -> { }
+      }
+    });
+    this.latch = new LeaderLatch(client, url.leaderLatchPath(), id);
+    latch.addListener(new LeaderLatchListener() {
+      @Override
+      public void isLeader() {
+        renewLease();
+        events.accept(MasterLifecycle.Event.ELECTED);
+      }
+
+      @Override
+      public void notLeader() {
+        leaseUntilNanos.set(System.nanoTime());
+        events.accept(MasterLifecycle.Event.LEADERSHIP_LOST);
+      }
+    });
+  }
+
+  /** Connects and joins the election (returns at once; {@code ELECTED} comes later). */
+  public void start() throws Exception {
+    client.start();
+    if (!client.blockUntilConnected((int) Math.max(sessionTimeout.toMillis(), 15_000), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("could not connect to ZooKeeper at " + url.connectString());
+    }
+    latch.start();
+    long period = Math.max(50, sessionTimeout.toMillis() / 6);
+    leaseTimer.scheduleAtFixedRate(this::renewLease, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Waits until this master is either the leader or known to be a standby. */
+  public void awaitSettled(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (latch.hasLeadership()) {
+        return;
+      }
+      if (latch.getOurPath() != null) {
+        try {
+          String leader = latch.getLeader().getId();
+          if (!leader.isEmpty() && !leader.equals(latch.getId())) {
+            return; // someone else leads: a standby
+          }
+        } catch (Exception e) {
+          LOG.debug("looking up the leader: {}", e.toString());
+        }
+      }
+      try {
+        Thread.sleep(20); // polling ZooKeeper's answer, with a deadline
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  public CuratorFramework client() {
+    return client;
+  }
+
+  public boolean hasLeadership() {
+    return latch.hasLeadership();
+  }
+
+  /** Whether this master may act as the leader right now (see the class comment). */
+  public boolean leaseValid() {
+    return latch.hasLeadership() && leaseUntilNanos.get() - System.nanoTime() > 0;
+  }
+
+  private void renewLease() {
+    if (!latch.hasLeadership()) {
+      return;
+    }
+    long sentAt = System.nanoTime();
+    long until = sentAt + sessionTimeout.toNanos() * 2 / 3;
+    try {
+      client.checkExists().inBackground((c, event) -> {
+        if (event.getResultCode() == 0 && latch.hasLeadership()) {
+          leaseUntilNanos.accumulateAndGet(until, (a, b) -> a - b > 0 ? a : b);
+        }
+      }).forPath(url.leaderLatchPath());
+    } catch (Exception e) {
+      LOG.debug("lease renewal failed: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    leaseTimer.shutdownNow();
+    try {
+      latch.close();
+    } catch (Exception e) {
+      LOG.debug("closing the leader latch: {}", e.toString());
+    }
+    client.close();
+  }
+}
