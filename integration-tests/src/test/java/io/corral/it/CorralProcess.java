@@ -85,6 +85,29 @@ final class CorralProcess implements AutoCloseable {
     return stdout;
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL, and wait for it to be gone. */
+  void kill() throws InterruptedException {
+    tree.addAll(ProcessTree.snapshot(process.toHandle()));
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Sends a signal by name (STOP, CONT, ...). */
+  void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** Everything the process started (snapshot; for checking the cleanup). */
   List<ProcessHandle> descendants() {
     List<ProcessHandle> out = new ArrayList<>();

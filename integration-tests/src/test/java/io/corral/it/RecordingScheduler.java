@@ -34,6 +34,8 @@ public class RecordingScheduler implements Scheduler {
   public final List<byte[]> messages = new CopyOnWriteArrayList<>();
   public final List<String> events = new CopyOnWriteArrayList<>();
   public final LinkedBlockingQueue<Offer> offers = new LinkedBlockingQueue<>();
+  /** Every offer received, with the time it arrived (System.nanoTime). */
+  public final List<java.util.Map.Entry<Long, Offer>> offerLog = new CopyOnWriteArrayList<>();
   private volatile BiConsumer<SchedulerDriver, List<Offer>> onOffers = (d, o) -> offers.addAll(o);
   private volatile String frameworkId;
 
@@ -63,6 +65,8 @@ public class RecordingScheduler implements Scheduler {
   @Override
   public void resourceOffers(SchedulerDriver driver, List<Offer> o) {
     events.add("offers");
+    long now = System.nanoTime();
+    o.forEach(offer -> offerLog.add(java.util.Map.entry(now, offer)));
     onOffers.accept(driver, o);
   }
 

@@ -48,6 +48,7 @@ public final class ReconnectingStream<C, E> {
   private StreamObserver<C> out;
   private long generation;
   private boolean closed;
+  private EventLoop.Cancellable pendingRetry;
 
   /**
    * @param name what the stream is, for logs ("master", "agent")
@@ -68,9 +69,18 @@ public final class ReconnectingStream<C, E> {
     // A new leader elected while our stream to the old one still looks fine (the old master
     // froze, or lost its session): move at once instead of waiting for keep-alives to fail.
     target.addLeaderListener(leader -> loop.execute(() -> {
+      if (closed) {
+        return;
+      }
       if (out != null && peer != null && !leader.equals(peer)) {
         LOG.info("{} {} no longer leads ({} does): reconnecting", name, peer, leader);
         restart("the leader changed to " + leader);
+      } else if (out == null && pendingRetry != null) {
+        // Waiting out a backoff after failed attempts on the old leader: try the new one now.
+        pendingRetry.cancel();
+        pendingRetry = null;
+        backoff.reset();
+        lookUp();
       }
     }));
     lookUp();
@@ -211,7 +221,10 @@ public final class ReconnectingStream<C, E> {
 
   private void retry() {
     if (!closed) {
-      loop.schedule(backoff.nextDelay(), this::lookUp);
+      pendingRetry = loop.schedule(backoff.nextDelay(), () -> {
+        pendingRetry = null;
+        lookUp();
+      });
     }
   }
 }
