@@ -112,6 +112,7 @@ public final class FetchBenchmark implements Callable<Integer> {
       thread.setDaemon(true);
       return thread;
     });
+    Machine.CpuTimes cpuAtStart = Machine.CpuTimes.now();
     Path conf = root.resolve("hadoop-conf");
     HdfsCommands commands = HdfsCommands.ofThisJvm(conf);
     try (BenchHdfs hdfs = start(root, commands.cluster())) {
@@ -140,6 +141,8 @@ public final class FetchBenchmark implements Callable<Integer> {
       TempDir.delete(root);
     }
     summary();
+    System.out.println("CPU of the machine during the run: " + Machine.CpuTimes.now().since(cpuAtStart)
+        + "; load average at the end: " + Machine.loadAverage());
     return 0;
   }
 
