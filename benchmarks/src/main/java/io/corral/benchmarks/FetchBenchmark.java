@@ -314,6 +314,7 @@ public final class FetchBenchmark implements Callable<Integer> {
             hitTimes.add(System.nanoTime() - started);
             check(hit.cacheHit() && hit.bytes() == 0, "not a cache hit: " + hit);
             checkSandbox(sandbox, extract);
+            checkLinked(sandbox.resolve(extract ? "lib/part-000.jar" : "bundle.tar.gz"));
           }
           long made = hdfs.requests().calls() - calls;
           check(made == 0, "cached fetches made " + made + " calls to the namenode");
@@ -324,6 +325,13 @@ public final class FetchBenchmark implements Callable<Integer> {
 
     private Fetched fetch(Fetcher fetcher, CommandURI command, Path sandbox) throws Exception {
       return fetcher.fetch(List.of(command), sandbox, USER, line -> {}).get(10, TimeUnit.MINUTES).get(0);
+    }
+
+    /** A cache hit's file is the cache's own, read-only: a hard link, not a copy. */
+    private static void checkLinked(Path file) throws IOException {
+      check(((Number) Files.getAttribute(file, "unix:nlink")).intValue() > 1, file + " is a copy, not a link");
+      check(Files.getPosixFilePermissions(file).stream().noneMatch(p -> p.name().endsWith("_WRITE")),
+          file + " is writable: " + Files.getPosixFilePermissions(file));
     }
 
     /** The archive is there; when extracted, so is every file of the tree. */
