@@ -42,14 +42,20 @@ final class ChildJvm implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts {@code mainClass} in a new JVM with the given JVM options and arguments. */
+  /** Starts {@code mainClass} in a new JVM with this JVM's classpath and the given JVM options and arguments. */
   static ChildJvm start(String name, List<String> jvmOptions, Class<?> mainClass, List<String> args)
       throws IOException {
+    return start(name, jvmOptions, System.getProperty("java.class.path"), mainClass, args);
+  }
+
+  /** Starts {@code mainClass} in a new JVM with the given classpath, JVM options and arguments. */
+  static ChildJvm start(String name, List<String> jvmOptions, String classpath, Class<?> mainClass,
+      List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classpath);
     cmd.add(mainClass.getName());
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);

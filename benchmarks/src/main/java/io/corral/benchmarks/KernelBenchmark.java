@@ -1,7 +1,5 @@
 package io.corral.benchmarks;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,18 +145,7 @@ public final class KernelBenchmark implements Callable<Integer> {
   }
 
   private static void printMachine() {
-    Runtime rt = Runtime.getRuntime();
-    String cpu = "?";
-    String load = "?";
-    try {
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
-      load = Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (java.io.IOException e) {
-      // not Linux
-    }
-    System.out.printf("# Corral kernel benchmark%n# %d processors (%s), java %s (%s), max heap %d MiB, "
-        + "load average at start: %s%n", rt.availableProcessors(), cpu, System.getProperty("java.version"),
-        System.getProperty("java.vm.name"), rt.maxMemory() >> 20, load);
+    System.out.println("# Corral kernel benchmark");
+    System.out.println("# " + Machine.describe());
   }
 }

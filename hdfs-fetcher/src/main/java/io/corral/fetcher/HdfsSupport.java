@@ -47,9 +47,15 @@ public record HdfsSupport(List<String> command, Map<String, String> environment)
     return out.toString();
   }
 
-  /** A helper run by {@code java} with the given classpath. */
+  /**
+   * A helper run by {@code java} with the given classpath. The helper lives for one copy, so it
+   * runs with the client compiler only ({@code -XX:TieredStopAtLevel=1}, as the command executor
+   * does). With C2 as well, its compiler threads took CPU from the start-up and the copy: on
+   * 2 cores a 100 MiB download took 0.9 s instead of 0.7 s, and a 1 GiB one 2.4 s instead of
+   * 1.9 s (docs/benchmarks.md, "Fetching a bundle from HDFS").
+   */
   public static HdfsSupport java(String javaCommand, String classpath, Map<String, String> environment) {
-    return new HdfsSupport(List.of(javaCommand, "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath, MAIN_CLASS),
-        environment);
+    return new HdfsSupport(List.of(javaCommand, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+        classpath, MAIN_CLASS), environment);
   }
 }
