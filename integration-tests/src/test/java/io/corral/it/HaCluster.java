@@ -17,6 +17,11 @@ import org.apache.curator.test.TestingServer;
  */
 final class HaCluster implements AutoCloseable {
   static final Duration START = Duration.ofSeconds(90);
+  /**
+   * The masters' ZooKeeper session timeout: short so failover tests are quick, long enough that a
+   * busy 2-core machine does not expire sessions (or miss agent pings) by itself.
+   */
+  static final String SESSION_TIMEOUT = "5s";
 
   final Path dir;
   final TestingServer zk;
@@ -56,7 +61,8 @@ final class HaCluster implements AutoCloseable {
 
   MasterProcess startMaster(int index, List<String> extra) throws IOException {
     List<String> args = new ArrayList<>(List.of("master", "--zk", zkUrl, "--port", "0", "--work-dir",
-        dir.resolve("master-" + index).toString(), "--zk-session-timeout", "3s", "--agent-ping-timeout", "500ms",
+        dir.resolve("master-" + index).toString(), "--zk-session-timeout", SESSION_TIMEOUT,
+        "--agent-ping-timeout", "1s",
         "--max-agent-ping-timeouts", "4", "--allocation-interval", "200ms"));
     args.addAll(extra);
     CorralProcess p = CorralProcess.start(dir.resolve("master-" + index + ".log"), args.toArray(String[]::new));

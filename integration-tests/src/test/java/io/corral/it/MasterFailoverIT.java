@@ -71,7 +71,8 @@ class MasterFailoverIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> s.registrations.contains("reregistered"));
       double frameworkBack = (System.nanoTime() - killedAt) / 1e9;
       System.out.printf("failover after SIGKILL of the leader: new leader %.2f s, all agents back %.2f s, "
-          + "framework back %.2f s (ZooKeeper session timeout 3 s)%n", elected, agentsBack, frameworkBack);
+          + "framework back %.2f s (ZooKeeper session timeout %s)%n", elected, agentsBack, frameworkBack,
+          HaCluster.SESSION_TIMEOUT);
 
       // Nothing was killed or lost, and the new leader knows every task as running.
       assertThat(s.statuses).noneMatch(st -> ids.contains(st.getTaskId())

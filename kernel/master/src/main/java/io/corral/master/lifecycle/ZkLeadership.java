@@ -43,6 +43,7 @@ public final class ZkLeadership implements AutoCloseable {
     return t;
   });
   private final AtomicLong leaseUntilNanos = new AtomicLong(System.nanoTime()); // expired
+  private final AtomicLong electedSession = new AtomicLong();
 
   /**
    * @param id this master's "host:port", the data of its latch node (what clients read)
@@ -82,6 +83,7 @@ public final class ZkLeadership implements AutoCloseable {
     latch.addListener(new LeaderLatchListener() {
       @Override
       public void isLeader() {
+        electedSession.set(currentSessionId());
         renewLease();
         events.accept(MasterLifecycle.Event.ELECTED);
       }
@@ -89,9 +91,27 @@ public final class ZkLeadership implements AutoCloseable {
       @Override
       public void notLeader() {
         leaseUntilNanos.set(System.nanoTime());
-        events.accept(MasterLifecycle.Event.LEADERSHIP_LOST);
+        // The latch may hear of an expired session before the connection listener does; the
+        // exit code must say why all the same.
+        events.accept(sessionLost() ? MasterLifecycle.Event.ZK_SESSION_LOST : MasterLifecycle.Event.LEADERSHIP_LOST);
       }
     });
+  }
+
+  /** The id of the live ZooKeeper session, or 0 when there is none (expired, closed, not yet connected). */
+  private long currentSessionId() {
+    try {
+      org.apache.zookeeper.ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+      return zk.getState().isAlive() ? zk.getSessionId() : 0;
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** Whether the session this master was elected in is gone. */
+  private boolean sessionLost() {
+    long elected = electedSession.get();
+    return elected != 0 && currentSessionId() != elected;
   }
 
   /** Connects and joins the election (returns at once; {@code ELECTED} comes later). */
