@@ -127,6 +127,32 @@ public final class LocalCluster implements AutoCloseable {
     return List.copyOf(agents);
   }
 
+  /**
+   * Starts a process agent again on its work dir (after {@link LocalAgent#kill}), with the same
+   * flags; it recovers its checkpoint. Does not wait for it to register.
+   */
+  public ProcessAgent restartAgent(int index) throws IOException {
+    return restartAgent(index, null);
+  }
+
+  /** Like {@link #restartAgent(int)}, with other resources (null: the same). */
+  public ProcessAgent restartAgent(int index, Resources resources) throws IOException {
+    if (!(agents.get(index) instanceof ProcessAgent a)) {
+      throw new IllegalStateException("agent " + index + " runs in this JVM; only process agents restart");
+    }
+    ProcessAgent next = a.restart(resources);
+    agents.set(index, next);
+    return next;
+  }
+
+  /** The process agent {@code index}. */
+  public ProcessAgent processAgent(int index) {
+    if (!(agents.get(index) instanceof ProcessAgent a)) {
+      throw new IllegalStateException("agent " + index + " runs in this JVM");
+    }
+    return a;
+  }
+
   /** The agent object of an in-process agent (for inspecting its state in tests). */
   public Agent inProcessAgent(int index) {
     if (!(agents.get(index) instanceof InProcessAgent a)) {
