@@ -112,7 +112,7 @@ public record AgentConfig(
     private java.util.function.UnaryOperator<FetcherConfig> fetcher = f -> f;
     private String hdfsClasspath;
     private RecoverMode recover = RecoverMode.RECONNECT;
-    private Duration executorReregistrationTimeout = Duration.ofSeconds(10);
+    private Duration executorReregistrationTimeout = Duration.ofSeconds(15);
 
     private Builder(String master, Path workDir) {
       this.master = master;
@@ -160,8 +160,8 @@ public record AgentConfig(
     }
 
     /**
-     * Time a recovered executor has to reconnect after an agent restart (default 10 s: executors
-     * retry every 5 s at most, so Mesos' 2 s would lose live executors).
+     * Time a recovered executor has to reconnect after an agent restart (default 15 s: executors
+     * retry every 5 s ± 50% at most, so Mesos' 2 s would lose live executors).
      */
     public Builder executorReregistrationTimeout(Duration v) {
       executorReregistrationTimeout = v;

@@ -91,7 +91,7 @@ final class AgentCommand implements Callable<Integer> {
           + " changed); 'cleanup' kills its executors, removes it and registers as a new agent.")
   String recover;
 
-  @Option(names = "--executor-reregistration-timeout", converter = DurationConverter.class, defaultValue = "10s",
+  @Option(names = "--executor-reregistration-timeout", converter = DurationConverter.class, defaultValue = "15s",
       description = "After a restart, how long a recovered executor has to reconnect before it is killed and its"
           + " tasks fail (default ${DEFAULT-VALUE}).")
   Duration reregistrationTimeout;

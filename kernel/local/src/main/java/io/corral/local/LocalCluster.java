@@ -68,7 +68,7 @@ public final class LocalCluster implements AutoCloseable {
 
   private LocalAgent startAgent(int index) throws IOException {
     Path dir = b.workDir.resolve("agent-" + index);
-    Resources resources = b.agentResources != null ? b.agentResources : share(index, b.agents, b.workDir);
+    Resources resources = resourcesOf(index);
     if (b.mode == Mode.PROCESSES) {
       return ProcessAgent.start(index, master.address(), dir, resources, b);
     }
@@ -132,10 +132,14 @@ public final class LocalCluster implements AutoCloseable {
    * flags; it recovers its checkpoint. Does not wait for it to register.
    */
   public ProcessAgent restartAgent(int index) throws IOException {
-    return restartAgent(index, null);
+    return restartAgent(index, resourcesOf(index));
   }
 
-  /** Like {@link #restartAgent(int)}, with other resources (null: the same). */
+  private Resources resourcesOf(int index) {
+    return b.agentResources != null ? b.agentResources : share(index, b.agents, b.workDir);
+  }
+
+  /** Like {@link #restartAgent(int)}, with other resources. */
   public ProcessAgent restartAgent(int index, Resources resources) throws IOException {
     if (!(agents.get(index) instanceof ProcessAgent a)) {
       throw new IllegalStateException("agent " + index + " runs in this JVM; only process agents restart");

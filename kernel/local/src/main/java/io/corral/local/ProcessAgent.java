@@ -62,14 +62,14 @@ public final class ProcessAgent implements LocalAgent {
   }
 
   /**
-   * Starts the agent again on the same work dir (after {@link #kill}), with the same flags, or
-   * other resources. The new process inherits the executors left behind, for clean-up.
+   * Starts the agent again on the same work dir (after {@link #kill}), with the same flags and
+   * the given resources. The new process inherits the executors left behind, for clean-up.
    */
   ProcessAgent restart(Resources newResources) throws IOException {
     if (process.isAlive()) {
       throw new IllegalStateException("agent " + index + " still runs (pid " + process.pid() + ")");
     }
-    ProcessAgent next = start(index, master, dir, newResources == null ? resources : newResources, b);
+    ProcessAgent next = start(index, master, dir, newResources, b);
     next.orphans.addAll(orphans);
     return next;
   }
