@@ -35,7 +35,7 @@ class AgentPartitionIT {
   private static LocalCluster.Builder cluster(Path dir, Duration goneTimeout) {
     return LocalCluster.builder(dir).mode(LocalCluster.Mode.PROCESSES)
         .agentResources(Resources.parse("cpus:1;mem:512;disk:512;ports:[31000-31009]"))
-        .masterConfig(m -> m.agentPingTimeout(Duration.ofMillis(300)).maxAgentPingTimeouts(3)
+        .masterConfig(m -> m.agentPingTimeout(Duration.ofMillis(300)).maxAgentPingTimeouts(5)
             .allocationInterval(Duration.ofMillis(200)).agentGoneTimeout(goneTimeout));
   }
 
@@ -76,12 +76,14 @@ class AgentPartitionIT {
         agent.signal("CONT");
       }
       await().atMost(WAIT).until(() -> status(cluster, agentId).equals("ACTIVE"));
-      await().atMost(WAIT).until(() -> s.statesOf("t").size() == 4);
+      int before = s.statesOf("t").size();
+      await().atMost(WAIT).until(() -> s.statesOf("t").size() > before);
       TaskStatus back = s.statuses.get(s.statuses.size() - 1);
       assertThat(back.getState()).isEqualTo(TaskState.TASK_RUNNING);
       assertThat(back.getReason()).isEqualTo(TaskStatusReason.REASON_AGENT_REREGISTERED);
-      assertThat(s.statesOf("t")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
-          TaskState.TASK_UNREACHABLE, TaskState.TASK_RUNNING);
+      List<TaskState> states = s.statesOf("t");
+      assertThat(states.subList(states.size() - 3, states.size()))
+          .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_UNREACHABLE, TaskState.TASK_RUNNING);
       assertThat(task.isAlive()).isTrue();
       assertThat(agent.agentId()).isEqualTo(agentId);
       driver.stop();
@@ -119,8 +121,11 @@ class AgentPartitionIT {
       Offer offer = s.nextOffer(o -> o.getAgentId().equals(newId));
       assertThat(offer.getResourcesList()).isNotEmpty();
       assertThat(Files.readString(agent.log())).contains("the master shut this agent (" + agentId + ") down");
-      assertThat(s.statesOf("t")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
-          TaskState.TASK_UNREACHABLE, TaskState.TASK_GONE);
+      // Nothing after TASK_GONE: the agent dropped the task without reporting it. (Under load an
+      // early missed ping may add an UNREACHABLE/back-to-live episode before; it does not matter here.)
+      List<TaskState> states = s.statesOf("t");
+      assertThat(states.subList(states.size() - 3, states.size()))
+          .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_UNREACHABLE, TaskState.TASK_GONE);
       driver.stop();
       driver.join();
     }
