@@ -8,7 +8,10 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import java.io.IOException;
 import java.nio.file.Files;
+import io.corral.agent.checkpoint.CheckpointStore;
+import io.corral.agent.checkpoint.CheckpointedState;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -39,25 +42,44 @@ public final class Agent implements AutoCloseable {
   private MasterDetector detector;
   private Server server;
   private AgentCore core;
+  private final List<java.util.function.Consumer<String>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Agent(AgentConfig config) {
     this.config = config;
   }
 
-  /** Starts the agent's endpoint and begins registering with the master (returns at once). */
+  /**
+   * Starts the agent's endpoint and begins registering with the master (returns at once). With a
+   * checkpoint of an earlier run in the work dir, recovers it first (see {@link AgentConfig#recover}).
+   *
+   * @throws RecoveryRefusedException when the checkpoint cannot be recovered with this configuration
+   */
   public Agent start() throws IOException {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("already started");
     }
     Files.createDirectories(config.workDir());
+    CheckpointStore checkpoint = CheckpointStore.under(config.workDir());
+    Optional<CheckpointedState> recovered = CheckpointRecovery.prepare(config, checkpoint);
+    int port = CheckpointRecovery.port(config, recovered);
     detector = MasterDetector.forSpec(config.master());
     CompletableFuture<AgentCore> pending = new CompletableFuture<>();
-    server = Grpc.startServer(config.bindHost(), config.port(), config.maxMessageBytes(), List.of(
-        ServerInterceptors.intercept(new ExecutorEndpoint(pending), new PeerAddressInterceptor())));
+    try {
+      server = Grpc.startServer(config.bindHost(), port, config.maxMessageBytes(), List.of(
+          ServerInterceptors.intercept(new ExecutorEndpoint(pending), new PeerAddressInterceptor())));
+    } catch (IOException e) {
+      if (recovered.isPresent()) {
+        throw new IOException("cannot bind port " + port + " again, where the executors of agent "
+            + recovered.get().agent().getAgentInfo().getId() + " reconnect: " + e.getMessage(), e);
+      }
+      throw e;
+    }
     String endpoint = config.advertiseHost() + ":" + server.getPort();
-    core = new AgentCore(config, loop, workers, detector, endpoint, server.getPort());
+    core = new AgentCore(config, loop, workers, detector, endpoint, server.getPort(), checkpoint,
+        line -> listeners.forEach(l -> l.accept(line)));
     pending.complete(core);
-    core.start();
+    core.start(recovered);
     LOG.info("agent serving executors on {} with {}; master {}", endpoint, config.resources(), config.master());
     return this;
   }
@@ -70,6 +92,16 @@ public final class Agent implements AutoCloseable {
   public String awaitRegistered(long timeout, TimeUnit unit)
       throws InterruptedException, TimeoutException, ExecutionException {
     return core.registered().get(timeout, unit);
+  }
+
+  /**
+   * Calls {@code listener} with the registration line ("{@code <agent-id> registered with
+   * <host>:<port>}") on the first registration, and again whenever the agent registers under a
+   * new id (after the master shut it down). Add it before {@link #start}.
+   */
+  public Agent onRegistered(java.util.function.Consumer<String> listener) {
+    listeners.add(listener);
+    return this;
   }
 
   /** Completes with the registration line; fails when the master refuses this agent. */

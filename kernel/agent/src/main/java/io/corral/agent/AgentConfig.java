@@ -34,6 +34,10 @@ import java.util.Objects;
  * @param executorJvmOptions JVM options of the command executor
  * @param maxMessageBytes largest message accepted on the agent's streams
  * @param fetcher how URIs are fetched into sandboxes (cache, limits, timeouts, HDFS helper)
+ * @param recover what a starting agent does with a checkpoint of an earlier run in
+ *     {@code <workDir>/meta}
+ * @param executorReregistrationTimeout after a restart, how long a recovered executor has to
+ *     reconnect before it is killed and its tasks fail
  */
 public record AgentConfig(
     String master,
@@ -54,9 +58,19 @@ public record AgentConfig(
     String executorClasspath,
     List<String> executorJvmOptions,
     int maxMessageBytes,
-    FetcherConfig fetcher) {
+    FetcherConfig fetcher,
+    RecoverMode recover,
+    Duration executorReregistrationTimeout) {
 
   public static final int DEFAULT_PORT = 5051;
+
+  /** What a starting agent does with the checkpoint of an earlier run (Mesos' {@code --recover}). */
+  public enum RecoverMode {
+    /** Reconnect to the executors that still run, fail the tasks of those that died, keep the agent id. */
+    RECONNECT,
+    /** Kill the checkpointed executors, drop the checkpoint, register as a new agent. */
+    CLEANUP
+  }
 
   public AgentConfig {
     Objects.requireNonNull(master, "master");
@@ -64,6 +78,8 @@ public record AgentConfig(
     if (resources.isEmpty()) {
       throw new IllegalArgumentException("an agent needs some resources");
     }
+    Objects.requireNonNull(recover, "recover");
+    Objects.requireNonNull(executorReregistrationTimeout, "executorReregistrationTimeout");
     attributes = List.copyOf(attributes);
     executorJvmOptions = List.copyOf(executorJvmOptions);
   }
@@ -95,6 +111,8 @@ public record AgentConfig(
     private int maxMessageBytes = Grpc.DEFAULT_MAX_MESSAGE_BYTES;
     private java.util.function.UnaryOperator<FetcherConfig> fetcher = f -> f;
     private String hdfsClasspath;
+    private RecoverMode recover = RecoverMode.RECONNECT;
+    private Duration executorReregistrationTimeout = Duration.ofSeconds(15);
 
     private Builder(String master, Path workDir) {
       this.master = master;
@@ -133,6 +151,20 @@ public record AgentConfig(
 
     public Builder executorRegistrationTimeout(Duration v) {
       executorRegistrationTimeout = v;
+      return this;
+    }
+
+    public Builder recover(RecoverMode v) {
+      recover = v;
+      return this;
+    }
+
+    /**
+     * Time a recovered executor has to reconnect after an agent restart (default 15 s: executors
+     * retry every 5 s ± 50% at most, so Mesos' 2 s would lose live executors).
+     */
+    public Builder executorReregistrationTimeout(Duration v) {
+      executorReregistrationTimeout = v;
       return this;
     }
 
@@ -218,7 +250,7 @@ public record AgentConfig(
           executorClasspath, executorJvmOptions, maxMessageBytes,
           fetcher.apply(FetcherConfig.defaults(workDir.toAbsolutePath().resolve("cache"),
               HdfsSupport.java(javaCommand, hdfsClasspath != null ? hdfsClasspath : HdfsSupport.defaultClasspath(),
-                  java.util.Map.of()))));
+                  java.util.Map.of()))), recover, executorReregistrationTimeout);
     }
   }
 }

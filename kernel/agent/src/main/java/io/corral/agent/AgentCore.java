@@ -1,6 +1,12 @@
 package io.corral.agent;
 
+import io.corral.agent.checkpoint.CheckpointException;
+import io.corral.agent.checkpoint.CheckpointStore;
+import io.corral.agent.checkpoint.CheckpointedState;
 import io.corral.agent.exec.ExecutorKey;
+import io.corral.agent.exec.RunCheckpoints;
+import io.corral.protocol.AgentCheckpoint;
+import java.util.Optional;
 import io.corral.agent.exec.ExecutorRun;
 import io.corral.agent.exec.ExecutorSupervisor;
 import io.corral.agent.exec.TaskKey;
@@ -41,13 +47,19 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
   private final Fetcher fetcher;
   private final CompletableFuture<String> registered = new CompletableFuture<>();
   private final CompletableFuture<Void> fatal = new CompletableFuture<>();
+  private final CheckpointStore checkpoint;
+  private final java.util.function.Consumer<String> onRegistered;
   private AgentInfo info;
   private boolean registeredOnStream;
+  /** The agent id last announced to {@code onRegistered} (null: none yet). */
+  private String announced;
 
   AgentCore(AgentConfig config, EventLoop loop, ExecutorService workers, MasterDetector detector, String endpoint,
-      int agentPort) {
+      int agentPort, CheckpointStore checkpoint, java.util.function.Consumer<String> onRegistered) {
     this.config = config;
     this.loop = loop;
+    this.checkpoint = checkpoint;
+    this.onRegistered = onRegistered;
     this.info = AgentInfo.newBuilder().setHostname(config.advertiseHost()).setPort(agentPort)
         .addAllResources(config.resources().toProto()).addAllAttributes(config.attributes())
         .setVersion(Agent.VERSION).build();
@@ -57,11 +69,28 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         config.statusUpdateRetryMin(), config.statusUpdateRetryMax());
     this.fetcher = new Fetcher(config.fetcher(), workers);
     this.supervisor = new ExecutorSupervisor(config, loop, workers, fetcher, updates,
-        () -> info, () -> endpoint, link::send);
+        () -> info, () -> endpoint, link::send, new RunCheckpoints(checkpoint, () -> endpoint));
   }
 
-  void start() {
-    loop.execute(link::start);
+  /**
+   * Registers with the master; with a recovered checkpoint, first takes back its executors and
+   * tasks and waits for the live executors to reconnect (as Mesos does, so that the master hears
+   * of the tasks of dead executors at once), then re-registers with the same agent id.
+   */
+  void start(Optional<CheckpointedState> recovered) {
+    loop.execute(() -> {
+      if (recovered.isEmpty()) {
+        link.start();
+        return;
+      }
+      info = info.toBuilder().setId(recovered.get().agent().getAgentInfo().getId()).build();
+      LOG.info("recovering agent {} from its checkpoint; waiting up to {} for its executors to reconnect",
+          info.getId(), config.executorReregistrationTimeout());
+      supervisor.recover(recovered.get(), config.executorReregistrationTimeout(), () -> {
+        LOG.info("executor recovery done; re-registering with the master as agent {}", info.getId());
+        link.start();
+      });
+    });
   }
 
   /** Completes with the agent id and master address once registered. */
@@ -113,7 +142,15 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         info = info.toBuilder().setId(r.getAgentId()).build();
         String master = r.getMasterInfo().getHost() + ":" + r.getMasterInfo().getPort();
         LOG.info("agent {} {} with master {}", r.getAgentId(), first ? "registered" : "re-registered", master);
-        registered.complete(r.getAgentId() + " registered with " + master);
+        if (first) {
+          checkpointAgent();
+        }
+        String line = r.getAgentId() + " registered with " + master;
+        registered.complete(line);
+        if (!r.getAgentId().equals(announced)) {
+          announced = r.getAgentId();
+          onRegistered.accept(line);
+        }
         updates.connected();
       }
       case PING -> link.send(AgentCall.newBuilder()
@@ -123,7 +160,12 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
           event.getKillTask().getKillPolicy());
       case ACKNOWLEDGE -> {
         for (AgentEvent.Acknowledge.Ack a : event.getAcknowledge().getAcksList()) {
-          updates.acknowledge(new TaskKey(a.getFrameworkId(), a.getTaskId()), a.getUuid());
+          TaskKey key = new TaskKey(a.getFrameworkId(), a.getTaskId());
+          List<TaskStatus> unacked = updates.unacknowledged(key);
+          if (!unacked.isEmpty() && unacked.get(0).getUuid().equals(a.getUuid())) {
+            updates.acknowledge(key, a.getUuid());
+            supervisor.acknowledged(key, unacked.get(0));
+          }
         }
       }
       case MESSAGE -> {
@@ -141,6 +183,7 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         supervisor.updateFramework(event.getUpdateFramework().getFramework());
         updates.resendFramework(event.getUpdateFramework().getFramework().getId());
       }
+      case SHUTDOWN_AGENT -> shutdownAgent(event.getShutdownAgent().getReason());
       case ERROR -> {
         io.corral.protocol.Error e = event.getError();
         if (e.getFatal()) {
@@ -154,6 +197,33 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
       }
       default -> LOG.warn("ignored an empty or unknown event from the master");
     }
+  }
+
+  private void checkpointAgent() {
+    try {
+      checkpoint.writeAgent(AgentCheckpoint.newBuilder().setAgentInfo(info).build());
+    } catch (CheckpointException e) {
+      LOG.error("{}; this agent cannot be recovered after a restart", e.getMessage());
+    }
+  }
+
+  /**
+   * The master removed this agent for good: everything it runs was reported gone. Kill it all,
+   * forget it, and register again as a new agent (the master closes the stream; the link
+   * reconnects with no agent id).
+   */
+  private void shutdownAgent(String reason) {
+    LOG.warn("the master shut this agent ({}) down: {}; killing {} executor(s) and {} task(s), removing the"
+        + " checkpoint and registering as a new agent", info.getId(), reason, supervisor.runs().size(),
+        supervisor.tasks(info.getId()).size());
+    supervisor.abandonAll();
+    updates.dropAll();
+    try {
+      checkpoint.wipe();
+    } catch (CheckpointException e) {
+      LOG.error(e.getMessage());
+    }
+    info = info.toBuilder().clearId().build();
   }
 
   @Override
@@ -183,7 +253,11 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
           : CompletableFuture.completedFuture(null);
       link.close();
       return done;
-    }).thenCompose(f -> f).whenComplete((v, e) -> fetcher.close());
+    }).thenCompose(f -> f).thenCompose(v -> stopExecutors ? loop.submit(() -> {
+      // Nothing is left to recover: a later start is a fresh agent.
+      checkpoint.wipe();
+      return null;
+    }) : CompletableFuture.<Void>completedFuture(null)).whenComplete((v, e) -> fetcher.close());
   }
 
   /** Runs a read of the agent's state on its loop. */

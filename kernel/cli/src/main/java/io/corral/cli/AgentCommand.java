@@ -2,6 +2,7 @@ package io.corral.cli;
 
 import io.corral.agent.Agent;
 import io.corral.agent.AgentConfig;
+import io.corral.agent.RecoveryRefusedException;
 import io.corral.agent.ResourceDetector;
 import io.corral.common.resources.Attributes;
 import io.corral.common.resources.Resources;
@@ -15,7 +16,12 @@ import picocli.CommandLine.Option;
 
 /** {@code corral agent}: runs an agent in the foreground. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-    description = "Run an agent. Prints 'agent: <agent-id> registered with <host>:<port>' once registered.")
+    description = {"Run an agent. Prints 'agent: <agent-id> registered with <host>:<port>' once registered"
+        + " (again, with the same id, after recovering its checkpoint; and with a new id when the master removed"
+        + " it for good and it registered anew).",
+        "Exit status: 0 stopped, 1 refused by the master or failed to start, "
+            + RecoveryRefusedException.EXIT_CODE + " could not recover the checkpoint in <work-dir>/meta"
+            + " (e.g. its resources changed; nothing was modified)."})
 final class AgentCommand implements Callable<Integer> {
   @Option(names = "--master", required = true, description = "The master: host:port or zk://host:port/path.")
   String master;
@@ -79,9 +85,29 @@ final class AgentCommand implements Callable<Integer> {
           + "HADOOP_CONF_DIR is passed on to it.")
   String hdfsClasspath;
 
+  @Option(names = "--recover", defaultValue = "reconnect",
+      description = "What to do with the checkpoint of an earlier run in <work-dir>/meta: 'reconnect' (default) takes"
+          + " back its executors and tasks under the same agent id (the resources, attributes and port must not have"
+          + " changed); 'cleanup' kills its executors, removes it and registers as a new agent.")
+  String recover;
+
+  @Option(names = "--executor-reregistration-timeout", converter = DurationConverter.class, defaultValue = "15s",
+      description = "After a restart, how long a recovered executor has to reconnect before it is killed and its"
+          + " tasks fail (default ${DEFAULT-VALUE}).")
+  Duration reregistrationTimeout;
+
   @Option(names = "--shutdown-executors-on-exit",
       description = "Stop executors and tasks when the agent stops (default: leave them for recovery).")
   boolean shutdownExecutorsOnExit;
+
+  private static AgentConfig.RecoverMode recoverMode(String v) {
+    return switch (v) {
+      case "reconnect" -> AgentConfig.RecoverMode.RECONNECT;
+      case "cleanup" -> AgentConfig.RecoverMode.CLEANUP;
+      default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new AgentCommand()),
+          "--recover must be 'reconnect' or 'cleanup', not '" + v + "'");
+    };
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -90,7 +116,8 @@ final class AgentCommand implements Callable<Integer> {
         .resources(ResourceDetector.detectWithOverrides(workDir, given))
         .attributes(Attributes.parse(attributes)).recoveryTimeout(recoveryTimeout)
         .executorRegistrationTimeout(registrationTimeout).executorShutdownGrace(shutdownGrace)
-        .commandExecutorIdleTimeout(idleTimeout).shutdownExecutorsOnExit(shutdownExecutorsOnExit);
+        .commandExecutorIdleTimeout(idleTimeout).shutdownExecutorsOnExit(shutdownExecutorsOnExit)
+        .recover(recoverMode(recover)).executorReregistrationTimeout(reregistrationTimeout);
     if (advertiseHost != null) {
       b.advertiseHost(advertiseHost);
     }
@@ -100,13 +127,17 @@ final class AgentCommand implements Callable<Integer> {
     b.fetcher(f -> new FetcherConfig(fetcherCacheDir != null ? fetcherCacheDir.toAbsolutePath() : f.cacheDir(),
         fetcherCacheSize, fetcherMaxSize, fetcherMaxExtracted, f.connectTimeout(), fetcherStallTimeout,
         f.totalTimeout(), f.hdfs()));
-    Agent agent = new Agent(b.build()).start();
-    agent.registered().whenComplete((line, error) -> {
-      if (error == null) {
-        System.out.println("agent: " + line);
-        System.out.flush();
-      }
+    Agent agent = new Agent(b.build()).onRegistered(line -> {
+      System.out.println("agent: " + line);
+      System.out.flush();
     });
+    try {
+      agent.start();
+    } catch (RecoveryRefusedException e) {
+      System.err.println("corral agent: " + e.getMessage());
+      agent.close();
+      return RecoveryRefusedException.EXIT_CODE;
+    }
     Thread main = Thread.currentThread();
     agent.fatal().whenComplete((v, error) -> {
       if (error != null) {

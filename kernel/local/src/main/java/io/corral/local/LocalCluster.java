@@ -68,7 +68,7 @@ public final class LocalCluster implements AutoCloseable {
 
   private LocalAgent startAgent(int index) throws IOException {
     Path dir = b.workDir.resolve("agent-" + index);
-    Resources resources = b.agentResources != null ? b.agentResources : share(index, b.agents, b.workDir);
+    Resources resources = resourcesOf(index);
     if (b.mode == Mode.PROCESSES) {
       return ProcessAgent.start(index, master.address(), dir, resources, b);
     }
@@ -125,6 +125,36 @@ public final class LocalCluster implements AutoCloseable {
 
   public List<LocalAgent> agents() {
     return List.copyOf(agents);
+  }
+
+  /**
+   * Starts a process agent again on its work dir (after {@link LocalAgent#kill}), with the same
+   * flags; it recovers its checkpoint. Does not wait for it to register.
+   */
+  public ProcessAgent restartAgent(int index) throws IOException {
+    return restartAgent(index, resourcesOf(index));
+  }
+
+  private Resources resourcesOf(int index) {
+    return b.agentResources != null ? b.agentResources : share(index, b.agents, b.workDir);
+  }
+
+  /** Like {@link #restartAgent(int)}, with other resources. */
+  public ProcessAgent restartAgent(int index, Resources resources) throws IOException {
+    if (!(agents.get(index) instanceof ProcessAgent a)) {
+      throw new IllegalStateException("agent " + index + " runs in this JVM; only process agents restart");
+    }
+    ProcessAgent next = a.restart(resources);
+    agents.set(index, next);
+    return next;
+  }
+
+  /** The process agent {@code index}. */
+  public ProcessAgent processAgent(int index) {
+    if (!(agents.get(index) instanceof ProcessAgent a)) {
+      throw new IllegalStateException("agent " + index + " runs in this JVM");
+    }
+    return a;
   }
 
   /** The agent object of an in-process agent (for inspecting its state in tests). */

@@ -13,8 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** An agent running as a separate {@code corral agent} process. */
-final class ProcessAgent implements LocalAgent {
+/**
+ * An agent running as a separate {@code corral agent} process. It can be killed (SIGKILL) and
+ * started again on the same work dir, where it recovers its checkpoint.
+ */
+public final class ProcessAgent implements LocalAgent {
   /** The {@code corral} command's main class (the CLI module; on the classpath at run time). */
   static final String CORRAL_MAIN = "io.corral.cli.CorralMain";
   private static final Pattern READY = Pattern.compile("agent: (\\S+) registered with (\\S+)");
@@ -22,13 +25,21 @@ final class ProcessAgent implements LocalAgent {
   private final int index;
   private final Process process;
   private final Path log;
+  private final HostPort master;
+  private final Path dir;
+  private final Resources resources;
+  private final LocalCluster.Builder b;
   private final List<ProcessHandle> orphans = new ArrayList<>();
-  private volatile String agentId;
 
-  private ProcessAgent(int index, Process process, Path log) {
+  private ProcessAgent(int index, Process process, Path log, HostPort master, Path dir, Resources resources,
+      LocalCluster.Builder b) {
     this.index = index;
     this.process = process;
     this.log = log;
+    this.master = master;
+    this.dir = dir;
+    this.resources = resources;
+    this.b = b;
   }
 
   static ProcessAgent start(int index, HostPort master, Path dir, Resources resources, LocalCluster.Builder b)
@@ -47,7 +58,45 @@ final class ProcessAgent implements LocalAgent {
     Path log = dir.resolve("agent.log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return new ProcessAgent(index, pb.start(), log);
+    return new ProcessAgent(index, pb.start(), log, master, dir, resources, b);
+  }
+
+  /**
+   * Starts the agent again on the same work dir (after {@link #kill}), with the same flags and
+   * the given resources. The new process inherits the executors left behind, for clean-up.
+   */
+  ProcessAgent restart(Resources newResources) throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("agent " + index + " still runs (pid " + process.pid() + ")");
+    }
+    ProcessAgent next = start(index, master, dir, newResources, b);
+    next.orphans.addAll(orphans);
+    return next;
+  }
+
+  public Resources resources() {
+    return resources;
+  }
+
+  /** The exit status once the process has ended. */
+  public java.util.OptionalInt exitCode() {
+    return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
+  }
+
+  /** Waits for the process to end; returns its exit status. */
+  public int awaitExit(Duration within) throws InterruptedException {
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("agent " + index + " still runs after " + within);
+    }
+    return process.exitValue();
+  }
+
+  /** Sends a signal by name ("STOP", "CONT", ...) to the agent process. */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
   }
 
   @Override
@@ -55,19 +104,22 @@ final class ProcessAgent implements LocalAgent {
     return index;
   }
 
+  /**
+   * The id in the agent's latest registration line (the log is shared by restarts; a new id
+   * follows when the master removed the agent and it registered anew); null before the first.
+   */
   @Override
   public String agentId() {
-    if (agentId == null) {
-      try {
-        Matcher m = READY.matcher(Files.readString(log));
-        if (m.find()) {
-          agentId = m.group(1);
-        }
-      } catch (IOException e) {
-        return null;
+    try {
+      Matcher m = READY.matcher(Files.readString(log));
+      String id = null;
+      while (m.find()) {
+        id = m.group(1);
       }
+      return id;
+    } catch (IOException e) {
+      return null;
     }
-    return agentId;
   }
 
   public long pid() {
@@ -106,8 +158,8 @@ final class ProcessAgent implements LocalAgent {
   @Override
   public void kill() {
     // Remember the executors: once the agent is dead they are nobody's children.
-    orphans.addAll(ProcessTree.snapshot(process.toHandle()));
-    orphans.remove(0);
+    List<ProcessHandle> tree = ProcessTree.snapshot(process.toHandle());
+    orphans.addAll(tree.subList(1, tree.size()));
     process.destroyForcibly();
     try {
       process.waitFor(30, TimeUnit.SECONDS);

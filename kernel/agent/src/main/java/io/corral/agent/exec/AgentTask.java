@@ -16,6 +16,8 @@ public final class AgentTask {
   private final ExecutorRun run;
   private TaskState state = TaskState.TASK_STAGING;
   private TaskStatus latest;
+  /** The latest update its framework acknowledged (null: none yet). */
+  private TaskStatus acknowledged;
   private boolean killRequested;
   private boolean fetching;
 
@@ -50,6 +52,19 @@ public final class AgentTask {
     this.latest = status;
   }
 
+  /** The latest update (null before the first). */
+  public TaskStatus latest() {
+    return latest;
+  }
+
+  public TaskStatus acknowledged() {
+    return acknowledged;
+  }
+
+  public void acknowledged(TaskStatus status) {
+    acknowledged = status;
+  }
+
   public boolean killRequested() {
     return killRequested;
   }
@@ -67,6 +82,11 @@ public final class AgentTask {
     fetching = f;
   }
 
+  /**
+   * The task as the agent reports it when it (re-)registers: in the state its framework has
+   * acknowledged. Newer states are on their way as status updates (resent until acknowledged),
+   * so the master does not announce them a second time.
+   */
   public Task toProto(String agentId) {
     Task.Builder b = Task.newBuilder()
         .setTaskId(info.getTaskId())
@@ -74,10 +94,10 @@ public final class AgentTask {
         .setAgentId(agentId)
         .setExecutorId(run.key().executorId())
         .setName(info.getName())
-        .setState(state)
+        .setState(acknowledged == null ? TaskState.TASK_STAGING : acknowledged.getState())
         .addAllResources(Resources.fromProto(info.getResourcesList()).toProto());
-    if (latest != null) {
-      b.setLatestStatus(latest);
+    if (acknowledged != null) {
+      b.setLatestStatus(acknowledged);
     }
     return b.build();
   }

@@ -16,9 +16,12 @@ import java.util.Map;
  * One launch of an executor: its process, its sandbox, its stream, and its tasks. Its life:
  * <pre>
  *   LAUNCHING --(process started, executor subscribed)--> RUNNING
- *   LAUNCHING|RUNNING --(shutdown asked)--> TERMINATING
+ *   RECOVERING --(the executor of a restarted agent re-subscribed)--> RUNNING
+ *   LAUNCHING|RECOVERING|RUNNING --(shutdown asked, or re-registration timed out)--> TERMINATING
  *   any --(process exited)--> TERMINATED
  * </pre>
+ * A recovered run's process is not a child of this agent: only its {@link ProcessHandle} is
+ * known, and its exit status is not.
  * Loop-owned.
  */
 public final class ExecutorRun {
@@ -26,6 +29,8 @@ public final class ExecutorRun {
   /** Where the run stands. */
   public enum State {
     LAUNCHING,
+    /** Checkpointed by an earlier run of the agent; waiting for the live executor to reconnect. */
+    RECOVERING,
     RUNNING,
     TERMINATING,
     TERMINATED
@@ -39,6 +44,7 @@ public final class ExecutorRun {
   private final Path sandbox;
   private State state = State.LAUNCHING;
   private Process process;
+  private ProcessHandle handle;
   private StreamConnection<ExecutorEvent> connection;
   private final Map<String, AgentTask> tasks = new LinkedHashMap<>();
   private final List<TaskInfo> queued = new ArrayList<>();
@@ -95,12 +101,29 @@ public final class ExecutorRun {
     state = s;
   }
 
+  /** The process when this agent started it; null for a recovered run. */
   public Process process() {
     return process;
   }
 
   public void setProcess(Process p) {
     process = p;
+    handle = p.toHandle();
+  }
+
+  /** The executor's process, started or recovered; null before it exists. */
+  public ProcessHandle handle() {
+    return handle;
+  }
+
+  /** Adopts the live process of an executor started by an earlier run of the agent. */
+  public void adopt(ProcessHandle h) {
+    handle = h;
+  }
+
+  /** The exit status, when the process was this agent's child and has exited; else null. */
+  public Integer exitCode() {
+    return process != null && !process.isAlive() ? process.exitValue() : null;
   }
 
   public StreamConnection<ExecutorEvent> connection() {

@@ -53,6 +53,7 @@ public final class ExecutorSupervisor {
   private final Supplier<AgentInfo> agentInfo;
   private final Supplier<String> endpoint;
   private final Consumer<AgentCall> toMaster;
+  private final RunCheckpoints checkpoints;
   private final Map<ExecutorKey, ExecutorRun> runs = new LinkedHashMap<>();
   private final Map<TaskKey, AgentTask> tasks = new LinkedHashMap<>();
   private final Map<String, FrameworkInfo> frameworks = new HashMap<>();
@@ -61,7 +62,7 @@ public final class ExecutorSupervisor {
 
   public ExecutorSupervisor(AgentConfig config, EventLoop loop, ExecutorService workers,
       io.corral.fetcher.Fetcher fetcher, StatusUpdateManager updates, Supplier<AgentInfo> agentInfo, Supplier<String> endpoint,
-      Consumer<AgentCall> toMaster) {
+      Consumer<AgentCall> toMaster, RunCheckpoints checkpoints) {
     this.config = config;
     this.loop = loop;
     this.workers = workers;
@@ -71,12 +72,15 @@ public final class ExecutorSupervisor {
     this.agentInfo = agentInfo;
     this.endpoint = endpoint;
     this.toMaster = toMaster;
+    this.checkpoints = checkpoints;
   }
 
   // ---- tasks from the master -----------------------------------------------------------
 
   public void runTasks(FrameworkInfo framework, List<TaskInfo> newTasks) {
-    frameworks.put(framework.getId(), framework);
+    if (!framework.equals(frameworks.put(framework.getId(), framework))) {
+      checkpoints.framework(framework);
+    }
     Map<ExecutorRun, List<TaskInfo>> toLaunch = new LinkedHashMap<>();
     for (TaskInfo task : newTasks) {
       TaskKey key = new TaskKey(framework.getId(), task.getTaskId());
@@ -88,6 +92,7 @@ public final class ExecutorSupervisor {
       AgentTask t = new AgentTask(framework.getId(), task, run);
       tasks.put(key, t);
       run.tasks().put(task.getTaskId(), t);
+      checkpoints.task(t, List.of());
       run.cancelIdleTimer();
       if (task.hasCommand() && task.getCommand().getUrisCount() > 0) {
         fetchThenDeliver(t);
@@ -145,6 +150,7 @@ public final class ExecutorSupervisor {
     run = new ExecutorRun(key, containerId, info, framework, command,
         Sandboxes.runDir(config.workDir(), key, containerId));
     runs.put(key, run);
+    checkpoints.executor(run);
     launch(run);
     return run;
   }
@@ -186,6 +192,7 @@ public final class ExecutorSupervisor {
 
   private void launched(ExecutorRun run, Process process) {
     run.setProcess(process);
+    checkpoints.executor(run);
     process.onExit().thenRun(() -> loop.execute(() -> exited(run)));
     if (run.state() == ExecutorRun.State.TERMINATING) {
       ProcessTree.kill(process.toHandle(), Duration.ZERO);
@@ -206,6 +213,7 @@ public final class ExecutorSupervisor {
     LOG.warn("could not start executor {}: {}", run.key(), error.getMessage());
     run.setState(ExecutorRun.State.TERMINATED);
     runs.remove(run.key(), run);
+    checkpoints.forgetExecutor(run);
     for (AgentTask t : new ArrayList<>(run.tasks().values())) {
       report(t, TaskState.TASK_FAILED, TaskStatusReason.REASON_LAUNCH_FAILED,
           "could not start the executor: " + error.getMessage(), null);
@@ -219,7 +227,8 @@ public final class ExecutorSupervisor {
     if (run.state() == ExecutorRun.State.TERMINATED) {
       return;
     }
-    Integer code = run.process() == null ? null : run.process().exitValue();
+    Integer code = run.exitCode();
+    boolean started = run.handle() != null;
     run.setState(ExecutorRun.State.TERMINATED);
     run.cancelTimers();
     if (run.connection() != null) {
@@ -228,12 +237,13 @@ public final class ExecutorSupervisor {
       run.setConnection(null);
     }
     runs.remove(run.key(), run);
-    if (code != null) {
+    if (started) {
       // Whatever the container left behind (tasks of an executor that crashed, daemons that
       // escaped their session) carries the container id in its environment.
       ProcessTree.killMarked(io.corral.common.Env.CONTAINER_ID, run.containerId(), Duration.ZERO);
     }
-    String why = run.stopMessage() != null ? run.stopMessage() : "executor exited with status " + code;
+    String why = run.stopMessage() != null ? run.stopMessage()
+        : code != null ? "executor exited with status " + code : "executor exited";
     if (!run.isCommandExecutor() && run.stopMessage() == null) {
       String tail = io.corral.common.process.FileTail.of(run.sandbox().resolve("stderr"), STDERR_TAIL_BYTES);
       if (!tail.isEmpty()) {
@@ -253,7 +263,9 @@ public final class ExecutorSupervisor {
     if (!run.isCommandExecutor()) {
       executorExited(run, code, why);
     }
+    checkpoints.forgetExecutor(run);
     forgetFrameworkIfDone(run.key().frameworkId());
+    checkRecoveryDone();
   }
 
   private void executorExited(ExecutorRun run, Integer code, String message) {
@@ -272,16 +284,16 @@ public final class ExecutorSupervisor {
     }
     run.setState(ExecutorRun.State.TERMINATING);
     run.cancelIdleTimer();
-    Process process = run.process();
+    ProcessHandle process = run.handle();
     if (process == null) {
       return; // launched() kills it as soon as it exists
     }
     if (run.isConnected() && !grace.isZero()) {
       run.send(ExecutorEvent.newBuilder().setShutdown(
           ExecutorEvent.Shutdown.newBuilder().setGracePeriodSeconds(grace.toMillis() / 1000.0)).build());
-      run.addTimer(loop.schedule(grace, () -> ProcessTree.kill(process.toHandle(), Duration.ZERO)));
+      run.addTimer(loop.schedule(grace, () -> ProcessTree.kill(process, Duration.ZERO)));
     } else {
-      ProcessTree.kill(process.toHandle(), grace);
+      ProcessTree.kill(process, grace);
     }
   }
 
@@ -326,14 +338,149 @@ public final class ExecutorSupervisor {
       }
     }
     updates.dropFramework(frameworkId);
-    tasks.keySet().removeIf(k -> k.frameworkId().equals(frameworkId));
+    tasks.keySet().removeIf(k -> {
+      if (k.frameworkId().equals(frameworkId)) {
+        checkpoints.forgetTask(k);
+        return true;
+      }
+      return false;
+    });
     frameworks.remove(frameworkId);
+    checkpoints.forgetFramework(frameworkId);
   }
 
   public void updateFramework(FrameworkInfo framework) {
     if (frameworks.containsKey(framework.getId())) {
       frameworks.put(framework.getId(), framework);
+      checkpoints.framework(framework);
     }
+  }
+
+  // ---- recovery after an agent restart ----------------------------------------------------
+
+  /**
+   * Takes back what an earlier run of the agent checkpointed: frameworks, executors whose
+   * process still runs (they get {@code reregistrationTimeout} to reconnect, or are killed),
+   * tasks with their unacknowledged updates (resent in order). Tasks of executors that died
+   * while the agent was down fail. {@code done} runs once no executor is left waiting.
+   */
+  public void recover(io.corral.agent.checkpoint.CheckpointedState state, Duration reregistrationTimeout,
+      Runnable done) {
+    onRecovered = done;
+    state.frameworks().forEach(f -> frameworks.put(f.getFramework().getId(), f.getFramework()));
+    Map<ExecutorKey, ExecutorRun> recovered = new LinkedHashMap<>();
+    Map<ExecutorRun, Long> dead = new LinkedHashMap<>();
+    for (io.corral.protocol.ExecutorCheckpoint e : state.executors()) {
+      ExecutorKey key = new ExecutorKey(e.getFrameworkId(), e.getExecutorInfo().getExecutorId());
+      ExecutorRun run = new ExecutorRun(key, e.getContainerId(), e.getExecutorInfo(), framework(key.frameworkId()),
+          e.getCommandExecutor(), java.nio.file.Path.of(e.getSandbox()));
+      run.setState(ExecutorRun.State.RECOVERING);
+      recovered.put(key, run);
+      runs.put(key, run);
+      java.util.Optional<ProcessHandle> live = ExecutorProcesses.find(e.getPid(), e.getPidStartMillis());
+      if (live.isPresent()) {
+        run.adopt(live.get());
+      } else {
+        dead.put(run, e.getPid());
+      }
+    }
+    for (io.corral.protocol.TaskCheckpoint c : state.tasks()) {
+      ExecutorKey key = new ExecutorKey(c.getFrameworkId(), c.getExecutorId());
+      ExecutorRun run = recovered.get(key);
+      if (run == null || !run.containerId().equals(c.getContainerId())) {
+        // Its executor is gone (the task's terminal update was waiting for acknowledgement).
+        run = new ExecutorRun(key, c.getContainerId(), ExecutorInfo.newBuilder().setExecutorId(c.getExecutorId())
+            .build(), framework(key.frameworkId()), c.getTaskInfo().hasCommand(), Sandboxes.runDir(config.workDir(),
+            key, c.getContainerId()));
+        run.setState(ExecutorRun.State.TERMINATED);
+      }
+      AgentTask t = new AgentTask(c.getFrameworkId(), c.getTaskInfo(), run);
+      if (c.hasLatest()) {
+        t.update(c.getLatest());
+      }
+      if (c.hasAcknowledged()) {
+        t.acknowledged(c.getAcknowledged());
+      }
+      tasks.put(t.key(), t);
+      run.tasks().put(t.info().getTaskId(), t);
+      c.getUnacknowledgedList().forEach(updates::add);
+      if (run.state() == ExecutorRun.State.TERMINATED && !TaskStates.isTerminal(t.state())) {
+        report(t, TaskState.TASK_FAILED, TaskStatusReason.REASON_AGENT_RECOVERY_FAILED,
+            "the agent restarted and found no executor for this task", null);
+      }
+    }
+    LOG.info("recovered {} framework(s), {} executor(s) ({} still running) and {} task(s) from the checkpoint",
+        frameworks.size(), recovered.size(), recovered.size() - dead.size(), tasks.size());
+    dead.forEach((run, pid) -> {
+      run.stopBecause(TaskStatusReason.REASON_EXECUTOR_TERMINATED,
+          "executor process " + pid + " exited while the agent was down");
+      exited(run);
+    });
+    for (ExecutorRun run : recovered.values()) {
+      if (run.state() != ExecutorRun.State.RECOVERING) {
+        continue;
+      }
+      ProcessHandle process = run.handle();
+      process.onExit().thenRun(() -> loop.execute(() -> exited(run)));
+      run.addTimer(loop.schedule(reregistrationTimeout, () -> {
+        if (run.state() == ExecutorRun.State.RECOVERING) {
+          LOG.warn("recovered executor {} did not reconnect within {}; killing it", run.key(), reregistrationTimeout);
+          run.stopBecause(TaskStatusReason.REASON_AGENT_RECOVERY_FAILED,
+              "executor did not reconnect within " + reregistrationTimeout + " after the agent restarted");
+          terminate(run, Duration.ZERO);
+          checkRecoveryDone();
+        }
+      }));
+    }
+    checkRecoveryDone();
+  }
+
+  private Runnable onRecovered;
+
+  private FrameworkInfo framework(String frameworkId) {
+    return frameworks.getOrDefault(frameworkId, FrameworkInfo.newBuilder().setId(frameworkId).build());
+  }
+
+  private void checkRecoveryDone() {
+    if (onRecovered != null && runs.values().stream().noneMatch(r -> r.state() == ExecutorRun.State.RECOVERING)) {
+      Runnable done = onRecovered;
+      onRecovered = null;
+      done.run();
+    }
+  }
+
+  /** Tasks that never reached the recovered executor (it does not list them) are sent again. */
+  private void requeueUndelivered(ExecutorRun run, List<TaskInfo> known) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    known.forEach(k -> ids.add(k.getTaskId()));
+    for (AgentTask t : run.tasks().values()) {
+      if (t.state() == TaskState.TASK_STAGING && !ids.contains(t.info().getTaskId())) {
+        run.queued().add(t.info());
+      }
+    }
+  }
+
+  /**
+   * Kills every executor and task at once and forgets them without reporting anything (the
+   * master removed this agent and reported its tasks gone).
+   */
+  public void abandonAll() {
+    for (ExecutorRun run : new ArrayList<>(runs.values())) {
+      run.setState(ExecutorRun.State.TERMINATED);
+      run.cancelTimers();
+      if (run.connection() != null) {
+        run.connection().complete();
+      }
+      if (run.handle() != null) {
+        ProcessTree.kill(run.handle(), Duration.ZERO);
+      }
+      ProcessTree.killMarked(io.corral.common.Env.CONTAINER_ID, run.containerId(), Duration.ZERO);
+    }
+    runs.clear();
+    runByConnection.clear();
+    tasks.clear();
+    frameworks.clear();
+    onRecovered = null;
   }
 
   // ---- executors -----------------------------------------------------------------------
@@ -377,9 +524,14 @@ public final class ExecutorSupervisor {
     }
     run.setConnection(conn);
     runByConnection.put(conn.id(), run);
-    if (run.state() == ExecutorRun.State.LAUNCHING) {
+    if (run.state() == ExecutorRun.State.RECOVERING) {
+      LOG.info("recovered executor {} (container {}) re-subscribed", key, run.containerId());
+      requeueUndelivered(run, call.getSubscribe().getUnacknowledgedTasksList());
+    }
+    if (run.state() == ExecutorRun.State.LAUNCHING || run.state() == ExecutorRun.State.RECOVERING) {
       run.setState(ExecutorRun.State.RUNNING);
       run.cancelTimers();
+      checkRecoveryDone();
     }
     conn.send(ExecutorEvent.newBuilder().setSubscribed(ExecutorEvent.Subscribed.newBuilder()
         .setExecutorInfo(run.info()).setFrameworkInfo(run.framework()).setAgentInfo(agentInfo.get())).build());
@@ -404,8 +556,17 @@ public final class ExecutorSupervisor {
 
   private void executorUpdate(ExecutorRun run, TaskStatus raw) {
     TaskStatus status = raw.getUuid().isEmpty() ? raw.toBuilder().setUuid(StatusUuids.random()).build() : raw;
-    run.send(ExecutorEvent.newBuilder().setAcknowledged(ExecutorEvent.Acknowledged.newBuilder()
-        .setTaskId(status.getTaskId()).setUuid(status.getUuid())).build());
+    // Acknowledged to the executor only once checkpointed (report() writes it), so that an
+    // agent killed meanwhile finds it in its checkpoint or gets it again from the executor.
+    try {
+      relay(run, status);
+    } finally {
+      run.send(ExecutorEvent.newBuilder().setAcknowledged(ExecutorEvent.Acknowledged.newBuilder()
+          .setTaskId(status.getTaskId()).setUuid(status.getUuid())).build());
+    }
+  }
+
+  private void relay(ExecutorRun run, TaskStatus status) {
     AgentTask t = run.tasks().get(status.getTaskId());
     if (t == null) {
       if (frameworks.containsKey(run.key().frameworkId())) {
@@ -445,9 +606,11 @@ public final class ExecutorSupervisor {
     t.update(status);
     if (frameworks.containsKey(t.frameworkId())) {
       updates.add(status);
+      checkpointTask(t.key());
     } else {
       tasks.remove(t.key()); // framework removed: nobody will acknowledge
       t.run().tasks().remove(t.info().getTaskId());
+      checkpoints.forgetTask(t.key());
     }
     if (TaskStates.isTerminal(status.getState())) {
       maybeIdle(t.run());
@@ -472,7 +635,25 @@ public final class ExecutorSupervisor {
     AgentTask t = tasks.remove(key);
     if (t != null) {
       t.run().tasks().remove(key.taskId());
+      checkpoints.forgetTask(key);
       forgetFrameworkIfDone(key.frameworkId());
+    }
+  }
+
+  /** The framework acknowledged the task's update: checkpoints what is left to deliver. */
+  public void acknowledged(TaskKey key, TaskStatus status) {
+    AgentTask t = tasks.get(key);
+    if (t != null) {
+      t.acknowledged(status);
+      checkpointTask(key);
+    }
+  }
+
+  /** Checkpoints the task with its unacknowledged updates (after an update or an acknowledgement). */
+  public void checkpointTask(TaskKey key) {
+    AgentTask t = tasks.get(key);
+    if (t != null) {
+      checkpoints.task(t, updates.unacknowledged(key));
     }
   }
 
@@ -480,8 +661,8 @@ public final class ExecutorSupervisor {
   private void forgetFrameworkIfDone(String frameworkId) {
     boolean busy = runs.keySet().stream().anyMatch(k -> k.frameworkId().equals(frameworkId))
         || tasks.keySet().stream().anyMatch(k -> k.frameworkId().equals(frameworkId));
-    if (!busy) {
-      frameworks.remove(frameworkId);
+    if (!busy && frameworks.remove(frameworkId) != null) {
+      checkpoints.forgetFramework(frameworkId);
     }
   }
 
@@ -527,8 +708,8 @@ public final class ExecutorSupervisor {
     for (ExecutorRun run : new ArrayList<>(runs.values())) {
       run.stopBecause(TaskStatusReason.REASON_AGENT_SHUTDOWN, "agent shutting down");
       run.tasks().values().forEach(AgentTask::requestKill);
-      if (run.process() != null) {
-        exits.add(run.process().onExit());
+      if (run.handle() != null) {
+        exits.add(run.handle().onExit());
       }
       terminate(run, grace);
     }

@@ -129,6 +129,19 @@ public final class StatusUpdateManager {
     });
   }
 
+  /** Forgets every update (the agent was shut down by the master and starts anew). */
+  public void dropAll() {
+    streams.values().forEach(StatusUpdateManager::cancelRetry);
+    streams.clear();
+    batch.clear();
+  }
+
+  /** The task's updates not yet acknowledged, oldest first (what the checkpoint keeps). */
+  public List<TaskStatus> unacknowledged(TaskKey key) {
+    Stream s = streams.get(key);
+    return s == null ? List.of() : List.copyOf(s.pending);
+  }
+
   /** Updates not yet acknowledged, of every task. */
   public int pending() {
     int n = 0;
