@@ -253,8 +253,10 @@ final class FailoverAgents implements AutoCloseable {
       if (closing || e != epoch || registeredIn == e) {
         return; // an old leader's stream (the leader listener moves us), or the current leader died
       }
-      streamErrors.incrementAndGet();
-      if (t != null && t.getMessage() != null && t.getMessage().contains("not the leader")) {
+      if (streamErrors.incrementAndGet() <= 3) {
+        System.err.printf("sim-%d: stream to %s ended: %s%n", index, e.leader, t);
+      }
+      if (t != null && String.valueOf(t.getMessage()).contains("not the leader")) {
         refusals.incrementAndGet();
       }
       out = null;

@@ -180,7 +180,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
         Result r = new Result(agentCount, tasksPerAgent, kill, killMillis, nodeGoneMillis.get(), after.seenMillis,
             recovering, after.firstRegisteredMillis, after.lastRegisteredMillis, active,
             framework.reregisteredMillis, framework.allReconciledMillis, Long.parseLong(heap[1]), masterCpu, cpu,
-            agents.refusals(), framework.unexpectedUpdates());
+            agents.refusals(), agents.streamErrors(), framework.unexpectedUpdates());
         r.details().forEach(System.out::println);
         return r;
       } finally {
@@ -232,7 +232,8 @@ public final class FailoverBenchmark implements Callable<Integer> {
   /** The timeline of one failover (epoch millis) and what it cost. */
   record Result(int agents, int tasksPerAgent, Kill kill, long killed, long nodeGone, long clientsSawLeader,
       long serving, long firstAgent, long allAgents, long active, long frameworkBack, long allReconciled,
-      long heapBytes, long masterCpuNanos, long benchCpuNanos, long refusals, long unexpectedUpdates) {
+      long heapBytes, long masterCpuNanos, long benchCpuNanos, long refusals, long streamErrors,
+      long unexpectedUpdates) {
 
     List<String> details() {
       return List.of(
@@ -247,8 +248,8 @@ public final class FailoverBenchmark implements Callable<Integer> {
           String.format("RECOVERING -> framework re-subscribed: %d ms", frameworkBack - serving),
           String.format("RECOVERING -> all %,d tasks reconciled RUNNING: %d ms", agents * tasksPerAgent,
               allReconciled - serving),
-          String.format("streams refused as 'not the leader': %d; unexpected task updates: %d", refusals,
-              unexpectedUpdates),
+          String.format("agent streams refused as 'not the leader': %d of %d failed; unexpected task updates: %d",
+              refusals, streamErrors, unexpectedUpdates),
           String.format("new master: heap after full GC %.1f MiB; CPU from kill to reconciled %.2f s",
               heapBytes / 1048576.0, masterCpuNanos / 1e9),
           String.format("benchmark JVM (ZooKeeper, agents, framework) CPU from kill to reconciled: %.2f s",

@@ -3,6 +3,7 @@ package io.corral.benchmarks;
 import io.corral.master.Master;
 import io.corral.master.MasterConfig;
 import io.corral.master.core.MasterMetrics;
+import io.corral.master.lifecycle.ExitCodes;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -47,8 +48,10 @@ public final class FailoverMaster {
     master.onPhaseChange(phase -> print("PHASE " + phase + " " + System.currentTimeMillis()));
     Runtime.getRuntime().addShutdownHook(new Thread(master::close, "failover-master-shutdown"));
     master.terminated().thenAccept(code -> {
-      System.out.flush();
-      Runtime.getRuntime().halt(code);
+      if (code != ExitCodes.STOPPED) { // stopped: the shutdown hook is still closing the master
+        System.out.flush();
+        Runtime.getRuntime().halt(code);
+      }
     });
     master.start();
     print("MASTER " + master.address() + " " + (master.isLeading() ? "leader" : "standby"));
