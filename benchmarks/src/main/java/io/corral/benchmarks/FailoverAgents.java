@@ -66,6 +66,8 @@ final class FailoverAgents implements AutoCloseable {
     final List<ManagedChannel> channels = new ArrayList<>();
     final CountDownLatch allRegistered;
     final AtomicInteger registered = new AtomicInteger();
+    /** When every agent had opened its stream to this leader and sent REGISTER (epoch millis). */
+    volatile long sentMillis;
     volatile long firstRegisteredMillis;
     volatile long lastRegisteredMillis;
 
@@ -146,6 +148,7 @@ final class FailoverAgents implements AutoCloseable {
     for (int i = 0; i < agents.size(); i++) {
       agents.get(i).connect(next, next.channels.get(i % channels));
     }
+    next.sentMillis = System.currentTimeMillis();
     if (old != null) {
       old.channels.forEach(ManagedChannel::shutdownNow);
     }

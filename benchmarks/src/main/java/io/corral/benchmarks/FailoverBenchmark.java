@@ -75,6 +75,10 @@ public final class FailoverBenchmark implements Callable<Integer> {
   @Option(names = "--master-heap", defaultValue = "2g", description = "-Xmx of each master (default: ${DEFAULT-VALUE}).")
   String masterHeap;
 
+  @Option(names = "--master-java-options", defaultValue = "",
+      description = "More JVM options for the masters, space-separated (e.g. a flight recording).")
+  String masterJavaOptions;
+
   @Option(names = "--settle", defaultValue = "3",
       description = "Seconds between all tasks running and the kill (default: ${DEFAULT-VALUE}).")
   int settleSeconds;
@@ -177,7 +181,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
         second.send("heap");
         String[] heap = second.await("HEAP", Duration.ofMinutes(1)).split(" ");
 
-        Result r = new Result(agentCount, tasksPerAgent, kill, killMillis, nodeGoneMillis.get(), after.seenMillis,
+        Result r = new Result(agentCount, tasksPerAgent, kill, killMillis, nodeGoneMillis.get(), after.seenMillis, after.sentMillis,
             recovering, after.firstRegisteredMillis, after.lastRegisteredMillis, active,
             framework.reregisteredMillis, framework.allReconciledMillis, Long.parseLong(heap[1]), masterCpu, cpu,
             agents.refusals(), agents.streamErrors(), framework.unexpectedUpdates());
@@ -199,8 +203,13 @@ public final class FailoverBenchmark implements Callable<Integer> {
   }
 
   private ChildJvm startMaster(String name, String zkUrl, Path logs) throws Exception {
-    List<String> options = List.of("-Xmx" + masterHeap, "-Dorg.slf4j.simpleLogger.showDateTime=true",
-        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+    List<String> options = new ArrayList<>(List.of("-Xmx" + masterHeap, "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
+    for (String o : masterJavaOptions.trim().split("\\s+")) {
+      if (!o.isEmpty()) {
+        options.add(o.replace("{name}", name));
+      }
+    }
     return ChildJvm.start(name, options, System.getProperty("java.class.path"), FailoverMaster.class,
         List.of(zkUrl, Integer.toString(sessionTimeoutMillis)), logs.resolve(name + ".log"));
   }
@@ -230,7 +239,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
   }
 
   /** The timeline of one failover (epoch millis) and what it cost. */
-  record Result(int agents, int tasksPerAgent, Kill kill, long killed, long nodeGone, long clientsSawLeader,
+  record Result(int agents, int tasksPerAgent, Kill kill, long killed, long nodeGone, long clientsSawLeader, long sentRegister,
       long serving, long firstAgent, long allAgents, long active, long frameworkBack, long allReconciled,
       long heapBytes, long masterCpuNanos, long benchCpuNanos, long refusals, long streamErrors,
       long unexpectedUpdates) {
@@ -240,6 +249,8 @@ public final class FailoverBenchmark implements Callable<Integer> {
           String.format("kill -> old leader's latch node deleted (session %s): %d ms",
               kill == Kill.SIGKILL ? "expiry" : "closed", nodeGone - killed),
           String.format("node deleted -> agents' detector reports the new leader: %d ms", clientsSawLeader - nodeGone),
+          String.format("agents' detector reports the new leader -> every agent sent REGISTER: %d ms",
+              sentRegister - clientsSawLeader),
           String.format("node deleted -> new leader serving and registry read (RECOVERING): %d ms", serving - nodeGone),
           String.format("RECOVERING -> first agent re-registered: %d ms", firstAgent - serving),
           String.format("RECOVERING -> all %,d agents re-registered (agents' view): %d ms", agents, allAgents - serving),
