@@ -51,6 +51,15 @@ final class ChildJvm implements AutoCloseable {
   /** Starts {@code mainClass} in a new JVM with the given classpath, JVM options and arguments. */
   static ChildJvm start(String name, List<String> jvmOptions, String classpath, Class<?> mainClass,
       List<String> args) throws IOException {
+    return start(name, jvmOptions, classpath, mainClass, args, null);
+  }
+
+  /**
+   * Starts {@code mainClass} in a new JVM with the given classpath, JVM options and arguments;
+   * its standard error goes to {@code stderr} (appended) when not null, else to ours.
+   */
+  static ChildJvm start(String name, List<String> jvmOptions, String classpath, Class<?> mainClass,
+      List<String> args, Path stderr) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
@@ -58,7 +67,8 @@ final class ChildJvm implements AutoCloseable {
     cmd.add(classpath);
     cmd.add(mainClass.getName());
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(
+        stderr == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(stderr.toFile()));
     ChildJvm child = new ChildJvm(name, pb.start());
     LIVE.add(child);
     return child;
@@ -92,6 +102,21 @@ final class ChildJvm implements AutoCloseable {
   void send(String line) throws IOException {
     stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     stdin.flush();
+  }
+
+  /** SIGKILL: the child dies at once, without running its shutdown hooks. */
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  /** SIGTERM: the child runs its shutdown hooks (a master closes its ZooKeeper session). */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the child to end; its exit status, or -1 if it is still running after the timeout. */
+  int waitFor(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }
 
   /** CPU time the child has used so far (user + system), or -1 if unknown. */

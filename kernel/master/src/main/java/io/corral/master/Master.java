@@ -152,7 +152,9 @@ public final class Master implements AutoCloseable {
       exit(ExitCodes.ZK_SESSION_LOST, "its registry could not be read");
       return;
     }
-    core.recover(records, () -> on(MasterLifecycle.Event.RECOVERED));
+    // Recovery starts at once (we are on the loop); RECOVERED comes as an event of its own, even
+    // when no agent is expected, so that it is not applied inside this ELECTED transition.
+    core.recover(records, () -> loop.execute(() -> on(MasterLifecycle.Event.RECOVERED)));
   }
 
   private void exit(int code, String why) {

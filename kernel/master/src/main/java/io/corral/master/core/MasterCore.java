@@ -66,9 +66,19 @@ public final class MasterCore implements MasterStreams {
   /**
    * Starts recovering from the registry: the agents it admitted are expected back;
    * {@code recovered} runs (on the loop) once they are, or once the re-register timeout is over.
+   *
+   * <p>Called on the loop, it starts at once: agents and schedulers are served from the moment
+   * the master opens, so their first calls may already be queued on the loop behind this one,
+   * and they must find the registry in place (an admitted agent re-registers without a registry
+   * write; a reconciliation of a task on an agent not back yet waits for the agent instead of
+   * answering TASK_UNKNOWN).
    */
   public void recover(Map<String, AgentRecord> registry, Runnable recovered) {
-    s.loop.execute(() -> recovery.start(registry, recovered));
+    if (s.loop.inLoop()) {
+      recovery.start(registry, recovered);
+    } else {
+      s.loop.execute(() -> recovery.start(registry, recovered));
+    }
   }
 
   /** ZooKeeper suspended (true) or back (false): no offers and no launches while suspended. */
