@@ -32,7 +32,7 @@ final class LeaderGate implements MasterStreams {
   }
 
   private static void refuse(StreamConnection<?> c) {
-    c.fail(Status.UNAVAILABLE.withDescription("this master is not the leader"));
+    c.fail(Status.UNAVAILABLE.withDescription(io.corral.common.net.Grpc.NOT_LEADER));
   }
 
   @Override

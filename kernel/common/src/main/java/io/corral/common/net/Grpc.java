@@ -20,6 +20,15 @@ public final class Grpc {
   /** Default limit for one message; larger ones end the stream with RESOURCE_EXHAUSTED. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+  /** The description of the UNAVAILABLE status with which a master that does not lead refuses a stream. */
+  public static final String NOT_LEADER = "this master is not the leader";
+
+  /** Whether a stream ended because its master refused it as not (or not yet) the leader. */
+  public static boolean isNotLeader(Throwable t) {
+    io.grpc.Status s = io.grpc.Status.fromThrowable(t);
+    return s.getCode() == io.grpc.Status.Code.UNAVAILABLE && NOT_LEADER.equals(s.getDescription());
+  }
+
   private Grpc() {}
 
   public static Server startServer(

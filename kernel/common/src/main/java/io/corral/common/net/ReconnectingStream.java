@@ -42,6 +42,11 @@ public final class ReconnectingStream<C, E> {
   private final MasterDetector target;
   private final int maxMessageBytes;
   private final Backoff backoff;
+  /**
+   * Retries after a master refused us as not the leader: ZooKeeper shows a newly elected master
+   * a moment before it opens its doors, so try again soon, without growing the main backoff.
+   */
+  private final Backoff notLeaderBackoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1));
   private final Handler<C, E> handler;
   private ManagedChannel channel;
   private HostPort peer;
@@ -79,7 +84,7 @@ public final class ReconnectingStream<C, E> {
         // Waiting out a backoff after failed attempts on the old leader: try the new one now.
         pendingRetry.cancel();
         pendingRetry = null;
-        backoff.reset();
+        resetBackoff();
         lookUp();
       }
     }));
@@ -111,6 +116,7 @@ public final class ReconnectingStream<C, E> {
   /** The peer accepted us: the next reconnection starts from the shortest delay again. */
   public void resetBackoff() {
     backoff.reset();
+    notLeaderBackoff.reset();
   }
 
   /** Drops the current stream (say, its heartbeats stopped) and reconnects. */
@@ -125,7 +131,7 @@ public final class ReconnectingStream<C, E> {
     } catch (RuntimeException e) {
       LOG.debug("cancelling the stream to {}: {}", name, e.toString());
     }
-    ended(why);
+    ended(why, backoff);
   }
 
   /** Ends the stream for good (what was sent is still delivered); no more reconnections. */
@@ -162,7 +168,7 @@ public final class ReconnectingStream<C, E> {
       if (error != null) {
         Throwable cause = error.getCause() != null ? error.getCause() : error;
         LOG.warn("no {} found via {}: {}; retrying", name, target.spec(), cause.getMessage());
-        retry();
+        retry(backoff);
       } else {
         connect(found);
       }
@@ -193,7 +199,7 @@ public final class ReconnectingStream<C, E> {
       public void onError(Throwable t) {
         loop.execute(() -> {
           if (gen == generation) {
-            ended(t.getMessage());
+            ended(t.getMessage(), Grpc.isNotLeader(t) ? notLeaderBackoff : backoff);
           }
         });
       }
@@ -202,7 +208,7 @@ public final class ReconnectingStream<C, E> {
       public void onCompleted() {
         loop.execute(() -> {
           if (gen == generation) {
-            ended("closed by the " + name);
+            ended("closed by the " + name, backoff);
           }
         });
       }
@@ -210,18 +216,18 @@ public final class ReconnectingStream<C, E> {
     handler.opened(found);
   }
 
-  private void ended(String why) {
+  private void ended(String why, Backoff delays) {
     out = null;
     if (closed) {
       return;
     }
     handler.ended(why);
-    retry();
+    retry(delays);
   }
 
-  private void retry() {
+  private void retry(Backoff delays) {
     if (!closed) {
-      pendingRetry = loop.schedule(backoff.nextDelay(), () -> {
+      pendingRetry = loop.schedule(delays.nextDelay(), () -> {
         pendingRetry = null;
         lookUp();
       });
