@@ -77,11 +77,21 @@ class MasterFailoverIT {
       // Nothing was killed or lost, and the new leader knows every task as running.
       assertThat(s.statuses).noneMatch(st -> ids.contains(st.getTaskId())
           && st.getState() != TaskState.TASK_RUNNING && st.getState() != TaskState.TASK_STARTING);
+      // Explicit reconciliation with the new leader: RUNNING for each of them, UNKNOWN for a made-up id.
       int mark = s.statuses.size();
-      driver.reconcileTasks(ids.stream().map(id -> TaskStatus.newBuilder().setTaskId(id).build()).toList());
-      await().atMost(Duration.ofSeconds(60)).until(() -> s.statuses.size() >= mark + 30);
-      assertThat(s.statuses.subList(mark, mark + 30)).allSatisfy(st -> assertThat(st.getState())
-          .isEqualTo(TaskState.TASK_RUNNING));
+      List<String> asked = new ArrayList<>(ids);
+      asked.add("made-up");
+      driver.reconcileTasks(asked.stream().map(id -> TaskStatus.newBuilder().setTaskId(id).build()).toList());
+      // Only the answers: other updates may come in between.
+      java.util.function.Supplier<List<TaskStatus>> answered = () -> s.statuses.subList(mark, s.statuses.size())
+          .stream().filter(st -> st.getReason() == io.corral.protocol.TaskStatusReason.REASON_RECONCILIATION)
+          .toList();
+      await().atMost(Duration.ofSeconds(60)).until(() -> answered.get().size() >= 31);
+      List<TaskStatus> answers = answered.get();
+      assertThat(answers).filteredOn(st -> ids.contains(st.getTaskId())).hasSize(30)
+          .allSatisfy(st -> assertThat(st.getState()).isEqualTo(TaskState.TASK_RUNNING));
+      assertThat(answers).filteredOn(st -> st.getTaskId().equals("made-up")).singleElement()
+          .satisfies(st -> assertThat(st.getState()).isEqualTo(TaskState.TASK_UNKNOWN));
 
       // The new leader launches new work, and the old tasks finish with their updates delivered.
       Offer fresh = s.nextOffer(o -> o.getId().startsWith(offerPrefix(s, next)));

@@ -3,6 +3,7 @@ package io.corral.examples.shell;
 import io.corral.common.task.TaskStates;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.Filters;
+import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
@@ -12,17 +13,29 @@ import io.corral.scheduler.ResourceRequest;
 import io.corral.scheduler.Scheduler;
 import io.corral.scheduler.SchedulerDriver;
 import io.corral.scheduler.TaskInfos;
+import io.corral.scheduler.TaskReconciler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Runs a command (and its URIs) N times across the cluster, retrying each failed run up to k times. */
+/**
+ * Runs a command (and its URIs) N times across the cluster, retrying each failed run up to k times.
+ * After a failover it first asks the master what became of its tasks and adopts them.
+ */
 public final class ShellFramework implements Scheduler {
   /** How many tasks finished, and the last status of each task that did not. */
   public record Outcome(int total, int finished, List<TaskStatus> failures) {}
+
+  /** What a run reports as it goes (the CLI prints it). */
+  public interface Progress {
+    default void registered(String frameworkId) {}
+
+    default void update(TaskStatus status) {}
+  }
 
   private final CommandInfo command;
   private final ResourceRequest perTask;
@@ -34,6 +47,8 @@ public final class ShellFramework implements Scheduler {
   private final List<TaskStatus> failures = new ArrayList<>();
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private int finished;
+  private TaskReconciler<Integer> reconciler = TaskReconciler.none();
+  private Progress progress = new Progress() {};
 
   public ShellFramework(CommandInfo command, int tasks, double cpus, double mem, int retries) {
     this.command = command;
@@ -49,8 +64,35 @@ public final class ShellFramework implements Scheduler {
     return outcome;
   }
 
+  /** Call before the driver starts. With {@code resumed}, it subscribes with its old id: ask before launching. */
+  public void start(Progress progress, boolean resumed) {
+    this.progress = progress;
+    Map<String, Integer> ids = new LinkedHashMap<>();
+    for (int n = 0; resumed && n < total; n++) {
+      for (int k = 0; k <= retries; k++) {
+        ids.put("task-" + n + (k > 0 ? "." + k : ""), n);
+      }
+    }
+    reconciler = new TaskReconciler<>(ids);
+  }
+
+  @Override
+  public void registered(SchedulerDriver driver, String frameworkId, MasterInfo master) {
+    progress.registered(frameworkId);
+    reconciler.ask(driver);
+  }
+
+  @Override
+  public void reregistered(SchedulerDriver driver, MasterInfo master) {
+    reconciler.ask(driver); // answers in flight were lost with the old stream
+  }
+
   @Override
   public void resourceOffers(SchedulerDriver driver, List<Offer> offers) {
+    if (!reconciler.done()) { // launch nothing before knowing what already runs
+      offers.forEach(o -> driver.declineOffer(o.getId(), Filters.newBuilder().setRefuseSeconds(1).build()));
+      return;
+    }
     for (OfferMatcher.Match<Integer> m : OfferMatcher.match(offers, waiting, n -> perTask)) {
       List<TaskInfo> tasks = new ArrayList<>();
       for (OfferMatcher.Placed<Integer> p : m.placed()) {
@@ -70,6 +112,20 @@ public final class ShellFramework implements Scheduler {
 
   @Override
   public void statusUpdate(SchedulerDriver driver, TaskStatus status) {
+    progress.update(status);
+    if (reconciler.offer(status)) {
+      if (reconciler.done()) { // adopt each task's latest attempt: keep it if it runs, count it if over
+        reconciler.latest().forEach((n, s) -> {
+          waiting.remove(n);
+          String id = s.getTaskId();
+          attempts[n] = id.indexOf('.') < 0 ? 0 : Integer.parseInt(id.substring(id.indexOf('.') + 1));
+          running.put(id, n);
+          statusUpdate(driver, s);
+        });
+        driver.reviveOffers();
+      }
+      return;
+    }
     boolean over = TaskStates.isTerminal(status.getState()) || status.getState() == TaskState.TASK_UNREACHABLE;
     Integer n = over ? running.remove(status.getTaskId()) : null;
     if (n == null) { // still running, or an update of a task already given up

@@ -1,6 +1,7 @@
 package io.corral.cli;
 
 import io.corral.scheduler.TaskInfos;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,6 +55,21 @@ final class ExampleCommand implements Runnable {
             + "archives are unpacked there. Repeatable.")
     List<String> uris = List.of();
 
+    @Option(names = "--framework-id-file", paramLabel = "PATH",
+        description = "Keep the framework id in this file: a run that finds an id there fails over to that "
+            + "framework (its tasks, their pending updates) instead of starting anew. Removed when the run ends.")
+    Path frameworkIdFile;
+
+    @Option(names = "--failover-timeout", converter = DurationConverter.class,
+        description = "How long the master keeps this framework's tasks after its scheduler is gone "
+            + "(default: 0s, the Mesos default, so tasks die with the scheduler; 7d with --framework-id-file).")
+    Duration failoverTimeout;
+
+    @Option(names = {"-v", "--verbose"},
+        description = "Print 'framework: <id> registered|re-registered' and one 'update: <task> <STATE>' line "
+            + "per status update.")
+    boolean verbose;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command (after --), run with sh -c.")
     List<String> command;
 
@@ -63,8 +79,11 @@ final class ExampleCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
             "--tasks, --retries, --cpus and --mem must not be negative");
       }
+      Duration failover = failoverTimeout != null ? failoverTimeout
+          : frameworkIdFile != null ? Duration.ofDays(7) : Duration.ZERO;
       return ShellRun.run(master, name, role, tasks, cpus, mem, retries,
-          TaskInfos.shell(String.join(" ", command), uris), timeout, System.out);
+          TaskInfos.shell(String.join(" ", command), uris), timeout,
+          new ShellRun.Failover(frameworkIdFile, failover, verbose), System.out);
     }
   }
 }

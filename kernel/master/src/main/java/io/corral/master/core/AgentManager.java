@@ -206,8 +206,8 @@ final class AgentManager {
     FrameworkEntry fw = new FrameworkEntry(f.getId(), f, null, s.now(), s.config.maxCompletedTasksPerFramework());
     s.frameworks.put(fw.id(), fw);
     s.allocator.addFramework(fw.id(), fw.role());
-    frameworks.disconnected(fw, null);
     LOG.info("recovered framework {} ({}) from agent {}", fw.id(), fw.name(), agent.id());
+    frameworks.recovered(fw);
   }
 
   private void recoverTask(AgentEntry agent, Task t) {

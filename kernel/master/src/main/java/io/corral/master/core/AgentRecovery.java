@@ -33,6 +33,7 @@ final class AgentRecovery {
   private final TaskBook book;
   private final Set<String> expected = new LinkedHashSet<>();
   private final Map<String, List<Runnable>> deferred = new HashMap<>();
+  private final List<Runnable> untilRecovered = new ArrayList<>();
   private Runnable onRecovered = () -> { };
   private boolean recovering;
   private EventLoop.Cancellable timer;
@@ -44,6 +45,7 @@ final class AgentRecovery {
 
   /** This master was elected: the registry's admitted agents are expected back. */
   void start(Map<String, AgentRecord> registry, Runnable recovered) {
+    s.electedAt = s.now();
     s.records.putAll(registry);
     onRecovered = recovered;
     registry.forEach((id, r) -> {
@@ -82,6 +84,20 @@ final class AgentRecovery {
     return expected.contains(agentId);
   }
 
+  /** Whether agents of the registry are still expected back. */
+  boolean recovering() {
+    return recovering && !expected.isEmpty();
+  }
+
+  /** Runs {@code answer} once every expected agent is back or given up on. */
+  void whenRecovered(Runnable answer) {
+    if (recovering()) {
+      untilRecovered.add(answer);
+    } else {
+      answer.run();
+    }
+  }
+
   /** Runs {@code answer} once the agent is back or given up on. */
   void whenSettled(String agentId, Runnable answer) {
     deferred.computeIfAbsent(agentId, id -> new ArrayList<>()).add(answer);
@@ -113,6 +129,9 @@ final class AgentRecovery {
       LOG.info("recovery done: {} agent(s) registered", s.agents.size());
       onRecovered.run();
     }
+    List<Runnable> waiting = List.copyOf(untilRecovered);
+    untilRecovered.clear();
+    waiting.forEach(Runnable::run);
   }
 
   /** Notes in the registry that an agent is unreachable (since now). */

@@ -4,6 +4,7 @@ import io.corral.master.state.AgentEntry;
 import io.corral.master.state.ExecutorKey;
 import io.corral.master.state.FrameworkEntry;
 import io.corral.master.state.TaskEntry;
+import io.corral.common.loop.EventLoop;
 import io.corral.common.net.StreamConnection;
 import io.corral.protocol.AgentEvent;
 import io.corral.protocol.FrameworkInfo;
@@ -164,17 +165,37 @@ final class FrameworkManager {
       remove(fw, "its scheduler disconnected and its failover timeout is 0");
       return;
     }
+    fw.disconnected(s.now(), expireAfter(fw, timeout));
+  }
+
+  /**
+   * A framework this (new) master learned of from an agent's re-registration: its scheduler has
+   * its failover timeout, counted from this master's election, to subscribe again, but at least
+   * the agent re-register timeout, since it must first find the new leader (with a timeout of 0
+   * its tasks would otherwise die of the master's failover). The master does not keep failover
+   * deadlines across elections (neither does Mesos, MESOS-4659): they start again at each.
+   */
+  void recovered(FrameworkEntry fw) {
+    s.allocator.deactivateFramework(fw.id());
+    Duration timeout = failoverTimeout(fw);
+    if (timeout.compareTo(s.config.agentReregisterTimeout()) < 0) {
+      timeout = s.config.agentReregisterTimeout();
+    }
+    Duration left = Duration.between(s.now(), s.electedAt.plus(timeout));
+    LOG.info("framework {} ({}) recovered without its scheduler; it has {} to subscribe again", fw.id(), fw.name(),
+        left.isNegative() ? Duration.ZERO : left);
+    fw.disconnected(s.electedAt, expireAfter(fw, left.isNegative() ? Duration.ZERO : left));
+  }
+
+  private EventLoop.Cancellable expireAfter(FrameworkEntry fw, Duration delay) {
     String id = fw.id();
-    fw.disconnected(
-        s.now(),
-        s.loop.schedule(
-            timeout,
-            () -> {
-              FrameworkEntry current = s.frameworks.get(id);
-              if (current != null && !current.isConnected()) {
-                remove(current, "its scheduler did not come back within its failover timeout of " + timeout);
-              }
-            }));
+    Duration timeout = failoverTimeout(fw);
+    return s.loop.schedule(delay, () -> {
+      FrameworkEntry current = s.frameworks.get(id);
+      if (current != null && !current.isConnected()) {
+        remove(current, "its scheduler did not come back within its failover timeout of " + timeout);
+      }
+    });
   }
 
   Duration failoverTimeout(FrameworkEntry fw) {

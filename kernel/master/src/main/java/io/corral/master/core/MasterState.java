@@ -36,6 +36,8 @@ final class MasterState {
   final BooleanSupplier leaseValid;
   /** ZooKeeper is suspended: no offers, no launches. */
   boolean suspended;
+  /** When this master was elected (started recovering); failover timeouts of recovered frameworks count from it. */
+  Instant electedAt;
 
   final Map<String, AgentEntry> agents = new HashMap<>();
   final Map<String, FrameworkEntry> frameworks = new LinkedHashMap<>();
@@ -61,6 +63,7 @@ final class MasterState {
     this.registry = registry;
     this.leaseValid = leaseValid;
     this.ids = new IdGenerator(masterInfo.getId());
+    this.electedAt = clock.instant();
     int maxRemoved = config.maxCompletedFrameworks();
     this.removedFrameworks =
         new LinkedHashMap<>() {

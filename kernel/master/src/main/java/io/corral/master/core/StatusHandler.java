@@ -130,16 +130,23 @@ final class StatusHandler {
       }
     } else {
       for (SchedulerCall.Reconcile.Task r : reconcile.getTasksList()) {
-        if (recovery.awaiting(r.getAgentId()) && !fw.tasks().containsKey(r.getTaskId())) {
-          // Its agent has not re-registered with this (new) master yet: answer once it has,
-          // or once it is given up on, rather than a misleading TASK_UNKNOWN now.
+        boolean known = fw.tasks().containsKey(r.getTaskId()) || fw.completed().containsKey(r.getTaskId());
+        if (!known && (recovery.awaiting(r.getAgentId()) || r.getAgentId().isEmpty() && recovery.recovering())) {
+          // Its agent (or, with no agent named, any agent) has not re-registered with this
+          // (new) master yet: answer once it has, or once it is given up on, rather than a
+          // misleading TASK_UNKNOWN now (Mesos does not answer about transitioning agents).
           String fid = fw.id();
-          recovery.whenSettled(r.getAgentId(), () -> {
+          Runnable later = () -> {
             FrameworkEntry current = s.frameworks.get(fid);
             if (current != null) {
               current.send(Statuses.update(answer(current, r)));
             }
-          });
+          };
+          if (r.getAgentId().isEmpty()) {
+            recovery.whenRecovered(later);
+          } else {
+            recovery.whenSettled(r.getAgentId(), later);
+          }
           continue;
         }
         out.add(answer(fw, r));
