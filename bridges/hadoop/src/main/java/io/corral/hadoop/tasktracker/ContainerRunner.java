@@ -42,6 +42,10 @@ final class ContainerRunner {
     void report(ExecutorDriver driver, String taskId, TaskState state, String message, byte[] data);
   }
 
+  /** What a NodeManager on Java 17 puts for {@code <ADD_OPENS>} (ContainerLaunch). */
+  private static final String ADD_OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED"
+      + " --add-exports=java.base/sun.net.dns=ALL-UNNAMED --add-exports=java.base/sun.net.util=ALL-UNNAMED";
+
   private final TaskInfo task;
   private final Path root;
   private final Configuration conf;
@@ -149,7 +153,7 @@ final class ContainerRunner {
   }
 
   private static String expand(String v, Path logDir) {
-    return v.replace("<LOG_DIR>", logDir.toString()).replace("<CPS>", ":")
+    return v.replace("<LOG_DIR>", logDir.toString()).replace("<CPS>", ":").replace("<ADD_OPENS>", ADD_OPENS)
         .replaceAll("\\{\\{([A-Za-z_][A-Za-z0-9_]*)\\}\\}", "\\$$1");
   }
 
