@@ -403,7 +403,9 @@ final class JobFramework implements Scheduler {
   private ExecutorInfo executorInfo() {
     int mem = conf.getInt(CorralMr.TASKTRACKER_MEMORY_MB, CorralMr.TASKTRACKER_MEMORY_MB_DEFAULT);
     String command = "exec '" + CorralMr.javaCommand() + "' -Xmx" + (mem * 3 / 4) + "m -XX:+UseSerialGC"
-        + " -XX:TieredStopAtLevel=1 -cp '" + CorralMr.classpath(conf) + "' " + TaskTrackerExecutor.class.getName();
+        + " -XX:TieredStopAtLevel=1 -Dlog4j.configuration=container-log4j.properties -Dhadoop.root.logger=INFO,CLA"
+        + " -Dyarn.app.container.log.dir=. -Dyarn.app.container.log.filesize=0 -Dhadoop.root.logfile=syslog"
+        + " -cp '" + CorralMr.classpath(conf) + "' " + TaskTrackerExecutor.class.getName();
     return ExecutorInfo.newBuilder().setExecutorId(EXECUTOR_ID).setName("Hadoop TaskTracker")
         .setCommand(TaskInfos.shell(command)).addAllResources(Resources.builder().mem(mem).build().toProto())
         .build();

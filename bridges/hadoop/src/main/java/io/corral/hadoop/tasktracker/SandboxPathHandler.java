@@ -10,7 +10,7 @@ final class SandboxPathHandler implements AuxiliaryLocalPathHandler {
   private final Path root;
 
   SandboxPathHandler(java.nio.file.Path root) {
-    this.root = new Path(root.toUri());
+    this.root = new Path(root.toString()); // no scheme: ShuffleHandler opens it as a plain file name
   }
 
   @Override
