@@ -1,0 +1,110 @@
+package io.corral.hadoop.am;
+
+import io.corral.hadoop.common.CorralMr;
+import io.corral.hadoop.common.FinalStatus;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.MRJobConfig;
+import org.apache.hadoop.mapreduce.TypeConverter;
+import org.apache.hadoop.mapreduce.v2.app.AppContext;
+import org.apache.hadoop.mapreduce.v2.app.client.ClientService;
+import org.apache.hadoop.mapreduce.v2.app.MRAppMaster;
+import org.apache.hadoop.mapreduce.v2.app.job.Job;
+import org.apache.hadoop.mapreduce.v2.app.rm.ContainerAllocator;
+import org.apache.hadoop.mapreduce.v2.app.rm.ContainerAllocatorEvent;
+import org.apache.hadoop.mapreduce.v2.app.rm.ContainerRequestEvent;
+import org.apache.hadoop.mapreduce.v2.app.rm.RMHeartbeatHandler;
+import org.apache.hadoop.service.AbstractService;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where MRAppMaster asks for containers (RMContainerAllocator's place): requests go to the job's
+ * Corral framework. Registering and unregistering with the "RM" become: subscribe, publish the
+ * AM's address, and at the end write the final status and release the executors.
+ */
+final class CorralContainerAllocator extends AbstractService implements ContainerAllocator, RMHeartbeatHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(CorralContainerAllocator.class);
+
+  private final JobFramework framework;
+  private final ClientService clientService;
+  private final AppContext context;
+  private Job job;
+
+  CorralContainerAllocator(JobFramework framework, ClientService clientService, AppContext context) {
+    super(CorralContainerAllocator.class.getName());
+    this.framework = framework;
+    this.clientService = clientService;
+    this.context = context;
+  }
+
+  @Override
+  protected void serviceStart() throws Exception {
+    JobID id = TypeConverter.fromYarn(context.getApplicationID());
+    job = context.getJob(TypeConverter.toYarn(id));
+    // Corral has no per-container maximum; the offers decide what fits.
+    context.getClusterInfo().setMaxContainerCapability(Resource.newInstance(Integer.MAX_VALUE, Integer.MAX_VALUE));
+    framework.start(job, getConfig());
+    publishAddress(id);
+    super.serviceStart();
+  }
+
+  private void publishAddress(JobID id) throws Exception {
+    InetSocketAddress addr = clientService.getBindAddress();
+    Path file = CorralMr.amAddressFile(getConfig(), user(), id);
+    FileSystem fs = file.getFileSystem(getConfig());
+    try (FSDataOutputStream out = fs.create(file, true)) {
+      out.write((addr.getHostName() + ":" + addr.getPort()).getBytes(StandardCharsets.UTF_8));
+    }
+    LOG.info("MRClientProtocol at {}:{} (published in {})", addr.getHostName(), addr.getPort(), file);
+  }
+
+  private String user() {
+    return getConfig().get(MRJobConfig.USER_NAME);
+  }
+
+  @Override
+  protected void serviceStop() throws Exception {
+    if (job != null) {
+      // What RMCommunicator does once the RM accepted its unregistration: from now on the job
+      // reports its final state.
+      ((MRAppMaster.RunningAppContext) context).markSuccessfulUnregistration();
+      try {
+        JobID id = TypeConverter.fromYarn(job.getID());
+        Path file = CorralMr.finalStatusFile(getConfig(), user(), id);
+        new FinalStatus(TypeConverter.fromYarn(job.getReport(), null), job.getAllCounters())
+            .write(file.getFileSystem(getConfig()), file);
+        LOG.info("final status {} written to {}", job.getState(), file);
+      } catch (Exception e) {
+        LOG.error("cannot write the job's final status", e);
+      }
+      framework.releaseExecutors();
+    }
+    super.serviceStop();
+  }
+
+  @Override
+  public void handle(ContainerAllocatorEvent event) {
+    switch (event.getType()) {
+      case CONTAINER_REQ -> framework.request(event.getAttemptID(), ((ContainerRequestEvent) event).getCapability());
+      case CONTAINER_DEALLOCATE -> framework.deallocate(event.getAttemptID());
+      case CONTAINER_FAILED -> LOG.info("container of {} failed", event.getAttemptID());
+      default -> LOG.warn("unexpected allocator event {}", event.getType());
+    }
+  }
+
+  @Override
+  public long getLastHeartbeatTime() {
+    return context.getClock().getTime(); // offers arrive continuously: never stale
+  }
+
+  @Override
+  public void runOnNextHeartbeat(Runnable callback) {
+    callback.run();
+  }
+}

@@ -1,0 +1,103 @@
+package io.corral.hadoop.am;
+
+import io.corral.hadoop.common.CorralMr;
+import java.net.InetAddress;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapreduce.MRJobConfig;
+import org.apache.hadoop.mapreduce.v2.app.AppContext;
+import org.apache.hadoop.mapreduce.v2.app.client.ClientService;
+import org.apache.hadoop.mapreduce.v2.app.MRAppMaster;
+import org.apache.hadoop.mapreduce.v2.app.launcher.ContainerLauncher;
+import org.apache.hadoop.mapreduce.v2.app.rm.ContainerAllocator;
+import org.apache.hadoop.util.ExitUtil;
+import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hadoop's own MapReduce AM, with containers from Corral offers instead of a YARN
+ * ResourceManager: the job's Corral framework. Everything else (job and task state machines,
+ * retries, speculation, commit protocol, the umbilical, MRClientProtocol) is Hadoop's.
+ *
+ * <p>Started by the client as a Corral command task; it subscribes as the scheduler of the
+ * framework the client registered (framework failover), so the job outlives the client.
+ */
+public class CorralMRAppMaster extends MRAppMaster {
+  private static final Logger LOG = LoggerFactory.getLogger(CorralMRAppMaster.class);
+  /** Runs after MRAppMaster's own hook (priority 30), so the AM's services are stopped first. */
+  private static final int TEARDOWN_HOOK_PRIORITY = 10;
+
+  private final String frameworkId;
+  private JobFramework framework;
+
+  public CorralMRAppMaster(ContainerId containerId, String host, long appSubmitTime, String frameworkId) {
+    super(containerId.getApplicationAttemptId(), containerId, host, 0, 0, appSubmitTime);
+    this.frameworkId = frameworkId;
+  }
+
+  private synchronized JobFramework framework(AppContext context) {
+    if (framework == null) {
+      framework = new JobFramework(context, getConfig(), frameworkId, getAttemptID());
+    }
+    return framework;
+  }
+
+  @Override
+  protected ContainerAllocator createContainerAllocator(ClientService clientService, AppContext context) {
+    return new CorralContainerAllocator(framework(context), clientService, context);
+  }
+
+  @Override
+  protected ContainerLauncher createContainerLauncher(AppContext context) {
+    return new CorralContainerLauncher(framework(context));
+  }
+
+  /** Tears the framework down (the master then stops every executor of the job). */
+  private void teardown() {
+    JobFramework f;
+    synchronized (this) {
+      f = framework;
+    }
+    if (f != null) {
+      f.teardown();
+    }
+  }
+
+  /** Environment: the AM task's, as the client set it (see CorralClientProtocol). */
+  public static void main(String[] args) {
+    try {
+      ContainerId containerId = ContainerId.fromString(require(Environment.CONTAINER_ID.name()));
+      long submitTime = Long.parseLong(require(ApplicationConstants.APP_SUBMIT_TIME_ENV));
+      String frameworkId = require(CorralMr.ENV_FRAMEWORK_ID);
+      String host = InetAddress.getLocalHost().getCanonicalHostName();
+      CorralMRAppMaster am = new CorralMRAppMaster(containerId, host, submitTime, frameworkId);
+      ShutdownHookManager.get().addShutdownHook(am::teardown, TEARDOWN_HOOK_PRIORITY);
+      JobConf conf = new JobConf(new YarnConfiguration());
+      conf.addResource(new Path(MRJobConfig.JOB_CONF_FILE));
+      // One AM attempt for now: its end is the job's end (see README, "not done yet").
+      conf.setInt(MRJobConfig.MR_AM_MAX_ATTEMPTS, 1);
+      String user = require(Environment.USER.name());
+      conf.set(MRJobConfig.USER_NAME, user);
+      LOG.info("Corral AM for {} (framework {}) on {}", containerId.getApplicationAttemptId().getApplicationId(),
+          frameworkId, host);
+      initAndStartAppMaster(am, conf, user);
+    } catch (Throwable t) {
+      LOG.error("Error starting the Corral MRAppMaster", t);
+      ExitUtil.terminate(1, t);
+    }
+  }
+
+  private static String require(String name) {
+    String v = System.getenv(name);
+    if (v == null || v.isEmpty()) {
+      throw new IllegalArgumentException("environment variable " + name + " is not set");
+    }
+    return v;
+  }
+
+}

@@ -1,0 +1,413 @@
+package io.corral.hadoop.am;
+
+import io.corral.common.resources.Resources;
+import io.corral.common.task.TaskStates;
+import io.corral.hadoop.common.ContainerSpec;
+import io.corral.hadoop.common.CorralMr;
+import io.corral.hadoop.tasktracker.TaskTrackerExecutor;
+import io.corral.protocol.ExecutorInfo;
+import io.corral.protocol.Filters;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.Offer;
+import io.corral.protocol.TaskInfo;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
+import io.corral.scheduler.CorralSchedulerDriver;
+import io.corral.protocol.MasterInfo;
+import io.corral.scheduler.Scheduler;
+import io.corral.scheduler.SchedulerDriver;
+import io.corral.scheduler.TaskInfos;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.mapreduce.MRJobConfig;
+import org.apache.hadoop.mapreduce.v2.api.records.TaskAttemptId;
+import org.apache.hadoop.mapreduce.v2.api.records.TaskType;
+import org.apache.hadoop.mapreduce.v2.app.AppContext;
+import org.apache.hadoop.mapreduce.v2.app.job.Job;
+import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptContainerAssignedEvent;
+import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptContainerLaunchedEvent;
+import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptDiagnosticsUpdateEvent;
+import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptEvent;
+import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptEventType;
+import org.apache.hadoop.mapreduce.v2.app.launcher.ContainerRemoteLaunchEvent;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.NodeId;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job's Corral framework: turns Hadoop's container requests into Corral offers, and Hadoop's
+ * container launches into Corral tasks on a per-agent TaskTracker executor.
+ *
+ * <p>All state is owned by one thread ({@link #loop}); the scheduler callbacks and the AM's
+ * allocator and launcher events only post work to it.
+ */
+final class JobFramework implements Scheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(JobFramework.class);
+  static final String EXECUTOR_ID = "tasktracker";
+  private static final int MAP_PRIORITY = 20;
+  private static final int REDUCE_PRIORITY = 10;
+
+  private enum SlotState { ASSIGNED, LAUNCHING, RUNNING }
+
+  /** A container Hadoop asked for and has not got yet. */
+  private record Request(TaskAttemptId attempt, Resource capability) {}
+
+  /** A container given to an attempt: a Corral task whose id is the container id. */
+  private static final class Slot {
+    final TaskAttemptId attempt;
+    final ContainerId id;
+    final String agentId;
+    final Resources resources;
+    final String offerId;
+    SlotState state = SlotState.ASSIGNED;
+
+    Slot(TaskAttemptId attempt, ContainerId id, String agentId, Resources resources, String offerId) {
+      this.attempt = attempt;
+      this.id = id;
+      this.agentId = agentId;
+      this.resources = resources;
+      this.offerId = offerId;
+    }
+  }
+
+  /** An offer whose containers were assigned; launched once Hadoop has sent each one's launch context. */
+  private static final class Batch {
+    final Offer offer;
+    final Set<String> waiting = new HashSet<>();
+    final List<TaskInfo> ready = new ArrayList<>();
+
+    Batch(Offer offer) {
+      this.offer = offer;
+    }
+  }
+
+  private final AppContext context;
+  private final Configuration conf;
+  private final String frameworkId;
+  private final ApplicationAttemptId attemptId;
+  private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "corral-job-framework");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<TaskAttemptId, Request> pendingMaps = new LinkedHashMap<>();
+  private final Map<TaskAttemptId, Request> pendingReduces = new LinkedHashMap<>();
+  private final Map<String, Slot> slots = new HashMap<>(); // by container id = Corral task id
+  private final Map<TaskAttemptId, Slot> slotsByAttempt = new HashMap<>();
+  private final Map<String, Batch> batches = new HashMap<>(); // by offer id
+  private final Map<String, Integer> executors = new HashMap<>(); // agent id -> shuffle port (-1: starting)
+  private volatile CorralSchedulerDriver driver;
+  private Job job;
+  private long containerSeq = 1; // container 1 is the AM's own
+  private boolean suppressed;
+  private volatile long lastOffersMillis = System.currentTimeMillis();
+
+  JobFramework(AppContext context, Configuration conf, String frameworkId, ApplicationAttemptId attemptId) {
+    this.context = context;
+    this.conf = conf;
+    this.frameworkId = frameworkId;
+    this.attemptId = attemptId;
+  }
+
+  /** Subscribes as the scheduler of the framework the client registered. */
+  void start(Job job, Configuration conf) {
+    loop.execute(() -> this.job = job);
+    String role = conf.get(CorralMr.ROLE, conf.get(MRJobConfig.QUEUE_NAME, "default"));
+    FrameworkInfo info = FrameworkInfo.newBuilder().setId(frameworkId)
+        .setName(conf.get(MRJobConfig.JOB_NAME, "hadoop job")).setRole(role)
+        .setUser(conf.get(MRJobConfig.USER_NAME, System.getProperty("user.name")))
+        .setFailoverTimeout(conf.getDouble(CorralMr.FAILOVER_TIMEOUT, CorralMr.FAILOVER_TIMEOUT_DEFAULT))
+        .putLabels("hadoop.application", attemptId.getApplicationId().toString()).build();
+    String master = conf.get(CorralMr.MASTER);
+    if (master == null) {
+      throw new IllegalArgumentException(CorralMr.MASTER + " is not set");
+    }
+    driver = new CorralSchedulerDriver(this, info, master);
+    driver.start();
+  }
+
+  long lastHeartbeatMillis() {
+    return lastOffersMillis;
+  }
+
+  /** Stops every executor of the job (idle release); the framework stays until {@link #teardown}. */
+  void releaseExecutors() {
+    loop.execute(() -> {
+      SchedulerDriver d = driver;
+      if (d == null) {
+        return;
+      }
+      for (String agentId : executors.keySet()) {
+        d.sendFrameworkMessage(EXECUTOR_ID, agentId, TaskTrackerExecutor.SHUTDOWN);
+      }
+      d.suppressOffers();
+    });
+  }
+
+  /** Ends the framework for good: the master kills what is left of it. */
+  void teardown() {
+    CorralSchedulerDriver d = driver;
+    if (d != null) {
+      d.stop();
+      d.join();
+    }
+    loop.shutdown();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // --- from the allocator and the launcher (AM threads) ---
+
+  void request(TaskAttemptId attempt, Resource capability) {
+    loop.execute(() -> {
+      Request r = new Request(attempt, capability);
+      (attempt.getTaskId().getTaskType() == TaskType.MAP ? pendingMaps : pendingReduces).put(attempt, r);
+      if (suppressed) {
+        suppressed = false;
+        driver.reviveOffers();
+      }
+    });
+  }
+
+  void deallocate(TaskAttemptId attempt) {
+    loop.execute(() -> {
+      if (pendingMaps.remove(attempt) != null || pendingReduces.remove(attempt) != null) {
+        return;
+      }
+      Slot s = slotsByAttempt.get(attempt);
+      if (s != null && s.state == SlotState.RUNNING) {
+        driver.killTask(s.id.toString());
+      }
+    });
+  }
+
+  void launch(ContainerRemoteLaunchEvent event) {
+    loop.execute(() -> {
+      String cid = event.getAllocatedContainer().getId().toString();
+      Slot s = slots.get(cid);
+      Batch b = s == null ? null : batches.get(s.offerId);
+      if (b == null || !b.waiting.remove(cid)) {
+        launchFailed(event.getTaskAttemptID(), "container " + cid + " is no longer available");
+        return;
+      }
+      ContainerSpec spec = new ContainerSpec(cid, conf.get(MRJobConfig.USER_NAME), event.getContainerLaunchContext());
+      b.ready.add(TaskInfos.forExecutor(cid, b.offer, s.resources, executorInfo(), spec.toBytes()).toBuilder()
+          .setName(event.getTaskAttemptID().toString()).build());
+      s.state = SlotState.LAUNCHING;
+      flushIfComplete(b);
+    });
+  }
+
+  void cleanup(TaskAttemptId attempt, ContainerId container) {
+    loop.execute(() -> {
+      Slot s = slots.get(container.toString());
+      if (s != null) {
+        Batch b = batches.get(s.offerId);
+        if (s.state == SlotState.ASSIGNED && b != null && b.waiting.remove(s.id.toString())) {
+          forget(s);
+          flushIfComplete(b);
+        } else {
+          driver.killTask(s.id.toString());
+        }
+      }
+      context.getEventHandler().handle(new TaskAttemptEvent(attempt, TaskAttemptEventType.TA_CONTAINER_CLEANED));
+    });
+  }
+
+  // --- Scheduler callbacks (driver thread) ---
+
+  @Override
+  public void registered(SchedulerDriver d, String id, MasterInfo masterInfo) {
+    LOG.info("subscribed as framework {}", id);
+  }
+
+  @Override
+  public void resourceOffers(SchedulerDriver d, List<Offer> offers) {
+    lastOffersMillis = System.currentTimeMillis();
+    loop.execute(() -> offers.forEach(this::offer));
+  }
+
+  @Override
+  public void offerRescinded(SchedulerDriver d, String offerId) {
+    // A launch on it fails with TASK_DROPPED updates; nothing to do here.
+  }
+
+  @Override
+  public void statusUpdate(SchedulerDriver d, TaskStatus status) {
+    loop.execute(() -> update(status));
+  }
+
+  @Override
+  public void executorLost(SchedulerDriver d, String executorId, String agentId, int status) {
+    loop.execute(() -> executors.remove(agentId));
+  }
+
+  @Override
+  public void agentLost(SchedulerDriver d, String agentId) {
+    loop.execute(() -> executors.remove(agentId));
+  }
+
+  @Override
+  public void error(SchedulerDriver d, String message) {
+    LOG.error("framework error: {}", message);
+  }
+
+  // --- on the loop ---
+
+  private void offer(Offer offer) {
+    boolean reducesAllowed = reducesAllowed();
+    if (pendingMaps.isEmpty() && (pendingReduces.isEmpty() || !reducesAllowed)) {
+      decline(offer);
+      return;
+    }
+    Resources left = Resources.fromProto(offer.getResourcesList());
+    boolean newExecutor = !executors.containsKey(offer.getAgentId());
+    if (newExecutor) {
+      Resources ex = Resources.fromProto(executorInfo().getResourcesList());
+      if (!left.contains(ex)) {
+        decline(offer);
+        return;
+      }
+      left = left.minus(ex);
+    }
+    Batch batch = new Batch(offer);
+    left = place(offer, left, pendingMaps, batch, MAP_PRIORITY);
+    // Reducers only take what no waiting map can use, so they never starve the maps.
+    if (reducesAllowed && pendingMaps.isEmpty()) {
+      place(offer, left, pendingReduces, batch, REDUCE_PRIORITY);
+    }
+    if (batch.waiting.isEmpty()) {
+      decline(offer);
+      return;
+    }
+    if (newExecutor) {
+      executors.put(offer.getAgentId(), -1);
+    }
+    batches.put(offer.getId(), batch);
+    if (pendingMaps.isEmpty() && pendingReduces.isEmpty()) {
+      suppressed = true;
+      driver.suppressOffers();
+    }
+  }
+
+  private Resources place(Offer offer, Resources left, Map<TaskAttemptId, Request> queue, Batch batch,
+      int priority) {
+    Iterator<Request> it = queue.values().iterator();
+    while (it.hasNext()) {
+      Request r = it.next();
+      Resources need = Resources.builder().cpus(Math.max(1, r.capability().getVirtualCores()))
+          .mem(r.capability().getMemorySize()).build();
+      if (!left.contains(need)) {
+        break;
+      }
+      left = left.minus(need);
+      it.remove();
+      ContainerId id = ContainerId.newContainerId(attemptId, ++containerSeq);
+      Slot s = new Slot(r.attempt(), id, offer.getAgentId(), need, offer.getId());
+      slots.put(id.toString(), s);
+      slotsByAttempt.put(r.attempt(), s);
+      batch.waiting.add(id.toString());
+      Container container = Container.newInstance(id, NodeId.newInstance(offer.getHostname(), 0),
+          offer.getHostname() + ":0", r.capability(), Priority.newInstance(priority), null);
+      context.getEventHandler().handle(new TaskAttemptContainerAssignedEvent(r.attempt(), container, Map.of()));
+    }
+    return left;
+  }
+
+  private boolean reducesAllowed() {
+    if (job == null) {
+      return false;
+    }
+    int total = job.getTotalMaps();
+    float slowStart = conf.getFloat(MRJobConfig.COMPLETED_MAPS_FOR_REDUCE_SLOWSTART, 0.05f);
+    return total == 0 || job.getCompletedMaps() >= Math.ceil(slowStart * total);
+  }
+
+  private void decline(Offer offer) {
+    driver.declineOffer(offer.getId(), Filters.newBuilder().setRefuseSeconds(1).build());
+  }
+
+  private void flushIfComplete(Batch b) {
+    if (!b.waiting.isEmpty()) {
+      return;
+    }
+    batches.remove(b.offer.getId());
+    if (b.ready.isEmpty()) {
+      driver.declineOffer(b.offer.getId(), Filters.newBuilder().setRefuseSeconds(0).build());
+    } else {
+      driver.launchTasks(List.of(b.offer.getId()), b.ready, Filters.newBuilder().setRefuseSeconds(0).build());
+    }
+  }
+
+  private void update(TaskStatus status) {
+    Slot s = slots.get(status.getTaskId());
+    if (s == null) {
+      return; // the AM's own task, or a container already done
+    }
+    if (status.getState() == TaskState.TASK_RUNNING && s.state != SlotState.RUNNING) {
+      s.state = SlotState.RUNNING;
+      int port = Integer.parseInt(status.getData().toString(StandardCharsets.UTF_8));
+      executors.put(s.agentId, port);
+      context.getEventHandler().handle(new TaskAttemptContainerLaunchedEvent(s.attempt, port));
+      return;
+    }
+    if (!TaskStates.isTerminal(status.getState()) && status.getState() != TaskState.TASK_UNREACHABLE) {
+      return;
+    }
+    forget(s);
+    String why = "Container " + s.id + " " + status.getState() + (status.getMessage().isEmpty() ? ""
+        : ": " + status.getMessage());
+    if (s.state == SlotState.RUNNING) {
+      if (status.getState() != TaskState.TASK_FINISHED) {
+        context.getEventHandler().handle(new TaskAttemptDiagnosticsUpdateEvent(s.attempt, why));
+      }
+      context.getEventHandler().handle(new TaskAttemptEvent(s.attempt, TaskAttemptEventType.TA_CONTAINER_COMPLETED));
+    } else {
+      if (executors.getOrDefault(s.agentId, 0) < 0) {
+        executors.remove(s.agentId); // its executor never came up: start it again next time
+      }
+      launchFailed(s.attempt, why);
+    }
+  }
+
+  private void forget(Slot s) {
+    slots.remove(s.id.toString());
+    slotsByAttempt.remove(s.attempt, s);
+  }
+
+  private void launchFailed(TaskAttemptId attempt, String why) {
+    LOG.warn("launch of {} failed: {}", attempt, why);
+    context.getEventHandler().handle(new TaskAttemptDiagnosticsUpdateEvent(attempt, why));
+    context.getEventHandler().handle(new TaskAttemptEvent(attempt, TaskAttemptEventType.TA_CONTAINER_LAUNCH_FAILED));
+  }
+
+  private ExecutorInfo executorInfo() {
+    int mem = conf.getInt(CorralMr.TASKTRACKER_MEMORY_MB, CorralMr.TASKTRACKER_MEMORY_MB_DEFAULT);
+    String command = "exec '" + CorralMr.javaCommand() + "' -Xmx" + (mem * 3 / 4) + "m -XX:+UseSerialGC"
+        + " -XX:TieredStopAtLevel=1 -Dlog4j.configuration=container-log4j.properties -Dhadoop.root.logger=INFO,CLA"
+        + " -Dyarn.app.container.log.dir=. -Dyarn.app.container.log.filesize=0 -Dhadoop.root.logfile=syslog"
+        + " -cp '" + CorralMr.classpath(conf) + "' " + TaskTrackerExecutor.class.getName();
+    return ExecutorInfo.newBuilder().setExecutorId(EXECUTOR_ID).setName("Hadoop TaskTracker")
+        .setCommand(TaskInfos.shell(command)).addAllResources(Resources.builder().mem(mem).build().toProto())
+        .build();
+  }
+}

@@ -1,0 +1,116 @@
+package io.corral.hadoop.client;
+
+import io.corral.common.resources.Resources;
+import io.corral.common.task.TaskStates;
+import io.corral.protocol.CommandInfo;
+import io.corral.protocol.Filters;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.MasterInfo;
+import io.corral.protocol.Offer;
+import io.corral.protocol.TaskInfo;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
+import io.corral.scheduler.CorralSchedulerDriver;
+import io.corral.scheduler.OfferMatcher;
+import io.corral.scheduler.ResourceRequest;
+import io.corral.scheduler.Scheduler;
+import io.corral.scheduler.SchedulerDriver;
+import io.corral.scheduler.TaskInfos;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Registers a job's framework and starts its AM as a Corral task; once the AM runs, the client
+ * fails the framework over (stops without tearing it down) and the AM subscribes in its place.
+ */
+final class AmLauncher implements Scheduler {
+  static final String AM_TASK_ID = "appmaster";
+
+  private final ResourceRequest need;
+  private final CommandInfo command;
+  private final CompletableFuture<String> running = new CompletableFuture<>();
+  private final String frameworkIdEnv;
+  private volatile String frameworkId;
+  private boolean launched;
+
+  private AmLauncher(ResourceRequest need, CommandInfo command, String frameworkIdEnv) {
+    this.need = need;
+    this.command = command;
+    this.frameworkIdEnv = frameworkIdEnv;
+  }
+
+  /**
+   * Launches the AM and returns the framework id once it runs. The command's environment gets
+   * the framework id through {@code frameworkIdEnv}.
+   */
+  static String launch(String master, FrameworkInfo framework, ResourceRequest need, CommandInfo command,
+      String frameworkIdEnv, Duration timeout) throws IOException {
+    AmLauncher l = new AmLauncher(need, command, frameworkIdEnv);
+    CorralSchedulerDriver driver = new CorralSchedulerDriver(l, framework, master);
+    driver.start();
+    try {
+      l.running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      driver.stop(true); // the framework stays; its AM takes it over
+      driver.join();
+      return l.frameworkId;
+    } catch (ExecutionException e) {
+      driver.stop();
+      driver.join();
+      throw new IOException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      driver.stop();
+      driver.join();
+      throw new IOException("the job's AM did not start within " + timeout.toSeconds() + " s (no offer with "
+          + need.scalars() + "?)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      driver.stop();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  @Override
+  public void registered(SchedulerDriver driver, String id, MasterInfo masterInfo) {
+    frameworkId = id;
+  }
+
+  @Override
+  public void resourceOffers(SchedulerDriver driver, List<Offer> offers) {
+    for (Offer offer : offers) {
+      Resources fit = launched ? null : OfferMatcher.fit(Resources.fromProto(offer.getResourcesList()), need);
+      if (fit == null) {
+        driver.declineOffer(offer.getId(), Filters.newBuilder().setRefuseSeconds(launched ? 60 : 1).build());
+        continue;
+      }
+      launched = true;
+      CommandInfo withId = command.toBuilder().addEnvironment(io.corral.protocol.EnvironmentVariable.newBuilder()
+          .setName(frameworkIdEnv).setValue(frameworkId)).build();
+      TaskInfo am = TaskInfos.command(AM_TASK_ID, offer, fit, withId);
+      driver.launchTasks(List.of(offer.getId()), List.of(am));
+      driver.suppressOffers();
+    }
+  }
+
+  @Override
+  public void statusUpdate(SchedulerDriver driver, TaskStatus status) {
+    if (!status.getTaskId().equals(AM_TASK_ID)) {
+      return;
+    }
+    if (status.getState() == TaskState.TASK_RUNNING) {
+      running.complete(frameworkId);
+    } else if (TaskStates.isTerminal(status.getState())) {
+      running.completeExceptionally(new IOException("the job's AM ended before it started: " + status.getState()
+          + " " + status.getMessage()));
+    }
+  }
+
+  @Override
+  public void error(SchedulerDriver driver, String message) {
+    running.completeExceptionally(new IOException("Corral master: " + message));
+  }
+}

@@ -1,0 +1,66 @@
+package io.corral.hadoop.common;
+
+import java.io.File;
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.v2.util.MRApps;
+
+/** The bridge's settings and where it keeps per-job files. */
+public final class CorralMr {
+  /** {@code mapreduce.framework.name} value that selects this bridge. */
+  public static final String FRAMEWORK_NAME = "corral";
+  /** Where the master is: {@code host:port} or {@code zk://host:port/path}. */
+  public static final String MASTER = "corral.master";
+  /** The Corral role of the job's framework; default: {@code mapreduce.job.queuename}. */
+  public static final String ROLE = "corral.role";
+  /**
+   * Classpath of the JVMs the bridge starts on agents (job AM, TaskTracker executor, tasks): Hadoop's
+   * jars plus corral-hadoop.jar. Default: the submitting client's own classpath.
+   */
+  public static final String CLASSPATH = "corral.hadoop.classpath";
+  /** Memory (MiB) of the per-agent TaskTracker executor (ShuffleHandler); its heap is 3/4 of it. */
+  public static final String TASKTRACKER_MEMORY_MB = "corral.tasktracker.memory.mb";
+  public static final int TASKTRACKER_MEMORY_MB_DEFAULT = 192;
+  /** Seconds the master keeps a job's framework while its AM is (re)connecting. */
+  public static final String FAILOVER_TIMEOUT = "corral.failover.timeout";
+  public static final double FAILOVER_TIMEOUT_DEFAULT = 3600;
+  /** Seconds the client waits for the job's AM to start. */
+  public static final String AM_LAUNCH_TIMEOUT = "corral.am.launch.timeout";
+
+  /** Environment of the AM task. */
+  public static final String ENV_FRAMEWORK_ID = "CORRAL_HADOOP_FRAMEWORK_ID";
+  public static final String ENV_CLASSPATH = "CORRAL_HADOOP_CLASSPATH";
+
+  /** Files in the job's submit dir. */
+  public static final String AM_TOKENS_FILE = "corral-am.tokens";
+
+  private CorralMr() {}
+
+  /** Kept apart from the job's submit dir, which the AM deletes when the job ends. */
+  public static Path jobInfoDir(Configuration conf, String user, JobID jobId) throws IOException {
+    return new Path(MRApps.getStagingAreaDir(conf, user), ".corral/" + jobId);
+  }
+
+  /** {@code host:port} of the AM's MRClientProtocol server, written by the AM once it is up. */
+  public static Path amAddressFile(Configuration conf, String user, JobID jobId) throws IOException {
+    return new Path(jobInfoDir(conf, user, jobId), "am-address");
+  }
+
+  /** The job's final status and counters, written by the AM before it exits. */
+  public static Path finalStatusFile(Configuration conf, String user, JobID jobId) throws IOException {
+    return new Path(jobInfoDir(conf, user, jobId), "final-status");
+  }
+
+  /** The classpath for JVMs on agents: the setting, or this JVM's own. */
+  public static String classpath(Configuration conf) {
+    String env = System.getenv(ENV_CLASSPATH);
+    String cp = conf.get(CLASSPATH, env != null ? env : System.getProperty("java.class.path"));
+    return cp;
+  }
+
+  public static String javaCommand() {
+    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+  }
+}
