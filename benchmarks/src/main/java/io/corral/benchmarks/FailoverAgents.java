@@ -42,8 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link MasterDetector} (one Curator client: 10,000 would be some 30,000 threads). When its
  * leader listener reports a new leader, every agent opens a stream to it at once and
  * re-registers, as {@code ReconnectingStream} does on a leader change; a stream that is refused
- * (the new leader does not serve yet) is retried with the real agents' backoff (0.2 s doubling to
- * 10 s, jittered).
+ * (the new leader does not serve yet) is retried as real agents do: soon (50 ms doubling to 1 s),
+ * and other failures with their backoff (0.2 s doubling to 10 s, jittered).
  */
 final class FailoverAgents implements AutoCloseable {
   private final MasterDetector detector;
@@ -177,6 +177,7 @@ final class FailoverAgents implements AutoCloseable {
   private final class Agent {
     private final int index;
     private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+    private final Backoff notLeaderBackoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1));
     private final List<Task> tasks = new ArrayList<>();
     private final List<FrameworkInfo> frameworks = new ArrayList<>();
     private String agentId = "";
@@ -215,6 +216,7 @@ final class FailoverAgents implements AutoCloseable {
         case REGISTERED -> {
           agentId = event.getRegistered().getAgentId();
           backoff.reset();
+          notLeaderBackoff.reset();
           if (registeredIn != e) {
             registeredIn = e;
             e.registered();
@@ -259,11 +261,12 @@ final class FailoverAgents implements AutoCloseable {
       if (streamErrors.incrementAndGet() <= 3) {
         System.err.printf("sim-%d: stream to %s ended: %s%n", index, e.leader, t);
       }
-      if (t != null && String.valueOf(t.getMessage()).contains("not the leader")) {
+      boolean notLeader = t != null && io.corral.common.net.Grpc.isNotLeader(t);
+      if (notLeader) {
         refusals.incrementAndGet();
       }
       out = null;
-      long delay = backoff.nextDelay().toNanos();
+      long delay = (notLeader ? notLeaderBackoff : backoff).nextDelay().toNanos();
       retries.schedule(() -> {
         Epoch now = epoch;
         if (now == e && !closing) {

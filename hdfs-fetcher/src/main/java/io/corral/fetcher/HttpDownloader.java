@@ -134,6 +134,9 @@ final class HttpDownloader implements Downloader {
     }, period, period, TimeUnit.MILLISECONDS);
     Thread reader = Thread.currentThread();
     active.put(reader, transfer);
+    if (reader.isInterrupted()) {
+      transfer.kill(CANCELLED); // cancelled before abort() could see this transfer: the read would not wake
+    }
     long total = 0;
     try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       byte[] buffer = new byte[BUFFER];
