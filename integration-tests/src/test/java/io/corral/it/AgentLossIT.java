@@ -33,7 +33,7 @@ class AgentLossIT {
     Duration recovery = Duration.ofSeconds(8);
     try (LocalCluster cluster = LocalCluster.builder(dir).agents(2).mode(LocalCluster.Mode.PROCESSES)
         .agentResources(Resources.parse("cpus:1;mem:512"))
-        .masterConfig(m -> m.agentPingTimeout(Duration.ofMillis(300)).maxAgentPingTimeouts(3))
+        .masterConfig(m -> m.agentPingTimeout(Duration.ofSeconds(1)).maxAgentPingTimeouts(3))
         .agentArgs(List.of("--recovery-timeout", recovery.toSeconds() + "s"))
         .start()) {
       RecordingScheduler s = new RecordingScheduler();

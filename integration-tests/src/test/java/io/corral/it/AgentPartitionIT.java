@@ -35,7 +35,7 @@ class AgentPartitionIT {
   private static LocalCluster.Builder cluster(Path dir, Duration goneTimeout) {
     return LocalCluster.builder(dir).mode(LocalCluster.Mode.PROCESSES)
         .agentResources(Resources.parse("cpus:1;mem:512;disk:512;ports:[31000-31009]"))
-        .masterConfig(m -> m.agentPingTimeout(Duration.ofMillis(300)).maxAgentPingTimeouts(5)
+        .masterConfig(m -> m.agentPingTimeout(Duration.ofMillis(500)).maxAgentPingTimeouts(5)
             .allocationInterval(Duration.ofMillis(200)).agentGoneTimeout(goneTimeout));
   }
 

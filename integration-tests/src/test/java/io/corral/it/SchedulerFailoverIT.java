@@ -42,7 +42,7 @@ class SchedulerFailoverIT {
   /** A master and one agent; returns the master's address. */
   private String cluster(Path dir) throws IOException {
     CorralProcess master = start(dir.resolve("master.log"), "master", "--port", "0", "--work-dir",
-        dir.resolve("master").toString(), "--agent-ping-timeout", "500ms", "--max-agent-ping-timeouts", "4",
+        dir.resolve("master").toString(), "--agent-ping-timeout", "1s", "--max-agent-ping-timeouts", "4",
         "--allocation-interval", "200ms");
     String address = master.awaitLine("master: (127\\.0\\.0\\.1:\\d+)", START).group(1);
     CorralProcess agent = start(dir.resolve("agent.log"), "agent", "--master", address, "--port", "0",

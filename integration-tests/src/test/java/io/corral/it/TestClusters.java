@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.TestInfo;
 
-/** Local clusters with test settings: quick pings and retries, a work dir per test. */
+/** Local clusters with test settings: pings tolerant of a busy 2-core machine (5 s), quick retries, a work dir per test. */
 public final class TestClusters {
   private static final AtomicInteger SEQ = new AtomicInteger();
 
@@ -35,7 +35,7 @@ public final class TestClusters {
   /** In-process agents of {@code resources} each, with short timeouts. */
   public static LocalCluster.Builder inProcess(Path dir, int agents, String resources) {
     return LocalCluster.builder(dir).agents(agents).agentResources(Resources.parse(resources))
-        .masterConfig(m -> m.agentPingTimeout(Duration.ofMillis(300)).maxAgentPingTimeouts(3)
+        .masterConfig(m -> m.agentPingTimeout(Duration.ofSeconds(1)).maxAgentPingTimeouts(5)
             .allocationInterval(Duration.ofMillis(200)))
         .agentConfig(a -> a.statusUpdateRetry(Duration.ofMillis(500), Duration.ofSeconds(5))
             .commandExecutorIdleTimeout(Duration.ofSeconds(30))
