@@ -61,10 +61,11 @@ class ShadedJarIT {
         }
         for (String pkg : RELOCATED) {
           for (int i = bytes.indexOf(pkg); i >= 0; i = bytes.indexOf(pkg, i + 1)) {
-            // Relocated names read io/corral/shaded/<pkg>; gRPC's own shaded Netty, .../shaded/io/netty/.
-            // A '.' before it is a URL in a message (https://github.com/google/...), not a class.
-            boolean url = i > 0 && bytes.charAt(i - 1) == '.';
-            if (!url && !bytes.startsWith("shaded/", i - "shaded/".length())) {
+            // A class name starts with its package: after a constant's length, 'L' or '['. Relocated
+            // names read io/corral/shaded/<pkg> (gRPC's own Netty .../shaded/io/netty/), so a '/' comes
+            // first; a '.' comes first in URLs and regular expressions (github.com/google/, .*/com/google/).
+            char before = i > 0 ? bytes.charAt(i - 1) : ' ';
+            if (before != '/' && before != '.') {
               problems.add(e.getName() + " -> " + pkg);
               break;
             }
