@@ -130,6 +130,7 @@ public final class CorralClientProtocol implements ClientProtocol {
     env.put(Environment.USER.name(), user);
     env.put("HADOOP_TOKEN_FILE_LOCATION", CorralMr.AM_TOKENS_FILE);
     // Classes from the bundle the agent fetches (AgentJvm), or from a classpath every agent has.
+    // Sandbox entries are relative: a command task's sandbox path holds a ':' (executor corral:command).
     String classpath = AgentJvm.classpath(job);
     if (!AgentJvm.fromBundle(job)) {
       env.put(CorralMr.ENV_CLASSPATH, classpath);
@@ -137,7 +138,7 @@ public final class CorralClientProtocol implements ClientProtocol {
     String opts = AgentJvm.LOG4J_OPTIONS + " " + job.get(MRJobConfig.MR_AM_ADMIN_COMMAND_OPTS, "") + " "
         + job.get(MRJobConfig.MR_AM_COMMAND_OPTS, MRJobConfig.DEFAULT_MR_AM_COMMAND_OPTS);
     String command = "mkdir -p tmp && exec '" + CorralMr.javaCommand() + "' " + opts
-        + " -Djava.io.tmpdir=\"$PWD/tmp\" -cp \"$PWD:$PWD/job.jar:" + classpath + "\" "
+        + " -Djava.io.tmpdir=\"$PWD/tmp\" -cp \".:job.jar:" + classpath + "\" "
         + CorralMRAppMaster.class.getName();
     CommandInfo.Builder cmd = AgentJvm.withBundle(TaskInfos.shell(command, env), job).toBuilder()
         .addUris(uri(fs, new Path(submitDir, MRJobConfig.JOB_CONF_FILE), MRJobConfig.JOB_CONF_FILE))

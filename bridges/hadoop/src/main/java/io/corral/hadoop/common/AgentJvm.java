@@ -42,8 +42,11 @@ public final class AgentJvm {
   }
 
   /**
-   * The classpath for a JVM started by a shell in its sandbox, to be put inside double quotes:
-   * the bundle's entries under {@code $PWD}, or the installed classpath.
+   * The classpath for a JVM started in its sandbox, to be put inside double quotes: the bundle's
+   * entries, relative to the sandbox (the JVM's working directory), or the installed classpath.
+   * Relative, since a sandbox's path may hold a {@code :} (a command task's runs under the
+   * executor {@code corral:command}); the executor hands its children absolute paths
+   * ({@link CorralMr#classpath}).
    */
   public static String classpath(Configuration conf) {
     if (!fromBundle(conf)) {
@@ -53,7 +56,7 @@ public final class AgentJvm {
     for (String e : conf.getTrimmedStrings(BUNDLE_CLASSPATH, BUNDLE_CLASSPATH_DEFAULT)) {
       for (String part : e.split(":")) {
         if (!part.isBlank()) {
-          entries.add(part.startsWith("/") ? part : "$PWD/" + part);
+          entries.add(part.trim());
         }
       }
     }

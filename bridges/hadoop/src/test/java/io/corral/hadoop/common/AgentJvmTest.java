@@ -29,7 +29,7 @@ class AgentJvmTest {
     conf.set(AgentJvm.BUNDLE_URI, " " + BUNDLE + " ");
 
     assertThat(AgentJvm.fromBundle(conf)).isTrue();
-    assertThat(AgentJvm.classpath(conf)).isEqualTo("$PWD/lib/*");
+    assertThat(AgentJvm.classpath(conf)).isEqualTo("lib/*");
     assertThat(AgentJvm.uris(conf)).containsExactly(
         CommandURI.newBuilder().setValue(BUNDLE).setCache(true).setExtract(true).build());
     CommandInfo cmd = AgentJvm.withBundle(CommandInfo.newBuilder().setValue("java")
@@ -45,8 +45,8 @@ class AgentJvmTest {
         + "corral-hadoop.jar, /etc/hadoop/conf");
     conf.set(AgentJvm.BUNDLE_SHA256, "ab12");
 
-    assertThat(AgentJvm.classpath(conf)).isEqualTo("$PWD/hadoop/share/hadoop/common/*:$PWD/hadoop/share/hadoop/common/lib/*"
-        + ":$PWD/corral-hadoop.jar:/etc/hadoop/conf");
+    assertThat(AgentJvm.classpath(conf)).isEqualTo("hadoop/share/hadoop/common/*:hadoop/share/hadoop/common/lib/*"
+        + ":corral-hadoop.jar:/etc/hadoop/conf");
     assertThat(AgentJvm.uris(conf).get(0).getSha256()).isEqualTo("ab12");
   }
 }
