@@ -135,7 +135,7 @@ public final class CorralClientProtocol implements ClientProtocol {
     if (!AgentJvm.fromBundle(job)) {
       env.put(CorralMr.ENV_CLASSPATH, classpath);
     }
-    String opts = AgentJvm.LOG4J_OPTIONS + " " + job.get(MRJobConfig.MR_AM_ADMIN_COMMAND_OPTS, "") + " "
+    String opts = AgentJvm.ADD_OPENS + " " + AgentJvm.LOG4J_OPTIONS + " " + job.get(MRJobConfig.MR_AM_ADMIN_COMMAND_OPTS, "") + " "
         + job.get(MRJobConfig.MR_AM_COMMAND_OPTS, MRJobConfig.DEFAULT_MR_AM_COMMAND_OPTS);
     String command = "mkdir -p tmp && exec '" + CorralMr.javaCommand() + "' " + opts
         + " -Djava.io.tmpdir=\"$PWD/tmp\" -cp \".:job.jar:" + classpath + "\" "

@@ -34,6 +34,13 @@ public final class AgentJvm {
       + " -Dyarn.app.container.log.dir=. -Dyarn.app.container.log.filesize=0"
       + " -Dhadoop.root.logger=INFO,CLA -Dhadoop.root.logfile=syslog";
 
+  /**
+   * What a NodeManager on Java 17 puts for {@code <ADD_OPENS>} in the MRAppMaster's command: its web
+   * UI (Guice) needs it.
+   */
+  public static final String ADD_OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED"
+      + " --add-exports=java.base/sun.net.dns=ALL-UNNAMED --add-exports=java.base/sun.net.util=ALL-UNNAMED";
+
   private AgentJvm() {}
 
   /** Whether the JVMs come from a bundle. */
