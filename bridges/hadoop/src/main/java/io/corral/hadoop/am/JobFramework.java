@@ -2,6 +2,7 @@ package io.corral.hadoop.am;
 
 import io.corral.common.resources.Resources;
 import io.corral.common.task.TaskStates;
+import io.corral.hadoop.common.AgentJvm;
 import io.corral.hadoop.common.ContainerSpec;
 import io.corral.hadoop.common.CorralMr;
 import io.corral.hadoop.tasktracker.TaskTrackerExecutor;
@@ -405,9 +406,10 @@ final class JobFramework implements Scheduler {
     String command = "exec '" + CorralMr.javaCommand() + "' -Xmx" + (mem * 3 / 4) + "m -XX:+UseSerialGC"
         + " -XX:TieredStopAtLevel=1 -Dlog4j.configuration=container-log4j.properties -Dhadoop.root.logger=INFO,CLA"
         + " -Dyarn.app.container.log.dir=. -Dyarn.app.container.log.filesize=0 -Dhadoop.root.logfile=syslog"
-        + " -cp '" + CorralMr.classpath(conf) + "' " + TaskTrackerExecutor.class.getName();
+        + " -cp \"" + AgentJvm.classpath(conf) + "\" " + TaskTrackerExecutor.class.getName();
     return ExecutorInfo.newBuilder().setExecutorId(EXECUTOR_ID).setName("Hadoop TaskTracker")
-        .setCommand(TaskInfos.shell(command)).addAllResources(Resources.builder().mem(mem).build().toProto())
+        .setCommand(AgentJvm.withBundle(TaskInfos.shell(command), conf))
+        .addAllResources(Resources.builder().mem(mem).build().toProto())
         .build();
   }
 }

@@ -2,6 +2,7 @@ package io.corral.hadoop.client;
 
 import io.corral.common.resources.Resources;
 import io.corral.hadoop.am.CorralMRAppMaster;
+import io.corral.hadoop.common.AgentJvm;
 import io.corral.hadoop.common.CorralMr;
 import io.corral.hadoop.common.FinalStatus;
 import io.corral.protocol.CommandInfo;
@@ -128,14 +129,18 @@ public final class CorralClientProtocol implements ClientProtocol {
     env.put(ApplicationConstants.APP_SUBMIT_TIME_ENV, Long.toString(System.currentTimeMillis()));
     env.put(Environment.USER.name(), user);
     env.put("HADOOP_TOKEN_FILE_LOCATION", CorralMr.AM_TOKENS_FILE);
-    String classpath = CorralMr.classpath(conf);
-    env.put(CorralMr.ENV_CLASSPATH, classpath);
-    String opts = job.get(MRJobConfig.MR_AM_ADMIN_COMMAND_OPTS, "") + " "
+    // Classes from the bundle the agent fetches (AgentJvm), or from a classpath every agent has.
+    // Sandbox entries are relative: a command task's sandbox path holds a ':' (executor corral:command).
+    String classpath = AgentJvm.classpath(job);
+    if (!AgentJvm.fromBundle(job)) {
+      env.put(CorralMr.ENV_CLASSPATH, classpath);
+    }
+    String opts = AgentJvm.ADD_OPENS + " " + AgentJvm.LOG4J_OPTIONS + " " + job.get(MRJobConfig.MR_AM_ADMIN_COMMAND_OPTS, "") + " "
         + job.get(MRJobConfig.MR_AM_COMMAND_OPTS, MRJobConfig.DEFAULT_MR_AM_COMMAND_OPTS);
     String command = "mkdir -p tmp && exec '" + CorralMr.javaCommand() + "' " + opts
-        + " -Djava.io.tmpdir=\"$PWD/tmp\" -cp \"$PWD:$PWD/job.jar:" + classpath + "\" "
+        + " -Djava.io.tmpdir=\"$PWD/tmp\" -cp \".:job.jar:" + classpath + "\" "
         + CorralMRAppMaster.class.getName();
-    CommandInfo.Builder cmd = TaskInfos.shell(command, env).toBuilder()
+    CommandInfo.Builder cmd = AgentJvm.withBundle(TaskInfos.shell(command, env), job).toBuilder()
         .addUris(uri(fs, new Path(submitDir, MRJobConfig.JOB_CONF_FILE), MRJobConfig.JOB_CONF_FILE))
         .addUris(uri(fs, tokens, CorralMr.AM_TOKENS_FILE));
     String jar = job.get(MRJobConfig.JAR);

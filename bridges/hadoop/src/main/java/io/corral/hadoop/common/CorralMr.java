@@ -53,11 +53,13 @@ public final class CorralMr {
     return new Path(jobInfoDir(conf, user, jobId), "final-status");
   }
 
-  /** The classpath for JVMs on agents: the setting, or this JVM's own. */
+  /** The classpath for JVMs on agents: the setting, or this JVM's own (relative entries made absolute). */
   public static String classpath(Configuration conf) {
     String env = System.getenv(ENV_CLASSPATH);
-    String cp = conf.get(CLASSPATH, env != null ? env : System.getProperty("java.class.path"));
-    return cp;
+    String own = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(e -> !e.isEmpty()).map(e -> new File(e).getAbsolutePath())
+        .collect(java.util.stream.Collectors.joining(File.pathSeparator));
+    return conf.get(CLASSPATH, env != null ? env : own);
   }
 
   public static String javaCommand() {
