@@ -71,12 +71,15 @@ public final class CorralClientProtocol implements ClientProtocol {
   private final Configuration conf;
   private final String user;
   private final AmClient am;
+  private final AmWatch watch;
   private final Map<JobID, JobStatus> lastStatus = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<JobID, Counters> lastCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
   CorralClientProtocol(Configuration conf) throws IOException {
     this.conf = conf;
     this.user = UserGroupInformation.getCurrentUser().getShortUserName();
     this.am = new AmClient(conf, user);
+    this.watch = new AmWatch(conf, user, am);
   }
 
   void close() {
@@ -150,8 +153,9 @@ public final class CorralClientProtocol implements ClientProtocol {
     FrameworkInfo framework = FrameworkInfo.newBuilder().setName(job.getJobName()).setRole(role).setUser(user)
         .setFailoverTimeout(job.getDouble(CorralMr.FAILOVER_TIMEOUT, CorralMr.FAILOVER_TIMEOUT_DEFAULT))
         .putLabels("hadoop.application", appId.toString()).build();
-    AmLauncher.launch(conf.get(CorralMr.MASTER), framework, need, cmd.build(), CorralMr.ENV_FRAMEWORK_ID,
-        Duration.ofSeconds(job.getLong(CorralMr.AM_LAUNCH_TIMEOUT, 300)));
+    String frameworkId = AmLauncher.launch(conf.get(CorralMr.MASTER), framework, need, cmd.build(),
+        CorralMr.ENV_FRAMEWORK_ID, Duration.ofSeconds(job.getLong(CorralMr.AM_LAUNCH_TIMEOUT, 300)));
+    watch.submitted(jobId, framework.toBuilder().setId(frameworkId).build());
     return getJobStatus(jobId);
   }
 
@@ -171,8 +175,12 @@ public final class CorralClientProtocol implements ClientProtocol {
     if (report != null) {
       status = TypeConverter.fromYarn(report, report.getTrackingUrl());
     } else {
+      JobStatus last = lastStatus.getOrDefault(jobId, startingStatus(jobId));
       FinalStatus f = am.finalStatus(jobId);
-      status = f != null ? f.status() : lastStatus.getOrDefault(jobId, startingStatus(jobId));
+      if (f == null) {
+        f = watch.check(jobId, last, lastCounters.get(jobId)); // has the AM died?
+      }
+      status = f != null ? f.status() : last;
     }
     lastStatus.put(jobId, status);
     return status;
@@ -189,7 +197,9 @@ public final class CorralClientProtocol implements ClientProtocol {
     req.setJobId(TypeConverter.toYarn(jobId));
     org.apache.hadoop.mapreduce.v2.api.records.Counters c = am.ask(jobId, p -> p.getCounters(req).getCounters());
     if (c != null) {
-      return TypeConverter.fromYarn(c);
+      Counters counters = TypeConverter.fromYarn(c);
+      lastCounters.put(jobId, counters);
+      return counters;
     }
     FinalStatus f = am.finalStatus(jobId);
     return f == null ? null : f.counters();

@@ -48,6 +48,11 @@ public final class CorralMr {
     return new Path(jobInfoDir(conf, user, jobId), "am-address");
   }
 
+  /** The job's Corral framework (id, role, name; a line each), written by the client at submission. */
+  public static Path frameworkFile(Configuration conf, String user, JobID jobId) throws IOException {
+    return new Path(jobInfoDir(conf, user, jobId), "framework");
+  }
+
   /** The job's final status and counters, written by the AM before it exits. */
   public static Path finalStatusFile(Configuration conf, String user, JobID jobId) throws IOException {
     return new Path(jobInfoDir(conf, user, jobId), "final-status");
