@@ -118,6 +118,9 @@ final class AmClient implements AutoCloseable {
     try (InputStream in = fs.open(file)) {
       address = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     }
+    if (address.isEmpty()) {
+      return null; // an AM of an older bridge may still be writing it
+    }
     p = (MRClientProtocol) YarnRPC.create(conf).getProxy(MRClientProtocol.class, NetUtils.createSocketAddr(address),
         conf);
     proxies.put(id, p);

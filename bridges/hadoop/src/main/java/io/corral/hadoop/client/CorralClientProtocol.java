@@ -5,7 +5,6 @@ import io.corral.hadoop.am.CorralMRAppMaster;
 import io.corral.hadoop.common.CorralMr;
 import io.corral.hadoop.common.FinalStatus;
 import io.corral.protocol.CommandInfo;
-import io.corral.protocol.CommandURI;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.scheduler.ResourceRequest;
 import io.corral.scheduler.TaskInfos;
@@ -130,7 +129,9 @@ public final class CorralClientProtocol implements ClientProtocol {
     env.put(Environment.CONTAINER_ID.name(), amContainer.toString());
     env.put(ApplicationConstants.APP_SUBMIT_TIME_ENV, Long.toString(System.currentTimeMillis()));
     env.put(Environment.USER.name(), user);
-    env.put("HADOOP_TOKEN_FILE_LOCATION", CorralMr.AM_TOKENS_FILE);
+    // The AM copies job.xml, the jar and its tokens from here itself: one JVM that has HDFS
+    // already, rather than an agent fetcher process per file (seconds each).
+    env.put(CorralMr.ENV_SUBMIT_DIR, fs.makeQualified(submitDir).toString());
     String classpath = CorralMr.classpath(conf);
     env.put(CorralMr.ENV_CLASSPATH, classpath);
     String opts = job.get(MRJobConfig.MR_AM_ADMIN_COMMAND_OPTS, "") + " "
@@ -138,14 +139,7 @@ public final class CorralClientProtocol implements ClientProtocol {
     String command = "mkdir -p tmp && exec '" + CorralMr.javaCommand() + "' " + opts
         + " -Djava.io.tmpdir=\"$PWD/tmp\" -cp \"$PWD:$PWD/job.jar:" + classpath + "\" "
         + CorralMRAppMaster.class.getName();
-    CommandInfo.Builder cmd = TaskInfos.shell(command, env).toBuilder()
-        .addUris(uri(fs, new Path(submitDir, MRJobConfig.JOB_CONF_FILE), MRJobConfig.JOB_CONF_FILE))
-        .addUris(uri(fs, tokens, CorralMr.AM_TOKENS_FILE));
-    String jar = job.get(MRJobConfig.JAR);
-    if (jar != null) {
-      Path jarPath = new Path(jar);
-      cmd.addUris(uri(jarPath.getFileSystem(conf), jarPath, MRJobConfig.JOB_JAR));
-    }
+    CommandInfo.Builder cmd = TaskInfos.shell(command, env).toBuilder();
     ResourceRequest need = new ResourceRequest(Resources.builder()
         .cpus(job.getInt(MRJobConfig.MR_AM_CPU_VCORES, MRJobConfig.DEFAULT_MR_AM_CPU_VCORES))
         .mem(job.getInt(MRJobConfig.MR_AM_VMEM_MB, MRJobConfig.DEFAULT_MR_AM_VMEM_MB)).build(), 0);
@@ -157,11 +151,6 @@ public final class CorralClientProtocol implements ClientProtocol {
         CorralMr.ENV_FRAMEWORK_ID, Duration.ofSeconds(job.getLong(CorralMr.AM_LAUNCH_TIMEOUT, 300)));
     watch.submitted(jobId, framework.toBuilder().setId(frameworkId).build());
     return getJobStatus(jobId);
-  }
-
-  private static CommandURI uri(FileSystem fs, Path p, String name) {
-    return CommandURI.newBuilder().setValue(fs.makeQualified(p).toString()).setOutputFile(name).setExtract(false)
-        .build();
   }
 
   // --- questions for the AM ---

@@ -32,6 +32,8 @@ public final class CorralMr {
   /** Environment of the AM task. */
   public static final String ENV_FRAMEWORK_ID = "CORRAL_HADOOP_FRAMEWORK_ID";
   public static final String ENV_CLASSPATH = "CORRAL_HADOOP_CLASSPATH";
+  /** The job's submit dir (qualified): the AM copies job.xml, job.jar and its tokens from there. */
+  public static final String ENV_SUBMIT_DIR = "CORRAL_HADOOP_SUBMIT_DIR";
 
   /** Files in the job's submit dir. */
   public static final String AM_TOKENS_FILE = "corral-am.tokens";
