@@ -49,7 +49,7 @@ class AgentLossIT {
     // Wait until a map has finished on an agent that does not run the AM, while maps remain.
       String[] frameworkId = new String[1];
       Task[] finished = new Task[1];
-      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(300)).until(() -> {
         String jobId = HadoopJobs.jobId(log);
         frameworkId[0] = jobId == null ? null : jobs.frameworkId(jobId);
         if (frameworkId[0] == null) {

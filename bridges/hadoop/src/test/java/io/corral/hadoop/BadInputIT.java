@@ -127,7 +127,7 @@ class BadInputIT {
         List.of("/bad/in", "/bad/out-am-dies"), log);
     try {
       String[] frameworkId = new String[1];
-      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(300)).until(() -> {
         String jobId = HadoopJobs.jobId(log);
         frameworkId[0] = jobId == null ? null : jobs.frameworkId(jobId);
         return frameworkId[0] != null && jobs.tasks(frameworkId[0]).stream()

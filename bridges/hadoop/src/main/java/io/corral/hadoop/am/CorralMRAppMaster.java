@@ -64,6 +64,20 @@ public class CorralMRAppMaster extends MRAppMaster {
     return new CorralContainerLauncher(framework(context));
   }
 
+  /**
+   * MRAppMaster ends its JVM only when its own {@code main} started it (otherwise it takes itself
+   * for a unit test and disables {@code System.exit}): end it here, which also runs the teardown
+   * hook. A job's end is exit 0, whatever its state, as with YARN.
+   */
+  @Override
+  public void shutDownJob() {
+    try {
+      super.shutDownJob();
+    } finally {
+      Runtime.getRuntime().exit(0);
+    }
+  }
+
   /** Tears the framework down (the master then stops every executor of the job). */
   private void teardown() {
     JobFramework f;
@@ -116,6 +130,7 @@ public class CorralMRAppMaster extends MRAppMaster {
     String jar = job.get(MRJobConfig.JAR);
     if (jar != null) {
       Path remote = new Path(jar);
+      remote = remote.toUri().getScheme() == null ? fs.makeQualified(remote) : remote; // the submit dir's FS
       java.io.File local = new java.io.File(cwd, MRJobConfig.JOB_JAR);
       remote.getFileSystem(conf).copyToLocalFile(false, remote, new Path(local.toURI()), true);
       Thread.currentThread().setContextClassLoader(new URLClassLoader(new URL[] {local.toURI().toURL()},
