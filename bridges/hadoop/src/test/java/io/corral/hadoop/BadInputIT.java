@@ -135,7 +135,7 @@ class BadInputIT {
       });
       ProcessHandle am = HadoopJobs.processesOf(frameworkId[0]).stream()
           .filter(p -> p.info().command().orElse("").endsWith("java")
-              && p.info().commandLine().orElse("").contains("CorralMRAppMaster")).findFirst().orElseThrow();
+              && HadoopJobs.commandLine(p).contains("CorralMRAppMaster")).findFirst().orElseThrow();
       am.destroyForcibly(); // SIGKILL
 
       assertThat(HadoopJobs.await(client, log)).as("exit code; see %s", log).isEqualTo(1);

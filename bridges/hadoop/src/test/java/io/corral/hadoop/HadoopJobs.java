@@ -184,8 +184,18 @@ final class HadoopJobs implements AutoCloseable {
   /** Processes of a framework: whatever runs in (or names) one of its sandboxes on any agent. */
   static List<ProcessHandle> processesOf(String frameworkId) {
     String marker = File.separator + "frameworks" + File.separator + frameworkId + File.separator;
-    return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker)
-        || cwd(p).contains(marker)).toList();
+    return ProcessHandle.allProcesses().filter(p -> commandLine(p).contains(marker) || cwd(p).contains(marker))
+        .toList();
+  }
+
+  /** The whole command line (ProcessHandle.Info cuts long ones, and the classpath is long). */
+  static String commandLine(ProcessHandle p) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+          StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return p.info().commandLine().orElse("");
+    }
   }
 
   private static String cwd(ProcessHandle p) {
