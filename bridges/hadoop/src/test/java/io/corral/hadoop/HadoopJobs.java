@@ -72,7 +72,8 @@ final class HadoopJobs implements AutoCloseable {
     MiniDFSCluster hdfs = new MiniDFSCluster.Builder(conf, dir.resolve("dfs").toFile()).numDataNodes(1).build();
     try {
       LocalCluster corral = LocalCluster.builder(dir.resolve("corral")).agents(agents)
-          .mode(LocalCluster.Mode.PROCESSES).agentResources(Resources.parse("cpus:4;mem:4096"))
+          // A fixed disk: an agent restarted after AgentLossIT must offer what its checkpoint says.
+          .mode(LocalCluster.Mode.PROCESSES).agentResources(Resources.parse("cpus:4;mem:4096;disk:20000"))
           .agentArgs(List.of("--hdfs-classpath", System.getProperty("java.class.path")))
           // An agent killed mid-job (AgentLossIT) is lost after 5 missed pings of 1 s.
           .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))

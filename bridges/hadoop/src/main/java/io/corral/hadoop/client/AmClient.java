@@ -78,6 +78,9 @@ final class AmClient implements AutoCloseable {
         refusedSince.putIfAbsent(id, System.currentTimeMillis());
         return null;
       }
+      if (dropped(e)) {
+        return null; // the connection broke (the AM may just have died): the next call tells
+      }
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
   }
@@ -98,6 +101,16 @@ final class AmClient implements AutoCloseable {
   private static boolean refused(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean dropped(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.EOFException || t instanceof java.net.SocketException
+          || t instanceof java.net.SocketTimeoutException) {
         return true;
       }
     }
