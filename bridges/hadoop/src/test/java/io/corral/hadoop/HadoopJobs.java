@@ -1,9 +1,14 @@
 package io.corral.hadoop;
 
 import io.corral.common.resources.Resources;
+import io.corral.hadoop.common.CorralMr;
 import io.corral.local.LocalCluster;
+import io.corral.protocol.Task;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,14 +16,22 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.mapreduce.JobID;
 
 /**
  * What the bridge's end-to-end tests share: a real HDFS (MiniDFSCluster) in the test JVM, a
- * Corral cluster with agent processes, and jobs from the unmodified examples jar submitted by a
- * separate client JVM, as {@code hadoop jar} would.
+ * Corral cluster with agent processes, and jobs submitted by a separate client JVM, as
+ * {@code hadoop jar} would: from the unmodified examples jar, or from the test job jar built from
+ * {@code src/test/jobs} at test time. One instance serves every test class of a run
+ * ({@link SharedHadoop}).
  */
 final class HadoopJobs implements AutoCloseable {
   /** Small containers and heaps: 2 cores run everything. */
@@ -28,11 +41,14 @@ final class HadoopJobs implements AutoCloseable {
       "-Dmapreduce.reduce.java.opts=-Xmx200m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
       "-Dmapreduce.task.io.sort.mb=16", "-Dyarn.app.mapreduce.am.resource.mb=512",
       "-Dyarn.app.mapreduce.am.command-opts=-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
-      "-Dmapreduce.map.speculative=false", "-Dmapreduce.reduce.speculative=false");
+      "-Dmapreduce.map.speculative=false", "-Dmapreduce.reduce.speculative=false",
+      "-Dmapreduce.client.progressmonitor.pollinterval=500");
+  private static final Pattern JOB_ID = Pattern.compile("(?:Running job: |submitted )(job_\\d+_\\d+)");
 
   final Path dir;
   final MiniDFSCluster hdfs;
   final LocalCluster corral;
+  private Path testJobsJar;
 
   private HadoopJobs(Path dir, MiniDFSCluster hdfs, LocalCluster corral) {
     this.dir = dir;
@@ -56,9 +72,12 @@ final class HadoopJobs implements AutoCloseable {
     MiniDFSCluster hdfs = new MiniDFSCluster.Builder(conf, dir.resolve("dfs").toFile()).numDataNodes(1).build();
     try {
       LocalCluster corral = LocalCluster.builder(dir.resolve("corral")).agents(agents)
-          .mode(LocalCluster.Mode.PROCESSES).agentResources(Resources.parse("cpus:4;mem:4096"))
+          // A fixed disk: an agent restarted after AgentLossIT must offer what its checkpoint says.
+          .mode(LocalCluster.Mode.PROCESSES).agentResources(Resources.parse("cpus:4;mem:4096;disk:20000"))
           .agentArgs(List.of("--hdfs-classpath", System.getProperty("java.class.path")))
-          .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)))
+          // An agent killed mid-job (AgentLossIT) is lost after 5 missed pings of 1 s.
+          .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
+              .maxAgentPingTimeouts(5))
           .start();
       return new HadoopJobs(dir, hdfs, corral);
     } catch (IOException | RuntimeException e) {
@@ -71,6 +90,19 @@ final class HadoopJobs implements AutoCloseable {
     return hdfs.getURI().toString();
   }
 
+  FileSystem fs() throws IOException {
+    return hdfs.getFileSystem();
+  }
+
+  /** A client configuration for this cluster (what a user's mapred-site.xml would hold). */
+  Configuration clientConf() {
+    Configuration conf = new Configuration();
+    conf.set("mapreduce.framework.name", CorralMr.FRAMEWORK_NAME);
+    conf.set(CorralMr.MASTER, corral.masterAddress().toString());
+    conf.set("fs.defaultFS", defaultFs());
+    return conf;
+  }
+
   /** The unmodified hadoop-mapreduce-examples jar, from the test classpath. */
   static String examplesJar() {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
@@ -78,25 +110,100 @@ final class HadoopJobs implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("no hadoop-mapreduce-examples jar on the classpath"));
   }
 
+  /** The test job jar ({@code src/test/jobs}), built on first use. */
+  synchronized String testJobsJar() throws IOException {
+    if (testJobsJar == null) {
+      testJobsJar = TestJobJar.build(Path.of("src/test/jobs"), dir.resolve("corral-test-jobs.jar"));
+    }
+    return testJobsJar.toString();
+  }
+
   /** Runs {@code RunJar <examples jar> <program> -D... <args>} in a new JVM; returns its exit code. */
   int runExample(String program, List<String> options, List<String> args, Path log) throws Exception {
+    return await(start(examplesJar(), program, options, args, log), log);
+  }
+
+  /** Runs a program of the test job jar to its end; returns its exit code. */
+  int runTestJob(String program, List<String> options, List<String> args, Path log) throws Exception {
+    return await(start(testJobsJar(), program, options, args, log), log);
+  }
+
+  /** Starts {@code RunJar <jar> <program> -D... <args>} in a new JVM, as {@code hadoop jar} would. */
+  Process start(String jar, String program, List<String> options, List<String> args, Path log) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "org.apache.hadoop.util.RunJar", examplesJar(), program,
+        "-cp", System.getProperty("java.class.path"), "org.apache.hadoop.util.RunJar", jar, program,
         "-Dmapreduce.framework.name=corral", "-Dcorral.master=" + corral.masterAddress(),
         "-Dfs.defaultFS=" + defaultFs()));
     cmd.addAll(SMALL);
     cmd.addAll(options);
     cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  static int await(Process p, Path log) throws InterruptedException {
     try {
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
-        throw new AssertionError(program + " did not end within 5 minutes; see " + log);
+        throw new AssertionError("the job client did not end within 5 minutes; see " + log);
       }
       return p.exitValue();
     } finally {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
+    }
+  }
+
+  /** The job id a client printed ("Running job: ..." or "submitted ..."), or null if not yet. */
+  static String jobId(Path log) throws IOException {
+    Matcher m = JOB_ID.matcher(Files.exists(log) ? Files.readString(log) : "");
+    return m.find() ? m.group(1) : null;
+  }
+
+  /** The Corral framework id of a job (the client records it at submission), or null if not yet. */
+  String frameworkId(String jobId) throws IOException {
+    org.apache.hadoop.fs.Path file = CorralMr.frameworkFile(clientConf(), System.getProperty("user.name"),
+        JobID.forName(jobId));
+    FileSystem fs = fs();
+    if (!fs.exists(file)) {
+      return null;
+    }
+    try (InputStream in = fs.open(file)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")[0];
+    }
+  }
+
+  /** The master's live and completed tasks of a framework. */
+  List<Task> tasks(String frameworkId) {
+    return corral.query(v -> v.tasks(frameworkId));
+  }
+
+  /** Ids of the frameworks the master has (registered and not removed). */
+  Set<String> frameworks() {
+    return corral.query(v -> v.frameworks().stream().map(f -> f.id()).collect(Collectors.toSet()));
+  }
+
+  /** Processes of a framework: whatever runs in (or names) one of its sandboxes on any agent. */
+  static List<ProcessHandle> processesOf(String frameworkId) {
+    String marker = File.separator + "frameworks" + File.separator + frameworkId + File.separator;
+    return ProcessHandle.allProcesses().filter(p -> commandLine(p).contains(marker) || cwd(p).contains(marker))
+        .toList();
+  }
+
+  /** The whole command line (ProcessHandle.Info cuts long ones, and the classpath is long). */
+  static String commandLine(ProcessHandle p) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+          StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return p.info().commandLine().orElse("");
+    }
+  }
+
+  private static String cwd(ProcessHandle p) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).toString();
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return "";
     }
   }
 
@@ -106,6 +213,14 @@ final class HadoopJobs implements AutoCloseable {
       corral.close();
     } finally {
       hdfs.shutdown();
+    }
+  }
+
+  static HadoopJobs startUnchecked(String name, int agents) {
+    try {
+      return start(name, agents);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -58,8 +58,12 @@ final class CorralContainerAllocator extends AbstractService implements Containe
     InetSocketAddress addr = clientService.getBindAddress();
     Path file = CorralMr.amAddressFile(getConfig(), user(), id);
     FileSystem fs = file.getFileSystem(getConfig());
-    try (FSDataOutputStream out = fs.create(file, true)) {
+    Path tmp = file.suffix(".tmp"); // clients never read a half-written address
+    try (FSDataOutputStream out = fs.create(tmp, true)) {
       out.write((addr.getHostName() + ":" + addr.getPort()).getBytes(StandardCharsets.UTF_8));
+    }
+    if (!fs.rename(tmp, file)) {
+      throw new java.io.IOException("cannot rename " + tmp + " to " + file);
     }
     LOG.info("MRClientProtocol at {}:{} (published in {})", addr.getHostName(), addr.getPort(), file);
   }

@@ -1,7 +1,12 @@
 package io.corral.hadoop.am;
 
 import io.corral.hadoop.common.CorralMr;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URL;
+import java.net.URLClassLoader;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapreduce.MRJobConfig;
@@ -10,6 +15,8 @@ import org.apache.hadoop.mapreduce.v2.app.client.ClientService;
 import org.apache.hadoop.mapreduce.v2.app.MRAppMaster;
 import org.apache.hadoop.mapreduce.v2.app.launcher.ContainerLauncher;
 import org.apache.hadoop.mapreduce.v2.app.rm.ContainerAllocator;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.util.ExitUtil;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
@@ -57,6 +64,20 @@ public class CorralMRAppMaster extends MRAppMaster {
     return new CorralContainerLauncher(framework(context));
   }
 
+  /**
+   * MRAppMaster ends its JVM only when its own {@code main} started it (otherwise it takes itself
+   * for a unit test and disables {@code System.exit}): end it here, which also runs the teardown
+   * hook. A job's end is exit 0, whatever its state, as with YARN.
+   */
+  @Override
+  public void shutDownJob() {
+    try {
+      super.shutDownJob();
+    } finally {
+      Runtime.getRuntime().exit(0);
+    }
+  }
+
   /** Tears the framework down (the master then stops every executor of the job). */
   private void teardown() {
     JobFramework f;
@@ -77,6 +98,7 @@ public class CorralMRAppMaster extends MRAppMaster {
       String host = InetAddress.getLocalHost().getCanonicalHostName();
       CorralMRAppMaster am = new CorralMRAppMaster(containerId, host, submitTime, frameworkId);
       ShutdownHookManager.get().addShutdownHook(am::teardown, TEARDOWN_HOOK_PRIORITY);
+      stage(new Path(require(CorralMr.ENV_SUBMIT_DIR)));
       JobConf conf = new JobConf(new YarnConfiguration());
       conf.addResource(new Path(MRJobConfig.JOB_CONF_FILE));
       // One AM attempt for now: its end is the job's end (see README, "not done yet").
@@ -90,6 +112,32 @@ public class CorralMRAppMaster extends MRAppMaster {
       LOG.error("Error starting the Corral MRAppMaster", t);
       ExitUtil.terminate(1, t);
     }
+  }
+
+  /**
+   * What a NodeManager localizes for the AM container, done by the AM itself: job.xml and the job
+   * jar into the working directory (the jar also becomes the context class loader's, for the job's
+   * own committer or output format classes), and the job's credentials into the current user.
+   */
+  private static void stage(Path submitDir) throws IOException {
+    Configuration conf = new Configuration();
+    FileSystem fs = submitDir.getFileSystem(conf);
+    java.io.File cwd = new java.io.File("").getAbsoluteFile();
+    java.io.File jobXml = new java.io.File(cwd, MRJobConfig.JOB_CONF_FILE);
+    fs.copyToLocalFile(false, new Path(submitDir, MRJobConfig.JOB_CONF_FILE), new Path(jobXml.toURI()), true);
+    Configuration job = new Configuration(false);
+    job.addResource(new Path(jobXml.toURI()));
+    String jar = job.get(MRJobConfig.JAR);
+    if (jar != null) {
+      Path remote = new Path(jar);
+      remote = remote.toUri().getScheme() == null ? fs.makeQualified(remote) : remote; // the submit dir's FS
+      java.io.File local = new java.io.File(cwd, MRJobConfig.JOB_JAR);
+      remote.getFileSystem(conf).copyToLocalFile(false, remote, new Path(local.toURI()), true);
+      Thread.currentThread().setContextClassLoader(new URLClassLoader(new URL[] {local.toURI().toURL()},
+          CorralMRAppMaster.class.getClassLoader()));
+    }
+    UserGroupInformation.getCurrentUser().addCredentials(
+        Credentials.readTokenStorageFile(new Path(submitDir, CorralMr.AM_TOKENS_FILE), conf));
   }
 
   private static String require(String name) {

@@ -13,6 +13,7 @@ import io.corral.protocol.Offer;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
+import io.corral.protocol.TaskStatusReason;
 import io.corral.scheduler.CorralSchedulerDriver;
 import io.corral.protocol.MasterInfo;
 import io.corral.scheduler.Scheduler;
@@ -36,11 +37,13 @@ import org.apache.hadoop.mapreduce.v2.api.records.TaskAttemptId;
 import org.apache.hadoop.mapreduce.v2.api.records.TaskType;
 import org.apache.hadoop.mapreduce.v2.app.AppContext;
 import org.apache.hadoop.mapreduce.v2.app.job.Job;
+import org.apache.hadoop.mapreduce.v2.app.job.event.JobUpdatedNodesEvent;
 import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptContainerAssignedEvent;
 import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptContainerLaunchedEvent;
 import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptDiagnosticsUpdateEvent;
 import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptEvent;
 import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptEventType;
+import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptKillEvent;
 import org.apache.hadoop.mapreduce.v2.app.launcher.ContainerRemoteLaunchEvent;
 import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
 import org.apache.hadoop.yarn.api.records.Container;
@@ -113,6 +116,7 @@ final class JobFramework implements Scheduler {
   private final Map<TaskAttemptId, Slot> slotsByAttempt = new HashMap<>();
   private final Map<String, Batch> batches = new HashMap<>(); // by offer id
   private final Map<String, Integer> executors = new HashMap<>(); // agent id -> shuffle port (-1: starting)
+  private final Nodes nodes = new Nodes();
   private volatile CorralSchedulerDriver driver;
   private Job job;
   private long containerSeq = 1; // container 1 is the AM's own
@@ -259,12 +263,22 @@ final class JobFramework implements Scheduler {
 
   @Override
   public void executorLost(SchedulerDriver d, String executorId, String agentId, int status) {
-    loop.execute(() -> executors.remove(agentId));
+    loop.execute(() -> nodeLost(agentId, "TaskTracker executor on agent " + agentId + " exited with status "
+        + status));
   }
 
   @Override
   public void agentLost(SchedulerDriver d, String agentId) {
-    loop.execute(() -> executors.remove(agentId));
+    loop.execute(() -> {
+      String why = "agent " + agentId + " was lost";
+      nodeLost(agentId, why);
+      for (Slot s : List.copyOf(slots.values())) {
+        if (s.agentId.equals(agentId) && s.state != SlotState.ASSIGNED) {
+          forget(s);
+          killed(s, "Container " + s.id + " lost: " + why);
+        }
+      }
+    });
   }
 
   @Override
@@ -327,7 +341,7 @@ final class JobFramework implements Scheduler {
       slots.put(id.toString(), s);
       slotsByAttempt.put(r.attempt(), s);
       batch.waiting.add(id.toString());
-      Container container = Container.newInstance(id, NodeId.newInstance(offer.getHostname(), 0),
+      Container container = Container.newInstance(id, nodes.of(offer.getAgentId(), offer.getHostname()),
           offer.getHostname() + ":0", r.capability(), Priority.newInstance(priority), null);
       context.getEventHandler().handle(new TaskAttemptContainerAssignedEvent(r.attempt(), container, Map.of()));
     }
@@ -377,16 +391,60 @@ final class JobFramework implements Scheduler {
     forget(s);
     String why = "Container " + s.id + " " + status.getState() + (status.getMessage().isEmpty() ? ""
         : ": " + status.getMessage());
+    if (lostWithItsExecutor(status)) {
+      nodeLost(s.agentId, why);
+      killed(s, why);
+      return;
+    }
     if (s.state == SlotState.RUNNING) {
       if (status.getState() != TaskState.TASK_FINISHED) {
-        context.getEventHandler().handle(new TaskAttemptDiagnosticsUpdateEvent(s.attempt, why));
+        // The executor's message is the NodeManager's container diagnostics (exit code, stderr).
+        String diagnostics = status.getMessage().isEmpty() ? why : status.getMessage();
+        context.getEventHandler().handle(new TaskAttemptDiagnosticsUpdateEvent(s.attempt, diagnostics));
       }
       context.getEventHandler().handle(new TaskAttemptEvent(s.attempt, TaskAttemptEventType.TA_CONTAINER_COMPLETED));
+      return;
+    }
+    if (executors.getOrDefault(s.agentId, 0) < 0) {
+      nodeLost(s.agentId, why); // its executor never came up: start it again next time
+    }
+    if (status.getState() == TaskState.TASK_DROPPED) {
+      killed(s, why); // never launched (a stale offer): not the attempt's failure
     } else {
-      if (executors.getOrDefault(s.agentId, 0) < 0) {
-        executors.remove(s.agentId); // its executor never came up: start it again next time
-      }
       launchFailed(s.attempt, why);
+    }
+  }
+
+  /** The container died with its agent or executor, not of its own doing (YARN's ABORTED exit). */
+  private static boolean lostWithItsExecutor(TaskStatus status) {
+    return switch (status.getState()) {
+      case TASK_LOST, TASK_UNREACHABLE, TASK_GONE, TASK_GONE_BY_OPERATOR -> true;
+      default -> status.getReason() == TaskStatusReason.REASON_EXECUTOR_TERMINATED
+          || status.getReason() == TaskStatusReason.REASON_AGENT_REMOVED;
+    };
+  }
+
+  /**
+   * As RMContainerAllocator does for a container that ended with its node: kill the attempt
+   * (not a failure; a map attempt is rescheduled at once).
+   */
+  private void killed(Slot s, String why) {
+    LOG.warn("{} of {}: {}", s.id, s.attempt, why);
+    context.getEventHandler().handle(new TaskAttemptKillEvent(s.attempt, why,
+        s.attempt.getTaskId().getTaskType() == TaskType.MAP));
+  }
+
+  /**
+   * The agent's executor is gone and with it the map output its ShuffleHandler served: tell the
+   * job the node is LOST, as the RM's updated nodes would, and JobImpl re-runs the maps that
+   * succeeded there (if reducers still need them). Later containers there get a new node.
+   */
+  private void nodeLost(String agentId, String why) {
+    executors.remove(agentId);
+    NodeId node = nodes.lose(agentId);
+    if (node != null && job != null) {
+      LOG.warn("node {} (agent {}) is lost: {}", node, agentId, why);
+      context.getEventHandler().handle(new JobUpdatedNodesEvent(job.getID(), List.of(Nodes.lost(node, why))));
     }
   }
 

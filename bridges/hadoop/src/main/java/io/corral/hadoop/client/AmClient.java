@@ -30,6 +30,7 @@ final class AmClient implements AutoCloseable {
   private final String user;
   private final Map<JobID, MRClientProtocol> proxies = new ConcurrentHashMap<>();
   private final Map<JobID, FinalStatus> finals = new ConcurrentHashMap<>();
+  private final Map<JobID, Long> refusedSince = new ConcurrentHashMap<>();
 
   AmClient(Configuration conf, String user) {
     this.conf = new Configuration(conf);
@@ -53,8 +54,8 @@ final class AmClient implements AutoCloseable {
   }
 
   /**
-   * Asks the running AM; returns null when there is no AM to ask (not up yet, or gone: see
-   * {@link #finalStatus}).
+   * Asks the running AM; returns null when there is no AM to ask (not up yet, gone: see
+   * {@link #finalStatus}, or refusing connections: see {@link #refusedMillis}).
    */
   <T> T ask(JobID id, Call<T> call) throws IOException {
     if (finals.containsKey(id)) {
@@ -65,14 +66,55 @@ final class AmClient implements AutoCloseable {
       return null;
     }
     try {
-      return call.apply(am);
+      T answer = call.apply(am);
+      refusedSince.remove(id);
+      return answer;
     } catch (IOException | RuntimeException e) {
       proxies.remove(id);
       if (finalStatus(id) != null) {
         return null;
       }
+      if (refused(e)) {
+        refusedSince.putIfAbsent(id, System.currentTimeMillis());
+        return null;
+      }
+      if (dropped(e)) {
+        return null; // the connection broke (the AM may just have died): the next call tells
+      }
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
+  }
+
+  /** How long the AM's published address has refused connections (0 if it has not). */
+  long refusedMillis(JobID id) {
+    Long since = refusedSince.get(id);
+    return since == null ? 0 : System.currentTimeMillis() - since;
+  }
+
+  /** Whether the AM has published its address (it does once its services run). */
+  boolean published(JobID id) throws IOException {
+    Path file = CorralMr.amAddressFile(conf, user, id);
+    return file.getFileSystem(conf).exists(file);
+  }
+
+  /** The AM's port is closed: its JVM is gone (a live AM closes it only after its final status). */
+  private static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean dropped(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.EOFException || t instanceof java.net.SocketException
+          || t instanceof java.net.SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private MRClientProtocol proxy(JobID id) throws IOException {

@@ -6,7 +6,6 @@ import io.corral.hadoop.common.AgentJvm;
 import io.corral.hadoop.common.CorralMr;
 import io.corral.hadoop.common.FinalStatus;
 import io.corral.protocol.CommandInfo;
-import io.corral.protocol.CommandURI;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.scheduler.ResourceRequest;
 import io.corral.scheduler.TaskInfos;
@@ -72,12 +71,15 @@ public final class CorralClientProtocol implements ClientProtocol {
   private final Configuration conf;
   private final String user;
   private final AmClient am;
+  private final AmWatch watch;
   private final Map<JobID, JobStatus> lastStatus = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<JobID, Counters> lastCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
   CorralClientProtocol(Configuration conf) throws IOException {
     this.conf = conf;
     this.user = UserGroupInformation.getCurrentUser().getShortUserName();
     this.am = new AmClient(conf, user);
+    this.watch = new AmWatch(conf, user, am);
   }
 
   void close() {
@@ -128,7 +130,9 @@ public final class CorralClientProtocol implements ClientProtocol {
     env.put(Environment.CONTAINER_ID.name(), amContainer.toString());
     env.put(ApplicationConstants.APP_SUBMIT_TIME_ENV, Long.toString(System.currentTimeMillis()));
     env.put(Environment.USER.name(), user);
-    env.put("HADOOP_TOKEN_FILE_LOCATION", CorralMr.AM_TOKENS_FILE);
+    // The AM copies job.xml, the jar and its tokens from here itself: one JVM that has HDFS
+    // already, rather than an agent fetcher process per file (seconds each).
+    env.put(CorralMr.ENV_SUBMIT_DIR, fs.makeQualified(submitDir).toString());
     // Classes from the bundle the agent fetches (AgentJvm), or from a classpath every agent has.
     // Sandbox entries are relative: a command task's sandbox path holds a ':' (executor corral:command).
     String classpath = AgentJvm.classpath(job);
@@ -140,14 +144,7 @@ public final class CorralClientProtocol implements ClientProtocol {
     String command = "mkdir -p tmp && exec '" + CorralMr.javaCommand() + "' " + opts
         + " -Djava.io.tmpdir=\"$PWD/tmp\" -cp \".:job.jar:" + classpath + "\" "
         + CorralMRAppMaster.class.getName();
-    CommandInfo.Builder cmd = AgentJvm.withBundle(TaskInfos.shell(command, env), job).toBuilder()
-        .addUris(uri(fs, new Path(submitDir, MRJobConfig.JOB_CONF_FILE), MRJobConfig.JOB_CONF_FILE))
-        .addUris(uri(fs, tokens, CorralMr.AM_TOKENS_FILE));
-    String jar = job.get(MRJobConfig.JAR);
-    if (jar != null) {
-      Path jarPath = new Path(jar);
-      cmd.addUris(uri(jarPath.getFileSystem(conf), jarPath, MRJobConfig.JOB_JAR));
-    }
+    CommandInfo.Builder cmd = AgentJvm.withBundle(TaskInfos.shell(command, env), job).toBuilder();
     ResourceRequest need = new ResourceRequest(Resources.builder()
         .cpus(job.getInt(MRJobConfig.MR_AM_CPU_VCORES, MRJobConfig.DEFAULT_MR_AM_CPU_VCORES))
         .mem(job.getInt(MRJobConfig.MR_AM_VMEM_MB, MRJobConfig.DEFAULT_MR_AM_VMEM_MB)).build(), 0);
@@ -155,14 +152,10 @@ public final class CorralClientProtocol implements ClientProtocol {
     FrameworkInfo framework = FrameworkInfo.newBuilder().setName(job.getJobName()).setRole(role).setUser(user)
         .setFailoverTimeout(job.getDouble(CorralMr.FAILOVER_TIMEOUT, CorralMr.FAILOVER_TIMEOUT_DEFAULT))
         .putLabels("hadoop.application", appId.toString()).build();
-    AmLauncher.launch(conf.get(CorralMr.MASTER), framework, need, cmd.build(), CorralMr.ENV_FRAMEWORK_ID,
-        Duration.ofSeconds(job.getLong(CorralMr.AM_LAUNCH_TIMEOUT, 300)));
+    String frameworkId = AmLauncher.launch(conf.get(CorralMr.MASTER), framework, need, cmd.build(),
+        CorralMr.ENV_FRAMEWORK_ID, Duration.ofSeconds(job.getLong(CorralMr.AM_LAUNCH_TIMEOUT, 300)));
+    watch.submitted(jobId, framework.toBuilder().setId(frameworkId).build());
     return getJobStatus(jobId);
-  }
-
-  private static CommandURI uri(FileSystem fs, Path p, String name) {
-    return CommandURI.newBuilder().setValue(fs.makeQualified(p).toString()).setOutputFile(name).setExtract(false)
-        .build();
   }
 
   // --- questions for the AM ---
@@ -176,8 +169,12 @@ public final class CorralClientProtocol implements ClientProtocol {
     if (report != null) {
       status = TypeConverter.fromYarn(report, report.getTrackingUrl());
     } else {
+      JobStatus last = lastStatus.getOrDefault(jobId, startingStatus(jobId));
       FinalStatus f = am.finalStatus(jobId);
-      status = f != null ? f.status() : lastStatus.getOrDefault(jobId, startingStatus(jobId));
+      if (f == null) {
+        f = watch.check(jobId, last, lastCounters.get(jobId)); // has the AM died?
+      }
+      status = f != null ? f.status() : last;
     }
     lastStatus.put(jobId, status);
     return status;
@@ -194,7 +191,9 @@ public final class CorralClientProtocol implements ClientProtocol {
     req.setJobId(TypeConverter.toYarn(jobId));
     org.apache.hadoop.mapreduce.v2.api.records.Counters c = am.ask(jobId, p -> p.getCounters(req).getCounters());
     if (c != null) {
-      return TypeConverter.fromYarn(c);
+      Counters counters = TypeConverter.fromYarn(c);
+      lastCounters.put(jobId, counters);
+      return counters;
     }
     FinalStatus f = am.finalStatus(jobId);
     return f == null ? null : f.counters();

@@ -32,6 +32,8 @@ public final class CorralMr {
   /** Environment of the AM task. */
   public static final String ENV_FRAMEWORK_ID = "CORRAL_HADOOP_FRAMEWORK_ID";
   public static final String ENV_CLASSPATH = "CORRAL_HADOOP_CLASSPATH";
+  /** The job's submit dir (qualified): the AM copies job.xml, job.jar and its tokens from there. */
+  public static final String ENV_SUBMIT_DIR = "CORRAL_HADOOP_SUBMIT_DIR";
 
   /** Files in the job's submit dir. */
   public static final String AM_TOKENS_FILE = "corral-am.tokens";
@@ -46,6 +48,11 @@ public final class CorralMr {
   /** {@code host:port} of the AM's MRClientProtocol server, written by the AM once it is up. */
   public static Path amAddressFile(Configuration conf, String user, JobID jobId) throws IOException {
     return new Path(jobInfoDir(conf, user, jobId), "am-address");
+  }
+
+  /** The job's Corral framework (id, role, name; a line each), written by the client at submission. */
+  public static Path frameworkFile(Configuration conf, String user, JobID jobId) throws IOException {
+    return new Path(jobInfoDir(conf, user, jobId), "framework");
   }
 
   /** The job's final status and counters, written by the AM before it exits. */

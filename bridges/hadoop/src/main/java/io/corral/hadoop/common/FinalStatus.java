@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.JobStatus;
 
@@ -16,6 +17,8 @@ public record FinalStatus(JobStatus status, Counters counters) {
     try (FSDataOutputStream out = fs.create(tmp, true)) {
       status.write(out);
       counters.write(out);
+      // Not part of JobStatus's own form: the job's diagnostics.
+      Text.writeString(out, status.getFailureInfo() == null ? "" : status.getFailureInfo());
     }
     fs.delete(file, false);
     if (!fs.rename(tmp, file)) {
@@ -29,11 +32,21 @@ public record FinalStatus(JobStatus status, Counters counters) {
       return null;
     }
     try (FSDataInputStream in = fs.open(file)) {
-      JobStatus status = new JobStatus();
+      Status status = new Status();
       status.readFields(in);
       Counters counters = new Counters();
       counters.readFields(in);
+      if (in.available() > 0) {
+        status.failureInfo(Text.readString(in));
+      }
       return new FinalStatus(status, counters);
+    }
+  }
+
+  /** A JobStatus whose failure info (the job's diagnostics) can be set after reading it. */
+  private static final class Status extends JobStatus {
+    void failureInfo(String info) {
+      setFailureInfo(info);
     }
   }
 }

@@ -120,8 +120,9 @@ final class ContainerRunner {
       } else if (exit == 0) {
         reporter.report(driver, taskId, TaskState.TASK_FINISHED, "exit code 0", null);
       } else {
-        reporter.report(driver, taskId, TaskState.TASK_FAILED, "Exception from container-launch. Exit code: "
-            + exit + tail(stderr), null);
+        reporter.report(driver, taskId, TaskState.TASK_FAILED, "Exception from container-launch.\nContainer id: "
+            + taskId + "\nExit code: " + exit + tail(stderr) + "\nContainer exited with a non-zero exit code "
+            + exit + ". ", null);
       }
     } catch (Exception e) {
       LOG.error("container {} failed to launch", taskId, e);

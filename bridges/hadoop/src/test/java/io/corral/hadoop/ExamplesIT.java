@@ -1,0 +1,94 @@
+package io.corral.hadoop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.BytesWritable;
+import org.apache.hadoop.io.SequenceFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** More programs of the unmodified examples jar: the TeraSort suite, pi, randomwriter and sort. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@ExtendWith(SharedHadoop.class)
+class ExamplesIT {
+  private static HadoopJobs jobs;
+
+  @BeforeAll
+  static void cluster(HadoopJobs shared) {
+    jobs = shared;
+  }
+
+  @Test
+  void teragenTerasortTeravalidateFindsNoErrors() throws Exception {
+    java.nio.file.Path gen = jobs.dir.resolve("teragen.log");
+    assertThat(jobs.runExample("teragen", List.of("-Dmapreduce.job.maps=4"), List.of("200000", "/tera/in"), gen))
+        .as("teragen exit code; see %s", gen).isZero();
+    assertThat(Files.readString(gen)).contains("Launched map tasks=4");
+
+    java.nio.file.Path sort = jobs.dir.resolve("terasort.log");
+    assertThat(jobs.runExample("terasort", List.of("-Dmapreduce.job.reduces=2"), List.of("/tera/in", "/tera/out"),
+        sort)).as("terasort exit code; see %s", sort).isZero();
+    assertThat(Files.readString(sort)).contains("Launched map tasks=4").contains("Launched reduce tasks=2")
+        .contains("Reduce output records=200000");
+
+    java.nio.file.Path validate = jobs.dir.resolve("teravalidate.log");
+    assertThat(jobs.runExample("teravalidate", List.of(), List.of("/tera/out", "/tera/report"), validate))
+        .as("teravalidate exit code; see %s", validate).isZero();
+    // TeraValidate writes one record per problem (misorder, bad key) besides the checksum.
+    List<String> report = Texts.parts(jobs.fs(), "/tera/report/part-r-*").stream().flatMap(List::stream).toList();
+    assertThat(report).as("teravalidate's report").hasSize(1);
+    assertThat(report.get(0)).startsWith("checksum\t");
+  }
+
+  @Test
+  void piPrintsItsEstimate() throws Exception {
+    java.nio.file.Path log = jobs.dir.resolve("pi.log");
+    assertThat(jobs.runExample("pi", List.of(), List.of("3", "2000"), log)).as("pi exit code; see %s", log).isZero();
+    assertThat(Files.readString(log)).contains("Number of Maps  = 3").containsPattern(
+        "Estimated value of Pi is 3\\.1\\d*");
+  }
+
+  @Test
+  void randomwriterThenSortKeepsEveryRecordInOrder() throws Exception {
+    java.nio.file.Path write = jobs.dir.resolve("randomwriter.log");
+    assertThat(jobs.runExample("randomwriter", List.of("-Dmapreduce.randomwriter.totalbytes=2097152",
+        "-Dmapreduce.randomwriter.bytespermap=1048576"), List.of("/rw/in"), write))
+        .as("randomwriter exit code; see %s", write).isZero();
+    FileSystem fs = jobs.fs();
+    long written = records(fs, "/rw/in/part-m-*", false);
+    assertThat(written).isPositive();
+
+    java.nio.file.Path sort = jobs.dir.resolve("sort.log");
+    assertThat(jobs.runExample("sort", List.of(), List.of("-r", "2", "/rw/in", "/rw/sorted"), sort))
+        .as("sort exit code; see %s", sort).isZero();
+    assertThat(records(fs, "/rw/sorted/part-r-*", true)).isEqualTo(written);
+  }
+
+  /** Records in the sequence files matching {@code glob}; checks each file's keys ascend if asked. */
+  private static long records(FileSystem fs, String glob, boolean sorted) throws Exception {
+    long n = 0;
+    for (FileStatus f : fs.globStatus(new Path(glob))) {
+      try (SequenceFile.Reader r = new SequenceFile.Reader(fs.getConf(), SequenceFile.Reader.file(f.getPath()))) {
+        BytesWritable key = new BytesWritable();
+        BytesWritable value = new BytesWritable();
+        BytesWritable previous = null;
+        while (r.next(key, value)) {
+          if (sorted && previous != null) {
+            assertThat(previous.compareTo(key)).as("order in %s", f.getPath()).isLessThanOrEqualTo(0);
+          }
+          previous = new BytesWritable(key.copyBytes());
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,130 @@
+package io.corral.hadoop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapreduce.Cluster;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.JobID;
+import org.apache.hadoop.mapreduce.JobStatus;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Hadoop semantics jobs rely on, with the test job jar: combiner, partitioner and comparator with
+ * the client's counters; task retries with the commit protocol; job status while running, and kill.
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@ExtendWith(SharedHadoop.class)
+class SemanticsIT {
+  private static HadoopJobs jobs;
+
+  @BeforeAll
+  static void cluster(HadoopJobs shared) {
+    jobs = shared;
+  }
+
+  @Test
+  void combinerPartitionerAndComparatorShapeTheOutputAndCounters() throws Exception {
+    FileSystem fs = jobs.fs();
+    Map<String, Integer> expected = Texts.writeWords(fs, "/letters/in", 2, 300, 36);
+    int words = expected.values().stream().mapToInt(Integer::intValue).sum();
+    java.nio.file.Path log = jobs.dir.resolve("letters.log");
+    assertThat(jobs.runTestJob("letters", List.of(), List.of("/letters/in", "/letters/out"), log))
+        .as("exit code; see %s", log).isZero();
+
+    List<List<String>> parts = Texts.parts(fs, "/letters/out/part-r-*");
+    assertThat(parts).hasSize(2);
+    assertThat(Texts.counts(parts)).isEqualTo(expected);
+    List<String> first = keys(parts.get(0));
+    List<String> second = keys(parts.get(1));
+    assertThat(first).allMatch(w -> w.charAt(0) <= 'm').isSortedAccordingTo((a, b) -> b.compareTo(a));
+    assertThat(second).allMatch(w -> w.charAt(0) > 'm').isSortedAccordingTo((a, b) -> b.compareTo(a));
+
+    // The client's final report, as with YARN: the combiner ran on the map side, the custom
+    // counter adds up over all maps.
+    String out = Files.readString(log);
+    assertThat(out).contains("completed successfully").contains("Launched map tasks=2")
+        .contains("Launched reduce tasks=2").contains("Map output records=" + words)
+        .contains("Combine input records=" + words).contains("Reduce input groups=" + expected.size())
+        .contains("Reduce output records=" + expected.size()).contains("corral").contains("WORDS=" + words);
+    long combined = Long.parseLong(out.replaceAll("(?s).*Combine output records=(\\d+).*", "$1"));
+    assertThat(combined).isLessThan(words).isGreaterThanOrEqualTo(expected.size());
+  }
+
+  @Test
+  void failedAttemptsAreRetriedAndLeaveNoDuplicateOutput() throws Exception {
+    FileSystem fs = jobs.fs();
+    Map<String, Integer> expected = Texts.writeWords(fs, "/failonce/in", 2, 120, 24);
+    java.nio.file.Path log = jobs.dir.resolve("failonce.log");
+    assertThat(jobs.runTestJob("failonce", List.of("-Dmapreduce.map.maxattempts=2", "-Dmapreduce.reduce.maxattempts=2",
+        "-Dmapreduce.job.reduces=2"), List.of("/failonce/in", "/failonce/out"), log)).as("exit code; see %s", log)
+        .isZero();
+
+    List<List<String>> parts = Texts.parts(fs, "/failonce/out/part-r-*");
+    assertThat(parts).hasSize(2);
+    assertThat(Texts.counts(parts)).isEqualTo(expected); // each word once, with its full count
+    assertThat(fs.listStatus(new Path("/failonce/out"))).extracting(s -> s.getPath().getName())
+        .containsExactlyInAnyOrder("_SUCCESS", "part-r-00000", "part-r-00001");
+    String out = Files.readString(log);
+    assertThat(out).contains("completed successfully").contains("Failed map tasks=2")
+        .contains("Failed reduce tasks=2").contains("Launched map tasks=4").contains("Launched reduce tasks=4")
+        .contains("fails on purpose");
+  }
+
+  @Test
+  void aLaterClientSeesProgressAndKillsTheJob() throws Exception {
+    Texts.writeWords(jobs.fs(), "/kill/in", 2, 400, 12);
+    java.nio.file.Path log = jobs.dir.resolve("kill.log");
+    // The submitting client goes away at once; this test's JVM is the later client.
+    assertThat(jobs.runTestJob("slow", List.of("-Dcorral.test.line.millis=200"), List.of("-s", "/kill/in",
+        "/kill/out"), log)).as("exit code; see %s", log).isZero();
+    String jobId = HadoopJobs.jobId(log);
+    assertThat(jobId).as("job id in %s", log).isNotNull();
+
+    Cluster cluster = new Cluster(jobs.clientConf());
+    try {
+      Job job = cluster.getJob(JobID.forName(jobId));
+      assertThat(job).isNotNull();
+      List<Float> progress = new ArrayList<>();
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        JobStatus status = job.getStatus();
+        if (status.getState() == JobStatus.State.RUNNING) {
+          progress.add(status.getMapProgress());
+        }
+        return status.getState() == JobStatus.State.RUNNING && status.getMapProgress() > 0.05f;
+      });
+      assertThat(progress).isSortedAccordingTo(Float::compare);
+      String frameworkId = jobs.frameworkId(jobId);
+      assertThat(jobs.tasks(frameworkId)).anyMatch(t -> t.getName().contains("_m_")
+          && t.getState() == io.corral.protocol.TaskState.TASK_RUNNING);
+
+      job.killJob();
+      await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(job::isComplete);
+      assertThat(job.getStatus().getState()).isEqualTo(JobStatus.State.KILLED);
+      assertThat(job.isSuccessful()).isFalse();
+      assertThat(jobs.fs().exists(new Path("/kill/out/_SUCCESS"))).isFalse();
+      // The AM tore the job's framework down: no executor, task or AM process is left.
+      await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        assertThat(jobs.frameworks()).doesNotContain(frameworkId);
+        assertThat(HadoopJobs.processesOf(frameworkId)).isEmpty();
+      });
+    } finally {
+      cluster.close();
+    }
+  }
+
+  private static List<String> keys(List<String> lines) {
+    return lines.stream().map(l -> l.split("\t")[0]).toList();
+  }
+}

@@ -1,0 +1,43 @@
+package io.corral.hadoop.jobs;
+
+import java.io.IOException;
+import org.apache.hadoop.conf.Configured;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.util.Tool;
+import org.apache.hadoop.util.ToolRunner;
+
+/**
+ * Word count that pauses {@code corral.test.line.millis} per input line, so it runs long enough
+ * to be watched, killed, or to lose an agent: {@code slow [-s] <in> <out>}; with {@code -s} it
+ * only submits, prints the job id and exits (the client goes away).
+ */
+public class SlowJob extends Configured implements Tool {
+  public static final String LINE_MILLIS = "corral.test.line.millis";
+
+  public static class Map extends Words.Tokens {
+    @Override
+    protected void map(Object key, Text value, Context context) throws IOException, InterruptedException {
+      Thread.sleep(context.getConfiguration().getLong(LINE_MILLIS, 100));
+      super.map(key, value, context);
+    }
+  }
+
+  @Override
+  public int run(String[] args) throws Exception {
+    boolean submitOnly = args[0].equals("-s");
+    int i = submitOnly ? 1 : 0;
+    Job job = Words.job(getConf(), "slow", SlowJob.class, args[i], args[i + 1]);
+    job.setMapperClass(Map.class);
+    if (!submitOnly) {
+      return Words.run(job);
+    }
+    job.submit();
+    System.out.println("submitted " + job.getJobID());
+    return 0;
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.exit(ToolRunner.run(new SlowJob(), args));
+  }
+}
