@@ -1,0 +1,68 @@
+package io.corral.hadoop.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corral.hadoop.common.CorralMr;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.mapred.JobQueueClient;
+import org.apache.hadoop.mapreduce.Cluster;
+import org.apache.hadoop.mapreduce.MRConfig;
+import org.apache.hadoop.mapreduce.MRJobConfig;
+import org.apache.hadoop.mapreduce.QueueInfo;
+import org.apache.hadoop.util.ToolRunner;
+import org.junit.jupiter.api.Test;
+
+/** Hadoop's queue commands, answered with Corral roles (no master needed: the list is the client's). */
+class RolesTest {
+
+  private static Configuration conf() {
+    Configuration conf = new Configuration(false);
+    conf.set(MRConfig.FRAMEWORK_NAME, CorralMr.FRAMEWORK_NAME);
+    conf.set(CorralMr.MASTER, "127.0.0.1:1");
+    return conf;
+  }
+
+  @Test
+  void aJobsRoleIsCorralRoleElseItsQueue() {
+    Configuration conf = conf();
+    assertThat(Roles.of(conf)).isEqualTo("default");
+    conf.set(MRJobConfig.QUEUE_NAME, "etl");
+    assertThat(Roles.of(conf)).isEqualTo("etl");
+    conf.set(CorralMr.ROLE, "analytics");
+    assertThat(Roles.of(conf)).isEqualTo("analytics");
+  }
+
+  @Test
+  void mapredQueueListShowsTheConfiguredRolesAndDefault() throws Exception {
+    Configuration conf = conf();
+    conf.set(MRJobConfig.QUEUE_NAME, "etl");
+    conf.set(CorralMr.ROLE, "analytics");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    int rc;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      rc = ToolRunner.run(conf, new JobQueueClient(), new String[] {"-list"});
+    } finally {
+      System.setOut(stdout);
+    }
+    String listed = out.toString(StandardCharsets.UTF_8);
+    assertThat(rc).isZero();
+    assertThat(listed).contains("Queue Name : default").contains("Queue Name : etl")
+        .contains("Queue Name : analytics").containsIgnoringCase("Queue State : running").contains("DRF");
+  }
+
+  @Test
+  void anyRoleCanBeAskedFor() throws Exception {
+    try (Cluster cluster = new Cluster(conf())) {
+      QueueInfo q = cluster.getQueue("team-b");
+      assertThat(q.getQueueName()).isEqualTo("team-b");
+      assertThat(q.getJobStatuses()).isEmpty();
+      assertThat(cluster.getQueues()).extracting(QueueInfo::getQueueName).containsExactly("default");
+      assertThat(cluster.getQueueAclsForCurrentUser()).hasSize(1);
+    }
+  }
+}
