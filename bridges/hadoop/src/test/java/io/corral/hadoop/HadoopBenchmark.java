@@ -109,12 +109,14 @@ public final class HadoopBenchmark {
       }
     }
     if (ways.contains("yarn")) {
+      System.setProperty("test.build.data", work.resolve("yarn").toString()); // the mini cluster's work dir
       MiniMRYarnCluster yarn = new MiniMRYarnCluster("hadoop-bench", nodes);
       try {
         Configuration y = new YarnConfiguration(conf);
         y.set("fs.defaultFS", fs);
         y.set("yarn.app.mapreduce.am.staging-dir", "/staging");
         y.setInt(YarnConfiguration.NM_PMEM_MB, (int) node.mem());
+        y.setInt(YarnConfiguration.YARN_MINICLUSTER_NM_PMEM_MB, (int) node.mem()); // what MiniYARNCluster uses
         y.setInt(YarnConfiguration.NM_VCORES, (int) node.cpus());
         y.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 64);
         y.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_VCORES, 1);
