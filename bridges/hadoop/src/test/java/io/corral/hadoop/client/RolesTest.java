@@ -57,12 +57,15 @@ class RolesTest {
 
   @Test
   void anyRoleCanBeAskedFor() throws Exception {
-    try (Cluster cluster = new Cluster(conf())) {
+    Cluster cluster = new Cluster(conf());
+    try {
       QueueInfo q = cluster.getQueue("team-b");
       assertThat(q.getQueueName()).isEqualTo("team-b");
       assertThat(q.getJobStatuses()).isEmpty();
       assertThat(cluster.getQueues()).extracting(QueueInfo::getQueueName).containsExactly("default");
       assertThat(cluster.getQueueAclsForCurrentUser()).hasSize(1);
+    } finally {
+      cluster.close();
     }
   }
 }
