@@ -3,16 +3,14 @@ package io.corral.hadoop.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corral.hadoop.common.CorralMr;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.mapred.JobQueueClient;
 import org.apache.hadoop.mapreduce.Cluster;
 import org.apache.hadoop.mapreduce.MRConfig;
 import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.QueueInfo;
-import org.apache.hadoop.util.ToolRunner;
 import org.junit.jupiter.api.Test;
 
 /** Hadoop's queue commands, answered with Corral roles (no master needed: the list is the client's). */
@@ -37,20 +35,14 @@ class RolesTest {
 
   @Test
   void mapredQueueListShowsTheConfiguredRolesAndDefault() throws Exception {
-    Configuration conf = conf();
-    conf.set(MRJobConfig.QUEUE_NAME, "etl");
-    conf.set(CorralMr.ROLE, "analytics");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int rc;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      rc = ToolRunner.run(conf, new JobQueueClient(), new String[] {"-list"});
-    } finally {
-      System.setOut(stdout);
-    }
-    String listed = out.toString(StandardCharsets.UTF_8);
-    assertThat(rc).isZero();
+    // What `mapred queue -list` runs (JobQueueClient is package-private: a JVM of its own).
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+        "-cp", System.getProperty("java.class.path"), "org.apache.hadoop.mapred.JobQueueClient",
+        "-Dmapreduce.framework.name=corral", "-Dcorral.master=127.0.0.1:1", "-Dmapreduce.job.queuename=etl",
+        "-Dcorral.role=analytics", "-list").redirectErrorStream(true).start();
+    String listed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(listed).isZero();
     assertThat(listed).contains("Queue Name : default").contains("Queue Name : etl")
         .contains("Queue Name : analytics").containsIgnoringCase("Queue State : running").contains("DRF");
   }
