@@ -89,6 +89,9 @@ final class AmClient implements AutoCloseable {
     try (InputStream in = fs.open(file)) {
       address = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     }
+    if (address.isEmpty()) {
+      return null; // the AM has created the file but not written it yet
+    }
     p = (MRClientProtocol) YarnRPC.create(conf).getProxy(MRClientProtocol.class, NetUtils.createSocketAddr(address),
         conf);
     proxies.put(id, p);
