@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.mapreduce.SleepJob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -52,6 +53,21 @@ class SharingIT {
     }
   }
 
+  /** Each test starts on an empty pool: the jobs of the other test have torn their frameworks down. */
+  @BeforeEach
+  void awaitEmptyPool() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    List<String> left = List.of();
+    while (System.nanoTime() < deadline) {
+      left = jobs.corral.query(v -> v.frameworks().stream().map(f -> f.name() + " (" + f.role() + ")").toList());
+      if (left.isEmpty()) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("frameworks of earlier jobs still registered after 90 s: " + left);
+  }
+
   @Test
   void anIdleTaskTrackerIsReleasedBeforeTheJobEnds() throws Exception {
     // 3 maps do not fit on one agent, so both get maps; then the one reducer sleeps 25 s while the
@@ -66,6 +82,11 @@ class SharingIT {
       while (released.isEmpty() && job.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(200);
         released = jobs.corral.query(v -> releasedWhileReduceRuns(v, probe));
+      }
+      if (released.isEmpty()) {
+        System.out.println("probe's last offers: " + probe.lastOffer + "; the job's tasks: " + jobs.corral.query(
+            v -> tasksOfRole(v, "idle").stream().map(t -> t.getName() + "@" + t.getAgentId() + " " + t.getState())
+                .toList()));
       }
       assertThat(released).as("an agent offered in full to another framework while the job's reducer runs; see %s",
           log).isPresent();
@@ -228,7 +249,11 @@ class SharingIT {
     public void resourceOffers(SchedulerDriver d, List<Offer> offers) {
       double now = System.currentTimeMillis() / 1000.0;
       for (Offer o : offers) {
-        lastOffer.put(o.getAgentId(), new Seen(Resources.fromProto(o.getResourcesList()).mem(), now));
+        Seen seen = new Seen(Resources.fromProto(o.getResourcesList()).mem(), now);
+        Seen before = lastOffer.put(o.getAgentId(), seen);
+        if (before == null || before.mem() != seen.mem()) {
+          System.out.printf("probe: offer of %s with %.0f MiB%n", o.getAgentId(), seen.mem());
+        }
         // A short filter: the job gets the agent's offers in between.
         d.declineOffer(o.getId(), Filters.newBuilder().setRefuseSeconds(0.5).build());
       }
