@@ -47,6 +47,10 @@ public final class HadoopBenchmark {
   private final Map<String, Map<String, Double>> seconds = new LinkedHashMap<>(); // job -> way -> s
   private final Map<String, Map<String, String>> digests = new LinkedHashMap<>();
   private final List<String> loads = new ArrayList<>();
+  /** This JVM's classpath with absolute entries: the clients and agents run in other directories. */
+  private final String classpath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+      .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(
+          java.io.File.pathSeparator));
 
   public static void main(String[] args) throws Exception {
     HadoopBenchmark b = new HadoopBenchmark();
@@ -92,8 +96,10 @@ public final class HadoopBenchmark {
         rows, wordcountMb);
 
     // Inputs, written once: teragen with the local runner (not timed), text for wordcount.
+    // The local runner makes one map, so one file: a block size of a quarter of it gives 4 splits.
+    long block = Math.max(1, (rows * 100 / 4 + (1 << 20) - 1) >> 20) << 20;
     run("input", "teragen", List.of("-Xmx512m"), local(fs, node.cpus() * nodes),
-        List.of("-Dmapreduce.job.maps=4", Long.toString(rows), "/in/tera"), false);
+        List.of("-Ddfs.blocksize=" + block, Long.toString(rows), "/in/tera"), false);
     writeText(hdfs.getFileSystem(), wordcountMb);
 
     if (ways.contains("local")) {
@@ -101,8 +107,8 @@ public final class HadoopBenchmark {
     }
     if (ways.contains("corral")) {
       try (LocalCluster corral = LocalCluster.builder(work.resolve("corral")).agents(nodes)
-          .mode(LocalCluster.Mode.PROCESSES).agentResources(node)
-          .agentArgs(List.of("--hdfs-classpath", System.getProperty("java.class.path"))).start()) {
+          .mode(LocalCluster.Mode.PROCESSES).agentResources(node).classpath(classpath)
+          .agentArgs(List.of("--hdfs-classpath", classpath)).start()) {
         corral.awaitAgents(nodes, java.time.Duration.ofMinutes(1));
         jobs("corral", List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of("-Dmapreduce.framework.name=corral",
             "-Dcorral.master=" + corral.masterAddress(), "-Dfs.defaultFS=" + fs));
@@ -162,7 +168,7 @@ public final class HadoopBenchmark {
     Files.createDirectories(dir);
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(jvm);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.apache.hadoop.util.RunJar",
+    cmd.addAll(List.of("-cp", classpath, "org.apache.hadoop.util.RunJar",
         HadoopJobs.examplesJar(), program));
     cmd.addAll(frameworkOpts);
     cmd.addAll(TASKS);
