@@ -122,12 +122,14 @@ final class JobFramework implements Scheduler {
   private long containerSeq = 1; // container 1 is the AM's own
   private boolean suppressed;
   private volatile long lastOffersMillis = System.currentTimeMillis();
+  private final IdleExecutors idle;
 
   JobFramework(AppContext context, Configuration conf, String frameworkId, ApplicationAttemptId attemptId) {
     this.context = context;
     this.conf = conf;
     this.frameworkId = frameworkId;
     this.attemptId = attemptId;
+    this.idle = new IdleExecutors(IdleExecutors.timeoutMillis(conf), System::currentTimeMillis);
   }
 
   /** Subscribes as the scheduler of the framework the client registered. */
@@ -145,6 +147,7 @@ final class JobFramework implements Scheduler {
     }
     driver = new CorralSchedulerDriver(this, info, master);
     driver.start();
+    idle.start(() -> loop.execute(this::releaseIdleExecutors));
   }
 
   long lastHeartbeatMillis() {
@@ -167,6 +170,7 @@ final class JobFramework implements Scheduler {
 
   /** Ends the framework for good: the master kills what is left of it. */
   void teardown() {
+    idle.close();
     CorralSchedulerDriver d = driver;
     if (d != null) {
       d.stop();
@@ -290,7 +294,8 @@ final class JobFramework implements Scheduler {
 
   private void offer(Offer offer) {
     boolean reducesAllowed = reducesAllowed();
-    if (pendingMaps.isEmpty() && (pendingReduces.isEmpty() || !reducesAllowed)) {
+    if (idle.isReleasing(offer.getAgentId())
+        || pendingMaps.isEmpty() && (pendingReduces.isEmpty() || !reducesAllowed)) {
       decline(offer);
       return;
     }
@@ -389,6 +394,9 @@ final class JobFramework implements Scheduler {
       return;
     }
     forget(s);
+    if (s.state == SlotState.RUNNING && s.attempt.getTaskId().getTaskType() == TaskType.MAP) {
+      idle.mapRanOn(s.agentId);
+    }
     String why = "Container " + s.id + " " + status.getState() + (status.getMessage().isEmpty() ? ""
         : ": " + status.getMessage());
     if (lostWithItsExecutor(status)) {
@@ -457,6 +465,19 @@ final class JobFramework implements Scheduler {
     LOG.warn("launch of {} failed: {}", attempt, why);
     context.getEventHandler().handle(new TaskAttemptDiagnosticsUpdateEvent(attempt, why));
     context.getEventHandler().handle(new TaskAttemptEvent(attempt, TaskAttemptEventType.TA_CONTAINER_LAUNCH_FAILED));
+  }
+
+  /** Releases the executors that have been idle for the timeout (see {@link IdleExecutors}). */
+  private void releaseIdleExecutors() {
+    if (job == null || driver == null) {
+      return;
+    }
+    Set<String> busy = new HashSet<>();
+    slots.values().forEach(s -> busy.add(s.agentId));
+    for (String agentId : idle.expired(executors.keySet(), busy, IdleExecutors.mapOutputNeeded(job))) {
+      LOG.info("releasing the idle TaskTracker executor on agent {}", agentId);
+      driver.sendFrameworkMessage(EXECUTOR_ID, agentId, TaskTrackerExecutor.SHUTDOWN);
+    }
   }
 
   private ExecutorInfo executorInfo() {

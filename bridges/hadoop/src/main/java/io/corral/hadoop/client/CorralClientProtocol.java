@@ -148,7 +148,7 @@ public final class CorralClientProtocol implements ClientProtocol {
     ResourceRequest need = new ResourceRequest(Resources.builder()
         .cpus(job.getInt(MRJobConfig.MR_AM_CPU_VCORES, MRJobConfig.DEFAULT_MR_AM_CPU_VCORES))
         .mem(job.getInt(MRJobConfig.MR_AM_VMEM_MB, MRJobConfig.DEFAULT_MR_AM_VMEM_MB)).build(), 0);
-    String role = job.get(CorralMr.ROLE, job.get(MRJobConfig.QUEUE_NAME, "default"));
+    String role = Roles.of(job);
     FrameworkInfo framework = FrameworkInfo.newBuilder().setName(job.getJobName()).setRole(role).setUser(user)
         .setFailoverTimeout(job.getDouble(CorralMr.FAILOVER_TIMEOUT, CorralMr.FAILOVER_TIMEOUT_DEFAULT))
         .putLabels("hadoop.application", appId.toString()).build();
@@ -292,24 +292,26 @@ public final class CorralClientProtocol implements ClientProtocol {
     return conf.get(MRJobConfig.MR_AM_STAGING_DIR, MRJobConfig.DEFAULT_MR_AM_STAGING_DIR) + "/history/done";
   }
 
+  // Queues are Corral roles (see Roles): a flat list, no children.
+
   @Override
   public QueueInfo[] getQueues() {
-    return new QueueInfo[0];
+    return Roles.queues(conf);
   }
 
   @Override
   public QueueInfo getQueue(String queueName) {
-    return null;
+    return Roles.queue(queueName);
   }
 
   @Override
   public QueueAclsInfo[] getQueueAclsForCurrentUser() {
-    return new QueueAclsInfo[0];
+    return Roles.acls(conf);
   }
 
   @Override
   public QueueInfo[] getRootQueues() {
-    return new QueueInfo[0];
+    return Roles.queues(conf);
   }
 
   @Override

@@ -23,6 +23,13 @@ public final class CorralMr {
   /** Memory (MiB) of the per-agent TaskTracker executor (ShuffleHandler); its heap is 3/4 of it. */
   public static final String TASKTRACKER_MEMORY_MB = "corral.tasktracker.memory.mb";
   public static final int TASKTRACKER_MEMORY_MB_DEFAULT = 192;
+  /**
+   * How long a job's TaskTracker executor may stay idle (no container of the job on its agent, no
+   * map output a reducer still needs) before the job releases it; a time duration ({@code 5s},
+   * {@code 500ms}; a plain number is seconds). 0 keeps executors until the job ends.
+   */
+  public static final String TASKTRACKER_IDLE_TIMEOUT = "corral.tasktracker.idle.timeout";
+  public static final long TASKTRACKER_IDLE_TIMEOUT_DEFAULT_SECONDS = 5;
   /** Seconds the master keeps a job's framework while its AM is (re)connecting. */
   public static final String FAILOVER_TIMEOUT = "corral.failover.timeout";
   public static final double FAILOVER_TIMEOUT_DEFAULT = 3600;

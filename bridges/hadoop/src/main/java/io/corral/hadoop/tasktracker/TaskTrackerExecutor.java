@@ -29,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * The TaskTracker role of one job on one agent: a Corral executor that serves the job's map
  * output with Hadoop's own {@link ShuffleHandler} and runs each container (a Corral task) as a
  * child JVM with the unmodified {@code YarnChild}. It outlives its tasks, so reducers can fetch
- * map output after the maps exited; the job's AM stops it when the job ends.
+ * map output after the maps exited; the job's AM stops it when the job ends, or earlier once it
+ * is idle (no container, no map output a reducer still needs: see {@code IdleExecutors}).
  */
 public final class TaskTrackerExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(TaskTrackerExecutor.class);
-  /** Framework message from the AM: the job is over, exit. */
+  /** Framework message from the AM: the job is over, or needs this executor no more; exit. */
   public static final byte[] SHUTDOWN = "shutdown".getBytes(StandardCharsets.UTF_8);
 
   private final Path root = Path.of("").toAbsolutePath().resolve("nm-local");
@@ -113,7 +114,7 @@ public final class TaskTrackerExecutor implements Executor {
   @Override
   public void frameworkMessage(ExecutorDriver driver, byte[] data) {
     if (Arrays.equals(data, SHUTDOWN)) {
-      LOG.info("the job is over: stopping");
+      LOG.info("released by the job's AM: stopping");
       shutdown(driver);
     }
   }
