@@ -2,11 +2,9 @@ package io.corral.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.management.ObjectName;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 
@@ -32,17 +30,6 @@ final class MiniHdfs implements AutoCloseable {
   /** {@code hdfs://host:port/path}. */
   URI uri(String path) {
     return URI.create(cluster.getURI() + path);
-  }
-
-  /** How many times clients asked the namenode where a file's blocks are (one per file read). */
-  long blockLocationRequests() {
-    try {
-      Object v = ManagementFactory.getPlatformMBeanServer().getAttribute(
-          new ObjectName("Hadoop:service=NameNode,name=NameNodeActivity"), "GetBlockLocations");
-      return ((Number) v).longValue();
-    } catch (Exception e) {
-      throw new IllegalStateException("namenode metrics unavailable", e);
-    }
   }
 
   /** The HDFS helper's classpath, as the build wrote it (the distribution's lib/*:lib/hdfs/*). */
