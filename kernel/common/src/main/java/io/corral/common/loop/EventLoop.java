@@ -99,6 +99,21 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code task} every {@code delay} after the end of its previous run. Unlike a fixed rate,
+   * a loop that stalled does not run the missed runs back to back: whatever queued up meanwhile
+   * (say, the answers to pings) runs before the next one.
+   */
+  public Cancellable scheduleWithFixedDelay(Duration delay, Runnable task) {
+    try {
+      ScheduledFuture<?> f =
+          executor.scheduleWithFixedDelay(guard(task), delay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS);
+      return () -> f.cancel(false);
+    } catch (RejectedExecutionException e) {
+      return () -> {};
+    }
+  }
+
   public boolean inLoop() {
     return Thread.currentThread() == thread;
   }

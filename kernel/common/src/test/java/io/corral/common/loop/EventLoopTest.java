@@ -121,6 +121,24 @@ class EventLoopTest {
   }
 
   @Test
+  void aFixedDelayTaskDoesNotRunItsMissedRunsBackToBackAfterAStall() throws Exception {
+    List<Long> ticks = java.util.Collections.synchronizedList(new ArrayList<>());
+    EventLoop.Cancellable c = loop.scheduleWithFixedDelay(Duration.ofMillis(100), () -> ticks.add(System.nanoTime()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ticks.size() >= 1);
+    java.util.concurrent.atomic.AtomicLong stallEnd = new java.util.concurrent.atomic.AtomicLong();
+    loop.submit(() -> { // the loop stalls for 6 periods (a GC pause, a starved machine)
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(600).toNanos());
+      stallEnd.set(System.nanoTime());
+      return null;
+    }).get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ticks.stream().filter(t -> t > stallEnd.get()).count() >= 2);
+    c.cancel();
+    long soonAfter = stallEnd.get() + Duration.ofMillis(50).toNanos();
+    assertThat(ticks.stream().filter(t -> t > stallEnd.get() && t < soonAfter).count())
+        .as("runs right after the stall (a fixed rate would run the 6 missed ones at once)").isLessThanOrEqualTo(1);
+  }
+
+  @Test
   void assertInLoopFailsOffTheLoop() throws Exception {
     assertThatThrownBy(loop::assertInLoop)
         .isInstanceOf(IllegalStateException.class)

@@ -101,7 +101,10 @@ public final class MasterCore implements MasterStreams {
             offers.expireOffers();
             offers.allocateAll();
           }));
-          timers.add(s.loop.scheduleAtFixedRate(s.config.agentPingTimeout(), agents::pingTick));
+          // Fixed delay, not rate: after a stall of the loop (GC, a starved machine) the pongs that
+          // queued up are counted before the next check, instead of catch-up checks marking every
+          // agent unreachable at once.
+          timers.add(s.loop.scheduleWithFixedDelay(s.config.agentPingTimeout(), agents::pingTick));
           timers.add(s.loop.scheduleAtFixedRate(s.config.heartbeatInterval(), frameworks::sendHeartbeats));
           if (!s.config.agentGoneTimeout().isZero()) {
             Duration every = s.config.agentGoneTimeout().dividedBy(4);
