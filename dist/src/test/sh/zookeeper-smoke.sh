@@ -27,10 +27,18 @@ await_line() {
   done
 }
 
-# Wait until something accepts connections on a local port, or fail after a deadline (seconds).
-await_port() {
+# True when the server on a local port answers ZooKeeper's `srvr` command as a serving ZooKeeper,
+# i.e. the port is held by our ZooKeeper and not by some other process that listened there already.
+is_zookeeper() {
+  local port=$1 reply
+  reply=$(exec 2>/dev/null && exec 3<>"/dev/tcp/127.0.0.1/$port" && printf srvr >&3 && timeout 10 cat <&3) || return 1
+  [[ "$reply" == *"Mode: standalone"* ]]
+}
+
+# Wait until our ZooKeeper serves on a local port, or fail after a deadline (seconds).
+await_zookeeper() {
   local port=$1 deadline=$((SECONDS + $2)) pid=$3
-  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+  until is_zookeeper "$port" && kill -0 "$pid" 2>/dev/null; do
     if ((SECONDS > deadline)) || ! kill -0 "$pid" 2>/dev/null; then
       return 1
     fi
@@ -38,15 +46,16 @@ await_port() {
   done
 }
 
-# A random port; if ZooKeeper cannot bind it (taken), try another.
+# A random port; if ZooKeeper cannot bind it (taken), try another. The admin server is off so a
+# busy port 8080 on the build machine cannot stop it.
 zk_pid=""
 for attempt in 1 2 3 4 5; do
   port=$((20000 + RANDOM % 20000))
-  java -cp "$dist/lib/*" org.apache.zookeeper.server.ZooKeeperServerMain "$port" "$work/zk-$attempt" \
+  java -Dzookeeper.admin.enableServer=false -cp "$dist/lib/*" org.apache.zookeeper.server.ZooKeeperServerMain "$port" "$work/zk-$attempt" \
     >"$work/zk-$attempt.log" 2>&1 &
   zk_pid=$!
   pids+=("$zk_pid")
-  if await_port "$port" 60 "$zk_pid"; then
+  if await_zookeeper "$port" 60 "$zk_pid"; then
     break
   fi
   echo "ZooKeeper did not start on port $port (attempt $attempt):" >&2
@@ -66,6 +75,8 @@ pids+=("$master_pid")
 if ! await_line "$work/master.log" '^master: \S+ \(leader\)' 90 "$master_pid"; then
   echo "FAILED: a master on the throwaway ZooKeeper was not elected leader:" >&2
   tail -n 40 "$work/master.log" >&2
+  echo "ZooKeeper's log (port $port):" >&2
+  tail -n 40 "$work/zk-$attempt.log" >&2
   exit 1
 fi
 echo "zookeeper-smoke: ZooKeeper from lib/ on port $port; $(grep -E '^master:' "$work/master.log")"
