@@ -11,6 +11,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do
     kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
   done
   rm -rf "$work"
 }
@@ -61,6 +62,7 @@ for attempt in 1 2 3 4 5; do
   echo "ZooKeeper did not start on port $port (attempt $attempt):" >&2
   tail -n 20 "$work/zk-$attempt.log" >&2
   kill -9 "$zk_pid" 2>/dev/null || true
+  wait "$zk_pid" 2>/dev/null || true
   zk_pid=""
 done
 if [ -z "$zk_pid" ]; then
