@@ -105,6 +105,15 @@ class SemanticsIT {
         return status.getState() == JobStatus.State.RUNNING && status.getMapProgress() > 0.05f;
       });
       assertThat(progress).isSortedAccordingTo(Float::compare);
+      // The tracking URL is the job's page on the AM's web UI, open to a browser (no YARN proxy).
+      String url = job.getStatus().getTrackingUrl();
+      assertThat(url).startsWith("http://").endsWith("/mapreduce/job/" + jobId);
+      java.net.HttpURLConnection page = (java.net.HttpURLConnection) new java.net.URL(url).openConnection();
+      page.setInstanceFollowRedirects(false);
+      assertThat(page.getResponseCode()).as("GET %s", url).isEqualTo(200);
+      try (var in = page.getInputStream()) {
+        assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).contains(jobId);
+      }
       String frameworkId = jobs.frameworkId(jobId);
       assertThat(jobs.tasks(frameworkId)).anyMatch(t -> t.getName().contains("_m_")
           && t.getState() == io.corral.protocol.TaskState.TASK_RUNNING);

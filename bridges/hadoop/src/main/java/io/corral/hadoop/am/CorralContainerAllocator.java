@@ -54,18 +54,33 @@ final class CorralContainerAllocator extends AbstractService implements Containe
     super.serviceStart();
   }
 
+  /**
+   * Publishes where clients find the AM: its MRClientProtocol address on the first line and, when
+   * the AM's web UI runs, the job's page there (the tracking URL) on the second.
+   */
   private void publishAddress(JobID id) throws Exception {
     InetSocketAddress addr = clientService.getBindAddress();
+    String trackingUrl = "";
+    try {
+      int httpPort = clientService.getHttpPort();
+      if (httpPort > 0) {
+        trackingUrl = "http://" + addr.getHostName() + ":" + httpPort + "/mapreduce/job/" + id;
+      }
+    } catch (RuntimeException e) { // the web UI did not start (MRClientService logs why)
+      LOG.warn("the AM's web UI is not running; the job has no tracking URL: {}", e.toString());
+    }
     Path file = CorralMr.amAddressFile(getConfig(), user(), id);
     FileSystem fs = file.getFileSystem(getConfig());
     Path tmp = file.suffix(".tmp"); // clients never read a half-written address
     try (FSDataOutputStream out = fs.create(tmp, true)) {
-      out.write((addr.getHostName() + ":" + addr.getPort()).getBytes(StandardCharsets.UTF_8));
+      out.write((addr.getHostName() + ":" + addr.getPort() + "\n" + trackingUrl + "\n")
+          .getBytes(StandardCharsets.UTF_8));
     }
     if (!fs.rename(tmp, file)) {
       throw new java.io.IOException("cannot rename " + tmp + " to " + file);
     }
-    LOG.info("MRClientProtocol at {}:{} (published in {})", addr.getHostName(), addr.getPort(), file);
+    LOG.info("MRClientProtocol at {}:{}, web UI at {} (published in {})", addr.getHostName(), addr.getPort(),
+        trackingUrl.isEmpty() ? "(none)" : trackingUrl, file);
   }
 
   private String user() {

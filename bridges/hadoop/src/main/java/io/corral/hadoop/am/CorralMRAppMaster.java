@@ -38,6 +38,7 @@ public class CorralMRAppMaster extends MRAppMaster {
   private static final Logger LOG = LoggerFactory.getLogger(CorralMRAppMaster.class);
   /** Runs after MRAppMaster's own hook (priority 30), so the AM's services are stopped first. */
   private static final int TEARDOWN_HOOK_PRIORITY = 10;
+  private static final String HTTP_FILTER_INITIALIZERS = "hadoop.http.filter.initializers";
 
   private final String frameworkId;
   private JobFramework framework;
@@ -103,6 +104,10 @@ public class CorralMRAppMaster extends MRAppMaster {
       conf.addResource(new Path(MRJobConfig.JOB_CONF_FILE));
       // One AM attempt for now: its end is the job's end (see README, "not done yet").
       conf.setInt(MRJobConfig.MR_AM_MAX_ATTEMPTS, 1);
+      // JobSubmitter asks for YARN's AmIpFilter, which sends every browser to the ResourceManager's
+      // proxy; there is none: the AM's web UI is the job's tracking URL itself.
+      conf.setStrings(HTTP_FILTER_INITIALIZERS, java.util.Arrays.stream(conf.getTrimmedStrings(HTTP_FILTER_INITIALIZERS))
+          .filter(f -> !f.endsWith(".AmFilterInitializer")).toArray(String[]::new));
       String user = require(Environment.USER.name());
       conf.set(MRJobConfig.USER_NAME, user);
       LOG.info("Corral AM for {} (framework {}) on {}", containerId.getApplicationAttemptId().getApplicationId(),

@@ -31,6 +31,7 @@ final class AmClient implements AutoCloseable {
   private final Map<JobID, MRClientProtocol> proxies = new ConcurrentHashMap<>();
   private final Map<JobID, FinalStatus> finals = new ConcurrentHashMap<>();
   private final Map<JobID, Long> refusedSince = new ConcurrentHashMap<>();
+  private final Map<JobID, String> trackingUrls = new ConcurrentHashMap<>();
 
   AmClient(Configuration conf, String user) {
     this.conf = new Configuration(conf);
@@ -85,6 +86,11 @@ final class AmClient implements AutoCloseable {
     }
   }
 
+  /** The job's page on its AM's web UI, once the AM published it; "" until then or without a UI. */
+  String trackingUrl(JobID id) {
+    return trackingUrls.getOrDefault(id, "");
+  }
+
   /** How long the AM's published address has refused connections (0 if it has not). */
   long refusedMillis(JobID id) {
     Long since = refusedSince.get(id);
@@ -127,13 +133,15 @@ final class AmClient implements AutoCloseable {
     if (!fs.exists(file)) {
       return null;
     }
-    String address;
+    String[] lines;
     try (InputStream in = fs.open(file)) {
-      address = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+      lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
     }
+    String address = lines[0].trim();
     if (address.isEmpty()) {
       return null; // the AM has created the file but not closed it yet
     }
+    trackingUrls.put(id, lines.length > 1 ? lines[1].trim() : "");
     p = (MRClientProtocol) YarnRPC.create(conf).getProxy(MRClientProtocol.class, NetUtils.createSocketAddr(address),
         conf);
     proxies.put(id, p);

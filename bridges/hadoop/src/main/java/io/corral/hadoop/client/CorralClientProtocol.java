@@ -167,7 +167,8 @@ public final class CorralClientProtocol implements ClientProtocol {
     JobReport report = am.ask(jobId, p -> p.getJobReport(req).getJobReport());
     JobStatus status;
     if (report != null) {
-      status = TypeConverter.fromYarn(report, report.getTrackingUrl());
+      String url = report.getTrackingUrl();
+      status = TypeConverter.fromYarn(report, url == null || url.isEmpty() ? am.trackingUrl(jobId) : url);
     } else {
       JobStatus last = lastStatus.getOrDefault(jobId, startingStatus(jobId));
       FinalStatus f = am.finalStatus(jobId);
