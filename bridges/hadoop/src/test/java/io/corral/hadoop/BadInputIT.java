@@ -23,6 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Bad input ends as it does on YARN (same exit code, same messages in the client's output), and
  * leaves the pool healthy: nothing of a failed job keeps running, and the last test runs a job.
+ * The three jobs whose tasks fail are submitted together before the tests (each test then waits
+ * for its own client): they run side by side, as a shared pool's jobs do.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 @ExtendWith(SharedHadoop.class)
@@ -30,11 +32,34 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BadInputIT {
   private static HadoopJobs jobs;
   private static Map<String, Integer> words;
+  /** Clients of the jobs with failing tasks, by BadTasks mode, started together. */
+  private static final Map<String, Process> FAILING = new java.util.HashMap<>();
 
   @BeforeAll
   static void cluster(HadoopJobs shared) throws Exception {
     jobs = shared;
     words = Texts.writeWords(jobs.fs(), "/bad/in", 1, 60, 12);
+    for (String mode : List.of("nojar", "throw", "exit")) {
+      FAILING.put(mode, jobs.start(jobs.testJobsJar(), "bad", List.of("-Dmapreduce.map.maxattempts=2"),
+          List.of(mode, "/bad/in", "/bad/out-" + mode), log(mode)));
+    }
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopClients() {
+    FAILING.values().forEach(p -> {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    });
+  }
+
+  private static java.nio.file.Path log(String mode) {
+    return jobs.dir.resolve("bad-" + mode + ".log");
+  }
+
+  /** Runs one of the failing jobs' clients to its end; returns its exit code. */
+  private static int awaitFailing(String mode) throws Exception {
+    return HadoopJobs.await(FAILING.get(mode), log(mode));
   }
 
   @Test
@@ -47,7 +72,7 @@ class BadInputIT {
     assertThat(rc).as("RunJar's exit code; see %s", log).isEqualTo(255);
     assertThat(Files.readString(log)).contains("JAR does not exist or is not a normal file: "
         + jobs.dir.resolve("no-such.jar"));
-    assertThat(jobs.frameworks()).isSubsetOf(before); // no framework was registered
+    assertThat(jobs.frameworkNamesSince(before)).doesNotContain("word count"); // none was registered
   }
 
   @Test
@@ -59,7 +84,7 @@ class BadInputIT {
     assertThat(rc).as("exit code (ExampleDriver's -1); see %s", log).isEqualTo(255);
     assertThat(Files.readString(log)).contains("org.apache.hadoop.mapreduce.lib.input.InvalidInputException: "
         + "Input path does not exist: " + jobs.defaultFs() + "/bad/no-such-input");
-    assertThat(jobs.frameworks()).isSubsetOf(before); // no framework was registered
+    assertThat(jobs.frameworkNamesSince(before)).doesNotContain("word count"); // none was registered
   }
 
   @Test
@@ -72,15 +97,14 @@ class BadInputIT {
     assertThat(rc).as("exit code (ExampleDriver's -1); see %s", log).isEqualTo(255);
     assertThat(Files.readString(log)).contains("org.apache.hadoop.mapred.FileAlreadyExistsException: "
         + "Output directory " + jobs.defaultFs() + "/bad/existing-out already exists");
-    assertThat(jobs.frameworks()).isSubsetOf(before); // no framework was registered
+    assertThat(jobs.frameworkNamesSince(before)).doesNotContain("word count"); // none was registered
   }
 
   @Test
   @Order(4)
   void jobWithoutItsJarFailsItsTasksWithClassNotFound() throws Exception {
-    java.nio.file.Path log = jobs.dir.resolve("bad-nojar.log");
-    int rc = jobs.runTestJob("bad", List.of("-Dmapreduce.map.maxattempts=2"), List.of("nojar", "/bad/in",
-        "/bad/out-nojar"), log);
+    java.nio.file.Path log = log("nojar");
+    int rc = awaitFailing("nojar");
     assertThat(rc).as("exit code; see %s", log).isEqualTo(1);
     assertThat(Files.readString(log)).contains("No job jar file set.")
         .contains("java.lang.ClassNotFoundException: Class io.corral.hadoop.jobs.Words$Tokens not found")
@@ -92,9 +116,8 @@ class BadInputIT {
   @Test
   @Order(5)
   void mapperThatThrowsFailsTheJobWithItsError() throws Exception {
-    java.nio.file.Path log = jobs.dir.resolve("bad-throw.log");
-    int rc = jobs.runTestJob("bad", List.of("-Dmapreduce.map.maxattempts=2"), List.of("throw", "/bad/in",
-        "/bad/out-throw"), log);
+    java.nio.file.Path log = log("throw");
+    int rc = awaitFailing("throw");
     assertThat(rc).as("exit code; see %s", log).isEqualTo(1);
     // As with YARN the client prints the failed attempts that were retried; the last one ends the
     // task (TIPFAILED) and shows in the job's diagnostics.
@@ -109,9 +132,8 @@ class BadInputIT {
   @Test
   @Order(6)
   void taskJvmThatExitsFailsTheAttemptWithItsExitCode() throws Exception {
-    java.nio.file.Path log = jobs.dir.resolve("bad-exit.log");
-    int rc = jobs.runTestJob("bad", List.of("-Dmapreduce.map.maxattempts=2"), List.of("exit", "/bad/in",
-        "/bad/out-exit"), log);
+    java.nio.file.Path log = log("exit");
+    int rc = awaitFailing("exit");
     assertThat(rc).as("exit code; see %s", log).isEqualTo(1);
     assertThat(Files.readString(log)).containsPattern("Task Id : attempt_\\d+_\\d+_m_000000_0, Status : FAILED")
         .contains("Container exited with a non-zero exit code 3")

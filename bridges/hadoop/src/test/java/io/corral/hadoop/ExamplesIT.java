@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** More programs of the unmodified examples jar: the TeraSort suite, pi, randomwriter and sort. */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -27,6 +29,7 @@ class ExamplesIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT) // the class's jobs run side by side; classes, one at a time
   void teragenTerasortTeravalidateFindsNoErrors() throws Exception {
     java.nio.file.Path gen = jobs.dir.resolve("teragen.log");
     assertThat(jobs.runExample("teragen", List.of("-Dmapreduce.job.maps=4"), List.of("200000", "/tera/in"), gen))
@@ -49,6 +52,7 @@ class ExamplesIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT) // the class's jobs run side by side; classes, one at a time
   void piPrintsItsEstimate() throws Exception {
     java.nio.file.Path log = jobs.dir.resolve("pi.log");
     assertThat(jobs.runExample("pi", List.of(), List.of("3", "2000"), log)).as("pi exit code; see %s", log).isZero();
@@ -57,6 +61,7 @@ class ExamplesIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT) // the class's jobs run side by side; classes, one at a time
   void randomwriterThenSortKeepsEveryRecordInOrder() throws Exception {
     java.nio.file.Path write = jobs.dir.resolve("randomwriter.log");
     assertThat(jobs.runExample("randomwriter", List.of("-Dmapreduce.randomwriter.totalbytes=2097152",

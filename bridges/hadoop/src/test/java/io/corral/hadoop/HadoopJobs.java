@@ -75,9 +75,10 @@ final class HadoopJobs implements AutoCloseable {
           // A fixed disk: an agent restarted after AgentLossIT must offer what its checkpoint says.
           .mode(LocalCluster.Mode.PROCESSES).agentResources(Resources.parse("cpus:4;mem:4096;disk:20000"))
           .agentArgs(List.of("--hdfs-classpath", System.getProperty("java.class.path")))
-          // An agent killed mid-job (AgentLossIT) is lost after 5 missed pings of 1 s.
+          // An agent killed mid-job (AgentLossIT) is lost after 8 missed pings of 1 s (not fewer:
+          // jobs run side by side and starve the agents' threads of CPU at times).
           .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
-              .maxAgentPingTimeouts(5))
+              .maxAgentPingTimeouts(8))
           .start();
       return new HadoopJobs(dir, hdfs, corral);
     } catch (IOException | RuntimeException e) {
@@ -143,8 +144,8 @@ final class HadoopJobs implements AutoCloseable {
 
   static int await(Process p, Path log) throws InterruptedException {
     try {
-      if (!p.waitFor(5, TimeUnit.MINUTES)) {
-        throw new AssertionError("the job client did not end within 5 minutes; see " + log);
+      if (!p.waitFor(8, TimeUnit.MINUTES)) {
+        throw new AssertionError("the job client did not end within 8 minutes; see " + log);
       }
       return p.exitValue();
     } finally {
@@ -175,6 +176,12 @@ final class HadoopJobs implements AutoCloseable {
   /** The master's live and completed tasks of a framework. */
   List<Task> tasks(String frameworkId) {
     return corral.query(v -> v.tasks(frameworkId));
+  }
+
+  /** Names of the frameworks the master has that are not among {@code before} (ids). */
+  Set<String> frameworkNamesSince(Set<String> before) {
+    return corral.query(v -> v.frameworks().stream().filter(f -> !before.contains(f.id())).map(f -> f.name())
+        .collect(Collectors.toSet()));
   }
 
   /** Ids of the frameworks the master has (registered and not removed). */

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Hadoop semantics jobs rely on, with the test job jar: combiner, partitioner and comparator with
@@ -35,6 +37,7 @@ class SemanticsIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT) // the class's jobs run side by side; classes, one at a time
   void combinerPartitionerAndComparatorShapeTheOutputAndCounters() throws Exception {
     FileSystem fs = jobs.fs();
     Map<String, Integer> expected = Texts.writeWords(fs, "/letters/in", 2, 300, 36);
@@ -63,6 +66,7 @@ class SemanticsIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT) // the class's jobs run side by side; classes, one at a time
   void failedAttemptsAreRetriedAndLeaveNoDuplicateOutput() throws Exception {
     FileSystem fs = jobs.fs();
     Map<String, Integer> expected = Texts.writeWords(fs, "/failonce/in", 2, 120, 24);
@@ -83,6 +87,7 @@ class SemanticsIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT) // the class's jobs run side by side; classes, one at a time
   void aLaterClientSeesProgressAndKillsTheJob() throws Exception {
     Texts.writeWords(jobs.fs(), "/kill/in", 2, 400, 12);
     java.nio.file.Path log = jobs.dir.resolve("kill.log");

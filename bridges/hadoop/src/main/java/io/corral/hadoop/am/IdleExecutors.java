@@ -8,8 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.hadoop.conf.Configuration;
@@ -30,10 +28,10 @@ import org.apache.hadoop.mapreduce.v2.app.job.TaskAttempt;
  * after its shuffle fetches again, fails to reach the released executor, and Hadoop re-runs the
  * maps whose output is gone (its fetch-failure path, as after losing a NodeManager).
  *
- * <p>Not thread-safe: owned by the {@link JobFramework}'s loop; only the ticker has its own thread,
- * and it only posts ticks to that loop.
+ * <p>Not thread-safe: owned by the {@link JobFramework}'s loop, which asks {@link #expired} on
+ * every tick (at least every {@link #tickMillis}).
  */
-final class IdleExecutors implements AutoCloseable {
+final class IdleExecutors {
   /** A release is a framework message (at most once): sent again if the executor is still there. */
   static final long RESEND_MILLIS = 10_000;
 
@@ -42,7 +40,6 @@ final class IdleExecutors implements AutoCloseable {
   private final Map<String, Long> idleSince = new HashMap<>(); // agent id -> since when
   private final Map<String, Long> releasing = new HashMap<>(); // agent id -> when the release was sent
   private final Set<String> mapOutput = new HashSet<>(); // agents where a map of the job ran
-  private ScheduledExecutorService ticker;
 
   IdleExecutors(long timeoutMillis, LongSupplier clock) {
     this.timeoutMillis = timeoutMillis;
@@ -55,18 +52,9 @@ final class IdleExecutors implements AutoCloseable {
         TimeUnit.SECONDS, TimeUnit.MILLISECONDS);
   }
 
-  /** Calls {@code tick} regularly (it should post {@link #expired} to the owner's thread). */
-  void start(Runnable tick) {
-    if (timeoutMillis <= 0) {
-      return;
-    }
-    long period = Math.max(100, Math.min(1000, timeoutMillis / 2));
-    ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "corral-idle-executors");
-      t.setDaemon(true);
-      return t;
-    });
-    ticker.scheduleWithFixedDelay(tick, period, period, TimeUnit.MILLISECONDS);
+  /** How often {@link #expired} should be asked: often enough to keep to the timeout. */
+  long tickMillis() {
+    return timeoutMillis <= 0 ? 1000 : Math.max(100, Math.min(1000, timeoutMillis / 2));
   }
 
   /** A map container of the job ran on this agent: its output may be there. */
@@ -150,10 +138,4 @@ final class IdleExecutors implements AutoCloseable {
     return live;
   }
 
-  @Override
-  public void close() {
-    if (ticker != null) {
-      ticker.shutdownNow();
-    }
-  }
 }

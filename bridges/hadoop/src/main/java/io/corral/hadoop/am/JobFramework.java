@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.mapreduce.MRJobConfig;
@@ -123,6 +124,12 @@ final class JobFramework implements Scheduler {
   private boolean suppressed;
   private volatile long lastOffersMillis = System.currentTimeMillis();
   private final IdleExecutors idle;
+  private final ReducerPreemption preemption;
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "corral-job-ticker");
+    t.setDaemon(true);
+    return t;
+  });
 
   JobFramework(AppContext context, Configuration conf, String frameworkId, ApplicationAttemptId attemptId) {
     this.context = context;
@@ -130,6 +137,7 @@ final class JobFramework implements Scheduler {
     this.frameworkId = frameworkId;
     this.attemptId = attemptId;
     this.idle = new IdleExecutors(IdleExecutors.timeoutMillis(conf), System::currentTimeMillis);
+    this.preemption = new ReducerPreemption(ReducerPreemption.delayMillis(conf), System::currentTimeMillis);
   }
 
   /** Subscribes as the scheduler of the framework the client registered. */
@@ -147,7 +155,8 @@ final class JobFramework implements Scheduler {
     }
     driver = new CorralSchedulerDriver(this, info, master);
     driver.start();
-    idle.start(() -> loop.execute(this::releaseIdleExecutors));
+    long tick = idle.tickMillis();
+    ticker.scheduleWithFixedDelay(() -> loop.execute(this::tick), tick, tick, TimeUnit.MILLISECONDS);
   }
 
   long lastHeartbeatMillis() {
@@ -170,7 +179,7 @@ final class JobFramework implements Scheduler {
 
   /** Ends the framework for good: the master kills what is left of it. */
   void teardown() {
-    idle.close();
+    ticker.shutdownNow();
     CorralSchedulerDriver d = driver;
     if (d != null) {
       d.stop();
@@ -310,7 +319,11 @@ final class JobFramework implements Scheduler {
       left = left.minus(ex);
     }
     Batch batch = new Batch(offer);
+    int waitingMaps = pendingMaps.size();
     left = place(offer, left, pendingMaps, batch, MAP_PRIORITY);
+    if (pendingMaps.size() < waitingMaps) {
+      preemption.mapPlaced();
+    }
     // Reducers only take what no waiting map can use, so they never starve the maps.
     if (reducesAllowed && pendingMaps.isEmpty()) {
       place(offer, left, pendingReduces, batch, REDUCE_PRIORITY);
@@ -467,11 +480,40 @@ final class JobFramework implements Scheduler {
     context.getEventHandler().handle(new TaskAttemptEvent(attempt, TaskAttemptEventType.TA_CONTAINER_LAUNCH_FAILED));
   }
 
-  /** Releases the executors that have been idle for the timeout (see {@link IdleExecutors}). */
-  private void releaseIdleExecutors() {
+  private void tick() {
     if (job == null || driver == null) {
       return;
     }
+    releaseIdleExecutors();
+    preemptReducerIfMapsStarve();
+  }
+
+  /**
+   * Kills the running reducer with the least progress when maps have starved for a container
+   * (see {@link ReducerPreemption}); Hadoop runs the reduce again later, and the killed attempt
+   * is not a failure.
+   */
+  private void preemptReducerIfMapsStarve() {
+    List<Slot> reducers = slots.values().stream().filter(s -> s.state != SlotState.ASSIGNED
+        && s.attempt.getTaskId().getTaskType() == TaskType.REDUCE).toList();
+    if (!preemption.shouldPreempt(!pendingMaps.isEmpty(), reducers.size())) {
+      return;
+    }
+    Slot victim = reducers.stream().min(java.util.Comparator.comparingDouble(s -> progress(s.attempt)))
+        .orElseThrow();
+    LOG.info("{} map attempts have waited for a container too long: preempting reducer {} on agent {}",
+        pendingMaps.size(), victim.attempt, victim.agentId);
+    context.getEventHandler().handle(new TaskAttemptKillEvent(victim.attempt, ReducerPreemption.DIAGNOSTIC, true));
+  }
+
+  private float progress(TaskAttemptId attempt) {
+    var task = job.getTask(attempt.getTaskId());
+    var a = task == null ? null : task.getAttempt(attempt);
+    return a == null ? 0f : a.getProgress();
+  }
+
+  /** Releases the executors that have been idle for the timeout (see {@link IdleExecutors}). */
+  private void releaseIdleExecutors() {
     Set<String> busy = new HashSet<>();
     slots.values().forEach(s -> busy.add(s.agentId));
     for (String agentId : idle.expired(executors.keySet(), busy, IdleExecutors.mapOutputNeeded(job))) {
