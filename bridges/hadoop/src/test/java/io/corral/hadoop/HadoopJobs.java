@@ -48,15 +48,26 @@ final class HadoopJobs implements AutoCloseable {
   final Path dir;
   final MiniDFSCluster hdfs;
   final LocalCluster corral;
+  /** What jobs get as {@code corral.master}: the master's address, or the zk:// URL it is elected through. */
+  final String master;
   private Path testJobsJar;
 
-  private HadoopJobs(Path dir, MiniDFSCluster hdfs, LocalCluster corral) {
+  private HadoopJobs(Path dir, MiniDFSCluster hdfs, LocalCluster corral, String master) {
     this.dir = dir;
     this.hdfs = hdfs;
     this.corral = corral;
+    this.master = master;
   }
 
   static HadoopJobs start(String name, int agents) throws IOException {
+    return start(name, agents, null);
+  }
+
+  /**
+   * With {@code zkUrl} ({@code zk://host:port/path}), the master is elected through that ZooKeeper
+   * and jobs find it there (the agents still get its address).
+   */
+  static HadoopJobs start(String name, int agents, String zkUrl) throws IOException {
     Path dir = Path.of(System.getProperty("corral.test.tmp", "target/it-tmp")).toAbsolutePath().resolve(name);
     if (Files.exists(dir)) {
       try (var paths = Files.walk(dir)) {
@@ -78,9 +89,9 @@ final class HadoopJobs implements AutoCloseable {
           // An agent killed mid-job (AgentLossIT) is lost after 8 missed pings of 1 s (not fewer:
           // jobs run side by side and starve the agents' threads of CPU at times).
           .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
-              .maxAgentPingTimeouts(8))
+              .maxAgentPingTimeouts(8).zk(zkUrl))
           .start();
-      return new HadoopJobs(dir, hdfs, corral);
+      return new HadoopJobs(dir, hdfs, corral, zkUrl != null ? zkUrl : corral.masterAddress().toString());
     } catch (IOException | RuntimeException e) {
       hdfs.shutdown();
       throw e;
@@ -99,7 +110,7 @@ final class HadoopJobs implements AutoCloseable {
   Configuration clientConf() {
     Configuration conf = new Configuration();
     conf.set("mapreduce.framework.name", CorralMr.FRAMEWORK_NAME);
-    conf.set(CorralMr.MASTER, corral.masterAddress().toString());
+    conf.set(CorralMr.MASTER, master);
     conf.set("fs.defaultFS", defaultFs());
     return conf;
   }
@@ -134,7 +145,7 @@ final class HadoopJobs implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"), "org.apache.hadoop.util.RunJar", jar, program,
-        "-Dmapreduce.framework.name=corral", "-Dcorral.master=" + corral.masterAddress(),
+        "-Dmapreduce.framework.name=corral", "-Dcorral.master=" + master,
         "-Dfs.defaultFS=" + defaultFs()));
     cmd.addAll(SMALL);
     cmd.addAll(options);

@@ -93,7 +93,7 @@ final class HadoopRuntime {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
         "org.apache.hadoop.util.RunJar", HadoopJobs.examplesJar(), program,
-        "-Dmapreduce.framework.name=corral", "-Dcorral.master=" + jobs.corral.masterAddress(),
+        "-Dmapreduce.framework.name=corral", "-Dcorral.master=" + jobs.master,
         "-Dfs.defaultFS=" + jobs.defaultFs()));
     cmd.addAll(HadoopJobs.SMALL);
     cmd.addAll(options);

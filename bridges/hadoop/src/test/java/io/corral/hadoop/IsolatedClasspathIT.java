@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,21 +28,28 @@ import org.junit.jupiter.api.Timeout;
  * YarnChild tasks) has only Hadoop's jars, with Hadoop's own protobuf 2.5 and Guava 27, plus
  * corral-hadoop.jar; nothing of the test classpath. The agents have no Hadoop: the AM and the
  * executors come from a bundle pushed to HDFS with {@code corral bundle push} and fetched
- * through the agents' fetcher cache ({@code corral.hadoop.bundle.uri}).
+ * through the agents' fetcher cache ({@code corral.hadoop.bundle.uri}). They all find the master
+ * as users with standby masters do, through ZooKeeper ({@code corral.master=zk://...}), with the
+ * jar's relocated Curator and ZooKeeper next to Hadoop's own ZooKeeper client.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class IsolatedClasspathIT {
+  private static TestingServer zk;
   private static HadoopJobs jobs;
 
   @BeforeAll
   static void start() throws Exception {
-    jobs = HadoopJobs.start("IsolatedClasspathIT", 2);
+    zk = new TestingServer(true);
+    jobs = HadoopJobs.start("IsolatedClasspathIT", 2, "zk://" + zk.getConnectString() + "/corral-isolated");
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     if (jobs != null) {
       jobs.close();
+    }
+    if (zk != null) {
+      zk.close();
     }
   }
 
@@ -59,6 +67,7 @@ class IsolatedClasspathIT {
     int rc = HadoopRuntime.runExample(jobs, clientClasspath, "wordcount",
         List.of("-Dmapreduce.job.reduces=2", "-D" + AgentJvm.BUNDLE_URI + "=" + uri), List.of("/in", "/out"), log);
     assertThat(rc).as("wordcount exit code; see %s", log).isZero();
+    assertThat(jobs.master).startsWith("zk://");
 
     assertThat(readCounts(fs, new Path("/out"))).isEqualTo(expected);
     assertThat(Files.readString(log)).contains("completed successfully").contains("Launched reduce tasks=2");
