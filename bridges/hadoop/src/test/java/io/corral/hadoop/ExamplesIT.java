@@ -76,6 +76,26 @@ class ExamplesIT {
     assertThat(output).contains("completed successfully").contains("Launched map tasks=3")
         .contains("Launched reduce tasks=2");
   }
+  /**
+   * With {@code fs.defaultFS=file:///} (one machine, no HDFS): input, staging area and output on
+   * the local file system; the AM, the executors and the tasks read and write them there.
+   */
+  @Test
+  @Execution(ExecutionMode.CONCURRENT) // the class's jobs run side by side; classes, one at a time
+  void wordcountRunsOnTheLocalFileSystemAsTheDefault() throws Exception {
+    java.nio.file.Path local = jobs.dir.resolve("localfs");
+    FileSystem fs = FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
+    Map<String, Integer> expected = Texts.writeWords(fs, local.resolve("in").toString(), 2, 150, 12);
+    java.nio.file.Path log = jobs.dir.resolve("wordcount-localfs.log");
+    int rc = jobs.runExample("wordcount", List.of("-Dfs.defaultFS=file:///", "-Dmapreduce.job.reduces=2",
+        "-Dyarn.app.mapreduce.am.staging-dir=" + local.resolve("staging")),
+        List.of(local.resolve("in").toString(), local.resolve("out").toString()), log);
+    assertThat(rc).as("wordcount exit code; see %s", log).isZero();
+    assertThat(Texts.counts(Texts.parts(fs, local.resolve("out") + "/part-r-*"))).isEqualTo(expected);
+    assertThat(Files.exists(local.resolve("out/_SUCCESS"))).isTrue();
+    assertThat(Files.readString(log)).contains("completed successfully").contains("Launched reduce tasks=2");
+  }
+
   @Test
   @Execution(ExecutionMode.CONCURRENT) // the class's jobs run side by side; classes, one at a time
   void teragenTerasortTeravalidateFindsNoErrors() throws Exception {
