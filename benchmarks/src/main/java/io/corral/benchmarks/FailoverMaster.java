@@ -4,11 +4,6 @@ import io.corral.master.Master;
 import io.corral.master.MasterConfig;
 import io.corral.master.core.MasterMetrics;
 import io.corral.master.lifecycle.ExitCodes;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -55,24 +50,10 @@ public final class FailoverMaster {
     });
     master.start();
     print("MASTER " + master.address() + " " + (master.isLeading() ? "leader" : "standby"));
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        switch (line.trim()) {
-          case "heap" -> {
-            System.gc();
-            System.gc();
-            MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-            print("HEAP " + heap.getUsed() + " " + heap.getCommitted());
-          }
-          case "stats" -> {
-            MasterMetrics m = master.metrics();
-            print("STATS " + m.agentsRegistered.get() + " " + m.agentsReregistered.get() + " "
-                + m.frameworksSubscribed.get());
-          }
-          default -> print("ERROR unknown command " + line);
-        }
-      }
-    }
+    MasterConsole.serve(() -> {
+      MasterMetrics m = master.metrics();
+      return m.agentsRegistered.get() + " " + m.agentsReregistered.get() + " " + m.frameworksSubscribed.get();
+    }, FailoverMaster::print);
     master.close();
     System.exit(0);
   }

@@ -86,6 +86,24 @@ class SemanticsIT {
         .contains("fails on purpose");
   }
 
+  /**
+   * Hadoop's speculator, fed by the AM's own progress reports, starts a second attempt of a
+   * straggling map; one attempt commits (canCommit), the other is killed, and the output is exact.
+   */
+  @Test
+  @Execution(ExecutionMode.CONCURRENT) // the class's jobs run side by side; classes, one at a time
+  void aStragglingMapGetsASpeculativeAttemptAndItsOutputCountsOnce() throws Exception {
+    Map<String, Integer> expected = Texts.writeWords(jobs.fs(), "/spec/in", 4, 90, 12);
+    java.nio.file.Path log = jobs.dir.resolve("speculation.log");
+    assertThat(jobs.runTestJob("slow", List.of("-Dcorral.test.straggler=true", "-Dcorral.test.line.millis=1000",
+        "-Dmapreduce.map.speculative=true", "-Dmapreduce.job.reduces=2"), List.of("/spec/in", "/spec/out"), log))
+        .as("exit code; see %s", log).isZero();
+    assertThat(Texts.counts(Texts.parts(jobs.fs(), "/spec/out/part-r-*"))).isEqualTo(expected);
+    // 4 maps, one of them twice; the straggler (90 s of pauses) did not finish first.
+    assertThat(Files.readString(log)).contains("Launched map tasks=5").contains("Killed map tasks=1")
+        .doesNotContain("Failed map tasks");
+  }
+
   @Test
   @Execution(ExecutionMode.CONCURRENT) // the class's jobs run side by side; classes, one at a time
   void aLaterClientSeesProgressAndKillsTheJob() throws Exception {

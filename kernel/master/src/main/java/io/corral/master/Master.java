@@ -55,6 +55,8 @@ public final class Master implements AutoCloseable {
   private final LeaderGate gate = new LeaderGate();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Why {@link #start} failed, if it did (then the master ends without having served). */
+  private volatile String startFailure;
   private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
   private final List<Consumer<MasterPhase>> phaseListeners = new CopyOnWriteArrayList<>();
   private final String id = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
@@ -96,8 +98,9 @@ public final class Master implements AutoCloseable {
     try {
       leadership.start();
     } catch (Exception e) {
+      startFailure = "could not join the leader election at " + url + ": " + e.getMessage();
       close();
-      throw new IOException("could not join the leader election at " + url + ": " + e.getMessage(), e);
+      throw new IOException(startFailure, e);
     }
     registry = new ZkAgentRegistry(leadership.client(), url.registryPath());
     LOG.info("master {} on {} joined the election at {}", id, address, url);
@@ -158,7 +161,11 @@ public final class Master implements AutoCloseable {
   }
 
   private void exit(int code, String why) {
-    LOG.warn("master {} on {} exits with code {}: {}", id, address, code, why);
+    if (startFailure != null) {
+      LOG.warn("master {} on {} did not start: {}", id, address, startFailure);
+    } else {
+      LOG.warn("master {} on {} exits with code {}: {}", id, address, code, why);
+    }
     gate.close();
     if (core != null) {
       core.stop();

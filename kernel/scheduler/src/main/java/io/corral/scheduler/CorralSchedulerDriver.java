@@ -352,7 +352,9 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     if (heartbeatWatch != null) {
       heartbeatWatch.cancel();
     }
-    heartbeatWatch = loop.scheduleAtFixedRate(heartbeatInterval, () -> {
+    // A fixed delay: after a stall of the loop, the heartbeats that queued up count before the
+    // next check (catch-up checks at a fixed rate would see none and reconnect for nothing).
+    heartbeatWatch = loop.scheduleWithFixedDelay(heartbeatInterval, () -> {
       long silent = System.nanoTime() - lastEventNanos;
       if (subscribed && silent > heartbeatInterval.multipliedBy(MISSED_HEARTBEATS).toNanos()) {
         LOG.warn("no heartbeat from the master for {} s; reconnecting", silent / 1_000_000_000);

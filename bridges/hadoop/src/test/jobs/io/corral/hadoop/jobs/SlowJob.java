@@ -10,15 +10,23 @@ import org.apache.hadoop.util.ToolRunner;
 /**
  * Word count that pauses {@code corral.test.line.millis} per input line, so it runs long enough
  * to be watched, killed, or to lose an agent: {@code slow [-s] <in> <out>}; with {@code -s} it
- * only submits, prints the job id and exits (the client goes away).
+ * only submits, prints the job id and exits (the client goes away). With
+ * {@code corral.test.straggler=true} only the first attempt of the first map pauses: a straggler
+ * for the speculator.
  */
 public class SlowJob extends Configured implements Tool {
   public static final String LINE_MILLIS = "corral.test.line.millis";
+  public static final String STRAGGLER = "corral.test.straggler";
 
   public static class Map extends Words.Tokens {
     @Override
     protected void map(Object key, Text value, Context context) throws IOException, InterruptedException {
-      Thread.sleep(context.getConfiguration().getLong(LINE_MILLIS, 100));
+      org.apache.hadoop.mapreduce.TaskAttemptID attempt = context.getTaskAttemptID();
+      boolean pauses = !context.getConfiguration().getBoolean(STRAGGLER, false)
+          || attempt.getTaskID().getId() == 0 && attempt.getId() == 0;
+      if (pauses) {
+        Thread.sleep(context.getConfiguration().getLong(LINE_MILLIS, 100));
+      }
       super.map(key, value, context);
     }
   }

@@ -97,18 +97,19 @@ public final class MasterCore implements MasterStreams {
   public void start() {
     s.loop.execute(
         () -> {
-          timers.add(s.loop.scheduleAtFixedRate(s.config.allocationInterval(), () -> {
+          // Every timer runs with a fixed delay, not at a fixed rate: after a stall of the loop (GC,
+          // a starved machine) the work that queued up meanwhile (pongs, declines, updates) is
+          // handled before the next run, and missed runs are not made up back to back (a burst of
+          // pings checks would mark every agent unreachable at once).
+          timers.add(s.loop.scheduleWithFixedDelay(s.config.allocationInterval(), () -> {
             offers.expireOffers();
             offers.allocateAll();
           }));
-          // Fixed delay, not rate: after a stall of the loop (GC, a starved machine) the pongs that
-          // queued up are counted before the next check, instead of catch-up checks marking every
-          // agent unreachable at once.
           timers.add(s.loop.scheduleWithFixedDelay(s.config.agentPingTimeout(), agents::pingTick));
-          timers.add(s.loop.scheduleAtFixedRate(s.config.heartbeatInterval(), frameworks::sendHeartbeats));
+          timers.add(s.loop.scheduleWithFixedDelay(s.config.heartbeatInterval(), frameworks::sendHeartbeats));
           if (!s.config.agentGoneTimeout().isZero()) {
             Duration every = s.config.agentGoneTimeout().dividedBy(4);
-            timers.add(s.loop.scheduleAtFixedRate(every.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
+            timers.add(s.loop.scheduleWithFixedDelay(every.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
                 : every, recovery::removeLongGone));
           }
         });
