@@ -42,9 +42,21 @@ class SemanticsIT {
     FileSystem fs = jobs.fs();
     Map<String, Integer> expected = Texts.writeWords(fs, "/letters/in", 2, 300, 36);
     int words = expected.values().stream().mapToInt(Integer::intValue).sum();
+    // Distributed cache: a file and a zip archive, which every map finds linked (and extracted) in
+    // its working directory.
+    try (var out = fs.create(new Path("/letters/cache/note.txt"))) {
+      out.write("from-a-file".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    try (var zip = new java.util.zip.ZipOutputStream(fs.create(new Path("/letters/cache/bundle.zip")))) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("inside/data.txt"));
+      zip.write("from-an-archive".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
     java.nio.file.Path log = jobs.dir.resolve("letters.log");
-    assertThat(jobs.runTestJob("letters", List.of(), List.of("/letters/in", "/letters/out"), log))
-        .as("exit code; see %s", log).isZero();
+    assertThat(jobs.runTestJob("letters", List.of("-files", jobs.defaultFs() + "/letters/cache/note.txt",
+        "-archives", jobs.defaultFs() + "/letters/cache/bundle.zip#bundle",
+        "-Dcorral.test.cache.check=note.txt=from-a-file,bundle/inside/data.txt=from-an-archive"),
+        List.of("/letters/in", "/letters/out"), log)).as("exit code; see %s", log).isZero();
 
     List<List<String>> parts = Texts.parts(fs, "/letters/out/part-r-*");
     assertThat(parts).hasSize(2);
@@ -60,7 +72,8 @@ class SemanticsIT {
     assertThat(out).contains("completed successfully").contains("Launched map tasks=2")
         .contains("Launched reduce tasks=2").contains("Map output records=" + words)
         .contains("Combine input records=" + words).contains("Reduce input groups=" + expected.size())
-        .contains("Reduce output records=" + expected.size()).contains("corral").contains("WORDS=" + words);
+        .contains("Reduce output records=" + expected.size()).contains("corral").contains("WORDS=" + words)
+        .contains("CACHE_FILES_CHECKED=4"); // 2 maps, 2 files each
     long combined = Long.parseLong(out.replaceAll("(?s).*Combine output records=(\\d+).*", "$1"));
     assertThat(combined).isLessThan(words).isGreaterThanOrEqualTo(expected.size());
   }

@@ -16,10 +16,33 @@ import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 public final class Words {
   private Words() {}
 
-  /** (word, 1) for each word; counts words in the "corral" counter group. */
+  /**
+   * {@code path=content,...}: files the job's distributed cache put in each map's working directory
+   * (links to cache files, and paths inside extracted archives), with the content they must hold.
+   */
+  public static final String CACHE_CHECK = "corral.test.cache.check";
+
+  /**
+   * (word, 1) for each word; counts words in the "corral" counter group. First checks the
+   * distributed cache files named in {@link #CACHE_CHECK} (counted as CACHE_FILES_CHECKED).
+   */
   public static class Tokens extends Mapper<Object, Text, Text, IntWritable> {
     private static final IntWritable ONE = new IntWritable(1);
     private final Text word = new Text();
+
+    @Override
+    protected void setup(Context context) throws IOException {
+      for (String check : context.getConfiguration().getTrimmedStrings(CACHE_CHECK)) {
+        int eq = check.indexOf('=');
+        java.nio.file.Path file = java.nio.file.Path.of(check.substring(0, eq));
+        String content = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8)
+            .trim();
+        if (!content.equals(check.substring(eq + 1))) {
+          throw new IOException(file + " holds '" + content + "', not '" + check.substring(eq + 1) + "'");
+        }
+        context.getCounter("corral", "CACHE_FILES_CHECKED").increment(1);
+      }
+    }
 
     @Override
     protected void map(Object key, Text value, Context context) throws IOException, InterruptedException {
