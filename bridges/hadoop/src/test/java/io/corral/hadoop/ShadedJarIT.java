@@ -62,14 +62,8 @@ class ShadedJarIT {
         "/io/netty/pkitesting/", "/com/google/protobuf/nano/", "/io/netty/internal/tcnative/");
     java.util.Map<String, String> missing = new java.util.TreeMap<>(); // class -> one class referring to it
     try (ZipFile jar = new ZipFile(HadoopRuntime.shadedJar().toFile())) {
-      for (ZipEntry e : Collections.list(jar.entries())) {
-        if (!e.getName().endsWith(".class")) {
-          continue;
-        }
-        String bytes;
-        try (InputStream in = jar.getInputStream(e)) {
-          bytes = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+      for (ZipEntry e : classes(jar)) {
+        String bytes = bytes(jar, e);
         java.util.regex.Matcher m = ref.matcher(bytes);
         while (m.find()) {
           if (jar.getEntry(m.group() + ".class") == null && leftOut.stream().noneMatch(m.group()::contains)) {
@@ -85,14 +79,8 @@ class ShadedJarIT {
   void noClassRefersToAnUnrelocatedLibraryOrToSlf4j2() throws IOException {
     List<String> problems = new ArrayList<>();
     try (ZipFile jar = new ZipFile(HadoopRuntime.shadedJar().toFile())) {
-      for (ZipEntry e : Collections.list(jar.entries())) {
-        if (!e.getName().endsWith(".class")) {
-          continue;
-        }
-        String bytes;
-        try (InputStream in = jar.getInputStream(e)) {
-          bytes = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+      for (ZipEntry e : classes(jar)) {
+        String bytes = bytes(jar, e);
         for (String pkg : RELOCATED) {
           for (int i = bytes.indexOf(pkg); i >= 0; i = bytes.indexOf(pkg, i + 1)) {
             // A class name starts with its package: after a constant's length, 'L' or '['. Relocated
@@ -188,6 +176,17 @@ class ShadedJarIT {
     assertThat(e).as(name).isNotNull();
     try (InputStream in = jar.getInputStream(e)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static List<ZipEntry> classes(ZipFile jar) {
+    return jar.stream().filter(e -> e.getName().endsWith(".class")).map(ZipEntry.class::cast).toList();
+  }
+
+  /** A class file's bytes as ISO-8859-1 text: class names in its constant pool read as they are. */
+  private static String bytes(ZipFile jar, ZipEntry e) throws IOException {
+    try (InputStream in = jar.getInputStream(e)) {
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     }
   }
 }

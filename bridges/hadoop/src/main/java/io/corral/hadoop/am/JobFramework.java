@@ -125,6 +125,7 @@ final class JobFramework implements Scheduler {
   private volatile long lastOffersMillis = System.currentTimeMillis();
   private final IdleExecutors idle;
   private final ReducerPreemption preemption;
+  private final Set<TaskAttemptId> preempted = new HashSet<>(); // killed for maps, container not yet gone
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "corral-job-ticker");
     t.setDaemon(true);
@@ -472,6 +473,7 @@ final class JobFramework implements Scheduler {
   private void forget(Slot s) {
     slots.remove(s.id.toString());
     slotsByAttempt.remove(s.attempt, s);
+    preempted.remove(s.attempt);
   }
 
   private void launchFailed(TaskAttemptId attempt, String why) {
@@ -495,7 +497,7 @@ final class JobFramework implements Scheduler {
    */
   private void preemptReducerIfMapsStarve() {
     List<Slot> reducers = slots.values().stream().filter(s -> s.state != SlotState.ASSIGNED
-        && s.attempt.getTaskId().getTaskType() == TaskType.REDUCE).toList();
+        && s.attempt.getTaskId().getTaskType() == TaskType.REDUCE && !preempted.contains(s.attempt)).toList();
     if (!preemption.shouldPreempt(!pendingMaps.isEmpty(), reducers.size())) {
       return;
     }
@@ -503,6 +505,7 @@ final class JobFramework implements Scheduler {
         .orElseThrow();
     LOG.info("{} map attempts have waited for a container too long: preempting reducer {} on agent {}",
         pendingMaps.size(), victim.attempt, victim.agentId);
+    preempted.add(victim.attempt);
     context.getEventHandler().handle(new TaskAttemptKillEvent(victim.attempt, ReducerPreemption.DIAGNOSTIC, true));
   }
 
