@@ -57,9 +57,10 @@ class BadInputIT {
     return jobs.dir.resolve("bad-" + mode + ".log");
   }
 
-  /** Runs one of the failing jobs' clients to its end; returns its exit code. */
-  private static int awaitFailing(String mode) throws Exception {
-    return HadoopJobs.await(FAILING.get(mode), log(mode));
+  /** Runs one of the failing jobs' clients to its end, checks it failed (exit 1); returns its output. */
+  private static String failedJobOutput(String mode) throws Exception {
+    assertThat(HadoopJobs.await(FAILING.get(mode), log(mode))).as("exit code; see %s", log(mode)).isEqualTo(1);
+    return Files.readString(log(mode));
   }
 
   @Test
@@ -103,42 +104,33 @@ class BadInputIT {
   @Test
   @Order(4)
   void jobWithoutItsJarFailsItsTasksWithClassNotFound() throws Exception {
-    java.nio.file.Path log = log("nojar");
-    int rc = awaitFailing("nojar");
-    assertThat(rc).as("exit code; see %s", log).isEqualTo(1);
-    assertThat(Files.readString(log)).contains("No job jar file set.")
+    assertThat(failedJobOutput("nojar")).contains("No job jar file set.")
         .contains("java.lang.ClassNotFoundException: Class io.corral.hadoop.jobs.Words$Tokens not found")
         .containsPattern("Job job_\\d+_\\d+ failed with state FAILED due to: Task failed task_\\d+_\\d+_m_000000")
         .contains("Job failed as tasks failed. failedMaps:1 failedReduces:0");
-    assertJobGone(log);
+    assertJobGone(log("nojar"));
   }
 
   @Test
   @Order(5)
   void mapperThatThrowsFailsTheJobWithItsError() throws Exception {
-    java.nio.file.Path log = log("throw");
-    int rc = awaitFailing("throw");
-    assertThat(rc).as("exit code; see %s", log).isEqualTo(1);
     // As with YARN the client prints the failed attempts that were retried; the last one ends the
     // task (TIPFAILED) and shows in the job's diagnostics.
-    assertThat(Files.readString(log)).containsPattern("Task Id : attempt_\\d+_\\d+_m_000000_0, Status : FAILED")
+    assertThat(failedJobOutput("throw")).containsPattern("Task Id : attempt_\\d+_\\d+_m_000000_0, Status : FAILED")
         .contains("Error: java.lang.IllegalStateException: bad record at offset 0")
         .containsPattern("Job job_\\d+_\\d+ failed with state FAILED due to: Task failed task_\\d+_\\d+_m_000000")
         .contains("Failed map tasks=2");
     assertThat(jobs.fs().exists(new Path("/bad/out-throw/_SUCCESS"))).isFalse();
-    assertJobGone(log);
+    assertJobGone(log("throw"));
   }
 
   @Test
   @Order(6)
   void taskJvmThatExitsFailsTheAttemptWithItsExitCode() throws Exception {
-    java.nio.file.Path log = log("exit");
-    int rc = awaitFailing("exit");
-    assertThat(rc).as("exit code; see %s", log).isEqualTo(1);
-    assertThat(Files.readString(log)).containsPattern("Task Id : attempt_\\d+_\\d+_m_000000_0, Status : FAILED")
+    assertThat(failedJobOutput("exit")).containsPattern("Task Id : attempt_\\d+_\\d+_m_000000_0, Status : FAILED")
         .contains("Container exited with a non-zero exit code 3")
         .containsPattern("Job job_\\d+_\\d+ failed with state FAILED due to: Task failed task_\\d+_\\d+_m_000000");
-    assertJobGone(log);
+    assertJobGone(log("exit"));
   }
 
   @Test

@@ -88,20 +88,9 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  public Cancellable scheduleAtFixedRate(Duration period, Runnable task) {
-    try {
-      ScheduledFuture<?> f =
-          executor.scheduleAtFixedRate(
-              guard(task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
-      return () -> f.cancel(false);
-    } catch (RejectedExecutionException e) {
-      return () -> {};
-    }
-  }
-
   /**
-   * Runs {@code task} every {@code delay} after the end of its previous run. Unlike a fixed rate,
-   * a loop that stalled does not run the missed runs back to back: whatever queued up meanwhile
+   * Runs {@code task} every {@code delay} after the end of its previous run (the loop offers no
+   * fixed rate on purpose): a loop that stalled does not run the missed runs back to back: whatever queued up meanwhile
    * (say, the answers to pings) runs before the next one.
    */
   public Cancellable scheduleWithFixedDelay(Duration delay, Runnable task) {

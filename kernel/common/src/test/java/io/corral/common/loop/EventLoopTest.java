@@ -109,7 +109,7 @@ class EventLoopTest {
   @Test
   void periodicTasksRepeatUntilCancelled() throws Exception {
     AtomicInteger runs = new AtomicInteger();
-    EventLoop.Cancellable c = loop.scheduleAtFixedRate(Duration.ofMillis(20), runs::incrementAndGet);
+    EventLoop.Cancellable c = loop.scheduleWithFixedDelay(Duration.ofMillis(20), runs::incrementAndGet);
     await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 3);
     c.cancel();
     // Any run in progress when cancelled is over once a task submitted afterwards runs.
