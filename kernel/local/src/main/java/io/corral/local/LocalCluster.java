@@ -91,7 +91,11 @@ public final class LocalCluster implements AutoCloseable {
         .build();
   }
 
-  /** Waits until {@code n} agents are registered and active. */
+  /**
+   * Waits until {@code n} agents are registered and active, as both sides see it: the master
+   * has them active, and each agent has heard its id back (the master marks an agent active a
+   * moment before the agent learns its id, and tests use the ids).
+   */
   public void awaitAgents(int n, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (activeAgents() < n) {
@@ -111,8 +115,11 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** Agents the master has active whose own process knows it is registered (under that id). */
   private long activeAgents() {
-    return master.query(v -> v.agents().stream().filter(a -> a.status().equals("ACTIVE")).count()).join();
+    java.util.Set<String> active = master.query(v -> v.agents().stream().filter(a -> a.status().equals("ACTIVE"))
+        .map(a -> a.id()).collect(java.util.stream.Collectors.toSet())).join();
+    return agents.stream().map(LocalAgent::agentId).filter(id -> id != null && active.contains(id)).count();
   }
 
   public HostPort masterAddress() {
