@@ -1,0 +1,337 @@
+package io.corral.spark;
+
+import io.corral.protocol.Filters;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.MasterInfo;
+import io.corral.protocol.Offer;
+import io.corral.protocol.TaskInfo;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
+import io.corral.scheduler.CorralSchedulerDriver;
+import io.corral.scheduler.Scheduler;
+import io.corral.scheduler.SchedulerDriver;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.resource.ResourceProfile;
+import org.apache.spark.scheduler.ExecutorKilled$;
+import org.apache.spark.scheduler.ExecutorLossReason;
+import org.apache.spark.scheduler.ExecutorProcessLost;
+import org.apache.spark.scheduler.TaskSchedulerImpl;
+import org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend;
+import org.apache.spark.scheduler.cluster.SchedulerBackendUtils$;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Option;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Spark's cluster manager for Corral: the application is a Corral framework (its id is the
+ * Spark application id, its failover timeout 0, so the master tears it down the moment the
+ * driver goes), and each executor is a Corral task running Spark's own
+ * {@code CoarseGrainedExecutorBackend}, launched from offers up to the count Spark wants
+ * ({@code spark.executor.instances}, {@code spark.cores.max}, dynamic allocation).
+ *
+ * <p>Threads: the executors' bookkeeping ({@link ExecutorFleet}) belongs to one thread,
+ * "corral-spark-backend"; Corral's callbacks and Spark's requests only post work to it.
+ */
+public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(CorralSchedulerBackend.class);
+  /** The DRF role the application's executors are offered under. */
+  public static final String ROLE = "spark.corral.role";
+  /** How long {@code start()} waits for the master to accept the framework. */
+  public static final String REGISTRATION_TIMEOUT = "spark.corral.registration.timeout";
+  /** Seconds an offer Spark does not need is declined for while it wants nothing. */
+  private static final double IDLE_REFUSE_SECONDS = 30;
+  private static final double BUSY_REFUSE_SECONDS = 2;
+
+  private final SparkContext sc;
+  private final TaskSchedulerImpl taskScheduler;
+  private final CorralMasterUrl master;
+  private final SparkConf conf;
+  private final ExecutorService actor = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "corral-spark-backend");
+    t.setDaemon(true);
+    return t;
+  });
+  private final CompletableFuture<String> registered = new CompletableFuture<>();
+
+  // Set in start(), before any offer can arrive; then used on the actor thread.
+  private ExecutorFleet fleet;
+  private ExecutorCommand command;
+  private int initialTarget;
+  private CorralSchedulerDriver driver;
+  private volatile String appId;
+  private volatile boolean stopping;
+  private boolean suppressed;
+
+  public CorralSchedulerBackend(TaskSchedulerImpl scheduler, SparkContext sc, CorralMasterUrl master) {
+    super(scheduler, sc.env().rpcEnv());
+    this.sc = sc;
+    this.taskScheduler = scheduler;
+    this.master = master;
+    this.conf = sc.conf();
+  }
+
+  @Override
+  public void start() {
+    super.start();
+    ExecutorSpec spec = ExecutorSpec.from(conf);
+    int maxCores = conf.contains("spark.cores.max") ? conf.getInt("spark.cores.max", Integer.MAX_VALUE)
+        : Integer.MAX_VALUE;
+    initialTarget = initialTarget(conf, spec, maxCores);
+    fleet = new ExecutorFleet(spec, maxCores, initialTarget);
+    String driverUrl = "spark://" + CoarseGrainedSchedulerBackend.ENDPOINT_NAME() + "@"
+        + hostForUri(conf.get("spark.driver.host")) + ":" + conf.get("spark.driver.port");
+    command = new ExecutorCommand(conf, spec, driverUrl, defaultSparkJars());
+    FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setName(sc.appName()).setFailoverTimeout(0)
+        .putLabels("spark.app.name", sc.appName()).putLabels("spark.version", sc.version());
+    String role = conf.get(ROLE, "").trim();
+    if (!role.isEmpty()) {
+      info.setRole(role);
+    }
+    LOG.info("registering with Corral master {} ({} executors of {} cores and {} MiB to start; their Spark {})",
+        master.master(), initialTarget, spec.cores(), spec.taskMemMib(), command.source());
+    driver = new CorralSchedulerDriver(new Callbacks(), info.build(), master.master());
+    driver.start();
+    long timeoutSec = conf.getTimeAsSeconds(REGISTRATION_TIMEOUT, "60s");
+    try {
+      appId = registered.get(timeoutSec, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      driver.abort();
+      throw Errors.spark("could not register with the Corral master " + master.master() + " within "
+          + timeoutSec + " s (" + REGISTRATION_TIMEOUT + "); is it running?");
+    } catch (ExecutionException e) {
+      driver.abort();
+      throw Errors.spark("the Corral master " + master.master() + " refused the application: "
+          + e.getCause().getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      driver.abort();
+      throw Errors.spark("interrupted while registering with Corral");
+    }
+    LOG.info("registered with Corral as framework {}", appId);
+  }
+
+  /**
+   * What Spark wants at first: dynamic allocation's initial count, else
+   * {@code spark.executor.instances}, else as many as {@code spark.cores.max} allows, else 2
+   * (YARN's and Kubernetes' default).
+   */
+  static int initialTarget(SparkConf conf, ExecutorSpec spec, int maxCores) {
+    boolean dynamic = org.apache.spark.util.Utils.isDynamicAllocationEnabled(conf);
+    if (!dynamic && !conf.contains("spark.executor.instances") && maxCores != Integer.MAX_VALUE) {
+      return (maxCores + spec.cores() - 1) / spec.cores();
+    }
+    return SchedulerBackendUtils$.MODULE$.getInitialTargetExecutorNumber(conf, 2);
+  }
+
+  @Override
+  public String applicationId() {
+    String id = appId;
+    return id != null ? id : super.applicationId();
+  }
+
+  /** Like YARN: wait for 80% of the first executors (unless {@code spark.scheduler.minRegisteredResourcesRatio}). */
+  @Override
+  public double minRegisteredRatio() {
+    return conf.contains("spark.scheduler.minRegisteredResourcesRatio") ? super.minRegisteredRatio() : 0.8;
+  }
+
+  @Override
+  public boolean sufficientResourcesRegistered() {
+    return totalRegisteredExecutors().get() >= initialTarget * minRegisteredRatio();
+  }
+
+  @Override
+  public Future<Object> doRequestTotalExecutors(scala.collection.immutable.Map<ResourceProfile, Object> totals) {
+    int wanted = 0;
+    for (Map.Entry<ResourceProfile, Object> e : CollectionConverters.asJava(totals).entrySet()) {
+      int n = (Integer) e.getValue();
+      if (e.getKey().id() == ResourceProfile.DEFAULT_RESOURCE_PROFILE_ID()) {
+        wanted = n;
+      } else if (n > 0) {
+        LOG.warn("resource profile {} is not supported on Corral: its {} executors are not launched",
+            e.getKey().id(), n);
+      }
+    }
+    int target = wanted;
+    actor.execute(() -> {
+      int before = fleet.target();
+      if (fleet.setTarget(target)) {
+        revive();
+      }
+      if (before != target) {
+        LOG.info("executor target {} -> {} ({} alive)", before, target, fleet.alive());
+      }
+    });
+    return Future.successful(true);
+  }
+
+  @Override
+  public Future<Object> doKillExecutors(scala.collection.immutable.Seq<String> executorIds) {
+    List<String> ids = CollectionConverters.asJava(executorIds);
+    actor.execute(() -> {
+      for (String id : ids) {
+        String taskId = fleet.kill(id);
+        if (taskId != null) {
+          LOG.info("killing executor {} (task {})", id, taskId);
+          driver.killTask(taskId);
+        }
+      }
+    });
+    return Future.successful(true);
+  }
+
+  @Override
+  public void stop() {
+    stopping = true;
+    try {
+      super.stop();
+    } finally {
+      if (driver != null) {
+        driver.stop(); // tears the framework down: the master kills whatever executor is left
+        driver.join();
+      }
+      actor.shutdown();
+    }
+  }
+
+  // ---- on the actor thread ----
+
+  private void offers(List<Offer> offers) {
+    if (stopping) {
+      offers.forEach(o -> driver.declineOffer(o.getId(), refuse(IDLE_REFUSE_SECONDS)));
+      return;
+    }
+    Set<String> excluded = new HashSet<>(CollectionConverters.asJava(taskScheduler.excludedNodes()));
+    List<ExecutorFleet.Launch> launches = fleet.place(offers, excluded);
+    Map<String, List<TaskInfo>> byOffer = new LinkedHashMap<>();
+    for (ExecutorFleet.Launch l : launches) {
+      ExecutorFleet.Executor e = l.executor();
+      TaskInfo task = TaskInfo.newBuilder().setTaskId(e.taskId()).setName("spark executor " + e.id() + " (" + sc.appName() + ")")
+          .setAgentId(l.offer().getAgentId()).addAllResources(l.resources().toProto())
+          .setCommand(command.build(e.id(), e.host(), appId)).build();
+      byOffer.computeIfAbsent(l.offer().getId(), k -> new ArrayList<>()).add(task);
+      LOG.info("launching executor {} on {} ({}) with {}", e.id(), e.host(), e.agentId(), l.resources());
+    }
+    double refuse = fleet.wanted() > 0 ? BUSY_REFUSE_SECONDS : IDLE_REFUSE_SECONDS;
+    for (Offer o : offers) {
+      List<TaskInfo> tasks = byOffer.get(o.getId());
+      if (tasks == null) {
+        driver.declineOffer(o.getId(), refuse(refuse));
+      } else {
+        driver.launchTasks(List.of(o.getId()), tasks, refuse(refuse));
+      }
+    }
+    if (fleet.wanted() == 0 && !suppressed) {
+      suppressed = true;
+      driver.suppressOffers();
+    }
+  }
+
+  private void status(TaskStatus status) {
+    ExecutorFleet.Ended ended = fleet.update(status.getTaskId(), status.getState());
+    if (ended == null) {
+      return;
+    }
+    ExecutorFleet.Executor e = ended.executor();
+    String why = "Corral task " + e.taskId() + " on " + e.host() + " ended " + status.getState()
+        + (status.getMessage().isEmpty() ? "" : ": " + status.getMessage());
+    ExecutorLossReason reason;
+    if (ended.killedByUs()) {
+      reason = ExecutorKilled$.MODULE$;
+      LOG.info("executor {} killed ({})", e.id(), why);
+    } else {
+      reason = new ExecutorProcessLost(why, ended.agentLost() ? Option.apply(e.host()) : Option.empty(),
+          status.getState() == TaskState.TASK_FAILED);
+      LOG.warn("executor {} lost: {}", e.id(), why);
+    }
+    if (status.getState() == TaskState.TASK_UNREACHABLE) {
+      driver.killTask(e.taskId()); // should its agent come back, the executor must not
+    }
+    if (!stopping) {
+      removeExecutor(e.id(), reason);
+      if (fleet.wanted() > 0) {
+        revive();
+      }
+    }
+  }
+
+  private void revive() {
+    if (!stopping) {
+      suppressed = false;
+      driver.reviveOffers();
+    }
+  }
+
+  private static Filters refuse(double seconds) {
+    return Filters.newBuilder().setRefuseSeconds(seconds).build();
+  }
+
+  private static String hostForUri(String host) {
+    return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  /** The driver's Spark jars: {@code $SPARK_HOME/jars}, else where spark-core was loaded from. */
+  private static String defaultSparkJars() {
+    String home = System.getenv("SPARK_HOME");
+    if (home != null && !home.isBlank()) {
+      return Path.of(home, "jars").toString();
+    }
+    try {
+      return Path.of(SparkContext.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .getParent().toString();
+    } catch (Exception e) {
+      return "jars";
+    }
+  }
+
+  /** Corral's callbacks, passed on to the actor. */
+  private final class Callbacks implements Scheduler {
+    @Override
+    public void registered(SchedulerDriver d, String frameworkId, MasterInfo masterInfo) {
+      registered.complete(frameworkId);
+    }
+
+    @Override
+    public void reregistered(SchedulerDriver d, MasterInfo masterInfo) {
+      LOG.info("re-registered with Corral master {}:{}", masterInfo.getHost(), masterInfo.getPort());
+      d.reconcileTasks(List.of());
+    }
+
+    @Override
+    public void resourceOffers(SchedulerDriver d, List<Offer> offers) {
+      actor.execute(() -> offers(offers));
+    }
+
+    @Override
+    public void statusUpdate(SchedulerDriver d, TaskStatus status) {
+      actor.execute(() -> status(status));
+    }
+
+    @Override
+    public void disconnected(SchedulerDriver d) {
+      LOG.warn("lost the Corral master; reconnecting (executors keep running)");
+    }
+
+    @Override
+    public void error(SchedulerDriver d, String message) {
+      LOG.error("Corral master: {}", message);
+      registered.completeExceptionally(new IllegalStateException(message));
+    }
+  }
+}

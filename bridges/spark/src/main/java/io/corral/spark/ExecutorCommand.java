@@ -1,0 +1,141 @@
+package io.corral.spark;
+
+import io.corral.protocol.CommandInfo;
+import io.corral.protocol.CommandURI;
+import io.corral.protocol.EnvironmentVariable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import scala.Tuple2;
+
+/**
+ * The shell command of an executor task: Spark's own {@code CoarseGrainedExecutorBackend} in a
+ * JVM sized from {@link ExecutorSpec}, its classes from one of (first that applies):
+ * <ol>
+ *   <li>{@value #EXECUTOR_URI}: a Spark distribution (or any archive with a {@code jars/}
+ *       directory, at its top or one level down) on HDFS, HTTP(S) or a local path, fetched and
+ *       extracted by the agent through its fetcher cache, so one download serves every
+ *       executor of every application on that agent;
+ *   <li>{@value #EXECUTOR_HOME}: a Spark installation present at that path on every agent;
+ *   <li>the driver's own Spark ({@code SPARK_HOME}, else the directory its Spark jars come
+ *       from), expected at the same path on the agents (as Spark's Mesos backend assumed).
+ * </ol>
+ * Shuffle and block files go to the task's sandbox ({@code SPARK_LOCAL_DIRS}), and the executor
+ * reports its sandbox's {@code stdout} and {@code stderr} as its log URLs (Spark UI).
+ */
+final class ExecutorCommand {
+  static final String EXECUTOR_URI = "spark.corral.executor.uri";
+  static final String EXECUTOR_HOME = "spark.corral.executor.home";
+  static final String MAIN = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
+
+  private final SparkConf conf;
+  private final ExecutorSpec spec;
+  private final String driverUrl;
+  private final String defaultSparkHomeJars;
+
+  /**
+   * @param defaultSparkHomeJars the driver's Spark jars directory (used when neither
+   *     {@value #EXECUTOR_URI} nor {@value #EXECUTOR_HOME} is set)
+   */
+  ExecutorCommand(SparkConf conf, ExecutorSpec spec, String driverUrl, String defaultSparkHomeJars) {
+    this.conf = conf;
+    this.spec = spec;
+    this.driverUrl = driverUrl;
+    this.defaultSparkHomeJars = defaultSparkHomeJars;
+  }
+
+  /** Where the executors' Spark comes from, for the log. */
+  String source() {
+    if (!conf.get(EXECUTOR_URI, "").isBlank()) {
+      return "fetched from " + conf.get(EXECUTOR_URI);
+    }
+    return "installed at " + jarsDir();
+  }
+
+  private String jarsDir() {
+    String home = conf.get(EXECUTOR_HOME, "").trim();
+    return home.isEmpty() ? defaultSparkHomeJars : home + "/jars";
+  }
+
+  CommandInfo build(String executorId, String hostname, String appId) {
+    String uri = conf.get(EXECUTOR_URI, "").trim();
+    StringBuilder sh = new StringBuilder();
+    if (!uri.isEmpty()) {
+      sh.append("JARS=$(ls -d jars */jars 2>/dev/null | head -n 1); ")
+          .append("if [ -z \"$JARS\" ]; then echo 'no jars/ directory in the archive of ")
+          .append(EXECUTOR_URI.replace("'", "")).append("' >&2; exit 1; fi; ");
+    } else {
+      sh.append("JARS=").append(quote(jarsDir())).append("; ");
+    }
+    sh.append("export SPARK_LOCAL_DIRS=\"$CORRAL_SANDBOX\"; ")
+        .append("export SPARK_LOG_URL_STDOUT=\"file://$CORRAL_SANDBOX/stdout\"; ")
+        .append("export SPARK_LOG_URL_STDERR=\"file://$CORRAL_SANDBOX/stderr\"; ")
+        .append("exec \"${JAVA_HOME:+$JAVA_HOME/bin/}java\"");
+    String extraCp = conf.get("spark.executor.extraClassPath", "").trim();
+    sh.append(" -cp ").append(extraCp.isEmpty() ? "" : quote(extraCp) + ":").append("\"$JARS/*\"");
+    sh.append(" -Xmx").append(spec.heapMib()).append('m');
+    for (String opt : jvmOptions()) {
+      sh.append(' ').append(quote(opt));
+    }
+    String libPath = conf.get("spark.executor.extraLibraryPath", "").trim();
+    if (!libPath.isEmpty()) {
+      sh.append(' ').append(quote("-Djava.library.path=" + libPath));
+    }
+    sh.append(' ').append(MAIN)
+        .append(" --driver-url ").append(quote(driverUrl))
+        .append(" --executor-id ").append(quote(executorId))
+        .append(" --hostname ").append(quote(hostname))
+        .append(" --cores ").append(spec.cores())
+        .append(" --app-id ").append(quote(appId))
+        .append(" --resourceProfileId 0");
+    CommandInfo.Builder b = CommandInfo.newBuilder().setValue(sh.toString());
+    env().forEach((k, v) -> b.addEnvironment(EnvironmentVariable.newBuilder().setName(k).setValue(v)));
+    if (!uri.isEmpty()) {
+      CommandURI.Builder u = CommandURI.newBuilder().setValue(uri).setCache(true).setExtract(true);
+      String sha = conf.get("spark.corral.executor.uri.sha256", "").trim();
+      if (!sha.isEmpty()) {
+        u.setSha256(sha);
+      }
+      b.addUris(u);
+    }
+    return b.build();
+  }
+
+  /**
+   * Java 17's module openings Spark needs, the user's {@code spark.executor.extraJavaOptions},
+   * and the Spark settings an executor needs before it talks to the driver (authentication,
+   * encryption, ports: {@code SparkConf.isExecutorStartupConf}), as Spark's own backends pass them.
+   */
+  List<String> jvmOptions() {
+    List<String> opts = new ArrayList<>();
+    for (String o : org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptionArray()) {
+      opts.add(o);
+    }
+    String extra = conf.get("spark.executor.extraJavaOptions", "").trim();
+    if (!extra.isEmpty()) {
+      opts.addAll(scala.jdk.javaapi.CollectionConverters.asJava(
+          org.apache.spark.util.Utils.splitCommandString(extra)));
+    }
+    for (Tuple2<String, String> kv : conf.getAll()) {
+      if (SparkConf.isExecutorStartupConf(kv._1())) {
+        opts.add("-D" + kv._1() + "=" + kv._2());
+      }
+    }
+    return opts;
+  }
+
+  /** {@code spark.executorEnv.*}. */
+  Map<String, String> env() {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (Tuple2<String, String> kv : scala.jdk.javaapi.CollectionConverters.asJava(conf.getExecutorEnv())) {
+      env.put(kv._1(), kv._2());
+    }
+    return env;
+  }
+
+  static String quote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+}

@@ -1,0 +1,187 @@
+package io.corral.spark;
+
+import io.corral.common.resources.Resources;
+import io.corral.protocol.Offer;
+import io.corral.protocol.TaskState;
+import io.corral.scheduler.OfferMatcher;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The application's executors as Corral tasks, and where new ones go: pure bookkeeping, owned
+ * by one thread (the backend's). Spark sets a target count (its initial count, then dynamic
+ * allocation's requests); offers are filled up to that target and {@code spark.cores.max},
+ * one executor per agent per round so that executors spread over the agents; agents where
+ * executors failed {@value #MAX_AGENT_FAILURES} times (as Spark's Mesos backend counted them),
+ * and hosts Spark excludes, get no more.
+ */
+final class ExecutorFleet {
+  static final int MAX_AGENT_FAILURES = 2;
+
+  enum State { LAUNCHING, RUNNING, KILLING }
+
+  /** One executor: Spark's id ("1", "2", ...) and its Corral task. */
+  record Executor(String id, String taskId, String agentId, String host, State state) {
+    Executor with(State s) {
+      return new Executor(id, taskId, agentId, host, s);
+    }
+  }
+
+  /** An executor to launch on an offer, with the exact resources it takes. */
+  record Launch(Offer offer, Executor executor, Resources resources) {}
+
+  /** How an executor ended, for Spark's {@code removeExecutor}. */
+  record Ended(Executor executor, TaskState state, boolean killedByUs, boolean agentLost) {}
+
+  private final ExecutorSpec spec;
+  private final int maxCores;
+  private final Map<String, Executor> byTask = new LinkedHashMap<>();
+  private final Map<String, Integer> startFailures = new HashMap<>();
+  private int target;
+  private int nextId = 1;
+
+  /**
+   * @param maxCores {@code spark.cores.max}, or {@link Integer#MAX_VALUE} when unset
+   */
+  ExecutorFleet(ExecutorSpec spec, int maxCores, int initialTarget) {
+    this.spec = spec;
+    this.maxCores = maxCores;
+    this.target = Math.max(0, initialTarget);
+  }
+
+  int target() {
+    return target;
+  }
+
+  /** Sets the executor count Spark wants; returns whether more executors are now wanted. */
+  boolean setTarget(int n) {
+    target = Math.max(0, n);
+    return wanted() > 0;
+  }
+
+  /** Executors not being killed (launching or running). */
+  int alive() {
+    return (int) byTask.values().stream().filter(e -> e.state != State.KILLING).count();
+  }
+
+  int running() {
+    return (int) byTask.values().stream().filter(e -> e.state == State.RUNNING).count();
+  }
+
+  /** How many more executors to launch now: up to the target and within {@code spark.cores.max}. */
+  int wanted() {
+    int byCount = target - alive();
+    long coresHeld = (long) byTask.size() * spec.cores();
+    long byCores = (maxCores - coresHeld) / spec.cores();
+    return (int) Math.max(0, Math.min(byCount, byCores));
+  }
+
+  Collection<Executor> executors() {
+    return List.copyOf(byTask.values());
+  }
+
+  Executor byExecutorId(String id) {
+    return byTask.values().stream().filter(e -> e.id.equals(id)).findFirst().orElse(null);
+  }
+
+  /**
+   * Places wanted executors on the offers, spread: each round puts at most one executor on each
+   * agent, agents with fewer of this application's executors first. Offers that get nothing
+   * are not in the result (decline them). The executors placed are recorded as launching.
+   */
+  List<Launch> place(List<Offer> offers, Set<String> excludedHosts) {
+    Map<String, Resources> left = new LinkedHashMap<>();
+    Map<String, Offer> offerById = new HashMap<>();
+    for (Offer o : offers) {
+      if (excludedHosts.contains(o.getHostname())
+          || startFailures.getOrDefault(o.getAgentId(), 0) >= MAX_AGENT_FAILURES) {
+        continue;
+      }
+      left.put(o.getId(), Resources.fromProto(o.getResourcesList()));
+      offerById.put(o.getId(), o);
+    }
+    List<Launch> out = new ArrayList<>();
+    boolean placedInRound = true;
+    while (wanted() > 0 && placedInRound) {
+      placedInRound = false;
+      List<Offer> round = new ArrayList<>(offerById.values());
+      round.sort(Comparator.comparingLong(o -> onAgent(o.getAgentId())));
+      Set<String> agentsThisRound = new java.util.HashSet<>();
+      for (Offer o : round) {
+        if (wanted() <= 0) {
+          break;
+        }
+        if (!agentsThisRound.add(o.getAgentId())) {
+          continue;
+        }
+        Resources exact = OfferMatcher.fit(left.get(o.getId()), spec.request());
+        if (exact == null) {
+          continue;
+        }
+        left.put(o.getId(), left.get(o.getId()).minus(exact));
+        String id = Integer.toString(nextId++);
+        Executor e = new Executor(id, "executor-" + id, o.getAgentId(), o.getHostname(), State.LAUNCHING);
+        byTask.put(e.taskId, e);
+        out.add(new Launch(o, e, exact));
+        placedInRound = true;
+      }
+    }
+    return out;
+  }
+
+  private long onAgent(String agentId) {
+    return byTask.values().stream().filter(e -> e.agentId.equals(agentId)).count();
+  }
+
+  /** Marks an executor as being killed (Spark asked); returns its task id, or null if unknown. */
+  String kill(String executorId) {
+    Executor e = byExecutorId(executorId);
+    if (e == null) {
+      return null;
+    }
+    byTask.put(e.taskId, e.with(State.KILLING));
+    return e.taskId;
+  }
+
+  /**
+   * Applies a task's new state; returns how the executor ended when the state is terminal (or
+   * unreachable: Spark cannot use it), else null.
+   */
+  Ended update(String taskId, TaskState state) {
+    Executor e = byTask.get(taskId);
+    if (e == null) {
+      return null;
+    }
+    switch (state) {
+      case TASK_RUNNING -> {
+        if (e.state == State.LAUNCHING) {
+          byTask.put(taskId, e.with(State.RUNNING));
+        }
+        return null;
+      }
+      case TASK_STAGING, TASK_STARTING, TASK_KILLING, TASK_STATE_UNSPECIFIED, UNRECOGNIZED -> {
+        return null;
+      }
+      default -> {
+        byTask.remove(taskId);
+        boolean killed = e.state == State.KILLING;
+        boolean agentLost = state == TaskState.TASK_LOST || state == TaskState.TASK_UNREACHABLE
+            || state == TaskState.TASK_GONE || state == TaskState.TASK_GONE_BY_OPERATOR;
+        if (!killed && (state == TaskState.TASK_FAILED || state == TaskState.TASK_ERROR)) {
+          startFailures.merge(e.agentId, 1, Integer::sum);
+        }
+        return new Ended(e, state, killed, agentLost);
+      }
+    }
+  }
+
+  int startFailures(String agentId) {
+    return startFailures.getOrDefault(agentId, 0);
+  }
+}
