@@ -1,0 +1,124 @@
+package io.corral.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corral.protocol.Task;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Client mode with unmodified tools: Spark's own {@code SparkSubmit} with a
+ * {@code spark+corral://} master and the bridge jar in {@code --jars}, and an application that
+ * sets {@code corral://} itself; executors are Spark's {@code CoarseGrainedExecutorBackend} in
+ * Corral tasks on two agent processes.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class SubmitIT {
+  private static SparkApps apps;
+
+  @BeforeAll
+  static void start() throws Exception {
+    apps = SparkApps.start("submit-it", 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (apps != null) {
+      apps.close();
+    }
+  }
+
+  @Test
+  void sparksOwnSimpleApplicationTestRunsThroughSparkSubmit() throws Exception {
+    Path log = apps.dir.resolve("simple-application.log");
+    Process driver = apps.submit(apps.submitUrl(), List.of("--conf", "spark.executor.instances=2"),
+        "org.apache.spark.deploy.SimpleApplicationTest", SparkApps.sparkCoreTestsJar(), List.of(), log);
+    assertThat(SparkApps.await(driver, log)).as("exit code; see %s", log).isZero();
+    String fw = SparkApps.frameworkId(log);
+    assertThat(fw).as("framework id in %s", log).isNotNull();
+    List<Task> tasks = apps.tasksSeen(fw);
+    assertThat(tasks).as("executor tasks").hasSizeGreaterThanOrEqualTo(1)
+        .allMatch(t -> t.getTaskId().startsWith("executor-"));
+    awaitGone(fw);
+  }
+
+  @Test
+  void aShuffleRunsOnTwoExecutorsOnTwoAgents() throws Exception {
+    Path log = apps.dir.resolve("group-by.log");
+    long rows = 200_000;
+    Process driver = apps.submit(apps.submitUrl(), List.of("--conf", "spark.executor.instances=2"),
+        "io.corral.spark.apps.GroupBy", apps.appJar(), List.of(Long.toString(rows), "4"), log);
+    assertThat(SparkApps.await(driver, log)).as("exit code; see %s", log).isZero();
+    String out = Files.readString(log);
+    assertThat(out).contains("GROUPS=100").contains("TOTAL=" + rows * (rows - 1) / 2);
+    // Both executors ran tasks, each in a sandbox of a different agent.
+    Matcher m = Pattern.compile("EXECUTORS=\\[(.*)]").matcher(out);
+    assertThat(m.find()).as("executors line in %s", log).isTrue();
+    Set<String> agentDirs = Pattern.compile(", ").splitAsStream(m.group(1))
+        .map(e -> e.replaceAll(".*?/(agent-\\d+)/.*", "$1")).collect(Collectors.toSet());
+    assertThat(agentDirs).as(m.group(1)).hasSize(2).allMatch(d -> d.matches("agent-\\d+"));
+    String fw = SparkApps.frameworkId(log);
+    List<Task> tasks = apps.tasksSeen(fw);
+    assertThat(tasks).hasSize(2);
+    assertThat(tasks.stream().map(Task::getAgentId).distinct()).hasSize(2);
+    assertThat(tasks).allMatch(t -> t.getResourcesList().stream()
+        .anyMatch(r -> r.getName().equals("mem") && r.getScalar() == 512 + 384));
+    awaitGone(fw);
+  }
+
+  @Test
+  void anApplicationSettingCorralAsItsMasterRunsASparkSessionQuery() throws Exception {
+    Path log = apps.dir.resolve("session.log");
+    Process driver = apps.runDirect("io.corral.spark.apps.SessionGroupBy",
+        List.of("-Dspark.executor.instances=1", "-Dspark.executor.memory=512m", "-Dspark.driver.host=127.0.0.1",
+            "-Dspark.ui.enabled=false", "-Dspark.corral.executor.home=" + SparkApps.SPARK_HOME,
+            "-Dspark.executor.extraJavaOptions=-XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
+        List.of("corral://" + apps.corral.masterAddress(), "100000"), log);
+    assertThat(SparkApps.await(driver, log)).as("exit code; see %s", log).isZero();
+    assertThat(Files.readString(log)).contains("GROUPS=10").contains("TOTAL=" + 100_000L * 99_999 / 2);
+    awaitGone(SparkApps.frameworkId(log));
+  }
+
+  @Test
+  void aWrongCorralUrlIsAOneLineError() throws Exception {
+    for (String url : List.of("spark+corral://no-port-here", "spark+corral://", "spark+corral://host:http")) {
+      Path log = apps.dir.resolve("wrong-url-" + Math.abs(url.hashCode()) + ".log");
+      Process driver = apps.submit(url, List.of(), "io.corral.spark.apps.GroupBy", apps.appJar(),
+          List.of("100", "1"), log);
+      assertThat(SparkApps.await(driver, log)).as("exit code; see %s", log).isNotZero();
+      assertThat(Files.readString(log)).as(log.toString())
+          .containsPattern("SparkException: (invalid Corral master URL|Corral master URL) '" + Pattern.quote(url)
+              + "'.*expected spark\\+corral://host:port or spark\\+corral://zk://host:port/path");
+    }
+  }
+
+  @Test
+  void aMasterThatDoesNotAnswerIsAOneLineErrorAfterTheRegistrationTimeout() throws Exception {
+    Path log = apps.dir.resolve("no-master.log");
+    Process driver = apps.submit("spark+corral://127.0.0.1:1", List.of("--conf", "spark.corral.registration.timeout=5s"),
+        "io.corral.spark.apps.GroupBy", apps.appJar(), List.of("100", "1"), log);
+    assertThat(SparkApps.await(driver, log)).as("exit code; see %s", log).isNotZero();
+    assertThat(Files.readString(log)).as(log.toString()).contains(
+        "SparkException: could not register with the Corral master 127.0.0.1:1 within 5 s"
+            + " (spark.corral.registration.timeout); is it running?");
+  }
+
+  private static void awaitGone(String frameworkId) {
+    // The framework (failover timeout 0) is torn down when the driver stops, its executors with it.
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !apps.hasFramework(frameworkId)
+        && SparkApps.executorProcesses(frameworkId).isEmpty());
+    assertThat(apps.tasks(frameworkId)).isEmpty();
+  }
+}
