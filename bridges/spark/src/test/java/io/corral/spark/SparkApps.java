@@ -235,7 +235,7 @@ final class SparkApps implements AutoCloseable {
     }
   }
 
-  private static String cwd(ProcessHandle p) {
+  static String cwd(ProcessHandle p) {
     try {
       return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).toString();
     } catch (IOException | UnsupportedOperationException | SecurityException e) {

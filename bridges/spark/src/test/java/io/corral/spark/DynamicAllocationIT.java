@@ -1,0 +1,58 @@
+package io.corral.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corral.protocol.Task;
+import io.corral.protocol.TaskState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Dynamic allocation with shuffle tracking: the application starts with no executor, Spark asks
+ * for more as tasks wait ({@code doRequestTotalExecutors}: Corral launches them), and releases
+ * idle ones ({@code doKillExecutors}: Corral kills their tasks) until none is left.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class DynamicAllocationIT {
+  private static SparkApps apps;
+
+  @BeforeAll
+  static void start() throws Exception {
+    apps = SparkApps.start("dynamic-allocation-it", 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (apps != null) {
+      apps.close();
+    }
+  }
+
+  @Test
+  void executorsGrowFromZeroToTwoAndBackToZero() throws Exception {
+    Path log = apps.dir.resolve("elastic.log");
+    Process driver = apps.submit(apps.submitUrl(), List.of(
+            "--conf", "spark.dynamicAllocation.enabled=true",
+            "--conf", "spark.dynamicAllocation.shuffleTracking.enabled=true",
+            "--conf", "spark.dynamicAllocation.minExecutors=0",
+            "--conf", "spark.dynamicAllocation.initialExecutors=0",
+            "--conf", "spark.dynamicAllocation.maxExecutors=2",
+            "--conf", "spark.dynamicAllocation.schedulerBacklogTimeout=1s",
+            "--conf", "spark.dynamicAllocation.executorIdleTimeout=3s"),
+        "io.corral.spark.apps.Elastic", apps.appJar(), List.of("16"), log);
+    assertThat(SparkApps.await(driver, log)).as("exit code; see %s", log).isZero();
+    String out = Files.readString(log);
+    assertThat(out).contains("START_EXECUTORS=0").contains("PEAK=2").contains("TOTAL=120").contains("SHRUNK");
+    assertThat(out).contains("executor target 0 -> 1").containsPattern("executor target \\d -> 0");
+    List<Task> tasks = apps.tasksSeen(SparkApps.frameworkId(log));
+    // Two executors, both released by Spark while the application still ran (killed, not torn down).
+    assertThat(tasks).hasSize(2).allMatch(t -> t.getState() == TaskState.TASK_KILLED);
+    assertThat(out).contains("killing executor 1 (task executor-1)").contains("killing executor 2 (task executor-2)");
+  }
+}

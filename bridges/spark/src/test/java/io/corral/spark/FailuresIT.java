@@ -1,0 +1,119 @@
+package io.corral.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corral.local.LocalAgent;
+import io.corral.protocol.Task;
+import io.corral.protocol.TaskState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What goes wrong under a running application: an executor JVM SIGKILLed mid-stage, an agent
+ * lost with its executors, the driver SIGKILLed. Each test has its own cluster (an agent dies).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class FailuresIT {
+  private SparkApps apps;
+
+  @BeforeEach
+  void start(TestInfo info) throws Exception {
+    apps = SparkApps.start("failures-it-" + info.getTestMethod().orElseThrow().getName(), 2);
+  }
+
+  @AfterEach
+  void stop() {
+    if (apps != null) {
+      apps.close();
+    }
+  }
+
+  @Test
+  void anExecutorKilledMidStageIsReplacedAndTheJobSucceeds() throws Exception {
+    Path release = apps.dir.resolve("release");
+    Path log = apps.dir.resolve("slow-stage.log");
+    Process driver = startSlowStage(release, log);
+    String fw = awaitStageRunning(log, driver);
+    ProcessHandle victim = SparkApps.executorProcesses(fw).get(0);
+    victim.destroyForcibly();
+    // Corral reports the task failed; Spark drops the executor and Corral launches another.
+    Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> apps.tasksSeen(fw).stream()
+        .anyMatch(t -> t.getTaskId().equals("executor-3") && t.getState() == TaskState.TASK_RUNNING));
+    Files.createFile(release);
+    assertThat(SparkApps.await(driver, log)).as("exit code; see %s", log).isZero();
+    String out = Files.readString(log);
+    assertThat(out).contains("TOTAL=78").containsPattern("executor [12] lost: Corral task executor-[12] on \\S+ ended TASK_FAILED");
+    assertThat(apps.tasksSeen(fw)).filteredOn(t -> t.getState() == TaskState.TASK_FAILED).hasSize(1);
+  }
+
+  @Test
+  void anAgentLostWithItsExecutorsDoesNotFailTheJob() throws Exception {
+    Path release = apps.dir.resolve("release");
+    Path log = apps.dir.resolve("slow-stage.log");
+    Process driver = startSlowStage(release, log);
+    String fw = awaitStageRunning(log, driver);
+    // The machine goes: the agent and the executors it runs.
+    Task first = apps.tasksSeen(fw).stream().filter(t -> t.getTaskId().equals("executor-1")).findFirst().orElseThrow();
+    LocalAgent agent = apps.corral.agents().stream().filter(a -> first.getAgentId().equals(a.agentId())).findFirst()
+        .orElseThrow();
+    agent.kill();
+    SparkApps.executorProcesses(fw).stream().filter(p -> onAgent(p, agent)).forEach(ProcessHandle::destroyForcibly);
+    Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> apps.tasksSeen(fw).stream()
+        .anyMatch(t -> t.getTaskId().equals("executor-3") && t.getState() == TaskState.TASK_RUNNING));
+    Files.createFile(release);
+    assertThat(SparkApps.await(driver, log)).as("exit code; see %s", log).isZero();
+    assertThat(Files.readString(log)).contains("TOTAL=78");
+    assertThat(apps.tasksSeen(fw)).filteredOn(t -> t.getTaskId().equals("executor-3"))
+        .allMatch(t -> !t.getAgentId().equals(first.getAgentId()));
+  }
+
+  @Test
+  void aDriverKilledLeavesNoExecutorBehind() throws Exception {
+    Path log = apps.dir.resolve("slow-stage.log");
+    Process driver = startSlowStage(apps.dir.resolve("never"), log);
+    String fw = awaitStageRunning(log, driver);
+    assertThat(SparkApps.executorProcesses(fw)).hasSize(2);
+    driver.destroyForcibly();
+    driver.waitFor();
+    // Failover timeout 0: the master tears the framework down at once and kills its executors.
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !apps.hasFramework(fw)
+        && SparkApps.executorProcesses(fw).isEmpty());
+  }
+
+  private Process startSlowStage(Path release, Path log) throws IOException {
+    return apps.submit(apps.submitUrl(), List.of("--conf", "spark.executor.instances=2"),
+        "io.corral.spark.apps.SlowStage", apps.appJar(), List.of(release.toString(), "4"), log);
+  }
+
+  /** Waits until both executors run and the stage's first task started; returns the framework id. */
+  private String awaitStageRunning(Path log, Process driver) {
+    Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> {
+      if (!driver.isAlive()) {
+        throw new AssertionError("the driver ended early; see " + log);
+      }
+      String fw = SparkApps.frameworkId(log);
+      return fw != null && Files.readString(log).contains("STAGE_RUNNING")
+          && SparkApps.executorProcesses(fw).size() == 2;
+    });
+    try {
+      return SparkApps.frameworkId(log);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Whether an executor JVM runs in a sandbox of that agent (agent-N/ in its working directory). */
+  private static boolean onAgent(ProcessHandle p, LocalAgent agent) {
+    return SparkApps.cwd(p).contains("/agent-" + agent.index() + "/");
+  }
+}
