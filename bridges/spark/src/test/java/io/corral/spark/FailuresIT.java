@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,17 +79,44 @@ class FailuresIT {
         .allMatch(t -> !t.getAgentId().equals(first.getAgentId()));
   }
 
+  /** Also: the Spark UI lists the executors with their Corral host and their sandbox logs. */
   @Test
   void aDriverKilledLeavesNoExecutorBehind() throws Exception {
     Path log = apps.dir.resolve("slow-stage.log");
-    Process driver = startSlowStage(apps.dir.resolve("never"), log);
+    Process driver = apps.submit(apps.submitUrl(), List.of("--conf", "spark.executor.instances=2",
+            "--conf", "spark.ui.enabled=true", "--conf", "spark.ui.port=0"),
+        "io.corral.spark.apps.SlowStage", apps.appJar(), List.of(apps.dir.resolve("never").toString(), "4"), log);
     String fw = awaitStageRunning(log, driver);
     assertThat(SparkApps.executorProcesses(fw)).hasSize(2);
+
+    Matcher ui = Pattern.compile("started service 'SparkUI' on port (\\d+)").matcher(Files.readString(log));
+    assertThat(ui.find()).as("Spark UI address in %s", log).isTrue();
+    String executors = get("http://127.0.0.1:" + ui.group(1) + "/api/v1/applications/" + fw + "/executors");
+    Matcher logs = Pattern.compile("\"stderr\"\\s*:\\s*\"file://([^\"]+)\"").matcher(executors);
+    List<Path> stderrs = new java.util.ArrayList<>();
+    while (logs.find()) {
+      stderrs.add(Path.of(logs.group(1)));
+    }
+    assertThat(stderrs).as(executors).hasSize(2);
+    for (Path stderr : stderrs) {
+      assertThat(stderr.toString()).contains("/frameworks/" + fw + "/");
+      assertThat(Files.readString(stderr)).contains("Successfully registered with driver");
+    }
+    assertThat(executors).contains("\"hostPort\" : \"127.0.0.1:");
+
     driver.destroyForcibly();
     driver.waitFor();
     // Failover timeout 0: the master tears the framework down at once and kills its executors.
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !apps.hasFramework(fw)
         && SparkApps.executorProcesses(fw).isEmpty());
+  }
+
+  private static String get(String url) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(url).isEqualTo(200);
+    return r.body();
   }
 
   private Process startSlowStage(Path release, Path log) throws IOException {
