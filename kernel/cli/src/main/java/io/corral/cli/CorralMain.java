@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       LocalCommand.class,
       ExampleCommand.class,
       BundleCommand.class,
+      io.corral.cli.spark.SparkCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -30,7 +31,9 @@ public final class CorralMain implements Runnable {
 
   /** Runs the command line and returns the exit code (tests call this instead of main). */
   public static int run(String... args) {
-    return new CommandLine(new CorralMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    CommandLine cli = new CommandLine(new CorralMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    io.corral.cli.spark.SparkCommand.configure(cli);
+    return cli.execute(args);
   }
 
   @Override

@@ -111,7 +111,8 @@ public final class ExecutorSupervisor {
     ExecutorRun run = t.run();
     TaskInfo task = t.info();
     t.setFetching(true);
-    fetcher.fetch(task.getCommand().getUrisList(), run.sandbox().resolve("tasks").resolve(task.getTaskId()),
+    java.nio.file.Path taskDir = run.sandbox().resolve("tasks").resolve(io.corral.common.task.PathNames.of(task.getTaskId()));
+    fetcher.fetch(task.getCommand().getUrisList(), taskDir,
         user(run.framework(), task.getCommand()), "task " + t.key(), failure -> {
           t.setFetching(false);
           if (TaskStates.isTerminal(t.state())) {

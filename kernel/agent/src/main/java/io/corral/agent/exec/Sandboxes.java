@@ -1,13 +1,17 @@
 package io.corral.agent.exec;
 
+import io.corral.common.task.PathNames;
 import java.nio.file.Path;
 
-/** Sandbox layout: {@code <work_dir>/frameworks/<fid>/executors/<eid>/runs/<run-id>/}. */
+/**
+ * Sandbox layout: {@code <work_dir>/frameworks/<fid>/executors/<eid>/runs/<run-id>/}, each id
+ * as {@link PathNames} writes it (the command executor's directory is {@code corral%3Acommand}).
+ */
 public final class Sandboxes {
   private Sandboxes() {}
 
   public static Path runDir(Path workDir, ExecutorKey key, String containerId) {
-    return workDir.resolve("frameworks").resolve(key.frameworkId()).resolve("executors")
-        .resolve(key.executorId()).resolve("runs").resolve(containerId);
+    return workDir.resolve("frameworks").resolve(PathNames.of(key.frameworkId())).resolve("executors")
+        .resolve(PathNames.of(key.executorId())).resolve("runs").resolve(PathNames.of(containerId));
   }
 }

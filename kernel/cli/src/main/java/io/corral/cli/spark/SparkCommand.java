@@ -1,0 +1,147 @@
+package io.corral.cli.spark;
+
+import io.corral.cli.DurationConverter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code corral spark ...}: Spark applications on Corral. */
+@Command(name = "spark", mixinStandardHelpOptions = true, description = "Spark applications on Corral.",
+    subcommands = {SparkCommand.Submit.class})
+public final class SparkCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** spark-submit's own options (--class, --conf, ...) pass through to it, in order, with the application's. */
+  public static void configure(CommandLine corral) {
+    corral.getSubcommands().get("spark").getSubcommands().get("submit").setUnmatchedOptionsArePositionalParams(true);
+  }
+
+  /**
+   * {@code corral spark submit --deploy-mode cluster --master M (--spark-home DIR | --spark-uri URI)
+   * [--supervise] <spark-submit options> app.jar [args]}: runs the Spark driver itself as a Corral
+   * task and returns once it runs (client mode is plain spark-submit with spark+corral://).
+   */
+  @Command(name = "submit", mixinStandardHelpOptions = true,
+      description = {"Run a Spark application's driver as a Corral task (cluster mode); returns once it runs.",
+          "Prints 'submitted: driver <task> of framework <id> on <host>'. Other options and the rest are",
+          "spark-submit's: --class, --conf, the application jar (a path the agents can read, or a URI) and",
+          "its arguments. For client mode use spark-submit --master spark+corral://<master>."})
+  public static final class Submit implements Callable<Integer> {
+    @Option(names = "--master", required = true,
+        description = "The Corral master: host:port, zk://host:port/path, or spark+corral://...")
+    String master;
+
+    @Option(names = "--deploy-mode", defaultValue = "cluster", description = "Only 'cluster' (default).")
+    String deployMode;
+
+    @Option(names = "--spark-home", description = "Spark as installed on the agents (its jars/ directory is used).")
+    String sparkHome;
+
+    @Option(names = "--spark-uri",
+        description = "A Spark distribution (archive with a jars/ directory) on HDFS or HTTP, fetched by the agents.")
+    String sparkUri;
+
+    @Option(names = "--bridge-jar", description = "corral-spark.jar (default: the one of this installation).")
+    String bridgeJar;
+
+    @Option(names = "--supervise", description = "Restart the driver when it fails (up to 3 times).")
+    boolean supervise;
+
+    @Option(names = "--driver-memory", defaultValue = "1g", description = "The driver's heap (default ${DEFAULT-VALUE}).")
+    String driverMemory;
+
+    @Option(names = "--driver-cores", defaultValue = "1", description = "cpus of the driver task (default ${DEFAULT-VALUE}).")
+    double driverCores;
+
+    @Option(names = "--role", defaultValue = "", description = "The role the driver task is offered under.")
+    String role;
+
+    @Option(names = "--failover-timeout", converter = DurationConverter.class, defaultValue = "60s",
+        description = "How long the master keeps the driver when nobody holds its framework (default ${DEFAULT-VALUE}).")
+    Duration failoverTimeout;
+
+    @Option(names = "--timeout", converter = DurationConverter.class, defaultValue = "5min",
+        description = "Give up when the driver does not run within this long (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Parameters(paramLabel = "SPARK-SUBMIT-ARGS", arity = "1..*",
+        description = "spark-submit's options, the application jar and its arguments.")
+    List<String> sparkArgs;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!deployMode.equals("cluster")) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--deploy-mode " + deployMode
+            + " is not for this command: in client mode run spark-submit --master spark+corral://<master> itself");
+      }
+      String corralMaster = master.replaceFirst("^(spark\\+)?corral://", "");
+      SparkDriverTask task;
+      try {
+        SparkDriverTask.requireOneSpark(sparkHome, sparkUri);
+        String jar = bridgeJar != null ? bridgeJar : defaultBridgeJar();
+        task = new SparkDriverTask(corralMaster, sparkHome, sparkUri, jar, driverMemory, supervise, name(),
+            failoverTimeout.toMillis() / 1000.0, sparkArgs);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      double mem = SizeMib.parse(driverMemory) + 384 + 64;
+      return new DriverLaunch(corralMaster, task, role, driverCores, mem, timeout, System.out).run();
+    }
+
+    private String name() {
+      int i = sparkArgs.indexOf("--name");
+      if (i >= 0 && i + 1 < sparkArgs.size()) {
+        return sparkArgs.get(i + 1);
+      }
+      i = sparkArgs.indexOf("--class");
+      return i >= 0 && i + 1 < sparkArgs.size() ? sparkArgs.get(i + 1) : SparkDriverTask.baseName(
+          sparkArgs.get(SparkDriverTask.appJarIndex(sparkArgs)));
+    }
+
+    private String defaultBridgeJar() {
+      Path jar = Path.of(System.getProperty("corral.home", "."), "bridges", "spark", "corral-spark.jar");
+      if (!Files.exists(jar)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "no " + jar + ": give --bridge-jar");
+      }
+      return jar.toAbsolutePath().toString();
+    }
+  }
+
+  /** Sizes as Spark writes them (512m, 1g, 2048k; bare numbers are MiB) in MiB. */
+  static final class SizeMib {
+    private SizeMib() {}
+
+    static double parse(String s) {
+      String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+      double unit = 1;
+      char last = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+      if (last == 'b') {
+        t = t.substring(0, t.length() - 1);
+        last = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+      }
+      switch (last) {
+        case 'k' -> unit = 1.0 / 1024;
+        case 'm' -> unit = 1;
+        case 'g' -> unit = 1024;
+        case 't' -> unit = 1024 * 1024;
+        default -> {
+          return Double.parseDouble(t);
+        }
+      }
+      return Double.parseDouble(t.substring(0, t.length() - 1)) * unit;
+    }
+  }
+}
