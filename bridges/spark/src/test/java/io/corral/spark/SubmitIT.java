@@ -91,6 +91,42 @@ class SubmitIT {
     awaitGone(SparkApps.frameworkId(log));
   }
 
+  /**
+   * Agents with no Spark: the executors' Spark comes from a distribution on an HTTP server
+   * ({@code spark.corral.executor.uri}), which each agent downloads once into its fetcher cache
+   * and extracts into the executor's sandbox.
+   */
+  @Test
+  void executorsRunFromASparkDistributionFetchedOverHttpOncePerAgent() throws Exception {
+    Path dist = apps.dir.resolve("spark-4.0.2-bin-corral.tar");
+    SparkDistribution.tar(SparkApps.SPARK_HOME.resolve("jars"), "spark-4.0.2-bin-corral/jars", dist);
+    java.util.concurrent.atomic.AtomicInteger downloads = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext("/", exchange -> {
+      downloads.incrementAndGet();
+      exchange.sendResponseHeaders(200, Files.size(dist));
+      try (var body = exchange.getResponseBody()) {
+        Files.copy(dist, body);
+      }
+    });
+    http.start();
+    try {
+      String uri = "http://127.0.0.1:" + http.getAddress().getPort() + "/" + dist.getFileName();
+      Path log = apps.dir.resolve("from-http.log");
+      // Three executors: two on one agent, one on the other; each agent downloads once.
+      Process driver = apps.submit(apps.submitUrl(), List.of("--conf", "spark.executor.instances=3",
+              "--conf", "spark.corral.executor.home=", "--conf", "spark.corral.executor.uri=" + uri),
+          "io.corral.spark.apps.GroupBy", apps.appJar(), List.of("30000", "3"), log);
+      assertThat(SparkApps.await(driver, log)).as("exit code; see %s", log).isZero();
+      assertThat(Files.readString(log)).contains("GROUPS=100").contains("fetched from " + uri);
+      assertThat(apps.tasksSeen(SparkApps.frameworkId(log))).hasSize(3);
+      assertThat(downloads.get()).as("downloads of the distribution").isBetween(1, 2);
+    } finally {
+      http.stop(0);
+    }
+  }
+
   @Test
   void aWrongCorralUrlIsAOneLineError() throws Exception {
     for (String url : List.of("spark+corral://no-port-here", "spark+corral://", "spark+corral://host:http")) {
