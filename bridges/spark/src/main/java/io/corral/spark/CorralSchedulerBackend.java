@@ -1,5 +1,6 @@
 package io.corral.spark;
 
+import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.MasterInfo;
@@ -96,7 +97,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     fleet = new ExecutorFleet(spec, maxCores, initialTarget);
     String driverUrl = "spark://" + CoarseGrainedSchedulerBackend.ENDPOINT_NAME() + "@"
         + hostForUri(conf.get("spark.driver.host")) + ":" + conf.get("spark.driver.port");
-    command = new ExecutorCommand(conf, spec, driverUrl, defaultSparkJars());
+    command = new ExecutorCommand(conf, spec, driverUrl, defaultSparkJars(), codeSource(CorralSchedulerBackend.class));
     FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setName(sc.appName()).setFailoverTimeout(0)
         .putLabels("spark.app.name", sc.appName()).putLabels("spark.version", sc.version());
     String role = conf.get(ROLE, "").trim();
@@ -222,9 +223,11 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     Map<String, List<TaskInfo>> byOffer = new LinkedHashMap<>();
     for (ExecutorFleet.Launch l : launches) {
       ExecutorFleet.Executor e = l.executor();
-      TaskInfo task = TaskInfo.newBuilder().setTaskId(e.taskId()).setName("spark executor " + e.id() + " (" + sc.appName() + ")")
-          .setAgentId(l.offer().getAgentId()).addAllResources(l.resources().toProto())
+      String name = "spark executor " + e.id() + " (" + sc.appName() + ")";
+      ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId("spark-executor-" + e.id()).setName(name)
           .setCommand(command.build(e.id(), e.host(), appId)).build();
+      TaskInfo task = TaskInfo.newBuilder().setTaskId(e.taskId()).setName(name).setAgentId(l.offer().getAgentId())
+          .addAllResources(l.resources().toProto()).setExecutor(executor).build();
       byOffer.computeIfAbsent(l.offer().getId(), k -> new ArrayList<>()).add(task);
       LOG.info("launching executor {} on {} ({}) with {}", e.id(), e.host(), e.agentId(), l.resources());
     }
@@ -292,11 +295,15 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     if (home != null && !home.isBlank()) {
       return Path.of(home, "jars").toString();
     }
+    return Path.of(codeSource(SparkContext.class)).getParent().toString();
+  }
+
+  /** The jar (or directory) a class was loaded from, as a path. */
+  private static String codeSource(Class<?> c) {
     try {
-      return Path.of(SparkContext.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-          .getParent().toString();
+      return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     } catch (Exception e) {
-      return "jars";
+      throw new IllegalStateException("cannot tell where " + c.getName() + " was loaded from", e);
     }
   }
 

@@ -11,8 +11,10 @@ import org.apache.spark.SparkConf;
 import scala.Tuple2;
 
 /**
- * The shell command of an executor task: Spark's own {@code CoarseGrainedExecutorBackend} in a
- * JVM sized from {@link ExecutorSpec}, its classes from one of (first that applies):
+ * The shell command of an executor: {@link SparkExecutor}, which runs Spark's own
+ * {@code CoarseGrainedExecutorBackend} in its JVM, sized from {@link ExecutorSpec}, with
+ * corral-spark.jar ({@value #BRIDGE_URI}, else the driver's copy) fetched into the sandbox and
+ * Spark's classes from one of (first that applies):
  * <ol>
  *   <li>{@value #EXECUTOR_URI}: a Spark distribution (or any archive with a {@code jars/}
  *       directory, at its top or one level down) on HDFS, HTTP(S) or a local path, fetched and
@@ -28,22 +30,31 @@ import scala.Tuple2;
 final class ExecutorCommand {
   static final String EXECUTOR_URI = "spark.corral.executor.uri";
   static final String EXECUTOR_HOME = "spark.corral.executor.home";
-  static final String MAIN = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
+  static final String BRIDGE_JAR_NAME = "corral-spark.jar";
+  /** Where agents get corral-spark.jar (SparkExecutor) from; default: the driver's own copy, by path. */
+  static final String BRIDGE_URI = "spark.corral.bridge.uri";
+  /** Runs Spark's {@code CoarseGrainedExecutorBackend} as a Corral executor, in one JVM. */
+  static final String MAIN = "io.corral.spark.SparkExecutor";
 
   private final SparkConf conf;
   private final ExecutorSpec spec;
   private final String driverUrl;
   private final String defaultSparkHomeJars;
+  private final String bridgeJar;
 
   /**
    * @param defaultSparkHomeJars the driver's Spark jars directory (used when neither
    *     {@value #EXECUTOR_URI} nor {@value #EXECUTOR_HOME} is set)
+   * @param driverBridgeJar where the driver loaded corral-spark.jar from (used when
+   *     {@value #BRIDGE_URI} is not set)
    */
-  ExecutorCommand(SparkConf conf, ExecutorSpec spec, String driverUrl, String defaultSparkHomeJars) {
+  ExecutorCommand(SparkConf conf, ExecutorSpec spec, String driverUrl, String defaultSparkHomeJars,
+      String driverBridgeJar) {
     this.conf = conf;
     this.spec = spec;
     this.driverUrl = driverUrl;
     this.defaultSparkHomeJars = defaultSparkHomeJars;
+    this.bridgeJar = conf.get(BRIDGE_URI, "").isBlank() ? driverBridgeJar : conf.get(BRIDGE_URI).trim();
   }
 
   /** Where the executors' Spark comes from, for the log. */
@@ -74,7 +85,8 @@ final class ExecutorCommand {
         .append("export SPARK_LOG_URL_STDERR=\"file://$CORRAL_SANDBOX/stderr\"; ")
         .append("exec \"${JAVA_HOME:+$JAVA_HOME/bin/}java\"");
     String extraCp = conf.get("spark.executor.extraClassPath", "").trim();
-    sh.append(" -cp ").append(extraCp.isEmpty() ? "" : quote(extraCp) + ":").append("\"$JARS/*\"");
+    sh.append(" -cp ").append(extraCp.isEmpty() ? "" : quote(extraCp) + ":").append(quote(BRIDGE_JAR_NAME))
+        .append(":\"$JARS/*\"");
     sh.append(" -Xmx").append(spec.heapMib()).append('m');
     for (String opt : jvmOptions()) {
       sh.append(' ').append(quote(opt));
@@ -91,6 +103,9 @@ final class ExecutorCommand {
         .append(" --app-id ").append(quote(appId))
         .append(" --resourceProfileId 0");
     CommandInfo.Builder b = CommandInfo.newBuilder().setValue(sh.toString());
+    // A path is copied each time (a rebuilt jar is seen at once); a URI is downloaded once per agent.
+    b.addUris(CommandURI.newBuilder().setValue(bridgeJar).setExtract(false).setCache(bridgeJar.contains("://"))
+        .setOutputFile(BRIDGE_JAR_NAME));
     env().forEach((k, v) -> b.addEnvironment(EnvironmentVariable.newBuilder().setName(k).setValue(v)));
     if (!uri.isEmpty()) {
       CommandURI.Builder u = CommandURI.newBuilder().setValue(uri).setCache(true).setExtract(true);

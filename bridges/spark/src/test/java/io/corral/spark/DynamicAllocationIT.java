@@ -51,8 +51,10 @@ class DynamicAllocationIT {
     assertThat(out).contains("START_EXECUTORS=0").contains("PEAK=2").contains("TOTAL=120").contains("SHRUNK");
     assertThat(out).contains("executor target 0 -> 1").containsPattern("executor target \\d -> 0");
     List<Task> tasks = apps.tasksSeen(SparkApps.frameworkId(log));
-    // Two executors, both released by Spark while the application still ran (killed, not torn down).
-    assertThat(tasks).hasSize(2).allMatch(t -> t.getState() == TaskState.TASK_KILLED);
-    assertThat(out).contains("killing executor 1 (task executor-1)").contains("killing executor 2 (task executor-2)");
+    // Two executors, both released at Spark's request while the application still ran (the
+    // second's end may come after the application's, which tears the framework down).
+    assertThat(tasks).hasSize(2).anyMatch(t -> t.getState() == TaskState.TASK_KILLED);
+    assertThat(out).contains("killing executor 1 (task executor-1)").contains("killing executor 2 (task executor-2)")
+        .containsPattern("executor [12] killed \\(Corral task executor-[12] on \\S+ ended TASK_KILLED");
   }
 }

@@ -92,7 +92,12 @@ final class SparkApps implements AutoCloseable {
 
   /** A cluster of {@code agents} agent processes with 2 cpus and 2 GiB each (two executors). */
   static SparkApps start(String name, int agents) throws IOException {
-    Path dir = Path.of(System.getProperty("corral.test.tmp", "target/it-tmp")).toAbsolutePath().resolve(name);
+    return startFor(Path.of(System.getProperty("corral.test.tmp", "target/it-tmp")).toAbsolutePath().resolve(name),
+        agents, Resources.parse("cpus:2;mem:2048;disk:10000"));
+  }
+
+  /** A cluster in {@code dir} (emptied first) of {@code agents} agent processes with {@code resources} each. */
+  static SparkApps startFor(Path dir, int agents, Resources resources) throws IOException {
     if (Files.exists(dir)) {
       try (var paths = Files.walk(dir)) {
         for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
@@ -102,7 +107,7 @@ final class SparkApps implements AutoCloseable {
     }
     Files.createDirectories(dir);
     LocalCluster corral = LocalCluster.builder(dir.resolve("corral")).agents(agents)
-        .mode(LocalCluster.Mode.PROCESSES).agentResources(Resources.parse("cpus:2;mem:2048;disk:10000"))
+        .mode(LocalCluster.Mode.PROCESSES).agentResources(resources)
         .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
             .maxAgentPingTimeouts(8))
         .start();
@@ -221,8 +226,7 @@ final class SparkApps implements AutoCloseable {
     String marker = File.separator + "frameworks" + File.separator + frameworkId + File.separator;
     return ProcessHandle.allProcesses().filter(p -> {
       String cmd = commandLine(p);
-      return cmd.contains("CoarseGrainedExecutorBackend") && cmd.contains("--app-id " + frameworkId)
-          || cmd.contains(ExecutorCommand.MAIN) && cwd(p).contains(marker);
+      return cmd.contains(ExecutorCommand.MAIN) && (cmd.contains("--app-id " + frameworkId) || cwd(p).contains(marker));
     }).toList();
   }
 

@@ -81,6 +81,10 @@ public record SparkDriverTask(String master, String sparkHome, String sparkUri, 
       sh.append(" --conf ").append(quote(sparkUri != null ? "spark.corral.executor.uri=" + sparkUri
           : "spark.corral.executor.home=" + sparkHome));
     }
+    if (!mentions(args, "spark.corral.bridge.uri")) {
+      // The executors get the bridge from where this submission found it, not from the driver's sandbox.
+      sh.append(" --conf ").append(quote("spark.corral.bridge.uri=" + uri(bridgeJar, true, false).getValue()));
+    }
     if (!mentions(args, "--jars") && !mentions(args, "spark.jars=")) {
       sh.append(" --jars ").append(inSandbox(baseName(bridgeJar)));
     }
