@@ -13,10 +13,11 @@ import io.corral.protocol.TaskStatus;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The Corral executor of one Spark executor, in the same JVM: the agent starts this process, it
- * registers with the agent, and on its task it runs Spark's own
- * {@code CoarseGrainedExecutorBackend} with the arguments it was started with. One JVM per
- * executor, as Spark's standalone Worker starts them (a command task would cost a second JVM).
+ * The Corral executor of one Spark executor, in the same JVM: the agent starts this process,
+ * which runs Spark's own {@code CoarseGrainedExecutorBackend} with the arguments it was started
+ * with while it registers with the agent and takes its one task (side by side: Spark's start-up
+ * does not wait for Corral's). One JVM per executor, as Spark's standalone Worker starts them (a
+ * command task would cost a second JVM).
  *
  * <p>The task is RUNNING while Spark's executor runs and FINISHED when Spark stops it; a kill, or
  * the agent's shutdown, ends the process (the agent then reports the task KILLED). When Spark's
@@ -24,17 +25,30 @@ import java.util.concurrent.atomic.AtomicReference;
  * FAILED with the exit status and the tail of stderr.
  */
 public final class SparkExecutor implements Executor {
-  private final String[] sparkArgs;
   private final AtomicReference<String> taskId = new AtomicReference<>();
-
-  private SparkExecutor(String[] sparkArgs) {
-    this.sparkArgs = sparkArgs;
-  }
+  private volatile ExecutorDriver driver;
 
   public static void main(String[] args) {
-    CorralExecutorDriver driver = new CorralExecutorDriver(new SparkExecutor(args));
+    SparkExecutor executor = new SparkExecutor();
+    CorralExecutorDriver driver = new CorralExecutorDriver(executor);
+    executor.driver = driver;
+    Thread spark = new Thread(() -> {
+      org.apache.spark.executor.CoarseGrainedExecutorBackend.main(args);
+      executor.sparkStopped();
+    }, "spark-executor");
+    spark.start();
     driver.run();
     System.exit(0);
+  }
+
+  /** Spark stopped its executor (the driver asked it to): the task is done. */
+  private void sparkStopped() {
+    String id = taskId.get();
+    if (id != null) {
+      driver.sendStatusUpdate(TaskStatus.newBuilder().setTaskId(id).setState(TaskState.TASK_FINISHED)
+          .setMessage("Spark stopped the executor").build());
+    }
+    driver.stop();
   }
 
   @Override
@@ -50,13 +64,6 @@ public final class SparkExecutor implements Executor {
     }
     driver.sendStatusUpdate(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_RUNNING)
         .build());
-    Thread spark = new Thread(() -> {
-      org.apache.spark.executor.CoarseGrainedExecutorBackend.main(sparkArgs);
-      driver.sendStatusUpdate(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_FINISHED)
-          .setMessage("Spark stopped the executor").build());
-      driver.stop();
-    }, "spark-executor");
-    spark.start();
   }
 
   @Override

@@ -56,6 +56,8 @@ final class SparkApps implements AutoCloseable {
   final Path dir;
   final LocalCluster corral;
   private Path appJar;
+  /** Every driver started here: killed on close, whatever a test left running when it failed. */
+  private final List<Process> started = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Every task the master showed, by framework, latest state: the master forgets a removed framework's tasks. */
   private final Map<String, Map<String, Task>> seen = new ConcurrentHashMap<>();
   private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -168,10 +170,12 @@ final class SparkApps implements AutoCloseable {
     return cmd;
   }
 
-  private static Process start(List<String> cmd, Path log) throws IOException {
+  private Process start(List<String> cmd, Path log) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().remove("SPARK_HOME");
-    return pb.start();
+    Process p = pb.start();
+    started.add(p);
+    return p;
   }
 
   private static String javaBin() {
@@ -279,6 +283,10 @@ final class SparkApps implements AutoCloseable {
   @Override
   public void close() {
     watch.shutdownNow();
+    for (Process p : started) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
     corral.close();
   }
 }

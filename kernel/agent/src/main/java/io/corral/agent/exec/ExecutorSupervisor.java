@@ -42,6 +42,7 @@ public final class ExecutorSupervisor {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorSupervisor.class);
   /** Executor id of the built-in command executor of each framework. */
   public static final String COMMAND_EXECUTOR_ID = "corral:command";
+  private static final String AGENT_PID = Long.toString(ProcessHandle.current().pid(), 36);
   private static final int STDERR_TAIL_BYTES = 1024;
 
   private final AgentConfig config;
@@ -58,7 +59,8 @@ public final class ExecutorSupervisor {
   private final Map<TaskKey, AgentTask> tasks = new LinkedHashMap<>();
   private final Map<String, FrameworkInfo> frameworks = new HashMap<>();
   private final Map<Long, ExecutorRun> runByConnection = new HashMap<>();
-  private long containerSeq;
+  /** Per JVM, not per agent: in-process agents (LocalCluster) share the JVM's pid. */
+  private static final java.util.concurrent.atomic.AtomicLong CONTAINER_SEQ = new java.util.concurrent.atomic.AtomicLong();
 
   public ExecutorSupervisor(AgentConfig config, EventLoop loop, ExecutorService workers,
       io.corral.fetcher.Fetcher fetcher, StatusUpdateManager updates, Supplier<AgentInfo> agentInfo, Supplier<String> endpoint,
@@ -147,7 +149,9 @@ public final class ExecutorSupervisor {
     if (run != null && run.state() != ExecutorRun.State.TERMINATING && run.state() != ExecutorRun.State.TERMINATED) {
       return run;
     }
-    String containerId = Long.toString(System.currentTimeMillis(), 36) + "-" + (++containerSeq);
+    // Unique on the host, not only in this agent: processes are found by their container id in their
+    // environment (ProcessTree.killMarked), and agents sharing a host (LocalCluster) launch in the same ms.
+    String containerId = Long.toString(System.currentTimeMillis(), 36) + "-" + AGENT_PID + "-" + CONTAINER_SEQ.incrementAndGet();
     run = new ExecutorRun(key, containerId, info, framework, command,
         Sandboxes.runDir(config.workDir(), key, containerId));
     runs.put(key, run);
