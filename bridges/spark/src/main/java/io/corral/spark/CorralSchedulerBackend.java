@@ -97,6 +97,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     fleet = new ExecutorFleet(spec, maxCores, initialTarget);
     String driverUrl = "spark://" + CoarseGrainedSchedulerBackend.ENDPOINT_NAME() + "@"
         + hostForUri(conf.get("spark.driver.host")) + ":" + conf.get("spark.driver.port");
+    publishSparkIfAsked();
     command = new ExecutorCommand(conf, spec, driverUrl, defaultSparkJars(), codeSource(CorralSchedulerBackend.class));
     FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setName(sc.appName()).setFailoverTimeout(0)
         .putLabels("spark.app.name", sc.appName()).putLabels("spark.version", sc.version());
@@ -125,6 +126,29 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
       throw Errors.spark("interrupted while registering with Corral");
     }
     LOG.info("registered with Corral as framework {}", appId);
+  }
+
+  /**
+   * With {@value SparkPublisher#PUBLISH_DIR} and neither an executor URI nor a Spark home for the
+   * agents: publishes the driver's Spark there (first use) or finds it published, and hands it to
+   * the executors as {@value ExecutorCommand#EXECUTOR_URI}.
+   */
+  private void publishSparkIfAsked() {
+    String dir = conf.get(SparkPublisher.PUBLISH_DIR, "").trim();
+    if (dir.isEmpty() || !conf.get(ExecutorCommand.EXECUTOR_URI, "").isBlank()
+        || !conf.get(ExecutorCommand.EXECUTOR_HOME, "").isBlank()) {
+      return;
+    }
+    try {
+      long t0 = System.nanoTime();
+      SparkPublisher.Published p = SparkPublisher.publish(Path.of(defaultSparkJars()), dir, sc.version(),
+          sc.hadoopConfiguration());
+      LOG.info("{} Spark's jars as {} ({} ms)", p.written() ? "published" : "found", p.uri(),
+          (System.nanoTime() - t0) / 1_000_000);
+      conf.set(ExecutorCommand.EXECUTOR_URI, p.uri());
+    } catch (java.io.IOException | RuntimeException e) {
+      throw Errors.spark("could not publish Spark's jars to " + dir + " (" + SparkPublisher.PUBLISH_DIR + "): " + e);
+    }
   }
 
   /**

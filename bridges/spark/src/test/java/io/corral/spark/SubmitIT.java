@@ -127,6 +127,33 @@ class SubmitIT {
     }
   }
 
+  /**
+   * Agents with no Spark and no distribution given: the first application publishes the driver's
+   * Spark to {@code spark.corral.executor.publishDir}; the next one finds it there.
+   */
+  @Test
+  void theDriversSparkIsPublishedOnFirstUseAndReusedAfter() throws Exception {
+    Path dir = apps.dir.resolve("published");
+    List<String> conf = List.of("--conf", "spark.executor.instances=2", "--conf", "spark.corral.executor.home=",
+        "--conf", "spark.corral.executor.publishDir=" + dir.toUri());
+    Path first = apps.dir.resolve("publish-1.log");
+    Process driver = apps.submit(apps.submitUrl(), conf, "io.corral.spark.apps.GroupBy", apps.appJar(),
+        List.of("20000", "2"), first);
+    assertThat(SparkApps.await(driver, first)).as("exit code; see %s", first).isZero();
+    assertThat(Files.readString(first)).contains("GROUPS=100").containsPattern(
+        "published Spark's jars as file:" + Pattern.quote(dir.toString()) + "/spark-4\\.0\\.2-[0-9a-f]{16}\\.tar");
+    try (var files = Files.list(dir)) {
+      // (and Hadoop's local file system's hidden .crc file)
+      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
+          .singleElement().asString().endsWith(".tar");
+    }
+    Path second = apps.dir.resolve("publish-2.log");
+    driver = apps.submit(apps.submitUrl(), conf, "io.corral.spark.apps.GroupBy", apps.appJar(),
+        List.of("20000", "2"), second);
+    assertThat(SparkApps.await(driver, second)).as("exit code; see %s", second).isZero();
+    assertThat(Files.readString(second)).contains("GROUPS=100").contains("found Spark's jars as file:" + dir);
+  }
+
   @Test
   void aWrongCorralUrlIsAOneLineError() throws Exception {
     for (String url : List.of("spark+corral://no-port-here", "spark+corral://", "spark+corral://host:http")) {
