@@ -26,29 +26,32 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class SparkExecutor implements Executor {
   private final AtomicReference<String> taskId = new AtomicReference<>();
-  private volatile ExecutorDriver driver;
+  private final java.util.concurrent.CompletableFuture<ExecutorDriver> driver =
+      new java.util.concurrent.CompletableFuture<>();
 
   public static void main(String[] args) {
     SparkExecutor executor = new SparkExecutor();
-    CorralExecutorDriver driver = new CorralExecutorDriver(executor);
-    executor.driver = driver;
+    // Spark first: the Corral client's start-up (gRPC, the agent connection) runs beside Spark's.
     Thread spark = new Thread(() -> {
       org.apache.spark.executor.CoarseGrainedExecutorBackend.main(args);
       executor.sparkStopped();
     }, "spark-executor");
     spark.start();
+    CorralExecutorDriver driver = new CorralExecutorDriver(executor);
+    executor.driver.complete(driver);
     driver.run();
     System.exit(0);
   }
 
   /** Spark stopped its executor (the driver asked it to): the task is done. */
   private void sparkStopped() {
+    ExecutorDriver d = driver.join();
     String id = taskId.get();
     if (id != null) {
-      driver.sendStatusUpdate(TaskStatus.newBuilder().setTaskId(id).setState(TaskState.TASK_FINISHED)
+      d.sendStatusUpdate(TaskStatus.newBuilder().setTaskId(id).setState(TaskState.TASK_FINISHED)
           .setMessage("Spark stopped the executor").build());
     }
-    driver.stop();
+    d.stop();
   }
 
   @Override

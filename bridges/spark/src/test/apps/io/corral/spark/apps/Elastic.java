@@ -8,7 +8,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * Dynamic allocation: starts with no executors, runs a job of {@code args[0]} slow tasks (the
  * executor count grows), then waits until every executor is released (idle timeout). Prints
- * {@code PEAK=} (most executors seen), {@code SHRUNK} once none is left, and {@code TOTAL=}.
+ * {@code PEAK=} (most executors seen), {@code SHRUNK} once none is left, and {@code TOTAL=}; then
+ * waits until the file {@code args[1]} exists (the test's go-ahead, at most 2 minutes).
  */
 public final class Elastic {
   public static void main(String[] args) throws Exception {
@@ -44,6 +45,12 @@ public final class Elastic {
         Thread.sleep(200); // waiting for the idle executors to be released
       }
       System.out.println(executors(sc) == 0 ? "SHRUNK" : "NOT_SHRUNK=" + executors(sc));
+      System.out.flush();
+      java.nio.file.Path release = java.nio.file.Path.of(args[1]);
+      deadline = System.currentTimeMillis() + 120_000;
+      while (!java.nio.file.Files.exists(release) && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100); // waiting for the test's go-ahead
+      }
     }
   }
 
