@@ -1,5 +1,6 @@
 package io.corral.hadoop;
 
+import io.corral.bridges.testkit.Processes;
 import io.corral.common.resources.Resources;
 import io.corral.hadoop.common.CorralMr;
 import io.corral.local.LocalCluster;
@@ -17,7 +18,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -154,15 +154,7 @@ final class HadoopJobs implements AutoCloseable {
   }
 
   static int await(Process p, Path log) throws InterruptedException {
-    try {
-      if (!p.waitFor(8, TimeUnit.MINUTES)) {
-        throw new AssertionError("the job client did not end within 8 minutes; see " + log);
-      }
-      return p.exitValue();
-    } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
+    return Processes.await(p, 8, "the job client", log);
   }
 
   /** The job id a client printed ("Running job: ..." or "submitted ..."), or null if not yet. */
@@ -203,26 +195,12 @@ final class HadoopJobs implements AutoCloseable {
   /** Processes of a framework: whatever runs in (or names) one of its sandboxes on any agent. */
   static List<ProcessHandle> processesOf(String frameworkId) {
     String marker = File.separator + "frameworks" + File.separator + frameworkId + File.separator;
-    return ProcessHandle.allProcesses().filter(p -> commandLine(p).contains(marker) || cwd(p).contains(marker))
+    return ProcessHandle.allProcesses().filter(p -> Processes.commandLine(p).contains(marker) || Processes.cwd(p).contains(marker))
         .toList();
   }
 
-  /** The whole command line (ProcessHandle.Info cuts long ones, and the classpath is long). */
   static String commandLine(ProcessHandle p) {
-    try {
-      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
-          StandardCharsets.UTF_8).replace('\0', ' ');
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return p.info().commandLine().orElse("");
-    }
-  }
-
-  private static String cwd(ProcessHandle p) {
-    try {
-      return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).toString();
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return "";
-    }
+    return Processes.commandLine(p);
   }
 
   @Override

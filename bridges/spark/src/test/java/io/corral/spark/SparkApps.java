@@ -1,15 +1,15 @@
 package io.corral.spark;
 
+import io.corral.bridges.testkit.Processes;
+import io.corral.bridges.testkit.SourceJar;
 import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
 import io.corral.protocol.Task;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,14 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 
 /**
  * What the bridge's end-to-end tests share: a Corral cluster with agent processes, and Spark
@@ -198,15 +192,7 @@ final class SparkApps implements AutoCloseable {
 
   /** Waits for a driver JVM to end (8 minutes at most); returns its exit code. */
   static int await(Process p, Path log) throws InterruptedException {
-    try {
-      if (!p.waitFor(8, TimeUnit.MINUTES)) {
-        throw new AssertionError("the Spark driver did not end within 8 minutes; see " + log);
-      }
-      return p.exitValue();
-    } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
+    return Processes.await(p, 8, "the Spark driver", log);
   }
 
   /** The Corral framework id of the application the driver logged, or null if not yet. */
@@ -235,49 +221,19 @@ final class SparkApps implements AutoCloseable {
   }
 
   static String commandLine(ProcessHandle p) {
-    try {
-      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
-          StandardCharsets.UTF_8).replace('\0', ' ');
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return p.info().commandLine().orElse("");
-    }
+    return Processes.commandLine(p);
   }
 
   static String cwd(ProcessHandle p) {
-    try {
-      return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).toString();
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return "";
-    }
+    return Processes.cwd(p);
   }
 
   private static Path buildAppJar(Path sources, Path jar) throws IOException {
-    Path classes = Files.createTempDirectory(jar.getParent(), "apps-classes");
-    List<String> files;
-    try (var walk = Files.walk(sources)) {
-      files = walk.filter(p -> p.toString().endsWith(".java")).map(Path::toString).toList();
-    }
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     String cp;
     try (var jars = Files.list(SPARK_HOME.resolve("jars"))) {
       cp = jars.map(Path::toString).collect(java.util.stream.Collectors.joining(File.pathSeparator));
     }
-    List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp", cp, "--release", "17", "-nowarn"));
-    args.addAll(files);
-    if (javac.run(null, null, null, args.toArray(new String[0])) != 0) {
-      throw new IOException("cannot compile the test applications in " + sources);
-    }
-    Manifest manifest = new Manifest();
-    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
-        var walk = Files.walk(classes)) {
-      for (Path p : walk.filter(Files::isRegularFile).toList()) {
-        out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace(File.separatorChar, '/')));
-        Files.copy(p, (OutputStream) out);
-        out.closeEntry();
-      }
-    }
-    return jar;
+    return SourceJar.build(sources, cp, null, jar);
   }
 
   @Override
