@@ -1,5 +1,6 @@
 package io.corral.spark;
 
+import io.corral.common.Env;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
@@ -44,8 +45,8 @@ public final class ClusterDriver {
       }
     }
     List<String> submitArgs = Arrays.asList(args).subList(Math.min(i + 1, args.length), args.length);
-    String master = System.getenv("CORRAL_MASTER");
-    String frameworkId = System.getenv("CORRAL_FRAMEWORK_ID");
+    String master = System.getenv(Env.MASTER);
+    String frameworkId = System.getenv(Env.FRAMEWORK_ID);
     CorralSchedulerDriver corral = null;
     if (master != null && frameworkId != null) {
       corral = new CorralSchedulerDriver(new Adopter(), FrameworkInfo.newBuilder().setId(frameworkId)

@@ -91,8 +91,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
   public void start() {
     super.start();
     ExecutorSpec spec = ExecutorSpec.from(conf);
-    int maxCores = conf.contains("spark.cores.max") ? conf.getInt("spark.cores.max", Integer.MAX_VALUE)
-        : Integer.MAX_VALUE;
+    int maxCores = conf.getInt("spark.cores.max", Integer.MAX_VALUE);
     initialTarget = initialTarget(conf, spec, maxCores);
     fleet = new ExecutorFleet(spec, maxCores, initialTarget);
     String driverUrl = "spark://" + CoarseGrainedSchedulerBackend.ENDPOINT_NAME() + "@"

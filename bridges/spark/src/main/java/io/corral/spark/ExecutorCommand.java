@@ -1,5 +1,7 @@
 package io.corral.spark;
 
+import static io.corral.common.process.CommandLines.quote;
+
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.CommandURI;
 import io.corral.protocol.EnvironmentVariable;
@@ -75,8 +77,8 @@ final class ExecutorCommand {
     StringBuilder sh = new StringBuilder();
     if (!uri.isEmpty()) {
       sh.append("JARS=$(ls -d jars */jars 2>/dev/null | head -n 1); ")
-          .append("if [ -z \"$JARS\" ]; then echo 'no jars/ directory in the archive of ")
-          .append(EXECUTOR_URI.replace("'", "")).append("' >&2; exit 1; fi; ");
+          .append("if [ -z \"$JARS\" ]; then echo 'no jars/ directory in the archive of " + EXECUTOR_URI
+              + "' >&2; exit 1; fi; ");
     } else {
       sh.append("JARS=").append(quote(jarsDir())).append("; ");
     }
@@ -148,9 +150,5 @@ final class ExecutorCommand {
       env.put(kv._1(), kv._2());
     }
     return env;
-  }
-
-  static String quote(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
   }
 }

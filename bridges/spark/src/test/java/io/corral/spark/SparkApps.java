@@ -135,7 +135,7 @@ final class SparkApps implements AutoCloseable {
    */
   Process submit(String master, List<String> options, String main, Path jar, List<String> args, Path log)
       throws IOException {
-    List<String> cmd = new ArrayList<>(driverJvm());
+    List<String> cmd = driverJvm(List.of(), SPARK_HOME.resolve("jars") + File.separator + "*");
     cmd.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", master, "--deploy-mode", "client",
         "--jars", SHADED_JAR.toString()));
     cmd.addAll(SMALL);
@@ -147,20 +147,19 @@ final class SparkApps implements AutoCloseable {
 
   /** Runs a main class of the test applications directly (it sets its master itself). */
   Process runDirect(String main, List<String> jvmOptions, List<String> args, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1"));
-    cmd.addAll(moduleOptions());
-    cmd.addAll(jvmOptions);
-    cmd.addAll(List.of("-cp", SPARK_HOME.resolve("jars") + File.separator + "*" + File.pathSeparator + appJar()
-        + File.pathSeparator + SHADED_JAR, main));
+    List<String> cmd = driverJvm(jvmOptions, SPARK_HOME.resolve("jars") + File.separator + "*" + File.pathSeparator
+        + appJar() + File.pathSeparator + SHADED_JAR);
+    cmd.add(main);
     cmd.addAll(args);
     return start(cmd, log);
   }
 
-  private static List<String> driverJvm() {
+  /** A small driver JVM with Spark's module options, {@code jvmOptions} and {@code classpath}, up to its main class. */
+  private static List<String> driverJvm(List<String> jvmOptions, String classpath) {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     cmd.addAll(moduleOptions());
-    cmd.addAll(List.of("-cp", SPARK_HOME.resolve("jars") + File.separator + "*"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", classpath));
     return cmd;
   }
 

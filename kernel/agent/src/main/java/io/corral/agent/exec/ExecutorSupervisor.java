@@ -113,8 +113,8 @@ public final class ExecutorSupervisor {
     ExecutorRun run = t.run();
     TaskInfo task = t.info();
     t.setFetching(true);
-    java.nio.file.Path taskDir = run.sandbox().resolve("tasks").resolve(io.corral.common.task.PathNames.of(task.getTaskId()));
-    fetcher.fetch(task.getCommand().getUrisList(), taskDir,
+    java.nio.file.Path dir = io.corral.common.task.PathNames.taskSandbox(run.sandbox(), task.getTaskId());
+    fetcher.fetch(task.getCommand().getUrisList(), dir,
         user(run.framework(), task.getCommand()), "task " + t.key(), failure -> {
           t.setFetching(false);
           if (TaskStates.isTerminal(t.state())) {

@@ -1,6 +1,7 @@
 package io.corral.cli.spark;
 
 import io.corral.cli.DurationConverter;
+import io.corral.cli.SizeConverter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,17 +89,27 @@ public final class SparkCommand implements Runnable {
             + " is not for this command: in client mode run spark-submit --master spark+corral://<master> itself");
       }
       String corralMaster = master.replaceFirst("^(spark\\+)?corral://", "");
+      long driverMib = driverMib();
       SparkDriverTask task;
       try {
         SparkDriverTask.requireOneSpark(sparkHome, sparkUri);
         String jar = bridgeJar != null ? bridgeJar : defaultBridgeJar();
-        task = new SparkDriverTask(corralMaster, sparkHome, sparkUri, jar, driverMemory, supervise, name(),
+        task = new SparkDriverTask(corralMaster, sparkHome, sparkUri, jar, driverMib + "m", supervise, name(),
             failoverTimeout.toMillis() / 1000.0, sparkArgs);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      double mem = SizeMib.parse(driverMemory) + 384 + 64;
-      return new DriverLaunch(corralMaster, task, role, driverCores, mem, timeout, System.out).run();
+      return new DriverLaunch(corralMaster, task, role, driverCores, driverMib + 384 + 64, timeout, System.out).run();
+    }
+
+    /** --driver-memory in MiB: a size (512m, 2g, 2GiB), or a bare number of MiB as spark-submit reads it. */
+    private long driverMib() {
+      String m = driverMemory.trim();
+      try {
+        return SizeConverter.parse(m.matches("\\d+") ? m + "m" : m) >> 20;
+      } catch (CommandLine.TypeConversionException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--driver-memory: " + e.getMessage());
+      }
     }
 
     private String name() {
@@ -117,31 +128,6 @@ public final class SparkCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "no " + jar + ": give --bridge-jar");
       }
       return jar.toAbsolutePath().toString();
-    }
-  }
-
-  /** Sizes as Spark writes them (512m, 1g, 2048k; bare numbers are MiB) in MiB. */
-  static final class SizeMib {
-    private SizeMib() {}
-
-    static double parse(String s) {
-      String t = s.trim().toLowerCase(java.util.Locale.ROOT);
-      double unit = 1;
-      char last = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
-      if (last == 'b') {
-        t = t.substring(0, t.length() - 1);
-        last = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
-      }
-      switch (last) {
-        case 'k' -> unit = 1.0 / 1024;
-        case 'm' -> unit = 1;
-        case 'g' -> unit = 1024;
-        case 't' -> unit = 1024 * 1024;
-        default -> {
-          return Double.parseDouble(t);
-        }
-      }
-      return Double.parseDouble(t.substring(0, t.length() - 1)) * unit;
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.corral.cli.spark;
 
+import static io.corral.common.process.CommandLines.quote;
+
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.CommandURI;
 import io.corral.protocol.EnvironmentVariable;
@@ -126,9 +128,5 @@ public record SparkDriverTask(String master, String sparkHome, String sparkUri, 
   static String baseName(String pathOrUri) {
     String path = pathOrUri.contains("://") ? URI.create(pathOrUri).getPath() : pathOrUri;
     return Path.of(path).getFileName().toString();
-  }
-
-  static String quote(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
   }
 }

@@ -13,6 +13,11 @@ public final class CommandLines {
    * the program and {@code arguments} its argv, {@code arguments[0]} being its name as with
    * execve (the program is {@code arguments[0]} when {@code value} is empty).
    */
+  /** {@code s} as one word of a POSIX shell command: single-quoted, its own quotes escaped. */
+  public static String quote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
   public static List<String> argv(CommandInfo command) {
     boolean shell = !command.hasShell() || command.getShell();
     if (shell) {

@@ -13,6 +13,14 @@ import java.nio.charset.StandardCharsets;
 public final class PathNames {
   private PathNames() {}
 
+  /**
+   * Where a task of the command executor runs: {@code <executor sandbox>/tasks/<task id>}. The
+   * agent fetches the task's URIs there; the command executor starts it there.
+   */
+  public static java.nio.file.Path taskSandbox(java.nio.file.Path executorSandbox, String taskId) {
+    return executorSandbox.resolve("tasks").resolve(of(taskId));
+  }
+
   public static String of(String id) {
     if (id.isEmpty()) {
       throw new IllegalArgumentException("an empty id has no directory name");

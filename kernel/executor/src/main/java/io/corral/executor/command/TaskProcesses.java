@@ -19,7 +19,7 @@ final class TaskProcesses {
 
   /** The task's sandbox: {@code <executor sandbox>/tasks/<task-id>}. */
   static Path sandbox(Path executorSandbox, String taskId) {
-    return executorSandbox.resolve("tasks").resolve(io.corral.common.task.PathNames.of(taskId));
+    return io.corral.common.task.PathNames.taskSandbox(executorSandbox, taskId);
   }
 
   static Process start(Path executorSandbox, TaskInfo task) throws IOException {
