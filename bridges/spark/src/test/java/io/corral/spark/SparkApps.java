@@ -54,6 +54,8 @@ final class SparkApps implements AutoCloseable {
   private final List<Process> started = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Every task the master showed, by framework, latest state: the master forgets a removed framework's tasks. */
   private final Map<String, Map<String, Task>> seen = new ConcurrentHashMap<>();
+  /** Every framework's role as the master showed it. */
+  private final Map<String, String> roles = new ConcurrentHashMap<>();
   private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "task-watch");
     t.setDaemon(true);
@@ -70,7 +72,10 @@ final class SparkApps implements AutoCloseable {
     try {
       Map<String, List<Task>> now = corral.query(v -> {
         Map<String, List<Task>> m = new HashMap<>();
-        v.frameworks().forEach(f -> m.put(f.id(), v.tasks(f.id())));
+        v.frameworks().forEach(f -> {
+          m.put(f.id(), v.tasks(f.id()));
+          roles.put(f.id(), f.role());
+        });
         return m;
       });
       now.forEach((fw, tasks) -> tasks.forEach(
@@ -78,6 +83,12 @@ final class SparkApps implements AutoCloseable {
     } catch (RuntimeException e) {
       // the cluster is closing
     }
+  }
+
+  /** The role of a framework as the master showed it, or null if never seen. */
+  String roleSeen(String frameworkId) {
+    record();
+    return roles.get(frameworkId);
   }
 
   /** The tasks of a framework as last seen (it may be gone from the master since). */

@@ -58,7 +58,8 @@ class SubmitIT {
   void aShuffleRunsOnTwoExecutorsOnTwoAgents() throws Exception {
     Path log = apps.dir.resolve("group-by.log");
     long rows = 200_000;
-    Process driver = apps.submit(apps.submitUrl(), List.of("--conf", "spark.executor.instances=2"),
+    Process driver = apps.submit(apps.submitUrl(), List.of("--conf", "spark.executor.instances=2",
+            "--conf", "spark.corral.role=analytics"),
         "io.corral.spark.apps.GroupBy", apps.appJar(), List.of(Long.toString(rows), "4"), log);
     assertThat(SparkApps.await(driver, log)).as("exit code; see %s", log).isZero();
     String out = Files.readString(log);
@@ -70,6 +71,7 @@ class SubmitIT {
         .map(e -> e.replaceAll(".*?/(agent-\\d+)/.*", "$1")).collect(Collectors.toSet());
     assertThat(agentDirs).as(m.group(1)).hasSize(2).allMatch(d -> d.matches("agent-\\d+"));
     String fw = SparkApps.frameworkId(log);
+    assertThat(apps.roleSeen(fw)).as("the application's DRF role (spark.corral.role)").isEqualTo("analytics");
     List<Task> tasks = apps.tasksSeen(fw);
     assertThat(tasks).hasSize(2);
     assertThat(tasks.stream().map(Task::getAgentId).distinct()).hasSize(2);
