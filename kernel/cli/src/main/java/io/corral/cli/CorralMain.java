@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ExampleCommand.class,
       BundleCommand.class,
       io.corral.cli.spark.SparkCommand.class,
+      io.corral.cli.storm.StormCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,94 @@
+package io.corral.storm;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.storm.metric.StormMetricsRegistry;
+import org.apache.storm.scheduler.Cluster;
+import org.apache.storm.scheduler.IScheduler;
+import org.apache.storm.scheduler.SupervisorDetails;
+import org.apache.storm.scheduler.TopologyDetails;
+import org.apache.storm.scheduler.resource.ResourceAwareScheduler;
+
+/**
+ * Storm's own scheduler ({@code storm.scheduler}, else {@code DefaultScheduler}), followed by a
+ * look at what it could not do: after each round, the workers topologies still miss (asked for
+ * by {@code topology.workers}, not placed for want of slots) and how busy each Supervisor is go
+ * to the Corral framework, which launches Supervisors for the missing slots and retires idle ones.
+ * The assignments are Storm's, unchanged.
+ */
+final class DemandScheduler implements IScheduler {
+  private final IScheduler storms;
+  private final Consumer<SupervisorFleet.Observation> sink;
+  private final Map<String, Object> nimbusConf;
+
+  DemandScheduler(IScheduler storms, Map<String, Object> nimbusConf, Consumer<SupervisorFleet.Observation> sink) {
+    this.storms = storms;
+    this.nimbusConf = nimbusConf;
+    this.sink = sink;
+  }
+
+  /** The scheduler Nimbus would have used: {@code storm.scheduler}, else Storm's default. */
+  static IScheduler configured(Map<String, Object> conf) {
+    String name = StormSettings.string(conf, "storm.scheduler", "");
+    if (name.isEmpty()) {
+      return new org.apache.storm.scheduler.DefaultScheduler();
+    }
+    return org.apache.storm.utils.ReflectionUtils.newInstance(name);
+  }
+
+  @Override
+  public void prepare(Map<String, Object> conf, StormMetricsRegistry metricsRegistry) {
+    storms.prepare(conf, metricsRegistry);
+  }
+
+  @Override
+  public void schedule(org.apache.storm.scheduler.Topologies topologies, Cluster cluster) {
+    storms.schedule(topologies, cluster);
+    sink.accept(observe(topologies, cluster));
+  }
+
+  SupervisorFleet.Observation observe(org.apache.storm.scheduler.Topologies topologies, Cluster cluster) {
+    boolean resourceAware = storms instanceof ResourceAwareScheduler;
+    int missing = 0;
+    WorkerSize size = null;
+    for (TopologyDetails td : topologies.getTopologies()) {
+      int shortOf = td.getNumWorkers() - cluster.getAssignedNumWorkers(td);
+      if (shortOf > 0) {
+        missing += shortOf;
+        Map<String, Object> conf = new HashMap<>(nimbusConf);
+        conf.putAll(td.getConf());
+        WorkerSize s = WorkerSize.of(td.getExecutors().size(), td.getNumWorkers(), td.getTotalRequestedMemOnHeap(),
+            td.getTotalRequestedMemOffHeap(), td.getTotalRequestedCpu(), conf, resourceAware);
+        size = size == null ? s : size.max(s);
+      }
+    }
+    // Slots Storm's scheduler left free count against what is missing (they may be on hosts it
+    // avoids, but then another Supervisor on another agent is what helps).
+    missing = Math.max(0, missing - cluster.getAvailableSlots().size());
+    Set<String> registered = new HashSet<>();
+    Map<String, Integer> used = new HashMap<>();
+    for (SupervisorDetails sd : cluster.getSupervisors().values()) {
+      registered.add(sd.getId());
+      used.put(sd.getId(), cluster.getUsedPorts(sd).size());
+    }
+    return new SupervisorFleet.Observation(missing, size, registered, used);
+  }
+
+  @Override
+  public Map config() {
+    return storms.config();
+  }
+
+  @Override
+  public void cleanup() {
+    storms.cleanup();
+  }
+
+  @Override
+  public void nodeAssignmentSent(String node, boolean successful) {
+    storms.nodeAssignmentSent(node, successful);
+  }
+}
