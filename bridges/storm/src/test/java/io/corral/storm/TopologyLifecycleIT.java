@@ -37,6 +37,10 @@ class TopologyLifecycleIT {
    */
   private static final String[] SMALL = {"topology.component.resources.onheap.memory.mb=32",
       "topology.corral.worker.cpus=0.5",
+      // Workers report their statistics (what Nimbus's acked counts come from) every 5 s, not 60.
+      "executor.metrics.frequency.secs=5",
+      // Tuples lost with a killed or moved worker are replayed after 10 s, not 30 (the spouts wait for them).
+      "topology.message.timeout.secs=10",
       "topology.worker.childopts=-XX:+UseSerialGC", WordCountTopologyRate.RATE + "=200"};
   private static StormCluster storm;
   private static String framework;
@@ -122,7 +126,8 @@ class TopologyLifecycleIT {
     List<Task> running = storm.runningTasks(framework);
     assertThat(running).hasSize(2);
     assertThat(running.stream().map(Task::getAgentId).collect(Collectors.toSet())).as("agents").hasSize(2);
-    assertThat(StormCluster.workers(storm.topologyId(NAME))).hasSize(2);
+    String id = storm.topologyId(NAME);
+    StormCluster.await(Duration.ofMinutes(1), "two worker processes", () -> StormCluster.workers(id).size() == 2);
     awaitAckedGrowth(100, Duration.ofMinutes(2), "on two workers");
   }
 
