@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.curator.test.TestingServer;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.storm.generated.ClusterSummary;
 import org.apache.storm.generated.ExecutorSummary;
 import org.apache.storm.generated.Nimbus;
@@ -45,6 +46,8 @@ final class StormCluster implements AutoCloseable {
 
   final Path dir;
   final TestingServer zk;
+  /** The HDFS agents fetch the Supervisor bundle and the bridge jar from, or null (both by path). */
+  final MiniDFSCluster hdfs;
   final LocalCluster corral;
   final int nimbusPort;
   private final List<String> nimbusArgs;
@@ -60,9 +63,11 @@ final class StormCluster implements AutoCloseable {
     return t;
   });
 
-  private StormCluster(Path dir, TestingServer zk, LocalCluster corral, int nimbusPort, List<String> nimbusArgs) {
+  private StormCluster(Path dir, TestingServer zk, MiniDFSCluster hdfs, LocalCluster corral, int nimbusPort,
+      List<String> nimbusArgs) {
     this.dir = dir;
     this.zk = zk;
+    this.hdfs = hdfs;
     this.corral = corral;
     this.nimbusPort = nimbusPort;
     this.nimbusArgs = nimbusArgs;
@@ -72,9 +77,11 @@ final class StormCluster implements AutoCloseable {
   /**
    * ZooKeeper, a Corral master and {@code agents} agent processes (each an equal share of this
    * machine, with its own range of ports), and a Corral-backed Nimbus started with
-   * {@code extraNimbusArgs}.
+   * {@code extraNimbusArgs}. With {@code fromHdfs}, a MiniDFSCluster too, where the Storm home is
+   * pushed ({@code corral bundle push}) with the bridge jar: agents fetch both from there.
    */
-  static StormCluster start(String name, int agents, List<String> extraNimbusArgs) throws Exception {
+  static StormCluster start(String name, int agents, boolean fromHdfs, List<String> extraNimbusArgs)
+      throws Exception {
     Path dir = Path.of(System.getProperty("corral.test.tmp", "target/it-tmp")).toAbsolutePath().resolve(name);
     if (Files.exists(dir)) {
       try (var paths = Files.walk(dir)) {
@@ -86,12 +93,25 @@ final class StormCluster implements AutoCloseable {
     Files.createDirectories(dir);
     TestingServer zk = new TestingServer(true);
     LocalCluster corral = null;
+    MiniDFSCluster hdfs = null;
     try {
+      List<String> args = new ArrayList<>();
+      if (fromHdfs) {
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        conf.setInt("dfs.replication", 1);
+        conf.setInt("dfs.namenode.handler.count", 4);
+        hdfs = new MiniDFSCluster.Builder(conf, dir.resolve("dfs").toFile()).numDataNodes(1).build();
+        String base = hdfs.getURI() + "/corral/bundles/";
+        push(STORM_HOME, base + "storm-2.8.3.tar.gz");
+        push(SHADED_JAR, base + "corral-storm.jar");
+        args.addAll(List.of("--storm-uri", base + "storm-2.8.3.tar.gz", "--bridge-uri", base + "corral-storm.jar"));
+      }
       corral = LocalCluster.builder(dir.resolve("corral")).agents(agents).mode(LocalCluster.Mode.PROCESSES)
+          .agentArgs(List.of("--hdfs-classpath", System.getProperty("java.class.path")))
           .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
               .maxAgentPingTimeouts(8))
           .start();
-      List<String> args = new ArrayList<>(List.of("--master", corral.masterAddress().toString(),
+      args.addAll(List.of("--master", corral.masterAddress().toString(),
           "--zk", NIMBUS_HOST + ":" + zk.getPort() + "/storm", "--host", NIMBUS_HOST,
           "--storm-home", STORM_HOME.toString(), "--bridge-jar", SHADED_JAR.toString(),
           "--work-dir", dir.resolve("nimbus").toString(), "--heap", "384m",
@@ -99,15 +119,26 @@ final class StormCluster implements AutoCloseable {
           "-c", "topology.worker.logwriter.childopts=\"-Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1\"",
           "-c", "storm.corral.supervisor.mem.mb=256"));
       args.addAll(extraNimbusArgs);
-      StormCluster c = new StormCluster(dir, zk, corral, freePort(), args);
+      StormCluster c = new StormCluster(dir, zk, hdfs, corral, freePort(), args);
       c.startNimbus();
       return c;
     } catch (Exception | Error e) {
       if (corral != null) {
         corral.close();
       }
+      if (hdfs != null) {
+        hdfs.shutdown();
+      }
       zk.close();
       throw e;
+    }
+  }
+
+  /** {@code corral bundle push <source> <uri>}: a directory is packed as a .tar.gz. */
+  private static void push(Path source, String uri) {
+    int rc = io.corral.cli.CorralMain.run(new String[] {"bundle", "push", source.toString(), uri});
+    if (rc != 0) {
+      throw new AssertionError("corral bundle push " + source + " " + uri + " exited with " + rc);
     }
   }
 
@@ -269,11 +300,13 @@ final class StormCluster implements AutoCloseable {
 
   /** Polls {@code condition} until it holds, failing after {@code timeout} with {@code what}. */
   static void await(Duration timeout, String what, Supplier<Boolean> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
     AssertionError last = null;
     while (System.nanoTime() < deadline) {
       try {
         if (condition.get()) {
+          System.out.printf("%s %s: after %d ms%n", java.time.LocalTime.now(), what, (System.nanoTime() - start) / 1_000_000);
           return;
         }
       } catch (AssertionError e) {
@@ -319,6 +352,9 @@ final class StormCluster implements AutoCloseable {
       p.destroyForcibly();
     }
     corral.close(); // the agents end their executors: Supervisors and their workers
+    if (hdfs != null) {
+      hdfs.shutdown();
+    }
     try {
       zk.close();
     } catch (IOException e) {

@@ -24,30 +24,31 @@ import org.junit.jupiter.api.Timeout;
 /**
  * One topology's life on a Corral-backed Nimbus, in order, on real processes: deploy (Supervisors
  * launched from offers, tuples acked), a worker SIGKILLed, rebalance from 1 to 2 workers (a
- * Supervisor on the second agent), a Nimbus restart (same framework, same Supervisors), kill
- * (every Corral task released after the idle timeout).
+ * Supervisor on the second agent), a Nimbus restart (same framework, same Supervisors), kill and
+ * a new topology on the Supervisors kept within the idle timeout, then kill (every Corral task
+ * released after the idle timeout). Agents fetch Storm and the bridge jar from HDFS.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class TopologyLifecycleIT {
   private static final String NAME = "wordcount";
   /**
-   * Small workers: 32 MiB of heap per executor (8 executors: 256 MiB for one worker), half a cpu
-   * each (agents here have 1 cpu).
+   * Small workers: one executor per component and one acker, 64 MiB of heap each (256 MiB for one
+   * worker), half a cpu per worker (agents here have 1 cpu), 100 sentences a second.
    */
-  private static final String[] SMALL = {"topology.component.resources.onheap.memory.mb=32",
+  private static final String[] SMALL = {"wordcount.parallelism=1", "topology.component.resources.onheap.memory.mb=64",
       "topology.corral.worker.cpus=0.5",
-      // Workers report their statistics (what Nimbus's acked counts come from) every 5 s, not 60.
-      "executor.metrics.frequency.secs=5",
       // Tuples lost with a killed or moved worker are replayed after 10 s, not 30 (the spouts wait for them).
       "topology.message.timeout.secs=10",
-      "topology.worker.childopts=-XX:+UseSerialGC", WordCountTopologyRate.RATE + "=200"};
+      "topology.worker.childopts=-XX:+UseSerialGC", WordCountTopologyRate.RATE + "=100"};
   private static StormCluster storm;
   private static String framework;
 
   @BeforeAll
   static void start() throws Exception {
-    storm = StormCluster.start("lifecycle-it", 2, List.of("--supervisor-idle-timeout", "5s"));
+    storm = StormCluster.start("lifecycle-it", 2, true, List.of("--supervisor-idle-timeout", "20s",
+        // Workers report their statistics (Nimbus's acked counts) every 5 s, not 60 (a worker setting).
+        "-c", "executor.metrics.frequency.secs=5"));
   }
 
   @AfterAll
@@ -90,6 +91,27 @@ class TopologyLifecycleIT {
     assertThat(workers).hasSize(1);
     assertThat(io.corral.bridges.testkit.Processes.commandLine(workers.get(0)))
         .contains(storm.dir.resolve("corral").toString()).contains("-Xmx256m");
+    // Storm and the bridge came from HDFS, through the agent's fetcher cache.
+    String fetches = StormCluster.read(sandbox(supervisor).resolve("stderr"));
+    assertThat(fetches).containsPattern("fetched hdfs://\\S+/storm-2.8.3.tar.gz: \\d+ bytes in \\d+ ms \\((downloaded|cached)\\)")
+        .containsPattern("fetched hdfs://\\S+/corral-storm.jar: \\d+ bytes");
+  }
+
+  /** The sandbox of a task's latest run. */
+  private static java.nio.file.Path sandbox(Task t) throws java.io.IOException {
+    try (var runs = java.nio.file.Files.list(storm.dir.resolve("corral").resolve(agentDir(t.getAgentId()))
+        .resolve("frameworks").resolve(framework).resolve("executors").resolve(t.getTaskId()).resolve("runs"))) {
+      return runs.max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
+    }
+  }
+
+  private static String agentDir(String agentId) {
+    for (int i = 0; i < storm.corral.agents().size(); i++) {
+      if (agentId.equals(storm.corral.agents().get(i).agentId())) {
+        return "agent-" + i;
+      }
+    }
+    throw new AssertionError("no agent " + agentId);
   }
 
   @Test
@@ -153,30 +175,47 @@ class TopologyLifecycleIT {
 
   @Test
   @Order(5)
+  void aTopologySubmittedWithinTheIdleTimeoutRunsOnTheSupervisorsKept() throws Exception {
+    Set<String> before = storm.tasksSeen(framework).stream().map(Task::getTaskId).collect(Collectors.toSet());
+    kill(NAME);
+    storm.submitWordCount(NAME + "-2", 1, SMALL);
+    StormCluster.await(Duration.ofMinutes(2), "acked tuples of " + NAME + "-2", () -> acked(NAME + "-2") > 0);
+    assertThat(storm.tasksSeen(framework).stream().map(Task::getTaskId).collect(Collectors.toSet()))
+        .as("no new Supervisor").isEqualTo(before);
+    // The Supervisor left without a worker is retired after the idle timeout; the busy one stays.
+    StormCluster.await(Duration.ofMinutes(1), "the idle Supervisor retired", () -> storm.runningTasks(framework).size() == 1);
+    assertThat(storm.tasksSeen(framework)).filteredOn(t -> t.getState() == TaskState.TASK_KILLED).hasSize(1);
+  }
+
+  @Test
+  @Order(6)
   void killingTheTopologyReleasesEveryCorralTaskAfterTheIdleTimeout() throws Exception {
-    KillOptions opts = new KillOptions();
-    opts.set_wait_secs(0);
-    storm.nimbus(n -> {
-      n.killTopologyWithOpts(NAME, opts);
-      return null;
-    });
-    StormCluster.await(Duration.ofMinutes(2), "the topology gone from storm list",
-        () -> {
-          try {
-            return storm.topologies().isEmpty();
-          } catch (Exception e) {
-            throw new RuntimeException(e);
-          }
-        });
+    kill(NAME + "-2");
     StormCluster.await(Duration.ofMinutes(2), "every Supervisor task ended",
         () -> storm.runningTasks(framework).isEmpty());
-    assertThat(storm.tasksSeen(framework)).allMatch(t -> t.getState() == TaskState.TASK_KILLED
-        || t.getState() == TaskState.TASK_RUNNING /* last seen before it ended */);
+    assertThat(storm.tasksSeen(framework)).allMatch(t -> t.getState() == TaskState.TASK_KILLED);
     int active = storm.corral.query(v -> v.framework(framework).orElseThrow().activeTasks());
     assertThat(active).isZero();
     StormCluster.await(Duration.ofMinutes(1), "no worker process left",
         () -> ProcessHandle.allProcesses().noneMatch(p -> io.corral.bridges.testkit.Processes.commandLine(p)
             .contains("org.apache.storm.daemon.worker.Worker")));
+  }
+
+  /** {@code storm kill <name> -w 0}, then waits until {@code storm list} no longer has it. */
+  private static void kill(String name) throws Exception {
+    KillOptions opts = new KillOptions();
+    opts.set_wait_secs(0);
+    storm.nimbus(n -> {
+      n.killTopologyWithOpts(name, opts);
+      return null;
+    });
+    StormCluster.await(Duration.ofMinutes(2), name + " gone from storm list", () -> {
+      try {
+        return storm.topologies().stream().noneMatch(t -> t.get_name().equals(name));
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
   }
 
   /**
@@ -195,8 +234,12 @@ class TopologyLifecycleIT {
   }
 
   private static long acked() {
+    return acked(NAME);
+  }
+
+  private static long acked(String name) {
     try {
-      return storm.acked(NAME);
+      return storm.acked(name);
     } catch (Exception e) {
       throw new RuntimeException(e);
     }

@@ -21,29 +21,32 @@ import org.apache.storm.tuple.Values;
  * {@link TestWordCounter} counts by fields grouping.
  *
  * <p>Usage: {@code WordCountTopology <name> <workers> [key=value ...]} (extra topology settings, values as
- * numbers when they parse as such).
+ * numbers when they parse as such; {@value #RATE} and {@value #PARALLELISM} are the topology's own).
  */
 public final class WordCountTopology {
   /** Sentences per second each spout task emits at most (0 or unset: as fast as acks allow). */
   public static final String RATE = "wordcount.sentences.per.sec";
+  /** Executors of each component, and ackers (default 2). */
+  public static final String PARALLELISM = "wordcount.parallelism";
 
   private WordCountTopology() {}
 
   public static void main(String[] args) throws Exception {
     String name = args[0];
     int workers = Integer.parseInt(args[1]);
-    TopologyBuilder b = new TopologyBuilder();
-    b.setSpout("sentences", new SentenceSpout(), 2);
-    b.setBolt("split", new SplitBolt(), 2).shuffleGrouping("sentences");
-    b.setBolt("count", new TestWordCounter(), 2).fieldsGrouping("split", new Fields("word"));
     Config conf = new Config();
     conf.setNumWorkers(workers);
     conf.setMaxSpoutPending(500);
-    conf.setNumAckers(2);
     for (int i = 2; i < args.length; i++) {
       String[] kv = args[i].split("=", 2);
       conf.put(kv[0], number(kv[1]));
     }
+    int parallelism = ((Number) conf.getOrDefault(PARALLELISM, 2L)).intValue();
+    conf.setNumAckers(parallelism);
+    TopologyBuilder b = new TopologyBuilder();
+    b.setSpout("sentences", new SentenceSpout(), parallelism);
+    b.setBolt("split", new SplitBolt(), parallelism).shuffleGrouping("sentences");
+    b.setBolt("count", new TestWordCounter(), parallelism).fieldsGrouping("split", new Fields("word"));
     StormSubmitter.submitTopology(name, conf, b.createTopology());
     System.out.println("SUBMITTED=" + name);
   }

@@ -58,6 +58,10 @@ public final class StormCommand implements Runnable {
         + "for the Supervisors at the same path unless --storm-uri (default: this installation's bridges/storm/storm-home).")
     Path stormHome;
 
+    @Option(names = "--nimbus-lib", description = "More jars for the Nimbus only, such as RocksDB for its metrics store "
+        + "(default: nimbus-lib/ beside the Storm home, if there is one).")
+    Path nimbusLib;
+
     @Option(names = "--storm-uri", description = "Supervisor bundle: an archive of a Storm home on HDFS, HTTP or a path, "
         + "fetched (and cached) by each agent, e.g. what 'corral bundle push' uploaded.")
     String stormUri;
@@ -126,8 +130,13 @@ public final class StormCommand implements Runnable {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-Xmx" + heap);
+      Path extra = nimbusLib != null ? nimbusLib : home.toAbsolutePath().resolveSibling("nimbus-lib");
+      if (nimbusLib != null && !Files.isDirectory(nimbusLib)) {
+        throw bad("--nimbus-lib " + nimbusLib + ": no such directory");
+      }
       cmd.add("-cp");
       cmd.add(jar.toAbsolutePath() + File.pathSeparator + home.toAbsolutePath().resolve("lib") + File.separator + "*"
+          + (Files.isDirectory(extra) ? File.pathSeparator + extra.toAbsolutePath() + File.separator + "*" : "")
           + File.pathSeparator + home.toAbsolutePath().resolve("conf"));
       cmd.add("-Dstorm.home=" + home.toAbsolutePath());
       cmd.add("-Dstorm.log.dir=" + work.resolve("logs"));
