@@ -2,13 +2,20 @@
 #
 # Smoke test of the HA walkthrough in README.md: the throwaway ZooKeeper started from the
 # distribution's own lib/ serves, and `bin/corral master --zk` is elected leader through it.
+# Then the Storm bridge's interface: `bin/corral storm nimbus --master ... --zk ...` (the
+# distribution's bridges/storm/) prints `nimbus: <host>:<port>` once it serves Thrift.
 # Usage: zookeeper-smoke.sh <unpacked distribution dir>
 set -euo pipefail
 
 dist="$(cd "$1" && pwd)"
 work="$(mktemp -d)"
 pids=()
+groups=()
 cleanup() {
+  for pgid in "${groups[@]}"; do
+    kill -9 -- "-$pgid" 2>/dev/null || true
+    wait "$pgid" 2>/dev/null || true
+  done
   for pid in "${pids[@]}"; do
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -82,3 +89,16 @@ if ! await_line "$work/master.log" '^master: \S+ \(leader\)' 90 "$master_pid"; t
   exit 1
 fi
 echo "zookeeper-smoke: ZooKeeper from lib/ on port $port; $(grep -E '^master:' "$work/master.log")"
+
+# The Corral-backed Nimbus (a JVM of its own under the CLI: both in one process group, killed together).
+nimbus_port=$((40000 + RANDOM % 20000))
+setsid "$dist/bin/corral" storm nimbus --master "zk://127.0.0.1:$port/smoke" --zk "127.0.0.1:$port/storm" \
+  --nimbus-port "$nimbus_port" --host 127.0.0.1 --work-dir "$work/nimbus" --heap 256m >"$work/nimbus.log" 2>&1 &
+nimbus_pid=$!
+groups+=("$nimbus_pid")
+if ! await_line "$work/nimbus.log" "^nimbus: 127\.0\.0\.1:$nimbus_port\$" 120 "$nimbus_pid"; then
+  echo "FAILED: bin/corral storm nimbus did not print 'nimbus: 127.0.0.1:$nimbus_port':" >&2
+  tail -n 60 "$work/nimbus.log" >&2
+  exit 1
+fi
+echo "zookeeper-smoke: $(grep -E '^nimbus:' "$work/nimbus.log") (corral storm nimbus)"

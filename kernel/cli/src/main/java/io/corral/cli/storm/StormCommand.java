@@ -203,6 +203,8 @@ public final class StormCommand implements Runnable {
       o.put("nimbus.seeds", jsonList(List.of(advertised)));
       o.put("storm.local.hostname", json(advertised));
       o.put("storm.local.dir", json(workDir.toAbsolutePath().resolve("storm-local").toString()));
+      // Nimbus's metrics store (RocksDB): in the work directory, not in the Storm home.
+      o.put("storm.metricstore.rocksdb.location", json(workDir.toAbsolutePath().resolve("storm_rocks").toString()));
       o.put("storm.corral.supervisor.idle.timeout.secs", Double.toString(idleTimeout.toMillis() / 1000.0));
       o.put("storm.corral.failover.timeout.secs", Double.toString(failoverTimeout.toMillis() / 1000.0));
       o.put("storm.corral.framework.name", json(name));
