@@ -178,14 +178,18 @@ final class StormCluster implements AutoCloseable {
   /** The topology jar (src/test/apps), compiled against Storm's worker jars on first use. */
   synchronized Path topologyJar() throws IOException {
     if (topologyJar == null) {
-      String classpath;
-      try (var jars = Files.list(STORM_HOME.resolve("lib-worker"))) {
-        classpath = String.join(File.pathSeparator, jars.map(Path::toString).sorted().toList());
-      }
-      topologyJar = SourceJar.build(Path.of("src/test/apps"), classpath, null,
-          dir.resolve("corral-storm-test-topologies.jar"));
+      topologyJar = buildTopologyJar(dir);
     }
     return topologyJar;
+  }
+
+  /** Builds the topology jar (src/test/apps) in {@code dir}. */
+  static Path buildTopologyJar(Path dir) throws IOException {
+    String classpath;
+    try (var jars = Files.list(STORM_HOME.resolve("lib-worker"))) {
+      classpath = String.join(File.pathSeparator, jars.map(Path::toString).sorted().toList());
+    }
+    return SourceJar.build(Path.of("src/test/apps"), classpath, null, dir.resolve("corral-storm-test-topologies.jar"));
   }
 
   /**
@@ -194,16 +198,27 @@ final class StormCluster implements AutoCloseable {
    * {@code storm.options}; returns once StormSubmitter returned.
    */
   void submitWordCount(String name, int workers, String... settings) throws Exception {
-    Path log = dir.resolve("submit-" + name + ".log");
+    Process p = startSubmit(nimbusPort, topologyJar(), dir.resolve("submit-" + name + ".log"), name, workers, settings);
+    started.add(p);
+    awaitSubmitted(p, name, dir.resolve("submit-" + name + ".log"));
+  }
+
+  /** Starts the topology's main as {@code storm jar} does, against the Nimbus on {@code nimbusPort}. */
+  static Process startSubmit(int nimbusPort, Path jar, Path log, String name, int workers, String... settings)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1", "-cp", STORM_HOME.resolve("lib") + File.separator + "*" + File.pathSeparator
-            + STORM_HOME.resolve("conf") + File.pathSeparator + topologyJar(),
-        "-Dstorm.jar=" + topologyJar(),
+            + STORM_HOME.resolve("conf") + File.pathSeparator + jar,
+        "-Dstorm.jar=" + jar,
         "-Dlog4j.configurationFile=" + STORM_HOME.resolve("log4j2").resolve("cluster.xml"),
         "-Dstorm.options=nimbus.seeds=%5B%22" + NIMBUS_HOST + "%22%5D,nimbus.thrift.port=" + nimbusPort,
         "io.corral.storm.apps.WordCountTopology", name, Integer.toString(workers)));
     cmd.addAll(List.of(settings));
-    Process p = start(cmd, log);
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** Waits for the submitter to end and checks it submitted the topology. */
+  static void awaitSubmitted(Process p, String name, Path log) throws InterruptedException {
     int rc = io.corral.bridges.testkit.Processes.await(p, 3, "the topology's main", log);
     if (rc != 0 || !read(log).contains("SUBMITTED=" + name)) {
       throw new AssertionError("submitting " + name + " failed (" + rc + "); see " + log);
@@ -212,6 +227,10 @@ final class StormCluster implements AutoCloseable {
 
   /** Runs {@code call} with a Thrift client of the Nimbus, as Storm's CLI does. */
   <T> T nimbus(ThriftCall<T> call) throws Exception {
+    return nimbus(nimbusPort, call);
+  }
+
+  static <T> T nimbus(int nimbusPort, ThriftCall<T> call) throws Exception {
     Map<String, Object> conf = new HashMap<>(Utils.readDefaultConfig());
     conf.put("nimbus.seeds", List.of(NIMBUS_HOST));
     conf.put("nimbus.thrift.port", nimbusPort);
@@ -334,11 +353,11 @@ final class StormCluster implements AutoCloseable {
     return p;
   }
 
-  private static String javaBin() {
+  static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

@@ -28,6 +28,12 @@ public final class WordCountTopology {
   public static final String RATE = "wordcount.sentences.per.sec";
   /** Executors of each component, and ackers (default 2). */
   public static final String PARALLELISM = "wordcount.parallelism";
+  /**
+   * A directory (on the machine the workers run on) where each spout task keeps
+   * {@code acked-<task>}: "count millis" of its acked sentences, rewritten every second, and the
+   * first one writes {@code first-ack} (epoch millis of the first ack). For the benchmark.
+   */
+  public static final String REPORT_DIR = "wordcount.report.dir";
 
   private WordCountTopology() {}
 
@@ -47,6 +53,7 @@ public final class WordCountTopology {
     b.setSpout("sentences", new SentenceSpout(), parallelism);
     b.setBolt("split", new SplitBolt(), parallelism).shuffleGrouping("sentences");
     b.setBolt("count", new TestWordCounter(), parallelism).fieldsGrouping("split", new Fields("word"));
+    System.out.println("SUBMITTING=" + System.currentTimeMillis());
     StormSubmitter.submitTopology(name, conf, b.createTopology());
     System.out.println("SUBMITTED=" + name);
   }
@@ -73,6 +80,10 @@ public final class WordCountTopology {
     private long next;
     private double perSecond;
     private long startNanos;
+    private java.nio.file.Path reportDir;
+    private int task;
+    private long acked;
+    private long lastReport;
 
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
@@ -82,6 +93,47 @@ public final class WordCountTopology {
       Object rate = conf.get(RATE);
       this.perSecond = rate == null ? 0 : ((Number) rate).doubleValue();
       this.startNanos = System.nanoTime();
+      Object dir = conf.get(REPORT_DIR);
+      this.reportDir = dir == null ? null : java.nio.file.Path.of(dir.toString());
+      this.task = context.getThisTaskId();
+    }
+
+    @Override
+    public void ack(Object msgId) {
+      acked++;
+      if (reportDir == null) {
+        return;
+      }
+      long now = System.currentTimeMillis();
+      if (acked == 1) {
+        write("first-ack", Long.toString(now), false);
+      }
+      if (now - lastReport >= 1000) {
+        lastReport = now;
+        write("acked-" + task, acked + " " + now, true);
+      }
+    }
+
+    /** Writes a small file in one step (a reader never sees half of it); the first ack only once. */
+    private void write(String name, String text, boolean replace) {
+      try {
+        java.nio.file.Files.createDirectories(reportDir);
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile(reportDir, name, ".tmp");
+        java.nio.file.Files.writeString(tmp, text);
+        if (replace) {
+          java.nio.file.Files.move(tmp, reportDir.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else {
+          try {
+            java.nio.file.Files.createLink(reportDir.resolve(name), tmp);
+          } catch (java.nio.file.FileAlreadyExistsException e) {
+            // another spout task acked first
+          }
+          java.nio.file.Files.delete(tmp);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
 
     @Override
