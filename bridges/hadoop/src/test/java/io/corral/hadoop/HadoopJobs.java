@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -68,15 +67,7 @@ final class HadoopJobs implements AutoCloseable {
    * and jobs find it there (the agents still get its address).
    */
   static HadoopJobs start(String name, int agents, String zkUrl) throws IOException {
-    Path dir = Path.of(System.getProperty("corral.test.tmp", "target/it-tmp")).toAbsolutePath().resolve(name);
-    if (Files.exists(dir)) {
-      try (var paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
-    Files.createDirectories(dir);
+    Path dir = io.corral.bridges.testkit.TestDirs.fresh(name);
     Configuration conf = new Configuration();
     conf.setInt("dfs.replication", 1);
     conf.setInt("dfs.namenode.handler.count", 4);

@@ -1,16 +1,11 @@
 package io.corral.spark;
 
 import io.corral.executor.CorralExecutorDriver;
-import io.corral.executor.Executor;
 import io.corral.executor.ExecutorDriver;
-import io.corral.protocol.AgentInfo;
-import io.corral.protocol.ExecutorInfo;
-import io.corral.protocol.FrameworkInfo;
-import io.corral.protocol.KillPolicy;
+import io.corral.executor.ProcessTaskExecutor;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Corral executor of one Spark executor, in the same JVM: the agent starts this process,
@@ -24,8 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * executor exits the JVM on its own (driver gone, fatal error), the agent reports the task
  * FAILED with the exit status and the tail of stderr.
  */
-public final class SparkExecutor implements Executor {
-  private final AtomicReference<String> taskId = new AtomicReference<>();
+public final class SparkExecutor extends ProcessTaskExecutor {
   private final java.util.concurrent.CompletableFuture<ExecutorDriver> driver =
       new java.util.concurrent.CompletableFuture<>();
 
@@ -46,7 +40,7 @@ public final class SparkExecutor implements Executor {
   /** Spark stopped its executor (the driver asked it to): the task is done. */
   private void sparkStopped() {
     ExecutorDriver d = driver.join();
-    String id = taskId.get();
+    String id = taskId();
     if (id != null) {
       d.sendStatusUpdate(TaskStatus.newBuilder().setTaskId(id).setState(TaskState.TASK_FINISHED)
           .setMessage("Spark stopped the executor").build());
@@ -55,34 +49,8 @@ public final class SparkExecutor implements Executor {
   }
 
   @Override
-  public void registered(ExecutorDriver driver, ExecutorInfo executorInfo, FrameworkInfo frameworkInfo,
-      AgentInfo agentInfo) {}
-
-  @Override
-  public void launchTask(ExecutorDriver driver, TaskInfo task) {
-    if (!taskId.compareAndSet(null, task.getTaskId())) {
-      driver.sendStatusUpdate(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_FAILED)
-          .setMessage("this Spark executor already runs task " + taskId.get()).build());
-      return;
-    }
+  protected void start(ExecutorDriver driver, TaskInfo task) {
     driver.sendStatusUpdate(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_RUNNING)
         .build());
-  }
-
-  @Override
-  public void killTask(ExecutorDriver driver, String id, KillPolicy killPolicy) {
-    exit();
-  }
-
-  @Override
-  public void shutdown(ExecutorDriver driver) {
-    exit();
-  }
-
-  /** Ends the JVM (Spark's shutdown hooks run) off the callback thread. */
-  private static void exit() {
-    Thread t = new Thread(() -> System.exit(0), "spark-executor-exit");
-    t.setDaemon(true);
-    t.start();
   }
 }

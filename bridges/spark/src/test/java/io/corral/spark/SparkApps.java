@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,14 +104,7 @@ final class SparkApps implements AutoCloseable {
 
   /** A cluster in {@code dir} (emptied first) of {@code agents} agent processes with {@code resources} each. */
   static SparkApps startFor(Path dir, int agents, Resources resources) throws IOException {
-    if (Files.exists(dir)) {
-      try (var paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
-    Files.createDirectories(dir);
+    io.corral.bridges.testkit.TestDirs.fresh(dir);
     LocalCluster corral = LocalCluster.builder(dir.resolve("corral")).agents(agents)
         .mode(LocalCluster.Mode.PROCESSES).agentResources(resources)
         .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
@@ -249,10 +241,7 @@ final class SparkApps implements AutoCloseable {
   @Override
   public void close() {
     watch.shutdownNow();
-    for (Process p : started) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
+    io.corral.bridges.testkit.Processes.killAll(started);
     corral.close();
   }
 }

@@ -57,12 +57,7 @@ public final class SparkBenchmark {
         opt("tiny", "10000"));
     System.out.printf("%d nodes of %d cpus; %d executors of %d cores and %s; app args %s; %d runs each%n",
         nodes, cores, nodes, cores, memory, appArgs, runs);
-    if (Files.exists(work)) {
-      try (var paths = Files.walk(work)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-    Files.createDirectories(work);
+    io.corral.bridges.testkit.TestDirs.fresh(work);
     SparkApps apps = SparkApps.startFor(work.resolve("corral"), nodes, Resources.parse("cpus:" + cores + ";mem:4096"));
     Standalone standalone = new Standalone(work.resolve("standalone"), nodes, cores);
     try {

@@ -28,7 +28,17 @@ public final class CorralNimbus {
 
   private CorralNimbus() {}
 
+  /**
+   * Storm settings this Nimbus changes unless the user set them: Supervisors appear on demand, so
+   * Nimbus looks for them every 2 s (Storm: 10); and a Supervisor whose slots the bridge takes
+   * back (retired, or its task ended) must not get its host blacklisted by Storm's
+   * {@code BlacklistScheduler}, which takes missing slots for a failing machine.
+   */
+  static final Map<String, String> DEFAULTS = Map.of("nimbus.monitor.freq.secs", "2",
+      "blacklist.scheduler.assume.supervisor.bad.based.on.bad.slot", "false");
+
   public static void main(String[] args) throws Exception {
+    applyDefaults();
     Utils.setupDefaultUncaughtExceptionHandler();
     Map<String, Object> conf = ConfigUtils.readStormConfig();
     String master = StormSettings.string(conf, StormSettings.MASTER, "");
@@ -49,6 +59,23 @@ public final class CorralNimbus {
     announceWhenServing(host, port);
     Nimbus.launch(new CorralINimbus(framework,
         new DemandScheduler(DemandScheduler.configured(conf), conf, framework::observe)));
+  }
+
+  /** Adds {@link #DEFAULTS} the user did not set (storm.yaml or storm.options) to storm.options. */
+  private static void applyDefaults() {
+    Map<String, Object> user = new LinkedHashMap<>();
+    String file = System.getProperty("storm.conf.file", "");
+    if (!file.isEmpty()) {
+      user.putAll(Utils.findAndReadConfigFile(file, true));
+    }
+    user.putAll(Utils.readCommandLineOpts());
+    StringBuilder options = new StringBuilder(System.getProperty("storm.options", ""));
+    DEFAULTS.forEach((k, v) -> {
+      if (!user.containsKey(k)) {
+        options.append(options.length() == 0 ? "" : ",").append(k).append('=').append(v);
+      }
+    });
+    System.setProperty("storm.options", options.toString());
   }
 
   static StormFramework framework(Map<String, Object> conf, String master, String host, ZkFrameworkId ids) {

@@ -2,19 +2,14 @@ package io.corral.storm;
 
 import io.corral.common.Env;
 import io.corral.executor.CorralExecutorDriver;
-import io.corral.executor.Executor;
 import io.corral.executor.ExecutorDriver;
-import io.corral.protocol.AgentInfo;
-import io.corral.protocol.ExecutorInfo;
-import io.corral.protocol.FrameworkInfo;
-import io.corral.protocol.KillPolicy;
+import io.corral.executor.ProcessTaskExecutor;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.storm.daemon.supervisor.Supervisor;
 import org.apache.storm.metric.StormMetricsRegistry;
 import org.apache.storm.utils.ConfigUtils;
@@ -29,12 +24,11 @@ import org.slf4j.LoggerFactory;
  * so they live in the executor's container: killing the task ends them too.
  *
  * <p>The task is RUNNING once the Supervisor has started; a kill or the agent's shutdown ends
- * the JVM (Storm's shutdown hook stops the Supervisor, the agent then ends the workers); a
- * Supervisor that fails to start fails the task with the reason.
+ * the JVM ({@link ProcessTaskExecutor}: Storm's shutdown hook stops the Supervisor, the agent then
+ * ends the workers); a Supervisor that fails to start fails the task with the reason.
  */
-public final class CorralSupervisor implements Executor {
+public final class CorralSupervisor extends ProcessTaskExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(CorralSupervisor.class);
-  private final AtomicReference<String> taskId = new AtomicReference<>();
 
   public static void main(String[] args) throws Exception {
     Path sandbox = Path.of(require(Env.SANDBOX)).toAbsolutePath();
@@ -60,16 +54,7 @@ public final class CorralSupervisor implements Executor {
   }
 
   @Override
-  public void registered(ExecutorDriver driver, ExecutorInfo executorInfo, FrameworkInfo frameworkInfo,
-      AgentInfo agentInfo) {}
-
-  @Override
-  public void launchTask(ExecutorDriver driver, TaskInfo task) {
-    if (!taskId.compareAndSet(null, task.getTaskId())) {
-      driver.sendStatusUpdate(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_FAILED)
-          .setMessage("this Supervisor already runs as task " + taskId.get()).build());
-      return;
-    }
+  protected void start(ExecutorDriver driver, TaskInfo task) {
     Thread t = new Thread(() -> runSupervisor(driver, task.getTaskId()), "storm-supervisor");
     t.start();
   }
@@ -87,22 +72,5 @@ public final class CorralSupervisor implements Executor {
           .setMessage("the Storm Supervisor failed: " + e).build());
       driver.stop();
     }
-  }
-
-  @Override
-  public void killTask(ExecutorDriver driver, String id, KillPolicy killPolicy) {
-    exit();
-  }
-
-  @Override
-  public void shutdown(ExecutorDriver driver) {
-    exit();
-  }
-
-  /** Ends the JVM (Storm's shutdown hook stops the Supervisor) off the callback thread. */
-  private static void exit() {
-    Thread t = new Thread(() -> System.exit(0), "storm-supervisor-exit");
-    t.setDaemon(true);
-    t.start();
   }
 }

@@ -8,14 +8,17 @@ import java.util.function.Consumer;
 import org.apache.storm.metric.StormMetricsRegistry;
 import org.apache.storm.scheduler.Cluster;
 import org.apache.storm.scheduler.IScheduler;
+import org.apache.storm.scheduler.SchedulerAssignment;
 import org.apache.storm.scheduler.SupervisorDetails;
 import org.apache.storm.scheduler.TopologyDetails;
+import org.apache.storm.scheduler.WorkerSlot;
 import org.apache.storm.scheduler.resource.ResourceAwareScheduler;
 
 /**
  * Storm's own scheduler ({@code storm.scheduler}, else {@code DefaultScheduler}), followed by a
  * look at what it could not do: after each round, the workers topologies still miss (asked for
- * by {@code topology.workers}, not placed for want of slots) and how busy each Supervisor is go
+ * by {@code topology.workers}, not placed for want of slots, or placed on a Supervisor that is
+ * gone) and how busy each Supervisor is go
  * to the Corral framework, which launches Supervisors for the missing slots and retires idle ones.
  * The assignments are Storm's, unchanged.
  */
@@ -55,7 +58,7 @@ final class DemandScheduler implements IScheduler {
     int missing = 0;
     WorkerSize size = null;
     for (TopologyDetails td : topologies.getTopologies()) {
-      int shortOf = td.getNumWorkers() - cluster.getAssignedNumWorkers(td);
+      int shortOf = td.getNumWorkers() - usableWorkers(td, cluster);
       if (shortOf > 0) {
         missing += shortOf;
         Map<String, Object> conf = new HashMap<>(nimbusConf);
@@ -65,16 +68,34 @@ final class DemandScheduler implements IScheduler {
         size = size == null ? s : size.max(s);
       }
     }
-    // Slots Storm's scheduler left free count against what is missing (they may be on hosts it
-    // avoids, but then another Supervisor on another agent is what helps).
-    missing = Math.max(0, missing - cluster.getAvailableSlots().size());
     Set<String> registered = new HashSet<>();
     Map<String, Integer> used = new HashMap<>();
     for (SupervisorDetails sd : cluster.getSupervisors().values()) {
       registered.add(sd.getId());
       used.put(sd.getId(), cluster.getUsedPorts(sd).size());
     }
-    return new SupervisorFleet.Observation(missing, size, registered, used);
+    return new SupervisorFleet.Observation(missing, cluster.getAvailableSlots().size(), size, registered, used);
+  }
+
+  /**
+   * Workers of the topology on slots Storm may still use. A worker on a Supervisor whose task
+   * ended (or that is retiring) counts as missing at once: its slot was taken out of the
+   * Supervisor's ports, but Storm keeps the assignment until it has somewhere to move it, and
+   * drops the Supervisor only after {@code nimbus.supervisor.timeout.secs}.
+   */
+  static int usableWorkers(TopologyDetails td, Cluster cluster) {
+    SchedulerAssignment a = cluster.getAssignmentById(td.getId());
+    if (a == null) {
+      return 0;
+    }
+    int n = 0;
+    for (WorkerSlot slot : a.getSlots()) {
+      SupervisorDetails sd = cluster.getSupervisorById(slot.getNodeId());
+      if (sd != null && sd.getAllPorts().contains(slot.getPort())) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override

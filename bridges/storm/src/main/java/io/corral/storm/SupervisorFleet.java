@@ -60,12 +60,15 @@ final class SupervisorFleet {
   /**
    * What Storm's scheduler saw after a round.
    *
-   * @param missingWorkers workers topologies asked for that have no slot
+   * @param missingWorkers workers topologies asked for that have no usable slot
+   * @param freeSlots slots Storm's scheduler left free (they count against what is missing: a
+   *     topology Storm does not place on them needs no other Supervisor either)
    * @param size the largest worker among those topologies
    * @param registered ids of the Supervisors registered with Storm
    * @param usedSlots busy slots of each registered Supervisor
    */
-  record Observation(int missingWorkers, WorkerSize size, Set<String> registered, Map<String, Integer> usedSlots) {}
+  record Observation(int missingWorkers, int freeSlots, WorkerSize size, Set<String> registered,
+      Map<String, Integer> usedSlots) {}
 
   /** Terminal task states this long ago are forgotten (Storm has dropped the Supervisor by then). */
   private static final long DEAD_MEMORY_MILLIS = 10 * 60_000;
@@ -101,8 +104,9 @@ final class SupervisorFleet {
   }
 
   /**
-   * Takes in a scheduling round: how many slots to launch (missing workers less the slots of
-   * Supervisors launched but not registered yet), and which idle Supervisors to retire.
+   * Takes in a scheduling round: how many slots to launch (missing workers less free slots and
+   * the slots of Supervisors launched but not registered yet), and which idle Supervisors to
+   * retire: none while any topology misses workers.
    *
    * @return the ids of Supervisors to retire now (kill their tasks)
    */
@@ -113,7 +117,7 @@ final class SupervisorFleet {
         pending += s.slots;
       }
     }
-    wanted = Math.max(0, o.missingWorkers() - pending);
+    wanted = Math.max(0, o.missingWorkers() - o.freeSlots() - pending);
     size = o.size();
     List<String> retire = new ArrayList<>();
     for (Supervisor s : supervisors.values()) {

@@ -58,12 +58,7 @@ public final class StormBenchmark {
     work = Path.of(opt("work", "target/storm-bench")).toAbsolutePath();
     int workers = Integer.parseInt(opt("workers", "1"));
     int runs = Integer.parseInt(opt("runs", "2"));
-    if (Files.exists(work)) {
-      try (var paths = Files.walk(work)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-    Files.createDirectories(work);
+    io.corral.bridges.testkit.TestDirs.fresh(work);
     System.setProperty("corral.test.tmp", work.toString());
     List<String> cluster = List.of("-c", "executor.metrics.frequency.secs=5");
     StormCluster corral = StormCluster.start("corral", 1, false, List.of("--supervisor-idle-timeout", "30s",

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,15 +81,7 @@ final class StormCluster implements AutoCloseable {
    */
   static StormCluster start(String name, int agents, boolean fromHdfs, List<String> extraNimbusArgs)
       throws Exception {
-    Path dir = Path.of(System.getProperty("corral.test.tmp", "target/it-tmp")).toAbsolutePath().resolve(name);
-    if (Files.exists(dir)) {
-      try (var paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
-    Files.createDirectories(dir);
+    Path dir = io.corral.bridges.testkit.TestDirs.fresh(name);
     TestingServer zk = new TestingServer(true);
     LocalCluster corral = null;
     MiniDFSCluster hdfs = null;
@@ -366,10 +357,7 @@ final class StormCluster implements AutoCloseable {
   @Override
   public void close() {
     watch.shutdownNow();
-    for (Process p : started) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
+    io.corral.bridges.testkit.Processes.killAll(started);
     corral.close(); // the agents end their executors: Supervisors and their workers
     if (hdfs != null) {
       hdfs.shutdown();

@@ -21,7 +21,7 @@ class SupervisorFleetTest {
   }
 
   private static SupervisorFleet.Observation missing(int workers, Set<String> registered, Map<String, Integer> used) {
-    return new SupervisorFleet.Observation(workers, workers > 0 ? WORKER : null, registered, used);
+    return new SupervisorFleet.Observation(workers, 0, workers > 0 ? WORKER : null, registered, used);
   }
 
   @Test
@@ -78,6 +78,18 @@ class SupervisorFleetTest {
     fleet.update(l.supervisorId(), "a1", TaskState.TASK_RUNNING, 2000);
     fleet.observe(missing(1, Set.of(l.supervisorId()), Map.of(l.supervisorId(), 1)), 2000);
     assertThat(fleet.wanted()).isEqualTo(1);
+  }
+
+  @Test
+  void freeSlotsStormLeavesUnusedNeitherCallForMoreNorLetASupervisorRetire() {
+    fleet.observe(missing(1, Set.of(), Map.of()), 0);
+    String id = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0).get(0).supervisorId();
+    fleet.update(id, "a1", TaskState.TASK_RUNNING, 0);
+    // Registered and free, yet Storm does not place the worker there (say its host is avoided).
+    for (long t = 0; t <= 3 * IDLE; t += IDLE / 2) {
+      assertThat(fleet.observe(new SupervisorFleet.Observation(1, 1, WORKER, Set.of(id), Map.of(id, 0)), t)).isEmpty();
+      assertThat(fleet.wanted()).isZero();
+    }
   }
 
   @Test

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * One topology's life on a Corral-backed Nimbus, in order, on real processes: deploy (Supervisors
  * launched from offers, tuples acked), a worker SIGKILLed, rebalance from 1 to 2 workers (a
- * Supervisor on the second agent), a Nimbus restart (same framework, same Supervisors), kill and
- * a new topology on the Supervisors kept within the idle timeout, then kill (every Corral task
- * released after the idle timeout). Agents fetch Storm and the bridge jar from HDFS.
+ * Supervisor on the second agent), a Supervisor SIGKILLed (replaced), a Nimbus restart (same
+ * framework, same Supervisors), rebalance back to 1 (the idle Supervisor retired), kill and a new
+ * topology on the Supervisor kept within the idle timeout, then kill (every Corral task released
+ * after the idle timeout). Agents fetch Storm and the bridge jar from HDFS.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -48,7 +49,10 @@ class TopologyLifecycleIT {
   static void start() throws Exception {
     storm = StormCluster.start("lifecycle-it", 2, true, List.of("--supervisor-idle-timeout", "20s",
         // Workers report their statistics (Nimbus's acked counts) every 5 s, not 60 (a worker setting).
-        "-c", "executor.metrics.frequency.secs=5"));
+        "-c", "executor.metrics.frequency.secs=5",
+        // Executors without heartbeats (a Supervisor killed with its workers) are rescheduled after 10 s, not 30,
+        // and after a (re)assignment Nimbus waits 40 s for them, not 120 (nimbus.task.launch.secs).
+        "-c", "nimbus.task.timeout.secs=10", "-c", "nimbus.task.launch.secs=40"));
   }
 
   @AfterAll
@@ -130,13 +134,7 @@ class TopologyLifecycleIT {
   @Test
   @Order(3)
   void rebalancingToTwoWorkersLaunchesASupervisorOnTheSecondAgent() throws Exception {
-    RebalanceOptions opts = new RebalanceOptions();
-    opts.set_wait_secs(0);
-    opts.set_num_workers(2);
-    storm.nimbus(n -> {
-      n.rebalance(NAME, opts);
-      return null;
-    });
+    rebalance(2);
     StormCluster.await(Duration.ofMinutes(3), "two Supervisors with a worker each", () -> {
       try {
         return storm.clusterSummary().get_supervisors().stream().filter(s -> s.get_num_used_workers() == 1)
@@ -155,8 +153,29 @@ class TopologyLifecycleIT {
 
   @Test
   @Order(4)
+  void aSupervisorKilledIsReplacedByANewOne() throws Exception {
+    Set<String> before = storm.runningTasks(framework).stream().map(Task::getTaskId).collect(Collectors.toSet());
+    Task victim = storm.runningTasks(framework).get(1);
+    ProcessHandle jvm = ProcessHandle.allProcesses().filter(p -> {
+      String cmd = io.corral.bridges.testkit.Processes.commandLine(p);
+      return cmd.contains("io.corral.storm.CorralSupervisor") && cmd.contains(victim.getTaskId());
+    }).findFirst().orElseThrow(() -> new AssertionError("no Supervisor JVM of " + victim.getTaskId()));
+    jvm.destroyForcibly();
+    StormCluster.await(Duration.ofMinutes(1), "the killed Supervisor's task ended",
+        () -> storm.runningTasks(framework).stream().noneMatch(t -> t.getTaskId().equals(victim.getTaskId())));
+    StormCluster.await(Duration.ofMinutes(3), "a new Supervisor running", () -> storm.runningTasks(framework).stream()
+        .anyMatch(t -> !before.contains(t.getTaskId())));
+    String id = storm.topologyId(NAME);
+    StormCluster.await(Duration.ofMinutes(2), "two worker processes again", () -> StormCluster.workers(id).size() == 2);
+    awaitAckedGrowth(100, Duration.ofMinutes(2), "after the Supervisor was replaced");
+    assertThat(storm.runningTasks(framework)).hasSize(2);
+  }
+
+  @Test
+  @Order(5)
   void aRestartedNimbusTakesItsFrameworkAndSupervisorsBack() throws Exception {
     Set<String> before = storm.runningTasks(framework).stream().map(Task::getTaskId).collect(Collectors.toSet());
+    int seenBefore = storm.tasksSeen(framework).size();
     List<ProcessHandle> workers = StormCluster.workers(storm.topologyId(NAME));
     storm.stopNimbus();
     boolean connected = storm.corral.query(v -> v.framework(framework).orElseThrow().connected());
@@ -169,12 +188,22 @@ class TopologyLifecycleIT {
     awaitAckedGrowth(100, Duration.ofMinutes(2), "after the restart");
     assertThat(storm.runningTasks(framework).stream().map(Task::getTaskId).collect(Collectors.toSet()))
         .as("the same Supervisors, no second set").isEqualTo(before);
-    assertThat(storm.tasksSeen(framework)).hasSize(before.size());
+    assertThat(storm.tasksSeen(framework)).hasSize(seenBefore);
     assertThat(workers).as("the workers kept running").allMatch(ProcessHandle::isAlive);
   }
 
   @Test
-  @Order(5)
+  @Order(6)
+  void rebalancingToOneWorkerRetiresTheSupervisorLeftIdle() throws Exception {
+    rebalance(1);
+    StormCluster.await(Duration.ofMinutes(2), "one Supervisor left", () -> storm.runningTasks(framework).size() == 1);
+    String id = storm.topologyId(NAME);
+    StormCluster.await(Duration.ofMinutes(1), "one worker process", () -> StormCluster.workers(id).size() == 1);
+    awaitAckedGrowth(100, Duration.ofMinutes(2), "on one worker again");
+  }
+
+  @Test
+  @Order(7)
   void aTopologySubmittedWithinTheIdleTimeoutRunsOnTheSupervisorsKept() throws Exception {
     Set<String> before = storm.tasksSeen(framework).stream().map(Task::getTaskId).collect(Collectors.toSet());
     kill(NAME);
@@ -182,23 +211,34 @@ class TopologyLifecycleIT {
     StormCluster.await(Duration.ofMinutes(2), "acked tuples of " + NAME + "-2", () -> acked(NAME + "-2") > 0);
     assertThat(storm.tasksSeen(framework).stream().map(Task::getTaskId).collect(Collectors.toSet()))
         .as("no new Supervisor").isEqualTo(before);
-    // The Supervisor left without a worker is retired after the idle timeout; the busy one stays.
-    StormCluster.await(Duration.ofMinutes(1), "the idle Supervisor retired", () -> storm.runningTasks(framework).size() == 1);
-    assertThat(storm.tasksSeen(framework)).filteredOn(t -> t.getState() == TaskState.TASK_KILLED).hasSize(1);
+    assertThat(storm.runningTasks(framework)).hasSize(1);
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void killingTheTopologyReleasesEveryCorralTaskAfterTheIdleTimeout() throws Exception {
     kill(NAME + "-2");
     StormCluster.await(Duration.ofMinutes(2), "every Supervisor task ended",
         () -> storm.runningTasks(framework).isEmpty());
-    assertThat(storm.tasksSeen(framework)).allMatch(t -> t.getState() == TaskState.TASK_KILLED);
+    // Retired ones were killed; the one whose JVM was killed failed.
+    assertThat(storm.tasksSeen(framework)).filteredOn(t -> t.getState() != TaskState.TASK_KILLED)
+        .extracting(Task::getState).containsOnly(TaskState.TASK_FAILED);
     int active = storm.corral.query(v -> v.framework(framework).orElseThrow().activeTasks());
     assertThat(active).isZero();
     StormCluster.await(Duration.ofMinutes(1), "no worker process left",
         () -> ProcessHandle.allProcesses().noneMatch(p -> io.corral.bridges.testkit.Processes.commandLine(p)
             .contains("org.apache.storm.daemon.worker.Worker")));
+  }
+
+  /** {@code storm rebalance <name> -w 0 -n <workers>}. */
+  private static void rebalance(int workers) throws Exception {
+    RebalanceOptions opts = new RebalanceOptions();
+    opts.set_wait_secs(0);
+    opts.set_num_workers(workers);
+    storm.nimbus(n -> {
+      n.rebalance(NAME, opts);
+      return null;
+    });
   }
 
   /** {@code storm kill <name> -w 0}, then waits until {@code storm list} no longer has it. */

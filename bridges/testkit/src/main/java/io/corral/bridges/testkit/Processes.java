@@ -35,6 +35,14 @@ public final class Processes {
    *
    * @param what what the process is, for the failure message (which names {@code log})
    */
+  /** Kills each process and all its descendants, at once (SIGKILL). */
+  public static void killAll(Iterable<Process> processes) {
+    for (Process p : processes) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+  }
+
   public static int await(Process p, int minutes, String what, Path log) throws InterruptedException {
     try {
       if (!p.waitFor(minutes, TimeUnit.MINUTES)) {

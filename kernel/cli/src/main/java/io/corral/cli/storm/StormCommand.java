@@ -217,8 +217,6 @@ public final class StormCommand implements Runnable {
         o.put("storm.corral.supervisor.storm.home", json(home.toString()));
       }
       o.put("storm.corral.bridge.uri", json(bridgeUri != null ? bridgeUri : jar.toString()));
-      // Supervisors appear on demand: let Nimbus see them soon after they register (Storm: 10 s).
-      o.put("nimbus.monitor.freq.secs", "2");
       for (String kv : settings) {
         int eq = kv.indexOf('=');
         if (eq <= 0 || !kv.substring(0, eq).matches("[A-Za-z0-9_.\\-]+")) {
