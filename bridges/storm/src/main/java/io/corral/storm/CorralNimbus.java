@@ -34,11 +34,12 @@ public final class CorralNimbus {
    * back (retired, or its task ended) must not get its host blacklisted by Storm's
    * {@code BlacklistScheduler}, which takes missing slots for a failing machine.
    */
-  static final Map<String, String> DEFAULTS = Map.of("nimbus.monitor.freq.secs", "2",
-      "blacklist.scheduler.assume.supervisor.bad.based.on.bad.slot", "false");
+  static final Map<String, Object> DEFAULTS = Map.of("nimbus.monitor.freq.secs", 2L,
+      "blacklist.scheduler.assume.supervisor.bad.based.on.bad.slot", false);
 
   public static void main(String[] args) throws Exception {
-    applyDefaults();
+    Map<String, Object> user = userSettings();
+    applyDefaults(user);
     Utils.setupDefaultUncaughtExceptionHandler();
     Map<String, Object> conf = ConfigUtils.readStormConfig();
     String master = StormSettings.string(conf, StormSettings.MASTER, "");
@@ -50,7 +51,7 @@ public final class CorralNimbus {
     int port = (int) StormSettings.number(conf, "nimbus.thrift.port", 6627);
     String root = StormSettings.string(conf, StormSettings.STORM_ZOOKEEPER_ROOT, "/storm");
     ZkFrameworkId ids = new ZkFrameworkId(zkConnectString(conf), root);
-    StormFramework framework = framework(conf, master, host, ids);
+    StormFramework framework = framework(conf, user, master, host, port, ids);
     framework.start(30);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       framework.close(); // failover, not teardown: running topologies keep their Supervisors
@@ -61,24 +62,34 @@ public final class CorralNimbus {
         new DemandScheduler(DemandScheduler.configured(conf), conf, framework::observe)));
   }
 
-  /** Adds {@link #DEFAULTS} the user did not set (storm.yaml or storm.options) to storm.options. */
-  private static void applyDefaults() {
+  /** The settings the user gave the Nimbus: its {@code storm.yaml} (storm.conf.file), then storm.options. */
+  private static Map<String, Object> userSettings() {
     Map<String, Object> user = new LinkedHashMap<>();
     String file = System.getProperty("storm.conf.file", "");
     if (!file.isEmpty()) {
       user.putAll(Utils.findAndReadConfigFile(file, true));
     }
     user.putAll(Utils.readCommandLineOpts());
+    return user;
+  }
+
+  /**
+   * Adds the {@link #DEFAULTS} the user did not set to storm.options (where Nimbus reads them),
+   * and to {@code user}, which stands for storm.yaml and storm.options from then on.
+   */
+  private static void applyDefaults(Map<String, Object> user) {
     StringBuilder options = new StringBuilder(System.getProperty("storm.options", ""));
     DEFAULTS.forEach((k, v) -> {
       if (!user.containsKey(k)) {
         options.append(options.length() == 0 ? "" : ",").append(k).append('=').append(v);
+        user.put(k, v); // as Storm reads the option back (JSON)
       }
     });
     System.setProperty("storm.options", options.toString());
   }
 
-  static StormFramework framework(Map<String, Object> conf, String master, String host, ZkFrameworkId ids) {
+  static StormFramework framework(Map<String, Object> conf, Map<String, Object> user, String master, String host,
+      int port, ZkFrameworkId ids) {
     double idleSecs = StormSettings.number(conf, StormSettings.SUPERVISOR_IDLE_TIMEOUT_SECS, 120);
     SupervisorFleet fleet = new SupervisorFleet(StormSettings.number(conf, StormSettings.SUPERVISOR_CPUS, 0.2),
         StormSettings.number(conf, StormSettings.SUPERVISOR_MEM_MB, 384), (long) (idleSecs * 1000));
@@ -102,12 +113,12 @@ public final class CorralNimbus {
         .setFailoverTimeout(StormSettings.number(conf, StormSettings.FAILOVER_TIMEOUT_SECS, 7 * 24 * 3600))
         .setCheckpoint(true).setHostname(host)
         .putLabels("storm.version", org.apache.storm.utils.VersionInfo.getVersion())
-        .putLabels("storm.nimbus", host + ":" + (int) StormSettings.number(conf, "nimbus.thrift.port", 6627));
+        .putLabels("storm.nimbus", host + ":" + port);
     String role = StormSettings.string(conf, StormSettings.ROLE, "");
     if (!role.isEmpty()) {
       info.setRole(role);
     }
-    return new StormFramework(info.build(), master, ids, fleet, command, supervisorSettings(conf, host));
+    return new StormFramework(info.build(), master, ids, fleet, command, supervisorSettings(conf, user, host));
   }
 
   /**
@@ -115,13 +126,7 @@ public final class CorralNimbus {
    * {@code storm.yaml} and {@code -c} options), less the per-host ones and the bridge's own, with
    * {@code nimbus.seeds} pointing at this Nimbus if it was not set.
    */
-  static Map<String, Object> supervisorSettings(Map<String, Object> conf, String host) {
-    Map<String, Object> user = new LinkedHashMap<>();
-    String file = System.getProperty("storm.conf.file", "");
-    if (!file.isEmpty()) {
-      user.putAll(Utils.findAndReadConfigFile(file, true));
-    }
-    user.putAll(Utils.readCommandLineOpts());
+  static Map<String, Object> supervisorSettings(Map<String, Object> conf, Map<String, Object> user, String host) {
     Map<String, Object> out = new LinkedHashMap<>();
     user.forEach((k, v) -> {
       if (!k.startsWith("storm.corral.") && !NOT_FOR_SUPERVISORS.contains(k)) {

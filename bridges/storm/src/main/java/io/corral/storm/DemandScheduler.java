@@ -1,9 +1,7 @@
 package io.corral.storm;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.storm.metric.StormMetricsRegistry;
 import org.apache.storm.scheduler.Cluster;
@@ -68,13 +66,11 @@ final class DemandScheduler implements IScheduler {
         size = size == null ? s : size.max(s);
       }
     }
-    Set<String> registered = new HashSet<>();
     Map<String, Integer> used = new HashMap<>();
     for (SupervisorDetails sd : cluster.getSupervisors().values()) {
-      registered.add(sd.getId());
       used.put(sd.getId(), cluster.getUsedPorts(sd).size());
     }
-    return new SupervisorFleet.Observation(missing, cluster.getAvailableSlots().size(), size, registered, used);
+    return new SupervisorFleet.Observation(missing, cluster.getAvailableSlots().size(), size, used);
   }
 
   /**

@@ -64,11 +64,13 @@ final class SupervisorFleet {
    * @param freeSlots slots Storm's scheduler left free (they count against what is missing: a
    *     topology Storm does not place on them needs no other Supervisor either)
    * @param size the largest worker among those topologies
-   * @param registered ids of the Supervisors registered with Storm
-   * @param usedSlots busy slots of each registered Supervisor
+   * @param usedSlots busy slots of each Supervisor registered with Storm (its keys: the registered ones)
    */
-  record Observation(int missingWorkers, int freeSlots, WorkerSize size, Set<String> registered,
-      Map<String, Integer> usedSlots) {}
+  record Observation(int missingWorkers, int freeSlots, WorkerSize size, Map<String, Integer> usedSlots) {
+    boolean registered(String supervisorId) {
+      return usedSlots.containsKey(supervisorId);
+    }
+  }
 
   /** Terminal task states this long ago are forgotten (Storm has dropped the Supervisor by then). */
   private static final long DEAD_MEMORY_MILLIS = 10 * 60_000;
@@ -113,7 +115,7 @@ final class SupervisorFleet {
   List<String> observe(Observation o, long nowMillis) {
     int pending = 0;
     for (Supervisor s : supervisors.values()) {
-      if (s.state != State.RETIRING && !o.registered().contains(s.id)) {
+      if (s.state != State.RETIRING && !o.registered(s.id)) {
         pending += s.slots;
       }
     }
@@ -121,7 +123,7 @@ final class SupervisorFleet {
     size = o.size();
     List<String> retire = new ArrayList<>();
     for (Supervisor s : supervisors.values()) {
-      if (s.state != State.RUNNING || !o.registered().contains(s.id)) {
+      if (s.state != State.RUNNING || !o.registered(s.id)) {
         continue;
       }
       if (o.usedSlots().getOrDefault(s.id, 0) > 0) {

@@ -7,7 +7,6 @@ import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SupervisorFleetTest {
@@ -20,19 +19,20 @@ class SupervisorFleetTest {
         .addAllResources(Resources.parse(resources).toProto()).build();
   }
 
-  private static SupervisorFleet.Observation missing(int workers, Set<String> registered, Map<String, Integer> used) {
-    return new SupervisorFleet.Observation(workers, 0, workers > 0 ? WORKER : null, registered, used);
+  /** {@code used}: the registered Supervisors and their busy slots. */
+  private static SupervisorFleet.Observation missing(int workers, Map<String, Integer> used) {
+    return new SupervisorFleet.Observation(workers, 0, workers > 0 ? WORKER : null, used);
   }
 
   @Test
   void nothingIsLaunchedWhenStormMissesNoWorker() {
-    fleet.observe(missing(0, Set.of(), Map.of()), 0);
+    fleet.observe(missing(0, Map.of()), 0);
     assertThat(fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0)).isEmpty();
   }
 
   @Test
   void missingWorkersSpreadOverAgentsOneSupervisorEach() {
-    fleet.observe(missing(2, Set.of(), Map.of()), 0);
+    fleet.observe(missing(2, Map.of()), 0);
     List<SupervisorFleet.Launch> launches = fleet.place(List.of(
         offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]"),
         offer("o2", "a2", "cpus:4;mem:8192;ports:[32000-32100]")), 0);
@@ -50,7 +50,7 @@ class SupervisorFleetTest {
 
   @Test
   void oneAgentTakesSeveralSlotsWhenItIsTheOnlyOne() {
-    fleet.observe(missing(3, Set.of(), Map.of()), 0);
+    fleet.observe(missing(3, Map.of()), 0);
     List<SupervisorFleet.Launch> launches = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0);
     assertThat(launches).hasSize(1);
     assertThat(launches.get(0).slotPorts()).hasSize(3);
@@ -59,7 +59,7 @@ class SupervisorFleetTest {
 
   @Test
   void anOfferTooSmallForOneWorkerIsNotUsed() {
-    fleet.observe(missing(1, Set.of(), Map.of()), 0);
+    fleet.observe(missing(1, Map.of()), 0);
     assertThat(fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31000]"),
         offer("o2", "a2", "cpus:0.5;mem:8192;ports:[31000-31010]"),
         offer("o3", "a3", "cpus:4;mem:700;ports:[31000-31010]")), 0)).isEmpty();
@@ -68,49 +68,49 @@ class SupervisorFleetTest {
 
   @Test
   void slotsOfSupervisorsStillStartingCountAgainstWhatIsMissing() {
-    fleet.observe(missing(1, Set.of(), Map.of()), 0);
+    fleet.observe(missing(1, Map.of()), 0);
     SupervisorFleet.Launch l = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0).get(0);
     // Storm still misses the worker: the Supervisor has not registered yet.
-    fleet.observe(missing(1, Set.of(), Map.of()), 1000);
+    fleet.observe(missing(1, Map.of()), 1000);
     assertThat(fleet.wanted()).isZero();
     assertThat(fleet.place(List.of(offer("o2", "a2", "cpus:4;mem:8192;ports:[32000-32100]")), 1000)).isEmpty();
     // Registered, and still one more missing: now it is asked for.
     fleet.update(l.supervisorId(), "a1", TaskState.TASK_RUNNING, 2000);
-    fleet.observe(missing(1, Set.of(l.supervisorId()), Map.of(l.supervisorId(), 1)), 2000);
+    fleet.observe(missing(1, Map.of(l.supervisorId(), 1)), 2000);
     assertThat(fleet.wanted()).isEqualTo(1);
   }
 
   @Test
   void freeSlotsStormLeavesUnusedNeitherCallForMoreNorLetASupervisorRetire() {
-    fleet.observe(missing(1, Set.of(), Map.of()), 0);
+    fleet.observe(missing(1, Map.of()), 0);
     String id = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0).get(0).supervisorId();
     fleet.update(id, "a1", TaskState.TASK_RUNNING, 0);
     // Registered and free, yet Storm does not place the worker there (say its host is avoided).
     for (long t = 0; t <= 3 * IDLE; t += IDLE / 2) {
-      assertThat(fleet.observe(new SupervisorFleet.Observation(1, 1, WORKER, Set.of(id), Map.of(id, 0)), t)).isEmpty();
+      assertThat(fleet.observe(new SupervisorFleet.Observation(1, 1, WORKER, Map.of(id, 0)), t)).isEmpty();
       assertThat(fleet.wanted()).isZero();
     }
   }
 
   @Test
   void aSecondSupervisorIsNotStartedOnAnAgentWhereOneIsStarting() {
-    fleet.observe(missing(1, Set.of(), Map.of()), 0);
+    fleet.observe(missing(1, Map.of()), 0);
     fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0);
-    fleet.observe(missing(2, Set.of(), Map.of()), 100);
+    fleet.observe(missing(2, Map.of()), 100);
     assertThat(fleet.place(List.of(offer("o2", "a1", "cpus:3;mem:7000;ports:[31002-31100]")), 100)).isEmpty();
   }
 
   @Test
   void anIdleSupervisorIsRetiredAfterTheIdleTimeoutUnlessSlotsAreMissing() {
-    fleet.observe(missing(1, Set.of(), Map.of()), 0);
+    fleet.observe(missing(1, Map.of()), 0);
     String id = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0).get(0).supervisorId();
     fleet.update(id, "a1", TaskState.TASK_RUNNING, 0);
-    assertThat(fleet.observe(missing(0, Set.of(id), Map.of(id, 1)), 1000)).isEmpty();
-    assertThat(fleet.observe(missing(0, Set.of(id), Map.of(id, 0)), 2000)).isEmpty(); // idle from now
-    assertThat(fleet.observe(missing(0, Set.of(id), Map.of(id, 0)), 2000 + IDLE - 1)).isEmpty();
+    assertThat(fleet.observe(missing(0, Map.of(id, 1)), 1000)).isEmpty();
+    assertThat(fleet.observe(missing(0, Map.of(id, 0)), 2000)).isEmpty(); // idle from now
+    assertThat(fleet.observe(missing(0, Map.of(id, 0)), 2000 + IDLE - 1)).isEmpty();
     // A topology waiting for slots keeps it (Storm may place the workers there next round).
-    assertThat(fleet.observe(missing(1, Set.of(id), Map.of(id, 0)), 2000 + IDLE)).isEmpty();
-    assertThat(fleet.observe(missing(0, Set.of(id), Map.of(id, 0)), 2000 + IDLE)).containsExactly(id);
+    assertThat(fleet.observe(missing(1, Map.of(id, 0)), 2000 + IDLE)).isEmpty();
+    assertThat(fleet.observe(missing(0, Map.of(id, 0)), 2000 + IDLE)).containsExactly(id);
     assertThat(fleet.unusable()).containsExactly(id);
     // Its end is expected: it stays unusable while Storm may still list it.
     assertThat(fleet.update(id, "a1", TaskState.TASK_KILLED, 2000 + IDLE + 100).state)
@@ -121,24 +121,24 @@ class SupervisorFleetTest {
 
   @Test
   void workOnASupervisorResetsItsIdleClock() {
-    fleet.observe(missing(1, Set.of(), Map.of()), 0);
+    fleet.observe(missing(1, Map.of()), 0);
     String id = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0).get(0).supervisorId();
     fleet.update(id, "a1", TaskState.TASK_RUNNING, 0);
-    fleet.observe(missing(0, Set.of(id), Map.of(id, 0)), 0);
-    fleet.observe(missing(0, Set.of(id), Map.of(id, 1)), IDLE / 2);
-    fleet.observe(missing(0, Set.of(id), Map.of(id, 0)), IDLE);
-    assertThat(fleet.observe(missing(0, Set.of(id), Map.of(id, 0)), IDLE + IDLE / 2)).isEmpty();
+    fleet.observe(missing(0, Map.of(id, 0)), 0);
+    fleet.observe(missing(0, Map.of(id, 1)), IDLE / 2);
+    fleet.observe(missing(0, Map.of(id, 0)), IDLE);
+    assertThat(fleet.observe(missing(0, Map.of(id, 0)), IDLE + IDLE / 2)).isEmpty();
   }
 
   @Test
   void anAgentWhereSupervisorsFailToStartTwiceIsAvoidedForAWhile() {
     for (int i = 0; i < SupervisorFleet.MAX_START_FAILURES; i++) {
-      fleet.observe(missing(1, Set.of(), Map.of()), i);
+      fleet.observe(missing(1, Map.of()), i);
       String id = fleet.place(List.of(offer("o" + i, "a1", "cpus:4;mem:8192;ports:[31000-31100]")), i).get(0)
           .supervisorId();
       fleet.update(id, "a1", TaskState.TASK_FAILED, i);
     }
-    fleet.observe(missing(1, Set.of(), Map.of()), 10);
+    fleet.observe(missing(1, Map.of()), 10);
     assertThat(fleet.place(List.of(offer("o9", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 10)).isEmpty();
     assertThat(fleet.place(List.of(offer("o10", "a2", "cpus:4;mem:8192;ports:[31000-31100]")), 10)).hasSize(1);
     long later = 10 + SupervisorFleet.FAILED_AGENT_PAUSE_MILLIS;
