@@ -41,7 +41,8 @@ public final class Agent implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private MasterDetector detector;
   private Server server;
-  private AgentCore core;
+  private io.corral.agent.http.AgentHttpServer http;
+  private volatile AgentCore core;
   private final List<java.util.function.Consumer<String>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -76,7 +77,20 @@ public final class Agent implements AutoCloseable {
       throw e;
     }
     String endpoint = config.advertiseHost() + ":" + server.getPort();
-    core = new AgentCore(config, loop, workers, detector, endpoint, server.getPort(), checkpoint,
+    if (config.httpPort() >= 0) {
+      try {
+        http = new io.corral.agent.http.AgentHttpServer(config.bindHost(), config.httpPort(), config.workDir(),
+            () -> core == null
+                ? CompletableFuture.failedFuture(new io.corral.http.ApiException(503, "the agent is starting"))
+                : core.query(c -> AgentStates.capture(c, config)));
+      } catch (IOException e) {
+        Grpc.shutdown(server);
+        throw new IOException("could not serve HTTP on " + config.bindHost() + ":" + config.httpPort() + ": "
+            + e.getMessage(), e);
+      }
+    }
+    core = new AgentCore(config, loop, workers, detector, endpoint, server.getPort(),
+        http == null ? 0 : http.port(), checkpoint,
         line -> listeners.forEach(l -> l.accept(line)));
     pending.complete(core);
     core.start(recovered);
@@ -122,6 +136,11 @@ public final class Agent implements AutoCloseable {
     return server.getPort();
   }
 
+  /** Port of the HTTP API, or 0 when it serves none. */
+  public int httpPort() {
+    return http == null ? 0 : http.port();
+  }
+
   public AgentConfig config() {
     return config;
   }
@@ -155,6 +174,9 @@ public final class Agent implements AutoCloseable {
       } catch (ExecutionException | TimeoutException e) {
         LOG.warn("executors did not all stop in time: {}", e.toString());
       }
+    }
+    if (http != null) {
+      http.close();
     }
     Grpc.shutdown(server);
     loop.close();

@@ -38,6 +38,7 @@ import java.util.Objects;
  *     {@code <workDir>/meta}
  * @param executorReregistrationTimeout after a restart, how long a recovered executor has to
  *     reconnect before it is killed and its tasks fail
+ * @param httpPort port of the HTTP API (state, sandboxes): 0 = any free port, -1 = none
  */
 public record AgentConfig(
     String master,
@@ -60,9 +61,12 @@ public record AgentConfig(
     int maxMessageBytes,
     FetcherConfig fetcher,
     RecoverMode recover,
-    Duration executorReregistrationTimeout) {
+    Duration executorReregistrationTimeout,
+    int httpPort) {
 
   public static final int DEFAULT_PORT = 5051;
+  /** Port of the agent's HTTP API (state, sandboxes) when none is given and the agent port is not 0. */
+  public static final int DEFAULT_HTTP_PORT = 5081;
 
   /** What a starting agent does with the checkpoint of an earlier run (Mesos' {@code --recover}). */
   public enum RecoverMode {
@@ -113,6 +117,8 @@ public record AgentConfig(
     private String hdfsClasspath;
     private RecoverMode recover = RecoverMode.RECONNECT;
     private Duration executorReregistrationTimeout = Duration.ofSeconds(15);
+    /** Unset: {@link #DEFAULT_HTTP_PORT}, or any free port when {@code port} is 0. */
+    private Integer httpPort;
 
     private Builder(String master, Path workDir) {
       this.master = master;
@@ -131,6 +137,15 @@ public record AgentConfig(
 
     public Builder port(int v) {
       port = v;
+      return this;
+    }
+
+    /** Port of the HTTP API: 0 = any free port, -1 = none. */
+    public Builder httpPort(int v) {
+      if (v < -1 || v > 65535) {
+        throw new IllegalArgumentException("HTTP port out of range: " + v);
+      }
+      httpPort = v;
       return this;
     }
 
@@ -250,7 +265,8 @@ public record AgentConfig(
           executorClasspath, executorJvmOptions, maxMessageBytes,
           fetcher.apply(FetcherConfig.defaults(workDir.toAbsolutePath().resolve("cache"),
               HdfsSupport.java(javaCommand, hdfsClasspath != null ? hdfsClasspath : HdfsSupport.defaultClasspath(),
-                  java.util.Map.of()))), recover, executorReregistrationTimeout);
+                  java.util.Map.of()))), recover, executorReregistrationTimeout,
+          httpPort != null ? httpPort : port == 0 ? 0 : DEFAULT_HTTP_PORT);
     }
   }
 }

@@ -55,12 +55,12 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
   private String announced;
 
   AgentCore(AgentConfig config, EventLoop loop, ExecutorService workers, MasterDetector detector, String endpoint,
-      int agentPort, CheckpointStore checkpoint, java.util.function.Consumer<String> onRegistered) {
+      int agentPort, int httpPort, CheckpointStore checkpoint, java.util.function.Consumer<String> onRegistered) {
     this.config = config;
     this.loop = loop;
     this.checkpoint = checkpoint;
     this.onRegistered = onRegistered;
-    this.info = AgentInfo.newBuilder().setHostname(config.advertiseHost()).setPort(agentPort)
+    this.info = AgentInfo.newBuilder().setHostname(config.advertiseHost()).setPort(agentPort).setHttpPort(httpPort)
         .addAllResources(config.resources().toProto()).addAllAttributes(config.attributes())
         .setVersion(Agent.VERSION).build();
     this.link = new ReconnectingStream<>("master", loop, workers, detector, config.maxMessageBytes(),

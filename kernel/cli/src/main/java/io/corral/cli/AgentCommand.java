@@ -29,6 +29,10 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port of the agent's endpoint (default ${DEFAULT-VALUE}; 0 = any).")
   int port = AgentConfig.DEFAULT_PORT;
 
+  @Option(names = "--http-port", description = "Port of the agent's HTTP API: state, sandbox files, log tails "
+      + "(default: " + AgentConfig.DEFAULT_HTTP_PORT + ", or any free port when --port is 0; -1 = none).")
+  Integer httpPort;
+
   @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";
 
@@ -113,6 +117,7 @@ final class AgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Resources given = Resources.parse(resources);
     AgentConfig.Builder b = AgentConfig.builder(master, workDir).port(port).bindHost(host)
+        .httpPort(httpPort != null ? httpPort : port == 0 ? 0 : AgentConfig.DEFAULT_HTTP_PORT)
         .resources(ResourceDetector.detectWithOverrides(workDir, given))
         .attributes(Attributes.parse(attributes)).recoveryTimeout(recoveryTimeout)
         .executorRegistrationTimeout(registrationTimeout).executorShutdownGrace(shutdownGrace)

@@ -28,9 +28,10 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.out.println("starting a local cluster with " + agents + " agents...");
-    try (LocalCluster cluster = LocalCommand.start(agents, port, workDir, false, Duration.ofSeconds(15))) {
+    try (LocalCluster cluster = LocalCommand.start(agents, port, 0, workDir, false, Duration.ofSeconds(15))) {
       String master = cluster.masterAddress().toString();
       System.out.println("master: " + master);
+      System.out.println("http: " + cluster.master().httpUrl());
       System.out.println("running " + tasks + " tasks of the example framework "
           + "(corral example shell --master " + master + " --tasks " + tasks + " -- <command>)");
       String command = "echo \"task $CORRAL_TASK_ID ran in $CORRAL_SANDBOX\"; sleep 0.2";

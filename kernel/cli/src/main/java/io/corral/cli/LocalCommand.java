@@ -22,6 +22,10 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Master port (default ${DEFAULT-VALUE}; 0 = any).")
   int port = 5050;
 
+  @Option(names = "--http-port",
+      description = "Port of the master's HTTP API and web UI (default ${DEFAULT-VALUE}; 0 = any).")
+  int httpPort = io.corral.master.MasterConfig.DEFAULT_HTTP_PORT;
+
   @Option(names = "--work-dir", description = "Work directory (default: a new temporary directory).")
   Path workDir;
 
@@ -37,21 +41,23 @@ final class LocalCommand implements Callable<Integer> {
     if (agents < 1) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--agents must be at least 1");
     }
-    LocalCluster cluster = start(agents, port, workDir, inProcess, agentPingTimeout);
+    LocalCluster cluster = start(agents, port, httpPort, workDir, inProcess, agentPingTimeout);
     System.out.println("master: " + cluster.masterAddress());
+    System.out.println("http: " + cluster.master().httpUrl());
     System.out.flush();
     Daemons.runUntilStopped(cluster::close);
     return 0;
   }
 
-  static LocalCluster start(int agents, int port, Path workDir, boolean inProcess, Duration pingTimeout)
+  static LocalCluster start(int agents, int port, int httpPort, Path workDir, boolean inProcess,
+      Duration pingTimeout)
       throws java.io.IOException {
     Path dir = workDir != null ? workDir : Files.createTempDirectory("corral-local-");
     List<String> agentArgs = new ArrayList<>();
     agentArgs.addAll(List.of("--command-executor-idle-timeout", "30s"));
     return LocalCluster.builder(dir).agents(agents).masterPort(port)
         .mode(inProcess ? LocalCluster.Mode.IN_PROCESS : LocalCluster.Mode.PROCESSES)
-        .masterConfig(m -> m.agentPingTimeout(pingTimeout).workDir(dir.resolve("master")))
+        .masterConfig(m -> m.agentPingTimeout(pingTimeout).workDir(dir.resolve("master")).httpPort(httpPort))
         .agentConfig(a -> a.shutdownExecutorsOnExit(true))
         .agentArgs(agentArgs)
         .start();

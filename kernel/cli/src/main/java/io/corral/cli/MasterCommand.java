@@ -18,6 +18,15 @@ final class MasterCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 = any).")
   int port = MasterConfig.DEFAULT_PORT;
 
+  @Option(names = "--http-port",
+      description = "Port of the HTTP API, web UI and /metrics (default ${DEFAULT-VALUE}; 0 = any, -1 = none).")
+  int httpPort = MasterConfig.DEFAULT_HTTP_PORT;
+
+  @Option(names = "--drain-grace-period", converter = DurationConverter.class, defaultValue = "1min",
+      description = "Time a draining agent's tasks get before they are killed, unless the drain names one "
+          + "(default ${DEFAULT-VALUE}).")
+  Duration drainGracePeriod;
+
   @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";
 
@@ -77,7 +86,8 @@ final class MasterCommand implements Callable<Integer> {
         .allocationInterval(allocationInterval).offerTimeout(offerTimeout)
         .defaultFailoverTimeout(defaultFailoverTimeout).roleWeights(parseWeights(weights))
         .maxMessageBytes(maxMessageBytes).zkSessionTimeout(zkSessionTimeout)
-        .agentReregisterTimeout(agentReregisterTimeout).agentGoneTimeout(agentGoneTimeout);
+        .agentReregisterTimeout(agentReregisterTimeout).agentGoneTimeout(agentGoneTimeout)
+        .httpPort(httpPort).drainGracePeriod(drainGracePeriod);
     if (advertiseHost != null) {
       b.advertiseHost(advertiseHost);
     }
@@ -96,6 +106,9 @@ final class MasterCommand implements Callable<Integer> {
       System.out.println("master: " + master.address());
     } else if (!master.isLeading()) {
       System.out.println("master: " + master.address() + " (standby)");
+    }
+    if (master.httpUrl() != null) {
+      System.out.println("http: " + master.httpUrl());
     }
     System.out.flush();
     // Until SIGTERM/Ctrl-C, or until the master must end (session or leadership lost).

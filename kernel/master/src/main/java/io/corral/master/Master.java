@@ -18,7 +18,10 @@ import io.corral.master.registry.AgentRegistry;
 import io.corral.master.registry.InMemoryAgentRegistry;
 import io.corral.master.registry.ZkAgentRegistry;
 import io.corral.master.transport.AgentServiceImpl;
+import io.corral.master.transport.MasterServiceImpl;
 import io.corral.master.transport.SchedulerServiceImpl;
+import io.corral.master.transport.SentMessageCounter;
+import io.corral.protocol.GetInfoResponse;
 import io.corral.protocol.MasterInfo;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -65,6 +68,11 @@ public final class Master implements AutoCloseable {
   private volatile MasterCore core;
   private Server server;
   private HostPort address;
+  private io.corral.master.http.MasterHttpServer http;
+  private final java.util.concurrent.atomic.AtomicLong elections = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong messagesOut = new java.util.concurrent.atomic.AtomicLong();
+  /** The leader's HTTP URL as last asked of it: (leader id, URL). */
+  private volatile java.util.Map.Entry<String, String> leaderHttp;
   private ZkLeadership leadership;
   private AgentRegistry registry;
 
@@ -80,10 +88,24 @@ public final class Master implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("already started");
     }
+    SentMessageCounter counter = new SentMessageCounter(messagesOut);
     server = Grpc.startServer(config.bindHost(), config.port(), config.maxMessageBytes(), List.of(
-        ServerInterceptors.intercept(new AgentServiceImpl(gate), new PeerAddressInterceptor()),
-        ServerInterceptors.intercept(new SchedulerServiceImpl(gate), new PeerAddressInterceptor())));
+        ServerInterceptors.intercept(new AgentServiceImpl(gate), new PeerAddressInterceptor(), counter),
+        ServerInterceptors.intercept(new SchedulerServiceImpl(gate), new PeerAddressInterceptor(), counter),
+        new MasterServiceImpl(this::getInfo).bindService()));
     address = new HostPort(config.advertiseHost(), server.getPort());
+    if (config.httpPort() >= 0) {
+      try {
+        http = new io.corral.master.http.MasterHttpServer(config.bindHost(), config.httpPort(), config.advertiseHost(),
+            new HttpBackend(), new io.corral.master.http.MasterPrometheus(
+                () -> core == null ? null : core.metrics(), this::isLeading, elections, messagesOut),
+            Clock.systemUTC());
+      } catch (IOException e) {
+        Grpc.shutdown(server);
+        throw new IOException("could not serve HTTP on " + config.bindHost() + ":" + config.httpPort() + ": "
+            + e.getMessage(), e);
+      }
+    }
     if (config.zk() == null) {
       registry = new InMemoryAgentRegistry();
       loop.submit(() -> {
@@ -133,8 +155,8 @@ public final class Master implements AutoCloseable {
   }
 
   private void open() {
-    MasterInfo info = MasterInfo.newBuilder().setId(id).setHost(address.host())
-        .setPort(address.port()).setVersion(VERSION).build();
+    MasterInfo info = selfInfo();
+    elections.incrementAndGet();
     DrfAllocator allocator = new DrfAllocator(new java.util.Random(), new MinAllocatable(config.minAllocatable()));
     MasterCore c = new MasterCore(config, info, loop, Clock.systemUTC(), allocator, registry,
         leadership == null ? () -> true : leadership::leaseValid);
@@ -175,6 +197,106 @@ public final class Master implements AutoCloseable {
 
   public HostPort address() {
     return address;
+  }
+
+  /** Where this master serves HTTP ({@code http://host:port/}), or null if it does not. */
+  public String httpUrl() {
+    return http == null ? null : http.url();
+  }
+
+  private MasterInfo selfInfo() {
+    MasterInfo.Builder b = MasterInfo.newBuilder().setId(id).setHost(address.host())
+        .setPort(address.port()).setVersion(VERSION);
+    if (http != null) {
+      b.setHttpUrl(http.url());
+    }
+    return b.build();
+  }
+
+  private GetInfoResponse getInfo() {
+    GetInfoResponse.Builder b = GetInfoResponse.newBuilder().setMaster(selfInfo()).setLeading(isLeading());
+    if (isLeading()) {
+      b.setLeader(address.toString());
+    } else if (leadership != null) {
+      leadership.leaderId().ifPresent(b::setLeader);
+    }
+    return b.build();
+  }
+
+  /** The leader's HTTP URL: this master's own while it leads, else asked of the leader (and cached). */
+  private java.util.Optional<String> leaderHttpUrl() {
+    if (isLeading()) {
+      return java.util.Optional.ofNullable(httpUrl());
+    }
+    if (leadership == null) {
+      return java.util.Optional.empty();
+    }
+    java.util.Optional<String> leader = leadership.leaderId();
+    if (leader.isEmpty() || leader.get().equals(address.toString())) {
+      return java.util.Optional.empty();
+    }
+    java.util.Map.Entry<String, String> cached = leaderHttp;
+    if (cached != null && cached.getKey().equals(leader.get())) {
+      return java.util.Optional.of(cached.getValue());
+    }
+    io.grpc.ManagedChannel channel = Grpc.channel(HostPort.parse(leader.get()), config.maxMessageBytes());
+    try {
+      GetInfoResponse r = io.corral.protocol.MasterServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(5, TimeUnit.SECONDS).getInfo(io.corral.protocol.GetInfoRequest.getDefaultInstance());
+      if (!r.getLeading() || r.getMaster().getHttpUrl().isEmpty()) {
+        return java.util.Optional.empty();
+      }
+      leaderHttp = java.util.Map.entry(leader.get(), r.getMaster().getHttpUrl());
+      return java.util.Optional.of(r.getMaster().getHttpUrl());
+    } catch (RuntimeException e) {
+      LOG.debug("asking leader {} for its HTTP address: {}", leader.get(), e.toString());
+      return java.util.Optional.empty();
+    } finally {
+      Grpc.shutdown(channel);
+    }
+  }
+
+  /** The HTTP API's view of this master. */
+  private final class HttpBackend implements io.corral.master.http.MasterBackend {
+    @Override
+    public boolean leading() {
+      return isLeading() && core != null;
+    }
+
+    @Override
+    public String phase() {
+      return phase.name();
+    }
+
+    @Override
+    public java.util.Optional<String> leaderHttpUrl() {
+      return Master.this.leaderHttpUrl();
+    }
+
+    @Override
+    public <T> CompletableFuture<T> query(Function<MasterView, T> reader) {
+      return Master.this.leading().query(reader);
+    }
+
+    @Override
+    public CompletableFuture<io.corral.master.core.OperatorResult> teardownFramework(String frameworkId) {
+      return Master.this.leading().teardownFramework(frameworkId);
+    }
+
+    @Override
+    public CompletableFuture<io.corral.master.core.OperatorResult> drainAgent(String agentId, Duration grace) {
+      return Master.this.leading().drainAgent(agentId, grace);
+    }
+
+    @Override
+    public CompletableFuture<io.corral.master.core.OperatorResult> undrainAgent(String agentId) {
+      return Master.this.leading().undrainAgent(agentId);
+    }
+
+    @Override
+    public CompletableFuture<io.corral.master.core.OperatorResult> killTask(String frameworkId, String taskId) {
+      return Master.this.leading().killTask(frameworkId, taskId);
+    }
   }
 
   /** STANDBY, RECOVERING, ACTIVE, SUSPENDED or EXITING. */
@@ -248,6 +370,9 @@ public final class Master implements AutoCloseable {
     }
     if (core != null) {
       core.stop();
+    }
+    if (http != null) {
+      http.close();
     }
     Grpc.shutdown(server);
     loop.close();

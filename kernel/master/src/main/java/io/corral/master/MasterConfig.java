@@ -39,6 +39,8 @@ import java.util.Objects;
  *     of the registry to re-register before marking them unreachable (Mesos: 10 min)
  * @param agentGoneTimeout an agent unreachable this long is removed for good (its tasks are
  *     reported TASK_GONE; if it returns it must drop them); zero means never
+ * @param httpPort port of the HTTP API, web UI and /metrics (0 = any free port, -1 = none)
+ * @param drainGracePeriod default time a draining agent's tasks get to finish before they are killed
  */
 public record MasterConfig(
     String bindHost,
@@ -62,15 +64,24 @@ public record MasterConfig(
     int offerBatchSize,
     Duration zkSessionTimeout,
     Duration agentReregisterTimeout,
-    Duration agentGoneTimeout) {
+    Duration agentGoneTimeout,
+    int httpPort,
+    Duration drainGracePeriod) {
 
   public static final int DEFAULT_PORT = 5050;
+  public static final int DEFAULT_HTTP_PORT = 5080;
 
   public MasterConfig {
     Objects.requireNonNull(bindHost, "bindHost");
     Objects.requireNonNull(advertiseHost, "advertiseHost");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
+    }
+    if (httpPort < -1 || httpPort > 65535) {
+      throw new IllegalArgumentException("HTTP port out of range: " + httpPort);
+    }
+    if (drainGracePeriod == null || drainGracePeriod.isNegative()) {
+      throw new IllegalArgumentException("drainGracePeriod must not be negative: " + drainGracePeriod);
     }
     if (zk != null) {
       ZkUrl.parse(zk); // fail here, not after the server is already up
@@ -135,6 +146,9 @@ public record MasterConfig(
     private String bindHost = "127.0.0.1";
     private String advertiseHost = null;
     private int port = DEFAULT_PORT;
+    /** Unset: {@link #DEFAULT_HTTP_PORT}, or any free port when {@code port} is 0 (tests, local clusters). */
+    private Integer httpPort;
+    private Duration drainGracePeriod = Duration.ofMinutes(1);
     private String zk = null;
     private Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "corral-master");
     private Duration agentPingTimeout = Duration.ofSeconds(15);
@@ -266,6 +280,16 @@ public record MasterConfig(
       return this;
     }
 
+    public Builder httpPort(int v) {
+      httpPort = v;
+      return this;
+    }
+
+    public Builder drainGracePeriod(Duration v) {
+      drainGracePeriod = v;
+      return this;
+    }
+
     public MasterConfig build() {
       return new MasterConfig(
           bindHost,
@@ -289,7 +313,9 @@ public record MasterConfig(
           offerBatchSize,
           zkSessionTimeout,
           agentReregisterTimeout,
-          agentGoneTimeout);
+          agentGoneTimeout,
+          httpPort != null ? httpPort : port == 0 ? 0 : DEFAULT_HTTP_PORT,
+          drainGracePeriod);
     }
   }
 }

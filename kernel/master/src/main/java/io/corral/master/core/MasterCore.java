@@ -41,6 +41,7 @@ public final class MasterCore implements MasterStreams {
   private final FrameworkManager frameworks;
   private final AgentManager agents;
   private final AgentRecovery recovery;
+  private final Operations operations;
   private final Map<Long, String> agentByConnection = new HashMap<>();
   private final Map<Long, String> frameworkByConnection = new HashMap<>();
   private final List<EventLoop.Cancellable> timers = new ArrayList<>();
@@ -60,6 +61,7 @@ public final class MasterCore implements MasterStreams {
     this.statuses = new StatusHandler(s, book, recovery);
     this.frameworks = new FrameworkManager(s, offers, book, statuses);
     this.agents = new AgentManager(s, offers, book, statuses, frameworks, recovery);
+    this.operations = new Operations(s, offers, frameworks, statuses);
     config.roleWeights().forEach(allocator::setWeight);
   }
 
@@ -130,6 +132,28 @@ public final class MasterCore implements MasterStreams {
   /** Runs a read-only view of the state on the loop (for tests, the CLI and the HTTP API). */
   public <T> CompletableFuture<T> query(Function<MasterView, T> reader) {
     return s.loop.submit(() -> reader.apply(new MasterView(s)));
+  }
+
+  // ---- operators --------------------------------------------------------------------------
+
+  /** Removes a framework for good: its scheduler is told, its tasks killed. */
+  public CompletableFuture<OperatorResult> teardownFramework(String frameworkId) {
+    return s.loop.submit(() -> operations.teardown(frameworkId));
+  }
+
+  /** Takes an agent out of service: no new offers; its tasks are killed after {@code grace} (null: default). */
+  public CompletableFuture<OperatorResult> drainAgent(String agentId, Duration grace) {
+    return s.loop.submit(() -> operations.drain(agentId, grace));
+  }
+
+  /** Puts a drained or draining agent back into service. */
+  public CompletableFuture<OperatorResult> undrainAgent(String agentId) {
+    return s.loop.submit(() -> operations.undrain(agentId));
+  }
+
+  /** Kills one task as its framework's scheduler would. */
+  public CompletableFuture<OperatorResult> killTask(String frameworkId, String taskId) {
+    return s.loop.submit(() -> operations.kill(frameworkId, taskId));
   }
 
   // ---- agents ---------------------------------------------------------------------------

@@ -66,6 +66,38 @@ public final class MasterView {
     return out;
   }
 
+  /**
+   * The agents as live entries, for readers that build their own snapshot (the HTTP API).
+   * Read them only inside the query that got them, never keep them.
+   */
+  public java.util.Collection<AgentEntry> agentEntries() {
+    return java.util.Collections.unmodifiableCollection(s.agents.values());
+  }
+
+  /** The frameworks as live entries; same rules as {@link #agentEntries()}. */
+  public java.util.Collection<FrameworkEntry> frameworkEntries() {
+    return java.util.Collections.unmodifiableCollection(s.frameworks.values());
+  }
+
+  /** The outstanding offers; same rules as {@link #agentEntries()}. */
+  public java.util.Collection<io.corral.master.state.OfferEntry> offerEntries() {
+    return java.util.Collections.unmodifiableCollection(s.offers.values());
+  }
+
+  /** The allocator's shares and totals (read on the loop only). */
+  public io.corral.master.allocator.AllocatorView allocator() {
+    return s.allocator.view();
+  }
+
+  public io.corral.protocol.MasterInfo masterInfo() {
+    return s.masterInfo;
+  }
+
+  /** When this master was elected. */
+  public java.time.Instant electedAt() {
+    return s.electedAt;
+  }
+
   public int outstandingOffers() {
     return s.offers.size();
   }

@@ -59,6 +59,7 @@ final class TaskBook {
     AgentEntry agent = s.agents.get(task.agentId());
     if (agent != null) {
       agent.tasks().remove(task.key());
+      Operations.drainedIfEmpty(agent);
     }
   }
 

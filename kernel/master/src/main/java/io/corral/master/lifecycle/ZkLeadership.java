@@ -151,6 +151,17 @@ public final class ZkLeadership implements AutoCloseable {
     }
   }
 
+  /** The leader's id ("host:port") as ZooKeeper has it, if there is one. */
+  public java.util.Optional<String> leaderId() {
+    try {
+      String leader = latch.getLeader().getId();
+      return leader.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(leader);
+    } catch (Exception e) {
+      LOG.debug("looking up the leader: {}", e.toString());
+      return java.util.Optional.empty();
+    }
+  }
+
   public CuratorFramework client() {
     return client;
   }

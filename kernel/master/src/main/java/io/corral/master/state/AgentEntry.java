@@ -24,8 +24,21 @@ public final class AgentEntry {
     UNREACHABLE
   }
 
+  /** Where an operator put the agent: in service, or drained for maintenance. */
+  public enum Maintenance {
+    /** Offered as usual. */
+    NONE,
+    /** No new offers; its tasks have a grace period to finish, then are killed. */
+    DRAINING,
+    /** No new offers and no tasks left: ready for maintenance. */
+    DRAINED
+  }
+
   private final String id;
   private AgentInfo info;
+  private Maintenance maintenance = Maintenance.NONE;
+  private Instant drainDeadline;
+  private io.corral.common.loop.EventLoop.Cancellable drainTimer;
   private Resources total;
   private StreamConnection<AgentEvent> connection;
   private Status status = Status.ACTIVE;
@@ -132,6 +145,45 @@ public final class AgentEntry {
   public void ponged(long seq) {
     if (seq == pingSeq) {
       pongSinceLastPing = true;
+    }
+  }
+
+  public Maintenance maintenance() {
+    return maintenance;
+  }
+
+  /** Whether an operator took the agent out of service (draining or drained). */
+  public boolean isDrained() {
+    return maintenance != Maintenance.NONE;
+  }
+
+  /** When a draining agent's tasks are killed; null when not draining. */
+  public Instant drainDeadline() {
+    return drainDeadline;
+  }
+
+  public void startDrain(Instant deadline, io.corral.common.loop.EventLoop.Cancellable timer) {
+    cancelDrainTimer();
+    maintenance = Maintenance.DRAINING;
+    drainDeadline = deadline;
+    drainTimer = timer;
+  }
+
+  public void drained() {
+    cancelDrainTimer();
+    maintenance = Maintenance.DRAINED;
+  }
+
+  public void undrain() {
+    cancelDrainTimer();
+    maintenance = Maintenance.NONE;
+    drainDeadline = null;
+  }
+
+  private void cancelDrainTimer() {
+    if (drainTimer != null) {
+      drainTimer.cancel();
+      drainTimer = null;
     }
   }
 

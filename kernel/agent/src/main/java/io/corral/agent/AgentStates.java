@@ -1,0 +1,51 @@
+package io.corral.agent;
+
+import io.corral.agent.exec.AgentTask;
+import io.corral.agent.exec.ExecutorRun;
+import io.corral.agent.http.AgentHttpServer.AgentStateJson;
+import io.corral.agent.http.AgentHttpServer.ExecutorJson;
+import io.corral.common.resources.Resources;
+import io.corral.http.ResourcesJson;
+import io.corral.protocol.AgentInfo;
+import io.corral.protocol.Attribute;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The agent's state for its HTTP API, captured on the agent's loop. */
+final class AgentStates {
+  private AgentStates() {}
+
+  static AgentStateJson capture(AgentCore core, AgentConfig config) {
+    AgentInfo info = core.info();
+    Path sandboxes = config.workDir().toAbsolutePath().normalize().resolve("frameworks");
+    List<ExecutorJson> executors = new ArrayList<>();
+    for (ExecutorRun run : core.supervisor().runs().values()) {
+      List<String> tasks = new ArrayList<>();
+      for (AgentTask t : run.tasks().values()) {
+        tasks.add(t.info().getTaskId());
+      }
+      Resources r;
+      try {
+        r = Resources.fromProto(run.info().getResourcesList());
+      } catch (RuntimeException e) {
+        r = Resources.EMPTY;
+      }
+      ProcessHandle h = run.handle();
+      String sandbox = run.sandbox().toAbsolutePath().normalize().startsWith(sandboxes)
+          ? sandboxes.relativize(run.sandbox().toAbsolutePath().normalize()).toString()
+          : null;
+      executors.add(new ExecutorJson(run.key().frameworkId(), run.key().executorId(), run.containerId(),
+          run.info().getName(), run.state().name(), h == null ? null : h.pid(), sandbox, ResourcesJson.of(r), tasks,
+          null, h));
+    }
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    for (Attribute a : info.getAttributesList()) {
+      attributes.put(a.getName(), a.hasScalar() ? (Object) a.getScalar() : a.getText());
+    }
+    return new AgentStateJson(info.getId(), info.getHostname(), info.getPort(), info.getHttpPort(), config.master(),
+        info.getVersion(), ResourcesJson.of(config.resources()), attributes, executors);
+  }
+}

@@ -1,0 +1,178 @@
+package io.corral.agent.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.corral.http.ApiException;
+import io.corral.http.HttpIo;
+import io.corral.http.Query;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The agent's HTTP side: {@code /health}, its state with each executor's resource usage, and the
+ * sandboxes (list, read a piece with offset and length, download; see {@link SandboxFiles} for
+ * what is refused). Answers carry {@code Access-Control-Allow-Origin: *} so that the master's web
+ * UI, another origin, can show files and tail logs; the API only reads.
+ */
+public final class AgentHttpServer implements AutoCloseable {
+  private static final long QUERY_TIMEOUT_SECONDS = 30;
+
+  private final Supplier<CompletableFuture<AgentStateJson>> state;
+  private final SandboxFiles files;
+  private final HttpServer server;
+
+  public AgentHttpServer(String bindHost, int port, Path workDir, Supplier<CompletableFuture<AgentStateJson>> state)
+      throws IOException {
+    this.state = state;
+    this.files = new SandboxFiles(workDir);
+    this.server = HttpIo.start(bindHost, port, "corral-agent-http", 4, this::route);
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    HttpIo.stop(server);
+  }
+
+  /** The agent and what runs on it. */
+  public record AgentStateJson(String id, String hostname, int port, int httpPort, String master, String version,
+      Map<String, Object> resources, Map<String, Object> attributes, List<ExecutorJson> executors) {}
+
+  /** One executor run; {@code usage} is filled in off the agent's loop. */
+  public record ExecutorJson(String frameworkId, String executorId, String containerId, String name, String state,
+      Long pid, String sandbox, Map<String, Object> resources, List<String> tasks, Object usage,
+      ProcessHandle handle) {
+
+    ExecutorJson withUsage() {
+      return new ExecutorJson(frameworkId, executorId, containerId, name, state, pid, sandbox, resources, tasks,
+          ProcessUsage.of(handle), null);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    @Override
+    public ProcessHandle handle() {
+      return handle;
+    }
+  }
+
+  private void route(HttpExchange ex) throws IOException {
+    ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+    String method = ex.getRequestMethod();
+    String rawQuery = ex.getRequestURI().getRawQuery();
+    List<String> seg = HttpIo.segments(ex.getRequestURI().getRawPath());
+    String path = String.join("/", seg);
+    switch (path) {
+      case "health" -> {
+        HttpIo.allow(method, "GET");
+        Query.parse(rawQuery, Set.of());
+        HttpIo.sendJson(ex, 200, Map.of("status", "ok"));
+      }
+      case "api/v1/state" -> {
+        HttpIo.allow(method, "GET");
+        Query.parse(rawQuery, Set.of());
+        HttpIo.sendJson(ex, 200, withUsage(await(state.get())));
+      }
+      case "api/v1/executors" -> {
+        HttpIo.allow(method, "GET");
+        Query.parse(rawQuery, Set.of());
+        HttpIo.sendJson(ex, 200, withUsage(await(state.get())).executors());
+      }
+      case "api/v1/sandbox" -> {
+        HttpIo.allow(method, "GET");
+        Query q = Query.parse(rawQuery, Set.of("framework", "task", "executor"));
+        String fw = required(q, "framework");
+        String task = required(q, "task");
+        HttpIo.sendJson(ex, 200, files.sandboxOf(fw, task, q.get("executor"))
+            .orElseThrow(() -> ApiException.notFound("no sandbox of task " + fw + "/" + task + " on this agent")));
+      }
+      case "api/v1/files/browse" -> {
+        HttpIo.allow(method, "GET");
+        Query q = Query.parse(rawQuery, Set.of("path"));
+        HttpIo.sendJson(ex, 200, files.browse(required(q, "path")));
+      }
+      case "api/v1/files/read" -> {
+        HttpIo.allow(method, "GET");
+        Query q = Query.parse(rawQuery, Set.of("path", "offset", "length"));
+        long offset = q.longValue("offset", 0, -1, Long.MAX_VALUE);
+        int length = q.intValue("length", SandboxFiles.DEFAULT_READ, 0, SandboxFiles.MAX_READ);
+        HttpIo.sendJson(ex, 200, files.read(required(q, "path"), offset, length));
+      }
+      case "api/v1/files/download" -> {
+        HttpIo.allow(method, "GET");
+        Query q = Query.parse(rawQuery, Set.of("path"));
+        download(ex, files.regularFile(required(q, "path")));
+      }
+      default -> throw ApiException.notFound("no such endpoint: /" + path
+          + " (try /api/v1/state, /api/v1/files/browse?path=...)");
+    }
+  }
+
+  private static String required(Query q, String name) {
+    String v = q.get(name);
+    if (v == null) {
+      throw ApiException.badRequest("the " + name + " parameter is required");
+    }
+    return v;
+  }
+
+  private static AgentStateJson withUsage(AgentStateJson s) {
+    List<ExecutorJson> executors = new ArrayList<>();
+    for (ExecutorJson e : s.executors()) {
+      executors.add(e.withUsage());
+    }
+    return new AgentStateJson(s.id(), s.hostname(), s.port(), s.httpPort(), s.master(), s.version(), s.resources(),
+        s.attributes(), executors);
+  }
+
+  private static void download(HttpExchange ex, Path file) throws IOException {
+    long size = Files.size(file);
+    ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+    ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    ex.getResponseHeaders().set("Content-Disposition",
+        "attachment; filename=\"" + file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
+    // The file may grow while it is sent (a log): send the size it had, no more.
+    ex.sendResponseHeaders(200, size == 0 ? -1 : size);
+    if (size > 0) {
+      try (InputStream in = Files.newInputStream(file); OutputStream out = ex.getResponseBody()) {
+        byte[] buf = new byte[65536];
+        long left = size;
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+          out.write(buf, 0, n);
+          left -= n;
+        }
+      }
+    }
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get(QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new ApiException(503, "the agent did not answer within " + QUERY_TIMEOUT_SECONDS + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ApiException api) {
+        throw api;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+}

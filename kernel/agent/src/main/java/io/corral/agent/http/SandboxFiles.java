@@ -1,0 +1,165 @@
+package io.corral.agent.http;
+
+import io.corral.common.task.PathNames;
+import io.corral.http.ApiException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The agent's sandboxes as files an operator may read: every path is relative to
+ * {@code <work_dir>/frameworks}, and none may leave it — absolute paths and {@code ..} are refused
+ * outright, and a path whose real location (symlinks followed) is outside is refused too.
+ */
+public final class SandboxFiles {
+  /** Largest chunk one read returns. */
+  public static final int MAX_READ = 1024 * 1024;
+  public static final int DEFAULT_READ = 64 * 1024;
+
+  private final Path root;
+
+  public SandboxFiles(Path workDir) {
+    this.root = workDir.toAbsolutePath().normalize().resolve("frameworks");
+  }
+
+  /** A directory entry. */
+  public record Entry(String path, String name, boolean dir, long size, double mtime) {}
+
+  /** A piece of a file: {@code data} is {@code length} bytes from {@code offset}; {@code size} is the whole file's. */
+  public record Chunk(String path, long offset, int length, long size, String data) {}
+
+  /** Where a task's files are. */
+  public record Sandbox(String path, String executorId, String runId) {}
+
+  /** Resolves a path an operator gave, refusing anything that leads out of the sandboxes. */
+  Path resolve(String rel) {
+    if (rel == null || rel.isEmpty()) {
+      throw ApiException.badRequest("the path parameter is required (relative to the agent's sandboxes)");
+    }
+    if (rel.indexOf('\0') >= 0) {
+      throw ApiException.badRequest("path contains a NUL character");
+    }
+    if (rel.startsWith("/") || rel.startsWith("\\")) {
+      throw new ApiException(403, "absolute paths are refused; give a path relative to the agent's sandboxes");
+    }
+    for (String part : rel.split("[/\\\\]")) {
+      if (part.equals("..")) {
+        throw new ApiException(403, "'..' is refused in sandbox paths");
+      }
+    }
+    Path p = root.resolve(rel).normalize();
+    if (!p.startsWith(root)) {
+      throw new ApiException(403, "path leads out of the sandboxes");
+    }
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      throw ApiException.notFound("no such file: " + rel);
+    }
+    try {
+      Path real = p.toRealPath();
+      Path realRoot = root.toRealPath();
+      if (!real.startsWith(realRoot)) {
+        throw new ApiException(403, "path leads out of the sandboxes (through a symbolic link)");
+      }
+      return real;
+    } catch (NoSuchFileException e) {
+      throw ApiException.notFound("no such file: " + rel + " (a dangling link)");
+    } catch (IOException e) {
+      throw new ApiException(500, "cannot read " + rel + ": " + e.getMessage());
+    }
+  }
+
+  private String relative(Path real) {
+    try {
+      return root.toRealPath().relativize(real).toString();
+    } catch (IOException e) {
+      return root.relativize(real).toString();
+    }
+  }
+
+  public List<Entry> browse(String rel) {
+    Path dir = resolve(rel);
+    if (!Files.isDirectory(dir)) {
+      throw ApiException.badRequest(rel + " is a file, not a directory");
+    }
+    List<Entry> out = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        out.add(new Entry(relative(p), p.getFileName().toString(), a.isDirectory(),
+            a.isDirectory() ? 0 : a.size(), a.lastModifiedTime().toMillis() / 1000.0));
+      }
+    } catch (IOException e) {
+      throw new ApiException(500, "cannot list " + rel + ": " + e.getMessage());
+    }
+    out.sort(Comparator.comparing(Entry::name));
+    return out;
+  }
+
+  /** Reads up to {@code length} bytes from {@code offset}; an offset past the end gives an empty chunk. */
+  public Chunk read(String rel, long offset, int length) {
+    Path file = regularFile(rel);
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long size = f.length();
+      long from = offset < 0 ? size : Math.min(offset, size);
+      int n = (int) Math.min(Math.min(length, MAX_READ), size - from);
+      byte[] buf = new byte[n];
+      f.seek(from);
+      f.readFully(buf);
+      return new Chunk(rel, from, n, size, new String(buf, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ApiException(500, "cannot read " + rel + ": " + e.getMessage());
+    }
+  }
+
+  /** A regular file for download. */
+  public Path regularFile(String rel) {
+    Path file = resolve(rel);
+    if (!Files.isRegularFile(file)) {
+      throw ApiException.badRequest(rel + " is a directory, not a file");
+    }
+    return file;
+  }
+
+  /**
+   * The sandbox of a task: its executor's latest run ({@code executorId}), or for a task of the
+   * command executor (no executor id) the latest run holding {@code tasks/<task id>}.
+   */
+  public Optional<Sandbox> sandboxOf(String frameworkId, String taskId, String executorId) {
+    String executor = executorId == null || executorId.isEmpty() ? "corral:command" : executorId;
+    Path runs = root.resolve(PathNames.of(frameworkId)).resolve("executors").resolve(PathNames.of(executor))
+        .resolve("runs");
+    if (!Files.isDirectory(runs)) {
+      return Optional.empty();
+    }
+    boolean command = executorId == null || executorId.isEmpty();
+    try (Stream<Path> all = Files.list(runs)) {
+      return all.filter(Files::isDirectory)
+          .map(run -> command ? PathNames.taskSandbox(run, taskId) : run)
+          .filter(Files::isDirectory)
+          .max(Comparator.comparingLong(SandboxFiles::mtime))
+          .map(dir -> new Sandbox(root.relativize(dir).toString(), executor,
+              command ? dir.getParent().getParent().getFileName().toString() : dir.getFileName().toString()));
+    } catch (IOException e) {
+      throw new ApiException(500, "cannot list " + runs + ": " + e.getMessage());
+    }
+  }
+
+  private static long mtime(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}

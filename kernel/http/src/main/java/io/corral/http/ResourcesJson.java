@@ -1,0 +1,33 @@
+package io.corral.http;
+
+import io.corral.common.resources.RangeSet;
+import io.corral.common.resources.Resources;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Resources as the API shows them: {@code cpus}, {@code mem} and {@code disk} (MiB) always, as
+ * numbers; {@code ports} always, as Mesos writes ranges ({@code "[31000-31099,31200-31200]"});
+ * then any other scalar or ranges resource by name.
+ */
+public final class ResourcesJson {
+  private ResourcesJson() {}
+
+  public static Map<String, Object> of(Resources r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put(Resources.CPUS, round(r.cpus()));
+    out.put(Resources.MEM, round(r.mem()));
+    out.put(Resources.DISK, round(r.disk()));
+    out.put(Resources.PORTS, r.ports().toString());
+    r.scalars().forEach((name, value) -> out.putIfAbsent(name, round(value)));
+    for (Map.Entry<String, RangeSet> e : r.rangeResources().entrySet()) {
+      out.putIfAbsent(e.getKey(), e.getValue().toString());
+    }
+    return out;
+  }
+
+  /** Scalars are kept to three decimals (Mesos' precision), so sums print as 0.3, not 0.30000000000000004. */
+  public static double round(double v) {
+    return Math.round(v * 1000.0) / 1000.0;
+  }
+}

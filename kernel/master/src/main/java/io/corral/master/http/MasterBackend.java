@@ -1,0 +1,31 @@
+package io.corral.master.http;
+
+import io.corral.master.core.MasterView;
+import io.corral.master.core.OperatorResult;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/** What the HTTP API needs of the master it serves. */
+public interface MasterBackend {
+  /** Whether this master leads (serves the API itself) right now. */
+  boolean leading();
+
+  /** STANDBY, RECOVERING, ACTIVE, SUSPENDED or EXITING. */
+  String phase();
+
+  /** The leader's HTTP URL, for a standby to send clients on; empty if unknown. */
+  Optional<String> leaderHttpUrl();
+
+  /** Runs a read on the master's loop. */
+  <T> CompletableFuture<T> query(Function<MasterView, T> reader);
+
+  CompletableFuture<OperatorResult> teardownFramework(String frameworkId);
+
+  CompletableFuture<OperatorResult> drainAgent(String agentId, Duration grace);
+
+  CompletableFuture<OperatorResult> undrainAgent(String agentId);
+
+  CompletableFuture<OperatorResult> killTask(String frameworkId, String taskId);
+}

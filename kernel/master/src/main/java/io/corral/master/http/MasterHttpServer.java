@@ -1,0 +1,383 @@
+package io.corral.master.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.corral.http.ApiException;
+import io.corral.http.HttpIo;
+import io.corral.http.Query;
+import io.corral.master.core.OperatorResult;
+import io.corral.protocol.TaskState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's HTTP side: the JSON API under {@code /api/v1/}, {@code /health}, {@code /metrics}
+ * (Prometheus text) and the web UI at {@code /}. A standby answers {@code /health} and
+ * {@code /metrics} itself and redirects everything else to the leader.
+ *
+ * <p>Reads are captured on the master's loop ({@link StateSnapshot#capture}) and serialised on
+ * the server's own threads, so a large state never holds the loop for longer than the copy.
+ */
+public final class MasterHttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MasterHttpServer.class);
+  private static final long QUERY_TIMEOUT_SECONDS = 30;
+  private static final Map<String, String> UI_FILES = Map.of(
+      "index.html", "text/html; charset=utf-8",
+      "app.js", "text/javascript; charset=utf-8",
+      "style.css", "text/css; charset=utf-8");
+
+  private final MasterBackend master;
+  private final MasterPrometheus prometheus;
+  private final Clock clock;
+  private final HttpServer server;
+  private final String url;
+
+  /**
+   * Binds {@code bindHost:port} (0 = any free port) and serves at once.
+   *
+   * @param advertiseHost the host clients reach this server at (in {@link #url()})
+   */
+  public MasterHttpServer(String bindHost, int port, String advertiseHost, MasterBackend master,
+      MasterPrometheus prometheus, Clock clock) throws IOException {
+    this.master = master;
+    this.prometheus = prometheus;
+    this.clock = clock;
+    this.server = HttpIo.start(bindHost, port, "corral-master-http", 4, this::route);
+    this.url = "http://" + advertiseHost + ":" + server.getAddress().getPort() + "/";
+  }
+
+  /** Where this server is reached, {@code http://host:port/}. */
+  public String url() {
+    return url;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    HttpIo.stop(server);
+  }
+
+  // ---- dispatch ---------------------------------------------------------------------------
+
+  private void route(HttpExchange ex) throws IOException {
+    String rawPath = ex.getRequestURI().getRawPath();
+    String rawQuery = ex.getRequestURI().getRawQuery();
+    String method = ex.getRequestMethod();
+    if (rawPath.equals("/health")) {
+      HttpIo.allow(method, "GET");
+      Query.parse(rawQuery, Set.of());
+      HttpIo.sendJson(ex, 200, health());
+      return;
+    }
+    if (rawPath.equals("/metrics")) {
+      HttpIo.allow(method, "GET");
+      Query.parse(rawQuery, Set.of());
+      MasterPrometheus.ClusterGauges gauges = master.leading()
+          ? MasterPrometheus.ClusterGauges.of(await(master.query(v -> StateSnapshot.capture(v, url, clock.instant()))))
+          : MasterPrometheus.ClusterGauges.NONE;
+      HttpIo.send(ex, 200, prometheus.contentType(), prometheus.scrape(gauges).getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    if (!master.leading()) {
+      redirectToLeader(ex, rawPath, rawQuery);
+      return;
+    }
+    if (rawPath.equals("/") || rawPath.startsWith("/ui/")) {
+      HttpIo.allow(method, "GET");
+      serveUi(ex, rawPath.equals("/") ? "index.html" : rawPath.substring("/ui/".length()));
+      return;
+    }
+    if (rawPath.startsWith("/api/v1/") || rawPath.equals("/api/v1")) {
+      api(ex, method, HttpIo.segments(rawPath.substring("/api/v1".length())), rawQuery);
+      return;
+    }
+    throw ApiException.notFound("no such endpoint: " + rawPath + " (the API is under /api/v1/)");
+  }
+
+  private Map<String, Object> health() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("status", "ok");
+    out.put("leading", master.leading());
+    out.put("phase", master.phase());
+    master.leaderHttpUrl().ifPresent(l -> out.put("leader_http_url", l));
+    return out;
+  }
+
+  private void redirectToLeader(HttpExchange ex, String rawPath, String rawQuery) throws IOException {
+    Optional<String> leader = master.leaderHttpUrl();
+    if (leader.isEmpty()) {
+      throw new ApiException(503, "this master is a standby (" + master.phase() + ") and no leader is known yet");
+    }
+    String base = leader.get().endsWith("/") ? leader.get().substring(0, leader.get().length() - 1) : leader.get();
+    String location = base + rawPath + (rawQuery == null ? "" : "?" + rawQuery);
+    ex.getResponseHeaders().set("Location", location);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", "this master is a standby; the leader serves " + location);
+    body.put("leader_http_url", leader.get());
+    HttpIo.sendJson(ex, 307, body);
+  }
+
+  // ---- the API ----------------------------------------------------------------------------
+
+  private void api(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
+    if (seg.isEmpty()) {
+      throw ApiException.notFound("no such endpoint: /api/v1/ (try /api/v1/state)");
+    }
+    String head = seg.get(0);
+    switch (head) {
+      case "state" -> {
+        expectLength(seg, 1);
+        HttpIo.allow(method, "GET");
+        Query.parse(rawQuery, Set.of());
+        HttpIo.sendJson(ex, 200, snapshot());
+      }
+      case "agents" -> agents(ex, method, seg, rawQuery);
+      case "frameworks" -> frameworks(ex, method, seg, rawQuery);
+      case "tasks" -> tasks(ex, method, seg, rawQuery);
+      case "offers" -> {
+        expectLength(seg, 1);
+        HttpIo.allow(method, "GET");
+        Query.parse(rawQuery, Set.of());
+        HttpIo.sendJson(ex, 200, snapshot().offers());
+      }
+      default -> throw ApiException.notFound("no such endpoint: /api/v1/" + String.join("/", seg));
+    }
+  }
+
+  private void agents(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
+    if (seg.size() == 1) {
+      HttpIo.allow(method, "GET");
+      Query.parse(rawQuery, Set.of());
+      HttpIo.sendJson(ex, 200, snapshot().agents());
+      return;
+    }
+    String id = seg.get(1);
+    if (seg.size() == 2) {
+      HttpIo.allow(method, "GET");
+      Query.parse(rawQuery, Set.of());
+      HttpIo.sendJson(ex, 200, snapshot().agents().stream().filter(a -> a.id().equals(id)).findFirst()
+          .orElseThrow(() -> ApiException.notFound("no agent " + id)));
+      return;
+    }
+    expectLength(seg, 3);
+    switch (seg.get(2)) {
+      case "drain" -> {
+        HttpIo.allow(method, "POST");
+        Query q = Query.parse(rawQuery, Set.of("grace"));
+        sendResult(ex, await(master.drainAgent(id, q.duration("grace"))));
+      }
+      case "undrain" -> {
+        HttpIo.allow(method, "POST");
+        Query.parse(rawQuery, Set.of());
+        sendResult(ex, await(master.undrainAgent(id)));
+      }
+      default -> throw ApiException.notFound("no such endpoint: /api/v1/" + String.join("/", seg));
+    }
+  }
+
+  private void frameworks(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
+    if (seg.size() == 1) {
+      HttpIo.allow(method, "GET");
+      Query.parse(rawQuery, Set.of());
+      HttpIo.sendJson(ex, 200, snapshot().frameworks());
+      return;
+    }
+    String id = seg.get(1);
+    if (seg.size() == 2) {
+      HttpIo.allow(method, "GET");
+      Query.parse(rawQuery, Set.of());
+      HttpIo.sendJson(ex, 200, snapshot().frameworks().stream().filter(f -> f.id().equals(id)).findFirst()
+          .orElseThrow(() -> ApiException.notFound("no framework " + id)));
+      return;
+    }
+    expectLength(seg, 3);
+    if (!seg.get(2).equals("teardown")) {
+      throw ApiException.notFound("no such endpoint: /api/v1/" + String.join("/", seg));
+    }
+    HttpIo.allow(method, "POST");
+    Query.parse(rawQuery, Set.of());
+    sendResult(ex, await(master.teardownFramework(id)));
+  }
+
+  private void tasks(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
+    if (seg.size() == 1) {
+      HttpIo.allow(method, "GET");
+      Query q = Query.parse(rawQuery, Set.of("state", "framework", "agent", "completed", "limit"));
+      Predicate<StateSnapshot.TaskJson> filter = taskFilter(q);
+      int limit = q.intValue("limit", Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
+      StateSnapshot s = snapshot();
+      List<StateSnapshot.TaskJson> out = new ArrayList<>();
+      s.tasks().stream().filter(filter).forEach(out::add);
+      if (q.boolValue("completed", true)) {
+        s.completedTasks().stream().filter(filter).forEach(out::add);
+      }
+      HttpIo.sendJson(ex, 200, out.size() > limit ? out.subList(0, limit) : out);
+      return;
+    }
+    if (seg.size() == 2) {
+      // A bare task id: unique within its framework only, so it may name several tasks.
+      HttpIo.allow(method, "GET");
+      Query.parse(rawQuery, Set.of());
+      List<StateSnapshot.TaskJson> found = findTasks(snapshot(), null, seg.get(1));
+      if (found.isEmpty()) {
+        throw ApiException.notFound("no task " + seg.get(1));
+      }
+      if (found.size() > 1) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "task id " + seg.get(1) + " is ambiguous: " + found.size()
+            + " frameworks have it; name it as <framework-id>/<task-id>");
+        body.put("status", 409);
+        body.put("candidates", found.stream().map(t -> t.frameworkId() + "/" + t.id()).toList());
+        HttpIo.sendJson(ex, 409, body);
+        return;
+      }
+      HttpIo.sendJson(ex, 200, found.get(0));
+      return;
+    }
+    String fw = seg.get(1);
+    String id = seg.get(2);
+    if (seg.size() == 3) {
+      HttpIo.allow(method, "GET");
+      Query.parse(rawQuery, Set.of());
+      List<StateSnapshot.TaskJson> found = findTasks(snapshot(), fw, id);
+      if (found.isEmpty()) {
+        throw ApiException.notFound("no task " + fw + "/" + id);
+      }
+      HttpIo.sendJson(ex, 200, found.get(0));
+      return;
+    }
+    expectLength(seg, 4);
+    if (!seg.get(3).equals("kill")) {
+      throw ApiException.notFound("no such endpoint: /api/v1/" + String.join("/", seg));
+    }
+    HttpIo.allow(method, "POST");
+    Query.parse(rawQuery, Set.of());
+    sendResult(ex, await(master.killTask(fw, id)));
+  }
+
+  private static List<StateSnapshot.TaskJson> findTasks(StateSnapshot s, String fw, String id) {
+    List<StateSnapshot.TaskJson> out = new ArrayList<>();
+    for (List<StateSnapshot.TaskJson> list : List.of(s.tasks(), s.completedTasks())) {
+      for (StateSnapshot.TaskJson t : list) {
+        if (t.id().equals(id) && (fw == null || t.frameworkId().equals(fw))) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Predicate<StateSnapshot.TaskJson> taskFilter(Query q) {
+    Predicate<StateSnapshot.TaskJson> p = t -> true;
+    String state = q.get("state");
+    if (state != null) {
+      String name = taskState(state);
+      p = p.and(t -> t.state().equals(name));
+    }
+    String fw = q.get("framework");
+    if (fw != null) {
+      p = p.and(t -> t.frameworkId().equals(fw));
+    }
+    String agent = q.get("agent");
+    if (agent != null) {
+      p = p.and(t -> t.agentId().equals(agent));
+    }
+    return p;
+  }
+
+  /** "running", "RUNNING" or "TASK_RUNNING" -> "TASK_RUNNING"; anything else is a 400. */
+  static String taskState(String text) {
+    String upper = text.toUpperCase(Locale.ROOT);
+    String name = upper.startsWith("TASK_") ? upper : "TASK_" + upper;
+    for (TaskState s : TaskState.values()) {
+      if (s != TaskState.UNRECOGNIZED && s.name().equals(name)) {
+        return name;
+      }
+    }
+    throw ApiException.badRequest("unknown task state '" + text + "' (e.g. running, finished, failed, killed, lost)");
+  }
+
+  private StateSnapshot snapshot() {
+    return await(master.query(v -> StateSnapshot.capture(v, url, clock.instant())));
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get(QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new ApiException(503, "the master did not answer within " + QUERY_TIMEOUT_SECONDS + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IllegalStateException) {
+        throw new ApiException(503, "this master does not lead any more");
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  // ---- the UI -----------------------------------------------------------------------------
+
+  private void serveUi(HttpExchange ex, String name) throws IOException {
+    String type = UI_FILES.get(name);
+    if (type == null) {
+      throw ApiException.notFound("no such UI file: " + name);
+    }
+    byte[] body;
+    try (InputStream in = MasterHttpServer.class.getResourceAsStream("/io/corral/master/ui/" + name)) {
+      if (in == null) {
+        throw ApiException.notFound("UI file missing from the build: " + name);
+      }
+      body = in.readAllBytes();
+    }
+    // The UI only runs its own scripts; agents' sandbox APIs are other origins it reads from.
+    ex.getResponseHeaders().set("Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' http: https:");
+    ex.getResponseHeaders().set("Cache-Control", "no-cache");
+    HttpIo.send(ex, 200, type, body);
+  }
+
+  // ---- plumbing ---------------------------------------------------------------------------
+
+  private static void expectLength(List<String> seg, int n) {
+    if (seg.size() != n) {
+      throw ApiException.notFound("no such endpoint: /api/v1/" + String.join("/", seg));
+    }
+  }
+
+  private void sendResult(HttpExchange ex, OperatorResult r) throws IOException {
+    switch (r.outcome()) {
+      case DONE -> {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("result", "ok");
+        body.put("message", r.message());
+        LOG.info("operator request {} {} from {}: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(),
+            ex.getRemoteAddress(), r.message());
+        HttpIo.sendJson(ex, 200, body);
+      }
+      case NOT_FOUND -> throw ApiException.notFound(r.message());
+      case CONFLICT -> throw new ApiException(409, r.message());
+    }
+  }
+
+}

@@ -1,0 +1,160 @@
+package io.corral.master.http;
+
+import io.corral.common.resources.Resources;
+import io.corral.http.ResourcesJson;
+import io.corral.master.core.MasterView;
+import io.corral.master.state.AgentEntry;
+import io.corral.master.state.ExecutorEntry;
+import io.corral.master.state.ExecutorKey;
+import io.corral.master.state.FrameworkEntry;
+import io.corral.master.state.OfferEntry;
+import io.corral.master.state.TaskEntry;
+import io.corral.protocol.Attribute;
+import io.corral.protocol.MasterInfo;
+import io.corral.protocol.Task;
+import io.corral.protocol.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The master's state as the HTTP API shows it: immutable records, captured on the master's loop
+ * by {@link #capture} and serialised off it (field names become snake_case in JSON).
+ */
+public record StateSnapshot(
+    MasterJson master,
+    ClusterJson cluster,
+    List<AgentJson> agents,
+    List<FrameworkJson> frameworks,
+    List<TaskJson> tasks,
+    List<TaskJson> completedTasks,
+    List<OfferJson> offers) {
+
+  /** The leading master. */
+  public record MasterJson(
+      String id, String version, String address, String httpUrl, double electedAt, double capturedAt) {}
+
+  /** Totals over the agents in service. */
+  public record ClusterJson(
+      int agents, int activeAgents, int frameworks, int activeTasks, Map<String, Object> resources,
+      Map<String, Object> usedResources, Map<String, Object> offeredResources) {}
+
+  public record AgentJson(
+      String id, String hostname, int port, String httpUrl, String status, String maintenance,
+      Double drainDeadline, double registeredAt, Map<String, Object> resources,
+      Map<String, Object> usedResources, Map<String, Object> offeredResources, Map<String, Object> attributes,
+      List<String> isolators, int activeTasks, String version) {}
+
+  public record FrameworkJson(
+      String id, String name, String role, String principal, String user, String hostname, boolean active,
+      boolean suppressed, double registeredAt, Double disconnectedAt, Map<String, Object> usedResources,
+      Map<String, Object> offeredResources, double dominantShare, int activeTasks, int completedTasks,
+      Map<String, String> labels) {}
+
+  public record TaskJson(
+      String id, String name, String state, String agentId, String frameworkId, String executorId,
+      Map<String, Object> resources, String message, String reason, Integer exitCode, Double updatedAt) {}
+
+  public record OfferJson(
+      String id, String frameworkId, String agentId, Map<String, Object> resources, double expiresAt) {}
+
+  /** Reads the state; call it on the master's loop (inside {@code Master.query}). */
+  public static StateSnapshot capture(MasterView view, String httpUrl, Instant now) {
+    Map<String, Resources> usedByAgent = new HashMap<>();
+    Map<String, Resources> usedByFramework = new HashMap<>();
+    Map<String, Resources> offeredByAgent = new HashMap<>();
+    Map<String, Resources> offeredByFramework = new HashMap<>();
+    List<TaskJson> tasks = new ArrayList<>();
+    for (AgentEntry a : view.agentEntries()) {
+      for (TaskEntry t : a.tasks().values()) {
+        usedByAgent.merge(a.id(), t.resources(), Resources::plus);
+        usedByFramework.merge(t.frameworkId(), t.resources(), Resources::plus);
+      }
+      for (Map.Entry<ExecutorKey, ExecutorEntry> e : a.executors().entrySet()) {
+        usedByAgent.merge(a.id(), e.getValue().resources(), Resources::plus);
+        usedByFramework.merge(e.getKey().frameworkId(), e.getValue().resources(), Resources::plus);
+      }
+    }
+    List<OfferJson> offers = new ArrayList<>();
+    for (OfferEntry o : view.offerEntries()) {
+      offeredByAgent.merge(o.agentId(), o.resources(), Resources::plus);
+      offeredByFramework.merge(o.frameworkId(), o.resources(), Resources::plus);
+      offers.add(new OfferJson(o.id(), o.frameworkId(), o.agentId(), ResourcesJson.of(o.resources()),
+          seconds(o.expiresAt())));
+    }
+    List<AgentJson> agents = new ArrayList<>();
+    Resources total = Resources.EMPTY;
+    Resources used = Resources.EMPTY;
+    Resources offered = Resources.EMPTY;
+    int active = 0;
+    for (AgentEntry a : view.agentEntries()) {
+      Resources u = usedByAgent.getOrDefault(a.id(), Resources.EMPTY);
+      Resources o = offeredByAgent.getOrDefault(a.id(), Resources.EMPTY);
+      if (a.status() != AgentEntry.Status.UNREACHABLE) {
+        total = total.plus(a.total());
+        used = used.plus(u);
+        offered = offered.plus(o);
+      }
+      if (a.status() == AgentEntry.Status.ACTIVE && !a.isDrained()) {
+        active++;
+      }
+      int httpPort = a.info().getHttpPort();
+      agents.add(new AgentJson(a.id(), a.hostname(), a.info().getPort(),
+          httpPort > 0 ? "http://" + a.hostname() + ":" + httpPort + "/" : null, a.status().name(),
+          a.maintenance().name(), a.drainDeadline() == null ? null : seconds(a.drainDeadline()),
+          seconds(a.registeredAt()), ResourcesJson.of(a.total()), ResourcesJson.of(u), ResourcesJson.of(o),
+          attributes(a.info().getAttributesList()), List.of(), a.tasks().size(), a.info().getVersion()));
+    }
+    List<FrameworkJson> frameworks = new ArrayList<>();
+    List<TaskJson> completed = new ArrayList<>();
+    int activeTasks = 0;
+    for (FrameworkEntry f : view.frameworkEntries()) {
+      for (TaskEntry t : f.tasks().values()) {
+        tasks.add(task(t.toProto()));
+        activeTasks++;
+      }
+      for (Task t : f.completed().values()) {
+        completed.add(task(t));
+      }
+      frameworks.add(new FrameworkJson(f.id(), f.name(), f.role(), f.info().getPrincipal(), f.info().getUser(),
+          f.info().getHostname(), f.isConnected(), f.suppressed(), seconds(f.registeredAt()),
+          f.disconnectedAt() == null ? null : seconds(f.disconnectedAt()),
+          ResourcesJson.of(usedByFramework.getOrDefault(f.id(), Resources.EMPTY)),
+          ResourcesJson.of(offeredByFramework.getOrDefault(f.id(), Resources.EMPTY)),
+          ResourcesJson.round(view.allocator().dominantShare(f.id())), f.tasks().size(), f.completed().size(),
+          Map.copyOf(f.info().getLabelsMap())));
+    }
+    MasterInfo info = view.masterInfo();
+    MasterJson master = new MasterJson(info.getId(), info.getVersion(), info.getHost() + ":" + info.getPort(),
+        httpUrl, seconds(view.electedAt()), seconds(now));
+    ClusterJson cluster = new ClusterJson(agents.size(), active, frameworks.size(), activeTasks,
+        ResourcesJson.of(total), ResourcesJson.of(used), ResourcesJson.of(offered));
+    return new StateSnapshot(master, cluster, List.copyOf(agents), List.copyOf(frameworks), List.copyOf(tasks),
+        List.copyOf(completed), List.copyOf(offers));
+  }
+
+  static TaskJson task(Task t) {
+    TaskStatus s = t.hasLatestStatus() ? t.getLatestStatus() : null;
+    return new TaskJson(t.getTaskId(), t.getName(), t.getState().name(), t.getAgentId(), t.getFrameworkId(),
+        t.getExecutorId(), ResourcesJson.of(Resources.fromProto(t.getResourcesList())),
+        s == null || s.getMessage().isEmpty() ? null : s.getMessage(),
+        s == null ? null : s.getReason().name(),
+        s != null && s.hasExitCode() ? s.getExitCode() : null,
+        s == null || s.getTimestamp() == 0 ? null : s.getTimestamp());
+  }
+
+  private static Map<String, Object> attributes(List<Attribute> list) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Attribute a : list) {
+      out.put(a.getName(), a.hasScalar() ? (Object) a.getScalar() : a.getText());
+    }
+    return out;
+  }
+
+  private static double seconds(Instant t) {
+    return t.toEpochMilli() / 1000.0;
+  }
+}
