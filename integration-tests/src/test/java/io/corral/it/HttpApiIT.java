@@ -214,13 +214,15 @@ class HttpApiIT {
       s.awaitState("b", TaskState.TASK_KILLED);
       await().atMost(Duration.ofSeconds(30)).until(() ->
           Http.json(http + "api/v1/agents/" + enc(agent)).get("maintenance").asText().equals("DRAINED"));
-      s.offers.clear();
+      // hand back every offer held (the drained agent's were rescinded): only the other agent is offered again
+      io.corral.protocol.Filters briefly = io.corral.protocol.Filters.newBuilder().setRefuseSeconds(0.1).build();
       long since = System.nanoTime();
-      // offers keep coming for the other agent only (the drained one is not offered at all)
-      Offer other = s.nextOffer(o -> !o.getAgentId().equals(agent));
-      driver.declineOffer(other.getId(), io.corral.protocol.Filters.newBuilder().setRefuseSeconds(0.1).build());
+      s.onOffers((d, offers) -> offers.forEach(o -> d.declineOffer(o.getId(), briefly)));
+      for (Offer held; (held = s.offers.poll()) != null; ) {
+        driver.declineOffer(held.getId(), briefly);
+      }
       await().atMost(Duration.ofSeconds(30)).until(() -> s.offerLog.stream()
-          .filter(e -> e.getKey() > since && !e.getValue().getAgentId().equals(agent)).count() >= 2);
+          .filter(e -> e.getKey() > since && !e.getValue().getAgentId().equals(agent)).count() >= 3);
       assertThat(s.offerLog.stream().filter(e -> e.getKey() > since).map(e -> e.getValue().getAgentId()))
           .doesNotContain(agent);
       assertThat(Http.json(http + "api/v1/state").get("offers").toString()).doesNotContain(agent);
@@ -228,7 +230,9 @@ class HttpApiIT {
       // undrain: offered again
       assertThat(Http.post(http + "api/v1/agents/" + enc(agent) + "/undrain").status()).isEqualTo(200);
       assertThat(Http.post(http + "api/v1/agents/" + enc(agent) + "/undrain").status()).isEqualTo(409);
-      s.nextOffer(o -> o.getAgentId().equals(agent));
+      long undrained = System.nanoTime();
+      await().atMost(Duration.ofSeconds(30)).until(() -> s.offerLog.stream()
+          .anyMatch(e -> e.getKey() > undrained && e.getValue().getAgentId().equals(agent)));
       assertThat(Http.post(http + "api/v1/agents/nope/drain").status()).isEqualTo(404);
 
       // teardown: the scheduler hears it, the framework is gone; a second teardown is a conflict

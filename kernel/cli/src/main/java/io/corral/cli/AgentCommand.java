@@ -21,9 +21,11 @@ import picocli.CommandLine.Option;
         + " it for good and it registered anew).",
         "Exit status: 0 stopped, 1 refused by the master or failed to start, "
             + RecoveryRefusedException.EXIT_CODE + " could not recover the checkpoint in <work-dir>/meta"
-            + " (e.g. its resources changed; nothing was modified)."})
+            + " (e.g. its resources changed; nothing was modified).",
+        "With a subcommand, acts on a running agent through the master instead: drain, undrain."},
+    subcommands = {io.corral.cli.ops.AgentDrainCommand.class, io.corral.cli.ops.AgentUndrainCommand.class})
 final class AgentCommand implements Callable<Integer> {
-  @Option(names = "--master", required = true, description = "The master: host:port or zk://host:port/path.")
+  @Option(names = "--master", description = "The master: host:port or zk://host:port/path (required to run an agent).")
   String master;
 
   @Option(names = "--port", description = "Port of the agent's endpoint (default ${DEFAULT-VALUE}; 0 = any).")
@@ -115,6 +117,10 @@ final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (master == null) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new AgentCommand()),
+          "Missing required option: '--master=<master>'");
+    }
     Resources given = Resources.parse(resources);
     AgentConfig.Builder b = AgentConfig.builder(master, workDir).port(port).bindHost(host)
         .httpPort(httpPort != null ? httpPort : port == 0 ? 0 : AgentConfig.DEFAULT_HTTP_PORT)

@@ -18,6 +18,14 @@ import picocli.CommandLine.Command;
       io.corral.cli.spark.SparkCommand.class,
       io.corral.cli.storm.StormCommand.class,
       DemoCommand.class,
+      io.corral.cli.ops.StatusCommand.class,
+      io.corral.cli.ops.AgentsCommand.class,
+      io.corral.cli.ops.FrameworksCommand.class,
+      io.corral.cli.ops.TasksCommand.class,
+      io.corral.cli.ops.FrameworkCommand.class,
+      io.corral.cli.ops.TaskCommand.class,
+      io.corral.cli.ops.LogsCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })
 public final class CorralMain implements Runnable {
@@ -34,6 +42,19 @@ public final class CorralMain implements Runnable {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new CorralMain()).setCaseInsensitiveEnumValuesAllowed(true);
     io.corral.cli.spark.SparkCommand.configure(cli);
+    cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+      // One clear line, never a stack trace, for what users get wrong or what is not there.
+      if (e instanceof io.corral.cli.ops.CliException c) {
+        System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + c.getMessage());
+        return c.exitCode();
+      }
+      if (e instanceof io.corral.cli.ops.MasterClient.ApiError a) {
+        System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + a.getMessage());
+        return 1;
+      }
+      throw e;
+    });
     return cli.execute(args);
   }
 

@@ -245,6 +245,8 @@ final class FrameworkManager {
     s.allocator.removeFramework(fw.id());
     s.frameworks.remove(fw.id());
     s.removedFrameworks.put(fw.id(), s.now());
+    s.completedFrameworks.put(fw.id(), new io.corral.master.state.CompletedFramework(fw.id(), fw.info(),
+        fw.registeredAt(), s.now(), why, new ArrayList<>(fw.completed().values())));
     s.metrics.frameworksRemoved.incrementAndGet();
     if (fw.connection() != null) {
       fw.connection().complete();

@@ -21,6 +21,9 @@ import java.util.function.BooleanSupplier;
  * and written on that one thread only.
  */
 final class MasterState {
+  /** Removed frameworks whose tasks operators can still look at (each keeps its completed tasks). */
+  static final int MAX_COMPLETED_FRAMEWORKS_SHOWN = 100;
+
   final MasterConfig config;
   final MasterInfo masterInfo;
   final EventLoop loop;
@@ -44,6 +47,8 @@ final class MasterState {
   final Map<String, OfferEntry> offers = new HashMap<>();
   /** Ids of removed frameworks: they may not subscribe again. Bounded. */
   final Map<String, Instant> removedFrameworks;
+  /** The latest removed frameworks with their tasks, for operators (the API, the UI, the CLI). Bounded. */
+  final Map<String, io.corral.master.state.CompletedFramework> completedFrameworks;
 
   MasterState(
       MasterConfig config,
@@ -65,6 +70,16 @@ final class MasterState {
     this.ids = new IdGenerator(masterInfo.getId());
     this.electedAt = clock.instant();
     int maxRemoved = config.maxCompletedFrameworks();
+    int maxShown = Math.min(maxRemoved, MAX_COMPLETED_FRAMEWORKS_SHOWN);
+    this.completedFrameworks =
+        new LinkedHashMap<>() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, io.corral.master.state.CompletedFramework> eldest) {
+            return size() > maxShown;
+          }
+        };
     this.removedFrameworks =
         new LinkedHashMap<>() {
           private static final long serialVersionUID = 1L;

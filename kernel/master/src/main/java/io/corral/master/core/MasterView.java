@@ -79,6 +79,11 @@ public final class MasterView {
     return java.util.Collections.unmodifiableCollection(s.frameworks.values());
   }
 
+  /** The latest removed frameworks, oldest first; same rules as {@link #agentEntries()}. */
+  public java.util.Collection<io.corral.master.state.CompletedFramework> completedFrameworks() {
+    return java.util.Collections.unmodifiableCollection(s.completedFrameworks.values());
+  }
+
   /** The outstanding offers; same rules as {@link #agentEntries()}. */
   public java.util.Collection<io.corral.master.state.OfferEntry> offerEntries() {
     return java.util.Collections.unmodifiableCollection(s.offers.values());

@@ -104,7 +104,9 @@ final class Operations {
   OperatorResult kill(String frameworkId, String taskId) {
     FrameworkEntry fw = s.frameworks.get(frameworkId);
     if (fw == null) {
-      return OperatorResult.notFound("no framework " + frameworkId);
+      return s.removedFrameworks.containsKey(frameworkId)
+          ? OperatorResult.conflict("framework " + frameworkId + " was removed; none of its tasks runs")
+          : OperatorResult.notFound("no framework " + frameworkId);
     }
     TaskEntry task = fw.tasks().get(taskId);
     if (task == null) {

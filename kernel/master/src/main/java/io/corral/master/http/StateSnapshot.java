@@ -31,7 +31,8 @@ public record StateSnapshot(
     List<FrameworkJson> frameworks,
     List<TaskJson> tasks,
     List<TaskJson> completedTasks,
-    List<OfferJson> offers) {
+    List<OfferJson> offers,
+    List<CompletedFrameworkJson> completedFrameworks) {
 
   /** The leading master. */
   public record MasterJson(
@@ -53,6 +54,11 @@ public record StateSnapshot(
       boolean suppressed, double registeredAt, Double disconnectedAt, Map<String, Object> usedResources,
       Map<String, Object> offeredResources, double dominantShare, int activeTasks, int completedTasks,
       Map<String, String> labels) {}
+
+  /** A removed framework; its tasks are in {@code completed_tasks}. */
+  public record CompletedFrameworkJson(
+      String id, String name, String role, String principal, String user, boolean active, double registeredAt,
+      double removedAt, String reason, int completedTasks) {}
 
   public record TaskJson(
       String id, String name, String state, String agentId, String frameworkId, String executorId,
@@ -127,13 +133,21 @@ public record StateSnapshot(
           ResourcesJson.round(view.allocator().dominantShare(f.id())), f.tasks().size(), f.completed().size(),
           Map.copyOf(f.info().getLabelsMap())));
     }
+    List<CompletedFrameworkJson> gone = new ArrayList<>();
+    for (io.corral.master.state.CompletedFramework f : view.completedFrameworks()) {
+      gone.add(new CompletedFrameworkJson(f.id(), f.info().getName(), f.role(), f.info().getPrincipal(),
+          f.info().getUser(), false, seconds(f.registeredAt()), seconds(f.removedAt()), f.reason(), f.tasks().size()));
+      for (Task t : f.tasks()) {
+        completed.add(task(t));
+      }
+    }
     MasterInfo info = view.masterInfo();
     MasterJson master = new MasterJson(info.getId(), info.getVersion(), info.getHost() + ":" + info.getPort(),
         httpUrl, seconds(view.electedAt()), seconds(now));
     ClusterJson cluster = new ClusterJson(agents.size(), active, frameworks.size(), activeTasks,
         ResourcesJson.of(total), ResourcesJson.of(used), ResourcesJson.of(offered));
     return new StateSnapshot(master, cluster, List.copyOf(agents), List.copyOf(frameworks), List.copyOf(tasks),
-        List.copyOf(completed), List.copyOf(offers));
+        List.copyOf(completed), List.copyOf(offers), List.copyOf(gone));
   }
 
   static TaskJson task(Task t) {

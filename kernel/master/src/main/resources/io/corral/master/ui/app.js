@@ -117,6 +117,14 @@ function frameworksTable(frameworks) {
       fmt(f.dominant_share * 100, 1) + '%'))));
 }
 
+function completedFrameworksTable(frameworks) {
+  return table('completed-frameworks-table', ['ID', 'Name', 'Role', 'Removed', 'Why', 'Tasks'],
+    [...frameworks].reverse().map(f => el('tr', { 'data-framework-id': f.id },
+      el('td', {}, link('#/frameworks/' + encodeURIComponent(f.id), f.id)), el('td', { text: f.name }),
+      el('td', { text: f.role }), el('td', { text: time(f.removed_at) }), el('td', { text: f.reason }),
+      el('td', { class: 'num', text: f.completed_tasks }))));
+}
+
 function agentsTable(agents) {
   return table('agents-table', ['ID', 'Host', 'Status', 'Maintenance', 'CPUs used / total', 'Mem used / total',
     'Tasks', 'Attributes'], agents.map(a => el('tr', { 'data-agent-id': a.id },
@@ -201,12 +209,14 @@ function agentPage(id) {
 }
 
 function frameworkPage(id) {
-  const f = state.frameworks.find(x => x.id === id);
+  const f = state.frameworks.find(x => x.id === id)
+    || state.completed_frameworks.find(x => x.id === id);
   if (!f) return el('p', { class: 'error', text: 'No framework ' + id });
   return el('div', {}, el('h2', { text: 'Framework ' + f.name }),
     fields([['ID', f.id], ['Role', f.role], ['Principal', f.principal], ['User', f.user], ['Host', f.hostname],
       ['Active', f.active ? 'yes' : 'no'], ['Registered', time(f.registered_at)],
-      ['Dominant share', fmt(f.dominant_share * 100, 1) + '%'], ['Used', JSON.stringify(f.used_resources)],
+      ['Removed', f.removed_at ? time(f.removed_at) + ' (' + f.reason + ')' : ''],
+      ['Dominant share', fmt((f.dominant_share || 0) * 100, 1) + '%'], ['Used', JSON.stringify(f.used_resources || {})],
       ['Labels', JSON.stringify(f.labels || {})]]),
     el('h2', { text: 'Tasks' }),
     tasksTable(state.tasks.concat(state.completed_tasks).filter(t => t.framework_id === id)));
@@ -302,7 +312,10 @@ function render() {
   if (parts.length === 0) page = overview();
   else if (parts[0] === 'agents' && parts.length === 1) page = agentsTable(state.agents);
   else if (parts[0] === 'agents') page = agentPage(parts[1]);
-  else if (parts[0] === 'frameworks' && parts.length === 1) page = frameworksTable(state.frameworks);
+  else if (parts[0] === 'frameworks' && parts.length === 1) {
+    page = el('div', {}, frameworksTable(state.frameworks), el('h2', { text: 'Completed frameworks' }),
+      completedFrameworksTable(state.completed_frameworks));
+  }
   else if (parts[0] === 'frameworks') page = frameworkPage(parts[1]);
   else if (parts[0] === 'tasks' && parts.length === 1) page = tasksPage();
   else if (parts[0] === 'tasks' && parts.length >= 3) page = taskPage(parts[1], parts[2]);

@@ -1,0 +1,15 @@
+package io.corral.cli.ops;
+
+import picocli.CommandLine.Option;
+
+/** The {@code --master} every operator command takes (default: the CORRAL_MASTER environment variable). */
+public final class MasterOption {
+  @Option(names = "--master", defaultValue = "${env:CORRAL_MASTER}",
+      description = "The master: host:port, zk://host:port/path or its HTTP URL http://host:port/ "
+          + "(default: $CORRAL_MASTER).")
+  String master;
+
+  public MasterClient connect() {
+    return MasterClient.connect(master);
+  }
+}
