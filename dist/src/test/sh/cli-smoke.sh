@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+#
+# The distribution as a newcomer meets it: the tarball unpacked into an empty directory, run from
+# another directory. `bin/corral demo` runs to completion (exit 0, with its report); then, against
+# `bin/corral local`, every operator command: status, agents/frameworks/tasks (--json), logs (a bare
+# id that names two tasks is "ambiguous", exit 2), task kill, agent drain/undrain, framework
+# teardown, and one-line errors with non-zero exits for bad input.
+# Usage: cli-smoke.sh <corral-<version>.tar.gz>
+set -euo pipefail
+
+tarball="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+work="$(mktemp -d)"
+groups=()
+cleanup() {
+  for pgid in "${groups[@]}"; do
+    kill -TERM -- "-$pgid" 2>/dev/null || true
+  done
+  for pgid in "${groups[@]}"; do
+    for _ in $(seq 100); do
+      kill -0 -- "-$pgid" 2>/dev/null || break
+      sleep 0.1 # waiting for the cluster's processes to stop, with a deadline
+    done
+    kill -9 -- "-$pgid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "cli-smoke: FAILED: $*" >&2
+  for f in "$work"/*.out "$work"/*.err; do
+    [ -f "$f" ] && { echo "---- $f"; tail -40 "$f"; } >&2
+  done
+  exit 1
+}
+
+await_line() {
+  local file=$1 pattern=$2 deadline=$((SECONDS + $3)) pid=$4
+  until grep -qE "$pattern" "$file" 2>/dev/null; do
+    if ((SECONDS > deadline)) || ! kill -0 "$pid" 2>/dev/null; then
+      return 1
+    fi
+    sleep 0.2 # polling a log file, with a deadline
+  done
+}
+
+# An error must be one line on stderr (no stack trace) and a non-zero exit with the given code.
+expect_error() {
+  local code=$1 pattern=$2
+  shift 2
+  local rc=0
+  "$@" > "$work/err-cmd.out" 2> "$work/err-cmd.err" || rc=$?
+  [ "$rc" = "$code" ] || fail "'$*' exited $rc, not $code"
+  grep -qE "$pattern" "$work/err-cmd.err" || fail "'$*' did not say /$pattern/: $(cat "$work/err-cmd.err")"
+  ! grep -qE '^\s+at |Exception' "$work/err-cmd.err" || fail "'$*' printed a stack trace"
+}
+
+mkdir -p "$work/unpacked" "$work/elsewhere"
+tar -xzf "$tarball" -C "$work/unpacked"
+corral="$(echo "$work"/unpacked/corral-*/bin/corral)"
+[ -x "$corral" ] || fail "no bin/corral in $tarball"
+cd "$work/elsewhere"
+
+echo "cli-smoke: bin/corral demo"
+"$corral" demo --work-dir "$work/demo" > "$work/demo.out" 2> "$work/demo.err" || fail "demo exited $?"
+grep -qE '^http: http://[^ ]+:[0-9]+/$' "$work/demo.out" || fail "demo printed no http: line"
+grep -qE 'example framework: 30/30 tasks finished' "$work/demo.out" || fail "demo report incomplete"
+grep -qE '^  result: ok$' "$work/demo.out" || fail "demo result not ok"
+
+echo "cli-smoke: bin/corral local + operator commands"
+setsid "$corral" local --agents 2 --port 0 --http-port 0 --work-dir "$work/local" > "$work/local.out" 2> "$work/local.err" &
+local_pid=$!
+groups+=("$local_pid")
+await_line "$work/local.out" '^http: http://' 120 "$local_pid" || fail "local printed no http: line"
+master="$(sed -n 's/^master: //p' "$work/local.out")"
+http="$(sed -n 's/^http: //p' "$work/local.out")"
+
+"$corral" status --master "$master" > "$work/status.out" || fail "status exited $?"
+grep -q "^http: $http$" "$work/status.out" || fail "status does not show the http address"
+grep -q "^agents: 2 in service of 2$" "$work/status.out" || fail "status does not show 2 agents"
+"$corral" agents --master "$master" --json > "$work/agents.out" || fail "agents exited $?"
+[ "$(grep -cE '^  "id" : ' "$work/agents.out")" = 2 ] || fail "agents --json does not list 2 agents"
+agent="$(sed -nE 's/^  "id" : "([^"]+)".*/\1/p' "$work/agents.out" | head -1)"
+
+for run in 1 2; do
+  "$corral" example shell --master "$master" --tasks 2 -- 'echo hello from $CORRAL_TASK_ID' \
+    > "$work/example-$run.out" 2>&1 || fail "example run $run exited $?"
+done
+"$corral" tasks --master "$master" --json > "$work/tasks.out" || fail "tasks exited $?"
+[ "$(grep -cE '"state" : "TASK_FINISHED"' "$work/tasks.out")" = 4 ] || fail "tasks --json does not show 4 finished tasks"
+for field in id state agent_id framework_id; do
+  grep -qE "^  \"$field\" : \"" "$work/tasks.out" || fail "tasks --json has no $field"
+done
+framework="$(sed -nE 's/^  "framework_id" : "([^"]+)".*/\1/p' "$work/tasks.out" | head -1)"
+"$corral" logs "$framework/task-0" --master "$master" > "$work/logs.out" || fail "logs exited $?"
+grep -qx 'hello from task-0' "$work/logs.out" || fail "logs printed $(cat "$work/logs.out")"
+"$corral" logs "$framework/task-0" --master "$http" --stderr > /dev/null || fail "logs --stderr via the http URL"
+expect_error 2 'ambiguous' "$corral" logs task-0 --master "$master"
+expect_error 1 'no task' "$corral" logs nope --master "$master"
+expect_error 1 'no task' "$corral" task kill nope/x --master "$master"
+expect_error 1 'no framework|removed' "$corral" framework teardown nope --master "$master"
+expect_error 1 'cannot reach the master' "$corral" tasks --master 127.0.0.1:1
+expect_error 2 'bad --master' "$corral" agents --master not-an-address
+expect_error 2 'Missing required parameter' "$corral" task kill --master "$master"
+
+"$corral" agent drain "$agent" --grace 1s --master "$master" > "$work/drain.out" || fail "drain exited $?"
+for _ in $(seq 150); do
+  "$corral" agents --master "$master" | grep -q "^$agent .* DRAINED " && break
+  sleep 0.2 # polling the master, with a deadline
+done
+"$corral" agents --master "$master" | grep -q "^$agent .* DRAINED " || fail "agent not DRAINED"
+expect_error 1 'already' "$corral" agent drain "$agent" --master "$master"
+"$corral" agent undrain "$agent" --master "$master" > /dev/null || fail "undrain exited $?"
+"$corral" agents --master "$master" | grep -qE "^$agent .* ACTIVE +- " || fail "agent not back in service"
+
+"$corral" generate-completion > "$work/completion.out" || fail "generate-completion exited $?"
+grep -q 'complete -F' "$work/completion.out" || fail "no bash completion script"
+for cmd in status agents frameworks tasks logs "task kill" "agent drain" "framework teardown"; do
+  # shellcheck disable=SC2086
+  "$corral" $cmd --help > /dev/null || fail "'corral $cmd --help' exited $?"
+done
+
+kill -TERM -- "-$local_pid"
+wait "$local_pid" 2>/dev/null || true
+echo "cli-smoke: ok"

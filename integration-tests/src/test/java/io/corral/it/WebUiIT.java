@@ -1,0 +1,123 @@
+package io.corral.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.corral.common.resources.Resources;
+import io.corral.local.LocalCluster;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.Offer;
+import io.corral.protocol.TaskState;
+import io.corral.scheduler.CorralSchedulerDriver;
+import io.corral.scheduler.TaskInfos;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The web UI in a real headless Chromium against a live local cluster: the pages render the
+ * cluster, user-given names stay text, the page follows the cluster without a reload, and a task's
+ * page tails its log from the agent. Screenshots go to {@code target/ui-screenshots/}.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class WebUiIT {
+  /** A task name that would run script if the UI ever rendered names as HTML. */
+  private static final String HOSTILE = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private static Path browserOrSkip() {
+    Optional<Path> chromium = HeadlessChromium.find();
+    if (chromium.isEmpty()) {
+      String reason = "no chromium on PATH (Debian package 'chromium'; .ci/run installs it)";
+      if (System.getenv("CI") != null) {
+        fail("CI is set but " + reason);
+      }
+      System.out.println("WebUiIT skipped: " + reason);
+      Assumptions.abort(reason);
+    }
+    return chromium.get();
+  }
+
+  @Test
+  void pagesRenderTheClusterEscapeNamesFollowChangesAndTailLogs(TestInfo info) throws Exception {
+    Path chromium = browserOrSkip();
+    Path dir = TestClusters.dir(info);
+    Path shots = Path.of("target", "ui-screenshots");
+    try (LocalCluster cluster = TestClusters.inProcess(dir, 2, "cpus:2;mem:1024").start();
+         HeadlessChromium browser = new HeadlessChromium(chromium, dir.resolve("chromium-profile"))) {
+      String http = cluster.master().httpUrl();
+      RecordingScheduler s = new RecordingScheduler();
+      CorralSchedulerDriver driver = new CorralSchedulerDriver(s,
+          FrameworkInfo.newBuilder().setName("ui <b>test</b>").build(), cluster.masterAddress().toString());
+      driver.start();
+      Offer offer = s.nextOffer();
+      driver.launchTasks(List.of(offer.getId()), List.of(
+          TaskInfos.command("ticker", offer, Resources.parse("cpus:0.5;mem:64"),
+              TaskInfos.shell("i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.3; done"))
+              .toBuilder().setName(HOSTILE).build(),
+          TaskInfos.command("quick", offer, Resources.parse("cpus:0.25;mem:32"), TaskInfos.shell("echo done"))));
+      s.awaitState("ticker", TaskState.TASK_RUNNING);
+      s.awaitState("quick", TaskState.TASK_FINISHED);
+      String fw = s.frameworkId();
+
+      // Overview: counts, capacity charts, frameworks by share, agents
+      browser.navigate(http);
+      browser.waitFor("document.querySelectorAll('#agents-table tbody tr').length === 2", WAIT);
+      browser.waitFor("document.getElementById('task-count').textContent === '1'", WAIT);
+      assertThat(browser.eval("document.getElementById('agent-count').textContent").asText()).isEqualTo("2 / 2");
+      assertThat(browser.eval("Number(document.querySelector('#capacity-cpus rect.used').getAttribute('width'))")
+          .asDouble()).isGreaterThan(0);
+      assertThat(browser.eval("document.querySelector('#frameworks-table tbody tr td:nth-child(2)').textContent")
+          .asText()).isEqualTo("ui <b>test</b>");
+      assertThat(browser.eval("document.querySelector('#frameworks-table b')").isNull()).isTrue();
+      browser.screenshot(shots.resolve("overview.png"));
+
+      // Tasks: the hostile name is text, and filters work
+      browser.navigate(http + "#/tasks");
+      browser.waitFor("document.querySelectorAll('#tasks-table tbody tr').length === 2", WAIT);
+      assertThat(browser.eval("document.querySelector('#tasks-table tr[data-task-id=\"ticker\"] td.task-name')"
+          + ".textContent").asText()).isEqualTo(HOSTILE);
+      assertThat(browser.eval("typeof window.__pwned").asText()).isEqualTo("undefined");
+      assertThat(browser.eval("document.querySelectorAll('#tasks-table img, #tasks-table script').length").asInt())
+          .isZero();
+      browser.eval("(() => { const s = document.getElementById('filter-state'); s.value = 'TASK_FINISHED';"
+          + " s.dispatchEvent(new Event('change')); return true; })()");
+      browser.waitFor("[...document.querySelectorAll('#tasks-table tbody tr')].map(r => r.dataset.taskId)"
+          + ".join() === 'quick'", WAIT);
+      browser.eval("(() => { const s = document.getElementById('filter-state'); s.value = '';"
+          + " s.dispatchEvent(new Event('change')); return true; })()");
+      browser.waitFor("document.querySelectorAll('#tasks-table tbody tr').length === 2", WAIT);
+      browser.screenshot(shots.resolve("tasks.png"));
+
+      // The task page tails the log live from the agent's sandbox API
+      browser.navigate(http + "#/tasks/" + fw + "/ticker");
+      browser.waitFor("document.getElementById('task-state') && document.getElementById('task-state')"
+          + ".textContent === 'TASK_RUNNING'", WAIT);
+      browser.waitFor("!!document.querySelector('#sandbox-files a[data-file=\"stdout\"]')", WAIT);
+      browser.waitFor("(document.getElementById('log-tail') || {}).textContent.includes('tick-3')", WAIT);
+      int seen = browser.eval("document.getElementById('log-tail').textContent.split('\\n').length").asInt();
+      browser.waitFor("document.getElementById('log-tail').textContent.split('\\n').length > " + (seen + 3), WAIT);
+      browser.screenshot(shots.resolve("task.png"));
+
+      // Without a reload, the page follows the cluster: kill the task, watch its state change
+      browser.eval("window.__sameDocument = true");
+      driver.killTask("ticker");
+      s.awaitState("ticker", TaskState.TASK_KILLED);
+      browser.waitFor("document.getElementById('task-state').textContent === 'TASK_KILLED'", WAIT);
+      assertThat(browser.eval("window.__sameDocument === true").asBoolean()).isTrue();
+      browser.navigate(http + "#/");
+      browser.waitFor("document.getElementById('task-count') && document.getElementById('task-count')"
+          + ".textContent === '0'", WAIT);
+      assertThat(browser.eval("typeof window.__pwned").asText()).isEqualTo("undefined");
+      browser.screenshot(shots.resolve("overview-after.png"));
+      driver.stop();
+      driver.join();
+    }
+  }
+}
