@@ -1,0 +1,68 @@
+package io.corral.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.corral.cli.CorralMain;
+import io.corral.master.Master;
+import io.corral.master.MasterConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/** HTTP with masters in an election: a standby sends API clients to the leader, and follows a failover. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class HttpStandbyIT {
+
+  private static Master master(String zk, Path dir) throws Exception {
+    return new Master(MasterConfig.builder().port(0).zk(zk).workDir(dir).zkSessionTimeout(Duration.ofSeconds(5))
+        .build()).start();
+  }
+
+  @Test
+  void aStandbyRedirectsToTheLeaderAndServesOnceElected(TestInfo info) throws Exception {
+    Path dir = TestClusters.dir(info);
+    try (TestingServer zk = new TestingServer(true)) {
+      String url = "zk://" + zk.getConnectString() + "/corral";
+      Master first = master(url, dir.resolve("m1"));
+      Master second = master(url, dir.resolve("m2"));
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.isLeading() || second.isLeading());
+        Master leader = first.isLeading() ? first : second;
+        Master standby = leader == first ? second : first;
+        assertThat(standby.isLeading()).isFalse();
+
+        Http.Answer health = Http.get(standby.httpUrl() + "health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("leading").asBoolean()).isFalse();
+        Http.Answer redirect = await().atMost(Duration.ofSeconds(30))
+            .until(() -> Http.get(standby.httpUrl() + "api/v1/tasks?state=running"), a -> a.status() != 503);
+        assertThat(redirect.status()).as(redirect.body()).isEqualTo(307);
+        assertThat(redirect.location()).isEqualTo(leader.httpUrl() + "api/v1/tasks?state=running");
+        assertThat(Http.get(standby.httpUrl()).location()).isEqualTo(leader.httpUrl());
+        assertThat(Http.json(leader.httpUrl() + "api/v1/state").get("master").get("address").asText())
+            .isEqualTo(leader.address().toString());
+        assertThat(Http.get(standby.httpUrl() + "metrics").body()).contains("corral_master_leading 0.0");
+
+        // the CLI finds the leader's HTTP API through ZooKeeper, or through a standby's gRPC address
+        assertThat(CorralMain.run("status", "--master", url)).isZero();
+        assertThat(CorralMain.run("agents", "--master", standby.address().toString())).isZero();
+
+        // the leader goes: the standby is elected and serves the API itself
+        leader.close();
+        await().atMost(Duration.ofSeconds(60)).until(standby::isLeading);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(standby.httpUrl() + "api/v1/state").status() == 200);
+        assertThat(Http.json(standby.httpUrl() + "health").get("leading").asBoolean()).isTrue();
+      } finally {
+        for (Master m : List.of(first, second)) {
+          m.close();
+        }
+      }
+    }
+  }
+}
