@@ -98,6 +98,20 @@ public final class KernelBenchmark implements Callable<Integer> {
   @Option(names = "--master-heap", defaultValue = "2g", description = "-Xmx of the heap scenario's master.")
   String masterHeap;
 
+  @Option(names = "--state-agents", defaultValue = "10000", description = "Agents, state scenario (default: 10000).")
+  int stateAgents;
+
+  @Option(names = "--state-frameworks", defaultValue = "100",
+      description = "Launching frameworks, state scenario (default: 100).")
+  int stateFrameworks;
+
+  @Option(names = "--state-fill", defaultValue = "30",
+      description = "Seconds of launching before the state scenario measures (default: 30).")
+  int stateFill;
+
+  @Option(names = "--state-requests", defaultValue = "20", description = "Requests timed per endpoint (default: 20).")
+  int stateRequests;
+
   @Option(names = "--histogram", description = "Heap scenario: print the top of the master's class histogram.")
   boolean histogram;
 
@@ -136,6 +150,8 @@ public final class KernelBenchmark implements Callable<Integer> {
             latencyTasks, latencyRate, latencyCommand)));
         case "heap" -> figures.addAll(HeapScenario.run(new HeapScenario.Options(heapAgents, heapFrameworks,
             agentsPerChannel, masterHeap, histogram)));
+        case "state" -> figures.addAll(StateScenario.run(new StateScenario.Options(stateAgents, stateFrameworks,
+            Duration.ofSeconds(stateFill), stateRequests, agentsPerChannel)));
         default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + scenario);
       }
     }

@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
         "With a subcommand, acts on a running agent through the master instead: drain, undrain."},
     subcommands = {io.corral.cli.ops.AgentDrainCommand.class, io.corral.cli.ops.AgentUndrainCommand.class})
 final class AgentCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--master", description = "The master: host:port or zk://host:port/path (required to run an agent).")
   String master;
 
@@ -118,9 +120,10 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (master == null) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new AgentCommand()),
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "Missing required option: '--master=<master>'");
     }
+    DaemonLogs.start("agent");
     Resources given = Resources.parse(resources);
     AgentConfig.Builder b = AgentConfig.builder(master, workDir).port(port).bindHost(host)
         .httpPort(httpPort != null ? httpPort : port == 0 ? 0 : AgentConfig.DEFAULT_HTTP_PORT)

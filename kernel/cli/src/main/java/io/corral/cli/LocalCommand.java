@@ -38,6 +38,7 @@ final class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DaemonLogs.start("local");
     if (agents < 1) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--agents must be at least 1");
     }

@@ -81,6 +81,7 @@ final class MasterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DaemonLogs.start("master");
     MasterConfig.Builder b = MasterConfig.builder().port(port).bindHost(host).zk(zk).workDir(workDir)
         .agentPingTimeout(agentPingTimeout).maxAgentPingTimeouts(maxAgentPingTimeouts)
         .allocationInterval(allocationInterval).offerTimeout(offerTimeout)

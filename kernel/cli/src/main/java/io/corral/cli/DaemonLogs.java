@@ -1,0 +1,58 @@
+package io.corral.cli;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
+import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Daemons (master, agent, local cluster, Nimbus) log to a rolling file of their own in the
+ * distribution's {@code logs/} ({@code -Dcorral.log.dir}, set by {@code bin/corral} from
+ * {@code CORRAL_LOG_DIR}) as well as to stderr: {@code corral-<daemon>-<host>.log}, rolled daily and
+ * at 100 MB, 7 days and 1 GB kept. Without {@code corral.log.dir} (tests, an IDE) nothing changes.
+ */
+final class DaemonLogs {
+  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
+
+  private DaemonLogs() {}
+
+  /** Starts the file of {@code daemon}; returns its path, or null when there is no log dir. */
+  static Path start(String daemon) {
+    String dir = System.getProperty("corral.log.dir");
+    if (dir == null || dir.isBlank() || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+      return null;
+    }
+    String host = io.corral.agent.ResourceDetector.hostname().replaceAll("[^A-Za-z0-9._-]", "_");
+    Path file = Path.of(dir, "corral-" + daemon + "-" + host + ".log");
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(ctx);
+    encoder.setPattern(PATTERN);
+    encoder.start();
+    RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+    appender.setContext(ctx);
+    appender.setName("DAEMON_FILE");
+    appender.setFile(file.toString());
+    SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+    policy.setContext(ctx);
+    policy.setParent(appender);
+    policy.setFileNamePattern(Path.of(dir, "corral-" + daemon + "-" + host + ".%d{yyyy-MM-dd}.%i.log.gz").toString());
+    policy.setMaxFileSize(FileSize.valueOf("100MB"));
+    policy.setMaxHistory(7);
+    policy.setTotalSizeCap(FileSize.valueOf("1GB"));
+    policy.start();
+    appender.setRollingPolicy(policy);
+    appender.setEncoder(encoder);
+    appender.start();
+    if (!appender.isStarted()) {
+      System.err.println("cannot write the log file " + file + "; logging to stderr only");
+      return null;
+    }
+    ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+    return file;
+  }
+}
