@@ -8,6 +8,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import io.corral.agent.checkpoint.CheckpointStore;
 import io.corral.agent.checkpoint.CheckpointedState;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class Agent implements AutoCloseable {
   private MasterDetector detector;
   private Server server;
   private io.corral.agent.http.AgentHttpServer http;
+  private java.util.concurrent.ScheduledExecutorService janitorTimer;
   private volatile AgentCore core;
   private final List<java.util.function.Consumer<String>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -94,8 +96,37 @@ public final class Agent implements AutoCloseable {
         line -> listeners.forEach(l -> l.accept(line)));
     pending.complete(core);
     core.start(recovered);
+    startJanitor();
     LOG.info("agent serving executors on {} with {}; master {}", endpoint, config.resources(), config.master());
     return this;
+  }
+
+  /** Log rotation every 10 s and sandbox garbage collection every minute, on a thread of their own. */
+  private void startJanitor() {
+    io.corral.agent.gc.SandboxJanitor janitor = new io.corral.agent.gc.SandboxJanitor(config.workDir(),
+        config.sandboxJanitor(), java.time.Clock.systemUTC(),
+        () -> io.corral.agent.gc.SandboxJanitor.diskUsage(config.workDir()));
+    janitorTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "corral-agent-janitor");
+      t.setDaemon(true);
+      return t;
+    });
+    janitorTimer.scheduleWithFixedDelay(() -> liveSandboxes().ifPresent(janitor::rotate), 10, 10, TimeUnit.SECONDS);
+    janitorTimer.scheduleWithFixedDelay(() -> liveSandboxes().ifPresent(janitor::collect), 60, 60, TimeUnit.SECONDS);
+  }
+
+  /** The sandboxes of every executor run the agent has; empty if the agent did not answer. */
+  private Optional<java.util.Set<Path>> liveSandboxes() {
+    try {
+      return Optional.of(core.query(c -> {
+        java.util.Set<Path> live = new java.util.HashSet<>();
+        c.supervisor().runs().values().forEach(r -> live.add(r.sandbox().toAbsolutePath().normalize()));
+        return live;
+      }).get(30, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      LOG.debug("janitor: no answer from the agent's loop: {}", e.toString());
+      return Optional.empty();
+    }
   }
 
   /**
@@ -174,6 +205,9 @@ public final class Agent implements AutoCloseable {
       } catch (ExecutionException | TimeoutException e) {
         LOG.warn("executors did not all stop in time: {}", e.toString());
       }
+    }
+    if (janitorTimer != null) {
+      janitorTimer.shutdownNow();
     }
     if (http != null) {
       http.close();

@@ -39,6 +39,7 @@ import java.util.Objects;
  * @param executorReregistrationTimeout after a restart, how long a recovered executor has to
  *     reconnect before it is killed and its tasks fail
  * @param httpPort port of the HTTP API (state, sandboxes): 0 = any free port, -1 = none
+ * @param sandboxJanitor when finished sandboxes are removed and how executors' logs are rotated
  */
 public record AgentConfig(
     String master,
@@ -62,11 +63,20 @@ public record AgentConfig(
     FetcherConfig fetcher,
     RecoverMode recover,
     Duration executorReregistrationTimeout,
-    int httpPort) {
+    int httpPort,
+    io.corral.agent.gc.SandboxJanitor.Settings sandboxJanitor) {
 
   public static final int DEFAULT_PORT = 5051;
   /** Port of the agent's HTTP API (state, sandboxes) when none is given and the agent port is not 0. */
   public static final int DEFAULT_HTTP_PORT = 5081;
+
+  /** The HTTP port of an agent on {@code port} that names none: 30 above it (5051 -> 5081), any when 0. */
+  public static int defaultHttpPort(int port) {
+    return port == 0 ? 0 : port + DEFAULT_HTTP_PORT - DEFAULT_PORT;
+  }
+  /** Sandboxes kept a week (less as the disk fills, Mesos' formula), logs rotated at 10 MiB, 5 files kept. */
+  public static final io.corral.agent.gc.SandboxJanitor.Settings DEFAULT_JANITOR =
+      new io.corral.agent.gc.SandboxJanitor.Settings(Duration.ofDays(7), 0.1, 10L * 1024 * 1024, 5);
 
   /** What a starting agent does with the checkpoint of an earlier run (Mesos' {@code --recover}). */
   public enum RecoverMode {
@@ -117,8 +127,9 @@ public record AgentConfig(
     private String hdfsClasspath;
     private RecoverMode recover = RecoverMode.RECONNECT;
     private Duration executorReregistrationTimeout = Duration.ofSeconds(15);
-    /** Unset: {@link #DEFAULT_HTTP_PORT}, or any free port when {@code port} is 0. */
+    /** Unset: {@link #defaultHttpPort} of the agent's port. */
     private Integer httpPort;
+    private io.corral.agent.gc.SandboxJanitor.Settings sandboxJanitor = DEFAULT_JANITOR;
 
     private Builder(String master, Path workDir) {
       this.master = master;
@@ -137,6 +148,11 @@ public record AgentConfig(
 
     public Builder port(int v) {
       port = v;
+      return this;
+    }
+
+    public Builder sandboxJanitor(io.corral.agent.gc.SandboxJanitor.Settings v) {
+      sandboxJanitor = java.util.Objects.requireNonNull(v);
       return this;
     }
 
@@ -266,7 +282,7 @@ public record AgentConfig(
           fetcher.apply(FetcherConfig.defaults(workDir.toAbsolutePath().resolve("cache"),
               HdfsSupport.java(javaCommand, hdfsClasspath != null ? hdfsClasspath : HdfsSupport.defaultClasspath(),
                   java.util.Map.of()))), recover, executorReregistrationTimeout,
-          httpPort != null ? httpPort : port == 0 ? 0 : DEFAULT_HTTP_PORT);
+          httpPort != null ? httpPort : defaultHttpPort(port), sandboxJanitor);
     }
   }
 }

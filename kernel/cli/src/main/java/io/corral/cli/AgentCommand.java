@@ -34,7 +34,7 @@ final class AgentCommand implements Callable<Integer> {
   int port = AgentConfig.DEFAULT_PORT;
 
   @Option(names = "--http-port", description = "Port of the agent's HTTP API: state, sandbox files, log tails "
-      + "(default: " + AgentConfig.DEFAULT_HTTP_PORT + ", or any free port when --port is 0; -1 = none).")
+      + "(default: --port + 30, i.e. " + AgentConfig.DEFAULT_HTTP_PORT + "; any free port when --port is 0; -1 = none).")
   Integer httpPort;
 
   @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}).")
@@ -52,6 +52,24 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--attributes", description = "Attributes, e.g. 'rack:r1;zone:a'.")
   String attributes;
+
+  @Option(names = "--gc-delay", converter = DurationConverter.class, defaultValue = "7d",
+      description = "How long finished executors' sandboxes are kept on an empty disk; as the disk fills, "
+          + "delay x max(0, 1 - headroom - disk usage) (default ${DEFAULT-VALUE}).")
+  Duration gcDelay;
+
+  @Option(names = "--gc-disk-headroom", defaultValue = "0.1",
+      description = "Free fraction of the disk below which finished sandboxes are removed at once "
+          + "(default ${DEFAULT-VALUE}).")
+  double gcDiskHeadroom;
+
+  @Option(names = "--executor-log-max-size", converter = SizeConverter.class, defaultValue = "10m",
+      description = "stdout/stderr of executors and tasks are rotated past this size (default ${DEFAULT-VALUE}).")
+  long executorLogMaxSize;
+
+  @Option(names = "--executor-log-files", defaultValue = "5",
+      description = "Log files kept per stream, the live one included (default ${DEFAULT-VALUE}).")
+  int executorLogFiles;
 
   @Option(names = "--recovery-timeout", converter = DurationConverter.class, defaultValue = "15min",
       description = "How long executors wait for a lost agent (default ${DEFAULT-VALUE}).")
@@ -117,6 +135,15 @@ final class AgentCommand implements Callable<Integer> {
     };
   }
 
+  private io.corral.agent.gc.SandboxJanitor.Settings janitorSettings() {
+    try {
+      return new io.corral.agent.gc.SandboxJanitor.Settings(gcDelay, gcDiskHeadroom, executorLogMaxSize,
+          executorLogFiles);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (master == null) {
@@ -126,9 +153,10 @@ final class AgentCommand implements Callable<Integer> {
     DaemonLogs.start("agent");
     Resources given = Resources.parse(resources);
     AgentConfig.Builder b = AgentConfig.builder(master, workDir).port(port).bindHost(host)
-        .httpPort(httpPort != null ? httpPort : port == 0 ? 0 : AgentConfig.DEFAULT_HTTP_PORT)
+        .httpPort(httpPort != null ? httpPort : AgentConfig.defaultHttpPort(port))
         .resources(ResourceDetector.detectWithOverrides(workDir, given))
         .attributes(Attributes.parse(attributes)).recoveryTimeout(recoveryTimeout)
+        .sandboxJanitor(janitorSettings())
         .executorRegistrationTimeout(registrationTimeout).executorShutdownGrace(shutdownGrace)
         .commandExecutorIdleTimeout(idleTimeout).shutdownExecutorsOnExit(shutdownExecutorsOnExit)
         .recover(recoverMode(recover)).executorReregistrationTimeout(reregistrationTimeout);

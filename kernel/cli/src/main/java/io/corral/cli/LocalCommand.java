@@ -23,8 +23,9 @@ final class LocalCommand implements Callable<Integer> {
   int port = 5050;
 
   @Option(names = "--http-port",
-      description = "Port of the master's HTTP API and web UI (default ${DEFAULT-VALUE}; 0 = any).")
-  int httpPort = io.corral.master.MasterConfig.DEFAULT_HTTP_PORT;
+      description = "Port of the master's HTTP API and web UI (default: --port + 30, i.e. 5080; any free port "
+          + "when --port is 0).")
+  Integer httpPort;
 
   @Option(names = "--work-dir", description = "Work directory (default: a new temporary directory).")
   Path workDir;
@@ -42,7 +43,8 @@ final class LocalCommand implements Callable<Integer> {
     if (agents < 1) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--agents must be at least 1");
     }
-    LocalCluster cluster = start(agents, port, httpPort, workDir, inProcess, agentPingTimeout);
+    LocalCluster cluster = start(agents, port, httpPort != null ? httpPort
+        : io.corral.master.MasterConfig.defaultHttpPort(port), workDir, inProcess, agentPingTimeout);
     System.out.println("master: " + cluster.masterAddress());
     System.out.println("http: " + cluster.master().httpUrl());
     System.out.flush();

@@ -19,8 +19,9 @@ final class MasterCommand implements Callable<Integer> {
   int port = MasterConfig.DEFAULT_PORT;
 
   @Option(names = "--http-port",
-      description = "Port of the HTTP API, web UI and /metrics (default ${DEFAULT-VALUE}; 0 = any, -1 = none).")
-  int httpPort = MasterConfig.DEFAULT_HTTP_PORT;
+      description = "Port of the HTTP API, web UI and /metrics (default: --port + 30, i.e. "
+          + MasterConfig.DEFAULT_HTTP_PORT + "; any free port when --port is 0; -1 = none).")
+  Integer httpPort;
 
   @Option(names = "--drain-grace-period", converter = DurationConverter.class, defaultValue = "1min",
       description = "Time a draining agent's tasks get before they are killed, unless the drain names one "
@@ -88,7 +89,10 @@ final class MasterCommand implements Callable<Integer> {
         .defaultFailoverTimeout(defaultFailoverTimeout).roleWeights(parseWeights(weights))
         .maxMessageBytes(maxMessageBytes).zkSessionTimeout(zkSessionTimeout)
         .agentReregisterTimeout(agentReregisterTimeout).agentGoneTimeout(agentGoneTimeout)
-        .httpPort(httpPort).drainGracePeriod(drainGracePeriod);
+        .drainGracePeriod(drainGracePeriod);
+    if (httpPort != null) {
+      b.httpPort(httpPort);
+    }
     if (advertiseHost != null) {
       b.advertiseHost(advertiseHost);
     }

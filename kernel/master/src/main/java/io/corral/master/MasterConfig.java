@@ -70,6 +70,13 @@ public record MasterConfig(
 
   public static final int DEFAULT_PORT = 5050;
   public static final int DEFAULT_HTTP_PORT = 5080;
+  /** Without an HTTP port of its own, a master serves HTTP this far above its gRPC port (5050 -> 5080). */
+  public static final int HTTP_PORT_OFFSET = DEFAULT_HTTP_PORT - DEFAULT_PORT;
+
+  /** The HTTP port of a master on {@code port} that names none: any free one when {@code port} is 0. */
+  public static int defaultHttpPort(int port) {
+    return port == 0 ? 0 : port + HTTP_PORT_OFFSET;
+  }
 
   public MasterConfig {
     Objects.requireNonNull(bindHost, "bindHost");
@@ -146,7 +153,7 @@ public record MasterConfig(
     private String bindHost = "127.0.0.1";
     private String advertiseHost = null;
     private int port = DEFAULT_PORT;
-    /** Unset: {@link #DEFAULT_HTTP_PORT}, or any free port when {@code port} is 0 (tests, local clusters). */
+    /** Unset: {@link #defaultHttpPort} of the gRPC port. */
     private Integer httpPort;
     private Duration drainGracePeriod = Duration.ofMinutes(1);
     private String zk = null;
@@ -314,7 +321,7 @@ public record MasterConfig(
           zkSessionTimeout,
           agentReregisterTimeout,
           agentGoneTimeout,
-          httpPort != null ? httpPort : port == 0 ? 0 : DEFAULT_HTTP_PORT,
+          httpPort != null ? httpPort : defaultHttpPort(port),
           drainGracePeriod);
     }
   }
