@@ -92,7 +92,8 @@ public final class MasterHttpServer implements AutoCloseable {
       HttpIo.allow(method, "GET");
       Query.parse(rawQuery, Set.of());
       MasterPrometheus.ClusterGauges gauges = master.leading()
-          ? MasterPrometheus.ClusterGauges.of(await(master.query(v -> StateSnapshot.capture(v, url, clock.instant()))))
+          ? MasterPrometheus.ClusterGauges.of(await(master.query(v -> StateSnapshot.capture(v, url, clock.instant(),
+              false))))
           : MasterPrometheus.ClusterGauges.NONE;
       HttpIo.send(ex, 200, prometheus.contentType(), prometheus.scrape(gauges).getBytes(StandardCharsets.UTF_8));
       return;
@@ -157,7 +158,7 @@ public final class MasterHttpServer implements AutoCloseable {
         expectLength(seg, 1);
         HttpIo.allow(method, "GET");
         Query.parse(rawQuery, Set.of());
-        HttpIo.sendJson(ex, 200, snapshot().offers());
+        HttpIo.sendJson(ex, 200, summary().offers());
       }
       default -> throw ApiException.notFound("no such endpoint: /api/v1/" + String.join("/", seg));
     }
@@ -167,14 +168,14 @@ public final class MasterHttpServer implements AutoCloseable {
     if (seg.size() == 1) {
       HttpIo.allow(method, "GET");
       Query.parse(rawQuery, Set.of());
-      HttpIo.sendJson(ex, 200, snapshot().agents());
+      HttpIo.sendJson(ex, 200, summary().agents());
       return;
     }
     String id = seg.get(1);
     if (seg.size() == 2) {
       HttpIo.allow(method, "GET");
       Query.parse(rawQuery, Set.of());
-      HttpIo.sendJson(ex, 200, snapshot().agents().stream().filter(a -> a.id().equals(id)).findFirst()
+      HttpIo.sendJson(ex, 200, summary().agents().stream().filter(a -> a.id().equals(id)).findFirst()
           .orElseThrow(() -> ApiException.notFound("no agent " + id)));
       return;
     }
@@ -198,14 +199,14 @@ public final class MasterHttpServer implements AutoCloseable {
     if (seg.size() == 1) {
       HttpIo.allow(method, "GET");
       Query.parse(rawQuery, Set.of());
-      HttpIo.sendJson(ex, 200, snapshot().frameworks());
+      HttpIo.sendJson(ex, 200, summary().frameworks());
       return;
     }
     String id = seg.get(1);
     if (seg.size() == 2) {
       HttpIo.allow(method, "GET");
       Query.parse(rawQuery, Set.of());
-      HttpIo.sendJson(ex, 200, snapshot().frameworks().stream().filter(f -> f.id().equals(id)).findFirst()
+      HttpIo.sendJson(ex, 200, summary().frameworks().stream().filter(f -> f.id().equals(id)).findFirst()
           .orElseThrow(() -> ApiException.notFound("no framework " + id)));
       return;
     }
@@ -318,6 +319,11 @@ public final class MasterHttpServer implements AutoCloseable {
 
   private StateSnapshot snapshot() {
     return await(master.query(v -> StateSnapshot.capture(v, url, clock.instant())));
+  }
+
+  /** Agents, frameworks, offers and totals, without the task lists. */
+  private StateSnapshot summary() {
+    return await(master.query(v -> StateSnapshot.capture(v, url, clock.instant(), false)));
   }
 
   private static <T> T await(CompletableFuture<T> f) {

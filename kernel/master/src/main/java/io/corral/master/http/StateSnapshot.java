@@ -67,8 +67,16 @@ public record StateSnapshot(
   public record OfferJson(
       String id, String frameworkId, String agentId, Map<String, Object> resources, double expiresAt) {}
 
-  /** Reads the state; call it on the master's loop (inside {@code Master.query}). */
+  /** Reads the whole state; call it on the master's loop (inside {@code Master.query}). */
   public static StateSnapshot capture(MasterView view, String httpUrl, Instant now) {
+    return capture(view, httpUrl, now, true);
+  }
+
+  /**
+   * Reads the state; with {@code withTasks} false the task lists are left empty (agents, frameworks,
+   * offers and totals are complete), which is what the other endpoints need and holds the loop less.
+   */
+  public static StateSnapshot capture(MasterView view, String httpUrl, Instant now, boolean withTasks) {
     Map<String, Resources> usedByAgent = new HashMap<>();
     Map<String, Resources> usedByFramework = new HashMap<>();
     Map<String, Resources> offeredByAgent = new HashMap<>();
@@ -118,12 +126,14 @@ public record StateSnapshot(
     List<TaskJson> completed = new ArrayList<>();
     int activeTasks = 0;
     for (FrameworkEntry f : view.frameworkEntries()) {
-      for (TaskEntry t : f.tasks().values()) {
-        tasks.add(task(t.toProto()));
-        activeTasks++;
-      }
-      for (Task t : f.completed().values()) {
-        completed.add(task(t));
+      activeTasks += f.tasks().size();
+      if (withTasks) {
+        for (TaskEntry t : f.tasks().values()) {
+          tasks.add(task(t.toProto()));
+        }
+        for (Task t : f.completed().values()) {
+          completed.add(task(t));
+        }
       }
       frameworks.add(new FrameworkJson(f.id(), f.name(), f.role(), f.info().getPrincipal(), f.info().getUser(),
           f.info().getHostname(), f.isConnected(), f.suppressed(), seconds(f.registeredAt()),
@@ -137,8 +147,10 @@ public record StateSnapshot(
     for (io.corral.master.state.CompletedFramework f : view.completedFrameworks()) {
       gone.add(new CompletedFrameworkJson(f.id(), f.info().getName(), f.role(), f.info().getPrincipal(),
           f.info().getUser(), false, seconds(f.registeredAt()), seconds(f.removedAt()), f.reason(), f.tasks().size()));
-      for (Task t : f.tasks()) {
-        completed.add(task(t));
+      if (withTasks) {
+        for (Task t : f.tasks()) {
+          completed.add(task(t));
+        }
       }
     }
     MasterInfo info = view.masterInfo();
