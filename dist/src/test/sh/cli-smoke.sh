@@ -120,6 +120,16 @@ for cmd in status agents frameworks tasks logs "task kill" "agent drain" "framew
   "$corral" $cmd --help > /dev/null || fail "'corral $cmd --help' exited $?"
 done
 
+# settings: conf/corral.properties is read, and a key that names no option stops the command
+mkdir -p "$work/conf"
+printf 'agents.json=true\n' > "$work/conf/corral.properties"
+CORRAL_CONF_DIR="$work/conf" "$corral" agents --master "$master" | grep -q '"hostname"' \
+  || fail "agents.json=true in corral.properties was not applied"
+CORRAL_AGENTS_JSON=false CORRAL_CONF_DIR="$work/conf" "$corral" agents --master "$master" | grep -q '^ID ' \
+  || fail "CORRAL_AGENTS_JSON=false did not override corral.properties"
+printf 'master.offer-timeuot=1min\n' > "$work/conf/corral.properties"
+CORRAL_CONF_DIR="$work/conf" expect_error 2 'unknown key master.offer-timeuot' "$corral" status --master "$master"
+
 kill -TERM -- "-$local_pid"
 wait "$local_pid" 2>/dev/null || true
 echo "cli-smoke: ok"

@@ -1,5 +1,6 @@
 package io.corral.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,6 +44,14 @@ public final class CorralMain implements Runnable {
     CommandLine cli = new CommandLine(new CorralMain()).setCaseInsensitiveEnumValuesAllowed(true);
     io.corral.cli.spark.SparkCommand.configure(cli);
     cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    String confDir = System.getProperty("corral.conf.dir");
+    try {
+      cli.setDefaultValueProvider(Settings.load(cli, confDir == null || confDir.isBlank() ? null : Path.of(confDir),
+          System.getenv()));
+    } catch (Settings.SettingsException e) {
+      System.err.println("corral: " + e.getMessage());
+      return CommandLine.ExitCode.USAGE;
+    }
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       // One clear line, never a stack trace, for what users get wrong or what is not there.
       if (e instanceof io.corral.cli.ops.CliException c) {
