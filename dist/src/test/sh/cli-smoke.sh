@@ -60,6 +60,15 @@ tar -xzf "$tarball" -C "$work/unpacked"
 corral="$(echo "$work"/unpacked/corral-*/bin/corral)"
 [ -x "$corral" ] || fail "no bin/corral in $tarball"
 cd "$work/elsewhere"
+home="$(dirname "$(dirname "$corral")")"
+for f in LICENSE NOTICE conf/corral.properties conf/logback.xml examples/README.md; do
+  [ -s "$home/$f" ] || fail "the distribution has no $f"
+done
+[ -z "$(ls "$home"/lib/hadoop-* 2>/dev/null)" ] || fail "lib/ holds Hadoop jars (they belong in lib/hdfs/)"
+if command -v javac > /dev/null; then
+  javac -cp "$home/lib/*" -d "$work/example-classes" "$home"/examples/src/io/corral/examples/shell/*.java \
+    || fail "the example framework does not compile against lib/"
+fi
 
 echo "cli-smoke: bin/corral demo"
 "$corral" demo --work-dir "$work/demo" > "$work/demo.out" 2> "$work/demo.err" || fail "demo exited $?"
@@ -73,6 +82,8 @@ local_pid=$!
 groups+=("$local_pid")
 await_line "$work/local.out" '^http: http://' 120 "$local_pid" || fail "local printed no http: line"
 master="$(sed -n 's/^master: //p' "$work/local.out")"
+ls "$(dirname "$corral")"/../logs/corral-local-*.log > /dev/null 2>&1 || fail "corral local wrote no logs/corral-local-<host>.log"
+grep -q ' leads on ' "$(dirname "$corral")"/../logs/corral-local-*.log || fail "the daemon log lacks the master's lifecycle lines"
 http="$(sed -n 's/^http: //p' "$work/local.out")"
 
 "$corral" status --master "$master" > "$work/status.out" || fail "status exited $?"
