@@ -46,6 +46,7 @@ public final class Fetcher implements AutoCloseable {
   private final Downloaders downloaders;
   private final Set<Job> running = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final FetchStats stats = new FetchStats();
 
   /**
    * Opens the cache in {@link FetcherConfig#cacheDir()} (rebuilding its index from disk).
@@ -67,6 +68,11 @@ public final class Fetcher implements AutoCloseable {
     });
     timer.setRemoveOnCancelPolicy(true);
     this.downloaders = new Downloaders(config, timer);
+  }
+
+  /** Counters since this fetcher started (for the agent's metrics). */
+  public FetchStats stats() {
+    return stats;
   }
 
   public FetcherConfig config() {
@@ -180,6 +186,12 @@ public final class Fetcher implements AutoCloseable {
         say(job, "fetched " + value + ": " + lease.bytes() + " bytes in " + took.toMillis() + " ms ("
             + (lease.hit() ? "cache hit" : "downloaded") + ")"
             + (plan.extract() ? ", extracted " + lease.files() + " files" : ""));
+        stats.fetched.incrementAndGet();
+        if (lease.hit()) {
+          stats.cacheHits.incrementAndGet();
+        } else {
+          stats.bytesDownloaded.addAndGet(lease.bytes());
+        }
         return new Fetched(value, plan.extract() ? job.sandbox : file, lease.hit() ? 0 : lease.bytes(), took,
             lease.hit(), plan.extract());
       }
@@ -212,7 +224,8 @@ public final class Fetcher implements AutoCloseable {
    * the reason alone (the agent reports {@code fetch failed: <uri>: <message>}), without the
    * {@code fetch failed: <uri>: } a downloader may have put in front of it.
    */
-  private static FetchException failed(Job job, String value, String reason, Exception cause) {
+  private FetchException failed(Job job, String value, String reason, Exception cause) {
+    stats.failures.incrementAndGet();
     String why = reason == null ? "unknown error" : reason;
     if (why.startsWith(FAILED)) {
       why = why.substring(FAILED.length());

@@ -108,6 +108,12 @@ class FetchIT {
       // The second fetch is served from the cache, as the fetcher reports it for this task. (Not the
       // namenode's GetBlockLocations count: it is global to the shared MiniDFSCluster and flaky.)
       assertThat(Files.readString(secondDir.resolve("stderr"))).contains("cache hit").doesNotContain("downloaded");
+      // ...and the agent's metrics count it (one agent: both fetches were its own)
+      int agentHttpPort = cluster.query(v -> v.agentEntries().iterator().next().info().getHttpPort());
+      assertThat(agentHttpPort).isPositive();
+      String agentHttp = "http://127.0.0.1:" + agentHttpPort + "/";
+      assertThat(Http.get(agentHttp + "metrics").body()).contains("corral_agent_fetches_total 2.0",
+          "corral_agent_fetch_cache_hits_total 1.0", "corral_agent_fetch_failures_total 0.0");
       driver.stop();
       driver.join();
     }

@@ -172,6 +172,8 @@ class HttpApiIT {
           .filter(e -> e.get("tasks").toString().contains("sleeper")).findFirst().orElseThrow();
       assertThat(executor.get("usage").get("rss_bytes").asLong()).isGreaterThan(0);
       assertThat(executor.get("usage").get("processes").asInt()).isGreaterThanOrEqualTo(2);
+      assertThat(Http.get(agentHttp + "metrics").body()).contains("corral_agent_executors 1.0", "corral_agent_tasks 1.0",
+          "corral_agent_fetches_total", "corral_agent_sandboxes_removed_total 0.0", "jvm_memory_used_bytes");
 
       driver.stop();
       driver.join();

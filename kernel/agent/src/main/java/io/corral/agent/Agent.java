@@ -106,6 +106,9 @@ public final class Agent implements AutoCloseable {
     io.corral.agent.gc.SandboxJanitor janitor = new io.corral.agent.gc.SandboxJanitor(config.workDir(),
         config.sandboxJanitor(), java.time.Clock.systemUTC(),
         () -> io.corral.agent.gc.SandboxJanitor.diskUsage(config.workDir()));
+    if (http != null) {
+      http.metrics(new io.corral.agent.http.AgentPrometheus(core.fetchStats(), janitor));
+    }
     janitorTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "corral-agent-janitor");
       t.setDaemon(true);

@@ -265,6 +265,10 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
     return loop.submit(() -> reader.apply(this));
   }
 
+  io.corral.fetcher.FetchStats fetchStats() {
+    return fetcher.stats();
+  }
+
   AgentInfo info() {
     return info;
   }

@@ -58,6 +58,8 @@ public final class SandboxJanitor {
     }
   }
 
+  private final java.util.concurrent.atomic.AtomicLong sandboxesRemoved = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong logsRotated = new java.util.concurrent.atomic.AtomicLong();
   private final Path root;
   private final Settings settings;
   private final Clock clock;
@@ -85,6 +87,16 @@ public final class SandboxJanitor {
     }
   }
 
+  /** Sandboxes removed since the agent started. */
+  public long sandboxesRemoved() {
+    return sandboxesRemoved.get();
+  }
+
+  /** Log files rotated since the agent started. */
+  public long logsRotated() {
+    return logsRotated.get();
+  }
+
   /** How long a finished sandbox is kept right now. */
   public Duration currentDelay() {
     double factor = Math.max(0.0, 1.0 - settings.diskHeadroom() - diskUsage.getAsDouble());
@@ -109,6 +121,7 @@ public final class SandboxJanitor {
         try {
           deleteTree(run);
           removed.add(run);
+          sandboxesRemoved.incrementAndGet();
           LOG.info("removed sandbox {} (finished {} ago; sandboxes are kept {} now)", root.relativize(run),
               Duration.between(last, now).withNanos(0), delay.withNanos(0));
           removeIfEmpty(run.getParent()); // runs/
@@ -144,6 +157,7 @@ public final class SandboxJanitor {
           if (Files.isRegularFile(log) && Files.size(log) > settings.logMaxBytes()) {
             rotateOne(log);
             rotated.add(log);
+            logsRotated.incrementAndGet();
           }
         } catch (IOException e) {
           LOG.warn("could not rotate {}: {}", log, e.toString());

@@ -32,12 +32,18 @@ public final class AgentHttpServer implements AutoCloseable {
   private final Supplier<CompletableFuture<AgentStateJson>> state;
   private final SandboxFiles files;
   private final HttpServer server;
+  private volatile AgentPrometheus prometheus;
 
   public AgentHttpServer(String bindHost, int port, Path workDir, Supplier<CompletableFuture<AgentStateJson>> state)
       throws IOException {
     this.state = state;
     this.files = new SandboxFiles(workDir);
     this.server = HttpIo.start(bindHost, port, "corral-agent-http", 4, this::route);
+  }
+
+  /** Serves {@code /metrics} from now on. */
+  public void metrics(AgentPrometheus p) {
+    prometheus = p;
   }
 
   public int port() {
@@ -81,6 +87,16 @@ public final class AgentHttpServer implements AutoCloseable {
         HttpIo.allow(method, "GET");
         Query.parse(rawQuery, Set.of());
         HttpIo.sendJson(ex, 200, Map.of("status", "ok"));
+      }
+      case "metrics" -> {
+        HttpIo.allow(method, "GET");
+        Query.parse(rawQuery, Set.of());
+        AgentPrometheus p = prometheus;
+        if (p == null) {
+          throw new ApiException(503, "the agent is starting");
+        }
+        HttpIo.send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+            p.scrape(await(state.get())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       case "api/v1/state" -> {
         HttpIo.allow(method, "GET");
