@@ -101,7 +101,7 @@ public final class Agent implements AutoCloseable {
     return this;
   }
 
-  /** Log rotation every 10 s and sandbox garbage collection every minute, on a thread of their own. */
+  /** Log rotation (every 10 s) and sandbox garbage collection (every minute) on a thread of their own. */
   private void startJanitor() {
     io.corral.agent.gc.SandboxJanitor janitor = new io.corral.agent.gc.SandboxJanitor(config.workDir(),
         config.sandboxJanitor(), java.time.Clock.systemUTC(),
@@ -114,8 +114,12 @@ public final class Agent implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    janitorTimer.scheduleWithFixedDelay(() -> liveSandboxes().ifPresent(janitor::rotate), 10, 10, TimeUnit.SECONDS);
-    janitorTimer.scheduleWithFixedDelay(() -> liveSandboxes().ifPresent(janitor::collect), 60, 60, TimeUnit.SECONDS);
+    long rotate = config.sandboxJanitor().rotateEvery().toMillis();
+    long collect = config.sandboxJanitor().collectEvery().toMillis();
+    janitorTimer.scheduleWithFixedDelay(() -> liveSandboxes().ifPresent(janitor::rotate), rotate, rotate,
+        TimeUnit.MILLISECONDS);
+    janitorTimer.scheduleWithFixedDelay(() -> liveSandboxes().ifPresent(janitor::collect), collect, collect,
+        TimeUnit.MILLISECONDS);
   }
 
   /** The sandboxes of every executor run the agent has; empty if the agent did not answer. */

@@ -41,8 +41,17 @@ public final class SandboxJanitor {
   private static final List<String> LOGS = List.of("stdout", "stderr");
 
   /** What the janitor works with. */
-  public record Settings(Duration gcDelay, double diskHeadroom, long logMaxBytes, int logFiles) {
+  public record Settings(Duration gcDelay, double diskHeadroom, long logMaxBytes, int logFiles,
+      Duration rotateEvery, Duration collectEvery) {
+    /** With the usual passes: logs every 10 s, sandboxes every minute. */
+    public Settings(Duration gcDelay, double diskHeadroom, long logMaxBytes, int logFiles) {
+      this(gcDelay, diskHeadroom, logMaxBytes, logFiles, Duration.ofSeconds(10), Duration.ofMinutes(1));
+    }
+
     public Settings {
+      if (rotateEvery.isNegative() || rotateEvery.isZero() || collectEvery.isNegative() || collectEvery.isZero()) {
+        throw new IllegalArgumentException("janitor passes must be at positive intervals");
+      }
       if (gcDelay.isNegative()) {
         throw new IllegalArgumentException("gc delay must not be negative: " + gcDelay);
       }
