@@ -3,7 +3,10 @@ package io.corral.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.corral.agent.Agent;
+import io.corral.agent.AgentConfig;
 import io.corral.cli.CorralMain;
+import io.corral.common.resources.Resources;
 import io.corral.master.Master;
 import io.corral.master.MasterConfig;
 import java.nio.file.Path;
@@ -15,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
-/** HTTP with masters in an election: a standby sends API clients to the leader, and follows a failover. */
+/**
+ * HTTP with masters in an election: a standby sends API clients to the leader and serves once elected;
+ * an agent drained under one leader stays drained under the next (the drain is in the registry).
+ */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class HttpStandbyIT {
 
@@ -53,11 +59,28 @@ class HttpStandbyIT {
         assertThat(CorralMain.run("status", "--master", url)).isZero();
         assertThat(CorralMain.run("agents", "--master", standby.address().toString())).isZero();
 
-        // the leader goes: the standby is elected and serves the API itself
-        leader.close();
-        await().atMost(Duration.ofSeconds(60)).until(standby::isLeading);
-        await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(standby.httpUrl() + "api/v1/state").status() == 200);
-        assertThat(Http.json(standby.httpUrl() + "health").get("leading").asBoolean()).isTrue();
+        // an operator drains an agent...
+        try (Agent agent = new Agent(AgentConfig.builder(url, dir.resolve("agent")).port(0)
+            .resources(Resources.parse("cpus:1;mem:256")).shutdownExecutorsOnExit(true).build()).start()) {
+          agent.awaitRegistered(60, TimeUnit.SECONDS);
+          String id = agent.agentId();
+          assertThat(Http.post(leader.httpUrl() + "api/v1/agents/" + id + "/drain?grace=0s").status()).isEqualTo(200);
+          await().atMost(Duration.ofSeconds(30)).until(() -> Http.json(leader.httpUrl() + "api/v1/agents/" + id)
+              .get("maintenance").asText().equals("DRAINED"));
+
+          // ...the leader goes: the standby is elected, serves the API itself, and the drain holds
+          leader.close();
+          await().atMost(Duration.ofSeconds(60)).until(standby::isLeading);
+          await().atMost(Duration.ofSeconds(30))
+              .until(() -> Http.get(standby.httpUrl() + "api/v1/state").status() == 200);
+          assertThat(Http.json(standby.httpUrl() + "health").get("leading").asBoolean()).isTrue();
+          await().atMost(Duration.ofSeconds(60)).until(() -> Http.get(standby.httpUrl() + "api/v1/agents/" + id)
+              .status() == 200);
+          assertThat(Http.json(standby.httpUrl() + "api/v1/agents/" + id).get("maintenance").asText())
+              .isEqualTo("DRAINED");
+          assertThat(Http.json(standby.httpUrl() + "api/v1/offers")).isEmpty();
+          assertThat(Http.post(standby.httpUrl() + "api/v1/agents/" + id + "/undrain").status()).isEqualTo(200);
+        }
       } finally {
         for (Master m : List.of(first, second)) {
           m.close();

@@ -42,14 +42,18 @@ final class AgentManager {
   private final FrameworkManager frameworks;
   private final AgentRecovery recovery;
 
+  private final Operations operations;
+
   AgentManager(
       MasterState state,
       OfferManager offers,
       TaskBook book,
       StatusHandler statuses,
       FrameworkManager frameworks,
-      AgentRecovery recovery) {
+      AgentRecovery recovery,
+      Operations operations) {
     this.s = state;
+    this.operations = operations;
     this.offers = offers;
     this.book = book;
     this.statuses = statuses;
@@ -94,7 +98,8 @@ final class AgentManager {
       finish(conn, reg, withId, bound);
       return;
     }
-    AgentRecord admitted = new AgentRecord(AgentRecord.State.ADMITTED, s.clock.millis());
+    AgentRecord admitted = record == null ? new AgentRecord(AgentRecord.State.ADMITTED, s.clock.millis())
+        : record.withState(AgentRecord.State.ADMITTED, s.clock.millis());
     s.registry.put(withId.getId(), admitted).whenComplete((v, error) -> s.loop.execute(() -> {
       if (error != null) {
         LOG.warn("could not record agent {} in the registry: {}", withId.getId(), error.toString());
@@ -125,6 +130,7 @@ final class AgentManager {
     } else {
       agent = reregister(s.agents.get(id), info, conn, reg, now);
     }
+    operations.restoreDrain(agent);
     bound.accept(agent);
     conn.send(
         AgentEvent.newBuilder()

@@ -136,7 +136,7 @@ final class AgentRecovery {
 
   /** Notes in the registry that an agent is unreachable (since now). */
   void recordUnreachable(String agentId) {
-    write(agentId, new AgentRecord(AgentRecord.State.UNREACHABLE, s.clock.millis()));
+    write(agentId, recordOf(agentId).withState(AgentRecord.State.UNREACHABLE, s.clock.millis()));
   }
 
   /** The registry's view of an agent this master does not serve: unreachable, gone, or unknown. */
@@ -162,7 +162,7 @@ final class AgentRecovery {
   private void markGone(String agentId) {
     LOG.warn("agent {} has been unreachable for longer than {}: removing it for good", agentId,
         s.config.agentGoneTimeout());
-    write(agentId, new AgentRecord(AgentRecord.State.GONE, s.clock.millis()));
+    write(agentId, recordOf(agentId).withState(AgentRecord.State.GONE, s.clock.millis()));
     AgentEntry agent = s.agents.remove(agentId);
     if (agent == null) {
       return;
@@ -178,6 +178,16 @@ final class AgentRecovery {
         }
       }
     }
+  }
+
+  private AgentRecord recordOf(String agentId) {
+    AgentRecord r = s.records.get(agentId);
+    return r != null ? r : new AgentRecord(AgentRecord.State.ADMITTED, s.clock.millis());
+  }
+
+  /** Notes in the registry that an operator drained the agent (until then), or put it back ({@link AgentRecord#NOT_DRAINED}). */
+  void recordDrain(String agentId, long untilMillis) {
+    write(agentId, recordOf(agentId).withDrain(untilMillis));
   }
 
   private void write(String agentId, AgentRecord record) {

@@ -60,8 +60,8 @@ public final class MasterCore implements MasterStreams {
     this.launches = new LaunchHandler(s, offers);
     this.statuses = new StatusHandler(s, book, recovery);
     this.frameworks = new FrameworkManager(s, offers, book, statuses);
-    this.agents = new AgentManager(s, offers, book, statuses, frameworks, recovery);
-    this.operations = new Operations(s, offers, frameworks, statuses);
+    this.operations = new Operations(s, offers, frameworks, statuses, recovery);
+    this.agents = new AgentManager(s, offers, book, statuses, frameworks, recovery, operations);
     config.roleWeights().forEach(allocator::setWeight);
   }
 

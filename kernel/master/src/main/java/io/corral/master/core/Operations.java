@@ -20,9 +20,12 @@ final class Operations {
   private final OfferManager offers;
   private final FrameworkManager frameworks;
   private final StatusHandler statuses;
+  private final AgentRecovery recovery;
 
-  Operations(MasterState s, OfferManager offers, FrameworkManager frameworks, StatusHandler statuses) {
+  Operations(MasterState s, OfferManager offers, FrameworkManager frameworks, StatusHandler statuses,
+      AgentRecovery recovery) {
     this.s = s;
+    this.recovery = recovery;
     this.offers = offers;
     this.frameworks = frameworks;
     this.statuses = statuses;
@@ -51,14 +54,35 @@ final class Operations {
       return OperatorResult.conflict("agent " + agentId + " is already " + agent.maintenance().name().toLowerCase());
     }
     Duration g = grace == null ? s.config.drainGracePeriod() : grace;
-    offers.rescindAllOfAgent(agent);
-    s.allocator.deactivateAgent(agentId);
-    agent.startDrain(s.now().plus(g), s.loop.schedule(g, () -> killAll(agentId)));
+    startDrain(agent, s.now().plus(g));
+    recovery.recordDrain(agentId, agent.drainDeadline().toEpochMilli()); // a master elected later keeps it
     LOG.info("agent {} ({}) draining: no new offers; its {} task(s) have {} to finish", agentId,
         agent.hostname(), agent.tasks().size(), g);
     drainedIfEmpty(agent);
     return OperatorResult.done("agent " + agentId + " is " + agent.maintenance().name().toLowerCase()
         + (agent.tasks().isEmpty() ? "" : "; its " + agent.tasks().size() + " task(s) are killed after " + g));
+  }
+
+  private void startDrain(AgentEntry agent, java.time.Instant deadline) {
+    offers.rescindAllOfAgent(agent);
+    s.allocator.deactivateAgent(agent.id());
+    Duration left = Duration.between(s.now(), deadline);
+    agent.startDrain(deadline, s.loop.schedule(left.isNegative() ? Duration.ZERO : left, () -> killAll(agent.id())));
+  }
+
+  /**
+   * An agent (re-)registered with this master: if the registry says an operator drained it (under an
+   * earlier leader), it stays out of service, its tasks killed at the recorded deadline.
+   */
+  void restoreDrain(AgentEntry agent) {
+    io.corral.master.registry.AgentRecord record = s.records.get(agent.id());
+    if (agent.isDrained() || record == null || !record.drained()) {
+      return;
+    }
+    startDrain(agent, java.time.Instant.ofEpochMilli(record.drainUntilMillis()));
+    LOG.info("agent {} ({}) is draining, as recorded in the registry; its {} task(s) are killed at {}", agent.id(),
+        agent.hostname(), agent.tasks().size(), agent.drainDeadline());
+    drainedIfEmpty(agent);
   }
 
   /** The grace period is over: kill what still runs on the agent. */
@@ -93,6 +117,7 @@ final class Operations {
       return OperatorResult.conflict("agent " + agentId + " is not draining");
     }
     agent.undrain();
+    recovery.recordDrain(agentId, io.corral.master.registry.AgentRecord.NOT_DRAINED);
     if (agent.status() != AgentEntry.Status.UNREACHABLE) {
       s.allocator.activateAgent(agentId);
       offers.requestAllocation();

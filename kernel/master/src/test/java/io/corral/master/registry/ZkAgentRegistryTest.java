@@ -61,6 +61,19 @@ class ZkAgentRegistryTest {
   }
 
   @Test
+  void keepsADrainThroughStateChangesAndReadsOldEntries() throws Exception {
+    AgentRecord drained = new AgentRecord(AgentRecord.State.ADMITTED, 5L).withDrain(1_700_000_000_000L);
+    registry.put("a1", drained.withState(AgentRecord.State.UNREACHABLE, 9L)).get();
+    registry.put("a2", drained.withDrain(AgentRecord.NOT_DRAINED)).get();
+    client.create().forPath("/corral/registry/agents/a3", "ADMITTED 7".getBytes(StandardCharsets.UTF_8));
+
+    Map<String, AgentRecord> loaded = registry.load();
+    assertThat(loaded.get("a1")).isEqualTo(new AgentRecord(AgentRecord.State.UNREACHABLE, 9L, 1_700_000_000_000L));
+    assertThat(loaded.get("a2").drained()).isFalse();
+    assertThat(loaded.get("a3")).isEqualTo(new AgentRecord(AgentRecord.State.ADMITTED, 7L));
+  }
+
+  @Test
   void skipsAnUnreadableEntry() throws Exception {
     registry.put("a1", new AgentRecord(AgentRecord.State.ADMITTED, 1L)).get();
     client.create().forPath("/corral/registry/agents/a2", "NOT-A-STATE 1".getBytes(StandardCharsets.UTF_8));
