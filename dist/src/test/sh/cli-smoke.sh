@@ -34,15 +34,8 @@ fail() {
   exit 1
 }
 
-await_line() {
-  local file=$1 pattern=$2 deadline=$((SECONDS + $3)) pid=$4
-  until grep -qE "$pattern" "$file" 2>/dev/null; do
-    if ((SECONDS > deadline)) || ! kill -0 "$pid" 2>/dev/null; then
-      return 1
-    fi
-    sleep 0.2 # polling a log file, with a deadline
-  done
-}
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # An error must be one line on stderr (no stack trace) and a non-zero exit with the given code.
 expect_error() {

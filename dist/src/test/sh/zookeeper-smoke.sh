@@ -24,16 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Wait until a file has a line matching a pattern, or fail after a deadline (seconds).
-await_line() {
-  local file=$1 pattern=$2 deadline=$((SECONDS + $3)) pid=$4
-  until grep -qE "$pattern" "$file" 2>/dev/null; do
-    if ((SECONDS > deadline)) || ! kill -0 "$pid" 2>/dev/null; then
-      return 1
-    fi
-    sleep 0.2 # polling a log file, with a deadline
-  done
-}
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # True when the server on a local port answers ZooKeeper's `srvr` command as a serving ZooKeeper,
 # i.e. the port is held by our ZooKeeper and not by some other process that listened there already.

@@ -110,6 +110,11 @@ class HttpApiIT {
           .containsExactly("sleeper");
       assertThat(list(Http.json(http + "api/v1/tasks?completed=false&framework=" + enc(fw)))).hasSize(1);
       assertThat(Http.json(http + "health").get("leading").asBoolean()).isTrue();
+      JsonNode light = Http.json(http + "api/v1/state?tasks=false");
+      assertThat(light.get("tasks")).isEmpty();
+      assertThat(light.get("completed_tasks")).isEmpty();
+      assertThat(light.get("agents")).hasSize(2);
+      assertThat(light.get("cluster").get("active_tasks").asInt()).isEqualTo(1);
 
       // unknown ids: 404 with a JSON error
       for (String path : List.of("api/v1/tasks/nope", "api/v1/tasks/" + enc(fw) + "/nope", "api/v1/agents/nope",

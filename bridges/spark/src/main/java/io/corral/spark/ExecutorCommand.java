@@ -83,8 +83,10 @@ final class ExecutorCommand {
       sh.append("JARS=").append(quote(jarsDir())).append("; ");
     }
     sh.append("export SPARK_LOCAL_DIRS=\"$CORRAL_SANDBOX\"; ")
-        .append("export SPARK_LOG_URL_STDOUT=\"file://$CORRAL_SANDBOX/stdout\"; ")
-        .append("export SPARK_LOG_URL_STDERR=\"file://$CORRAL_SANDBOX/stderr\"; ")
+        // the Spark UI's log links: the agent's HTTP view of the sandbox, else the file itself
+        .append("LOGS=\"${CORRAL_SANDBOX_URL:-file://$CORRAL_SANDBOX/}\"; ")
+        .append("export SPARK_LOG_URL_STDOUT=\"${LOGS}stdout\"; ")
+        .append("export SPARK_LOG_URL_STDERR=\"${LOGS}stderr\"; ")
         .append("exec \"${JAVA_HOME:+$JAVA_HOME/bin/}java\"");
     String extraCp = conf.get("spark.executor.extraClassPath", "").trim();
     sh.append(" -cp ").append(extraCp.isEmpty() ? "" : quote(extraCp) + ":").append(quote(BRIDGE_JAR_NAME))

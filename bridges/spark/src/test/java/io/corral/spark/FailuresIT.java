@@ -92,15 +92,17 @@ class FailuresIT {
     Matcher ui = Pattern.compile("started service 'SparkUI' on port (\\d+)").matcher(Files.readString(log));
     assertThat(ui.find()).as("Spark UI address in %s", log).isTrue();
     String executors = get("http://127.0.0.1:" + ui.group(1) + "/api/v1/applications/" + fw + "/executors");
-    Matcher logs = Pattern.compile("\"stderr\"\\s*:\\s*\"file://([^\"]+)\"").matcher(executors);
-    List<Path> stderrs = new java.util.ArrayList<>();
+    // each log link is the agent's HTTP view of the executor's sandbox file
+    Matcher logs = Pattern.compile("\"stderr\"\\s*:\\s*\"(http://[^\"]+)\"").matcher(executors);
+    List<String> stderrs = new java.util.ArrayList<>();
     while (logs.find()) {
-      stderrs.add(Path.of(logs.group(1)));
+      stderrs.add(logs.group(1).replace("\\u0026", "&"));
     }
     assertThat(stderrs).as(executors).hasSize(2);
-    for (Path stderr : stderrs) {
-      assertThat(stderr.toString()).contains("/frameworks/" + fw + "/");
-      assertThat(Files.readString(stderr)).contains("Successfully registered with driver");
+    for (String stderr : stderrs) {
+      assertThat(java.net.URLDecoder.decode(stderr, java.nio.charset.StandardCharsets.UTF_8))
+          .contains("api/v1/files/view?path=" + fw + "/executors/").endsWith("/stderr");
+      assertThat(get(stderr)).contains("Successfully registered with driver");
     }
     assertThat(executors).contains("\"hostPort\" : \"127.0.0.1:");
 

@@ -11,6 +11,13 @@ public final class Env {
   public static final String CONTAINER_ID = "CORRAL_CONTAINER_ID";
   /** The sandbox directory of the executor (for a command task: of the task). */
   public static final String SANDBOX = "CORRAL_SANDBOX";
+  /** The agent's HTTP API, {@code http://host:port/}; unset when the agent serves none. */
+  public static final String AGENT_HTTP = "CORRAL_AGENT_HTTP";
+  /**
+   * The executor's sandbox as the agent's HTTP API shows it: append a file name (e.g. {@code stderr})
+   * for a URL that shows that file in a browser. Unset when the agent serves no HTTP.
+   */
+  public static final String SANDBOX_URL = "CORRAL_SANDBOX_URL";
   /** The master the agent uses, as host:port or zk://. */
   public static final String MASTER = "CORRAL_MASTER";
   /** Seconds an executor waits for a lost agent to come back before it exits. */

@@ -116,6 +116,29 @@ public final class HttpIo {
     }
   }
 
+  /**
+   * Waits for a daemon's answer (a read or an action run on its event loop): an {@link ApiException} it
+   * failed with goes to the client as is; no answer within {@code timeoutSeconds} is a 503.
+   */
+  public static <T> T await(java.util.concurrent.CompletableFuture<T> f, long timeoutSeconds, String who) {
+    try {
+      return f.get(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new ApiException(503, who + " did not answer within " + timeoutSeconds + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "interrupted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof ApiException api) {
+        throw api;
+      }
+      if (e.getCause() instanceof IllegalStateException) {
+        throw new ApiException(503, who + " cannot answer now: " + e.getCause().getMessage());
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
   /** The URL-decoded, non-empty segments of a raw path. */
   public static List<String> segments(String rawPath) {
     List<String> out = new ArrayList<>();

@@ -52,19 +52,7 @@ public final class Query {
   }
 
   public int intValue(String name, int dflt, int min, int max) {
-    String v = get(name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n < min || n > max) {
-        throw ApiException.badRequest(name + " must be between " + min + " and " + max + ", not " + n);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest(name + " must be a whole number, not '" + v + "'");
-    }
+    return (int) longValue(name, dflt, min, max);
   }
 
   public long longValue(String name, long dflt, long min, long max) {

@@ -9,6 +9,7 @@ import io.corral.protocol.EnvironmentVariable;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,8 @@ public final class ExecutorLauncher {
     this.config = config;
   }
 
-  /** Everything the process needs that only the loop knows. */
-  public record Spec(ExecutorRun run, String agentId, String agentEndpoint) {}
+  /** Everything the process needs that only the loop knows; {@code agentHttp} is null without an HTTP API. */
+  public record Spec(ExecutorRun run, String agentId, String agentEndpoint, String agentHttp) {}
 
   public Process launch(Spec spec) throws IOException {
     ExecutorRun run = spec.run();
@@ -48,6 +49,13 @@ public final class ExecutorLauncher {
     env.put(Env.CONTAINER_ID, run.containerId());
     env.put(Env.SANDBOX, run.sandbox().toString());
     env.put(Env.MASTER, config.master());
+    if (spec.agentHttp() != null) {
+      env.put(Env.AGENT_HTTP, spec.agentHttp());
+      Path sandboxes = config.workDir().toAbsolutePath().normalize().resolve("frameworks");
+      String rel = sandboxes.relativize(run.sandbox().toAbsolutePath().normalize()).toString() + "/";
+      env.put(Env.SANDBOX_URL, spec.agentHttp() + "api/v1/files/view?path="
+          + java.net.URLEncoder.encode(rel, java.nio.charset.StandardCharsets.UTF_8));
+    }
     env.put(Env.RECOVERY_TIMEOUT, seconds(config.recoveryTimeout()));
     env.put(Env.SHUTDOWN_GRACE, seconds(config.executorShutdownGrace()));
     if (!run.isCommandExecutor()) {

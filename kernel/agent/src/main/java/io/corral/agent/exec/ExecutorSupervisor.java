@@ -178,7 +178,9 @@ public final class ExecutorSupervisor {
   }
 
   private void startProcess(ExecutorRun run) {
-    ExecutorLauncher.Spec spec = new ExecutorLauncher.Spec(run, agentInfo.get().getId(), endpoint.get());
+    AgentInfo info = agentInfo.get();
+    String http = info.getHttpPort() > 0 ? "http://" + info.getHostname() + ":" + info.getHttpPort() + "/" : null;
+    ExecutorLauncher.Spec spec = new ExecutorLauncher.Spec(run, info.getId(), endpoint.get(), http);
     LOG.info("launching executor {} (container {}) in {}", run.key(), run.containerId(), run.sandbox());
     CompletableFuture.supplyAsync(() -> {
       try {

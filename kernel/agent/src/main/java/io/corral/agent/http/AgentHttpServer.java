@@ -15,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -131,7 +128,13 @@ public final class AgentHttpServer implements AutoCloseable {
       case "api/v1/files/download" -> {
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
-        download(ex, files.regularFile(required(q, "path")));
+        download(ex, files.regularFile(required(q, "path")), true);
+      }
+      case "api/v1/files/view" -> {
+        // A log shown in the browser (the Spark UI's executor log links): plain text, never rendered
+        HttpIo.allow(method, "GET");
+        Query q = Query.parse(rawQuery, Set.of("path"));
+        download(ex, files.regularFile(required(q, "path")), false);
       }
       default -> throw ApiException.notFound("no such endpoint: /" + path
           + " (try /api/v1/state, /api/v1/files/browse?path=...)");
@@ -155,12 +158,13 @@ public final class AgentHttpServer implements AutoCloseable {
         s.attributes(), executors);
   }
 
-  private static void download(HttpExchange ex, Path file) throws IOException {
+  private static void download(HttpExchange ex, Path file, boolean attachment) throws IOException {
     long size = Files.size(file);
-    ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+    ex.getResponseHeaders().set("Content-Type", attachment ? "application/octet-stream" : "text/plain; charset=utf-8");
     ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-    ex.getResponseHeaders().set("Content-Disposition",
-        "attachment; filename=\"" + file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
+    ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'");
+    ex.getResponseHeaders().set("Content-Disposition", (attachment ? "attachment" : "inline") + "; filename=\""
+        + file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
     // The file may grow while it is sent (a log): send the size it had, no more.
     ex.sendResponseHeaders(200, size == 0 ? -1 : size);
     if (size > 0) {
@@ -177,18 +181,6 @@ public final class AgentHttpServer implements AutoCloseable {
   }
 
   private static <T> T await(CompletableFuture<T> f) {
-    try {
-      return f.get(QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new ApiException(503, "the agent did not answer within " + QUERY_TIMEOUT_SECONDS + " s");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "interrupted");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ApiException api) {
-        throw api;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    return HttpIo.await(f, QUERY_TIMEOUT_SECONDS, "the agent");
   }
 }

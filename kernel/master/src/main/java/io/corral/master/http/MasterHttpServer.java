@@ -19,9 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,8 +145,9 @@ public final class MasterHttpServer implements AutoCloseable {
       case "state" -> {
         expectLength(seg, 1);
         HttpIo.allow(method, "GET");
-        Query.parse(rawQuery, Set.of());
-        HttpIo.sendJson(ex, 200, snapshot());
+        Query q = Query.parse(rawQuery, Set.of("tasks"));
+        // tasks=false leaves out the task lists: what a page that shows no task needs, at a fraction of the size
+        HttpIo.sendJson(ex, 200, q.boolValue("tasks", true) ? snapshot() : summary());
       }
       case "agents" -> agents(ex, method, seg, rawQuery);
       case "frameworks" -> frameworks(ex, method, seg, rawQuery);
@@ -165,20 +163,11 @@ public final class MasterHttpServer implements AutoCloseable {
   }
 
   private void agents(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
-    if (seg.size() == 1) {
-      HttpIo.allow(method, "GET");
-      Query.parse(rawQuery, Set.of());
-      HttpIo.sendJson(ex, 200, summary().agents());
+    if (seg.size() <= 2) {
+      listOrOne(ex, method, seg, rawQuery, summary().agents(), StateSnapshot.AgentJson::id, "agent");
       return;
     }
     String id = seg.get(1);
-    if (seg.size() == 2) {
-      HttpIo.allow(method, "GET");
-      Query.parse(rawQuery, Set.of());
-      HttpIo.sendJson(ex, 200, summary().agents().stream().filter(a -> a.id().equals(id)).findFirst()
-          .orElseThrow(() -> ApiException.notFound("no agent " + id)));
-      return;
-    }
     expectLength(seg, 3);
     switch (seg.get(2)) {
       case "drain" -> {
@@ -196,18 +185,8 @@ public final class MasterHttpServer implements AutoCloseable {
   }
 
   private void frameworks(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
-    if (seg.size() == 1) {
-      HttpIo.allow(method, "GET");
-      Query.parse(rawQuery, Set.of());
-      HttpIo.sendJson(ex, 200, summary().frameworks());
-      return;
-    }
-    String id = seg.get(1);
-    if (seg.size() == 2) {
-      HttpIo.allow(method, "GET");
-      Query.parse(rawQuery, Set.of());
-      HttpIo.sendJson(ex, 200, summary().frameworks().stream().filter(f -> f.id().equals(id)).findFirst()
-          .orElseThrow(() -> ApiException.notFound("no framework " + id)));
+    if (seg.size() <= 2) {
+      listOrOne(ex, method, seg, rawQuery, summary().frameworks(), StateSnapshot.FrameworkJson::id, "framework");
       return;
     }
     expectLength(seg, 3);
@@ -216,7 +195,21 @@ public final class MasterHttpServer implements AutoCloseable {
     }
     HttpIo.allow(method, "POST");
     Query.parse(rawQuery, Set.of());
-    sendResult(ex, await(master.teardownFramework(id)));
+    sendResult(ex, await(master.teardownFramework(seg.get(1))));
+  }
+
+  /** {@code GET /api/v1/<things>} (all of them) or {@code GET /api/v1/<things>/<id>} (one, or 404). */
+  private static <T> void listOrOne(HttpExchange ex, String method, List<String> seg, String rawQuery, List<T> all,
+      java.util.function.Function<T, String> id, String what) throws IOException {
+    HttpIo.allow(method, "GET");
+    Query.parse(rawQuery, Set.of());
+    if (seg.size() == 1) {
+      HttpIo.sendJson(ex, 200, all);
+      return;
+    }
+    String wanted = seg.get(1);
+    HttpIo.sendJson(ex, 200, all.stream().filter(x -> id.apply(x).equals(wanted)).findFirst()
+        .orElseThrow(() -> ApiException.notFound("no " + what + " " + wanted)));
   }
 
   private void tasks(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
@@ -327,19 +320,7 @@ public final class MasterHttpServer implements AutoCloseable {
   }
 
   private static <T> T await(CompletableFuture<T> f) {
-    try {
-      return f.get(QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new ApiException(503, "the master did not answer within " + QUERY_TIMEOUT_SECONDS + " s");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "interrupted");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IllegalStateException) {
-        throw new ApiException(503, "this master does not lead any more");
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    return HttpIo.await(f, QUERY_TIMEOUT_SECONDS, "the master");
   }
 
   // ---- the UI -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 const REFRESH_MS = 2000;
 const LOG_POLL_MS = 1000;
 const LOG_CHUNK = 65536;
+const MAX_ROWS = 500; // a table shows at most this many rows; filters and the API reach the rest
 let state = null;
 let lastError = null;
 let taskFilter = { state: '', framework: '', completed: true };
@@ -64,9 +65,12 @@ function time(seconds) {
 }
 
 function table(id, headers, rows) {
-  return el('table', { id },
+  const t = el('table', { id },
     el('thead', {}, el('tr', {}, ...headers.map(h => el('th', { text: h })))),
-    el('tbody', {}, ...rows));
+    el('tbody', {}, ...rows.slice(0, MAX_ROWS)));
+  if (rows.length <= MAX_ROWS) return t;
+  return el('div', {}, el('p', { class: 'muted', id: id + '-truncated',
+    text: 'Showing the first ' + MAX_ROWS + ' of ' + rows.length + ' rows; filter, or read /api/v1/ for all.' }), t);
 }
 
 function fields(pairs) {
@@ -331,11 +335,20 @@ function render() {
   }
 }
 
-function refresh() {
-  fetch('/api/v1/state').then(r => {
+/** Pages that show tasks need the whole state; the others ask for it without the task lists. */
+function needsTasks() {
+  const parts = route();
+  return parts[0] === 'tasks' || parts.length > 1;
+}
+
+/** Reads the state once and renders it. */
+function load() {
+  const tasks = needsTasks();
+  return fetch(tasks ? '/api/v1/state' : '/api/v1/state?tasks=false').then(r => {
     if (!r.ok) throw new Error('HTTP ' + r.status);
     return r.json();
   }).then(s => {
+    s.withTasks = tasks;
     state = s;
     lastError = null;
     document.getElementById('master-info').textContent =
@@ -350,8 +363,20 @@ function refresh() {
     u.textContent = lastError;
     u.classList.add('stale');
     if (!state) render();
-  }).finally(() => setTimeout(refresh, REFRESH_MS));
+  });
 }
 
-window.addEventListener('hashchange', render);
+function refresh() {
+  load().finally(() => setTimeout(refresh, REFRESH_MS));
+}
+
+window.addEventListener('hashchange', () => {
+  if (state && needsTasks() && !state.withTasks) {
+    state = null; // arrived from a page that read no tasks: read them now
+    render();
+    load();
+    return;
+  }
+  render();
+});
 refresh();
