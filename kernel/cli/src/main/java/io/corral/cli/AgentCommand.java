@@ -150,7 +150,7 @@ final class AgentCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "Missing required option: '--master=<master>'");
     }
-    DaemonLogs.start("agent");
+    DaemonLogs.start(port == AgentConfig.DEFAULT_PORT ? "agent" : "agent-" + port); // several agents on one host
     Resources given = Resources.parse(resources);
     AgentConfig.Builder b = AgentConfig.builder(master, workDir).port(port).bindHost(host)
         .httpPort(httpPort != null ? httpPort : AgentConfig.defaultHttpPort(port))

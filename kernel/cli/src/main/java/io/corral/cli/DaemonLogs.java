@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
 /**
- * Daemons (master, agent, local cluster, Nimbus) log to a rolling file of their own in the
- * distribution's {@code logs/} ({@code -Dcorral.log.dir}, set by {@code bin/corral} from
- * {@code CORRAL_LOG_DIR}) as well as to stderr: {@code corral-<daemon>-<host>.log}, rolled daily and
- * at 100 MB, 7 days and 1 GB kept. Without {@code corral.log.dir} (tests, an IDE) nothing changes.
+ * Daemons (master, agent, local cluster) log to a rolling file of their own in the distribution's
+ * {@code logs/} ({@code -Dcorral.log.dir}, set by {@code bin/corral} from {@code CORRAL_LOG_DIR}) as
+ * well as to stderr: {@code corral-<daemon>-<host>.log} ({@code corral-agent-5052-<host>.log} for a
+ * daemon on another than its default port), rolled daily and at 100 MB, 7 days and 1 GB kept. Without {@code corral.log.dir} (tests, an IDE) nothing changes.
  */
 final class DaemonLogs {
   static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";

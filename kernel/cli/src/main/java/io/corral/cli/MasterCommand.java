@@ -82,7 +82,7 @@ final class MasterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DaemonLogs.start("master");
+    DaemonLogs.start(port == MasterConfig.DEFAULT_PORT ? "master" : "master-" + port); // several masters on one host
     MasterConfig.Builder b = MasterConfig.builder().port(port).bindHost(host).zk(zk).workDir(workDir)
         .agentPingTimeout(agentPingTimeout).maxAgentPingTimeouts(maxAgentPingTimeouts)
         .allocationInterval(allocationInterval).offerTimeout(offerTimeout)
