@@ -32,12 +32,16 @@ public final class Http {
     return send(HttpRequest.newBuilder(URI.create(url)).GET());
   }
 
+  /** A POST as the CLI sends it (with the CSRF header the API requires of state-changing requests). */
   public static Answer post(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()));
+    return send(HttpRequest.newBuilder(URI.create(url)).header("X-Corral-Request", "test")
+        .POST(HttpRequest.BodyPublishers.noBody()));
   }
 
-  public static Answer post(String url, byte[] body) {
-    return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  /** A POST as a form on another site would make a browser send it: no custom header. */
+  public static Answer postAsABrowserForm(String url) {
+    return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("x=1")));
   }
 
   /**

@@ -242,6 +242,12 @@ class HttpApiIT {
           .anyMatch(e -> e.getKey() > undrained && e.getValue().getAgentId().equals(agent)));
       assertThat(Http.post(http + "api/v1/agents/nope/drain").status()).isEqualTo(404);
 
+      // a cross-site form post (no X-Corral-Request header) is refused and changes nothing
+      Http.Answer forged = Http.postAsABrowserForm(http + "api/v1/frameworks/" + enc(fw) + "/teardown");
+      assertThat(forged.status()).isEqualTo(403);
+      assertThat(forged.json().get("error").asText()).contains("X-Corral-Request");
+      assertThat(Http.json(http + "api/v1/frameworks/" + enc(fw)).get("active").asBoolean()).isTrue();
+
       // teardown: the scheduler hears it, the framework is gone; a second teardown is a conflict
       Http.Answer teardown = Http.post(http + "api/v1/frameworks/" + enc(fw) + "/teardown");
       assertThat(teardown.status()).as(teardown.body()).isEqualTo(200);

@@ -31,6 +31,12 @@ public final class HttpIo {
   /** Requests carry their parameters in the query; a body bigger than this is refused. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
   public static final int MAX_URI_CHARS = 4096;
+  /**
+   * Header every state-changing request must carry (any value). A browser sends it to another origin
+   * only after a CORS preflight, which these servers never grant: a page on some other site cannot
+   * make an operator's browser tear a framework down (cross-site request forgery). The CLI sends it.
+   */
+  public static final String CSRF_HEADER = "X-Corral-Request";
 
   public static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -157,6 +163,14 @@ public final class HttpIo {
   public static void allow(String method, String allowed) {
     if (!method.equals(allowed)) {
       throw new ApiException(405, "method " + method + " not allowed here; use " + allowed);
+    }
+  }
+
+  /** Refuses a state-changing request that lacks {@link #CSRF_HEADER} (403). */
+  public static void requireCsrfHeader(HttpExchange ex) {
+    if (ex.getRequestHeaders().getFirst(CSRF_HEADER) == null) {
+      throw new ApiException(403, ex.getRequestMethod() + " requests need the header " + CSRF_HEADER
+          + " (any value), which browsers do not send across sites; the corral CLI sends it");
     }
   }
 

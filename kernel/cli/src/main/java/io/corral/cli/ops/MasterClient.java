@@ -105,7 +105,8 @@ public final class MasterClient {
   }
 
   public JsonNode post(String path) {
-    return call(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()), path);
+    return call(HttpRequest.newBuilder(uri(path)).header(io.corral.http.HttpIo.CSRF_HEADER, "corral-cli")
+        .POST(HttpRequest.BodyPublishers.noBody()), path);
   }
 
   /** Reads a URL of an agent (or anything else) the master pointed to. */

@@ -137,6 +137,9 @@ public final class MasterHttpServer implements AutoCloseable {
   // ---- the API ----------------------------------------------------------------------------
 
   private void api(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      HttpIo.requireCsrfHeader(ex);
+    }
     if (seg.isEmpty()) {
       throw ApiException.notFound("no such endpoint: /api/v1/ (try /api/v1/state)");
     }
