@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Directory trees: permissions as numbers, read-only sealing, linking into a sandbox, deletion. */
-final class Trees {
+public final class Trees {
   private static final PosixFilePermission[] BITS = {
       PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
       PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
@@ -75,7 +75,7 @@ final class Trees {
   }
 
   /** Deletes {@code path} and everything under it, making directories writable first; no error if absent. */
-  static void delete(Path path) throws IOException {
+  public static void delete(Path path) throws IOException {
     BasicFileAttributes attributes = SafePaths.attributesOrNull(path);
     if (attributes == null) {
       return;

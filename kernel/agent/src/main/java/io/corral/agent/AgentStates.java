@@ -7,12 +7,9 @@ import io.corral.agent.http.AgentHttpServer.ExecutorJson;
 import io.corral.common.resources.Resources;
 import io.corral.http.ResourcesJson;
 import io.corral.protocol.AgentInfo;
-import io.corral.protocol.Attribute;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The agent's state for its HTTP API, captured on the agent's loop. */
 final class AgentStates {
@@ -20,7 +17,7 @@ final class AgentStates {
 
   static AgentStateJson capture(AgentCore core, AgentConfig config) {
     AgentInfo info = core.info();
-    Path sandboxes = config.workDir().toAbsolutePath().normalize().resolve("frameworks");
+    Path sandboxes = io.corral.agent.exec.Sandboxes.root(config.workDir());
     List<ExecutorJson> executors = new ArrayList<>();
     for (ExecutorRun run : core.supervisor().runs().values()) {
       List<String> tasks = new ArrayList<>();
@@ -41,11 +38,8 @@ final class AgentStates {
           run.info().getName(), run.state().name(), h == null ? null : h.pid(), sandbox, ResourcesJson.of(r), tasks,
           null, h));
     }
-    Map<String, Object> attributes = new LinkedHashMap<>();
-    for (Attribute a : info.getAttributesList()) {
-      attributes.put(a.getName(), a.hasScalar() ? (Object) a.getScalar() : a.getText());
-    }
     return new AgentStateJson(info.getId(), info.getHostname(), info.getPort(), info.getHttpPort(), config.master(),
-        info.getVersion(), ResourcesJson.of(config.resources()), attributes, executors);
+        info.getVersion(), ResourcesJson.of(config.resources()), ResourcesJson.attributes(info.getAttributesList()),
+        executors);
   }
 }

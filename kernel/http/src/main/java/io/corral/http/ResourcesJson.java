@@ -26,6 +26,15 @@ public final class ResourcesJson {
     return out;
   }
 
+  /** Agent attributes by name: text or number, as the agent declared them. */
+  public static Map<String, Object> attributes(java.util.List<io.corral.protocol.Attribute> list) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (io.corral.protocol.Attribute a : list) {
+      out.put(a.getName(), a.hasScalar() ? (Object) a.getScalar() : a.getText());
+    }
+    return out;
+  }
+
   /** Scalars are kept to three decimals (Mesos' precision), so sums print as 0.3, not 0.30000000000000004. */
   public static double round(double v) {
     return Math.round(v * 1000.0) / 1000.0;

@@ -51,7 +51,7 @@ public final class ExecutorLauncher {
     env.put(Env.MASTER, config.master());
     if (spec.agentHttp() != null) {
       env.put(Env.AGENT_HTTP, spec.agentHttp());
-      Path sandboxes = config.workDir().toAbsolutePath().normalize().resolve("frameworks");
+      Path sandboxes = Sandboxes.root(config.workDir());
       String rel = sandboxes.relativize(run.sandbox().toAbsolutePath().normalize()).toString() + "/";
       env.put(Env.SANDBOX_URL, spec.agentHttp() + "api/v1/files/view?path="
           + java.net.URLEncoder.encode(rel, java.nio.charset.StandardCharsets.UTF_8));

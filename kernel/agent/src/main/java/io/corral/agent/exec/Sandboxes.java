@@ -10,6 +10,11 @@ import java.nio.file.Path;
 public final class Sandboxes {
   private Sandboxes() {}
 
+  /** Where every sandbox is: {@code <work_dir>/frameworks}, absolute. */
+  public static Path root(Path workDir) {
+    return workDir.toAbsolutePath().normalize().resolve("frameworks");
+  }
+
   public static Path runDir(Path workDir, ExecutorKey key, String containerId) {
     return workDir.resolve("frameworks").resolve(PathNames.of(key.frameworkId())).resolve("executors")
         .resolve(PathNames.of(key.executorId())).resolve("runs").resolve(PathNames.of(containerId));

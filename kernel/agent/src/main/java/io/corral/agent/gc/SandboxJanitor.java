@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -12,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
@@ -79,7 +77,7 @@ public final class SandboxJanitor {
    * @param diskUsage the used fraction of the work dir's file system, 0..1
    */
   public SandboxJanitor(Path workDir, Settings settings, Clock clock, DoubleSupplier diskUsage) {
-    this.root = workDir.toAbsolutePath().normalize().resolve("frameworks");
+    this.root = io.corral.agent.exec.Sandboxes.root(workDir);
     this.settings = settings;
     this.clock = clock;
     this.diskUsage = diskUsage;
@@ -128,7 +126,7 @@ public final class SandboxJanitor {
       Instant last = lastModified(run);
       if (!last.plus(delay).isAfter(now)) {
         try {
-          deleteTree(run);
+          io.corral.fetcher.Trees.delete(run); // read-only directories too; links are removed, not followed
           removed.add(run);
           sandboxesRemoved.incrementAndGet();
           LOG.info("removed sandbox {} (finished {} ago; sandboxes are kept {} now)", root.relativize(run),
@@ -151,15 +149,8 @@ public final class SandboxJanitor {
     for (Path sandbox : live) {
       List<Path> logs = new ArrayList<>();
       LOGS.forEach(name -> logs.add(sandbox.resolve(name)));
-      Path tasks = sandbox.resolve("tasks");
-      if (Files.isDirectory(tasks)) {
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tasks, Files::isDirectory)) {
-          for (Path task : dirs) {
-            LOGS.forEach(name -> logs.add(task.resolve(name)));
-          }
-        } catch (IOException e) {
-          LOG.debug("listing {}: {}", tasks, e.toString());
-        }
+      for (Path task : list(sandbox.resolve("tasks"))) { // the command executor's tasks
+        LOGS.forEach(name -> logs.add(task.resolve(name)));
       }
       for (Path log : logs) {
         try {
@@ -242,23 +233,6 @@ public final class SandboxJanitor {
       return Instant.now(); // unreadable: treat as fresh, keep it
     }
     return newest;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    // Read-only directories (unpacked archives) would keep their entries: make them writable first.
-    try (Stream<Path> dirs = Files.walk(dir)) {
-      dirs.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-          .forEach(p -> p.toFile().setWritable(true, true));
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-        try {
-          Files.delete(p);
-        } catch (NoSuchFileException e) {
-          // gone meanwhile
-        }
-      }
-    }
   }
 
   private static void removeIfEmpty(Path dir) {

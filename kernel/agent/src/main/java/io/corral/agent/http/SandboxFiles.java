@@ -30,7 +30,7 @@ public final class SandboxFiles {
   private final Path root;
 
   public SandboxFiles(Path workDir) {
-    this.root = workDir.toAbsolutePath().normalize().resolve("frameworks");
+    this.root = io.corral.agent.exec.Sandboxes.root(workDir);
   }
 
   /** A directory entry. */

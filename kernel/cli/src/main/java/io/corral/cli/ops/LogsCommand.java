@@ -58,6 +58,7 @@ public final class LogsCommand implements Callable<Integer> {
     }
     PrintStream out = System.out;
     long offset = 0;
+    boolean ended = false;
     while (true) {
       JsonNode chunk;
       try {
@@ -68,13 +69,13 @@ public final class LogsCommand implements Callable<Integer> {
       }
       int n = chunk.get("length").asInt();
       if (n > 0) {
-        out.write(chunk.get("data").asText().getBytes(StandardCharsets.UTF_8), 0,
-            chunk.get("data").asText().getBytes(StandardCharsets.UTF_8).length);
+        byte[] data = chunk.get("data").asText().getBytes(StandardCharsets.UTF_8);
+        out.write(data, 0, data.length);
         out.flush();
         offset = chunk.get("offset").asLong() + n;
         continue;
       }
-      if (!follow) {
+      if (!follow || ended) {
         return 0;
       }
       String state;
@@ -84,13 +85,8 @@ public final class LogsCommand implements Callable<Integer> {
         return 0; // forgotten by the master: it ended long ago
       }
       if (TERMINAL.contains(state)) {
-        // one last read: what it wrote just before it ended
-        JsonNode last = client.getAbsolute(base + "files/read?path=" + MasterClient.enc(path) + "&offset=" + offset
-            + "&length=" + CHUNK);
-        if (last.get("length").asInt() > 0) {
-          continue;
-        }
-        return 0;
+        ended = true; // one last read: what it wrote just before it ended
+        continue;
       }
       Thread.sleep(500); // polling the sandbox, as tail -f does
     }

@@ -168,9 +168,6 @@ final class AgentManager {
       agent.reregistered(info, conn, now);
     }
     s.allocator.addAgent(id, agent.total());
-    if (agent.isDrained()) {
-      s.allocator.deactivateAgent(id); // back, but still out of service
-    }
     s.metrics.agentsReregistered.incrementAndGet();
     for (FrameworkInfo f : reg.getFrameworksList()) {
       recoverFramework(agent, f);

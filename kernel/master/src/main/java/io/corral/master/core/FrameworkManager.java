@@ -246,7 +246,7 @@ final class FrameworkManager {
     s.frameworks.remove(fw.id());
     s.removedFrameworks.put(fw.id(), s.now());
     s.completedFrameworks.put(fw.id(), new io.corral.master.state.CompletedFramework(fw.id(), fw.info(),
-        fw.registeredAt(), s.now(), why, new ArrayList<>(fw.completed().values())));
+        fw.registeredAt(), s.now(), why, List.copyOf(fw.completed().values())));
     s.metrics.frameworksRemoved.incrementAndGet();
     if (fw.connection() != null) {
       fw.connection().complete();

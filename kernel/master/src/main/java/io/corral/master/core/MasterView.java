@@ -74,6 +74,11 @@ public final class MasterView {
     return java.util.Collections.unmodifiableCollection(s.agents.values());
   }
 
+  /** One framework as a live entry, or null; same rules as {@link #agentEntries()}. */
+  public FrameworkEntry frameworkEntry(String id) {
+    return s.frameworks.get(id);
+  }
+
   /** The frameworks as live entries; same rules as {@link #agentEntries()}. */
   public java.util.Collection<FrameworkEntry> frameworkEntries() {
     return java.util.Collections.unmodifiableCollection(s.frameworks.values());

@@ -77,7 +77,7 @@ final class OfferManager {
     for (Allocation a : allocations) {
       FrameworkEntry fw = s.frameworks.get(a.frameworkId());
       AgentEntry agent = s.agents.get(a.agentId());
-      if (fw == null || agent == null || !fw.isConnected() || !agent.isConnected() || agent.isDrained()) {
+      if (fw == null || agent == null || !fw.isConnected() || !agent.isConnected()) {
         // The stream closed a moment ago and the loop has not heard yet: give it back.
         LOG.debug("allocation of {} of agent {} to {} is not offerable (disconnected); returned",
             a.resources(), a.agentId(), a.frameworkId());

@@ -71,12 +71,16 @@ final class Operations {
   }
 
   /**
-   * An agent (re-)registered with this master: if the registry says an operator drained it (under an
-   * earlier leader), it stays out of service, its tasks killed at the recorded deadline.
+   * An agent (re-)registered with this master: if an operator drained it, here or (as the registry
+   * says) under an earlier leader, it stays out of service, its tasks killed at the recorded deadline.
    */
   void restoreDrain(AgentEntry agent) {
+    if (agent.isDrained()) {
+      s.allocator.deactivateAgent(agent.id()); // back (re-added to the allocator), still out of service
+      return;
+    }
     io.corral.master.registry.AgentRecord record = s.records.get(agent.id());
-    if (agent.isDrained() || record == null || !record.drained()) {
+    if (record == null || !record.drained()) {
       return;
     }
     startDrain(agent, java.time.Instant.ofEpochMilli(record.drainUntilMillis()));

@@ -89,8 +89,7 @@ public final class MasterHttpServer implements AutoCloseable {
       HttpIo.allow(method, "GET");
       Query.parse(rawQuery, Set.of());
       MasterPrometheus.ClusterGauges gauges = master.leading()
-          ? MasterPrometheus.ClusterGauges.of(await(master.query(v -> StateSnapshot.capture(v, url, clock.instant(),
-              false))))
+          ? MasterPrometheus.ClusterGauges.of(summary())
           : MasterPrometheus.ClusterGauges.NONE;
       HttpIo.send(ex, 200, prometheus.contentType(), prometheus.scrape(gauges).getBytes(StandardCharsets.UTF_8));
       return;
@@ -234,7 +233,8 @@ public final class MasterHttpServer implements AutoCloseable {
       // A bare task id: unique within its framework only, so it may name several tasks.
       HttpIo.allow(method, "GET");
       Query.parse(rawQuery, Set.of());
-      List<StateSnapshot.TaskJson> found = findTasks(snapshot(), null, seg.get(1));
+      String id = seg.get(1);
+      List<StateSnapshot.TaskJson> found = await(master.query(v -> StateSnapshot.findTasks(v, null, id)));
       if (found.isEmpty()) {
         throw ApiException.notFound("no task " + seg.get(1));
       }
@@ -255,7 +255,7 @@ public final class MasterHttpServer implements AutoCloseable {
     if (seg.size() == 3) {
       HttpIo.allow(method, "GET");
       Query.parse(rawQuery, Set.of());
-      List<StateSnapshot.TaskJson> found = findTasks(snapshot(), fw, id);
+      List<StateSnapshot.TaskJson> found = await(master.query(v -> StateSnapshot.findTasks(v, fw, id)));
       if (found.isEmpty()) {
         throw ApiException.notFound("no task " + fw + "/" + id);
       }
@@ -269,18 +269,6 @@ public final class MasterHttpServer implements AutoCloseable {
     HttpIo.allow(method, "POST");
     Query.parse(rawQuery, Set.of());
     sendResult(ex, await(master.killTask(fw, id)));
-  }
-
-  private static List<StateSnapshot.TaskJson> findTasks(StateSnapshot s, String fw, String id) {
-    List<StateSnapshot.TaskJson> out = new ArrayList<>();
-    for (List<StateSnapshot.TaskJson> list : List.of(s.tasks(), s.completedTasks())) {
-      for (StateSnapshot.TaskJson t : list) {
-        if (t.id().equals(id) && (fw == null || t.frameworkId().equals(fw))) {
-          out.add(t);
-        }
-      }
-    }
-    return out;
   }
 
   private static Predicate<StateSnapshot.TaskJson> taskFilter(Query q) {

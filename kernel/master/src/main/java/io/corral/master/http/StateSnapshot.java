@@ -9,14 +9,12 @@ import io.corral.master.state.ExecutorKey;
 import io.corral.master.state.FrameworkEntry;
 import io.corral.master.state.OfferEntry;
 import io.corral.master.state.TaskEntry;
-import io.corral.protocol.Attribute;
 import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Task;
 import io.corral.protocol.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -120,7 +118,7 @@ public record StateSnapshot(
           httpPort > 0 ? "http://" + a.hostname() + ":" + httpPort + "/" : null, a.status().name(),
           a.maintenance().name(), a.drainDeadline() == null ? null : seconds(a.drainDeadline()),
           seconds(a.registeredAt()), ResourcesJson.of(a.total()), ResourcesJson.of(u), ResourcesJson.of(o),
-          attributes(a.info().getAttributesList()), List.of(), a.tasks().size(), a.info().getVersion()));
+          ResourcesJson.attributes(a.info().getAttributesList()), List.of(), a.tasks().size(), a.info().getVersion()));
     }
     List<FrameworkJson> frameworks = new ArrayList<>();
     List<TaskJson> completed = new ArrayList<>();
@@ -162,6 +160,37 @@ public record StateSnapshot(
         List.copyOf(completed), List.copyOf(offers), List.copyOf(gone));
   }
 
+  /**
+   * The tasks with id {@code taskId}, live then completed, of framework {@code frameworkId} (null: of
+   * any framework, since a task id is unique within its framework only). Reads the master's maps
+   * directly instead of capturing the whole state; call it on the master's loop.
+   */
+  public static List<TaskJson> findTasks(MasterView view, String frameworkId, String taskId) {
+    List<TaskJson> out = new ArrayList<>();
+    List<FrameworkEntry> live = new ArrayList<>();
+    if (frameworkId == null) {
+      live.addAll(view.frameworkEntries());
+    } else if (view.frameworkEntry(frameworkId) != null) {
+      live.add(view.frameworkEntry(frameworkId));
+    }
+    for (FrameworkEntry f : live) {
+      TaskEntry t = f.tasks().get(taskId);
+      if (t != null) {
+        out.add(task(t.toProto()));
+      }
+      Task done = f.completed().get(taskId);
+      if (done != null) {
+        out.add(task(done));
+      }
+    }
+    for (io.corral.master.state.CompletedFramework f : view.completedFrameworks()) {
+      if (frameworkId == null || f.id().equals(frameworkId)) {
+        f.tasks().stream().filter(t -> t.getTaskId().equals(taskId)).map(StateSnapshot::task).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
   static TaskJson task(Task t) {
     TaskStatus s = t.hasLatestStatus() ? t.getLatestStatus() : null;
     return new TaskJson(t.getTaskId(), t.getName(), t.getState().name(), t.getAgentId(), t.getFrameworkId(),
@@ -170,14 +199,6 @@ public record StateSnapshot(
         s == null ? null : s.getReason().name(),
         s != null && s.hasExitCode() ? s.getExitCode() : null,
         s == null || s.getTimestamp() == 0 ? null : s.getTimestamp());
-  }
-
-  private static Map<String, Object> attributes(List<Attribute> list) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Attribute a : list) {
-      out.put(a.getName(), a.hasScalar() ? (Object) a.getScalar() : a.getText());
-    }
-    return out;
   }
 
   private static double seconds(Instant t) {

@@ -14,6 +14,6 @@ public record CompletedFramework(
   }
 
   public String role() {
-    return info.getRole().isEmpty() ? "*" : info.getRole();
+    return FrameworkEntry.roleOf(info);
   }
 }

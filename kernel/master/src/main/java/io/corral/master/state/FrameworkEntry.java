@@ -56,6 +56,11 @@ public final class FrameworkEntry {
   }
 
   public String role() {
+    return roleOf(info);
+  }
+
+  /** A framework's role: {@code "*"} when it names none. */
+  public static String roleOf(FrameworkInfo info) {
     return info.getRole().isEmpty() ? "*" : info.getRole();
   }
 
