@@ -66,8 +66,20 @@ fi
 echo "cli-smoke: bin/corral demo"
 "$corral" demo --work-dir "$work/demo" > "$work/demo.out" 2> "$work/demo.err" || fail "demo exited $?"
 grep -qE '^http: http://[^ ]+:[0-9]+/$' "$work/demo.out" || fail "demo printed no http: line"
-grep -qE 'example framework: 30/30 tasks finished' "$work/demo.out" || fail "demo report incomplete"
+grep -qE '^  example framework: 30/30 tasks finished in [0-9.]+ s \(ok\)$' "$work/demo.out" || fail "demo report incomplete"
+grep -qE '^  hadoop wordcount: 640000 words \(27 distinct\) in 4 files counted in [0-9.]+ s \(ok\)$' "$work/demo.out" \
+  || fail "demo report: no Hadoop WordCount"
+grep -qE '^    framework word count \([^)]+\): [0-9]+ task\(s\) \(agent' "$work/demo.out" \
+  || fail "demo report: not where the Hadoop job's tasks ran"
+grep -qE '^  spark wordcount: 1280000 words, 27 distinct.* \(ok\)$' "$work/demo.out" || fail "demo report: no Spark job"
+grep -qE '^  storm topology: [0-9]+ sentences acked by topology corral-demo-wordcount in [0-9.]+ s \(ok\)$' \
+  "$work/demo.out" || fail "demo report: no Storm topology"
 grep -qE '^  result: ok$' "$work/demo.out" || fail "demo result not ok"
+# It stopped cleanly: nothing it started (agents, executors, Hadoop/Spark/Storm JVMs) outlives it.
+if pgrep -f -- "$work/demo" > /dev/null; then
+  pgrep -af -- "$work/demo" >&2
+  fail "demo left processes running"
+fi
 
 echo "cli-smoke: bin/corral local + operator commands"
 setsid "$corral" local --agents 2 --port 0 --http-port 0 --work-dir "$work/local" > "$work/local.out" 2> "$work/local.err" &

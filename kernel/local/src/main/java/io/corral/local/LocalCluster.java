@@ -143,7 +143,11 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private Resources resourcesOf(int index) {
-    return b.agentResources != null ? b.agentResources : share(index, b.agents, b.workDir);
+    if (b.agentResources != null) {
+      return b.agentResources;
+    }
+    Resources share = share(index, b.agents, b.workDir);
+    return b.agentResourcesFromShare != null ? b.agentResourcesFromShare.apply(share) : share;
   }
 
   /** Like {@link #restartAgent(int)}, with other resources. */
@@ -219,6 +223,7 @@ public final class LocalCluster implements AutoCloseable {
     int masterPort = 0;
     Mode mode = Mode.IN_PROCESS;
     Resources agentResources;
+    java.util.function.UnaryOperator<Resources> agentResourcesFromShare;
     Consumer<MasterConfig.Builder> masterConfig = m -> { };
     Consumer<AgentConfig.Builder> agentConfig = a -> { };
     List<String> agentArgs = List.of();
@@ -249,6 +254,12 @@ public final class LocalCluster implements AutoCloseable {
     /** Each agent's resources (default: an equal share of the machine). */
     public Builder agentResources(Resources r) {
       agentResources = r;
+      return this;
+    }
+
+    /** Each agent's resources made from its equal share of the machine (e.g. more cpus than it has). */
+    public Builder agentResourcesFromShare(java.util.function.UnaryOperator<Resources> f) {
+      agentResourcesFromShare = f;
       return this;
     }
 
