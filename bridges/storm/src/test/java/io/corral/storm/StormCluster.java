@@ -252,16 +252,7 @@ final class StormCluster implements AutoCloseable {
   long acked(String name) throws Exception {
     String id = topologyId(name);
     TopologyInfo info = nimbus(n -> n.getTopologyInfo(id));
-    long sum = 0;
-    for (ExecutorSummary e : info.get_executors()) {
-      if (e.is_set_stats() && e.get_stats().get_specific().is_set_spout()) {
-        Map<String, Long> all = e.get_stats().get_specific().get_spout().get_acked().get(":all-time");
-        if (all != null) {
-          sum += all.values().stream().mapToLong(Long::longValue).sum();
-        }
-      }
-    }
-    return sum;
+    return io.corral.storm.examples.WordCountTopology.acked(info);
   }
 
   /** The Corral framework the Nimbus registered (by its name), or null. */

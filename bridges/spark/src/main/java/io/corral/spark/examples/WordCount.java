@@ -21,11 +21,11 @@ import scala.Tuple2;
  * </pre>
  *
  * <p>Line {@code i} is the sentence {@code i % 5} of a fixed list; the words are counted with
- * {@code reduceByKey} on the executors. Prints {@code wordcount: <words> words, <distinct> distinct}
- * (exit 1 when the counts differ from the arithmetic) and {@code executors: <id>@<host> ...}.
+ * {@code reduceByKey} on the executors. Prints {@code wordcount: <words> words, <distinct> distinct in <lines> lines},
+ * {@code counts: <word>=<count> ...} (which the demo checks) and {@code executors: <id>@<host> ...}.
  */
 public final class WordCount {
-  static final String[] SENTENCES = {
+  private static final String[] SENTENCES = {
       "the cow jumped over the moon", "an apple a day keeps the doctor away",
       "four score and seven years ago", "snow white and the seven dwarfs", "i am at two with nature"};
 
@@ -48,14 +48,12 @@ public final class WordCount {
           .map(x -> SparkEnv.get().executorId() + "@" + java.net.InetAddress.getLocalHost().getHostName())
           .collect());
       long words = counts.values().stream().mapToLong(Long::longValue).sum();
-      Map<String, Long> expected = expected(partitions * perPartition);
-      System.out.println("wordcount: " + words + " words, " + counts.size() + " distinct; 'the': "
-          + counts.getOrDefault("the", 0L));
+      System.out.println("wordcount: " + words + " words, " + counts.size() + " distinct in "
+          + partitions * perPartition + " lines");
+      StringBuilder all = new StringBuilder("counts:");
+      counts.forEach((w, n) -> all.append(' ').append(w).append('=').append(n));
+      System.out.println(all);
       System.out.println("executors: " + String.join(" ", executors));
-      if (!counts.equals(expected)) {
-        System.out.println("wordcount: WRONG, expected " + expected);
-        System.exit(1);
-      }
     }
   }
 
@@ -65,17 +63,5 @@ public final class WordCount {
       r.add(i);
     }
     return r;
-  }
-
-  /** The counts, computed here: each sentence appears {@code lines / 5} times (plus one for the first rest). */
-  static Map<String, Long> expected(int lines) {
-    Map<String, Long> m = new TreeMap<>();
-    for (int s = 0; s < SENTENCES.length; s++) {
-      long times = lines / SENTENCES.length + (s < lines % SENTENCES.length ? 1 : 0);
-      for (String w : SENTENCES[s].split(" ")) {
-        m.merge(w, times, Long::sum);
-      }
-    }
-    return m;
   }
 }

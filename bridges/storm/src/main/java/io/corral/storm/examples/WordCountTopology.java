@@ -92,7 +92,7 @@ public final class WordCountTopology {
   }
 
   /** Sentences the spouts had acked, all time, as Nimbus's statistics say. */
-  private static long acked(TopologyInfo info) {
+  public static long acked(TopologyInfo info) {
     long sum = 0;
     for (ExecutorSummary e : info.get_executors()) {
       if (e.is_set_stats() && e.get_stats().get_specific().is_set_spout()) {

@@ -20,11 +20,13 @@ import java.util.stream.Stream;
  * The Spark bridge's example word count ({@code io.corral.spark.examples.WordCount}, in
  * {@code corral-spark.jar}) submitted as {@code spark-submit --master spark+corral://<master>} does,
  * with the distribution's Spark ({@code bridges/spark/spark-home/}): a driver JVM here, two executors
- * as Corral tasks. The application checks its counts itself.
+ * as Corral tasks. Its counts are checked word by word.
  */
 public final class SparkWordCount implements DemoPart {
   private static final Pattern RESULT = Pattern.compile("^wordcount: (.*)$");
   private static final Pattern EXECUTORS = Pattern.compile("^executors: (.*)$");
+  private static final Pattern COUNTS = Pattern.compile("^counts: (.*)$");
+  static final int LINES = 200_000;
 
   @Override
   public String title() {
@@ -46,19 +48,25 @@ public final class SparkWordCount implements DemoPart {
         "--conf", "spark.corral.executor.home=" + home,
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.local.dir=" + dir.resolve("tmp"),
-        "--class", "io.corral.spark.examples.WordCount", bridge.toString(), "200000", "8"));
+        "--class", "io.corral.spark.examples.WordCount", bridge.toString(), Integer.toString(LINES), "8"));
     Set<String> before = Placement.frameworkIds(env.cluster());
     Path log = dir.resolve("driver.log");
     Matcher result;
     Matcher executors;
+    Matcher counts;
     try (ChildProcess driver = ChildProcess.start("the Spark driver", cmd, log, Map.of(), dir)) {
       int rc = driver.awaitExit(Duration.ofMinutes(8));
       result = driver.find(RESULT);
       executors = driver.find(EXECUTORS);
+      counts = driver.find(COUNTS);
       if (rc != 0 || result == null) {
         throw new DemoFailure("the driver exited " + rc + (result != null ? " (" + result.group(1) + ")" : "")
             + "; see " + log);
       }
+    }
+    Map<String, Long> counted = parse(counts == null ? "" : counts.group(1));
+    if (!counted.equals(Words.counts(LINES))) {
+      throw new DemoFailure("wrong counts " + counted + ", expected " + Words.counts(LINES) + "; see " + log);
     }
     List<String> details = new ArrayList<>(Placement.describe(env.cluster(), before));
     if (executors != null) {
@@ -66,6 +74,18 @@ public final class SparkWordCount implements DemoPart {
     }
     details.add("driver log: " + log);
     return new PartResult(title(), true, 0, result.group(1), details);
+  }
+
+  /** {@code word=count word=count ...} as a map. */
+  static Map<String, Long> parse(String counts) {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    for (String kv : counts.trim().split(" ")) {
+      int eq = kv.lastIndexOf('=');
+      if (eq > 0) {
+        m.put(kv.substring(0, eq), Long.parseLong(kv.substring(eq + 1)));
+      }
+    }
+    return m;
   }
 
   /** The JVM options Spark's launcher gives every Spark JVM on Java 17 (read from spark-launcher itself). */
