@@ -45,6 +45,7 @@ class HttpApiIT {
         .start()) {
       String http = cluster.master().httpUrl();
       assertThat(http).matches("http://127\\.0\\.0\\.1:\\d+/");
+      Path fetched = Files.writeString(dir.resolve("input.txt"), "fetched into the echo task's sandbox\n");
       RecordingScheduler s = new RecordingScheduler();
       CorralSchedulerDriver driver = new CorralSchedulerDriver(s,
           FrameworkInfo.newBuilder().setName("api-test").setRole("analytics").setPrincipal("alice").build(),
@@ -55,7 +56,7 @@ class HttpApiIT {
           TaskInfos.command("sleeper", offer, Resources.parse("cpus:0.5;mem:64"), TaskInfos.shell("exec sleep 1000"))
               .toBuilder().setName(XSS_NAME).build(),
           TaskInfos.command("echo", offer, Resources.parse("cpus:0.25;mem:32"),
-              TaskInfos.shell("echo hello from the sandbox; echo oops >&2"))));
+              TaskInfos.shell("echo hello from the sandbox; echo oops >&2", List.of(fetched.toString())))));
       s.awaitState("sleeper", TaskState.TASK_RUNNING);
       s.awaitState("echo", TaskState.TASK_FINISHED);
       String fw = s.frameworkId();
@@ -146,6 +147,14 @@ class HttpApiIT {
           "corral_agents_lost_total", "corral_offers_declined_total", "corral_offers_rescinded_total",
           "corral_master_elections_total 1.0", "corral_tasks_active 1.0",
           "corral_resources_capacity{resource=\"cpus\"} 4.0", "corral_master_leading 1.0");
+      // the agents' fetchers, summed by the master from the agents' pongs
+      String withFetches = await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(http + "metrics").body(),
+          b -> b.contains("corral_fetcher_fetches_total 1.0"));
+      assertThat(withFetches).contains("corral_fetcher_cache_hits_total 0.0", "corral_fetcher_failures_total 0.0",
+          "corral_fetcher_downloaded_bytes_total");
+      JsonNode fetcher = Http.json(http + "api/v1/state?tasks=false").get("cluster").get("fetcher");
+      assertThat(fetcher.get("fetched").asLong()).isEqualTo(1);
+      assertThat(fetcher.get("failures").asLong()).isZero();
 
       // the agent's sandbox: find it, list it, read stdout, refuse escapes
       String agentHttp = agent.get("http_url").asText();
@@ -158,7 +167,8 @@ class HttpApiIT {
       JsonNode part = Http.json(agentHttp + "api/v1/files/read?path=" + enc(sb + "/stdout") + "&offset=6&length=4");
       assertThat(part.get("data").asText()).isEqualTo("from");
       assertThat(part.get("size").asLong()).isEqualTo(23);
-      assertThat(Http.get(agentHttp + "api/v1/files/download?path=" + enc(sb + "/stderr")).body()).isEqualTo("oops\n");
+      assertThat(Http.get(agentHttp + "api/v1/files/download?path=" + enc(sb + "/stderr")).body())
+          .as("the fetcher's lines, then the task's").contains("fetched " + fetched).endsWith("\noops\n");
       Path real = cluster.workDir().resolve("agent-" + cluster.agents().stream().map(a -> a.agentId()).toList()
           .indexOf(offer.getAgentId())).resolve("frameworks").resolve(sb);
       Files.createSymbolicLink(real.resolve("escape"), Path.of("/etc"));

@@ -154,7 +154,7 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         updates.connected();
       }
       case PING -> link.send(AgentCall.newBuilder()
-          .setPong(AgentCall.Pong.newBuilder().setSeq(event.getPing().getSeq())).build());
+          .setPong(AgentCall.Pong.newBuilder().setSeq(event.getPing().getSeq()).setFetcher(fetcherCounters())).build());
       case RUN_TASKS -> supervisor.runTasks(event.getRunTasks().getFramework(), event.getRunTasks().getTasksList());
       case KILL_TASK -> supervisor.killTask(event.getKillTask().getFrameworkId(), event.getKillTask().getTaskId(),
           event.getKillTask().getKillPolicy());
@@ -263,6 +263,12 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
   /** Runs a read of the agent's state on its loop. */
   <T> CompletableFuture<T> query(java.util.function.Function<AgentCore, T> reader) {
     return loop.submit(() -> reader.apply(this));
+  }
+
+  private io.corral.protocol.FetcherCounters fetcherCounters() {
+    io.corral.fetcher.FetchStats f = fetcher.stats();
+    return io.corral.protocol.FetcherCounters.newBuilder().setFetched(f.fetched()).setCacheHits(f.cacheHits())
+        .setBytesDownloaded(f.bytesDownloaded()).setFailures(f.failures()).build();
   }
 
   io.corral.fetcher.FetchStats fetchStats() {

@@ -295,6 +295,7 @@ final class AgentManager {
 
   void pong(AgentEntry agent, AgentCall.Pong pong) {
     agent.ponged(pong.getSeq());
+    agent.fetcherCounters(pong.getFetcher());
   }
 
   /** The agent's stream closed: stop offering it; pings decide whether it is lost. */

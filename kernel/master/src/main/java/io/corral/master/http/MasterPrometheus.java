@@ -88,6 +88,16 @@ public final class MasterPrometheus {
       Gauge.builder("corral.resources.offered", this, p -> p.gauges.offered(r)).tag("resource", r)
           .description("Resources in outstanding offers").register(registry);
     }
+    // Summed over the agents the master knows, from their pongs: an agent that leaves or restarts takes its
+    // counts with it, which Prometheus reads as a counter reset.
+    FunctionCounter.builder("corral.fetcher.fetches", this, p -> p.gauges.fetcher().fetched())
+        .description("URIs agents' fetchers placed in sandboxes").register(registry);
+    FunctionCounter.builder("corral.fetcher.cache.hits", this, p -> p.gauges.fetcher().cacheHits())
+        .description("URIs served from agents' fetcher caches without a download").register(registry);
+    FunctionCounter.builder("corral.fetcher.downloaded.bytes", this, p -> p.gauges.fetcher().bytesDownloaded())
+        .description("Bytes agents' fetchers downloaded").register(registry);
+    FunctionCounter.builder("corral.fetcher.failures", this, p -> p.gauges.fetcher().failures())
+        .description("URIs agents' fetchers could not fetch").register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -126,14 +136,14 @@ public final class MasterPrometheus {
   public record ClusterGauges(
       int agents, int activeAgents, int frameworks, int activeTasks, int offers,
       java.util.Map<String, Object> totals, java.util.Map<String, Object> usedRes,
-      java.util.Map<String, Object> offeredRes) {
+      java.util.Map<String, Object> offeredRes, StateSnapshot.FetcherJson fetcher) {
     static final ClusterGauges NONE = new ClusterGauges(0, 0, 0, 0, 0, java.util.Map.of(), java.util.Map.of(),
-        java.util.Map.of());
+        java.util.Map.of(), StateSnapshot.FetcherJson.ZERO);
 
     static ClusterGauges of(StateSnapshot s) {
       return new ClusterGauges(s.cluster().agents(), s.cluster().activeAgents(), s.cluster().frameworks(),
           s.cluster().activeTasks(), s.offers().size(), s.cluster().resources(), s.cluster().usedResources(),
-          s.cluster().offeredResources());
+          s.cluster().offeredResources(), s.cluster().fetcher());
     }
 
     double total(String r) {

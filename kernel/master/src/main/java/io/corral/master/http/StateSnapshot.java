@@ -36,16 +36,30 @@ public record StateSnapshot(
   public record MasterJson(
       String id, String version, String address, String httpUrl, double electedAt, double capturedAt) {}
 
-  /** Totals over the agents in service. */
+  /** Totals over the agents in service (the fetcher's: over every agent known, as of its latest pong). */
   public record ClusterJson(
       int agents, int activeAgents, int frameworks, int activeTasks, Map<String, Object> resources,
-      Map<String, Object> usedResources, Map<String, Object> offeredResources) {}
+      Map<String, Object> usedResources, Map<String, Object> offeredResources, FetcherJson fetcher) {}
+
+  /** What agents' fetchers did since each agent started. */
+  public record FetcherJson(long fetched, long cacheHits, long bytesDownloaded, long failures) {
+    static final FetcherJson ZERO = new FetcherJson(0, 0, 0, 0);
+
+    static FetcherJson of(io.corral.protocol.FetcherCounters c) {
+      return new FetcherJson(c.getFetched(), c.getCacheHits(), c.getBytesDownloaded(), c.getFailures());
+    }
+
+    FetcherJson plus(FetcherJson o) {
+      return new FetcherJson(fetched + o.fetched, cacheHits + o.cacheHits, bytesDownloaded + o.bytesDownloaded,
+          failures + o.failures);
+    }
+  }
 
   public record AgentJson(
       String id, String hostname, int port, String httpUrl, String status, String maintenance,
       Double drainDeadline, double registeredAt, Map<String, Object> resources,
       Map<String, Object> usedResources, Map<String, Object> offeredResources, Map<String, Object> attributes,
-      List<String> isolators, int activeTasks, String version) {}
+      List<String> isolators, int activeTasks, String version, FetcherJson fetcher) {}
 
   public record FrameworkJson(
       String id, String name, String role, String principal, String user, String hostname, boolean active,
@@ -102,7 +116,10 @@ public record StateSnapshot(
     Resources used = Resources.EMPTY;
     Resources offered = Resources.EMPTY;
     int active = 0;
+    FetcherJson fetched = FetcherJson.ZERO;
     for (AgentEntry a : view.agentEntries()) {
+      FetcherJson fetcher = FetcherJson.of(a.fetcherCounters());
+      fetched = fetched.plus(fetcher);
       Resources u = usedByAgent.getOrDefault(a.id(), Resources.EMPTY);
       Resources o = offeredByAgent.getOrDefault(a.id(), Resources.EMPTY);
       if (a.status() != AgentEntry.Status.UNREACHABLE) {
@@ -118,7 +135,8 @@ public record StateSnapshot(
           httpPort > 0 ? "http://" + a.hostname() + ":" + httpPort + "/" : null, a.status().name(),
           a.maintenance().name(), a.drainDeadline() == null ? null : seconds(a.drainDeadline()),
           seconds(a.registeredAt()), ResourcesJson.of(a.total()), ResourcesJson.of(u), ResourcesJson.of(o),
-          ResourcesJson.attributes(a.info().getAttributesList()), List.of(), a.tasks().size(), a.info().getVersion()));
+          ResourcesJson.attributes(a.info().getAttributesList()), List.of(), a.tasks().size(), a.info().getVersion(),
+          fetcher));
     }
     List<FrameworkJson> frameworks = new ArrayList<>();
     List<TaskJson> completed = new ArrayList<>();
@@ -155,7 +173,7 @@ public record StateSnapshot(
     MasterJson master = new MasterJson(info.getId(), info.getVersion(), info.getHost() + ":" + info.getPort(),
         httpUrl, seconds(view.electedAt()), seconds(now));
     ClusterJson cluster = new ClusterJson(agents.size(), active, frameworks.size(), activeTasks,
-        ResourcesJson.of(total), ResourcesJson.of(used), ResourcesJson.of(offered));
+        ResourcesJson.of(total), ResourcesJson.of(used), ResourcesJson.of(offered), fetched);
     return new StateSnapshot(master, cluster, List.copyOf(agents), List.copyOf(frameworks), List.copyOf(tasks),
         List.copyOf(completed), List.copyOf(offers), List.copyOf(gone));
   }

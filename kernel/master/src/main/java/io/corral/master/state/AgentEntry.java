@@ -47,6 +47,7 @@ public final class AgentEntry {
   private int missedPings;
   private boolean pongSinceLastPing = true;
   private long pingSeq;
+  private io.corral.protocol.FetcherCounters fetcherCounters = io.corral.protocol.FetcherCounters.getDefaultInstance();
   private final Map<TaskKey, TaskEntry> tasks = new LinkedHashMap<>();
   private final Map<ExecutorKey, ExecutorEntry> executors = new HashMap<>();
   private final Set<String> offerIds = new HashSet<>();
@@ -146,6 +147,15 @@ public final class AgentEntry {
     if (seq == pingSeq) {
       pongSinceLastPing = true;
     }
+  }
+
+  /** The agent's fetcher counts as of its latest pong (zero until one arrives). */
+  public io.corral.protocol.FetcherCounters fetcherCounters() {
+    return fetcherCounters;
+  }
+
+  public void fetcherCounters(io.corral.protocol.FetcherCounters counters) {
+    fetcherCounters = counters;
   }
 
   public Maintenance maintenance() {
