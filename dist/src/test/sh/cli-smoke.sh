@@ -63,8 +63,29 @@ if command -v javac > /dev/null; then
     || fail "the example framework does not compile against lib/"
 fi
 
-echo "cli-smoke: bin/corral demo"
-"$corral" demo --work-dir "$work/demo" > "$work/demo.out" 2> "$work/demo.err" || fail "demo exited $?"
+# "A machine with only Java 17": the demo runs on a Java runtime without the JDK's tools and modules
+# (jlink'ed here: no compiler, jar, jcmd, attach or debugger), with an empty environment and a PATH
+# where no JDK command can be found.
+demo_env=(HOME="$HOME")
+if command -v jlink > /dev/null && command -v java > /dev/null; then
+  modules="$(java --list-modules | sed 's/@.*//' | grep -v -E '^jdk\.(compiler|jartool|javadoc|jshell|jdeps|jlink|jpackage|jstatd|jcmd|jconsole|hotspot\.agent|jdi|jdwp\.agent|attach|internal\.(opt|ed|le|jvmstat)|editpad|random)$' | paste -sd, -)"
+  jlink --add-modules "$modules" --output "$work/jre" --strip-debug --no-header-files --no-man-pages \
+    > "$work/jlink.log" 2>&1 || fail "jlink failed: $(cat "$work/jlink.log")"
+  mkdir "$work/path"
+  for f in /usr/bin/* /bin/*; do
+    b="$(basename "$f")"
+    case "$b" in java|javac|jar|jps|jcmd|jstack|jshell|javadoc|jlink|jdeps|jmap|jinfo|jstat|jconsole|jdb|javap|jhsdb|jimage|jpackage|jwebserver|jstatd|jdeprscan|serialver|keytool|jarsigner|rmiregistry|jrunscript|jfr) continue ;; esac
+    [ -e "$work/path/$b" ] || ln -s "$f" "$work/path/$b"
+  done
+  [ ! -e "$work/jre/bin/javac" ] && [ ! -e "$work/path/javac" ] || fail "the JRE-only setup still has javac"
+  demo_env+=(JAVA_HOME="$work/jre" PATH="$work/jre/bin:$work/path")
+  echo "cli-smoke: bin/corral demo (on a jlink'ed Java runtime without the JDK's tools)"
+else
+  demo_env+=(PATH="$PATH")
+  echo "cli-smoke: bin/corral demo (no jlink here: on this machine's Java)"
+fi
+env -i "${demo_env[@]}" "$corral" demo --work-dir "$work/demo" > "$work/demo.out" 2> "$work/demo.err" \
+  || fail "demo exited $?"
 grep -qE '^http: http://[^ ]+:[0-9]+/$' "$work/demo.out" || fail "demo printed no http: line"
 grep -qE '^  example framework: 30/30 tasks finished in [0-9.]+ s \(ok\)$' "$work/demo.out" || fail "demo report incomplete"
 grep -qE '^  hadoop wordcount: 640000 words \(27 distinct\) in 4 files counted in [0-9.]+ s \(ok\)$' "$work/demo.out" \
