@@ -52,6 +52,7 @@ public final class CorralMain implements Runnable {
       System.err.println("corral: " + e.getMessage());
       return CommandLine.ExitCode.USAGE;
     }
+    cli.setParameterExceptionHandler(CorralMain::badCommandLine);
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       // One clear line, never a stack trace, for what users get wrong or what is not there.
       if (e instanceof io.corral.cli.ops.CliException c) {
@@ -65,6 +66,21 @@ public final class CorralMain implements Runnable {
       throw e;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * A command line picocli could not take: one line on stderr (what is wrong, picocli's "did you
+   * mean" suggestions, where to look) and exit 2, instead of the whole usage text.
+   */
+  private static int badCommandLine(CommandLine.ParameterException e, String[] args) {
+    CommandLine c = e.getCommandLine();
+    StringBuilder line = new StringBuilder(c.getCommandSpec().qualifiedName()).append(": ").append(e.getMessage());
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      line.append("; did you mean ").append(String.join(" or ", u.getSuggestions())).append('?');
+    }
+    line.append(" (see '").append(c.getCommandSpec().qualifiedName()).append(" --help')");
+    c.getErr().println(line.toString().replace('\n', ' '));
+    return CommandLine.ExitCode.USAGE;
   }
 
   @Override

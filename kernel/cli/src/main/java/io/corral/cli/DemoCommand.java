@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
   double agentCpus = 2;
 
   @Option(names = "--zk", description = "A ZooKeeper to use instead of the embedded one: host:port[,...] or "
-      + "zk://host:port[,...]/path (the master's election path; Storm's state goes under /storm-demo).")
+      + "zk://host:port[,...]/path (the master's election path; Storm's state goes under /storm).")
   String zk;
 
   @Option(names = "--port", description = "Master port (default ${DEFAULT-VALUE}: any free port).")

@@ -170,4 +170,24 @@ class CommandLineParsingTest {
     assertThat(d.agents).isEqualTo(3);
     assertThat(d.port).as("any free port by default").isZero();
   }
+
+  @Test
+  void aBadCommandLineIsOneLineAndExit2() {
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(CorralMain.run("demo", "--parts", "bogus")).isEqualTo(CommandLine.ExitCode.USAGE);
+      assertThat(CorralMain.run("local", "--prot", "1")).isEqualTo(CommandLine.ExitCode.USAGE);
+      assertThat(CorralMain.run("stauts")).isEqualTo(CommandLine.ExitCode.USAGE);
+    } finally {
+      System.setErr(saved);
+    }
+    List<String> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines).as(lines.toString()).hasSize(3);
+    assertThat(lines.get(0)).startsWith("corral demo: Invalid value for option '--parts'")
+        .endsWith("(see 'corral demo --help')");
+    assertThat(lines.get(1)).startsWith("corral local: Unknown options: '--prot'");
+    assertThat(lines.get(2)).startsWith("corral: Unmatched argument").contains("did you mean status or");
+  }
 }
