@@ -61,7 +61,8 @@ class WebUiIT {
           TaskInfos.command("ticker", offer, Resources.parse("cpus:0.5;mem:64"),
               TaskInfos.shell("i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.3; done"))
               .toBuilder().setName(HOSTILE).build(),
-          TaskInfos.command("quick", offer, Resources.parse("cpus:0.25;mem:32"), TaskInfos.shell("echo done"))));
+          TaskInfos.command("quick", offer, Resources.parse("cpus:0.25;mem:32"), TaskInfos.shell("echo done",
+              List.of(java.nio.file.Files.writeString(dir.resolve("fetched.txt"), "a file to fetch\n").toString())))));
       s.awaitState("ticker", TaskState.TASK_RUNNING);
       s.awaitState("quick", TaskState.TASK_FINISHED);
       String fw = s.frameworkId();
@@ -76,6 +77,9 @@ class WebUiIT {
       assertThat(browser.eval("document.querySelector('#frameworks-table tbody tr td:nth-child(2)').textContent")
           .asText()).isEqualTo("ui <b>test</b>");
       assertThat(browser.eval("document.querySelector('#frameworks-table b')").isNull()).isTrue();
+      browser.waitFor("document.getElementById('fetch-count').textContent === '1'", WAIT); // from the agents' pongs
+      assertThat(browser.eval("document.getElementById('fetch-legend').textContent").asText())
+          .isEqualTo("0 from agents' caches, 0 MiB downloaded, 0 failed");
       browser.screenshot(shots.resolve("overview.png"));
 
       // Tasks: the hostile name is text, and filters work

@@ -81,8 +81,9 @@ final class ChildProcess implements AutoCloseable {
     return null;
   }
 
+  /** Stops it and everything it started: TERM, up to 15 s to exit, then KILL. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     List<ProcessHandle> tree = process.descendants().toList();
     process.destroy();
     tree.forEach(ProcessHandle::destroy);
@@ -92,6 +93,9 @@ final class ChildProcess implements AutoCloseable {
       try {
         h.onExit().get(Math.max(1, left), TimeUnit.NANOSECONDS);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        h.destroyForcibly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         h.destroyForcibly();
       }
     }

@@ -167,7 +167,11 @@ function overview() {
       el('div', { class: 'card' }, el('div', { class: 'label', text: 'active tasks' }),
         el('div', { class: 'value', id: 'task-count', text: c.active_tasks })),
       el('div', { class: 'card' }, el('div', { class: 'label', text: 'outstanding offers' }),
-        el('div', { class: 'value', text: state.offers.length }))),
+        el('div', { class: 'value', text: state.offers.length })),
+      el('div', { class: 'card' }, el('div', { class: 'label', text: 'fetched URIs' }),
+        el('div', { class: 'value', id: 'fetch-count', text: c.fetcher.fetched }),
+        el('div', { class: 'legend', id: 'fetch-legend', text: c.fetcher.cache_hits + ' from agents\' caches, '
+          + mib(c.fetcher.bytes_downloaded / 1048576) + ' downloaded, ' + c.fetcher.failures + ' failed' }))),
     el('h2', { text: 'Capacity and allocation' }),
     el('div', { class: 'cards' }, capacityChart('cpus'), capacityChart('mem'), capacityChart('disk')),
     el('h2', { text: 'Frameworks by dominant share' }), frameworksTable(state.frameworks),
