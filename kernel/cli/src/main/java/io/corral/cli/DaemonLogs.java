@@ -55,4 +55,39 @@ final class DaemonLogs {
     ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
     return file;
   }
+
+  /**
+   * For a command that prints its own report ({@code corral demo}): every event also goes to
+   * {@code file}, and the console shows only warnings and errors. Returns false (nothing changed)
+   * when logging is not logback's or the file cannot be written.
+   */
+  static boolean toFileWithWarningsOnConsole(Path file) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+      return false;
+    }
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(ctx);
+    encoder.setPattern(PATTERN);
+    encoder.start();
+    ch.qos.logback.core.FileAppender<ILoggingEvent> appender = new ch.qos.logback.core.FileAppender<>();
+    appender.setContext(ctx);
+    appender.setName("COMMAND_FILE");
+    appender.setFile(file.toString());
+    appender.setEncoder(encoder);
+    appender.start();
+    if (!appender.isStarted()) {
+      return false;
+    }
+    Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+    for (var it = root.iteratorForAppenders(); it.hasNext(); ) {
+      if (it.next() instanceof ch.qos.logback.core.ConsoleAppender<ILoggingEvent> console) {
+        ch.qos.logback.classic.filter.ThresholdFilter warnings = new ch.qos.logback.classic.filter.ThresholdFilter();
+        warnings.setLevel("WARN");
+        warnings.start();
+        console.addFilter(warnings);
+      }
+    }
+    root.addAppender(appender);
+    return true;
+  }
 }

@@ -92,6 +92,9 @@ final class DemoCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--zk " + zk + ": " + e.getMessage());
     }
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("corral-demo-");
+    if (DaemonLogs.toFileWithWarningsOnConsole(dir.resolve("demo.log"))) {
+      out.println("log: " + dir.resolve("demo.log") + " (the console shows warnings only)");
+    }
     Path installation = home != null ? home : Path.of(System.getProperty("corral.home", ".")).toAbsolutePath();
     long start = System.nanoTime();
     out.println("starting " + (zkUrl == null ? "ZooKeeper, " : "") + "a master and " + agents + " agents...");

@@ -23,6 +23,9 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
   public static EmbeddedZooKeeper start(Path dir) throws IOException {
     Files.createDirectories(dir);
+    if (System.getProperty("zookeeper.maxCnxns") == null) {
+      System.setProperty("zookeeper.maxCnxns", "1000"); // ZooKeeper warns when it is left at "no limit"
+    }
     ZooKeeperServer server = new ZooKeeperServer(dir.toFile(), dir.toFile(), 2000);
     ServerCnxnFactory connections = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", 0), 200);
     try {
