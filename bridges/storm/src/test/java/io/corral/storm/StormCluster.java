@@ -135,11 +135,17 @@ final class StormCluster implements AutoCloseable {
 
   /** Starts {@code corral storm nimbus} and waits for its {@code nimbus: <host>:<port>} line. */
   void startNimbus() throws Exception {
+    startNimbus(List.of());
+  }
+
+  /** Starts the Nimbus with the cluster's arguments, then {@code extraArgs} (a later {@code -c} wins). */
+  void startNimbus(List<String> extraArgs) throws Exception {
     Path log = dir.resolve("nimbus-" + (++nimbusStarts) + ".log");
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"), "io.corral.cli.CorralMain", "storm", "nimbus",
         "--nimbus-port", Integer.toString(nimbusPort)));
     cmd.addAll(nimbusArgs);
+    cmd.addAll(extraArgs);
     nimbus = start(cmd, log);
     String expected = "nimbus: " + NIMBUS_HOST + ":" + nimbusPort;
     await(Duration.ofMinutes(2), "'" + expected + "' in " + log, () -> {
