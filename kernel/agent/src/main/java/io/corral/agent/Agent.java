@@ -63,6 +63,7 @@ public final class Agent implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     Files.createDirectories(config.workDir());
+    io.corral.agent.isolation.Isolators isolators = selectIsolators();
     CheckpointStore checkpoint = CheckpointStore.under(config.workDir());
     Optional<CheckpointedState> recovered = CheckpointRecovery.prepare(config, checkpoint);
     int port = CheckpointRecovery.port(config, recovered);
@@ -93,12 +94,25 @@ public final class Agent implements AutoCloseable {
     }
     core = new AgentCore(config, loop, workers, detector, endpoint, server.getPort(),
         http == null ? 0 : http.port(), checkpoint,
-        line -> listeners.forEach(l -> l.accept(line)));
+        line -> listeners.forEach(l -> l.accept(line)), isolators);
     pending.complete(core);
     core.start(recovered);
     startJanitor();
     LOG.info("agent serving executors on {} with {}; master {}", endpoint, config.resources(), config.master());
     return this;
+  }
+
+  /**
+   * The isolators this host supports of those asked for (all of them by default), with one log line
+   * saying which run and how.
+   *
+   * @throws io.corral.agent.isolation.IsolationException when one that was asked for cannot work here
+   */
+  private io.corral.agent.isolation.Isolators selectIsolators() throws IOException {
+    io.corral.agent.isolation.Isolators isolators = io.corral.agent.isolation.Isolators.select(config.isolation(),
+        io.corral.agent.isolation.CgroupLayout.ofThisProcess());
+    LOG.info("isolation: {}", isolators.description());
+    return isolators;
   }
 
   /** Log rotation (every 10 s) and sandbox garbage collection (every minute) on a thread of their own. */

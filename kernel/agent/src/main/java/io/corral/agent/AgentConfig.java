@@ -40,6 +40,7 @@ import java.util.Objects;
  *     reconnect before it is killed and its tasks fail
  * @param httpPort port of the HTTP API (state, sandboxes): 0 = any free port, -1 = none
  * @param sandboxJanitor when finished sandboxes are removed and how executors' logs are rotated
+ * @param isolation which isolators to use and how (cgroups, posix, disk)
  */
 public record AgentConfig(
     String master,
@@ -64,7 +65,8 @@ public record AgentConfig(
     RecoverMode recover,
     Duration executorReregistrationTimeout,
     int httpPort,
-    io.corral.agent.gc.SandboxJanitor.Settings sandboxJanitor) {
+    io.corral.agent.gc.SandboxJanitor.Settings sandboxJanitor,
+    io.corral.agent.isolation.IsolationSettings isolation) {
 
   public static final int DEFAULT_PORT = 5051;
   /** Port of the agent's HTTP API (state, sandboxes) when none is given and the agent port is not 0. */
@@ -93,6 +95,7 @@ public record AgentConfig(
       throw new IllegalArgumentException("an agent needs some resources");
     }
     Objects.requireNonNull(recover, "recover");
+    Objects.requireNonNull(isolation, "isolation");
     Objects.requireNonNull(executorReregistrationTimeout, "executorReregistrationTimeout");
     attributes = List.copyOf(attributes);
     executorJvmOptions = List.copyOf(executorJvmOptions);
@@ -130,6 +133,7 @@ public record AgentConfig(
     /** Unset: {@link #defaultHttpPort} of the agent's port. */
     private Integer httpPort;
     private io.corral.agent.gc.SandboxJanitor.Settings sandboxJanitor = DEFAULT_JANITOR;
+    private io.corral.agent.isolation.IsolationSettings isolation = io.corral.agent.isolation.IsolationSettings.DEFAULT;
 
     private Builder(String master, Path workDir) {
       this.master = master;
@@ -157,6 +161,18 @@ public record AgentConfig(
     }
 
     /** Port of the HTTP API: 0 = any free port, -1 = none. */
+    /** Isolators and their settings (default: every isolator the host supports). */
+    public Builder isolation(io.corral.agent.isolation.IsolationSettings v) {
+      isolation = v;
+      return this;
+    }
+
+    /** Adjusts the isolation settings. */
+    public Builder isolation(java.util.function.UnaryOperator<io.corral.agent.isolation.IsolationSettings> adjust) {
+      isolation = adjust.apply(isolation);
+      return this;
+    }
+
     public Builder httpPort(int v) {
       if (v < -1 || v > 65535) {
         throw new IllegalArgumentException("HTTP port out of range: " + v);
@@ -282,7 +298,7 @@ public record AgentConfig(
           fetcher.apply(FetcherConfig.defaults(workDir.toAbsolutePath().resolve("cache"),
               HdfsSupport.java(javaCommand, hdfsClasspath != null ? hdfsClasspath : HdfsSupport.defaultClasspath(),
                   java.util.Map.of()))), recover, executorReregistrationTimeout,
-          httpPort != null ? httpPort : defaultHttpPort(port), sandboxJanitor);
+          httpPort != null ? httpPort : defaultHttpPort(port), sandboxJanitor, isolation);
     }
   }
 }

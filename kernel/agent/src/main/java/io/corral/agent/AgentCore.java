@@ -55,21 +55,22 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
   private String announced;
 
   AgentCore(AgentConfig config, EventLoop loop, ExecutorService workers, MasterDetector detector, String endpoint,
-      int agentPort, int httpPort, CheckpointStore checkpoint, java.util.function.Consumer<String> onRegistered) {
+      int agentPort, int httpPort, CheckpointStore checkpoint, java.util.function.Consumer<String> onRegistered,
+      io.corral.agent.isolation.Isolators isolators) {
     this.config = config;
     this.loop = loop;
     this.checkpoint = checkpoint;
     this.onRegistered = onRegistered;
     this.info = AgentInfo.newBuilder().setHostname(config.advertiseHost()).setPort(agentPort).setHttpPort(httpPort)
         .addAllResources(config.resources().toProto()).addAllAttributes(config.attributes())
-        .setVersion(Agent.VERSION).build();
+        .setVersion(Agent.VERSION).addAllIsolators(isolators.names()).build();
     this.link = new ReconnectingStream<>("master", loop, workers, detector, config.maxMessageBytes(),
         new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), this);
     this.updates = new StatusUpdateManager(loop, this::sendUpdates, this::onTerminalAcknowledged,
         config.statusUpdateRetryMin(), config.statusUpdateRetryMax());
     this.fetcher = new Fetcher(config.fetcher(), workers);
     this.supervisor = new ExecutorSupervisor(config, loop, workers, fetcher, updates,
-        () -> info, () -> endpoint, link::send, new RunCheckpoints(checkpoint, () -> endpoint));
+        () -> info, () -> endpoint, link::send, new RunCheckpoints(checkpoint, () -> endpoint), isolators);
   }
 
   /**
@@ -253,7 +254,9 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
           : CompletableFuture.completedFuture(null);
       link.close();
       return done;
-    }).thenCompose(f -> f).thenCompose(v -> stopExecutors ? loop.submit(() -> {
+    }).thenCompose(f -> f).thenCompose(v -> stopExecutors
+        ? loop.submit(supervisor::settleStopped).thenCompose(f -> f)
+        : CompletableFuture.<Void>completedFuture(null)).thenCompose(v -> stopExecutors ? loop.submit(() -> {
       // Nothing is left to recover: a later start is a fresh agent.
       checkpoint.wipe();
       return null;

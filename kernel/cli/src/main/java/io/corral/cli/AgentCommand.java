@@ -126,6 +126,40 @@ final class AgentCommand implements Callable<Integer> {
       description = "Stop executors and tasks when the agent stops (default: leave them for recovery).")
   boolean shutdownExecutorsOnExit;
 
+  @Option(names = "--isolation", defaultValue = "default",
+      description = "Isolators, comma-separated: cgroups/cpu, cgroups/mem, cgroups/pids, disk/du, posix/cpu, posix/mem"
+          + " (default: every one this host supports; where cgroups are not writable, posix/* stand in). One that"
+          + " is asked for and cannot work stops the agent with the reason.")
+  String isolation;
+
+  @Option(names = "--cgroups-root", defaultValue = "corral",
+      description = "Where executors' cgroups go, as <root>/<agent-id>/<container-id>: relative to the agent's own"
+          + " cgroup, or from each hierarchy's root if it starts with '/' (default ${DEFAULT-VALUE}).")
+  String cgroupsRoot;
+
+  @Option(names = "--cgroups-enable-cfs",
+      description = "Cap each executor and command task at its cpus with the CFS quota (default: CPU is only weighted).")
+  boolean cgroupsEnableCfs;
+
+  @Option(names = "--cgroups-pids-limit", defaultValue = "4096",
+      description = "Most processes and threads in one executor's (or command task's) cgroup (default ${DEFAULT-VALUE}).")
+  long cgroupsPidsLimit;
+
+  @Option(names = "--disk-watch-interval", converter = DurationConverter.class, defaultValue = "15s",
+      description = "How often disk/du measures sandboxes against their disk (default ${DEFAULT-VALUE}).")
+  Duration diskWatchInterval;
+
+  private io.corral.agent.isolation.IsolationSettings isolationSettings() {
+    try {
+      io.corral.agent.isolation.IsolationSettings d = io.corral.agent.isolation.IsolationSettings.DEFAULT;
+      return new io.corral.agent.isolation.IsolationSettings(
+          io.corral.agent.isolation.IsolationSettings.parse(isolation), cgroupsRoot, cgroupsEnableCfs,
+          cgroupsPidsLimit, d.commandExecutorOverhead(), d.watchInterval(), diskWatchInterval);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   private static AgentConfig.RecoverMode recoverMode(String v) {
     return switch (v) {
       case "reconnect" -> AgentConfig.RecoverMode.RECONNECT;
@@ -156,7 +190,7 @@ final class AgentCommand implements Callable<Integer> {
         .httpPort(httpPort != null ? httpPort : AgentConfig.defaultHttpPort(port))
         .resources(ResourceDetector.detectWithOverrides(workDir, given))
         .attributes(Attributes.parse(attributes)).recoveryTimeout(recoveryTimeout)
-        .sandboxJanitor(janitorSettings())
+        .sandboxJanitor(janitorSettings()).isolation(isolationSettings())
         .executorRegistrationTimeout(registrationTimeout).executorShutdownGrace(shutdownGrace)
         .commandExecutorIdleTimeout(idleTimeout).shutdownExecutorsOnExit(shutdownExecutorsOnExit)
         .recover(recoverMode(recover)).executorReregistrationTimeout(reregistrationTimeout);
@@ -175,6 +209,10 @@ final class AgentCommand implements Callable<Integer> {
     });
     try {
       agent.start();
+    } catch (io.corral.agent.isolation.IsolationException e) {
+      System.err.println("corral agent: " + e.getMessage());
+      agent.close();
+      return 1;
     } catch (RecoveryRefusedException e) {
       System.err.println("corral agent: " + e.getMessage());
       agent.close();

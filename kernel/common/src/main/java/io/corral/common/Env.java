@@ -32,5 +32,12 @@ public final class Env {
    */
   public static final String RESOURCES = "CORRAL_RESOURCES";
 
+  /**
+   * Set by the agent on a command task it isolates with cgroups: the {@code cgroup.procs} files
+   * (separated by {@code :}) the task's process enters before it runs its command, so that its
+   * whole process tree is held to the task's own limits. See {@link io.corral.common.process.CgroupEntry}.
+   */
+  public static final String CGROUP_PROCS = "CORRAL_CGROUP_PROCS";
+
   private Env() {}
 }

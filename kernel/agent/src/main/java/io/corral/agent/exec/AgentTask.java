@@ -20,6 +20,8 @@ public final class AgentTask {
   private TaskStatus acknowledged;
   private boolean killRequested;
   private boolean fetching;
+  /** A limit the task broke (memory, disk), set by the agent's isolation; null: none. */
+  private Limitation limitation;
 
   public AgentTask(String frameworkId, TaskInfo info, ExecutorRun run) {
     this.frameworkId = frameworkId;
@@ -80,6 +82,17 @@ public final class AgentTask {
 
   public void setFetching(boolean f) {
     fetching = f;
+  }
+
+  public Limitation limitation() {
+    return limitation;
+  }
+
+  /** Records the limit the task broke (the first one wins). */
+  public void limit(Limitation l) {
+    if (limitation == null) {
+      limitation = l;
+    }
   }
 
   /**

@@ -29,14 +29,19 @@ public final class ExecutorLauncher {
     this.config = config;
   }
 
-  /** Everything the process needs that only the loop knows; {@code agentHttp} is null without an HTTP API. */
-  public record Spec(ExecutorRun run, String agentId, String agentEndpoint, String agentHttp) {}
+  /**
+   * Everything the process needs that only the loop knows; {@code agentHttp} is null without an HTTP
+   * API; {@code cgroupProcs}: the {@code cgroup.procs} files the process enters before it execs.
+   */
+  public record Spec(ExecutorRun run, String agentId, String agentEndpoint, String agentHttp,
+      List<String> cgroupProcs) {}
 
   public Process launch(Spec spec) throws IOException {
     ExecutorRun run = spec.run();
     Files.createDirectories(run.sandbox());
     List<String> argv = run.isCommandExecutor() ? commandExecutorArgv() : CommandLines.argv(run.info().getCommand());
-    ProcessBuilder pb = new ProcessBuilder(Sessions.inNewSession(argv));
+    ProcessBuilder pb = new ProcessBuilder(
+        io.corral.common.process.CgroupEntry.wrap(spec.cgroupProcs(), Sessions.inNewSession(argv)));
     pb.directory(run.sandbox().toFile());
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(run.sandbox().resolve("stdout").toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(run.sandbox().resolve("stderr").toFile()));

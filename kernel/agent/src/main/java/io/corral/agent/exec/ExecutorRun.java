@@ -54,6 +54,8 @@ public final class ExecutorRun {
   /** Why the run is being stopped (null: it was not asked to stop), and what its tasks are told. */
   private String stopMessage;
   private io.corral.protocol.TaskStatusReason stopReason;
+  /** Its cgroups; null when the agent isolates without cgroups. */
+  private io.corral.agent.isolation.ContainerCgroups cgroups;
 
   public ExecutorRun(ExecutorKey key, String containerId, ExecutorInfo info, FrameworkInfo framework,
       boolean commandExecutor, Path sandbox) {
@@ -199,6 +201,14 @@ public final class ExecutorRun {
       stopReason = reason;
       stopMessage = message;
     }
+  }
+
+  public io.corral.agent.isolation.ContainerCgroups cgroups() {
+    return cgroups;
+  }
+
+  public void setCgroups(io.corral.agent.isolation.ContainerCgroups c) {
+    cgroups = c;
   }
 
   /** Live (non-terminal) tasks. */

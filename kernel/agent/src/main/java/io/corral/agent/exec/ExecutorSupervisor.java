@@ -55,6 +55,7 @@ public final class ExecutorSupervisor {
   private final Supplier<String> endpoint;
   private final Consumer<AgentCall> toMaster;
   private final RunCheckpoints checkpoints;
+  private final ExecutorIsolation isolation;
   private final Map<ExecutorKey, ExecutorRun> runs = new LinkedHashMap<>();
   private final Map<TaskKey, AgentTask> tasks = new LinkedHashMap<>();
   private final Map<String, FrameworkInfo> frameworks = new HashMap<>();
@@ -64,7 +65,7 @@ public final class ExecutorSupervisor {
 
   public ExecutorSupervisor(AgentConfig config, EventLoop loop, ExecutorService workers,
       io.corral.fetcher.Fetcher fetcher, StatusUpdateManager updates, Supplier<AgentInfo> agentInfo, Supplier<String> endpoint,
-      Consumer<AgentCall> toMaster, RunCheckpoints checkpoints) {
+      Consumer<AgentCall> toMaster, RunCheckpoints checkpoints, io.corral.agent.isolation.Isolators isolators) {
     this.config = config;
     this.loop = loop;
     this.workers = workers;
@@ -75,6 +76,8 @@ public final class ExecutorSupervisor {
     this.endpoint = endpoint;
     this.toMaster = toMaster;
     this.checkpoints = checkpoints;
+    this.isolation = new ExecutorIsolation(isolators, workers);
+    loop.scheduleWithFixedDelay(isolators.settings().watchInterval(), this::watchLimits);
   }
 
   // ---- tasks from the master -----------------------------------------------------------
@@ -96,10 +99,15 @@ public final class ExecutorSupervisor {
       run.tasks().put(task.getTaskId(), t);
       checkpoints.task(t, List.of());
       run.cancelIdleTimer();
+      String isolationFailure = isolation.taskAdded(run, t);
+      if (isolationFailure != null) {
+        report(t, TaskState.TASK_FAILED, TaskStatusReason.REASON_LAUNCH_FAILED, isolationFailure, null);
+        continue;
+      }
       if (task.hasCommand() && task.getCommand().getUrisCount() > 0) {
         fetchThenDeliver(t);
       } else if (run.state() == ExecutorRun.State.RUNNING && run.isConnected()) {
-        toLaunch.computeIfAbsent(run, r -> new ArrayList<>()).add(task);
+        toLaunch.computeIfAbsent(run, r -> new ArrayList<>()).add(isolation.deliverable(run, task));
       } else {
         run.queued().add(task);
       }
@@ -127,7 +135,8 @@ public final class ExecutorSupervisor {
             report(t, TaskState.TASK_FAILED, TaskStatusReason.REASON_FETCH_FAILED,
                 "fetch failed: " + failure.uri() + ": " + failure.getMessage(), null);
           } else if (run.state() == ExecutorRun.State.RUNNING && run.isConnected()) {
-            run.send(ExecutorEvent.newBuilder().setLaunch(ExecutorEvent.Launch.newBuilder().addTasks(task)).build());
+            run.send(ExecutorEvent.newBuilder().setLaunch(ExecutorEvent.Launch.newBuilder()
+                .addTasks(isolation.deliverable(run, task))).build());
           } else {
             run.queued().add(task);
           }
@@ -180,7 +189,14 @@ public final class ExecutorSupervisor {
   private void startProcess(ExecutorRun run) {
     AgentInfo info = agentInfo.get();
     String http = info.getHttpPort() > 0 ? "http://" + info.getHostname() + ":" + info.getHttpPort() + "/" : null;
-    ExecutorLauncher.Spec spec = new ExecutorLauncher.Spec(run, info.getId(), endpoint.get(), http);
+    List<String> cgroupProcs;
+    try {
+      cgroupProcs = isolation.prepare(info.getId(), run);
+    } catch (java.io.IOException | RuntimeException e) {
+      launchFailed(run, new java.io.IOException("could not create its cgroups: " + e.getMessage(), e));
+      return;
+    }
+    ExecutorLauncher.Spec spec = new ExecutorLauncher.Spec(run, info.getId(), endpoint.get(), http, cgroupProcs);
     LOG.info("launching executor {} (container {}) in {}", run.key(), run.containerId(), run.sandbox());
     CompletableFuture.supplyAsync(() -> {
       try {
@@ -221,6 +237,7 @@ public final class ExecutorSupervisor {
     run.setState(ExecutorRun.State.TERMINATED);
     runs.remove(run.key(), run);
     checkpoints.forgetExecutor(run);
+    isolation.runEnded(run);
     for (AgentTask t : new ArrayList<>(run.tasks().values())) {
       report(t, TaskState.TASK_FAILED, TaskStatusReason.REASON_LAUNCH_FAILED,
           "could not start the executor: " + error.getMessage(), null);
@@ -236,6 +253,10 @@ public final class ExecutorSupervisor {
     }
     Integer code = run.exitCode();
     boolean started = run.handle() != null;
+    Limitation oom = isolation.executorOom(run);
+    if (oom != null) {
+      run.stopBecause(oom.reason(), oom.message());
+    }
     run.setState(ExecutorRun.State.TERMINATED);
     run.cancelTimers();
     if (run.connection() != null) {
@@ -249,6 +270,7 @@ public final class ExecutorSupervisor {
       // escaped their session) carries the container id in its environment.
       ProcessTree.killMarked(io.corral.common.Env.CONTAINER_ID, run.containerId(), Duration.ZERO);
     }
+    isolation.runEnded(run);
     String why = run.stopMessage() != null ? run.stopMessage()
         : code != null ? "executor exited with status " + code : "executor exited";
     if (!run.isCommandExecutor() && run.stopMessage() == null) {
@@ -387,6 +409,7 @@ public final class ExecutorSupervisor {
       java.util.Optional<ProcessHandle> live = ExecutorProcesses.find(e.getPid(), e.getPidStartMillis());
       if (live.isPresent()) {
         run.adopt(live.get());
+        isolation.reattach(agentInfo.get().getId(), run);
       } else {
         dead.put(run, e.getPid());
       }
@@ -416,6 +439,8 @@ public final class ExecutorSupervisor {
             "the agent restarted and found no executor for this task", null);
       }
     }
+    cleanOrphanCgroups(recovered.values().stream().filter(r -> r.handle() != null && r.cgroups() != null)
+        .map(ExecutorRun::containerId).collect(java.util.stream.Collectors.toSet()));
     LOG.info("recovered {} framework(s), {} executor(s) ({} still running) and {} task(s) from the checkpoint",
         frameworks.size(), recovered.size(), recovered.size() - dead.size(), tasks.size());
     dead.forEach((run, pid) -> {
@@ -443,6 +468,75 @@ public final class ExecutorSupervisor {
   }
 
   private Runnable onRecovered;
+
+  /** Removes this agent's cgroups of containers that are gone (killing what is left in them), off the loop. */
+  private void cleanOrphanCgroups(java.util.Set<String> live) {
+    String agentId = agentInfo.get().getId();
+    if (!isolation.isolators().cgroups() || agentId.isEmpty()) {
+      return;
+    }
+    workers.execute(() -> {
+      try {
+        List<java.nio.file.Path> removed = isolation.isolators().cleanOrphans(agentId, live);
+        if (!removed.isEmpty()) {
+          LOG.info("removed {} cgroup(s) of executors that are gone: {}", removed.size(), removed);
+        }
+      } catch (java.io.IOException e) {
+        LOG.warn("could not clean up orphan cgroups: {}", e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  // ---- limits watched --------------------------------------------------------------------
+
+  /**
+   * Every watch interval: a task or custom executor the OOM killer struck is killed whole and fails
+   * with {@code memory limit} (the kernel killed one process; the rest of it would go on without).
+   */
+  private void watchLimits() {
+    for (ExecutorRun run : new ArrayList<>(runs.values())) {
+      if (run.cgroups() == null || run.state() == ExecutorRun.State.TERMINATED
+          || run.state() == ExecutorRun.State.TERMINATING) {
+        continue;
+      }
+      if (run.cgroups().nested()) {
+        for (AgentTask t : new ArrayList<>(run.tasks().values())) {
+          if (!TaskStates.isTerminal(t.state()) && t.limitation() == null && !t.fetching()) {
+            Limitation l = isolation.taskOom(t);
+            if (l != null) {
+              limitTask(t, l);
+            }
+          }
+        }
+      } else {
+        Limitation l = isolation.executorOom(run);
+        if (l != null) {
+          limitRun(run, l);
+        }
+      }
+    }
+  }
+
+  /** A task broke a limit: killed at once, and failed with the limit's reason when its end is reported. */
+  private void limitTask(AgentTask t, Limitation l) {
+    LOG.warn("task {} broke a limit: {}", t.key(), l.message());
+    t.limit(l);
+    isolation.killTask(t);
+    ExecutorRun run = t.run();
+    if (run.isConnected()) {
+      run.send(ExecutorEvent.newBuilder().setKill(ExecutorEvent.Kill.newBuilder().setTaskId(t.info().getTaskId())
+          .setKillPolicy(KillPolicy.newBuilder().setGracePeriodSeconds(0))).build());
+    }
+  }
+
+  /** An executor broke a limit: it is killed with its tasks, which fail with the limit's reason. */
+  private void limitRun(ExecutorRun run, Limitation l) {
+    LOG.warn("executor {} (container {}) broke a limit: {}", run.key(), run.containerId(), l.message());
+    run.stopBecause(l.reason(), l.message());
+    terminate(run, Duration.ZERO);
+  }
 
   private FrameworkInfo framework(String frameworkId) {
     return frameworks.getOrDefault(frameworkId, FrameworkInfo.newBuilder().setId(frameworkId).build());
@@ -482,6 +576,7 @@ public final class ExecutorSupervisor {
         ProcessTree.kill(run.handle(), Duration.ZERO);
       }
       ProcessTree.killMarked(io.corral.common.Env.CONTAINER_ID, run.containerId(), Duration.ZERO);
+      isolation.runEnded(run);
     }
     runs.clear();
     runByConnection.clear();
@@ -546,7 +641,8 @@ public final class ExecutorSupervisor {
       executorUpdate(run, s);
     }
     if (!run.queued().isEmpty()) {
-      run.send(ExecutorEvent.newBuilder().setLaunch(ExecutorEvent.Launch.newBuilder().addAllTasks(run.queued())).build());
+      run.send(ExecutorEvent.newBuilder().setLaunch(ExecutorEvent.Launch.newBuilder()
+          .addAllTasks(run.queued().stream().map(q -> isolation.deliverable(run, q)).toList())).build());
       run.queued().clear();
     }
     for (AgentTask t : run.tasks().values()) {
@@ -609,7 +705,8 @@ public final class ExecutorSupervisor {
     report(t, b.build());
   }
 
-  private void report(AgentTask t, TaskStatus status) {
+  private void report(AgentTask t, TaskStatus reported) {
+    TaskStatus status = isolation.limited(t, reported);
     t.update(status);
     if (frameworks.containsKey(t.frameworkId())) {
       updates.add(status);
@@ -620,6 +717,7 @@ public final class ExecutorSupervisor {
       checkpoints.forgetTask(t.key());
     }
     if (TaskStates.isTerminal(status.getState())) {
+      isolation.taskEnded(t.run(), t);
       maybeIdle(t.run());
     }
   }
@@ -705,8 +803,33 @@ public final class ExecutorSupervisor {
     return out;
   }
 
+  /** What a run's cgroups say it uses now (null without cgroups). */
+  public io.corral.agent.isolation.CgroupUsage usage(ExecutorRun run) {
+    return isolation.usage(run);
+  }
+
   public Map<ExecutorKey, ExecutorRun> runs() {
     return runs;
+  }
+
+  /**
+   * After {@link #shutdownAll}: settles the runs whose processes are gone (their exit callbacks may
+   * not have run yet), and completes once their cgroups are removed, with the agent's own cgroup
+   * directory when nothing is left in it.
+   */
+  public CompletableFuture<Void> settleStopped() {
+    for (ExecutorRun run : new ArrayList<>(runs.values())) {
+      if (run.handle() != null && !run.handle().isAlive()) {
+        exited(run);
+      }
+    }
+    String agentId = agentInfo.get().getId();
+    boolean nothingLeft = runs.isEmpty();
+    return isolation.removals().thenRunAsync(() -> {
+      if (!agentId.isEmpty() && nothingLeft) {
+        isolation.isolators().removeAgentCgroups(agentId);
+      }
+    }, workers);
   }
 
   /** Stops every executor; completes when their processes are gone. */

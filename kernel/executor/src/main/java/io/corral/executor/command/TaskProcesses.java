@@ -27,7 +27,8 @@ final class TaskProcesses {
     Path dir = sandbox(executorSandbox, task.getTaskId());
     Files.createDirectories(dir);
     List<String> argv = CommandLines.argv(command);
-    ProcessBuilder pb = new ProcessBuilder(Sessions.inNewSession(argv));
+    ProcessBuilder pb = new ProcessBuilder(
+        io.corral.common.process.CgroupEntry.wrap(cgroupProcs(command), Sessions.inNewSession(argv)));
     pb.directory(dir.toFile());
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout").toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr").toFile()));
@@ -41,6 +42,16 @@ final class TaskProcesses {
     }
     requireExecutable(argv.get(0), dir, env);
     return pb.start();
+  }
+
+  /** The task's own cgroups, when the agent isolates it with cgroups ({@link Env#CGROUP_PROCS}). */
+  static List<String> cgroupProcs(CommandInfo command) {
+    for (EnvironmentVariable v : command.getEnvironmentList()) {
+      if (v.getName().equals(Env.CGROUP_PROCS)) {
+        return io.corral.common.process.CgroupEntry.parse(v.getValue());
+      }
+    }
+    return List.of();
   }
 
   /**

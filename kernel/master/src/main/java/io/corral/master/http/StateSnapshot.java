@@ -135,7 +135,7 @@ public record StateSnapshot(
           httpPort > 0 ? "http://" + a.hostname() + ":" + httpPort + "/" : null, a.status().name(),
           a.maintenance().name(), a.drainDeadline() == null ? null : seconds(a.drainDeadline()),
           seconds(a.registeredAt()), ResourcesJson.of(a.total()), ResourcesJson.of(u), ResourcesJson.of(o),
-          ResourcesJson.attributes(a.info().getAttributesList()), List.of(), a.tasks().size(), a.info().getVersion(),
+          ResourcesJson.attributes(a.info().getAttributesList()), a.info().getIsolatorsList(), a.tasks().size(), a.info().getVersion(),
           fetcher));
     }
     List<FrameworkJson> frameworks = new ArrayList<>();

@@ -1,0 +1,231 @@
+package io.corral.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.corral.common.resources.Resources;
+import io.corral.local.LocalCluster;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.Offer;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
+import io.corral.protocol.TaskStatusReason;
+import io.corral.scheduler.CorralSchedulerDriver;
+import io.corral.scheduler.TaskInfos;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Executors and command tasks in cgroups of their own, on this host's real cgroups: memory limits
+ * (an OOM kill fails the task with "memory limit"), CPU shares and the CFS cap, the pids limit
+ * against a fork bomb, and cgroups removed with everything in them. Skipped, with the reason
+ * printed, where the cgroups cannot be written.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class IsolationIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private static LocalCluster.Builder cluster(Path dir, String resources) {
+    return TestClusters.inProcess(dir, 1, resources);
+  }
+
+  @Test
+  void aTaskThatOutgrowsItsMemoryFailsWithMemoryLimitAndNothingElseIsHurt(TestInfo info) throws Exception {
+    CgroupsForTests.assumeWritable("IsolationIT", "memory");
+    Path dir = TestClusters.dir(info);
+    try (LocalCluster cluster = cluster(dir, "cpus:2;mem:2048").start()) {
+      RecordingScheduler s = new RecordingScheduler();
+      CorralSchedulerDriver driver = new CorralSchedulerDriver(s, FrameworkInfo.newBuilder().setName("mem").build(),
+          cluster.masterAddress().toString());
+      driver.start();
+      Offer offer = s.nextOffer();
+      String agentId = offer.getAgentId();
+      Resources small = Resources.parse("cpus:0.1;mem:64");
+      driver.launchTasks(List.of(offer.getId()), List.of(
+          TaskInfos.command("calm", offer, small, TaskInfos.shell("exec sleep 600")),
+          // tail keeps a "line" without a newline whole: it grows until something stops it
+          TaskInfos.command("hog", offer, small, TaskInfos.shell("head -c 400m /dev/zero | tail"))));
+      s.awaitState("calm", TaskState.TASK_RUNNING, WAIT);
+
+      TaskStatus failed = s.awaitState("hog", TaskState.TASK_FAILED, WAIT);
+      assertThat(failed.getReason()).isEqualTo(TaskStatusReason.REASON_MEMORY_LIMIT);
+      assertThat(failed.getMessage()).contains("memory limit").contains("64.0 MiB").contains("peak");
+
+      // The task had exactly its mem; its neighbour in the same command executor runs on.
+      Path calm = CgroupsForTests.taskDir("memory", agentId, "calm").orElseThrow();
+      assertThat(CgroupsForTests.readLong(calm.resolve("memory.limit_in_bytes"))).isEqualTo(64L << 20);
+      await().atMost(WAIT).until(() -> CgroupsForTests.taskDir("memory", agentId, "hog").isEmpty());
+      assertThat(s.latest("calm", TaskState.TASK_FAILED)).isEmpty();
+      assertThat(s.latest("calm", TaskState.TASK_KILLED)).isEmpty();
+      Offer next = s.nextOffer();
+      driver.launchTasks(List.of(next.getId()), List.of(
+          TaskInfos.command("after", next, small, TaskInfos.shell("true"))));
+      s.awaitState("after", TaskState.TASK_FINISHED, WAIT);
+
+      // The master lists the agent's isolators.
+      JsonNode state = Http.json(cluster.master().httpUrl() + "api/v1/state");
+      List<String> isolators = new ArrayList<>();
+      state.get("agents").get(0).get("isolators").forEach(n -> isolators.add(n.asText()));
+      assertThat(isolators).contains("cgroups/mem", "disk/du");
+      driver.stop();
+      driver.join();
+    }
+  }
+
+  @Test
+  void cpuIsSharedByCpusAndTheCfsCapHolds(TestInfo info) throws Exception {
+    CgroupsForTests.assumeWritable("IsolationIT", "cpu", "cpuacct");
+    Path dir = TestClusters.dir(info);
+    String busy = "for i in 1 2 3 4; do (while :; do :; done) & done; wait";
+    try (LocalCluster cluster = cluster(dir, "cpus:2;mem:1024").start()) {
+      RecordingScheduler s = new RecordingScheduler();
+      CorralSchedulerDriver driver = new CorralSchedulerDriver(s, FrameworkInfo.newBuilder().setName("cpu").build(),
+          cluster.masterAddress().toString());
+      driver.start();
+      Offer offer = s.nextOffer();
+      driver.launchTasks(List.of(offer.getId()), List.of(
+          TaskInfos.command("half", offer, Resources.parse("cpus:0.5;mem:32"), TaskInfos.shell(busy)),
+          TaskInfos.command("more", offer, Resources.parse("cpus:1.5;mem:32"), TaskInfos.shell(busy))));
+      s.awaitState("half", TaskState.TASK_RUNNING, WAIT);
+      s.awaitState("more", TaskState.TASK_RUNNING, WAIT);
+      Path half = await().atMost(WAIT).until(() -> CgroupsForTests.taskDir("cpuacct", offer.getAgentId(), "half"),
+          java.util.Optional::isPresent).orElseThrow();
+      Path more = CgroupsForTests.taskDir("cpuacct", offer.getAgentId(), "more").orElseThrow();
+      double[] used = cpuSeconds(List.of(half, more), Duration.ofSeconds(6));
+      double ratio = used[0] / used[1];
+      System.out.printf("IsolationIT: cpus 0.5 vs 1.5 used %.2f s vs %.2f s of CPU in 6 s: ratio %.3f (1:3 = 0.333)%n",
+          used[0], used[1], ratio);
+      assertThat(ratio).isBetween(0.25, 0.4167);
+      driver.stop();
+      driver.join();
+    }
+
+    Path capped = dir.resolve("cfs");
+    try (LocalCluster cluster = cluster(capped, "cpus:2;mem:1024")
+        .agentConfig(a -> a.statusUpdateRetry(Duration.ofMillis(500), Duration.ofSeconds(5))
+            .isolation(i -> new io.corral.agent.isolation.IsolationSettings(i.requested(), i.cgroupsRoot(), true,
+                i.pidsLimit(), i.commandExecutorOverhead(), i.watchInterval(), i.diskWatchInterval())))
+        .start()) {
+      RecordingScheduler s = new RecordingScheduler();
+      CorralSchedulerDriver driver = new CorralSchedulerDriver(s, FrameworkInfo.newBuilder().setName("cfs").build(),
+          cluster.masterAddress().toString());
+      driver.start();
+      Offer offer = s.nextOffer();
+      driver.launchTasks(List.of(offer.getId()), List.of(
+          TaskInfos.command("capped", offer, Resources.parse("cpus:0.5;mem:32"), TaskInfos.shell(busy))));
+      s.awaitState("capped", TaskState.TASK_RUNNING, WAIT);
+      Path task = await().atMost(WAIT).until(() -> CgroupsForTests.taskDir("cpuacct", offer.getAgentId(), "capped"),
+          java.util.Optional::isPresent).orElseThrow();
+      double used = cpuSeconds(List.of(task), Duration.ofSeconds(5))[0];
+      System.out.printf("IsolationIT: a cpus 0.5 task with 4 busy threads under the CFS cap used %.3f cores%n",
+          used / 5);
+      assertThat(used / 5).isLessThanOrEqualTo(0.55).isGreaterThan(0.3);
+      driver.stop();
+      driver.join();
+    }
+  }
+
+  /** CPU seconds each cgroup used over {@code window}, after a second of warm-up. */
+  private static double[] cpuSeconds(List<Path> cgroups, Duration window) throws Exception {
+    Thread.sleep(1000); // warm-up: the busy loops of both tasks are all started (a measuring window, not a sync)
+    long[] before = new long[cgroups.size()];
+    for (int i = 0; i < before.length; i++) {
+      before[i] = CgroupsForTests.readLong(cgroups.get(i).resolve("cpuacct.usage"));
+    }
+    Thread.sleep(window.toMillis()); // the window CPU time is measured over
+    double[] out = new double[before.length];
+    for (int i = 0; i < before.length; i++) {
+      out[i] = (CgroupsForTests.readLong(cgroups.get(i).resolve("cpuacct.usage")) - before[i]) / 1e9;
+    }
+    return out;
+  }
+
+  @Test
+  void aForkBombIsContainedByThePidsLimitAndAKillRemovesTheCgroupWithEveryProcess(TestInfo info) throws Exception {
+    CgroupsForTests.assumeWritable("IsolationIT", "pids");
+    Path dir = TestClusters.dir(info);
+    try (LocalCluster cluster = cluster(dir, "cpus:2;mem:1024")
+        .agentConfig(a -> a.statusUpdateRetry(Duration.ofMillis(500), Duration.ofSeconds(5))
+            .isolation(i -> new io.corral.agent.isolation.IsolationSettings(i.requested(), i.cgroupsRoot(),
+                i.enableCfs(), 64, i.commandExecutorOverhead(), i.watchInterval(), i.diskWatchInterval())))
+        .start()) {
+      RecordingScheduler s = new RecordingScheduler();
+      CorralSchedulerDriver driver = new CorralSchedulerDriver(s, FrameworkInfo.newBuilder().setName("bomb").build(),
+          cluster.masterAddress().toString());
+      driver.start();
+      Offer offer = s.nextOffer();
+      String agentId = offer.getAgentId();
+      Resources r = Resources.parse("cpus:0.2;mem:128");
+      // Only ever runs inside its pids cgroup: it checks, and exits otherwise.
+      String bomb = "grep -q 'pids:.*/task-bomb$' /proc/self/cgroup || exit 3; b() { b | b & }; b; wait; exec sleep 600";
+      driver.launchTasks(List.of(offer.getId()), List.of(
+          TaskInfos.command("bomb", offer, r, TaskInfos.shell(bomb)),
+          TaskInfos.command("neighbour", offer, r, TaskInfos.shell("exec sleep 600"))));
+      s.awaitState("bomb", TaskState.TASK_RUNNING, WAIT);
+      Path pids = await().atMost(WAIT).until(() -> CgroupsForTests.taskDir("pids", agentId, "bomb"),
+          java.util.Optional::isPresent).orElseThrow();
+      assertThat(CgroupsForTests.readLong(pids.resolve("pids.max"))).isEqualTo(64);
+      // The bomb hits its cgroup's limit (the kernel refuses its forks) and goes no further.
+      await().atMost(WAIT).until(() -> forksRefused(pids) > 0);
+      assertThat(CgroupsForTests.readLong(pids.resolve("pids.current"))).isLessThanOrEqualTo(64);
+      List<Long> inside = CgroupsForTests.procs(pids);
+      assertThat(inside).isNotEmpty();
+
+      // The host still forks: the neighbour runs, and a new task starts and finishes.
+      s.awaitState("neighbour", TaskState.TASK_RUNNING, WAIT);
+      Offer next = s.nextOffer();
+      driver.launchTasks(List.of(next.getId()), List.of(
+          TaskInfos.command("after", next, r, TaskInfos.shell("echo fine"))));
+      s.awaitState("after", TaskState.TASK_FINISHED, WAIT);
+
+      // A kill removes the task's cgroup and every process in it.
+      driver.killTask("bomb");
+      s.awaitState("bomb", TaskState.TASK_KILLED, WAIT);
+      await().atMost(WAIT).until(() -> !Files.exists(pids));
+      await().atMost(WAIT).until(() -> inside.stream().noneMatch(IsolationIT::running));
+
+      // When the executor's last task ends, its container's cgroups go too.
+      driver.killTask("neighbour");
+      s.awaitState("neighbour", TaskState.TASK_KILLED, WAIT);
+      driver.stop();
+      driver.join();
+      Path agent = CgroupsForTests.agentDir("pids", agentId);
+      await().atMost(WAIT).until(() -> !Files.isDirectory(agent) || isEmpty(agent));
+    }
+  }
+
+  /** Forks the pids controller refused the cgroup ({@code max} in {@code pids.events}). */
+  private static long forksRefused(Path cgroup) throws java.io.IOException {
+    for (String line : Files.readAllLines(cgroup.resolve("pids.events"))) {
+      if (line.startsWith("max ")) {
+        return Long.parseLong(line.substring(4).trim());
+      }
+    }
+    return 0;
+  }
+
+  private static boolean isEmpty(Path dir) throws java.io.IOException {
+    try (var s = Files.list(dir)) {
+      return s.noneMatch(Files::isDirectory);
+    }
+  }
+
+  /** Alive and not a zombie. */
+  static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+}
