@@ -32,6 +32,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class IsolationIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
+  /** Grows to 300 MiB and holds it: tail keeps a "line" without a newline whole, until its input ends. */
+  static final String HOG = "(head -c 300m /dev/zero; exec sleep 120) | tail > /dev/null";
+
+  private static io.corral.agent.isolation.IsolationSettings settings(io.corral.agent.isolation.IsolationSettings i,
+      List<String> requested, boolean cfs, long pids, Duration diskWatch) {
+    return new io.corral.agent.isolation.IsolationSettings(requested, i.cgroupsRoot(), cfs, pids,
+        i.commandExecutorOverhead(), i.watchInterval(), diskWatch);
+  }
 
   private static LocalCluster.Builder cluster(Path dir, String resources) {
     return TestClusters.inProcess(dir, 1, resources);
@@ -51,8 +59,7 @@ class IsolationIT {
       Resources small = Resources.parse("cpus:0.1;mem:64");
       driver.launchTasks(List.of(offer.getId()), List.of(
           TaskInfos.command("calm", offer, small, TaskInfos.shell("exec sleep 600")),
-          // tail keeps a "line" without a newline whole: it grows until something stops it
-          TaskInfos.command("hog", offer, small, TaskInfos.shell("head -c 400m /dev/zero | tail"))));
+          TaskInfos.command("hog", offer, small, TaskInfos.shell(HOG))));
       s.awaitState("calm", TaskState.TASK_RUNNING, WAIT);
 
       TaskStatus failed = s.awaitState("hog", TaskState.TASK_FAILED, WAIT);
@@ -111,8 +118,7 @@ class IsolationIT {
     Path capped = dir.resolve("cfs");
     try (LocalCluster cluster = cluster(capped, "cpus:2;mem:1024")
         .agentConfig(a -> a.statusUpdateRetry(Duration.ofMillis(500), Duration.ofSeconds(5))
-            .isolation(i -> new io.corral.agent.isolation.IsolationSettings(i.requested(), i.cgroupsRoot(), true,
-                i.pidsLimit(), i.commandExecutorOverhead(), i.watchInterval(), i.diskWatchInterval())))
+            .isolation(i -> settings(i, i.requested(), true, i.pidsLimit(), i.diskWatchInterval())))
         .start()) {
       RecordingScheduler s = new RecordingScheduler();
       CorralSchedulerDriver driver = new CorralSchedulerDriver(s, FrameworkInfo.newBuilder().setName("cfs").build(),
@@ -154,8 +160,7 @@ class IsolationIT {
     Path dir = TestClusters.dir(info);
     try (LocalCluster cluster = cluster(dir, "cpus:2;mem:1024")
         .agentConfig(a -> a.statusUpdateRetry(Duration.ofMillis(500), Duration.ofSeconds(5))
-            .isolation(i -> new io.corral.agent.isolation.IsolationSettings(i.requested(), i.cgroupsRoot(),
-                i.enableCfs(), 64, i.commandExecutorOverhead(), i.watchInterval(), i.diskWatchInterval())))
+            .isolation(i -> settings(i, i.requested(), false, 64, i.diskWatchInterval())))
         .start()) {
       RecordingScheduler s = new RecordingScheduler();
       CorralSchedulerDriver driver = new CorralSchedulerDriver(s, FrameworkInfo.newBuilder().setName("bomb").build(),
@@ -199,6 +204,105 @@ class IsolationIT {
       driver.join();
       Path agent = CgroupsForTests.agentDir("pids", agentId);
       await().atMost(WAIT).until(() -> !Files.isDirectory(agent) || isEmpty(agent));
+    }
+  }
+
+  @Test
+  void withoutCgroupsThePosixIsolatorEnforcesMemoryAndDiskDuEnforcesDisk(TestInfo info) throws Exception {
+    Path dir = TestClusters.dir(info);
+    try (LocalCluster cluster = cluster(dir, "cpus:2;mem:1024;disk:1024")
+        .agentConfig(a -> a.statusUpdateRetry(Duration.ofMillis(500), Duration.ofSeconds(5))
+            .isolation(i -> settings(i, List.of("posix/cpu", "posix/mem", "disk/du"), false, i.pidsLimit(),
+                Duration.ofSeconds(1))))
+        .start()) {
+      RecordingScheduler s = new RecordingScheduler();
+      CorralSchedulerDriver driver = new CorralSchedulerDriver(s, FrameworkInfo.newBuilder().setName("posix").build(),
+          cluster.masterAddress().toString());
+      driver.start();
+      Offer offer = s.nextOffer();
+      driver.launchTasks(List.of(offer.getId()), List.of(
+          TaskInfos.command("hog", offer, Resources.parse("cpus:0.1;mem:64"), TaskInfos.shell(HOG)),
+          TaskInfos.command("filler", offer, Resources.parse("cpus:0.1;mem:64;disk:2"),
+              TaskInfos.shell("head -c 10m /dev/zero > big; exec sleep 600")),
+          TaskInfos.command("calm", offer, Resources.parse("cpus:0.1;mem:64;disk:2"), TaskInfos.shell("exec sleep 600"))));
+
+      TaskStatus hog = s.awaitState("hog", TaskState.TASK_FAILED, WAIT);
+      assertThat(hog.getReason()).isEqualTo(TaskStatusReason.REASON_MEMORY_LIMIT);
+      assertThat(hog.getMessage()).contains("memory limit").contains("64.0 MiB");
+      TaskStatus filler = s.awaitState("filler", TaskState.TASK_FAILED, WAIT);
+      assertThat(filler.getReason()).isEqualTo(TaskStatusReason.REASON_DISK_LIMIT);
+      assertThat(filler.getMessage()).contains("disk limit").contains("10.0 MiB").contains("2.0 MiB");
+      s.awaitState("calm", TaskState.TASK_RUNNING, WAIT);
+      assertThat(s.latest("calm", TaskState.TASK_FAILED)).isEmpty();
+
+      JsonNode state = Http.json(cluster.master().httpUrl() + "api/v1/state");
+      List<String> isolators = new ArrayList<>();
+      state.get("agents").get(0).get("isolators").forEach(n -> isolators.add(n.asText()));
+      assertThat(isolators).containsExactly("posix/cpu", "posix/mem", "disk/du");
+      String agentHttp = Http.json(cluster.master().httpUrl() + "api/v1/agents/" + offer.getAgentId()).get("http_url")
+          .asText();
+      JsonNode usage = await().atMost(WAIT).until(() -> Http.json(agentHttp + "api/v1/state").get("executors").get(0)
+          .get("usage"), u -> u.hasNonNull("rss_bytes") && u.hasNonNull("disk_used_bytes"));
+      assertThat(usage.get("source").asText()).isEqualTo("proc");
+      assertThat(usage.get("mem_limit_bytes").asLong()).isEqualTo((64L + 96) << 20);
+      driver.stop();
+      driver.join();
+    }
+  }
+
+  @Test
+  void aRestartedAgentTakesItsExecutorsCgroupsBackAndRemovesOrphans(TestInfo info) throws Exception {
+    CgroupsForTests.assumeWritable("IsolationIT", "memory");
+    Path dir = TestClusters.dir(info);
+    Process stray = null;
+    try (LocalCluster cluster = LocalCluster.builder(dir).mode(LocalCluster.Mode.PROCESSES)
+        .agentResources(Resources.parse("cpus:2;mem:1024;disk:1024"))
+        .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)))
+        .agentArgs(List.of("--recovery-timeout", "60s", "--executor-reregistration-timeout", "20s"))
+        .start()) {
+      RecordingScheduler s = new RecordingScheduler();
+      CorralSchedulerDriver driver = new CorralSchedulerDriver(s,
+          FrameworkInfo.newBuilder().setName("reattach").build(), cluster.masterAddress().toString());
+      driver.start();
+      Offer offer = s.nextOffer();
+      String agentId = offer.getAgentId();
+      driver.launchTasks(List.of(offer.getId()), List.of(TaskInfos.command("sleeper", offer,
+          Resources.parse("cpus:0.1;mem:64"), TaskInfos.shell("exec sleep 600"))));
+      s.awaitState("sleeper", TaskState.TASK_RUNNING, WAIT);
+      Path task = await().atMost(WAIT).until(() -> CgroupsForTests.taskDir("memory", agentId, "sleeper"),
+          java.util.Optional::isPresent).orElseThrow();
+      List<Long> inside = await().atMost(WAIT).until(() -> CgroupsForTests.procs(task), l -> !l.isEmpty());
+
+      cluster.agents().get(0).kill(); // SIGKILL: the executor and its task run on
+      // A container whose executor died while the agent was down, with a process left in it.
+      Path orphan = Files.createDirectories(CgroupsForTests.agentDir("memory", agentId).resolve("gone-container"));
+      stray = new ProcessBuilder("sh", "-c", "echo $$ > " + orphan.resolve("cgroup.procs") + "; exec sleep 600").start();
+      long strayPid = stray.pid();
+      await().atMost(WAIT).until(() -> CgroupsForTests.procs(orphan).contains(strayPid));
+
+      cluster.restartAgent(0);
+      await().atMost(WAIT).until(() -> agentId.equals(cluster.agents().get(0).agentId())
+          && cluster.query(v -> v.agents().stream().anyMatch(a -> a.id().equals(agentId) && a.status().equals("ACTIVE"))));
+      await().atMost(WAIT).until(() -> !Files.exists(orphan));
+      assertThat(stray.waitFor(30, TimeUnit.SECONDS)).as("the orphan's process was killed").isTrue();
+      assertThat(CgroupsForTests.procs(task)).containsAll(inside);
+
+      // Re-attached: its usage is read from its cgroups again, and a kill removes them.
+      String agentHttp = Http.json(cluster.master().httpUrl() + "api/v1/agents/" + agentId).get("http_url").asText();
+      JsonNode usage = await().atMost(WAIT).until(() -> Http.json(agentHttp + "api/v1/state").get("executors").get(0)
+          .get("usage"), u -> u.path("source").asText().equals("cgroups"));
+      assertThat(usage.get("rss_bytes").asLong()).isGreaterThan(0);
+      assertThat(usage.get("mem_limit_bytes").asLong()).isEqualTo((64L + 96) << 20);
+      driver.killTask("sleeper");
+      s.awaitState("sleeper", TaskState.TASK_KILLED, WAIT);
+      await().atMost(WAIT).until(() -> !Files.exists(task));
+      assertThat(inside).noneMatch(IsolationIT::running);
+      driver.stop();
+      driver.join();
+    } finally {
+      if (stray != null) {
+        stray.destroyForcibly();
+      }
     }
   }
 

@@ -34,9 +34,13 @@ final class AgentStates {
       String sandbox = run.sandbox().toAbsolutePath().normalize().startsWith(sandboxes)
           ? sandboxes.relativize(run.sandbox().toAbsolutePath().normalize()).toString()
           : null;
+      var cgroups = run.cgroups();
       executors.add(new ExecutorJson(run.key().frameworkId(), run.key().executorId(), run.containerId(),
-          run.info().getName(), run.state().name(), h == null ? null : h.pid(), sandbox, ResourcesJson.of(r), tasks,
-          null, h));
+          run.info().getName(), run.state().name(), h == null ? null : h.pid(), sandbox, ResourcesJson.of(r),
+          run.isCommandExecutor() ? ResourcesJson.of(config.isolation().commandExecutorOverhead()) : null, tasks,
+          cgroups == null ? null : cgroups.dirs().stream().map(Path::toString).toList(), null,
+          new io.corral.agent.http.AgentHttpServer.Sources(cgroups, run.processUsage(), run.diskUsedBytes(),
+              core.supervisor().limits(run))));
     }
     return new AgentStateJson(info.getId(), info.getHostname(), info.getPort(), info.getHttpPort(), config.master(),
         info.getVersion(), ResourcesJson.of(config.resources()), ResourcesJson.attributes(info.getAttributesList()),

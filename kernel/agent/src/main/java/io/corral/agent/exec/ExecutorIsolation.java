@@ -1,6 +1,5 @@
 package io.corral.agent.exec;
 
-import io.corral.agent.isolation.CgroupUsage;
 import io.corral.agent.isolation.ContainerCgroups;
 import io.corral.agent.isolation.ContainerLimits;
 import io.corral.agent.isolation.Isolators;
@@ -238,19 +237,6 @@ final class ExecutorIsolation {
       LOG.debug("removing {}: {}", what, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** What the run's cgroups say it uses now; null without cgroups. */
-  CgroupUsage usage(ExecutorRun run) {
-    ContainerCgroups c = run.cgroups();
-    if (c == null) {
-      return null;
-    }
-    try {
-      return c.usage();
-    } catch (IOException e) {
-      return null;
     }
   }
 

@@ -203,6 +203,27 @@ public final class ExecutorRun {
     }
   }
 
+  /** The latest /proc scan of its process tree (posix isolators); null before the first. */
+  private io.corral.agent.isolation.ProcessTreeUsage processUsage;
+  /** Bytes in its sandbox at the latest disk/du scan; -1 before the first. */
+  private long diskUsedBytes = -1;
+
+  public io.corral.agent.isolation.ProcessTreeUsage processUsage() {
+    return processUsage;
+  }
+
+  public void setProcessUsage(io.corral.agent.isolation.ProcessTreeUsage u) {
+    processUsage = u;
+  }
+
+  public long diskUsedBytes() {
+    return diskUsedBytes;
+  }
+
+  public void setDiskUsedBytes(long b) {
+    diskUsedBytes = b;
+  }
+
   public io.corral.agent.isolation.ContainerCgroups cgroups() {
     return cgroups;
   }

@@ -77,7 +77,7 @@ public final class ExecutorSupervisor {
     this.toMaster = toMaster;
     this.checkpoints = checkpoints;
     this.isolation = new ExecutorIsolation(isolators, workers);
-    loop.scheduleWithFixedDelay(isolators.settings().watchInterval(), this::watchLimits);
+    new LimitWatcher(isolation, loop, workers, runs::values, this::limitTask, this::limitRun).start();
   }
 
   // ---- tasks from the master -----------------------------------------------------------
@@ -489,35 +489,7 @@ public final class ExecutorSupervisor {
     });
   }
 
-  // ---- limits watched --------------------------------------------------------------------
-
-  /**
-   * Every watch interval: a task or custom executor the OOM killer struck is killed whole and fails
-   * with {@code memory limit} (the kernel killed one process; the rest of it would go on without).
-   */
-  private void watchLimits() {
-    for (ExecutorRun run : new ArrayList<>(runs.values())) {
-      if (run.cgroups() == null || run.state() == ExecutorRun.State.TERMINATED
-          || run.state() == ExecutorRun.State.TERMINATING) {
-        continue;
-      }
-      if (run.cgroups().nested()) {
-        for (AgentTask t : new ArrayList<>(run.tasks().values())) {
-          if (!TaskStates.isTerminal(t.state()) && t.limitation() == null && !t.fetching()) {
-            Limitation l = isolation.taskOom(t);
-            if (l != null) {
-              limitTask(t, l);
-            }
-          }
-        }
-      } else {
-        Limitation l = isolation.executorOom(run);
-        if (l != null) {
-          limitRun(run, l);
-        }
-      }
-    }
-  }
+  // ---- limits broken ------------------------------------------------------------------
 
   /** A task broke a limit: killed at once, and failed with the limit's reason when its end is reported. */
   private void limitTask(AgentTask t, Limitation l) {
@@ -803,9 +775,9 @@ public final class ExecutorSupervisor {
     return out;
   }
 
-  /** What a run's cgroups say it uses now (null without cgroups). */
-  public io.corral.agent.isolation.CgroupUsage usage(ExecutorRun run) {
-    return isolation.usage(run);
+  /** The limits a run's container is held to (or would be, with cgroups): its own resources and its tasks'. */
+  public io.corral.agent.isolation.ContainerLimits limits(ExecutorRun run) {
+    return isolation.containerLimits(run);
   }
 
   public Map<ExecutorKey, ExecutorRun> runs() {

@@ -56,22 +56,31 @@ public final class AgentHttpServer implements AutoCloseable {
   public record AgentStateJson(String id, String hostname, int port, int httpPort, String master, String version,
       Map<String, Object> resources, Map<String, Object> attributes, List<ExecutorJson> executors) {}
 
-  /** One executor run; {@code usage} is filled in off the agent's loop. */
+  /**
+   * One executor run; {@code usage} is filled in off the agent's loop. {@code overhead}: what the
+   * command executor itself gets on top of its tasks' resources (null for custom executors).
+   */
   public record ExecutorJson(String frameworkId, String executorId, String containerId, String name, String state,
-      Long pid, String sandbox, Map<String, Object> resources, List<String> tasks, Object usage,
-      ProcessHandle handle) {
+      Long pid, String sandbox, Map<String, Object> resources, Map<String, Object> overhead, List<String> tasks,
+      List<String> cgroups, ExecutorUsage usage, Sources sources) {
 
     ExecutorJson withUsage() {
-      return new ExecutorJson(frameworkId, executorId, containerId, name, state, pid, sandbox, resources, tasks,
-          ProcessUsage.of(handle), null);
+      return new ExecutorJson(frameworkId, executorId, containerId, name, state, pid, sandbox, resources, overhead,
+          tasks, cgroups, sources == null ? null
+              : ExecutorUsage.of(sources.cgroups(), sources.scanned(), sources.diskUsed(), sources.limits()), null);
     }
 
     @com.fasterxml.jackson.annotation.JsonIgnore
     @Override
-    public ProcessHandle handle() {
-      return handle;
+    public Sources sources() {
+      return sources;
     }
   }
+
+  /** Where an executor's usage is read from (taken on the agent's loop; the reads happen off it). */
+  public record Sources(io.corral.agent.isolation.ContainerCgroups cgroups,
+      io.corral.agent.isolation.ProcessTreeUsage scanned, long diskUsed,
+      io.corral.agent.isolation.ContainerLimits limits) {}
 
   private void route(HttpExchange ex) throws IOException {
     ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
@@ -93,7 +102,7 @@ public final class AgentHttpServer implements AutoCloseable {
           throw new ApiException(503, "the agent is starting");
         }
         HttpIo.send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-            p.scrape(await(state.get())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            p.scrape(withUsage(await(state.get()))).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       case "api/v1/state" -> {
         HttpIo.allow(method, "GET");

@@ -45,9 +45,54 @@ public final class AgentPrometheus {
     FunctionCounter.builder(name, this, read).description(help).register(registry);
   }
 
-  /** The text to serve, with gauges from {@code latest}. */
+  /** The text to serve, with gauges from {@code latest} (whose executors carry their usage). */
   String scrape(AgentHttpServer.AgentStateJson latest) {
     state = latest;
-    return registry.scrape();
+    return registry.scrape() + executorUsage(latest);
+  }
+
+  /** One metric of an executor's usage: its name, help, type, and how to read it (null: not known). */
+  private record UsageMetric(String name, String help, String type,
+      java.util.function.Function<ExecutorUsage, Number> read) {}
+
+  private static final java.util.List<UsageMetric> USAGE = java.util.List.of(
+      new UsageMetric("corral_executor_cpu_user_seconds_total", "CPU time in user mode of an executor's container, tasks included", "counter", ExecutorUsage::cpuUserSeconds),
+      new UsageMetric("corral_executor_cpu_system_seconds_total", "CPU time in kernel mode of an executor's container", "counter", ExecutorUsage::cpuSystemSeconds),
+      new UsageMetric("corral_executor_cpu_throttled_seconds_total", "Time an executor's container was throttled by its CFS cap", "counter", ExecutorUsage::cpuThrottledSeconds),
+      new UsageMetric("corral_executor_cpus_limit", "cpus an executor's container is given", "gauge", ExecutorUsage::cpusLimit),
+      new UsageMetric("corral_executor_memory_rss_bytes", "Resident anonymous memory of an executor's container", "gauge", ExecutorUsage::rssBytes),
+      new UsageMetric("corral_executor_memory_cache_bytes", "Page cache charged to an executor's container", "gauge", ExecutorUsage::cacheBytes),
+      new UsageMetric("corral_executor_memory_peak_bytes", "Most memory an executor's container used at once", "gauge", ExecutorUsage::peakBytes),
+      new UsageMetric("corral_executor_memory_limit_bytes", "Memory an executor's container may use", "gauge", ExecutorUsage::memLimitBytes),
+      new UsageMetric("corral_executor_oom_kills_total", "Processes of an executor's container the OOM killer killed", "counter", ExecutorUsage::oomKills),
+      new UsageMetric("corral_executor_disk_used_bytes", "Bytes in an executor's sandbox at the latest disk/du scan", "gauge", ExecutorUsage::diskUsedBytes),
+      new UsageMetric("corral_executor_disk_limit_bytes", "Bytes an executor's sandbox may hold", "gauge", ExecutorUsage::diskLimitBytes),
+      new UsageMetric("corral_executor_processes", "Processes (cgroups: processes and threads) of an executor's container", "gauge", ExecutorUsage::processes));
+
+  /** Per-executor usage in Prometheus text format, labelled by framework, executor and container. */
+  static String executorUsage(AgentHttpServer.AgentStateJson latest) {
+    StringBuilder out = new StringBuilder();
+    for (UsageMetric m : USAGE) {
+      StringBuilder lines = new StringBuilder();
+      for (AgentHttpServer.ExecutorJson e : latest.executors()) {
+        Number v = e.usage() == null ? null : m.read().apply(e.usage());
+        if (v != null) {
+          lines.append(m.name()).append("{framework_id=\"").append(label(e.frameworkId())).append("\",executor_id=\"")
+              .append(label(e.executorId())).append("\",container_id=\"").append(label(e.containerId())).append("\"} ")
+              .append(v.doubleValue()).append('\n');
+        }
+      }
+      if (lines.length() > 0) {
+        out.append("# HELP ").append(m.name()).append(' ').append(m.help()).append('\n');
+        out.append("# TYPE ").append(m.name()).append(' ').append(m.type()).append('\n');
+        out.append(lines);
+      }
+    }
+    return out.toString();
+  }
+
+  /** A label value as the text format wants it: backslash, quote and newline escaped. */
+  static String label(String v) {
+    return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 }

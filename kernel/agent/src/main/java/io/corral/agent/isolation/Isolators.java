@@ -154,7 +154,8 @@ public final class Isolators {
       }
       Cgroup probe = Cgroup.create(h, root + "/probe-" + ProcessHandle.current().pid() + "-" + System.nanoTime(),
           controller);
-      if (h.version() == 2 && !Files.readString(probe.dir().resolve("cgroup.controllers")).contains(controller)) {
+      Path offered = probe.dir().resolve("cgroup.controllers");
+      if (h.version() == 2 && Files.exists(offered) && !Files.readString(offered).contains(controller)) {
         probe.destroy(Duration.ofSeconds(5));
         return Optional.of("the " + controller + " controller is not delegated to " + h.ownCgroup());
       }
