@@ -65,7 +65,7 @@ public final class Agent implements AutoCloseable {
     Files.createDirectories(config.workDir());
     io.corral.agent.isolation.Isolators isolators = selectIsolators();
     CheckpointStore checkpoint = CheckpointStore.under(config.workDir());
-    Optional<CheckpointedState> recovered = CheckpointRecovery.prepare(config, checkpoint);
+    Optional<CheckpointedState> recovered = CheckpointRecovery.prepare(config, checkpoint, isolators);
     int port = CheckpointRecovery.port(config, recovered);
     detector = MasterDetector.forSpec(config.master());
     CompletableFuture<AgentCore> pending = new CompletableFuture<>();

@@ -33,7 +33,8 @@ final class CheckpointRecovery {
    *
    * @throws RecoveryRefusedException when the checkpoint cannot be recovered (nothing modified)
    */
-  static Optional<CheckpointedState> prepare(AgentConfig config, CheckpointStore store) {
+  static Optional<CheckpointedState> prepare(AgentConfig config, CheckpointStore store,
+      io.corral.agent.isolation.Isolators isolators) {
     Optional<CheckpointedState> state;
     try {
       state = store.read();
@@ -50,7 +51,7 @@ final class CheckpointRecovery {
       return state;
     }
     if (config.recover() == AgentConfig.RecoverMode.CLEANUP) {
-      cleanup(state.get(), store);
+      cleanup(state.get(), store, isolators);
       return Optional.empty();
     }
     String problem = mismatch(config, state.get().agent().getAgentInfo());
@@ -100,13 +101,25 @@ final class CheckpointRecovery {
     out.append(out.length() == 0 ? "" : "; ").append(s);
   }
 
-  private static void cleanup(CheckpointedState state, CheckpointStore store) {
+  private static void cleanup(CheckpointedState state, CheckpointStore store,
+      io.corral.agent.isolation.Isolators isolators) {
     LOG.warn("--recover=cleanup: killing {} checkpointed executor(s) of agent {} and removing {}",
         state.executors().size(), state.agent().getAgentInfo().getId(), store.dir());
     for (ExecutorCheckpoint e : state.executors()) {
       ExecutorProcesses.find(e.getPid(), e.getPidStartMillis())
           .ifPresent(p -> ProcessTree.kill(p, Duration.ZERO).join());
       ProcessTree.killMarked(Env.CONTAINER_ID, e.getContainerId(), Duration.ZERO).join();
+    }
+    String oldId = state.agent().getAgentInfo().getId();
+    if (isolators.cgroups() && !oldId.isEmpty()) {
+      try {
+        isolators.cleanOrphans(oldId, java.util.Set.of()); // what escaped the kills above, by cgroup
+        isolators.removeAgentCgroups(oldId);
+      } catch (java.io.IOException e) {
+        LOG.warn("could not remove the cgroups of agent {}: {}", oldId, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     store.wipe();
   }

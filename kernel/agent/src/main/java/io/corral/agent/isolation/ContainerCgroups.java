@@ -172,11 +172,37 @@ public final class ContainerCgroups {
   }
 
   private boolean destroy(String rel, Duration timeout) throws IOException, InterruptedException {
+    CgroupLayout.Hierarchy freezer = hierarchies.get("freezer");
+    if (freezer != null) {
+      freezeAndKill(Cgroup.at(freezer.version(), freezer.below(rel)), timeout);
+    }
     boolean all = true;
     for (Cgroup cg : new LinkedHashSet<>(cgroups(rel).values())) {
       all &= cg.destroy(timeout);
     }
     return all;
+  }
+
+  /**
+   * v1 has no {@code cgroup.kill}: killing process by process races a process that forks. Frozen,
+   * nothing forks; every process gets SIGKILL, and dies when thawed.
+   */
+  private static void freezeAndKill(Cgroup freezer, Duration timeout) throws IOException, InterruptedException {
+    if (!freezer.exists() || !freezer.has("freezer.state")) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      freezer.write("freezer.state", "FROZEN");
+      while (!freezer.read("freezer.state").trim().equals("FROZEN") && System.nanoTime() < deadline) {
+        Thread.sleep(5); // FREEZING: the kernel is stopping the last tasks (polled with a deadline)
+      }
+      for (long pid : freezer.processes()) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    } finally {
+      freezer.write("freezer.state", "THAWED");
+    }
   }
 
   /** Whether the container's cgroups are there (after an agent restart: whether it can be re-attached). */

@@ -89,6 +89,12 @@ public final class Isolators {
             .ifPresent(a -> used.put("cpuacct", a));
       }
     }
+    if (!used.isEmpty()) {
+      // v1 kills a container's processes reliably only frozen (v2 has cgroup.kill): use the freezer if it works.
+      layout.hierarchy("freezer").filter(f -> f.version() == 1).map(f -> base(f, settings.cgroupsRoot()))
+          .filter(f -> probe(f, settings.cgroupsRoot(), "freezer").isEmpty())
+          .ifPresent(f -> used.put("freezer", f));
+    }
     if (requested.contains(POSIX_CPU) || defaults && !active.contains(CGROUPS_CPU)) {
       active.add(POSIX_CPU);
     }

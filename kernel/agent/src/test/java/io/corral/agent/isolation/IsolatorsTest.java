@@ -131,10 +131,14 @@ class IsolatorsTest {
     Path agent = root.resolve("sys/fs/cgroup/system.slice/corral-agent.service/corral/A1");
     Files.createDirectories(agent.resolve("gone"));
 
+    // Another agent on the same host (corral local): its containers are none of A1's business.
+    isolators.container("A2", "other", false).orElseThrow().create(new ContainerLimits(1, 0, 0, 0));
+
     List<Path> removed = isolators.cleanOrphans("A1", Set.of("live"));
 
     assertThat(removed).containsExactly(agent.resolve("gone"));
     assertThat(agent.resolve("live")).isDirectory();
     assertThat(agent.resolve("gone")).doesNotExist();
+    assertThat(agent.resolveSibling("A2").resolve("other")).isDirectory();
   }
 }

@@ -212,7 +212,8 @@ function agentPage(id) {
       ['HTTP', a.http_url ? link(a.http_url + 'api/v1/state', a.http_url) : ''],
       ['Registered', time(a.registered_at)],
       ['Resources', JSON.stringify(a.resources)], ['Used', JSON.stringify(a.used_resources)],
-      ['Offered', JSON.stringify(a.offered_resources)], ['Attributes', JSON.stringify(a.attributes)]]),
+      ['Offered', JSON.stringify(a.offered_resources)], ['Attributes', JSON.stringify(a.attributes)],
+      ['Isolation', (a.isolators || []).join(', ') || 'none']]),
     el('h2', { text: 'Tasks' }), tasksTable(state.tasks.filter(t => t.agent_id === id)));
 }
 
