@@ -5,7 +5,6 @@ import io.corral.agent.isolation.ContainerCgroups;
 import io.corral.agent.isolation.ContainerLimits;
 import io.corral.agent.isolation.IsolationSettings;
 import io.corral.agent.isolation.Isolators;
-import io.corral.agent.isolation.ProcessTreeUsage;
 import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
 import io.corral.protocol.FrameworkInfo;
@@ -75,8 +74,9 @@ public final class IsolationBenchmark implements Callable<Integer> {
         "corral-isolation-bench");
     TempDir.deleteOnExit(root);
     try {
-      Histogram with = launchLatency(root.resolve("cgroups"), List.of());
-      Histogram without = launchLatency(root.resolve("none"), List.of("disk/du"));
+      Histogram[] both = launchLatency(root);
+      Histogram with = both[0];
+      Histogram without = both[1];
       System.out.printf("launch to RUNNING, %d launches, cgroups (cpu, mem, pids, task cgroup nested): %s%n",
           launches, Figure.percentiles(with));
       System.out.printf("launch to RUNNING, %d launches, no cgroups (--isolation=disk/du):            %s%n",
@@ -123,39 +123,75 @@ public final class IsolationBenchmark implements Callable<Integer> {
     }
   }
 
-  /** One task at a time: launchTasks() to its TASK_RUNNING, then it is killed; warm command executor. */
-  private Histogram launchLatency(Path work, List<String> isolation) throws Exception {
-    Histogram h = Figure.nanos();
-    try (LocalCluster cluster = LocalCluster.builder(work).agents(1)
-        .agentResources(Resources.parse("cpus:2;mem:2048;disk:2048"))
-        .masterConfig(m -> m.allocationInterval(Duration.ofMillis(20)))
-        .agentConfig(a -> a.isolation(i -> i.withRequested(isolation)).commandExecutorIdleTimeout(Duration.ofMinutes(5)))
-        .start()) {
-      Queues q = new Queues();
-      CorralSchedulerDriver driver = new CorralSchedulerDriver(q, FrameworkInfo.newBuilder().setName("bench").build(),
+  /** A cluster of one agent and a framework on it, launching one task at a time. */
+  private static final class Bench implements AutoCloseable {
+    final LocalCluster cluster;
+    final Queues q = new Queues();
+    final CorralSchedulerDriver driver;
+    final Histogram h = Figure.nanos();
+    int seq;
+
+    Bench(Path work, List<String> isolation) throws Exception {
+      cluster = LocalCluster.builder(work).agents(1)
+          .agentResources(Resources.parse("cpus:2;mem:2048;disk:2048"))
+          .masterConfig(m -> m.allocationInterval(Duration.ofMillis(20)))
+          .agentConfig(a -> a.isolation(i -> i.withRequested(isolation))
+              .commandExecutorIdleTimeout(Duration.ofMinutes(5)))
+          .start();
+      driver = new CorralSchedulerDriver(q, FrameworkInfo.newBuilder().setName("bench").build(),
           cluster.masterAddress().toString());
       driver.start();
-      for (int i = 0; i < warmup + launches; i++) {
-        Offer offer = q.offers.poll(60, TimeUnit.SECONDS);
-        if (offer == null) {
-          throw new IllegalStateException("no offer within 60 s");
-        }
-        String id = "t" + i;
-        TaskInfo task = TaskInfos.command(id, offer, Resources.parse("cpus:0.1;mem:32"), TaskInfos.shell("exec sleep 60"));
-        long start = System.nanoTime();
-        driver.launchTasks(List.of(offer.getId()), List.of(task));
-        q.await(id, TaskState.TASK_RUNNING);
-        long took = System.nanoTime() - start;
-        if (i >= warmup) {
-          h.recordValue(took);
-        }
-        driver.killTask(id);
-        q.await(id, TaskState.TASK_KILLED);
+    }
+
+    /** launchTasks() to its TASK_RUNNING, recorded when {@code measure}; then the task is killed. */
+    void launch(boolean measure) throws Exception {
+      Offer offer = q.offers.poll(60, TimeUnit.SECONDS);
+      if (offer == null) {
+        throw new IllegalStateException("no offer within 60 s");
       }
+      String id = "t" + seq++;
+      TaskInfo task = TaskInfos.command(id, offer, Resources.parse("cpus:0.1;mem:32"), TaskInfos.shell("exec sleep 60"));
+      long start = System.nanoTime();
+      driver.launchTasks(List.of(offer.getId()), List.of(task));
+      q.await(id, TaskState.TASK_RUNNING);
+      long took = System.nanoTime() - start;
+      if (measure) {
+        h.recordValue(took);
+      }
+      driver.killTask(id);
+      q.await(id, TaskState.TASK_KILLED);
+    }
+
+    @Override
+    public void close() throws Exception {
       driver.stop();
       driver.join();
+      cluster.close();
     }
-    return h;
+  }
+
+  /**
+   * Both settings side by side, in alternating blocks of launches (so that drift of the machine
+   * falls on both alike); warm command executors.
+   */
+  private Histogram[] launchLatency(Path work) throws Exception {
+    try (Bench with = new Bench(work.resolve("cgroups"), List.of());
+        Bench without = new Bench(work.resolve("none"), List.of("disk/du"))) {
+      for (int i = 0; i < warmup; i++) {
+        with.launch(false);
+        without.launch(false);
+      }
+      int block = 20;
+      for (int done = 0; done < launches; done += block) {
+        for (int i = 0; i < Math.min(block, launches - done); i++) {
+          with.launch(true);
+        }
+        for (int i = 0; i < Math.min(block, launches - done); i++) {
+          without.launch(true);
+        }
+      }
+      return new Histogram[] {with.h, without.h};
+    }
   }
 
   /** The cgroup work of one command task, alone: create its cgroups with limits, and remove them. */
@@ -212,8 +248,9 @@ public final class IsolationBenchmark implements Callable<Integer> {
       int procRounds = Math.max(1, rounds / 10);
       cpu0 = threads.getCurrentThreadCpuTime();
       for (int r = 0; r < procRounds; r++) {
+        io.corral.agent.isolation.ProcTable table = io.corral.agent.isolation.ProcTable.read();
         for (Process p : processes) {
-          ProcessTreeUsage.of(p.toHandle());
+          table.usageOf(p.pid());
         }
       }
       double procMs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / procRounds;
@@ -221,8 +258,8 @@ public final class IsolationBenchmark implements Callable<Integer> {
           + " (%.2f ms wall) per round%n", executors, usageMs, usageWallMs);
       System.out.printf("OOM watch of %d executors (one watch tick, every 1 s by default): %.3f ms CPU per tick = %.3f%%"
           + " of a core%n", executors, oomMs, oomMs / 10);
-      System.out.printf("usage of %d executors from a /proc scan of each process tree (posix, no cgroups): %.2f ms CPU"
-          + " per round%n", executors, procMs);
+      System.out.printf("usage of %d executors from one read of the process table (posix/mem watch tick, no cgroups):"
+          + " %.2f ms CPU per tick%n", executors, procMs);
     } finally {
       processes.forEach(Process::destroyForcibly);
       for (ContainerCgroups c : containers) {

@@ -2,6 +2,7 @@ package io.corral.agent.exec;
 
 import io.corral.agent.isolation.ContainerLimits;
 import io.corral.agent.isolation.Isolators;
+import io.corral.agent.isolation.ProcTable;
 import io.corral.agent.isolation.ProcessTreeUsage;
 import io.corral.agent.isolation.SandboxUsage;
 import io.corral.common.task.PathNames;
@@ -69,7 +70,10 @@ final class LimitWatcher {
     boolean cgroupsMeasure = iso.has(Isolators.CGROUPS_CPU) && iso.has(Isolators.CGROUPS_MEM);
     if (!scanningProcesses && (!cgroupsMeasure || iso.has(Isolators.POSIX_MEM))) {
       scanningProcesses = true;
-      CompletableFuture.supplyAsync(() -> probes.stream().map(LimitWatcher::scanProcesses).toList(), workers)
+      CompletableFuture.supplyAsync(() -> {
+        ProcTable table = ProcTable.read(); // one read of the process table for every executor
+        return probes.stream().map(p -> scanProcesses(table, p)).toList();
+      }, workers)
           .whenComplete((results, error) -> loop.execute(() -> {
             scanningProcesses = false;
             if (results != null) {
@@ -130,17 +134,17 @@ final class LimitWatcher {
 
   private record ProcessScan(Probe probe, ProcessTreeUsage whole, Map<String, ProcessTreeUsage> tasks) {}
 
-  private static ProcessScan scanProcesses(Probe p) {
+  private static ProcessScan scanProcesses(ProcTable table, Probe p) {
     Map<String, ProcessTreeUsage> tasks = new HashMap<>();
     if (p.command()) {
-      ProcessTreeUsage.tasksBelow(p.handle()).forEach((id, h) -> {
-        ProcessTreeUsage u = ProcessTreeUsage.of(h);
+      ProcessTreeUsage.tasksBelow(table, p.handle().pid()).forEach((id, pid) -> {
+        ProcessTreeUsage u = table.usageOf(pid);
         if (u != null) {
           tasks.put(id, u);
         }
       });
     }
-    return new ProcessScan(p, ProcessTreeUsage.of(p.handle()), tasks);
+    return new ProcessScan(p, table.usageOf(p.handle().pid()), tasks);
   }
 
   private void applyProcesses(ProcessScan s) {

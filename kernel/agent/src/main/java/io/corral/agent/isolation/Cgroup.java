@@ -103,6 +103,26 @@ public final class Cgroup {
     return OptionalLong.empty();
   }
 
+  /** Every key of a flat keyed file such as {@code memory.stat}, from one read; empty when it does not exist. */
+  public java.util.Map<String, Long> readKeys(String file) throws IOException {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    try {
+      for (String line : read(file).split("\n")) {
+        int sp = line.indexOf(' ');
+        if (sp > 0) {
+          try {
+            out.put(line.substring(0, sp), Long.parseLong(line.substring(sp + 1).trim()));
+          } catch (NumberFormatException e) {
+            // a line that is not "key number" (v2 pressure files): not a counter
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // no such statistic on this kernel
+    }
+    return out;
+  }
+
   /** Moves a process (and, from then on, every child it forks) into this cgroup. */
   public void addProcess(long pid) throws IOException {
     write("cgroup.procs", Long.toString(pid));

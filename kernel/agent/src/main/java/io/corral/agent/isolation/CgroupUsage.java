@@ -22,18 +22,20 @@ public record CgroupUsage(
     double throttled = -1;
     Cgroup cpu = byController.get("cpu");
     if (cpu != null && cpu.version() == 2) {
-      user = micros(cpu.readKey("cpu.stat", "user_usec"));
-      system = micros(cpu.readKey("cpu.stat", "system_usec"));
-      throttled = micros(cpu.readKey("cpu.stat", "throttled_usec"));
+      Map<String, Long> stat = cpu.readKeys("cpu.stat");
+      user = micros(stat.get("user_usec"));
+      system = micros(stat.get("system_usec"));
+      throttled = micros(stat.get("throttled_usec"));
     } else {
       if (cpu != null) {
-        OptionalLong ns = cpu.readKey("cpu.stat", "throttled_time");
-        throttled = ns.isPresent() ? ns.getAsLong() / 1e9 : -1;
+        Long ns = cpu.readKeys("cpu.stat").get("throttled_time");
+        throttled = ns == null ? -1 : ns / 1e9;
       }
       Cgroup acct = byController.getOrDefault("cpuacct", cpu != null && cpu.has("cpuacct.stat") ? cpu : null);
       if (acct != null) {
-        user = ticks(acct.readKey("cpuacct.stat", "user"));
-        system = ticks(acct.readKey("cpuacct.stat", "system"));
+        Map<String, Long> stat = acct.readKeys("cpuacct.stat");
+        user = ticks(stat.get("user"));
+        system = ticks(stat.get("system"));
       }
     }
     long rss = -1;
@@ -42,26 +44,28 @@ public record CgroupUsage(
     long ooms = -1;
     Cgroup mem = byController.get("memory");
     if (mem != null && mem.version() == 2) {
-      rss = mem.readKey("memory.stat", "anon").orElse(-1);
-      cache = mem.readKey("memory.stat", "file").orElse(-1);
+      Map<String, Long> stat = mem.readKeys("memory.stat");
+      rss = stat.getOrDefault("anon", -1L);
+      cache = stat.getOrDefault("file", -1L);
       peak = mem.readLong("memory.peak").orElse(-1);
-      ooms = mem.readKey("memory.events", "oom_kill").orElse(-1);
+      ooms = mem.readKeys("memory.events").getOrDefault("oom_kill", -1L);
     } else if (mem != null) {
-      rss = mem.readKey("memory.stat", "total_rss").orElse(mem.readKey("memory.stat", "rss").orElse(-1));
-      cache = mem.readKey("memory.stat", "total_cache").orElse(mem.readKey("memory.stat", "cache").orElse(-1));
+      Map<String, Long> stat = mem.readKeys("memory.stat");
+      rss = stat.getOrDefault("total_rss", stat.getOrDefault("rss", -1L));
+      cache = stat.getOrDefault("total_cache", stat.getOrDefault("cache", -1L));
       peak = mem.readLong("memory.max_usage_in_bytes").orElse(-1);
-      ooms = mem.readKey("memory.oom_control", "oom_kill").orElse(-1);
+      ooms = mem.readKeys("memory.oom_control").getOrDefault("oom_kill", -1L);
     }
     Cgroup pids = byController.get("pids");
     long processes = pids == null ? -1 : pids.readLong("pids.current").orElse(-1);
     return new CgroupUsage(user, system, throttled, rss, cache, peak, ooms, processes);
   }
 
-  private static double micros(OptionalLong v) {
-    return v.isPresent() ? v.getAsLong() / 1e6 : -1;
+  private static double micros(Long v) {
+    return v != null ? v / 1e6 : -1;
   }
 
-  private static double ticks(OptionalLong v) {
-    return v.isPresent() ? v.getAsLong() / USER_HZ : -1;
+  private static double ticks(Long v) {
+    return v != null ? v / USER_HZ : -1;
   }
 }

@@ -188,14 +188,14 @@ public final class ContainerCgroups {
    * nothing forks; every process gets SIGKILL, and dies when thawed.
    */
   private static void freezeAndKill(Cgroup freezer, Duration timeout) throws IOException, InterruptedException {
-    if (!freezer.exists() || !freezer.has("freezer.state")) {
-      return;
+    if (!freezer.exists() || !freezer.has("freezer.state") || !holdsProcesses(freezer)) {
+      return; // nothing to freeze (a task whose process is gone): the common case, and no waiting
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       freezer.write("freezer.state", "FROZEN");
       while (!freezer.read("freezer.state").trim().equals("FROZEN") && System.nanoTime() < deadline) {
-        Thread.sleep(5); // FREEZING: the kernel is stopping the last tasks (polled with a deadline)
+        Thread.sleep(1); // FREEZING: the kernel is stopping the last tasks (polled with a deadline)
       }
       for (long pid : freezer.processes()) {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -203,6 +203,23 @@ public final class ContainerCgroups {
     } finally {
       freezer.write("freezer.state", "THAWED");
     }
+  }
+
+  /** Whether a process is in the cgroup or below it (v1 lists in {@code cgroup.procs} only its own). */
+  private static boolean holdsProcesses(Cgroup cg) throws IOException {
+    if (!cg.processes().isEmpty()) {
+      return true;
+    }
+    try (var children = java.nio.file.Files.list(cg.dir())) {
+      for (Path child : children.filter(java.nio.file.Files::isDirectory).toList()) {
+        if (holdsProcesses(Cgroup.at(cg.version(), child))) {
+          return true;
+        }
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    }
+    return false;
   }
 
   /** Whether the container's cgroups are there (after an agent restart: whether it can be re-attached). */
