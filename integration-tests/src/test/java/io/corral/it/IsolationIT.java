@@ -293,6 +293,10 @@ class IsolationIT {
           .get("usage"), u -> u.path("source").asText().equals("cgroups"));
       assertThat(usage.get("rss_bytes").asLong()).isGreaterThan(0);
       assertThat(usage.get("mem_limit_bytes").asLong()).isEqualTo((64L + 96) << 20);
+      String metrics = Http.get(agentHttp + "metrics").body();
+      assertThat(metrics).contains("# TYPE corral_executor_cpu_user_seconds_total counter")
+          .contains("corral_executor_memory_limit_bytes{framework_id=\"" + s.frameworkId() + "\",executor_id=\"corral:command\"")
+          .contains("corral_executor_memory_rss_bytes{").contains("corral_executor_oom_kills_total{");
       driver.killTask("sleeper");
       s.awaitState("sleeper", TaskState.TASK_KILLED, WAIT);
       await().atMost(WAIT).until(() -> !Files.exists(task));
