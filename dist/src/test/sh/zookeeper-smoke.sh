@@ -83,14 +83,27 @@ fi
 echo "zookeeper-smoke: ZooKeeper from lib/ on port $port; $(grep -E '^master:' "$work/master.log")"
 
 # The Corral-backed Nimbus (a JVM of its own under the CLI: both in one process group, killed together).
-nimbus_port=$((40000 + RANDOM % 20000))
-setsid "$dist/bin/corral" storm nimbus --master "zk://127.0.0.1:$port/smoke" --zk "127.0.0.1:$port/storm" \
-  --nimbus-port "$nimbus_port" --host 127.0.0.1 --work-dir "$work/nimbus" --heap 256m >"$work/nimbus.log" 2>&1 &
-nimbus_pid=$!
-groups+=("$nimbus_pid")
-if ! await_line "$work/nimbus.log" "^nimbus: 127\.0\.0\.1:$nimbus_port\$" 120 "$nimbus_pid"; then
+# A random port below the kernel's ephemeral range (32768-60999 here), where outgoing connections
+# cannot take it between the choice and the bind; if it is taken anyway, try another.
+for attempt in 1 2 3; do
+  nimbus_port=$((20000 + RANDOM % 12000))
+  if ((nimbus_port == port)); then
+    nimbus_port=$((nimbus_port + 1)) # not ZooKeeper's
+  fi
+  setsid "$dist/bin/corral" storm nimbus --master "zk://127.0.0.1:$port/smoke" --zk "127.0.0.1:$port/storm" \
+    --nimbus-port "$nimbus_port" --host 127.0.0.1 --work-dir "$work/nimbus-$attempt" --heap 256m \
+    >"$work/nimbus.log" 2>&1 &
+  nimbus_pid=$!
+  groups+=("$nimbus_pid")
+  if await_line "$work/nimbus.log" "^nimbus: 127\.0\.0\.1:$nimbus_port\$" 120 "$nimbus_pid"; then
+    break
+  fi
+  if grep -q "$nimbus_port is not available" "$work/nimbus.log" && ((attempt < 3)); then
+    echo "zookeeper-smoke: port $nimbus_port was taken; trying another" >&2
+    continue
+  fi
   echo "FAILED: bin/corral storm nimbus did not print 'nimbus: 127.0.0.1:$nimbus_port':" >&2
   tail -n 60 "$work/nimbus.log" >&2
   exit 1
-fi
+done
 echo "zookeeper-smoke: $(grep -E '^nimbus:' "$work/nimbus.log") (corral storm nimbus)"
