@@ -178,13 +178,10 @@ final class ExecutorIsolation {
     } catch (IOException e) {
       LOG.debug("could not update the limits of container {}: {}", run.containerId(), e.toString());
     }
-    if (c.nested()) {
-      String id = t.info().getTaskId();
-      remove(() -> c.destroyTask(id, DESTROY_TIMEOUT), "task " + id + "'s cgroups");
-    }
+    killTask(t);
   }
 
-  /** Kills whatever is left in a task's cgroups (a broken limit), off the loop. */
+  /** Kills whatever is left in a task's cgroups and removes them (its end, or a broken limit), off the loop. */
   void killTask(AgentTask t) {
     ContainerCgroups c = t.run().cgroups();
     if (c != null && c.nested()) {

@@ -439,7 +439,7 @@ public final class ExecutorSupervisor {
             "the agent restarted and found no executor for this task", null);
       }
     }
-    cleanOrphanCgroups(recovered.values().stream().filter(r -> r.handle() != null && r.cgroups() != null)
+    orphansCleaned = cleanOrphanCgroups(recovered.values().stream().filter(r -> r.handle() != null && r.cgroups() != null)
         .map(ExecutorRun::containerId).collect(java.util.stream.Collectors.toSet()));
     LOG.info("recovered {} framework(s), {} executor(s) ({} still running) and {} task(s) from the checkpoint",
         frameworks.size(), recovered.size(), recovered.size() - dead.size(), tasks.size());
@@ -468,14 +468,19 @@ public final class ExecutorSupervisor {
   }
 
   private Runnable onRecovered;
+  /**
+   * Recovery's removal of orphan cgroups: the agent registers (and gets new tasks, whose containers
+   * the removal must not take for orphans) only once it is done.
+   */
+  private CompletableFuture<Void> orphansCleaned = CompletableFuture.completedFuture(null);
 
   /** Removes this agent's cgroups of containers that are gone (killing what is left in them), off the loop. */
-  private void cleanOrphanCgroups(java.util.Set<String> live) {
+  private CompletableFuture<Void> cleanOrphanCgroups(java.util.Set<String> live) {
     String agentId = agentInfo.get().getId();
     if (!isolation.isolators().cgroups() || agentId.isEmpty()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
-    workers.execute(() -> {
+    return CompletableFuture.runAsync(() -> {
       try {
         List<java.nio.file.Path> removed = isolation.isolators().cleanOrphans(agentId, live);
         if (!removed.isEmpty()) {
@@ -486,7 +491,7 @@ public final class ExecutorSupervisor {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    });
+    }, workers);
   }
 
   // ---- limits broken ------------------------------------------------------------------
@@ -518,7 +523,7 @@ public final class ExecutorSupervisor {
     if (onRecovered != null && runs.values().stream().noneMatch(r -> r.state() == ExecutorRun.State.RECOVERING)) {
       Runnable done = onRecovered;
       onRecovered = null;
-      done.run();
+      orphansCleaned.whenComplete((v, error) -> loop.execute(done));
     }
   }
 

@@ -56,7 +56,7 @@ public final class ContainerCgroups {
       if (nested) {
         Cgroup.create(e.getValue(), relative + "/" + EXECUTOR_LEAF, e.getKey());
       }
-      apply(e.getKey(), cg, limits, true);
+      apply(e.getKey(), cg, limits, true, false);
     }
   }
 
@@ -68,7 +68,7 @@ public final class ContainerCgroups {
     for (Map.Entry<String, CgroupLayout.Hierarchy> e : hierarchies.entrySet()) {
       Cgroup cg = at(e.getKey(), relative);
       if (cg.exists()) {
-        apply(e.getKey(), cg, limits, false);
+        apply(e.getKey(), cg, limits, false, false);
       }
     }
   }
@@ -77,17 +77,19 @@ public final class ContainerCgroups {
   public void createTask(String taskId, ContainerLimits limits) throws IOException {
     requireNested();
     for (Map.Entry<String, CgroupLayout.Hierarchy> e : hierarchies.entrySet()) {
-      apply(e.getKey(), Cgroup.create(e.getValue(), taskRelative(taskId), e.getKey()), limits, true);
+      apply(e.getKey(), Cgroup.create(e.getValue(), taskRelative(taskId), e.getKey()), limits, true, true);
     }
   }
 
-  private void apply(String controller, Cgroup cg, ContainerLimits limits, boolean fresh) throws IOException {
+  /** Writes {@code limits} into {@code cg}, the container's cgroup or ({@code task}) a command task's. */
+  private void apply(String controller, Cgroup cg, ContainerLimits limits, boolean fresh, boolean task)
+      throws IOException {
     switch (controller) {
       case "cpu" -> {
         if (limits.cpus() > 0) {
           // The command executor's tasks are capped each; a cap on the whole container would leave
           // the executor itself only its overhead while its tasks are busy, too little to report them.
-          boolean cap = cfs && !(nested && cg.dir().equals(at("cpu", relative).dir()));
+          boolean cap = cfs && (task || !nested);
           CgroupLimits.apply(cg, CgroupLimits.cpu(cg.version(), limits.cpus(), cap));
         }
       }
