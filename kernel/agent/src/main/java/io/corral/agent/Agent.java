@@ -71,7 +71,8 @@ public final class Agent implements AutoCloseable {
     CompletableFuture<AgentCore> pending = new CompletableFuture<>();
     try {
       server = Grpc.startServer(config.bindHost(), port, config.maxMessageBytes(), List.of(
-          ServerInterceptors.intercept(new ExecutorEndpoint(pending), new PeerAddressInterceptor())));
+          ServerInterceptors.intercept(new ExecutorEndpoint(pending), new PeerAddressInterceptor())),
+          config.security() == null ? null : config.security().grpc());
     } catch (IOException e) {
       if (recovered.isPresent()) {
         throw new IOException("cannot bind port " + port + " again, where the executors of agent "
@@ -85,7 +86,7 @@ public final class Agent implements AutoCloseable {
         http = new io.corral.agent.http.AgentHttpServer(config.bindHost(), config.httpPort(), config.workDir(),
             () -> core == null
                 ? CompletableFuture.failedFuture(new io.corral.http.ApiException(503, "the agent is starting"))
-                : core.query(c -> AgentStates.capture(c, config)));
+                : core.query(c -> AgentStates.capture(c, config)), config.security());
       } catch (IOException e) {
         Grpc.shutdown(server);
         throw new IOException("could not serve HTTP on " + config.bindHost() + ":" + config.httpPort() + ": "
@@ -99,6 +100,9 @@ public final class Agent implements AutoCloseable {
     core.start(recovered);
     startJanitor();
     LOG.info("agent serving executors on {} with {}; master {}", endpoint, config.resources(), config.master());
+    if (config.security() != null) {
+      LOG.info("security on: {}", config.security());
+    }
     return this;
   }
 

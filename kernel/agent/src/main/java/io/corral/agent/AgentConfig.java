@@ -41,6 +41,8 @@ import java.util.Objects;
  * @param httpPort port of the HTTP API (state, sandboxes): 0 = any free port, -1 = none
  * @param sandboxJanitor when finished sandboxes are removed and how executors' logs are rotated
  * @param isolation which isolators to use and how (cgroups, posix, disk)
+ * @param security TLS (mutual towards the master), authentication of HTTP users and executors,
+ *     ACLs on sandboxes and state (null = off)
  */
 public record AgentConfig(
     String master,
@@ -66,7 +68,8 @@ public record AgentConfig(
     Duration executorReregistrationTimeout,
     int httpPort,
     io.corral.agent.gc.SandboxJanitor.Settings sandboxJanitor,
-    io.corral.agent.isolation.IsolationSettings isolation) {
+    io.corral.agent.isolation.IsolationSettings isolation,
+    io.corral.http.auth.DaemonSecurity security) {
 
   public static final int DEFAULT_PORT = 5051;
   /** Port of the agent's HTTP API (state, sandboxes) when none is given and the agent port is not 0. */
@@ -109,6 +112,7 @@ public record AgentConfig(
   public static final class Builder {
     private final String master;
     private final Path workDir;
+    private io.corral.http.auth.DaemonSecurity security;
     private String bindHost = "127.0.0.1";
     private String advertiseHost;
     private int port = DEFAULT_PORT;
@@ -285,6 +289,11 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder security(io.corral.http.auth.DaemonSecurity v) {
+      security = v;
+      return this;
+    }
+
     public AgentConfig build() {
       Resources r = resources == null ? ResourceDetector.detect(workDir) : resources;
       String advertise = advertiseHost;
@@ -298,7 +307,7 @@ public record AgentConfig(
           fetcher.apply(FetcherConfig.defaults(workDir.toAbsolutePath().resolve("cache"),
               HdfsSupport.java(javaCommand, hdfsClasspath != null ? hdfsClasspath : HdfsSupport.defaultClasspath(),
                   java.util.Map.of()))), recover, executorReregistrationTimeout,
-          httpPort != null ? httpPort : defaultHttpPort(port), sandboxJanitor, isolation);
+          httpPort != null ? httpPort : defaultHttpPort(port), sandboxJanitor, isolation, security);
     }
   }
 }

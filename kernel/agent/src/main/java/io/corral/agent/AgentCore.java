@@ -65,6 +65,7 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         .addAllResources(config.resources().toProto()).addAllAttributes(config.attributes())
         .setVersion(Agent.VERSION).addAllIsolators(isolators.names()).build();
     this.link = new ReconnectingStream<>("master", loop, workers, detector, config.maxMessageBytes(),
+        config.security() == null ? io.corral.common.security.ClientCredentials.NONE : config.security().client(),
         new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), this);
     this.updates = new StatusUpdateManager(loop, this::sendUpdates, this::onTerminalAcknowledged,
         config.statusUpdateRetryMin(), config.statusUpdateRetryMax());

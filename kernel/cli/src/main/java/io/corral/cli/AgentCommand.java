@@ -178,6 +178,8 @@ final class AgentCommand implements Callable<Integer> {
     }
   }
 
+  @picocli.CommandLine.Mixin DaemonSecurityOptions security;
+
   @Override
   public Integer call() throws Exception {
     if (master == null) {
@@ -193,7 +195,8 @@ final class AgentCommand implements Callable<Integer> {
         .sandboxJanitor(janitorSettings()).isolation(isolationSettings())
         .executorRegistrationTimeout(registrationTimeout).executorShutdownGrace(shutdownGrace)
         .commandExecutorIdleTimeout(idleTimeout).shutdownExecutorsOnExit(shutdownExecutorsOnExit)
-        .recover(recoverMode(recover)).executorReregistrationTimeout(reregistrationTimeout);
+        .recover(recoverMode(recover)).executorReregistrationTimeout(reregistrationTimeout)
+        .security(security.load("agent"));
     if (advertiseHost != null) {
       b.advertiseHost(advertiseHost);
     }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       io.corral.cli.spark.SparkCommand.class,
       io.corral.cli.storm.StormCommand.class,
       DemoCommand.class,
+      io.corral.cli.certs.CertsCommand.class,
       io.corral.cli.ops.StatusCommand.class,
       io.corral.cli.ops.AgentsCommand.class,
       io.corral.cli.ops.FrameworksCommand.class,

@@ -80,6 +80,8 @@ final class MasterCommand implements Callable<Integer> {
   @Option(names = "--max-message-size", description = "Largest message accepted, in bytes (default ${DEFAULT-VALUE}).")
   int maxMessageBytes = io.corral.common.net.Grpc.DEFAULT_MAX_MESSAGE_BYTES;
 
+  @picocli.CommandLine.Mixin DaemonSecurityOptions security;
+
   @Override
   public Integer call() throws Exception {
     DaemonLogs.start(port == MasterConfig.DEFAULT_PORT ? "master" : "master-" + port); // several masters on one host
@@ -89,7 +91,7 @@ final class MasterCommand implements Callable<Integer> {
         .defaultFailoverTimeout(defaultFailoverTimeout).roleWeights(parseWeights(weights))
         .maxMessageBytes(maxMessageBytes).zkSessionTimeout(zkSessionTimeout)
         .agentReregisterTimeout(agentReregisterTimeout).agentGoneTimeout(agentGoneTimeout)
-        .drainGracePeriod(drainGracePeriod);
+        .drainGracePeriod(drainGracePeriod).security(security.load("master"));
     if (httpPort != null) {
       b.httpPort(httpPort);
     }

@@ -31,12 +31,19 @@ import picocli.CommandLine.Model.OptionSpec;
  *   <li>the built-in default.
  * </ol>
  *
- * Keys of the file must name an option of a command ({@code <command>[.<subcommand>].<option>});
+ * Options every command that has them shares ({@link #SHARED}: {@code security}, {@code tls-dir},
+ * ...) may also be given once, without a command: {@code security=true} in the file or
+ * {@code CORRAL_SECURITY=true} turns security on for the master, the agents and the CLI alike.
+ * A command's own key wins over the shared one.
+ *
+ * <p>Keys of the file must name an option of a command ({@code <command>[.<subcommand>].<option>});
  * anything else is an error, so a typo cannot be silently ignored. Environment variables are many
  * and shared with other programs, so those that name no option are left alone.
  */
 final class Settings implements CommandLine.IDefaultValueProvider {
   static final String FILE = "corral.properties";
+  /** Options whose value is the same for every command (the cluster's security). */
+  static final Set<String> SHARED = Set.of("security", "tls-dir", "credentials", "acls", "principal", "secret-file");
 
   private final Map<String, String> file;
   private final Path source;
@@ -81,7 +88,7 @@ final class Settings implements CommandLine.IDefaultValueProvider {
 
   /** Every key the file may hold: one per long option of every command, help and version left out. */
   static Set<String> keys(CommandSpec root) {
-    Set<String> out = new TreeSet<>();
+    Set<String> out = new TreeSet<>(SHARED);
     collect(root, out);
     return out;
   }
@@ -123,7 +130,18 @@ final class Settings implements CommandLine.IDefaultValueProvider {
     if (fromEnv != null && !fromEnv.isBlank()) {
       return fromEnv.trim();
     }
-    return file.get(key);
+    if (file.containsKey(key)) {
+      return file.get(key);
+    }
+    String shared = option.longestName().substring(2);
+    if (SHARED.contains(shared)) {
+      String sharedEnv = env.get(envName(shared));
+      if (sharedEnv != null && !sharedEnv.isBlank()) {
+        return sharedEnv.trim();
+      }
+      return file.get(shared);
+    }
+    return null;
   }
 
   /** Where the file was looked for (for messages). */

@@ -9,6 +9,10 @@ public final class Env {
   public static final String EXECUTOR_ID = "CORRAL_EXECUTOR_ID";
   /** The run of the executor (one per launch of it). */
   public static final String CONTAINER_ID = "CORRAL_CONTAINER_ID";
+  /** Proves the executor to its agent (security on); never passed on to tasks. */
+  public static final String EXECUTOR_TOKEN = "CORRAL_EXECUTOR_TOKEN";
+  /** The CA certificate the executor trusts its agent's endpoint with (security on: TLS). */
+  public static final String TLS_CA = io.corral.common.security.ClientCredentials.ENV_CA;
   /** The sandbox directory of the executor (for a command task: of the task). */
   public static final String SANDBOX = "CORRAL_SANDBOX";
   /** The agent's HTTP API, {@code http://host:port/}; unset when the agent serves none. */

@@ -10,6 +10,8 @@ import io.corral.common.net.Backoff;
 import io.corral.common.net.Grpc;
 import io.corral.common.net.HostPort;
 import io.corral.common.net.ReconnectingStream;
+import io.corral.common.security.ClientCredentials;
+import io.corral.common.security.TlsFiles;
 import io.corral.common.task.StatusUuids;
 import io.corral.common.task.TaskStates;
 import io.corral.protocol.AgentInfo;
@@ -43,6 +45,7 @@ public final class CorralExecutorDriver implements ExecutorDriver {
   private final String frameworkId;
   private final String executorId;
   private final String containerId;
+  private final String token;
   private final Duration recoveryTimeout;
   private final Duration shutdownGrace;
   private final DriverRuntime runtime = new DriverRuntime("executor");
@@ -69,10 +72,14 @@ public final class CorralExecutorDriver implements ExecutorDriver {
     this.frameworkId = require(env, Env.FRAMEWORK_ID);
     this.executorId = require(env, Env.EXECUTOR_ID);
     this.containerId = env.getOrDefault(Env.CONTAINER_ID, "");
+    this.token = env.getOrDefault(Env.EXECUTOR_TOKEN, "");
+    String ca = env.get(Env.TLS_CA);
+    ClientCredentials credentials = ca == null || ca.isBlank()
+        ? ClientCredentials.NONE : new ClientCredentials(TlsFiles.trusting(java.nio.file.Path.of(ca)), null, null);
     this.recoveryTimeout = seconds(env.get(Env.RECOVERY_TIMEOUT), Duration.ofMinutes(15));
     this.shutdownGrace = seconds(env.get(Env.SHUTDOWN_GRACE), Duration.ofSeconds(5));
     this.stream = new ReconnectingStream<>("agent", loop, Runnable::run, MasterDetector.forSpec(agentEndpoint.toString()),
-        Grpc.DEFAULT_MAX_MESSAGE_BYTES, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), new Connection());
+        Grpc.DEFAULT_MAX_MESSAGE_BYTES, credentials, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), new Connection());
   }
 
   private static String require(Map<String, String> env, String name) {
@@ -178,7 +185,8 @@ public final class CorralExecutorDriver implements ExecutorDriver {
 
     @Override
     public void opened(HostPort agent) {
-      ExecutorCall.Subscribe.Builder sub = ExecutorCall.Subscribe.newBuilder().setContainerId(containerId);
+      ExecutorCall.Subscribe.Builder sub = ExecutorCall.Subscribe.newBuilder().setContainerId(containerId)
+          .setToken(token);
       for (TaskInfo t : tasks.values()) {
         sub.addUnacknowledgedTasks(t);
       }

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.corral.http.auth.HttpAuthenticator;
+import io.corral.http.auth.HttpSecurity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +60,40 @@ public final class HttpIo {
    * named {@code name-N}, every request going to {@code route} after the URI-length and body checks.
    */
   public static HttpServer start(String host, int port, String name, int threads, Route route) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
+    return start(host, port, name, threads, route, null);
+  }
+
+  /**
+   * As {@link #start(String, int, String, int, Route)}; with {@code security}, HTTPS and every
+   * request but {@code /health} authenticated before it is routed (the identity is then in
+   * {@link HttpAuthenticator#principal}); null = plain HTTP, anonymous.
+   */
+  public static HttpServer start(String host, int port, String name, int threads, Route route,
+      HttpSecurity security) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    HttpServer server;
+    Route routed = route;
+    if (security == null) {
+      server = HttpServer.create(address, 128);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 128);
+      https.setHttpsConfigurator(new HttpsConfigurator(security.ssl()) {
+        @Override
+        public void configure(HttpsParameters params) {
+          SSLParameters p = getSSLContext().getDefaultSSLParameters();
+          p.setWantClientAuth(true); // a certificate of the cluster's CA is one way in; basic auth the other
+          params.setSSLParameters(p);
+        }
+      });
+      server = https;
+      HttpAuthenticator auth = new HttpAuthenticator(security.credentials());
+      routed = ex -> {
+        if (!"/health".equals(ex.getRequestURI().getRawPath())) {
+          auth.authenticate(ex);
+        }
+        route.handle(ex);
+      };
+    }
     AtomicInteger n = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -62,7 +101,7 @@ public final class HttpIo {
       return t;
     });
     server.setExecutor(pool);
-    server.createContext("/", handler(route));
+    server.createContext("/", handler(routed));
     server.start();
     return server;
   }
@@ -82,6 +121,7 @@ public final class HttpIo {
           checkRequest(ex);
           route.handle(ex);
         } catch (ApiException e) {
+          e.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
           sendError(ex, e.status(), e.getMessage());
         } catch (RuntimeException e) {
           LOG.warn("HTTP {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);

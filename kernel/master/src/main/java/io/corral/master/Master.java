@@ -92,14 +92,18 @@ public final class Master implements AutoCloseable {
     server = Grpc.startServer(config.bindHost(), config.port(), config.maxMessageBytes(), List.of(
         ServerInterceptors.intercept(new AgentServiceImpl(gate), new PeerAddressInterceptor(), counter),
         ServerInterceptors.intercept(new SchedulerServiceImpl(gate), new PeerAddressInterceptor(), counter),
-        new MasterServiceImpl(this::getInfo).bindService()));
+        new MasterServiceImpl(this::getInfo).bindService()),
+        config.security() == null ? null : config.security().grpc());
+    if (config.security() != null) {
+      LOG.info("security on: {}", config.security());
+    }
     address = new HostPort(config.advertiseHost(), server.getPort());
     if (config.httpPort() >= 0) {
       try {
         http = new io.corral.master.http.MasterHttpServer(config.bindHost(), config.httpPort(), config.advertiseHost(),
             new HttpBackend(), new io.corral.master.http.MasterPrometheus(
                 () -> core == null ? null : core.metrics(), this::isLeading, elections, messagesOut),
-            Clock.systemUTC());
+            Clock.systemUTC(), config.security());
       } catch (IOException e) {
         Grpc.shutdown(server);
         throw new IOException("could not serve HTTP on " + config.bindHost() + ":" + config.httpPort() + ": "
@@ -239,7 +243,8 @@ public final class Master implements AutoCloseable {
     if (cached != null && cached.getKey().equals(leader.get())) {
       return java.util.Optional.of(cached.getValue());
     }
-    io.grpc.ManagedChannel channel = Grpc.channel(HostPort.parse(leader.get()), config.maxMessageBytes());
+    io.grpc.ManagedChannel channel = Grpc.channel(HostPort.parse(leader.get()), config.maxMessageBytes(),
+        config.security() == null ? io.corral.common.security.ClientCredentials.NONE : config.security().client());
     try {
       GetInfoResponse r = io.corral.protocol.MasterServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(5, TimeUnit.SECONDS).getInfo(io.corral.protocol.GetInfoRequest.getDefaultInstance());

@@ -3,6 +3,7 @@ package io.corral.master;
 import io.corral.common.detect.ZkUrl;
 import io.corral.common.net.Grpc;
 import io.corral.common.resources.Resources;
+import io.corral.http.auth.DaemonSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,7 @@ import java.util.Objects;
  *     reported TASK_GONE; if it returns it must drop them); zero means never
  * @param httpPort port of the HTTP API, web UI and /metrics (0 = any free port, -1 = none)
  * @param drainGracePeriod default time a draining agent's tasks get to finish before they are killed
+ * @param security TLS, authentication and ACLs (null = off: plaintext, anyone may do anything)
  */
 public record MasterConfig(
     String bindHost,
@@ -66,7 +68,8 @@ public record MasterConfig(
     Duration agentReregisterTimeout,
     Duration agentGoneTimeout,
     int httpPort,
-    Duration drainGracePeriod) {
+    Duration drainGracePeriod,
+    DaemonSecurity security) {
 
   public static final int DEFAULT_PORT = 5050;
   public static final int DEFAULT_HTTP_PORT = 5080;
@@ -156,6 +159,7 @@ public record MasterConfig(
     /** Unset: {@link #defaultHttpPort} of the gRPC port. */
     private Integer httpPort;
     private Duration drainGracePeriod = Duration.ofMinutes(1);
+    private DaemonSecurity security;
     private String zk = null;
     private Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "corral-master");
     private Duration agentPingTimeout = Duration.ofSeconds(15);
@@ -292,6 +296,11 @@ public record MasterConfig(
       return this;
     }
 
+    public Builder security(DaemonSecurity v) {
+      security = v;
+      return this;
+    }
+
     public Builder drainGracePeriod(Duration v) {
       drainGracePeriod = v;
       return this;
@@ -322,7 +331,7 @@ public record MasterConfig(
           agentReregisterTimeout,
           agentGoneTimeout,
           httpPort != null ? httpPort : defaultHttpPort(port),
-          drainGracePeriod);
+          drainGracePeriod, security);
     }
   }
 }

@@ -8,6 +8,7 @@ import io.corral.common.loop.EventLoop;
 import io.corral.common.net.Backoff;
 import io.corral.common.net.HostPort;
 import io.corral.common.net.ReconnectingStream;
+import io.corral.common.security.ClientCredentials;
 import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.KillPolicy;
@@ -44,6 +45,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
 
   private final Scheduler scheduler;
   private final String masterSpec;
+  private final ClientCredentials credentials;
   private final boolean implicitAcknowledgements;
   private final DriverRuntime runtime = new DriverRuntime("scheduler");
   private final EventLoop loop = runtime.loop();
@@ -71,8 +73,22 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   /** With {@code implicitAcknowledgements} false, call {@link #acknowledgeStatusUpdate} yourself. */
   public CorralSchedulerDriver(Scheduler scheduler, FrameworkInfo framework, String master,
       boolean implicitAcknowledgements) {
+    this(scheduler, framework, master, implicitAcknowledgements, ClientCredentials.fromEnvironment(System.getenv()));
+  }
+
+  /**
+   * @param credentials what the driver presents to the master on a secured cluster: the CA it
+   *     trusts, and a client certificate or a principal with its secret file (the constructors
+   *     without it take them from the environment: {@link ClientCredentials#fromEnvironment})
+   */
+  public CorralSchedulerDriver(Scheduler scheduler, FrameworkInfo framework, String master,
+      boolean implicitAcknowledgements, ClientCredentials credentials) {
     this.scheduler = scheduler;
+    this.credentials = java.util.Objects.requireNonNull(credentials, "credentials");
     FrameworkInfo.Builder f = framework.toBuilder();
+    if (f.getPrincipal().isEmpty() && credentials.principal() != null) {
+      f.setPrincipal(credentials.principal());
+    }
     if (f.getUser().isEmpty()) {
       f.setUser(System.getProperty("user.name", ""));
     }
@@ -97,7 +113,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     }
     detector = MasterDetector.forSpec(masterSpec); // bad specs fail here, on the caller's thread
     stream = new ReconnectingStream<>("master", loop, ForkJoinPool.commonPool(), detector, MAX_MESSAGE_BYTES,
-        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), new Connection());
+        credentials, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), new Connection());
     return runtime.start(stream::start);
   }
 

@@ -24,9 +24,16 @@ public final class ExecutorLauncher {
   public static final String COMMAND_EXECUTOR_MAIN = "io.corral.executor.command.CommandExecutorMain";
 
   private final AgentConfig config;
+  private final ExecutorTokens tokens;
 
   public ExecutorLauncher(AgentConfig config) {
+    this(config, null);
+  }
+
+  /** @param tokens the executors' tokens (security on), or null */
+  public ExecutorLauncher(AgentConfig config, ExecutorTokens tokens) {
     this.config = config;
+    this.tokens = tokens;
   }
 
   /**
@@ -52,6 +59,13 @@ public final class ExecutorLauncher {
     env.put(Env.FRAMEWORK_ID, run.key().frameworkId());
     env.put(Env.EXECUTOR_ID, run.key().executorId());
     env.put(Env.CONTAINER_ID, run.containerId());
+    env.remove(Env.EXECUTOR_TOKEN); // never another's (an agent started from an executor, as in tests)
+    env.remove(Env.TLS_CA);
+    if (config.security() != null) {
+      Sandboxes.recordOwner(config.workDir(), run.key().frameworkId(), run.framework().getPrincipal());
+      env.put(Env.EXECUTOR_TOKEN, tokens.token(run.containerId()));
+      env.put(Env.TLS_CA, config.security().tls().ca().toAbsolutePath().toString());
+    }
     env.put(Env.SANDBOX, run.sandbox().toString());
     env.put(Env.MASTER, config.master());
     if (spec.agentHttp() != null) {

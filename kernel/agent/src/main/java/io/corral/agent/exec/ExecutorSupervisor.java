@@ -49,6 +49,8 @@ public final class ExecutorSupervisor {
   private final EventLoop loop;
   private final ExecutorService workers;
   private final ExecutorLauncher launcher;
+  /** With security on, what executors prove themselves with; null otherwise. */
+  private final ExecutorTokens tokens;
   private final SandboxFetcher fetcher;
   private final StatusUpdateManager updates;
   private final Supplier<AgentInfo> agentInfo;
@@ -69,7 +71,12 @@ public final class ExecutorSupervisor {
     this.config = config;
     this.loop = loop;
     this.workers = workers;
-    this.launcher = new ExecutorLauncher(config);
+    try {
+      this.tokens = config.security() == null ? null : ExecutorTokens.in(config.workDir());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    this.launcher = new ExecutorLauncher(config, tokens);
     this.fetcher = new SandboxFetcher(fetcher, loop);
     this.updates = updates;
     this.agentInfo = agentInfo;
@@ -188,7 +195,7 @@ public final class ExecutorSupervisor {
 
   private void startProcess(ExecutorRun run) {
     AgentInfo info = agentInfo.get();
-    String http = info.getHttpPort() > 0 ? "http://" + info.getHostname() + ":" + info.getHttpPort() + "/" : null;
+    String http = info.getHttpPort() > 0 ? (config.security() == null ? "http://" : "https://") + info.getHostname() + ":" + info.getHttpPort() + "/" : null;
     List<String> cgroupProcs;
     try {
       cgroupProcs = isolation.prepare(info.getId(), run);
@@ -589,6 +596,16 @@ public final class ExecutorSupervisor {
     ExecutorKey key = new ExecutorKey(call.getFrameworkId(), call.getExecutorId());
     ExecutorRun run = runs.get(key);
     String container = call.getSubscribe().getContainerId();
+    if (run != null && tokens != null
+        && (!container.equals(run.containerId()) || !tokens.matches(container, call.getSubscribe().getToken()))) {
+      LOG.warn("refused subscription of executor {} (container {}) from {}: no valid token", key, container,
+          conn.peer());
+      conn.send(ExecutorEvent.newBuilder().setError(io.corral.protocol.Error.newBuilder().setCall("SUBSCRIBE")
+          .setMessage("executor " + key + " did not prove itself: the container id and token the agent gave it "
+              + "(CORRAL_CONTAINER_ID, CORRAL_EXECUTOR_TOKEN) are required").setFatal(true)).build());
+      conn.complete();
+      return;
+    }
     if (run == null || run.state() == ExecutorRun.State.TERMINATED
         || (!container.isEmpty() && !container.equals(run.containerId()))) {
       LOG.warn("refused subscription of unknown executor {} (container {}) from {}", key, container, conn.peer());

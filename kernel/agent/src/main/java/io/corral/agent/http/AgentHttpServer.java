@@ -2,7 +2,12 @@ package io.corral.agent.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.corral.agent.exec.Sandboxes;
 import io.corral.http.ApiException;
+import io.corral.http.auth.Acls;
+import io.corral.http.auth.Authorizer;
+import io.corral.http.auth.DaemonSecurity;
+import io.corral.http.auth.HttpAuthenticator;
 import io.corral.http.HttpIo;
 import io.corral.http.Query;
 import java.io.IOException;
@@ -29,13 +34,39 @@ public final class AgentHttpServer implements AutoCloseable {
   private final Supplier<CompletableFuture<AgentStateJson>> state;
   private final SandboxFiles files;
   private final HttpServer server;
+  private final Path workDir;
+  private final Authorizer authorizer;
   private volatile AgentPrometheus prometheus;
 
   public AgentHttpServer(String bindHost, int port, Path workDir, Supplier<CompletableFuture<AgentStateJson>> state)
       throws IOException {
+    this(bindHost, port, workDir, state, null);
+  }
+
+  /** @param security HTTPS, authentication and ACLs (null = plain HTTP, anyone may read anything) */
+  public AgentHttpServer(String bindHost, int port, Path workDir, Supplier<CompletableFuture<AgentStateJson>> state,
+      DaemonSecurity security) throws IOException {
     this.state = state;
+    this.workDir = workDir;
     this.files = new SandboxFiles(workDir);
-    this.server = HttpIo.start(bindHost, port, "corral-agent-http", 4, this::route);
+    this.authorizer = DaemonSecurity.authorizer(security);
+    this.server = HttpIo.start(bindHost, port, "corral-agent-http", 4, this::route,
+        security == null ? null : security.http());
+  }
+
+  /** Refuses (403, logged) what the ACLs do not allow the request's principal. */
+  private void authorize(HttpExchange ex, Acls.Action action, String object) {
+    String where = ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + " from " + ex.getRemoteAddress();
+    authorizer.check(action, HttpAuthenticator.principal(ex), object, where).ifPresent(refusal -> {
+      throw ApiException.forbidden(refusal);
+    });
+  }
+
+  /** Reading a sandbox file: allowed to whom the ACLs let read the sandboxes of its framework's principal. */
+  private void authorizeRead(HttpExchange ex, String frameworkDir) {
+    if (authorizer.enabled()) {
+      authorize(ex, Acls.Action.READ_SANDBOX, frameworkDir.isEmpty() ? "" : Sandboxes.owner(workDir, frameworkDir));
+    }
   }
 
   /** Serves {@code /metrics} from now on. */
@@ -83,7 +114,11 @@ public final class AgentHttpServer implements AutoCloseable {
       io.corral.agent.isolation.ContainerLimits limits) {}
 
   private void route(HttpExchange ex) throws IOException {
-    ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+    if (!authorizer.enabled()) {
+      // Open data: the master's web UI reads sandboxes from the agents. With security on, browsers
+      // would not send credentials to "*", so no cross-origin reads are granted.
+      ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+    }
     String method = ex.getRequestMethod();
     String rawQuery = ex.getRequestURI().getRawQuery();
     List<String> seg = HttpIo.segments(ex.getRequestURI().getRawPath());
@@ -97,6 +132,7 @@ public final class AgentHttpServer implements AutoCloseable {
       case "metrics" -> {
         HttpIo.allow(method, "GET");
         Query.parse(rawQuery, Set.of());
+        authorize(ex, Acls.Action.VIEW_STATE, null);
         AgentPrometheus p = prometheus;
         if (p == null) {
           throw new ApiException(503, "the agent is starting");
@@ -107,11 +143,13 @@ public final class AgentHttpServer implements AutoCloseable {
       case "api/v1/state" -> {
         HttpIo.allow(method, "GET");
         Query.parse(rawQuery, Set.of());
+        authorize(ex, Acls.Action.VIEW_STATE, null);
         HttpIo.sendJson(ex, 200, withUsage(await(state.get())));
       }
       case "api/v1/executors" -> {
         HttpIo.allow(method, "GET");
         Query.parse(rawQuery, Set.of());
+        authorize(ex, Acls.Action.VIEW_STATE, null);
         HttpIo.sendJson(ex, 200, withUsage(await(state.get())).executors());
       }
       case "api/v1/sandbox" -> {
@@ -119,12 +157,14 @@ public final class AgentHttpServer implements AutoCloseable {
         Query q = Query.parse(rawQuery, Set.of("framework", "task", "executor"));
         String fw = required(q, "framework");
         String task = required(q, "task");
+        authorizeRead(ex, io.corral.common.task.PathNames.of(fw));
         HttpIo.sendJson(ex, 200, files.sandboxOf(fw, task, q.get("executor"))
             .orElseThrow(() -> ApiException.notFound("no sandbox of task " + fw + "/" + task + " on this agent")));
       }
       case "api/v1/files/browse" -> {
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
+        authorizeRead(ex, files.frameworkDirOf(required(q, "path")));
         HttpIo.sendJson(ex, 200, files.browse(required(q, "path")));
       }
       case "api/v1/files/read" -> {
@@ -132,17 +172,20 @@ public final class AgentHttpServer implements AutoCloseable {
         Query q = Query.parse(rawQuery, Set.of("path", "offset", "length"));
         long offset = q.longValue("offset", 0, -1, Long.MAX_VALUE);
         int length = q.intValue("length", SandboxFiles.DEFAULT_READ, 0, SandboxFiles.MAX_READ);
+        authorizeRead(ex, files.frameworkDirOf(required(q, "path")));
         HttpIo.sendJson(ex, 200, files.read(required(q, "path"), offset, length));
       }
       case "api/v1/files/download" -> {
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
+        authorizeRead(ex, files.frameworkDirOf(required(q, "path")));
         download(ex, files.regularFile(required(q, "path")), true);
       }
       case "api/v1/files/view" -> {
         // A log shown in the browser (the Spark UI's executor log links): plain text, never rendered
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
+        authorizeRead(ex, files.frameworkDirOf(required(q, "path")));
         download(ex, files.regularFile(required(q, "path")), false);
       }
       default -> throw ApiException.notFound("no such endpoint: /" + path

@@ -42,6 +42,18 @@ public final class SandboxFiles {
   /** Where a task's files are. */
   public record Sandbox(String path, String executorId, String runId) {}
 
+  /**
+   * The directory under the sandboxes' root of the framework a path an operator gave belongs to
+   * ({@code PathNames} of its id), checked as {@link #resolve} checks it.
+   */
+  public String frameworkDirOf(String rel) {
+    Path inside = root.relativize(resolve(rel));
+    if (inside.getNameCount() == 0 || inside.toString().isEmpty()) {
+      return "";
+    }
+    return inside.getName(0).toString();
+  }
+
   /** Resolves a path an operator gave, refusing anything that leads out of the sandboxes. */
   Path resolve(String rel) {
     if (rel == null || rel.isEmpty()) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.common.detect.MasterDetector;
 import io.corral.common.net.Grpc;
 import io.corral.common.net.HostPort;
+import io.corral.common.security.BasicAuth;
+import io.corral.common.security.ClientCredentials;
 import io.corral.protocol.GetInfoRequest;
 import io.corral.protocol.GetInfoResponse;
 import io.corral.protocol.MasterServiceGrpc;
@@ -30,18 +32,34 @@ public final class MasterClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-      .followRedirects(HttpClient.Redirect.NORMAL).build();
+  private final HttpClient http;
   private final String base;
   private final String address;
+  private final String authorization;
 
-  private MasterClient(String base, String address) {
+  private MasterClient(String base, String address, ClientCredentials credentials) {
     this.base = base.endsWith("/") ? base : base + "/";
     this.address = address;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL);
+    try {
+      if (credentials.secure()) {
+        b.sslContext(credentials.tls().sslContext());
+      }
+      this.authorization = credentials.hasSecret()
+          ? BasicAuth.header(credentials.principal(), credentials.secret()) : null;
+    } catch (IOException e) {
+      throw new CliException(2, e.getMessage());
+    }
+    this.http = b.build();
   }
 
   /** Finds the master's HTTP API from what the user gave. */
   public static MasterClient connect(String master) {
+    return connect(master, ClientCredentials.NONE);
+  }
+
+  /** As {@link #connect(String)}, presenting {@code credentials} (a secured cluster). */
+  public static MasterClient connect(String master, ClientCredentials credentials) {
     if (master == null || master.isBlank()) {
       throw new CliException(2, "--master is required: host:port, zk://host:port/path or http://host:port/");
     }
@@ -51,7 +69,7 @@ public final class MasterClient {
       } catch (IllegalArgumentException e) {
         throw new CliException(2, "bad --master URL '" + master + "': " + e.getMessage());
       }
-      return new MasterClient(master, master);
+      return new MasterClient(master, master, credentials);
     }
     HostPort grpc;
     if (master.startsWith("zk://")) {
@@ -73,7 +91,7 @@ public final class MasterClient {
             + "http://host:port/ (" + e.getMessage() + ")");
       }
     }
-    ManagedChannel channel = Grpc.channel(grpc, 4 * 1024 * 1024);
+    ManagedChannel channel = Grpc.channel(grpc, 4 * 1024 * 1024, credentials);
     try {
       GetInfoResponse info = MasterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(TIMEOUT.toMillis(),
           TimeUnit.MILLISECONDS).getInfo(GetInfoRequest.getDefaultInstance());
@@ -81,7 +99,7 @@ public final class MasterClient {
       if (url.isEmpty()) {
         throw new CliException(1, "the master at " + grpc + " serves no HTTP API (started with --http-port -1)");
       }
-      return new MasterClient(url, grpc.toString());
+      return new MasterClient(url, grpc.toString(), credentials);
     } catch (StatusRuntimeException e) {
       throw new CliException(1, "cannot reach the master at " + grpc + ": " + e.getStatus().getCode()
           + (e.getStatus().getDescription() == null ? "" : " (" + e.getStatus().getDescription() + ")"));
@@ -123,6 +141,9 @@ public final class MasterClient {
   }
 
   private JsonNode call(HttpRequest.Builder b, String what) {
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
     HttpResponse<String> r;
     try {
       r = http.send(b.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());

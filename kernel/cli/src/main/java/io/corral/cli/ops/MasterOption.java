@@ -1,5 +1,6 @@
 package io.corral.cli.ops;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code --master} every operator command takes (default: the CORRAL_MASTER environment variable). */
@@ -9,7 +10,9 @@ public final class MasterOption {
           + "(default: $CORRAL_MASTER).")
   String master;
 
+  @Mixin ClientSecurityOptions security;
+
   public MasterClient connect() {
-    return MasterClient.connect(master);
+    return MasterClient.connect(master, security.credentials());
   }
 }

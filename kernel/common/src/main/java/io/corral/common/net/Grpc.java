@@ -1,6 +1,13 @@
 package io.corral.common.net;
 
+import io.corral.common.security.ClientCredentials;
+import io.corral.common.security.TlsFiles;
+import io.grpc.ChannelCredentials;
+import io.grpc.CompositeChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -11,10 +18,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How Corral builds gRPC servers and channels: plaintext for now (TLS arrives with the
- * security issue), a maximum inbound message size on both ends, keep-alives so dead
- * peers are noticed, and handlers run directly on Netty threads (they only decode and hand
- * events to an event loop, never block).
+ * How Corral builds gRPC servers and channels: plaintext, or TLS with the cluster's CA (mutual
+ * when the client has a certificate) and callers authenticated by {@link AuthInterceptor}; a
+ * maximum inbound message size on both ends, keep-alives so dead peers are noticed, and
+ * handlers run directly on Netty threads (they only decode and hand events to an event loop,
+ * never block).
  */
 public final class Grpc {
   /** Default limit for one message; larger ones end the stream with RESOURCE_EXHAUSTED. */
@@ -31,33 +39,83 @@ public final class Grpc {
 
   private Grpc() {}
 
+  /** A plaintext server without authentication. */
   public static Server startServer(
       String bindHost, int port, int maxMessageBytes, List<ServerServiceDefinition> services)
       throws IOException {
-    NettyServerBuilder b =
-        NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, port))
-            .maxInboundMessageSize(maxMessageBytes)
-            .maxInboundMetadataSize(64 * 1024)
-            .permitKeepAliveTime(5, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
-            .keepAliveTime(30, TimeUnit.SECONDS)
-            .keepAliveTimeout(20, TimeUnit.SECONDS)
-            .directExecutor();
+    return startServer(bindHost, port, maxMessageBytes, services, null);
+  }
+
+  /**
+   * A server; with {@code security}, over TLS and with every call's caller (certificate or
+   * secret) in {@link AuthInterceptor#current()}; null = plaintext, anonymous.
+   */
+  public static Server startServer(String bindHost, int port, int maxMessageBytes,
+      List<ServerServiceDefinition> services, ServerSecurity security) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(bindHost, port);
+    NettyServerBuilder b = security == null
+        ? NettyServerBuilder.forAddress(address)
+        : NettyServerBuilder.forAddress(address, serverCredentials(security));
+    if (security != null) {
+      b.intercept(new AuthInterceptor(security.credentials()));
+    }
+    b.maxInboundMessageSize(maxMessageBytes)
+        .maxInboundMetadataSize(64 * 1024)
+        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .keepAliveTimeout(20, TimeUnit.SECONDS)
+        .directExecutor();
     for (ServerServiceDefinition s : services) {
       b.addService(DecodeGuard.guard(s));
     }
     return b.build().start();
   }
 
+  private static ServerCredentials serverCredentials(ServerSecurity security) throws IOException {
+    TlsFiles tls = security.tls().check();
+    return TlsServerCredentials.newBuilder()
+        .keyManager(tls.cert().toFile(), tls.key().toFile())
+        .trustManager(tls.ca().toFile())
+        .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
+        .build();
+  }
+
+  /** A plaintext channel without credentials. */
   public static ManagedChannel channel(HostPort target, int maxMessageBytes) {
-    return NettyChannelBuilder.forAddress(target.host(), target.port())
-        .usePlaintext()
-        .maxInboundMessageSize(maxMessageBytes)
+    return channel(target, maxMessageBytes, ClientCredentials.NONE);
+  }
+
+  /**
+   * A channel presenting {@code credentials}: TLS trusting their CA (with their certificate, if
+   * any), and their principal's secret on every call.
+   */
+  public static ManagedChannel channel(HostPort target, int maxMessageBytes, ClientCredentials credentials) {
+    NettyChannelBuilder b = credentials.secure()
+        ? NettyChannelBuilder.forAddress(target.host(), target.port(), channelCredentials(credentials))
+        : NettyChannelBuilder.forAddress(target.host(), target.port()).usePlaintext();
+    return b.maxInboundMessageSize(maxMessageBytes)
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)
         .directExecutor()
         .build();
+  }
+
+  private static ChannelCredentials channelCredentials(ClientCredentials credentials) {
+    TlsFiles tls = credentials.tls();
+    try {
+      TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder().trustManager(tls.ca().toFile());
+      if (tls.hasCertificate()) {
+        b.keyManager(tls.cert().toFile(), tls.key().toFile());
+      }
+      ChannelCredentials channel = b.build();
+      return credentials.hasSecret()
+          ? CompositeChannelCredentials.create(channel, new SecretCallCredentials(credentials))
+          : channel;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the TLS files " + tls + ": " + e.getMessage(), e);
+    }
   }
 
   /**

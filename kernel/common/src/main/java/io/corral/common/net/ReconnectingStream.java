@@ -2,6 +2,7 @@ package io.corral.common.net;
 
 import io.corral.common.detect.MasterDetector;
 import io.corral.common.loop.EventLoop;
+import io.corral.common.security.ClientCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -41,6 +42,7 @@ public final class ReconnectingStream<C, E> {
   private final Executor lookups;
   private final MasterDetector target;
   private final int maxMessageBytes;
+  private final ClientCredentials credentials;
   private final Backoff backoff;
   /**
    * Retries after a master refused us as not the leader: ZooKeeper shows a newly elected master
@@ -61,6 +63,13 @@ public final class ReconnectingStream<C, E> {
    */
   public ReconnectingStream(String name, EventLoop loop, Executor lookups, MasterDetector target,
       int maxMessageBytes, Backoff backoff, Handler<C, E> handler) {
+    this(name, loop, lookups, target, maxMessageBytes, ClientCredentials.NONE, backoff, handler);
+  }
+
+  /** @param credentials what the stream presents to its peer (TLS files, a principal's secret) */
+  public ReconnectingStream(String name, EventLoop loop, Executor lookups, MasterDetector target,
+      int maxMessageBytes, ClientCredentials credentials, Backoff backoff, Handler<C, E> handler) {
+    this.credentials = credentials;
     this.name = name;
     this.loop = loop;
     this.lookups = lookups;
@@ -181,7 +190,7 @@ public final class ReconnectingStream<C, E> {
     }
     if (channel == null || !found.equals(peer)) {
       Grpc.shutdown(channel);
-      channel = Grpc.channel(found, maxMessageBytes);
+      channel = Grpc.channel(found, maxMessageBytes, credentials);
     }
     peer = found;
     long gen = ++generation;

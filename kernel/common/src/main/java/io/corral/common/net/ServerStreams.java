@@ -15,6 +15,7 @@ public final class ServerStreams {
   public static <C, E> StreamObserver<C> accept(StreamObserver<E> responses,
       BiConsumer<StreamConnection<E>, C> onCall, BiConsumer<StreamConnection<E>, Throwable> onClosed) {
     StreamConnection<E> conn = new StreamConnection<>(PeerAddressInterceptor.currentPeer(),
+        AuthInterceptor.current().orElse(null),
         (ServerCallStreamObserver<E>) responses, onClosed);
     return new StreamObserver<>() {
       @Override

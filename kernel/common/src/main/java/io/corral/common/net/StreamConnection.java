@@ -1,6 +1,8 @@
 package io.corral.common.net;
 
+import io.corral.common.security.Identity;
 import io.grpc.Status;
+import java.util.Optional;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,7 @@ public final class StreamConnection<E> {
 
   private final long id = IDS.incrementAndGet();
   private final String peer;
+  private final Identity identity;
   private final ServerCallStreamObserver<E> out;
   private final AtomicLong unreadySends = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -33,7 +36,14 @@ public final class StreamConnection<E> {
    */
   public StreamConnection(
       String peer, ServerCallStreamObserver<E> out, BiConsumer<StreamConnection<E>, Throwable> onClosed) {
+    this(peer, null, out, onClosed);
+  }
+
+  /** @param identity who opened the stream, if it authenticated (null = anonymous) */
+  public StreamConnection(String peer, Identity identity, ServerCallStreamObserver<E> out,
+      BiConsumer<StreamConnection<E>, Throwable> onClosed) {
     this.peer = peer;
+    this.identity = identity;
     this.out = out;
     this.onClosed = onClosed;
     out.setOnReadyHandler(() -> unreadySends.set(0));
@@ -46,6 +56,11 @@ public final class StreamConnection<E> {
   /** The remote address, for logs. */
   public String peer() {
     return peer;
+  }
+
+  /** Who opened the stream, if it authenticated (by certificate or secret). */
+  public Optional<Identity> identity() {
+    return Optional.ofNullable(identity);
   }
 
   public boolean isOpen() {

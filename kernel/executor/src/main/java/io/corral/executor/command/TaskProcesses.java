@@ -34,6 +34,7 @@ final class TaskProcesses {
     pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr").toFile()));
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Map<String, String> env = pb.environment();
+    env.remove(Env.EXECUTOR_TOKEN); // the executor's proof of identity is not the task's
     env.put(Env.SANDBOX, dir.toString());
     env.put(Env.TASK_ID, task.getTaskId());
     env.put(Env.RESOURCES, io.corral.common.resources.Resources.fromProto(task.getResourcesList()).toString());

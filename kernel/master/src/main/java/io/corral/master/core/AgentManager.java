@@ -12,6 +12,8 @@ import io.corral.master.state.TaskKey;
 import io.corral.common.net.StreamConnection;
 import io.corral.protocol.AgentCall;
 import io.corral.protocol.AgentEvent;
+import io.corral.common.security.Identity;
+import io.corral.http.auth.Acls;
 import io.corral.protocol.AgentInfo;
 import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.FrameworkInfo;
@@ -69,6 +71,9 @@ final class AgentManager {
   void register(StreamConnection<AgentEvent> conn, AgentCall.Register reg, Consumer<AgentEntry> bound) {
     AgentInfo info = reg.getAgentInfo();
     String problem = validate(info);
+    if (problem == null && s.authorizer.enabled()) {
+      problem = authorize(conn, info);
+    }
     if (problem != null) {
       refuse(conn, problem);
       return;
@@ -261,6 +266,17 @@ final class AgentManager {
     } catch (InvalidResourcesException e) {
       return Resources.EMPTY;
     }
+  }
+
+  /** Agents prove who they are with a certificate of the cluster's CA (mutual TLS), never a secret. */
+  private String authorize(StreamConnection<AgentEvent> conn, AgentInfo info) {
+    String where = "registration of agent " + info.getHostname() + ":" + info.getPort() + " from " + conn.peer();
+    Identity who = conn.identity().orElse(null);
+    if (who == null || who.method() != Identity.Method.CERTIFICATE) {
+      s.authorizer.check(Acls.Action.REGISTER_AGENT, null, null, where);
+      return "agents must present a client certificate of the cluster's CA (mutual TLS)";
+    }
+    return s.authorizer.check(Acls.Action.REGISTER_AGENT, who.principal(), null, where).orElse(null);
   }
 
   private void refuse(StreamConnection<AgentEvent> conn, String problem) {

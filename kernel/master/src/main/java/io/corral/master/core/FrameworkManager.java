@@ -7,6 +7,8 @@ import io.corral.master.state.TaskEntry;
 import io.corral.common.loop.EventLoop;
 import io.corral.common.net.StreamConnection;
 import io.corral.protocol.AgentEvent;
+import io.corral.common.security.Identity;
+import io.corral.http.auth.Acls;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.SchedulerCall;
 import io.corral.protocol.SchedulerEvent;
@@ -52,6 +54,15 @@ final class FrameworkManager {
     if (info.getRole().isEmpty()) {
       info = info.toBuilder().setRole("*").build();
     }
+    if (s.authorizer.enabled()) {
+      String who = conn.identity().map(Identity::principal).orElse(null);
+      problem = authorize(conn, info, who);
+      if (problem != null) {
+        refuse(conn, problem);
+        return null;
+      }
+      info = info.toBuilder().setPrincipal(who).build();
+    }
     Instant now = s.now();
     String id = info.getId();
     if (!id.isEmpty() && s.removedFrameworks.containsKey(id)) {
@@ -71,6 +82,11 @@ final class FrameworkManager {
       LOG.info("framework {} ({}) subscribed in role {} as {} from {}",
           id, info.getName(), fw.role(), info.getUser(), conn.peer());
     } else {
+      if (s.authorizer.enabled() && !fw.info().getPrincipal().equals(info.getPrincipal())) {
+        refuse(conn, "framework " + id + " belongs to principal '" + fw.info().getPrincipal()
+            + "'; principal '" + info.getPrincipal() + "' cannot take it over");
+        return null;
+      }
       if (!fw.role().equals(info.getRole())) {
         refuse(conn, "framework " + id + " is in role " + fw.role() + "; changing roles on failover is not supported");
         return null;
@@ -122,6 +138,23 @@ final class FrameworkManager {
         agent.send(update);
       }
     }
+  }
+
+  /** Why an authenticated (or not) scheduler may not subscribe with {@code info}; null = it may. */
+  private String authorize(StreamConnection<SchedulerEvent> conn, FrameworkInfo info, String principal) {
+    String where = "SUBSCRIBE of framework '" + info.getName() + "' from " + conn.peer();
+    if (principal == null) {
+      s.authorizer.check(Acls.Action.REGISTER_FRAMEWORK, null, info.getRole(), where);
+      return "authentication required: present a client certificate of the cluster's CA or a principal "
+          + "and its secret";
+    }
+    if (!info.getPrincipal().isEmpty() && !info.getPrincipal().equals(principal)) {
+      return "FrameworkInfo.principal '" + info.getPrincipal() + "' is not the authenticated principal '"
+          + principal + "'";
+    }
+    return s.authorizer.check(Acls.Action.REGISTER_FRAMEWORK, principal, info.getRole(), where)
+        .or(() -> s.authorizer.check(Acls.Action.RUN_TASK, principal, info.getUser(), where))
+        .orElse(null);
   }
 
   private void refuse(StreamConnection<SchedulerEvent> conn, String problem) {

@@ -8,6 +8,7 @@ import io.corral.master.state.FrameworkEntry;
 import io.corral.master.state.OfferEntry;
 import io.corral.master.state.TaskEntry;
 import io.corral.master.validation.LaunchPlan;
+import io.corral.http.auth.Acls;
 import io.corral.master.validation.LaunchValidator;
 import io.corral.protocol.AgentEvent;
 import io.corral.protocol.ExecutorInfo;
@@ -108,7 +109,10 @@ final class LaunchHandler {
             offered,
             accept.getTasksList(),
             id -> fw.tasks().containsKey(id) || fw.completed().containsKey(id),
-            running);
+            running,
+            user -> user.isEmpty() ? null // the framework's user, allowed when it subscribed
+                : s.authorizer.check(Acls.Action.RUN_TASK, fw.info().getPrincipal(), user,
+                    "launch by framework " + fw.id()).orElse(null));
     launch(fw, agent, plan);
     offers.recover(fw.id(), agent.id(), offered.minus(plan.used()), refuse);
     reportRejected(fw, agent.id(), plan.rejected());

@@ -31,6 +31,8 @@ final class MasterState {
   final DrfAllocator allocator;
   final MasterMetrics metrics;
   final IdGenerator ids;
+  /** The ACLs every request is checked against (permissive without security). */
+  final io.corral.http.auth.Authorizer authorizer;
 
   final AgentRegistry registry;
   /** The registry's view, kept current by this master (loop-owned copy). */
@@ -60,6 +62,7 @@ final class MasterState {
       AgentRegistry registry,
       BooleanSupplier leaseValid) {
     this.config = config;
+    this.authorizer = io.corral.http.auth.DaemonSecurity.authorizer(config.security());
     this.masterInfo = masterInfo;
     this.loop = loop;
     this.clock = clock;

@@ -19,6 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import io.corral.http.auth.Acls;
+import io.corral.http.auth.Authorizer;
+import io.corral.http.auth.DaemonSecurity;
+import io.corral.http.auth.HttpAuthenticator;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,7 @@ public final class MasterHttpServer implements AutoCloseable {
   private final Clock clock;
   private final HttpServer server;
   private final String url;
+  private final Authorizer authorizer;
 
   /**
    * Binds {@code bindHost:port} (0 = any free port) and serves at once.
@@ -52,11 +57,39 @@ public final class MasterHttpServer implements AutoCloseable {
    */
   public MasterHttpServer(String bindHost, int port, String advertiseHost, MasterBackend master,
       MasterPrometheus prometheus, Clock clock) throws IOException {
+    this(bindHost, port, advertiseHost, master, prometheus, clock, null);
+  }
+
+  /** @param security HTTPS, authentication and ACLs (null = plain HTTP, anyone may do anything) */
+  public MasterHttpServer(String bindHost, int port, String advertiseHost, MasterBackend master,
+      MasterPrometheus prometheus, Clock clock, DaemonSecurity security) throws IOException {
     this.master = master;
     this.prometheus = prometheus;
     this.clock = clock;
-    this.server = HttpIo.start(bindHost, port, "corral-master-http", 4, this::route);
-    this.url = "http://" + advertiseHost + ":" + server.getAddress().getPort() + "/";
+    this.authorizer = DaemonSecurity.authorizer(security);
+    this.server = HttpIo.start(bindHost, port, "corral-master-http", 4, this::route,
+        security == null ? null : security.http());
+    this.url = (security == null ? "http://" : "https://") + advertiseHost + ":" + server.getAddress().getPort() + "/";
+  }
+
+  /** Refuses (403, logged) what the ACLs do not allow the request's principal. */
+  private void authorize(HttpExchange ex, Acls.Action action, String object) {
+    String where = ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + " from " + ex.getRemoteAddress();
+    authorizer.check(action, HttpAuthenticator.principal(ex), object, where).ifPresent(refusal -> {
+      throw ApiException.forbidden(refusal);
+    });
+  }
+
+  /** Checks an action on a framework's things against the framework's principal (unknown: let the action 404). */
+  private void authorizeOnFramework(HttpExchange ex, Acls.Action action, String frameworkId) {
+    if (!authorizer.enabled()) {
+      return;
+    }
+    Optional<String> owner = await(master.query(v -> Optional.ofNullable(v.frameworkEntry(frameworkId))
+        .map(f -> f.info().getPrincipal())));
+    if (owner.isPresent()) {
+      authorize(ex, action, owner.get());
+    }
   }
 
   /** Where this server is reached, {@code http://host:port/}. */
@@ -87,6 +120,7 @@ public final class MasterHttpServer implements AutoCloseable {
     }
     if (rawPath.equals("/metrics")) {
       HttpIo.allow(method, "GET");
+      authorize(ex, Acls.Action.VIEW_STATE, null);
       Query.parse(rawQuery, Set.of());
       MasterPrometheus.ClusterGauges gauges = master.leading()
           ? MasterPrometheus.ClusterGauges.of(summary())
@@ -142,6 +176,9 @@ public final class MasterHttpServer implements AutoCloseable {
     if (seg.isEmpty()) {
       throw ApiException.notFound("no such endpoint: /api/v1/ (try /api/v1/state)");
     }
+    if (method.equals("GET") || method.equals("HEAD")) {
+      authorize(ex, Acls.Action.VIEW_STATE, null);
+    }
     String head = seg.get(0);
     switch (head) {
       case "state" -> {
@@ -174,11 +211,13 @@ public final class MasterHttpServer implements AutoCloseable {
     switch (seg.get(2)) {
       case "drain" -> {
         HttpIo.allow(method, "POST");
+        authorize(ex, Acls.Action.DRAIN_AGENT, null);
         Query q = Query.parse(rawQuery, Set.of("grace"));
         sendResult(ex, await(master.drainAgent(id, q.duration("grace"))));
       }
       case "undrain" -> {
         HttpIo.allow(method, "POST");
+        authorize(ex, Acls.Action.DRAIN_AGENT, null);
         Query.parse(rawQuery, Set.of());
         sendResult(ex, await(master.undrainAgent(id)));
       }
@@ -197,6 +236,7 @@ public final class MasterHttpServer implements AutoCloseable {
     }
     HttpIo.allow(method, "POST");
     Query.parse(rawQuery, Set.of());
+    authorizeOnFramework(ex, Acls.Action.TEARDOWN_FRAMEWORK, seg.get(1));
     sendResult(ex, await(master.teardownFramework(seg.get(1))));
   }
 
@@ -268,6 +308,7 @@ public final class MasterHttpServer implements AutoCloseable {
     }
     HttpIo.allow(method, "POST");
     Query.parse(rawQuery, Set.of());
+    authorizeOnFramework(ex, Acls.Action.KILL_TASK, fw);
     sendResult(ex, await(master.killTask(fw, id)));
   }
 

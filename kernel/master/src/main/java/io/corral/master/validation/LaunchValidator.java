@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -41,6 +42,21 @@ public final class LaunchValidator {
       List<TaskInfo> tasks,
       Predicate<String> taskIdInUse,
       Map<String, ExecutorInfo> runningExecutors) {
+    return validate(frameworkId, agentId, offered, tasks, taskIdInUse, runningExecutors, user -> null);
+  }
+
+  /**
+   * As above, with {@code userRefusal} saying why a task or executor may not run as the OS user
+   * its command names (null: it may); such tasks fail with {@code REASON_TASK_UNAUTHORIZED}.
+   */
+  public static LaunchPlan validate(
+      String frameworkId,
+      String agentId,
+      Resources offered,
+      List<TaskInfo> tasks,
+      Predicate<String> taskIdInUse,
+      Map<String, ExecutorInfo> runningExecutors,
+      Function<String, String> userRefusal) {
     List<LaunchPlan.Accepted> accepted = new ArrayList<>();
     List<LaunchPlan.Rejected> rejected = new ArrayList<>();
     Set<String> idsInThisLaunch = new HashSet<>();
@@ -48,6 +64,13 @@ public final class LaunchValidator {
     Resources left = offered;
     for (TaskInfo task : tasks) {
       String problem = checkTask(frameworkId, agentId, task, taskIdInUse, idsInThisLaunch, executors);
+      TaskStatusReason reason = TaskStatusReason.REASON_TASK_INVALID;
+      if (problem == null) {
+        problem = userRefusal.apply(commandUser(task));
+        if (problem != null) {
+          reason = TaskStatusReason.REASON_TASK_UNAUTHORIZED;
+        }
+      }
       Resources taskResources = Resources.EMPTY;
       Resources executorResources = Resources.EMPTY;
       if (problem == null) {
@@ -71,7 +94,7 @@ public final class LaunchValidator {
       if (problem != null) {
         rejected.add(
             new LaunchPlan.Rejected(
-                task, TaskState.TASK_ERROR, TaskStatusReason.REASON_TASK_INVALID, problem));
+                task, TaskState.TASK_ERROR, reason, problem));
         if (!task.getTaskId().isEmpty()) {
           idsInThisLaunch.add(task.getTaskId());
         }
@@ -88,6 +111,12 @@ public final class LaunchValidator {
       accepted.add(new LaunchPlan.Accepted(normalized.build(), taskResources, executorResources));
     }
     return new LaunchPlan(accepted, rejected, offered.minus(left));
+  }
+
+  /** The OS user a task's command (or its executor's) names; empty: the framework's. */
+  private static String commandUser(TaskInfo task) {
+    CommandInfo c = task.hasCommand() ? task.getCommand() : task.getExecutor().getCommand();
+    return c.getUser();
   }
 
   private static String checkTask(
