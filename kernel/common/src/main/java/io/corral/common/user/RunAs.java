@@ -31,8 +31,8 @@ public final class RunAs {
    * @throws IOException if the user could not be looked up
    */
   public static Optional<UserAccount> resolve(String user, boolean switchUsers) throws IOException {
-    if (user.isEmpty() || !switchUsers || EUID != 0) {
-      return Optional.empty();
+    if (user.isEmpty() || !switchUsers || EUID != 0 || user.equals(System.getProperty("user.name"))) {
+      return Optional.empty(); // the last: root's own tasks, the common case, need no look-up
     }
     UserAccount account = UserAccount.lookup(user).orElseThrow(() -> new UnknownUserException(user));
     return account.uid() == EUID ? Optional.empty() : Optional.of(account);
