@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A root agent (separate {@code corral master} and {@code corral agent} processes) runs each
  * framework's tasks as its user, in sandboxes other users cannot read, and hands a secret to the
- * task's process only: it is in no log, state page or checkpoint. Skipped, with the reason printed,
+ * task's process only: it is in no log, state page or checkpoint. Fetched files are the user's too. Skipped, with the reason printed,
  * unless the tests run as root; the users {@code corral-a} and {@code corral-b} are made if missing.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -50,6 +50,7 @@ class RunAsUserIT {
     Files.setPosixFilePermissions(secrets.resolve("db-password"), PosixFilePermissions.fromString("rw-------"));
     Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
     Path agentWork = dir.resolve("agent");
+    Path fetched = Files.writeString(dir.resolve("data.txt"), "fetched");
 
     try (CorralProcess master = CorralProcess.start(dir.resolve("master.log"), "master", "--port", "0",
         "--work-dir", dir.resolve("master").toString())) {
@@ -63,7 +64,8 @@ class RunAsUserIT {
         // Framework A's task runs as corral-a, with the secret in its environment.
         String frameworkA;
         try (CorralProcess a = CorralProcess.start(dir.resolve("a.log"), "example", "shell", "--master", address,
-            "--user", "corral-a", "--secret-env", "DB_PASSWORD=db-password", "--tasks", "1", "-v", "--",
+            "--user", "corral-a", "--secret-env", "DB_PASSWORD=db-password", "--uri", fetched.toString(),
+            "--tasks", "1", "-v", "--",
             "id -un; echo \"db=$DB_PASSWORD\"; echo private > notes.txt")) {
           frameworkA = a.awaitLine("framework: (\\S+) registered", START).group(1);
           assertThat(a.awaitExit(START)).as("%s", a.stdout()).isZero();
@@ -73,7 +75,9 @@ class RunAsUserIT {
         UserAccount a = UserAccount.lookup("corral-a").orElseThrow();
         assertThat((int) Files.getAttribute(sandboxA, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo((int) a.uid());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sandboxA))).isEqualTo("rwx------");
-        assertThat((int) Files.getAttribute(sandboxA.resolve("notes.txt"), "unix:uid")).isEqualTo((int) a.uid());
+        for (String file : List.of("notes.txt", "data.txt", "stdout", "stderr")) { // data.txt: fetched by the agent
+          assertThat((int) Files.getAttribute(sandboxA.resolve(file), "unix:uid")).as(file).isEqualTo((int) a.uid());
+        }
 
         // Framework B's task, as corral-b, cannot read A's sandbox; a user the host lacks fails its task.
         try (CorralProcess b = CorralProcess.start(dir.resolve("b.log"), "example", "shell", "--master", address,
