@@ -55,9 +55,10 @@ public final class ExecutorLauncher {
       PrivateSandbox.prepare(run.sandbox(), user);
     }
     List<String> argv = run.isCommandExecutor() ? commandExecutorArgv() : CommandLines.argv(run.info().getCommand());
-    // Root enters the cgroups, then setsid, then the switch to the user, then the command.
+    // Root enters the cgroups, then setsid, then (for another user) root gives the sandbox to the user
+    // and switches to it, then the command.
     ProcessBuilder pb = new ProcessBuilder(
-        CgroupEntry.wrap(spec.cgroupProcs(), Sessions.inNewSession(RunAs.wrap(user, argv))));
+        CgroupEntry.wrap(spec.cgroupProcs(), Sessions.inNewSession(RunAs.wrap(user, run.sandbox(), argv))));
     pb.directory(run.sandbox().toFile());
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(run.sandbox().resolve("stdout").toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(run.sandbox().resolve("stderr").toFile()));

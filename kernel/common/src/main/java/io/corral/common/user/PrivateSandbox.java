@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * Sandboxes only their user can read: a sandbox is mode 0700 and, when its process runs as another
  * user, owned by that user with everything in it (fetched files included), its {@code stdout} and
- * {@code stderr} made before the process starts. The directories above it stay the agent's and
+ * {@code stderr} made before the process starts (the directory itself changes hands as the process
+ * starts, see {@link RunAs#wrap(UserAccount, Path, List)}). The directories above it stay the agent's and
  * can be passed through, not listed (0711), so a task finds its own sandbox by its absolute path
  * but never reads another's. The agent, root, still reads them all (files API, disk usage, cleanup).
  */
@@ -34,18 +35,20 @@ public final class PrivateSandbox {
 
   /**
    * Makes {@code dir} (created if missing) the private sandbox of a process that runs as {@code user}
-   * (empty: as the agent's user, nothing is chowned): its logs exist, all it holds belongs to
-   * {@code user}, and it is mode 0700.
+   * (empty: as the agent's user, nothing is chowned): it is mode 0700, its logs exist, and all it
+   * holds belongs to {@code user}. The directory itself stays the agent's until the process starts
+   * ({@link RunAs#wrap(UserAccount, Path, java.util.List)} gives it away then): meanwhile no process
+   * of the user can get in to swap a log for a link.
    */
   public static void prepare(Path dir, Optional<UserAccount> user) throws IOException {
     Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, OWNER_ONLY);
     for (String log : LOGS) {
       createFile(dir.resolve(log));
     }
     if (user.isPresent()) {
-      chownTree(dir, user.get());
+      chownContent(dir, user.get());
     }
-    Files.setPosixFilePermissions(dir, OWNER_ONLY);
   }
 
   /**
@@ -68,14 +71,16 @@ public final class PrivateSandbox {
   }
 
   /**
-   * Gives {@code dir} and everything in it to {@code user} (and the user's group). Symbolic links
-   * are never followed: a link is changed itself, never what it points to, wherever that is.
+   * Gives everything in {@code dir} (not {@code dir} itself) to {@code user} (and the user's group).
+   * Symbolic links are never followed: a link is changed itself, never what it points to.
    */
-  public static void chownTree(Path dir, UserAccount user) throws IOException {
+  public static void chownContent(Path dir, UserAccount user) throws IOException {
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-        chown(d, user);
+        if (!d.equals(dir)) {
+          chown(d, user);
+        }
         return FileVisitResult.CONTINUE;
       }
 

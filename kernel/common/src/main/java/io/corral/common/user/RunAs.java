@@ -18,6 +18,8 @@ import java.util.Optional;
  * root agent) is no switch at all, so nothing changes where no one asked for another user.
  */
 public final class RunAs {
+  /** Exit status when the sandbox could not be given to the user (nothing of the command ran). */
+  public static final int CANNOT_SWITCH = 125;
   private static final String SETPRIV = find("setpriv");
   private static final long EUID = readEffectiveUid();
 
@@ -38,13 +40,27 @@ public final class RunAs {
     return account.uid() == EUID ? Optional.empty() : Optional.of(account);
   }
 
-  /** {@code argv} prefixed so that it runs as {@code user}. */
-  public static List<String> wrap(UserAccount user, List<String> argv) {
+  /**
+   * {@code argv} prefixed so that it runs as {@code user} in {@code sandbox}: a root {@code /bin/sh}
+   * gives the sandbox directory to the user (its content is the user's already, see
+   * {@link PrivateSandbox#prepare}), then {@code setpriv} switches and execs the command. The
+   * directory changes hands only there, once the process's {@code stdout} and {@code stderr} are
+   * open: until then no process of the user can put a link in their place for root to write through.
+   * If the directory cannot be given away, exits with {@value #CANNOT_SWITCH} and says why on stderr.
+   */
+  public static List<String> wrap(UserAccount user, Path sandbox, List<String> argv) {
     if (SETPRIV == null) {
       throw new IllegalStateException("setpriv (util-linux) is not installed: cannot run as user '"
           + user.name() + "'");
     }
-    List<String> out = new ArrayList<>(argv.size() + 6);
+    List<String> out = new ArrayList<>(argv.size() + 12);
+    out.add("/bin/sh");
+    out.add("-c");
+    out.add("chown -h -- \"$1\" \"$2\" || { echo \"corral: cannot give $2 to user $1\" >&2; exit "
+        + CANNOT_SWITCH + "; }; shift 2; exec \"$@\"");
+    out.add("corral-run-as");
+    out.add(user.uid() + ":" + user.gid());
+    out.add(sandbox.toAbsolutePath().toString()); // the shell runs in the sandbox: a relative path would miss
     out.add(SETPRIV);
     out.add("--reuid=" + user.uid());
     out.add("--regid=" + user.gid());
@@ -55,9 +71,9 @@ public final class RunAs {
     return out;
   }
 
-  /** {@code argv} as it runs for {@code user}: unchanged without a switch. */
-  public static List<String> wrap(Optional<UserAccount> user, List<String> argv) {
-    return user.isPresent() ? wrap(user.get(), argv) : argv;
+  /** {@code argv} as it runs for {@code user} in {@code sandbox}: unchanged without a switch. */
+  public static List<String> wrap(Optional<UserAccount> user, Path sandbox, List<String> argv) {
+    return user.isPresent() ? wrap(user.get(), sandbox, argv) : argv;
   }
 
   /** Sets what a login would for {@code user}: {@code HOME}, {@code USER} and {@code LOGNAME}. */

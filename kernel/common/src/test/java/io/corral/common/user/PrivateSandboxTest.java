@@ -45,7 +45,7 @@ class PrivateSandboxTest {
   }
 
   @Test
-  void asRootEverythingInItGoesToTheUserButNothingALinkPointsTo(@TempDir Path dir) throws Exception {
+  void asRootEverythingInItGoesToTheUserButNothingALinkPointsToNorYetItself(@TempDir Path dir) throws Exception {
     assumeTrue(RunAs.isRoot(), "only root gives files away");
     UserAccount nobody = UserAccount.lookup("nobody").orElseThrow();
     Path outside = Files.writeString(dir.resolve("outside"), "the agent's");
@@ -56,12 +56,13 @@ class PrivateSandboxTest {
 
     PrivateSandbox.prepare(sandbox, Optional.of(nobody));
 
-    for (Path p : List.of(sandbox, sandbox.resolve("stdout"), sandbox.resolve("lib/deep/fetched.jar"),
+    for (Path p : List.of(sandbox.resolve("stdout"), sandbox.resolve("lib"), sandbox.resolve("lib/deep/fetched.jar"),
         sandbox.resolve("lib/escape"))) {
       assertThat(uid(p)).as(p.toString()).isEqualTo((int) nobody.uid());
       assertThat((int) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo((int) nobody.gid());
     }
     assertThat(uid(outside)).isZero();
+    assertThat(uid(sandbox)).isZero(); // given away as the process starts (RunAs)
     assertThat(mode(sandbox)).isEqualTo("rwx------");
   }
 

@@ -21,13 +21,16 @@ class RunAsTest {
   private static final UserAccount ALICE = new UserAccount("alice", 1234, 2345, "/home/alice");
 
   @Test
-  void theCommandIsPrefixedWithSetprivThatDropsEverything() {
-    List<String> argv = RunAs.wrap(ALICE, List.of("sh", "-c", "id -un"));
+  void theSandboxChangesHandsThenSetprivDropsEverything() {
+    List<String> argv = RunAs.wrap(ALICE, Path.of("/work/runs/r1"), List.of("sh", "-c", "id -un"));
 
-    assertThat(argv.get(0)).endsWith("/setpriv");
-    assertThat(argv.subList(1, argv.size())).containsExactly("--reuid=1234", "--regid=2345", "--init-groups",
+    assertThat(argv.subList(0, 2)).containsExactly("/bin/sh", "-c");
+    assertThat(argv.get(2)).startsWith("chown -h -- \"$1\" \"$2\" ||").endsWith("shift 2; exec \"$@\"");
+    assertThat(argv.subList(3, 6)).containsExactly("corral-run-as", "1234:2345", "/work/runs/r1");
+    assertThat(argv.get(6)).endsWith("/setpriv");
+    assertThat(argv.subList(7, argv.size())).containsExactly("--reuid=1234", "--regid=2345", "--init-groups",
         "--inh-caps=-all", "--", "sh", "-c", "id -un");
-    assertThat(RunAs.wrap(Optional.empty(), List.of("true"))).containsExactly("true");
+    assertThat(RunAs.wrap(Optional.empty(), Path.of("/work/runs/r1"), List.of("true"))).containsExactly("true");
   }
 
   @Test
@@ -64,14 +67,18 @@ class RunAsTest {
   }
 
   @Test
-  void asRootTheCommandRunsAsTheUserInsideItsCgroups(@TempDir Path dir) throws Exception {
+  void asRootTheCommandRunsAsTheUserInsideItsCgroupsInItsSandbox(@TempDir Path dir) throws Exception {
     assumeTrue(RunAs.isRoot(), "only root switches users");
     Optional<UserAccount> nobody = RunAs.resolve("nobody", true);
     assertThat(nobody).isPresent();
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    Path sandbox = dir.resolve("sandbox");
+    PrivateSandbox.prepare(sandbox, nobody);
+    assertThat(uid(sandbox)).isZero(); // the agent's until the process starts
     Path procs = Files.createFile(dir.resolve("cgroup.procs"));
-    Process p = new ProcessBuilder(CgroupEntry.wrap(List.of(procs.toString()),
-        Sessions.inNewSession(RunAs.wrap(nobody.get(), List.of("sh", "-c", "id -u; id -g; grep CapInh /proc/self/status")))))
-        .redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(CgroupEntry.wrap(List.of(procs.toString()), Sessions.inNewSession(
+        RunAs.wrap(nobody.get(), sandbox, List.of("sh", "-c", "id -u; id -g; grep CapInh /proc/self/status; touch mine")))))
+        .directory(sandbox.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
@@ -79,5 +86,11 @@ class RunAsTest {
     assertThat(out.lines()).containsExactly(Long.toString(nobody.get().uid()), Long.toString(nobody.get().gid()),
         "CapInh:\t0000000000000000");
     assertThat(Files.readString(procs).trim()).isEqualTo(Long.toString(p.pid())); // root entered the cgroup
+    assertThat(uid(sandbox)).isEqualTo((int) nobody.get().uid());
+    assertThat(uid(sandbox.resolve("mine"))).isEqualTo((int) nobody.get().uid());
+  }
+
+  private static int uid(Path p) throws Exception {
+    return (int) Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 }

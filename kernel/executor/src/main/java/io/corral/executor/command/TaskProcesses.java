@@ -44,7 +44,7 @@ final class TaskProcesses {
     PrivateSandbox.prepare(dir, user); // with the files the agent fetched into it
     List<String> argv = CommandLines.argv(command);
     ProcessBuilder pb = new ProcessBuilder(
-        CgroupEntry.wrap(cgroupProcs(command), Sessions.inNewSession(RunAs.wrap(user, argv))));
+        CgroupEntry.wrap(cgroupProcs(command), Sessions.inNewSession(RunAs.wrap(user, dir, argv))));
     pb.directory(dir.toFile());
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout").toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr").toFile()));
