@@ -1,10 +1,19 @@
 package io.corral.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.corral.common.resources.Resources;
+import io.corral.common.task.PathNames;
 import io.corral.common.user.RunAs;
 import io.corral.common.user.UserAccount;
+import io.corral.protocol.EnvironmentVariable;
+import io.corral.protocol.ExecutorInfo;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.Offer;
+import io.corral.scheduler.CorralSchedulerDriver;
+import io.corral.scheduler.TaskInfos;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A root agent (separate {@code corral master} and {@code corral agent} processes) runs each
  * framework's tasks as its user, in sandboxes other users cannot read, and hands a secret to the
- * task's process only: it is in no log, state page or checkpoint. Fetched files are the user's too. Skipped, with the reason printed,
+ * task's process only: it is in no log, state page or checkpoint. Fetched files are the user's too,
+ * and a custom executor runs as its user as command tasks do. Skipped, with the reason printed,
  * unless the tests run as root; the users {@code corral-a} and {@code corral-b} are made if missing.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -51,6 +61,7 @@ class RunAsUserIT {
     Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
     Path agentWork = dir.resolve("agent");
     Path fetched = Files.writeString(dir.resolve("data.txt"), "fetched");
+    List<Path> secretHolders = new java.util.ArrayList<>();
 
     try (CorralProcess master = CorralProcess.start(dir.resolve("master.log"), "master", "--port", "0",
         "--work-dir", dir.resolve("master").toString())) {
@@ -92,14 +103,45 @@ class RunAsUserIT {
               + "user 'corral-no-such-user' does not exist on this agent");
         }
 
-        // The secret is in the task's stdout only: no log, state or checkpoint has it.
+        // A custom executor runs as its framework's user, in a sandbox of that user's; with its secret.
+        RecordingScheduler s = new RecordingScheduler();
+        CorralSchedulerDriver driver = new CorralSchedulerDriver(s, FrameworkInfo.newBuilder().setName("custom")
+            .setUser("corral-b").build(), address);
+        driver.start();
+        try {
+          Offer offer = s.nextOffer();
+          Resources small = Resources.parse("cpus:0.1;mem:32");
+          ExecutorInfo executor = TaskInfos.executor("e1", "id -un > whoami; echo \"db=$DB_PASSWORD\"; exec sleep 600",
+              small);
+          executor = executor.toBuilder().setCommand(executor.getCommand().toBuilder().addEnvironment(
+              EnvironmentVariable.newBuilder().setName("DB_PASSWORD").setSecretFile("db-password"))).build();
+          driver.launchTasks(List.of(offer.getId()), List.of(TaskInfos.forExecutor("t1", offer, small, executor,
+              new byte[0])));
+          Path runs = agentWork.resolve("frameworks").resolve(PathNames.of(s.frameworkId())).resolve("executors/e1/runs");
+          Path run = await().atMost(START).until(() -> {
+            Path r = onlyRun(runs);
+            return r != null && Files.exists(r.resolve("whoami")) && Files.size(r.resolve("whoami")) > 0 ? r : null;
+          }, java.util.Objects::nonNull);
+          UserAccount b = UserAccount.lookup("corral-b").orElseThrow();
+          assertThat(Files.readString(run.resolve("whoami"))).isEqualTo("corral-b\n");
+          assertThat(Files.readString(run.resolve("stdout"))).isEqualTo("db=" + secret + "\n");
+          assertThat((int) Files.getAttribute(run, "unix:uid")).isEqualTo((int) b.uid());
+          assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(run))).isEqualTo("rwx------");
+          secretHolders.add(run.resolve("stdout"));
+        } finally {
+          driver.stop();
+          driver.join();
+        }
+
+        // The secret is in the tasks' stdout only: no log, state or checkpoint has it.
         String agentHttp = Http.json(masterHttp + "api/v1/agents").get(0).get("http_url").asText();
         JsonNode agentState = Http.json(agentHttp + "api/v1/state");
         assertThat(agentState.toString()).doesNotContain(secret);
         assertThat(Http.get(masterHttp + "api/v1/state").body()).doesNotContain(secret);
         assertThat(Http.get(masterHttp + "api/v1/tasks").body()).contains("task-0").doesNotContain(secret);
-        assertThat(filesHolding(secret, dir)).containsExactlyInAnyOrder(sandboxA.resolve("stdout"),
-            secrets.resolve("db-password"));
+        secretHolders.add(sandboxA.resolve("stdout"));
+        secretHolders.add(secrets.resolve("db-password"));
+        assertThat(filesHolding(secret, dir)).containsExactlyInAnyOrderElementsOf(secretHolders);
       }
     }
     System.out.printf("RunAsUserIT: done in %.1f s%n", (System.nanoTime() - began) / 1e9);
@@ -119,10 +161,20 @@ class RunAsUserIT {
 
   /** The command task's sandbox of framework {@code frameworkId}'s only task. */
   private static Path taskSandbox(Path agentWork, String frameworkId) throws IOException {
-    Path runs = agentWork.resolve("frameworks").resolve(io.corral.common.task.PathNames.of(frameworkId))
-        .resolve("executors").resolve(io.corral.common.task.PathNames.of("corral:command")).resolve("runs");
+    Path runs = agentWork.resolve("frameworks").resolve(PathNames.of(frameworkId))
+        .resolve("executors").resolve(PathNames.of("corral:command")).resolve("runs");
     try (Stream<Path> tasks = Files.walk(runs, 3)) {
       return tasks.filter(p -> p.getParent().getFileName().toString().equals("tasks")).findFirst().orElseThrow();
+    }
+  }
+
+  /** The one run directory of an executor, or null while there is none. */
+  private static Path onlyRun(Path runs) throws IOException {
+    if (!Files.isDirectory(runs)) {
+      return null;
+    }
+    try (Stream<Path> all = Files.list(runs)) {
+      return all.findFirst().orElse(null);
     }
   }
 
