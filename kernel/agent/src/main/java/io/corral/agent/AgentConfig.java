@@ -41,6 +41,10 @@ import java.util.Objects;
  * @param httpPort port of the HTTP API (state, sandboxes): 0 = any free port, -1 = none
  * @param sandboxJanitor when finished sandboxes are removed and how executors' logs are rotated
  * @param isolation which isolators to use and how (cgroups, posix, disk)
+ * @param switchUser whether an agent running as root runs executors and command tasks as their user
+ *     ({@code CommandInfo.user}, else {@code FrameworkInfo.user}; Mesos' {@code --switch_user})
+ * @param secretsDir where the files that environment variables name with {@code secret_file} are
+ *     (null: none, such variables fail their task)
  * @param security TLS (mutual towards the master), authentication of HTTP users and executors,
  *     ACLs on sandboxes and state (null = off)
  */
@@ -69,6 +73,8 @@ public record AgentConfig(
     int httpPort,
     io.corral.agent.gc.SandboxJanitor.Settings sandboxJanitor,
     io.corral.agent.isolation.IsolationSettings isolation,
+    boolean switchUser,
+    Path secretsDir,
     io.corral.http.auth.DaemonSecurity security) {
 
   public static final int DEFAULT_PORT = 5051;
@@ -138,6 +144,8 @@ public record AgentConfig(
     private Integer httpPort;
     private io.corral.agent.gc.SandboxJanitor.Settings sandboxJanitor = DEFAULT_JANITOR;
     private io.corral.agent.isolation.IsolationSettings isolation = io.corral.agent.isolation.IsolationSettings.DEFAULT;
+    private boolean switchUser = true;
+    private Path secretsDir;
 
     private Builder(String master, Path workDir) {
       this.master = master;
@@ -174,6 +182,18 @@ public record AgentConfig(
     /** Adjusts the isolation settings. */
     public Builder isolation(java.util.function.UnaryOperator<io.corral.agent.isolation.IsolationSettings> adjust) {
       isolation = adjust.apply(isolation);
+      return this;
+    }
+
+    /** Whether an agent running as root runs executors and command tasks as their user (default true). */
+    public Builder switchUser(boolean v) {
+      switchUser = v;
+      return this;
+    }
+
+    /** Where secret files are (default: none). */
+    public Builder secretsDir(Path v) {
+      secretsDir = v == null ? null : v.toAbsolutePath().normalize();
       return this;
     }
 
@@ -307,7 +327,8 @@ public record AgentConfig(
           fetcher.apply(FetcherConfig.defaults(workDir.toAbsolutePath().resolve("cache"),
               HdfsSupport.java(javaCommand, hdfsClasspath != null ? hdfsClasspath : HdfsSupport.defaultClasspath(),
                   java.util.Map.of()))), recover, executorReregistrationTimeout,
-          httpPort != null ? httpPort : defaultHttpPort(port), sandboxJanitor, isolation, security);
+          httpPort != null ? httpPort : defaultHttpPort(port), sandboxJanitor, isolation, switchUser, secretsDir,
+          security);
     }
   }
 }

@@ -149,6 +149,26 @@ final class AgentCommand implements Callable<Integer> {
       description = "How often disk/du measures sandboxes against their disk (default ${DEFAULT-VALUE}).")
   Duration diskWatchInterval;
 
+  @Option(names = "--switch-user", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "When the agent runs as root: run executors and command tasks as their user (CommandInfo.user,"
+          + " else FrameworkInfo.user), in sandboxes only that user can read; a user the host does not have fails the"
+          + " task. --no-switch-user runs everything as the agent's user (default ${DEFAULT-VALUE}).")
+  boolean switchUser;
+
+  @Option(names = "--secrets-dir", paramLabel = "DIR",
+      description = "Where the files that environment variables name with secret_file are (keep it root's, 0700;"
+          + " default: <conf dir>/secrets when run from the distribution, else none).")
+  Path secretsDir;
+
+  /** The secrets directory: given, else the distribution's {@code conf/secrets}, else none. */
+  private Path secretsDir() {
+    if (secretsDir != null) {
+      return secretsDir;
+    }
+    String confDir = System.getProperty("corral.conf.dir");
+    return confDir == null || confDir.isEmpty() ? null : Path.of(confDir, "secrets");
+  }
+
   private io.corral.agent.isolation.IsolationSettings isolationSettings() {
     try {
       io.corral.agent.isolation.IsolationSettings d = io.corral.agent.isolation.IsolationSettings.DEFAULT;
@@ -196,6 +216,7 @@ final class AgentCommand implements Callable<Integer> {
         .executorRegistrationTimeout(registrationTimeout).executorShutdownGrace(shutdownGrace)
         .commandExecutorIdleTimeout(idleTimeout).shutdownExecutorsOnExit(shutdownExecutorsOnExit)
         .recover(recoverMode(recover)).executorReregistrationTimeout(reregistrationTimeout)
+        .switchUser(switchUser).secretsDir(secretsDir())
         .security(security.load("agent"));
     if (advertiseHost != null) {
       b.advertiseHost(advertiseHost);

@@ -70,6 +70,16 @@ final class ExampleCommand implements Runnable {
             + "per status update.")
     boolean verbose;
 
+    @Option(names = "--user", paramLabel = "USER",
+        description = "The framework's user: agents running as root run the tasks as this user (default: the user"
+            + " running this command).")
+    String user = "";
+
+    @Option(names = "--secret-env", paramLabel = "NAME=FILE",
+        description = "An environment variable of each task whose value is the file FILE of the agent's secrets"
+            + " directory (--secrets-dir), read by the agent as the task starts. Repeatable.")
+    List<String> secretEnv = List.of();
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command (after --), run with sh -c.")
     List<String> command;
 
@@ -81,9 +91,18 @@ final class ExampleCommand implements Runnable {
       }
       Duration failover = failoverTimeout != null ? failoverTimeout
           : frameworkIdFile != null ? Duration.ofDays(7) : Duration.ZERO;
-      return ShellRun.run(master, name, role, tasks, cpus, mem, retries,
-          TaskInfos.shell(String.join(" ", command), uris), timeout,
-          new ShellRun.Failover(frameworkIdFile, failover, verbose), System.out);
+      io.corral.protocol.CommandInfo.Builder shell = TaskInfos.shell(String.join(" ", command), uris).toBuilder();
+      for (String s : secretEnv) {
+        int eq = s.indexOf('=');
+        if (eq <= 0 || eq == s.length() - 1) {
+          throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+              "--secret-env takes NAME=FILE, not '" + s + "'");
+        }
+        shell.addEnvironment(io.corral.protocol.EnvironmentVariable.newBuilder().setName(s.substring(0, eq))
+            .setSecretFile(s.substring(eq + 1)));
+      }
+      return ShellRun.run(master, name, role, tasks, cpus, mem, retries, shell.build(), timeout,
+          new ShellRun.Failover(frameworkIdFile, failover, verbose), user, System.out);
     }
   }
 }

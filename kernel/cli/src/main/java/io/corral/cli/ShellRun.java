@@ -37,21 +37,24 @@ final class ShellRun {
 
   static int run(String master, String name, String role, int tasks, double cpus, double mem, int retries,
       CommandInfo command, Duration timeout, PrintStream out) throws InterruptedException, IOException {
-    return run(master, name, role, tasks, cpus, mem, retries, command, timeout, Failover.NONE, out);
+    return run(master, name, role, tasks, cpus, mem, retries, command, timeout, Failover.NONE, "", out);
   }
 
   /**
    * Prints {@code finished: N/N} and returns 0 when every task finished; otherwise prints
    * {@code failed: <k>/<N> <task-id> <STATE> <reason>[; ...]} and returns 1. The framework is torn
    * down at the end (and its id file removed), but not when the process is killed.
+   *
+   * @param user the framework's user, whom agents that switch users run the tasks as (empty: the
+   *     user running this)
    */
   static int run(String master, String name, String role, int tasks, double cpus, double mem, int retries,
-      CommandInfo command, Duration timeout, Failover failover, PrintStream out)
+      CommandInfo command, Duration timeout, Failover failover, String user, PrintStream out)
       throws InterruptedException, IOException {
     ShellFramework framework = new ShellFramework(command, tasks, cpus, mem, retries);
     FrameworkIdStore ids = failover.frameworkIdFile() == null ? null : new FrameworkIdStore(failover.frameworkIdFile());
     String oldId = ids == null ? "" : ids.load().orElse("");
-    FrameworkInfo info = FrameworkInfo.newBuilder().setName(name).setRole(role).setId(oldId)
+    FrameworkInfo info = FrameworkInfo.newBuilder().setName(name).setRole(role).setId(oldId).setUser(user)
         .setFailoverTimeout(failover.failoverTimeout().toMillis() / 1000.0)
         .build();
     CorralSchedulerDriver driver = new CorralSchedulerDriver(framework, info, master);

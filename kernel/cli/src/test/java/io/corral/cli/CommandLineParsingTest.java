@@ -71,6 +71,15 @@ class CommandLineParsingTest {
   }
 
   @Test
+  void agentUsersAndSecrets() {
+    assertThat(parse(AgentCommand.class, "agent", "--master", "m:5050").switchUser).isTrue();
+    assertThat(parse(AgentCommand.class, "agent", "--master", "m:5050", "--no-switch-user").switchUser).isFalse();
+    assertThat(parse(AgentCommand.class, "agent", "--master", "m:5050", "--switch-user").switchUser).isTrue();
+    AgentCommand a = parse(AgentCommand.class, "agent", "--master", "m:5050", "--secrets-dir", "/etc/corral/secrets");
+    assertThat(a.secretsDir).isEqualTo(Path.of("/etc/corral/secrets"));
+  }
+
+  @Test
   void agentDefaults() {
     AgentCommand a = parse(AgentCommand.class, "agent", "--master", "m:5050");
     assertThat(a.host).isEqualTo("127.0.0.1");
@@ -142,6 +151,17 @@ class CommandLineParsingTest {
     assertThat(s.retries).isEqualTo(2);
     assertThat(s.timeout).isEqualTo(Duration.ofHours(2));
     assertThat(s.command).containsExactly("echo", "$CORRAL_TASK_ID", "--not-an-option");
+  }
+
+  @Test
+  void exampleShellTakesAUserAndSecretVariables() {
+    ExampleCommand.Shell s = parse(ExampleCommand.Shell.class, "example", "shell", "--master", "m:5050",
+        "--tasks", "1", "--user", "alice", "--secret-env", "DB=db-password", "--secret-env", "TOKEN=team/token",
+        "--", "env");
+    assertThat(s.user).isEqualTo("alice");
+    assertThat(s.secretEnv).containsExactly("DB=db-password", "TOKEN=team/token");
+    assertThat(parse(ExampleCommand.Shell.class, "example", "shell", "--master", "m:5050", "--tasks", "1", "--",
+        "env").user).isEmpty(); // the driver fills in the user running it
   }
 
   @Test

@@ -52,6 +52,15 @@ class SettingsTest {
   }
 
   @Test
+  void theFileTurnsSwitchingUsersOffAndNamesTheSecretsDirectory() throws Exception {
+    Files.writeString(conf.resolve("corral.properties"), "agent.switch-user=false\nagent.secrets-dir=/etc/corral/s\n");
+    AgentCommand a = (AgentCommand) leaf(corral(Map.of()), "agent", "--master", "m:1");
+    assertThat(a.switchUser).isFalse();
+    assertThat(a.secretsDir).isEqualTo(java.nio.file.Path.of("/etc/corral/s"));
+    assertThat(((AgentCommand) leaf(corral(Map.of()), "agent", "--master", "m:1", "--switch-user")).switchUser).isTrue();
+  }
+
+  @Test
   void unknownKeysAreErrorsThatNameThem() throws Exception {
     Files.writeString(conf.resolve("corral.properties"), "master.offer-timeuot=1min\nnonsense=1\nmaster.port=5050\n");
     assertThatThrownBy(() -> corral(Map.of())).isInstanceOf(Settings.SettingsException.class)

@@ -43,5 +43,11 @@ public final class Env {
    */
   public static final String CGROUP_PROCS = "CORRAL_CGROUP_PROCS";
 
+  /**
+   * Set by the agent for its command executor only: the agent's secrets directory, from which the
+   * executor reads the {@code secret_file} variables of each task as it starts it. Not passed on.
+   */
+  public static final String SECRETS_DIR = "CORRAL_SECRETS_DIR";
+
   private Env() {}
 }

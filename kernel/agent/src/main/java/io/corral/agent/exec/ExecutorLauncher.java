@@ -2,37 +2,43 @@ package io.corral.agent.exec;
 
 import io.corral.agent.AgentConfig;
 import io.corral.common.Env;
+import io.corral.common.process.CgroupEntry;
 import io.corral.common.process.CommandLines;
 import io.corral.common.process.Sessions;
 import io.corral.common.resources.Resources;
-import io.corral.protocol.EnvironmentVariable;
+import io.corral.common.secret.SecretFiles;
+import io.corral.common.user.PrivateSandbox;
+import io.corral.common.user.RunAs;
+import io.corral.common.user.UserAccount;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Starts an executor process: in its sandbox (created here), in a session of its own, with
- * {@code stdout} and {@code stderr} files, and the {@code CORRAL_*} environment. Blocking
- * (process creation, directories): runs on a worker thread, never on the agent's loop.
+ * Starts an executor process: in its sandbox (created here, see {@link PrivateSandbox}), in a session
+ * of its own, as its user ({@link ProcessUsers}), with {@code stdout} and {@code stderr} files, the
+ * {@code CORRAL_*} environment and, for a custom executor, its own variables with their secrets read
+ * ({@link SecretFiles}; the command executor reads its tasks' itself). Blocking (user look-up,
+ * process creation, directories): runs on a worker thread, never on the agent's loop.
  */
 public final class ExecutorLauncher {
   /** Main class of the built-in command executor. */
   public static final String COMMAND_EXECUTOR_MAIN = "io.corral.executor.command.CommandExecutorMain";
 
   private final AgentConfig config;
+  private final ProcessUsers users;
+  private final SecretFiles secrets;
   private final ExecutorTokens tokens;
 
-  public ExecutorLauncher(AgentConfig config) {
-    this(config, null);
-  }
-
   /** @param tokens the executors' tokens (security on), or null */
-  public ExecutorLauncher(AgentConfig config, ExecutorTokens tokens) {
+  ExecutorLauncher(AgentConfig config, ProcessUsers users, ExecutorTokens tokens) {
     this.config = config;
+    this.users = users;
+    this.secrets = SecretFiles.in(config.secretsDir());
     this.tokens = tokens;
   }
 
@@ -45,10 +51,17 @@ public final class ExecutorLauncher {
 
   public Process launch(Spec spec) throws IOException {
     ExecutorRun run = spec.run();
-    Files.createDirectories(run.sandbox());
+    Optional<UserAccount> user = users.executor(run);
+    if (run.isCommandExecutor()) {
+      PrivateSandbox.prepareShared(run.sandbox(), List.of("tasks")); // its tasks' sandboxes are their users'
+    } else {
+      PrivateSandbox.prepare(run.sandbox(), user);
+    }
     List<String> argv = run.isCommandExecutor() ? commandExecutorArgv() : CommandLines.argv(run.info().getCommand());
+    // Root enters the cgroups, then setsid, then (for another user) root gives the sandbox to the user
+    // and switches to it, then the command.
     ProcessBuilder pb = new ProcessBuilder(
-        io.corral.common.process.CgroupEntry.wrap(spec.cgroupProcs(), Sessions.inNewSession(argv)));
+        CgroupEntry.wrap(spec.cgroupProcs(), Sessions.inNewSession(RunAs.wrap(user, run.sandbox(), argv))));
     pb.directory(run.sandbox().toFile());
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(run.sandbox().resolve("stdout").toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(run.sandbox().resolve("stderr").toFile()));
@@ -77,11 +90,12 @@ public final class ExecutorLauncher {
     }
     env.put(Env.RECOVERY_TIMEOUT, seconds(config.recoveryTimeout()));
     env.put(Env.SHUTDOWN_GRACE, seconds(config.executorShutdownGrace()));
-    if (!run.isCommandExecutor()) {
+    user.ifPresent(u -> RunAs.environment(u, env));
+    if (run.isCommandExecutor()) {
+      secrets.dir().ifPresent(d -> env.put(Env.SECRETS_DIR, d.toString()));
+    } else {
       env.put(Env.RESOURCES, Resources.fromProto(run.info().getResourcesList()).toString());
-      for (EnvironmentVariable v : run.info().getCommand().getEnvironmentList()) {
-        env.put(v.getName(), v.getValue());
-      }
+      secrets.putAll(run.info().getCommand().getEnvironmentList(), env);
     }
     return pb.start();
   }

@@ -58,6 +58,7 @@ public final class ExecutorSupervisor {
   private final Consumer<AgentCall> toMaster;
   private final RunCheckpoints checkpoints;
   private final ExecutorIsolation isolation;
+  private final ProcessUsers users;
   private final Map<ExecutorKey, ExecutorRun> runs = new LinkedHashMap<>();
   private final Map<TaskKey, AgentTask> tasks = new LinkedHashMap<>();
   private final Map<String, FrameworkInfo> frameworks = new HashMap<>();
@@ -76,7 +77,8 @@ public final class ExecutorSupervisor {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    this.launcher = new ExecutorLauncher(config, tokens);
+    this.users = new ProcessUsers(config);
+    this.launcher = new ExecutorLauncher(config, users, tokens);
     this.fetcher = new SandboxFetcher(fetcher, loop);
     this.updates = updates;
     this.agentInfo = agentInfo;
@@ -114,7 +116,7 @@ public final class ExecutorSupervisor {
       if (task.hasCommand() && task.getCommand().getUrisCount() > 0) {
         fetchThenDeliver(t);
       } else if (run.state() == ExecutorRun.State.RUNNING && run.isConnected()) {
-        toLaunch.computeIfAbsent(run, r -> new ArrayList<>()).add(isolation.deliverable(run, task));
+        toLaunch.computeIfAbsent(run, r -> new ArrayList<>()).add(deliverable(run, task));
       } else {
         run.queued().add(task);
       }
@@ -130,7 +132,7 @@ public final class ExecutorSupervisor {
     t.setFetching(true);
     java.nio.file.Path dir = io.corral.common.task.PathNames.taskSandbox(run.sandbox(), task.getTaskId());
     fetcher.fetch(task.getCommand().getUrisList(), dir,
-        user(run.framework(), task.getCommand()), "task " + t.key(), failure -> {
+        ProcessUsers.named(run.framework(), task.getCommand()), "task " + t.key(), failure -> {
           t.setFetching(false);
           if (TaskStates.isTerminal(t.state())) {
             return; // its executor went away meanwhile
@@ -143,15 +145,16 @@ public final class ExecutorSupervisor {
                 "fetch failed: " + failure.uri() + ": " + failure.getMessage(), null);
           } else if (run.state() == ExecutorRun.State.RUNNING && run.isConnected()) {
             run.send(ExecutorEvent.newBuilder().setLaunch(ExecutorEvent.Launch.newBuilder()
-                .addTasks(isolation.deliverable(run, task))).build());
+                .addTasks(deliverable(run, task))).build());
           } else {
             run.queued().add(task);
           }
         });
   }
 
-  private static String user(FrameworkInfo framework, io.corral.protocol.CommandInfo command) {
-    return command.getUser().isEmpty() ? framework.getUser() : command.getUser();
+  /** A command task as its executor gets it: the cgroups to enter, the user to run as. */
+  private TaskInfo deliverable(ExecutorRun run, TaskInfo task) {
+    return users.deliverable(run.framework(), isolation.deliverable(run, task));
   }
 
   private ExecutorRun runFor(FrameworkInfo framework, TaskInfo task) {
@@ -179,7 +182,7 @@ public final class ExecutorSupervisor {
   /** Fetches the executor's URIs into its sandbox, then starts its process. */
   private void launch(ExecutorRun run) {
     io.corral.protocol.CommandInfo command = run.info().getCommand();
-    fetcher.fetch(command.getUrisList(), run.sandbox(), user(run.framework(), command), "executor " + run.key(),
+    fetcher.fetch(command.getUrisList(), run.sandbox(), ProcessUsers.named(run.framework(), command), "executor " + run.key(),
         failure -> {
           if (run.state() == ExecutorRun.State.TERMINATING) {
             exited(run); // stopped while fetching: it never runs
@@ -636,7 +639,7 @@ public final class ExecutorSupervisor {
     }
     if (!run.queued().isEmpty()) {
       run.send(ExecutorEvent.newBuilder().setLaunch(ExecutorEvent.Launch.newBuilder()
-          .addAllTasks(run.queued().stream().map(q -> isolation.deliverable(run, q)).toList())).build());
+          .addAllTasks(run.queued().stream().map(q -> deliverable(run, q)).toList())).build());
       run.queued().clear();
     }
     for (AgentTask t : run.tasks().values()) {

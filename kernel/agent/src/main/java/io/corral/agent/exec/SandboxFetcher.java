@@ -45,6 +45,13 @@ final class SandboxFetcher {
       done.accept(null);
       return;
     }
+    try {
+      // Private from the start: it is given to its user (0700 already) just before the process starts.
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, io.corral.common.user.PrivateSandbox.OWNER_ONLY);
+    } catch (IOException e) {
+      LOG.debug("could not make {} private before fetching: {}", dir, e.toString());
+    }
     Path stderr = dir.resolve("stderr");
     Consumer<String> progress = line -> {
       LOG.info("{}: {}", what, line);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -154,7 +155,7 @@ public final class SandboxJanitor {
       }
       for (Path log : logs) {
         try {
-          if (Files.isRegularFile(log) && Files.size(log) > settings.logMaxBytes()) {
+          if (Files.isRegularFile(log, LinkOption.NOFOLLOW_LINKS) && Files.size(log) > settings.logMaxBytes()) {
             rotateOne(log);
             rotated.add(log);
             logsRotated.incrementAndGet();
@@ -167,28 +168,49 @@ public final class SandboxJanitor {
     return rotated;
   }
 
+  /**
+   * Copies the log to {@code <name>.1} (the older ones moved up) and truncates it. The sandbox may be
+   * its task's user's, who can put links there: the log is opened without following links and must
+   * have no other name, the copy is a new file (never through a link), owned as the log is.
+   */
   private void rotateOne(Path log) throws IOException {
     int keep = settings.logFiles() - 1;
     String name = log.getFileName().toString();
-    if (keep == 0) {
-      truncate(log);
-      return;
-    }
-    Files.deleteIfExists(log.resolveSibling(name + "." + keep));
-    for (int i = keep - 1; i >= 1; i--) {
-      Path from = log.resolveSibling(name + "." + i);
-      if (Files.exists(from)) {
-        Files.move(from, log.resolveSibling(name + "." + (i + 1)), StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel in = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
+      if ((int) Files.getAttribute(log, "unix:nlink", LinkOption.NOFOLLOW_LINKS) != 1) {
+        throw new IOException("it has other names (hard links): left alone");
       }
+      if (keep > 0) {
+        Files.deleteIfExists(log.resolveSibling(name + "." + keep));
+        for (int i = keep - 1; i >= 1; i--) {
+          Path from = log.resolveSibling(name + "." + i);
+          if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(from, log.resolveSibling(name + "." + (i + 1)), StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+        Path first = log.resolveSibling(name + ".1");
+        Files.deleteIfExists(first);
+        try (FileChannel out = FileChannel.open(first, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
+          long size = in.size();
+          for (long done = 0; done < size; ) {
+            done += in.transferTo(done, size - done, out);
+          }
+        }
+        copyOwner(log, first);
+      }
+      in.truncate(0);
     }
-    Files.copy(log, log.resolveSibling(name + ".1"), StandardCopyOption.REPLACE_EXISTING);
-    truncate(log);
     LOG.info("rotated {} ({} kept)", root.relativize(log), settings.logFiles());
   }
 
-  private static void truncate(Path log) throws IOException {
-    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
-      ch.truncate(0);
+  private static void copyOwner(Path from, Path to) throws IOException {
+    for (String id : List.of("unix:uid", "unix:gid")) {
+      Object owner = Files.getAttribute(from, id, LinkOption.NOFOLLOW_LINKS);
+      if (!owner.equals(Files.getAttribute(to, id, LinkOption.NOFOLLOW_LINKS))) {
+        Files.setAttribute(to, id, owner, LinkOption.NOFOLLOW_LINKS);
+      }
     }
   }
 

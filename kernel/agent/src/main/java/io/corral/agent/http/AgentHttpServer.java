@@ -11,9 +11,7 @@ import io.corral.http.auth.HttpAuthenticator;
 import io.corral.http.HttpIo;
 import io.corral.http.Query;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,14 +177,14 @@ public final class AgentHttpServer implements AutoCloseable {
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
         authorizeRead(ex, files.frameworkDirOf(required(q, "path")));
-        download(ex, files.regularFile(required(q, "path")), true);
+        download(ex, files.open(required(q, "path")), true);
       }
       case "api/v1/files/view" -> {
         // A log shown in the browser (the Spark UI's executor log links): plain text, never rendered
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
         authorizeRead(ex, files.frameworkDirOf(required(q, "path")));
-        download(ex, files.regularFile(required(q, "path")), false);
+        download(ex, files.open(required(q, "path")), false);
       }
       default -> throw ApiException.notFound("no such endpoint: /" + path
           + " (try /api/v1/state, /api/v1/files/browse?path=...)");
@@ -210,23 +208,30 @@ public final class AgentHttpServer implements AutoCloseable {
         s.attributes(), executors);
   }
 
-  private static void download(HttpExchange ex, Path file, boolean attachment) throws IOException {
-    long size = Files.size(file);
-    ex.getResponseHeaders().set("Content-Type", attachment ? "application/octet-stream" : "text/plain; charset=utf-8");
-    ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-    ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'");
-    ex.getResponseHeaders().set("Content-Disposition", (attachment ? "attachment" : "inline") + "; filename=\""
-        + file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
-    // The file may grow while it is sent (a log): send the size it had, no more.
-    ex.sendResponseHeaders(200, size == 0 ? -1 : size);
-    if (size > 0) {
-      try (InputStream in = Files.newInputStream(file); OutputStream out = ex.getResponseBody()) {
-        byte[] buf = new byte[65536];
-        long left = size;
-        int n;
-        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-          out.write(buf, 0, n);
-          left -= n;
+  private static void download(HttpExchange ex, SandboxFiles.Opened opened, boolean attachment) throws IOException {
+    try (opened) {
+      java.nio.channels.SeekableByteChannel in = opened.channel();
+      long size = in.size();
+      ex.getResponseHeaders().set("Content-Type", attachment ? "application/octet-stream" : "text/plain; charset=utf-8");
+      ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+      ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'");
+      ex.getResponseHeaders().set("Content-Disposition", (attachment ? "attachment" : "inline") + "; filename=\""
+          + opened.path().getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
+      // The file may grow while it is sent (a log): send the size it had, no more.
+      ex.sendResponseHeaders(200, size == 0 ? -1 : size);
+      if (size > 0) {
+        try (OutputStream out = ex.getResponseBody()) {
+          java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(65536);
+          long left = size;
+          while (left > 0) {
+            buf.clear().limit((int) Math.min(buf.capacity(), left));
+            int n = in.read(buf);
+            if (n <= 0) {
+              break;
+            }
+            out.write(buf.array(), 0, n);
+            left -= n;
+          }
         }
       }
     }

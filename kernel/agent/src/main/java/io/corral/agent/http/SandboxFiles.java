@@ -3,18 +3,22 @@ package io.corral.agent.http;
 import io.corral.common.task.PathNames;
 import io.corral.http.ApiException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -120,27 +124,69 @@ public final class SandboxFiles {
 
   /** Reads up to {@code length} bytes from {@code offset}; an offset past the end gives an empty chunk. */
   public Chunk read(String rel, long offset, int length) {
-    Path file = regularFile(rel);
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-      long size = f.length();
+    try (Opened f = open(rel)) {
+      SeekableByteChannel ch = f.channel();
+      long size = ch.size();
       long from = offset < 0 ? size : Math.min(offset, size);
       int n = (int) Math.min(Math.min(length, MAX_READ), size - from);
-      byte[] buf = new byte[n];
-      f.seek(from);
-      f.readFully(buf);
-      return new Chunk(rel, from, n, size, new String(buf, StandardCharsets.UTF_8));
+      ByteBuffer buf = ByteBuffer.allocate(n);
+      ch.position(from);
+      while (buf.hasRemaining() && ch.read(buf) > 0) {
+        // until n bytes or the end
+      }
+      return new Chunk(rel, from, buf.position(), size,
+          new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new ApiException(500, "cannot read " + rel + ": " + e.getMessage());
     }
   }
 
-  /** A regular file for download. */
-  public Path regularFile(String rel) {
+  /** A regular file, opened for reading (download, view); the caller closes it. */
+  public record Opened(Path path, SeekableByteChannel channel) implements java.io.Closeable {
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  /** Opens a regular file of the sandboxes for reading. */
+  public Opened open(String rel) {
     Path file = resolve(rel);
     if (!Files.isRegularFile(file)) {
       throw ApiException.badRequest(rel + " is a directory, not a file");
     }
-    return file;
+    try {
+      return new Opened(file, openResolved(file));
+    } catch (IOException e) {
+      throw new ApiException(500, "cannot read " + rel + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Opens a file {@link #resolve} found, directory by directory from the sandboxes' root (openat),
+   * following no link on the way: sandboxes belong to their tasks' users, and a task that swaps one
+   * of its directories for a link to elsewhere after the check makes the open fail, never read
+   * elsewhere as the agent (root).
+   */
+  SeekableByteChannel openResolved(Path real) throws IOException {
+    Path realRoot = root.toRealPath();
+    Path rel = realRoot.relativize(real);
+    DirectoryStream<Path> top = Files.newDirectoryStream(realRoot);
+    if (!(top instanceof SecureDirectoryStream<Path> sds)) {
+      top.close(); // no openat here: the last step at least follows no link
+      return Files.newByteChannel(real, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+    }
+    SecureDirectoryStream<Path> dir = sds;
+    try {
+      for (int i = 0; i < rel.getNameCount() - 1; i++) {
+        SecureDirectoryStream<Path> next = dir.newDirectoryStream(rel.getName(i), LinkOption.NOFOLLOW_LINKS);
+        dir.close();
+        dir = next;
+      }
+      return dir.newByteChannel(rel.getFileName(), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+    } finally {
+      dir.close();
+    }
   }
 
   /**

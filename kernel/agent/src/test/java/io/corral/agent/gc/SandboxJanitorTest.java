@@ -105,4 +105,25 @@ class SandboxJanitorTest {
     assertThat(run.resolve("stdout.3")).doesNotExist(); // 3 files kept, the live one included
     assertThat(run.resolve("tasks/t1/stderr.1")).exists();
   }
+
+  @Test
+  void linksATaskPutInPlaceOfItsLogsAreNotFollowed() throws Exception {
+    // A task that owns its sandbox could point its log at a file of the agent's (root's).
+    Path run = run("f1", "e1", "r1", NOW);
+    Path precious = Files.writeString(work.resolve("precious"), "x".repeat(5000));
+    Files.delete(run.resolve("stdout"));
+    Files.createSymbolicLink(run.resolve("stdout"), precious);
+    Files.writeString(run.resolve("stderr"), "e".repeat(2000));
+    Files.createSymbolicLink(run.resolve("stderr.1"), precious);
+    Path hardLinked = Files.writeString(work.resolve("hard"), "h".repeat(5000));
+    Files.createLink(run.resolve("tasks/t1/stdout"), hardLinked);
+
+    SandboxJanitor j = janitor(new AtomicReference<>(0.0));
+    assertThat(j.rotate(Set.of(run))).containsExactly(run.resolve("stderr"));
+
+    assertThat(precious).hasContent("x".repeat(5000));
+    assertThat(hardLinked).hasContent("h".repeat(5000));
+    assertThat(Files.isSymbolicLink(run.resolve("stderr.1"))).isFalse();
+    assertThat(run.resolve("stderr.1")).hasContent("e".repeat(2000));
+  }
 }

@@ -69,4 +69,20 @@ class SandboxFilesTest {
     assertThat(files.sandboxOf("..", "t1", null)).isEmpty(); // ids are encoded: ".." is a name, not a step up
     assertThat(files.sandboxOf("../../..", "t1", null)).isEmpty();
   }
+
+  @Test
+  void aDirectorySwappedForALinkAfterTheCheckIsNotFollowed() throws Exception {
+    // A task owns its sandbox: between the agent's check and its open, it may swap a directory for a link.
+    Path real = files.resolve("f1/executors/corral%3Acommand/runs/r1/tasks/t1/stdout");
+    Files.createDirectories(work.resolve("elsewhere"));
+    Files.writeString(work.resolve("elsewhere/stdout"), "not yours");
+    Files.move(run.resolve("tasks/t1"), run.resolve("tasks/t1-moved"));
+    Files.createSymbolicLink(run.resolve("tasks/t1"), work.resolve("elsewhere"));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> files.openResolved(real).close())
+        .isInstanceOf(java.io.IOException.class);
+    assertThat(status(() -> files.read("f1/executors/corral%3Acommand/runs/r1/tasks/t1/stdout", 0, 10)))
+        .isEqualTo(403); // and a new request sees the link
+  }
 }
+

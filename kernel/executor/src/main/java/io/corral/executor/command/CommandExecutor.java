@@ -1,6 +1,7 @@
 package io.corral.executor.command;
 
 import io.corral.common.process.ProcessTree;
+import io.corral.common.secret.SecretFiles;
 import io.corral.executor.Executor;
 import io.corral.executor.ExecutorDriver;
 import io.corral.protocol.AgentInfo;
@@ -32,10 +33,18 @@ public final class CommandExecutor implements Executor {
   private static final int STDERR_TAIL_BYTES = 1024;
 
   private final Path sandbox;
+  private final SecretFiles secrets;
   private final Map<String, CommandTask> tasks = new ConcurrentHashMap<>();
 
+  /** An executor whose tasks have no secrets. */
   public CommandExecutor(Path sandbox) {
+    this(sandbox, SecretFiles.none());
+  }
+
+  /** An executor whose tasks' {@code secret_file} variables are read from {@code secrets}. */
+  public CommandExecutor(Path sandbox, SecretFiles secrets) {
     this.sandbox = sandbox;
+    this.secrets = secrets;
   }
 
   @Override
@@ -53,7 +62,7 @@ public final class CommandExecutor implements Executor {
     driver.sendStatusUpdate(status(id, TaskState.TASK_STARTING, "", TaskStatusReason.REASON_UNSPECIFIED));
     Process process;
     try {
-      process = TaskProcesses.start(sandbox, task);
+      process = TaskProcesses.start(sandbox, task, secrets);
     } catch (IOException | RuntimeException e) {
       LOG.warn("task {} failed to start: {}", id, e.toString());
       driver.sendStatusUpdate(status(id, TaskState.TASK_FAILED, "failed to start the command: " + e.getMessage(),

@@ -2,6 +2,7 @@ package io.corral.executor.command;
 
 import io.corral.common.DriverStatus;
 import io.corral.common.Env;
+import io.corral.common.secret.SecretFiles;
 import io.corral.executor.CorralExecutorDriver;
 import java.nio.file.Path;
 
@@ -12,7 +13,9 @@ public final class CommandExecutorMain {
   public static void main(String[] args) {
     String sandbox = System.getenv(Env.SANDBOX);
     Path dir = Path.of(sandbox == null ? "." : sandbox).toAbsolutePath();
-    CorralExecutorDriver driver = new CorralExecutorDriver(new CommandExecutor(dir));
+    String secrets = System.getenv(Env.SECRETS_DIR);
+    CorralExecutorDriver driver = new CorralExecutorDriver(new CommandExecutor(dir,
+        SecretFiles.in(secrets == null || secrets.isEmpty() ? null : Path.of(secrets))));
     DriverStatus end = driver.run();
     System.exit(end == DriverStatus.DRIVER_STOPPED ? 0 : 1);
   }

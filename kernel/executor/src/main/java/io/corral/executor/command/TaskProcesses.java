@@ -1,8 +1,13 @@
 package io.corral.executor.command;
 
 import io.corral.common.Env;
+import io.corral.common.process.CgroupEntry;
 import io.corral.common.process.CommandLines;
 import io.corral.common.process.Sessions;
+import io.corral.common.secret.SecretFiles;
+import io.corral.common.user.PrivateSandbox;
+import io.corral.common.user.RunAs;
+import io.corral.common.user.UserAccount;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.EnvironmentVariable;
 import io.corral.protocol.TaskInfo;
@@ -12,8 +17,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Starts the process of a command task in its own sandbox directory and session. */
+/**
+ * Starts the process of a command task in its own sandbox directory and session, as the user the
+ * agent named in the task ({@code CommandInfo.user}; empty: the executor's own), with its
+ * {@code secret_file} variables read from the agent's secrets directory.
+ */
 final class TaskProcesses {
   private TaskProcesses() {}
 
@@ -22,25 +32,31 @@ final class TaskProcesses {
     return io.corral.common.task.PathNames.taskSandbox(executorSandbox, taskId);
   }
 
-  static Process start(Path executorSandbox, TaskInfo task) throws IOException {
+  /**
+   * @throws io.corral.common.user.UnknownUserException if the host has no account of the task's user
+   * @throws io.corral.common.secret.SecretException if a secret cannot be read
+   */
+  static Process start(Path executorSandbox, TaskInfo task, SecretFiles secrets) throws IOException {
     CommandInfo command = task.getCommand();
+    // The agent names a user only when it switches users (root, --switch-user).
+    Optional<UserAccount> user = RunAs.resolve(command.getUser(), true);
     Path dir = sandbox(executorSandbox, task.getTaskId());
-    Files.createDirectories(dir);
+    PrivateSandbox.prepare(dir, user); // with the files the agent fetched into it
     List<String> argv = CommandLines.argv(command);
     ProcessBuilder pb = new ProcessBuilder(
-        io.corral.common.process.CgroupEntry.wrap(cgroupProcs(command), Sessions.inNewSession(argv)));
+        CgroupEntry.wrap(cgroupProcs(command), Sessions.inNewSession(RunAs.wrap(user, dir, argv))));
     pb.directory(dir.toFile());
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout").toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr").toFile()));
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Map<String, String> env = pb.environment();
     env.remove(Env.EXECUTOR_TOKEN); // the executor's proof of identity is not the task's
+    env.remove(Env.SECRETS_DIR);
     env.put(Env.SANDBOX, dir.toString());
     env.put(Env.TASK_ID, task.getTaskId());
     env.put(Env.RESOURCES, io.corral.common.resources.Resources.fromProto(task.getResourcesList()).toString());
-    for (EnvironmentVariable v : command.getEnvironmentList()) {
-      env.put(v.getName(), v.getValue());
-    }
+    user.ifPresent(u -> RunAs.environment(u, env));
+    secrets.putAll(command.getEnvironmentList(), env);
     requireExecutable(argv.get(0), dir, env);
     return pb.start();
   }

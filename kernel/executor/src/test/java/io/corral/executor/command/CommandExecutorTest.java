@@ -162,6 +162,57 @@ class CommandExecutorTest {
   }
 
   @Test
+  void aSecretVariableGetsItsFileAndTheSecretsDirectoryIsNotPassedOn(@TempDir Path secrets) throws Exception {
+    Files.writeString(secrets.resolve("db-password"), "s3cr3t\n");
+    executor = new CommandExecutor(sandbox, io.corral.common.secret.SecretFiles.in(secrets));
+    CommandInfo c = CommandInfo.newBuilder().setValue("echo \"db=$DB dir=$" + io.corral.common.Env.SECRETS_DIR + "\"")
+        .addEnvironment(EnvironmentVariable.newBuilder().setName("DB").setSecretFile("db-password")).build();
+    executor().launchTask(driver, task("t-secret", c));
+
+    assertThat(awaitTerminal("t-secret").getState()).isEqualTo(TASK_FINISHED);
+    assertThat(Files.readString(taskDir("t-secret").resolve("stdout"))).isEqualTo("db=s3cr3t dir=\n");
+  }
+
+  @Test
+  void aSecretThatCannotBeReadFailsTheLaunchNamingIt(@TempDir Path secrets) throws Exception {
+    Files.createSymbolicLink(secrets.resolve("escape"), Files.writeString(sandbox.resolve("outside"), "x"));
+    executor = new CommandExecutor(sandbox, io.corral.common.secret.SecretFiles.in(secrets));
+    executor().launchTask(driver, task("t-missing-secret", CommandInfo.newBuilder().setValue("true")
+        .addEnvironment(EnvironmentVariable.newBuilder().setName("DB").setSecretFile("nope")).build()));
+    executor().launchTask(driver, task("t-escape", CommandInfo.newBuilder().setValue("true")
+        .addEnvironment(EnvironmentVariable.newBuilder().setName("DB").setSecretFile("escape")).build()));
+
+    TaskStatus missing = awaitTerminal("t-missing-secret");
+    assertThat(missing.getState()).isEqualTo(TASK_FAILED);
+    assertThat(missing.getReason()).isEqualTo(TaskStatusReason.REASON_LAUNCH_FAILED);
+    assertThat(missing.getMessage()).isEqualTo("failed to start the command: environment variable DB: "
+        + "secret_file 'nope' does not exist in the agent's secrets directory");
+    assertThat(awaitTerminal("t-escape").getMessage()).contains("leads out of the agent's secrets directory");
+  }
+
+  @Test
+  void asRootATaskRunsAsItsUserInASandboxOnlyThatUserReads() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.corral.common.user.RunAs.isRoot(), "only root switches users");
+    var nobody = io.corral.common.user.UserAccount.lookup("nobody").orElseThrow();
+    executor().launchTask(driver, task("t-user", CommandInfo.newBuilder().setUser("nobody")
+        .setValue("id -un; echo \"$HOME $USER $LOGNAME\"").build()));
+    executor().launchTask(driver, task("t-ghost", CommandInfo.newBuilder().setUser("corral-no-such-user")
+        .setValue("true").build()));
+
+    assertThat(awaitTerminal("t-user").getState()).isEqualTo(TASK_FINISHED);
+    Path dir = taskDir("t-user");
+    assertThat(Files.readString(dir.resolve("stdout"))).isEqualTo("nobody\n" + nobody.home() + " nobody nobody\n");
+    for (Path p : List.of(dir, dir.resolve("stdout"), dir.resolve("stderr"))) {
+      assertThat((int) Files.getAttribute(p, "unix:uid")).as(p.toString()).isEqualTo((int) nobody.uid());
+    }
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+    TaskStatus ghost = awaitTerminal("t-ghost");
+    assertThat(ghost.getState()).isEqualTo(TASK_FAILED);
+    assertThat(ghost.getMessage()).isEqualTo("failed to start the command: user 'corral-no-such-user' does not exist on this agent");
+  }
+
+  @Test
   void aFailingCommandReportsItsExitCodeAndTheEndOfStderr() {
     executor().launchTask(driver, shellTask("t-bad", "echo starting >&2; echo 'disk full' >&2; exit 3"));
 

@@ -184,6 +184,15 @@ public final class LaunchValidator {
       if (v.getName().isEmpty() || v.getName().indexOf('=') >= 0 || v.getName().indexOf('\0') >= 0) {
         return what + " has an invalid environment variable name '" + Ids.printable(v.getName()) + "'";
       }
+      if (!v.getSecretFile().isEmpty()) {
+        if (!v.getValue().isEmpty()) {
+          return what + ": environment variable " + v.getName() + " has both a value and a secret_file (give one)";
+        }
+        String invalid = io.corral.common.secret.SecretFiles.invalidName(v.getSecretFile());
+        if (invalid != null) {
+          return what + ": environment variable " + v.getName() + ": " + invalid.replaceAll("\\p{Cntrl}", "?");
+        }
+      }
     }
     if (command.getValue().indexOf('\0') >= 0 || command.getArgumentsList().stream().anyMatch(a -> a.indexOf('\0') >= 0)
         || command.getEnvironmentList().stream().anyMatch(v -> v.getValue().indexOf('\0') >= 0)) {

@@ -188,6 +188,29 @@ class LaunchValidatorTest {
   }
 
   @Test
+  void aVariableHasAValueOrASecretFileNotBoth() {
+    CommandInfo secret = CommandInfo.newBuilder().setValue("env")
+        .addEnvironment(EnvironmentVariable.newBuilder().setName("DB").setSecretFile("team-a/db-password"))
+        .build();
+    assertThat(validate(OFFER, task("t1", "cpus:1").setCommand(secret)).accepted()).hasSize(1);
+    CommandInfo both = CommandInfo.newBuilder().setValue("env")
+        .addEnvironment(EnvironmentVariable.newBuilder().setName("DB").setValue("x").setSecretFile("db-password"))
+        .build();
+    assertThat(onlyRejection(validate(OFFER, task("t1", "cpus:1").setCommand(both))))
+        .isEqualTo("task command: environment variable DB has both a value and a secret_file (give one)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/etc/shadow", "../x", "a/../../x"})
+  void aSecretFileOutsideTheSecretsDirectoryIsRefused(String file) {
+    CommandInfo c = CommandInfo.newBuilder().setValue("env")
+        .addEnvironment(EnvironmentVariable.newBuilder().setName("DB").setSecretFile(file)).build();
+    assertThat(onlyRejection(validate(OFFER, task("t1", "cpus:1").setCommand(c))))
+        .startsWith("task command: environment variable DB: secret_file '" + file + "' ")
+        .containsAnyOf("leads out of", "is not a relative path");
+  }
+
+  @Test
   void aNulInTheCommandIsRefused() {
     assertThat(onlyRejection(validate(OFFER, task("t1", "cpus:1").setCommand(command("echo a\0b")))))
         .contains("contains a NUL character");
