@@ -61,6 +61,22 @@ class SettingsTest {
   }
 
   @Test
+  void oneSecuritySwitchTurnsSecurityOnForDaemonsAndTheCliUnlessACommandSaysOtherwise() throws Exception {
+    Files.writeString(conf.resolve("corral.properties"), "security=true\ntls-dir=/etc/corral/tls\nagent.security=false\n");
+    MasterCommand m = (MasterCommand) leaf(corral(Map.of()), "master");
+    assertThat(m.security.security).isTrue();
+    assertThat(m.security.tlsDir).isEqualTo(Path.of("/etc/corral/tls"));
+    assertThat(((AgentCommand) leaf(corral(Map.of()), "agent", "--master", "m:1")).security.security).isFalse();
+    io.corral.cli.ops.StatusCommand status = (io.corral.cli.ops.StatusCommand) leaf(corral(Map.of()), "status");
+    assertThat(status).isNotNull();
+    // The environment's shared switch counts too, below the command's own key.
+    Files.writeString(conf.resolve("corral.properties"), "");
+    assertThat(((MasterCommand) leaf(corral(Map.of("CORRAL_SECURITY", "true")), "master")).security.security).isTrue();
+    assertThat(((MasterCommand) leaf(corral(Map.of("CORRAL_SECURITY", "true", "CORRAL_MASTER_SECURITY", "false")),
+        "master")).security.security).isFalse();
+  }
+
+  @Test
   void unknownKeysAreErrorsThatNameThem() throws Exception {
     Files.writeString(conf.resolve("corral.properties"), "master.offer-timeuot=1min\nnonsense=1\nmaster.port=5050\n");
     assertThatThrownBy(() -> corral(Map.of())).isInstanceOf(Settings.SettingsException.class)
