@@ -84,6 +84,9 @@ class SecurityIT {
     Path credentials = Files.writeString(dir.resolve("credentials"), "bob bob-secret\nops ops-secret\n");
     Path bobSecret = Files.writeString(dir.resolve("bob.secret"), "bob-secret\n");
     Path acls = Files.writeString(dir.resolve("acls.json"), ACLS);
+    for (Path secret : List.of(credentials, bobSecret)) {
+      Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
     List<String> security = List.of("--security", "--tls-dir", tls.toString(), "--credentials", credentials.toString(),
         "--acls", acls.toString());
 
@@ -135,8 +138,15 @@ class SecurityIT {
             Resources.parse("cpus:0.5;mem:64"), TaskInfos.shell("echo bob was here > secret.txt; exec sleep 1000"))));
         bob.awaitState("bobs-task", TaskState.TASK_RUNNING); // its command executor proved itself with its token
         String bobFw = bob.frameworkId();
+        bobDriver.suppressOffers(); // what is left goes to the frameworks below
+        List<Offer> held = new java.util.ArrayList<>();
+        bob.offers.drainTo(held);
+        held.forEach(o -> bobDriver.declineOffer(o.getId()));
 
-        RecordingScheduler alice = new RecordingScheduler();
+        RecordingScheduler alice = new RecordingScheduler().onOffers((d, offers) -> {
+          offers.forEach(o -> d.declineOffer(o.getId()));
+          d.suppressOffers();
+        });
         CorralSchedulerDriver aliceDriver = new CorralSchedulerDriver(alice,
             FrameworkInfo.newBuilder().setName("alice-jobs").setRole("a").build(), address, true,
             new ClientCredentials(TlsFiles.inDir(tls, "alice"), null, null));
@@ -193,6 +203,14 @@ class SecurityIT {
         assertThat(impostorExecutor(HostPort.parse(agentJson.get("hostname").asText() + ":" + agentJson.get("port").asInt()),
             tls, bobFw, executor.get("executor_id").asText(), executor.get("container_id").asText()))
             .contains("did not prove itself");
+
+        // The CLI's example framework authenticates with a secret from a file.
+        try (CorralProcess shell = CorralProcess.start(dir.resolve("shell.log"), "example", "shell", "--master", address,
+            "--tasks", "1", "--cpus", "0.1", "--mem", "32", "--role", "b", "--security", "--tls-dir", tls.toString(),
+            "--principal", "bob", "--secret-file", bobSecret.toString(), "--", "true")) {
+          assertThat(shell.awaitExit(START)).isZero();
+          assertThat(shell.stdout()).contains("finished: 1/1");
+        }
 
         // Draining is for ops only.
         String drain = http + "api/v1/agents/" + agentId + "/drain";

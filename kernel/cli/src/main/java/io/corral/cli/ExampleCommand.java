@@ -25,6 +25,8 @@ final class ExampleCommand implements Runnable {
       description = "Run a shell command as N tasks across the cluster, retrying failures. "
           + "Exits 0 and prints 'finished: N/N' when all finished.")
   static final class Shell implements Callable<Integer> {
+    @picocli.CommandLine.Mixin io.corral.cli.ops.ClientSecurityOptions security;
+
     @Option(names = "--master", required = true, description = "The master: host:port or zk://host:port/path.")
     String master;
 
@@ -102,7 +104,7 @@ final class ExampleCommand implements Runnable {
             .setSecretFile(s.substring(eq + 1)));
       }
       return ShellRun.run(master, name, role, tasks, cpus, mem, retries, shell.build(), timeout,
-          new ShellRun.Failover(frameworkIdFile, failover, verbose), user, System.out);
+          new ShellRun.Failover(frameworkIdFile, failover, verbose), user, security.credentials(), System.out);
     }
   }
 }

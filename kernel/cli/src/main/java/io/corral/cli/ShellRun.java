@@ -51,13 +51,22 @@ final class ShellRun {
   static int run(String master, String name, String role, int tasks, double cpus, double mem, int retries,
       CommandInfo command, Duration timeout, Failover failover, String user, PrintStream out)
       throws InterruptedException, IOException {
+    return run(master, name, role, tasks, cpus, mem, retries, command, timeout, failover, user,
+        io.corral.common.security.ClientCredentials.fromEnvironment(System.getenv()), out);
+  }
+
+  /** As above, presenting {@code credentials} to a secured master. */
+  static int run(String master, String name, String role, int tasks, double cpus, double mem, int retries,
+      CommandInfo command, Duration timeout, Failover failover, String user,
+      io.corral.common.security.ClientCredentials credentials, PrintStream out)
+      throws InterruptedException, IOException {
     ShellFramework framework = new ShellFramework(command, tasks, cpus, mem, retries);
     FrameworkIdStore ids = failover.frameworkIdFile() == null ? null : new FrameworkIdStore(failover.frameworkIdFile());
     String oldId = ids == null ? "" : ids.load().orElse("");
     FrameworkInfo info = FrameworkInfo.newBuilder().setName(name).setRole(role).setId(oldId).setUser(user)
         .setFailoverTimeout(failover.failoverTimeout().toMillis() / 1000.0)
         .build();
-    CorralSchedulerDriver driver = new CorralSchedulerDriver(framework, info, master);
+    CorralSchedulerDriver driver = new CorralSchedulerDriver(framework, info, master, true, credentials);
     if (tasks == 0) {
       out.println("finished: 0/0");
       return 0;
