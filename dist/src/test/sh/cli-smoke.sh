@@ -167,6 +167,18 @@ CORRAL_AGENTS_JSON=false CORRAL_CONF_DIR="$work/conf" "$corral" agents --master 
 printf 'master.offer-timeuot=1min\n' > "$work/conf/corral.properties"
 CORRAL_CONF_DIR="$work/conf" expect_error 2 'unknown key master.offer-timeuot' "$corral" status --master "$master"
 
+# security: corral certs init writes a CA and certificates into <conf dir>/tls, keys private; a
+# secured master without an ACL file refuses to start, naming the file
+CORRAL_CONF_DIR="$work/conf" "$corral" certs init --host "$(hostname)" --principal ops > "$work/certs.out" \
+  || fail "certs init exited $?"
+grep -q "^ca: $work/conf/tls/ca.pem" "$work/certs.out" || fail "certs init printed: $(cat "$work/certs.out")"
+for f in ca master agent ops; do
+  [ -s "$work/conf/tls/$f.pem" ] || fail "certs init wrote no $f.pem"
+  [ "$(stat -c %a "$work/conf/tls/$f-key.pem")" = 600 ] || fail "$f-key.pem is not mode 600"
+done
+printf 'security=true\n' > "$work/conf/corral.properties"
+CORRAL_CONF_DIR="$work/conf" expect_error 2 'no ACL file' "$corral" master --port 0 --work-dir "$work/secured"
+
 kill -TERM -- "-$local_pid"
 wait "$local_pid" 2>/dev/null || true
 echo "cli-smoke: ok"
