@@ -197,6 +197,18 @@ class SecurityIT {
         assertThat(aliceRead.statusCode()).isEqualTo(403);
         assertThat(aliceRead.body()).contains("may not read sandboxes of frameworks of principal 'bob'");
         assertThat(send(trusting, null, "GET", file).statusCode()).isEqualTo(401);
+        // Through the master (as the web UI reads sandboxes): the agent judges the user the master names.
+        String proxied = http + "api/v1/agents/" + agentId + "/proxy/api/v1/files/read?path=" + enc(path + "/secret.txt");
+        HttpResponse<String> bobProxied = send(trusting, bobAuth, "GET", proxied);
+        assertThat(bobProxied.statusCode()).isEqualTo(200);
+        assertThat(bobProxied.body()).contains("bob was here");
+        HttpResponse<String> aliceProxied = send(aliceCert, null, "GET", proxied);
+        assertThat(aliceProxied.statusCode()).isEqualTo(403);
+        assertThat(aliceProxied.body()).contains("principal 'alice' may not read sandboxes");
+        // Only the master's certificate may speak for someone else.
+        HttpRequest.Builder forged = HttpRequest.newBuilder(URI.create(file)).header("X-Corral-On-Behalf-Of", "bob");
+        assertThat(HttpClient.newBuilder().sslContext(aliceCert).build()
+            .send(forged.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
 
         // A process on the host that knows bob's executor and container, but not its token, cannot pose as it.
         JsonNode executor = JSON.readTree(send(trusting, bobAuth, "GET", agentHttp + "api/v1/executors").body()).get(0);

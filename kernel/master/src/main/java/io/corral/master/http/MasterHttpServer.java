@@ -49,6 +49,7 @@ public final class MasterHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final String url;
   private final Authorizer authorizer;
+  private final SandboxProxy proxy;
 
   /**
    * Binds {@code bindHost:port} (0 = any free port) and serves at once.
@@ -67,6 +68,7 @@ public final class MasterHttpServer implements AutoCloseable {
     this.prometheus = prometheus;
     this.clock = clock;
     this.authorizer = DaemonSecurity.authorizer(security);
+    this.proxy = new SandboxProxy(security);
     this.server = HttpIo.start(bindHost, port, "corral-master-http", 4, this::route,
         security == null ? null : security.http());
     this.url = (security == null ? "http://" : "https://") + advertiseHost + ":" + server.getAddress().getPort() + "/";
@@ -207,6 +209,16 @@ public final class MasterHttpServer implements AutoCloseable {
       return;
     }
     String id = seg.get(1);
+    if (seg.get(2).equals("proxy")) {
+      HttpIo.allow(method, "GET");
+      String agentUrl = summary().agents().stream().filter(a -> a.id().equals(id)).findFirst()
+          .orElseThrow(() -> ApiException.notFound("no agent " + id)).httpUrl();
+      if (agentUrl == null) {
+        throw ApiException.notFound("agent " + id + " serves no HTTP API");
+      }
+      proxy.forward(ex, agentUrl, seg.subList(3, seg.size()), rawQuery);
+      return;
+    }
     expectLength(seg, 3);
     switch (seg.get(2)) {
       case "drain" -> {

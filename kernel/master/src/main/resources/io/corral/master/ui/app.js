@@ -257,7 +257,8 @@ function openLogs(fw, id) {
     box.append(el('p', { class: 'muted', text: 'The agent of this task serves no sandbox API.' }));
     return;
   }
-  const base = agent.http_url + 'api/v1/';
+  // Through the master: the page's own origin, where the browser sends its credentials (secured clusters)
+  const base = '/api/v1/agents/' + encodeURIComponent(agent.id) + '/proxy/api/v1/';
   const q = new URLSearchParams({ framework: fw, task: id });
   if (t.executor_id) q.set('executor', t.executor_id);
   const files = el('ul', { id: 'sandbox-files' });
