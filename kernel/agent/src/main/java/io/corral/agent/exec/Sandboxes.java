@@ -38,6 +38,9 @@ public final class Sandboxes {
 
   /** The principal of the framework whose directory under {@link #root} is {@code frameworkDir}; empty if unknown. */
   public static String owner(Path workDir, String frameworkDir) {
+    if (frameworkDir.isEmpty() || frameworkDir.contains("/") || frameworkDir.equals("..") || frameworkDir.equals(".")) {
+      return "";
+    }
     try {
       return java.nio.file.Files.readString(root(workDir).resolve(frameworkDir).resolve(OWNER_FILE),
           java.nio.charset.StandardCharsets.UTF_8).strip();
