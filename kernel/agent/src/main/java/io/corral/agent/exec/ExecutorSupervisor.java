@@ -575,6 +575,9 @@ public final class ExecutorSupervisor {
   // ---- executors -----------------------------------------------------------------------
 
   public void onExecutorCall(StreamConnection<ExecutorEvent> conn, ExecutorCall call) {
+    if (!conn.isOpen()) {
+      return; // arrived after its stream ended: nothing may bind to a dead stream
+    }
     if (call.hasSubscribe()) {
       subscribe(conn, call);
       return;

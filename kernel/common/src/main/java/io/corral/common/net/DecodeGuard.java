@@ -151,9 +151,15 @@ public final class DecodeGuard {
       raw.sendMessage(message);
     }
 
+    private boolean closed;
+
+    /** Closes once: the service and the guard may both end the call (a bad message after a refusal). */
     @Override
     public synchronized void close(Status status, Metadata trailers) {
-      raw.close(status, trailers);
+      if (!closed) {
+        closed = true;
+        raw.close(status, trailers);
+      }
     }
 
     @Override

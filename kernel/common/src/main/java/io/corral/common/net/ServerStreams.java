@@ -20,7 +20,9 @@ public final class ServerStreams {
     return new StreamObserver<>() {
       @Override
       public void onNext(C call) {
-        onCall.accept(conn, call);
+        if (conn.isOpen()) { // gRPC may still deliver what arrived before the stream was closed from this side
+          onCall.accept(conn, call);
+        }
       }
 
       @Override
