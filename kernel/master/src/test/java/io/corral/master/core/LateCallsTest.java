@@ -1,0 +1,70 @@
+package io.corral.master.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corral.common.loop.EventLoop;
+import io.corral.common.net.StreamConnection;
+import io.corral.common.resources.Resources;
+import io.corral.master.MasterConfig;
+import io.corral.master.allocator.DrfAllocator;
+import io.corral.master.registry.InMemoryAgentRegistry;
+import io.corral.protocol.AgentCall;
+import io.corral.protocol.AgentEvent;
+import io.corral.protocol.AgentInfo;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.MasterInfo;
+import io.corral.protocol.SchedulerCall;
+import io.corral.protocol.SchedulerEvent;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A call the master handles after its stream ended (gRPC delivers what arrived before a close from
+ * this side, and the loop may be behind) binds nothing to the dead stream: no framework or agent
+ * that nothing would ever disconnect (found by ProtocolFuzzIT: such frameworks held offers).
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LateCallsTest {
+  private final EventLoop loop = new EventLoop("test-master");
+  private MasterCore core;
+
+  @BeforeEach
+  void start() {
+    core = new MasterCore(MasterConfig.builder().build(),
+        MasterInfo.newBuilder().setId("M1").setHost("localhost").setPort(5050).build(), loop, Clock.systemUTC(),
+        new DrfAllocator(new Random(1)), new InMemoryAgentRegistry(), () -> true);
+    core.recover(Map.of(), () -> { });
+  }
+
+  @AfterEach
+  void close() {
+    loop.close();
+  }
+
+  @Test
+  void aSubscribeOnAnEndedStreamLeavesNoFramework() {
+    FakeStream<SchedulerEvent> out = new FakeStream<>();
+    StreamConnection<SchedulerEvent> conn = new StreamConnection<>("scheduler", out, core::onSchedulerStreamClosed);
+    conn.complete();
+    core.onSchedulerCall(conn, SchedulerCall.newBuilder().setSubscribe(SchedulerCall.Subscribe.newBuilder()
+        .setFrameworkInfo(FrameworkInfo.newBuilder().setName("late").setRole("*"))).build());
+    assertThat(core.query(v -> v.frameworks().size()).join()).isZero();
+  }
+
+  @Test
+  void aRegisterOnAnEndedStreamLeavesNoAgent() {
+    FakeStream<AgentEvent> out = new FakeStream<>();
+    StreamConnection<AgentEvent> conn = new StreamConnection<>("agent", out, core::onAgentStreamClosed);
+    conn.complete();
+    core.onAgentCall(conn, AgentCall.newBuilder().setRegister(AgentCall.Register.newBuilder().setAgentInfo(
+        AgentInfo.newBuilder().setHostname("h").setPort(5051)
+            .addAllResources(Resources.parse("cpus:1;mem:128").toProto()))).build());
+    assertThat(core.query(v -> v.agentEntries().size()).join()).isZero();
+  }
+}
