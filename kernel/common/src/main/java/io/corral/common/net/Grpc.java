@@ -28,6 +28,9 @@ public final class Grpc {
   /** Default limit for one message; larger ones end the stream with RESOURCE_EXHAUSTED. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+  /** Connections one remote address may have open to a server; the calls of more are refused. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1024;
+
   /** The description of the UNAVAILABLE status with which a master that does not lead refuses a stream. */
   public static final String NOT_LEADER = "this master is not the leader";
 
@@ -52,6 +55,13 @@ public final class Grpc {
    */
   public static Server startServer(String bindHost, int port, int maxMessageBytes,
       List<ServerServiceDefinition> services, ServerSecurity security) throws IOException {
+    return startServer(bindHost, port, maxMessageBytes, services, security, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+  }
+
+  /** As above, with at most {@code maxConnectionsPerAddress} connections from one remote address. */
+  public static Server startServer(String bindHost, int port, int maxMessageBytes,
+      List<ServerServiceDefinition> services, ServerSecurity security, int maxConnectionsPerAddress)
+      throws IOException {
     InetSocketAddress address = new InetSocketAddress(bindHost, port);
     NettyServerBuilder b = security == null
         ? NettyServerBuilder.forAddress(address)
@@ -59,6 +69,8 @@ public final class Grpc {
     if (security != null) {
       b.intercept(new AuthInterceptor(security.credentials()));
     }
+    ConnectionLimiter limiter = new ConnectionLimiter(maxConnectionsPerAddress);
+    b.addTransportFilter(limiter).intercept(limiter); // the last interceptor added runs first
     b.maxInboundMessageSize(maxMessageBytes)
         .maxInboundMetadataSize(64 * 1024)
         .permitKeepAliveTime(5, TimeUnit.SECONDS)

@@ -21,12 +21,15 @@ public final class StreamConnection<E> {
   private static final AtomicLong IDS = new AtomicLong();
   /** Messages sent while the transport reported "not ready" before the peer is cut off. */
   static final int MAX_UNREADY_SENDS = 200_000;
+  /** Bytes of messages sent while "not ready" before the peer is cut off, whatever their number. */
+  static final long MAX_UNREADY_BYTES = 64L * 1024 * 1024;
 
   private final long id = IDS.incrementAndGet();
   private final String peer;
   private final Identity identity;
   private final ServerCallStreamObserver<E> out;
   private final AtomicLong unreadySends = new AtomicLong();
+  private final AtomicLong unreadyBytes = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final BiConsumer<StreamConnection<E>, Throwable> onClosed;
 
@@ -46,7 +49,10 @@ public final class StreamConnection<E> {
     this.identity = identity;
     this.out = out;
     this.onClosed = onClosed;
-    out.setOnReadyHandler(() -> unreadySends.set(0));
+    out.setOnReadyHandler(() -> {
+      unreadySends.set(0);
+      unreadyBytes.set(0);
+    });
   }
 
   public long id() {
@@ -73,8 +79,11 @@ public final class StreamConnection<E> {
       return;
     }
     try {
-      if (!out.isReady() && unreadySends.incrementAndGet() > MAX_UNREADY_SENDS) {
-        LOG.warn("{} reads too slowly ({} messages buffered); closing its stream", peer, MAX_UNREADY_SENDS);
+      if (!out.isReady() && (unreadySends.incrementAndGet() > MAX_UNREADY_SENDS
+          || (event instanceof com.google.protobuf.MessageLite m
+              && unreadyBytes.addAndGet(m.getSerializedSize()) > MAX_UNREADY_BYTES))) {
+        LOG.warn("{} reads too slowly ({} messages, {} bytes buffered); closing its stream", peer, unreadySends.get(),
+            unreadyBytes.get());
         fail(Status.RESOURCE_EXHAUSTED.withDescription("peer too slow; resubscribe"));
         return;
       }
