@@ -575,10 +575,10 @@ public final class ExecutorSupervisor {
   // ---- executors -----------------------------------------------------------------------
 
   public void onExecutorCall(StreamConnection<ExecutorEvent> conn, ExecutorCall call) {
-    if (!conn.isOpen()) {
-      return; // arrived after its stream ended: nothing may bind to a dead stream
-    }
     if (call.hasSubscribe()) {
+      if (!conn.isOpen()) {
+        return; // its stream ended: nothing may bind to it (a last UPDATE before the close still counts)
+      }
       subscribe(conn, call);
       return;
     }

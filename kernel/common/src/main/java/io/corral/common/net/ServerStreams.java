@@ -20,9 +20,7 @@ public final class ServerStreams {
     return new StreamObserver<>() {
       @Override
       public void onNext(C call) {
-        if (conn.isOpen()) { // gRPC may still deliver what arrived before the stream was closed from this side
-          onCall.accept(conn, call);
-        }
+        onCall.accept(conn, call);
       }
 
       @Override

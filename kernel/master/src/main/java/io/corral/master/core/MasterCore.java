@@ -167,10 +167,10 @@ public final class MasterCore implements MasterStreams {
   // Calls are handled even if their stream closed meanwhile: they arrived while it was open,
   // in order (a scheduler's last call before it hangs up is often TEARDOWN).
   private void handleAgentCall(StreamConnection<AgentEvent> conn, AgentCall call) {
-    if (!conn.isOpen()) {
-      return; // arrived after its stream ended (its end is handled once, already or next): nothing may bind to it
-    }
     if (call.hasRegister()) {
+      if (!conn.isOpen()) {
+        return; // its stream ended (its end is handled once, already or next): nothing may bind to it
+      }
       agents.register(conn, call.getRegister(), agent -> agentByConnection.put(conn.id(), agent.id()));
       return;
     }
@@ -225,13 +225,14 @@ public final class MasterCore implements MasterStreams {
   }
 
   private void handleSchedulerCall(StreamConnection<SchedulerEvent> conn, SchedulerCall call) {
-    if (!conn.isOpen()) {
-      // Arrived after its stream ended: a SUBSCRIBE would bind a framework to a dead stream, which
-      // nothing would ever disconnect (found by ProtocolFuzzIT: such ghosts held offers for good).
-      return;
-    }
     String bound = frameworkByConnection.get(conn.id());
     if (call.hasSubscribe()) {
+      if (!conn.isOpen()) {
+        // Its stream ended before this was handled: binding a framework to the dead stream would leave
+        // one that nothing ever disconnects (found by ProtocolFuzzIT: such ghosts held offers for good).
+        // Other calls received while the stream was open (a TEARDOWN just before the close) still count.
+        return;
+      }
       if (bound != null) {
         FrameworkEntry current = s.frameworks.get(bound);
         if (current != null && current.connection() == conn) {
