@@ -58,6 +58,30 @@ class LateCallsTest {
   }
 
   @Test
+  void aTeardownSentJustBeforeTheStreamEndedStillRemovesTheFramework() {
+    FakeStream<SchedulerEvent> out = new FakeStream<>();
+    StreamConnection<SchedulerEvent> conn = new StreamConnection<>("scheduler", out, core::onSchedulerStreamClosed);
+    core.onSchedulerCall(conn, SchedulerCall.newBuilder().setSubscribe(SchedulerCall.Subscribe.newBuilder()
+        .setFrameworkInfo(FrameworkInfo.newBuilder().setName("leaving").setRole("*").setFailoverTimeout(3600)))
+        .build());
+    String id = out.await(SchedulerEvent::hasSubscribed, java.time.Duration.ofSeconds(10)).getSubscribed()
+        .getFrameworkId();
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    loop.execute(() -> {
+      try {
+        held.await(); // the loop is busy: the teardown waits in its queue
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    core.onSchedulerCall(conn, SchedulerCall.newBuilder().setFrameworkId(id)
+        .setTeardown(SchedulerCall.Teardown.getDefaultInstance()).build());
+    conn.complete(); // the scheduler closed its stream before the master's loop got to the teardown
+    held.countDown();
+    assertThat(core.query(v -> v.isRemoved(id)).join()).isTrue();
+  }
+
+  @Test
   void aRegisterOnAnEndedStreamLeavesNoAgent() {
     FakeStream<AgentEvent> out = new FakeStream<>();
     StreamConnection<AgentEvent> conn = new StreamConnection<>("agent", out, core::onAgentStreamClosed);
