@@ -169,6 +169,7 @@ CORRAL_CONF_DIR="$work/conf" expect_error 2 'unknown key master.offer-timeuot' "
 
 # security: corral certs init writes a CA and certificates into <conf dir>/tls, keys private; a
 # secured master without an ACL file refuses to start, naming the file
+: > "$work/conf/corral.properties"
 CORRAL_CONF_DIR="$work/conf" "$corral" certs init --host "$(hostname)" --principal ops > "$work/certs.out" \
   || fail "certs init exited $?"
 grep -q "^ca: $work/conf/tls/ca.pem" "$work/certs.out" || fail "certs init printed: $(cat "$work/certs.out")"
