@@ -53,33 +53,19 @@ public final class AgentHttpServer implements AutoCloseable {
         security == null ? null : security.http());
   }
 
-  /**
-   * The principal of the master's certificate ({@code corral certs init} names it so): the web UI reads
-   * sandboxes through the master, which says in {@link #ON_BEHALF_OF} for whom; only the master's own
-   * certificate is believed.
-   */
-  static final String MASTER_PRINCIPAL = "master";
-  static final String ON_BEHALF_OF = "X-Corral-On-Behalf-Of";
-
-  /** Who a request is for: its caller, or the user the master forwards it for. */
+  /** Who a request is for: its caller, or the user the master forwards it for (believed only from the master). */
   private static String principal(HttpExchange ex) {
-    String onBehalf = ex.getRequestHeaders().getFirst(ON_BEHALF_OF);
+    String onBehalf = ex.getRequestHeaders().getFirst(HttpAuthenticator.ON_BEHALF_OF);
     Identity id = HttpAuthenticator.identity(ex).orElse(null);
     if (onBehalf != null && id != null && id.method() == Identity.Method.CERTIFICATE
-        && id.principal().equals(MASTER_PRINCIPAL)) {
+        && id.principal().equals(HttpAuthenticator.MASTER_PRINCIPAL)) {
       return onBehalf;
     }
     return id == null ? null : id.principal();
   }
 
-  /** Refuses (403, logged) what the ACLs do not allow the request's principal. */
   private void authorize(HttpExchange ex, Acls.Action action, String object) {
-    String who = principal(ex);
-    String where = ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + " from " + ex.getRemoteAddress()
-        + (who != null && !who.equals(HttpAuthenticator.principal(ex)) ? " (through the master)" : "");
-    authorizer.check(action, who, object, where).ifPresent(refusal -> {
-      throw ApiException.forbidden(refusal);
-    });
+    authorizer.require(ex, principal(ex), action, object);
   }
 
   /** Reading a sandbox file: allowed to whom the ACLs let read the sandboxes of its framework's principal. */

@@ -1,5 +1,7 @@
 package io.corral.http.auth;
 
+import com.sun.net.httpserver.HttpExchange;
+import io.corral.http.ApiException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,18 @@ public final class Authorizer {
     String message = acls.refusal(action, principal, object);
     LOG.warn("refused {}: {}", where, message);
     return Optional.of(message);
+  }
+
+  /**
+   * An HTTP request's check: refuses (403, logged with the request and its peer) what the ACLs do
+   * not allow {@code principal}.
+   */
+  public void require(HttpExchange ex, String principal, Acls.Action action, String object) {
+    String where = ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + " from " + ex.getRemoteAddress()
+        + (principal != null && !principal.equals(HttpAuthenticator.principal(ex)) ? " (through the master)" : "");
+    check(action, principal, object, where).ifPresent(refusal -> {
+      throw ApiException.forbidden(refusal);
+    });
   }
 
   public boolean enabled() {

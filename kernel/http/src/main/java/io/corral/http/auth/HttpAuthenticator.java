@@ -22,6 +22,13 @@ import org.slf4j.LoggerFactory;
 public final class HttpAuthenticator {
   private static final Logger LOG = LoggerFactory.getLogger(HttpAuthenticator.class);
   static final String ATTRIBUTE = "corral.identity";
+  /**
+   * Header with which the master names the user it forwards a sandbox read for (the web UI reads
+   * through the master); believed only from the certificate of {@link #MASTER_PRINCIPAL}.
+   */
+  public static final String ON_BEHALF_OF = "X-Corral-On-Behalf-Of";
+  /** The CN of the master's certificate, as {@code corral certs init} names it. */
+  public static final String MASTER_PRINCIPAL = "master";
 
   private final Credentials credentials;
 

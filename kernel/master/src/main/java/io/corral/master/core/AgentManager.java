@@ -273,7 +273,6 @@ final class AgentManager {
     String where = "registration of agent " + info.getHostname() + ":" + info.getPort() + " from " + conn.peer();
     Identity who = conn.identity().orElse(null);
     if (who == null || who.method() != Identity.Method.CERTIFICATE) {
-      s.authorizer.check(Acls.Action.REGISTER_AGENT, null, null, where);
       return "agents must present a client certificate of the cluster's CA (mutual TLS)";
     }
     return s.authorizer.check(Acls.Action.REGISTER_AGENT, who.principal(), null, where).orElse(null);

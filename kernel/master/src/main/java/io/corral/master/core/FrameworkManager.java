@@ -144,7 +144,6 @@ final class FrameworkManager {
   private String authorize(StreamConnection<SchedulerEvent> conn, FrameworkInfo info, String principal) {
     String where = "SUBSCRIBE of framework '" + info.getName() + "' from " + conn.peer();
     if (principal == null) {
-      s.authorizer.check(Acls.Action.REGISTER_FRAMEWORK, null, info.getRole(), where);
       return "authentication required: present a client certificate of the cluster's CA or a principal "
           + "and its secret";
     }

@@ -74,12 +74,8 @@ public final class MasterHttpServer implements AutoCloseable {
     this.url = (security == null ? "http://" : "https://") + advertiseHost + ":" + server.getAddress().getPort() + "/";
   }
 
-  /** Refuses (403, logged) what the ACLs do not allow the request's principal. */
   private void authorize(HttpExchange ex, Acls.Action action, String object) {
-    String where = ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + " from " + ex.getRemoteAddress();
-    authorizer.check(action, HttpAuthenticator.principal(ex), object, where).ifPresent(refusal -> {
-      throw ApiException.forbidden(refusal);
-    });
+    authorizer.require(ex, HttpAuthenticator.principal(ex), action, object);
   }
 
   /** Checks an action on a framework's things against the framework's principal (unknown: let the action 404). */

@@ -19,12 +19,10 @@ import java.util.Set;
  * Reads of agents' sandboxes through the master ({@code /api/v1/agents/<id>/proxy/api/v1/files/...}),
  * so the web UI reads them from its own origin: browsers send a page's credentials only there.
  * On a secured cluster the master calls the agent with its own certificate and names the user it
- * calls for in {@link #ON_BEHALF_OF}; the agent checks that user's {@code read_sandboxes} rights
+ * calls for in {@link HttpAuthenticator#ON_BEHALF_OF}; the agent checks that user's {@code read_sandboxes} rights
  * itself (and believes the header only from the master's certificate).
  */
 final class SandboxProxy {
-  /** The principal a request through the master is for. */
-  static final String ON_BEHALF_OF = "X-Corral-On-Behalf-Of";
   private static final Set<String> PATHS = Set.of("api/v1/sandbox", "api/v1/files/browse", "api/v1/files/read",
       "api/v1/files/download", "api/v1/files/view");
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -50,7 +48,7 @@ final class SandboxProxy {
         .timeout(TIMEOUT).GET();
     String principal = HttpAuthenticator.principal(ex);
     if (principal != null) {
-      req.header(ON_BEHALF_OF, principal);
+      req.header(HttpAuthenticator.ON_BEHALF_OF, principal);
     }
     HttpResponse<InputStream> r;
     try {
