@@ -93,6 +93,41 @@ class SecureSubmitIT {
     assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(60);
   }
 
+  /**
+   * Cluster mode: {@code corral spark submit} registers the driver's framework with the
+   * application's {@code spark.corral.*} credentials, and the driver task on the agent (the same
+   * files, at the same paths here) takes it over and runs the application with them.
+   */
+  @Test
+  void inClusterModeTheSubmitterAndTheDriverTaskPresentTheApplicationsCredentials() throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-cp", System.getProperty("java.class.path"), "io.corral.cli.CorralMain",
+        "spark", "submit", "--master", apps.corral.masterAddress().toString(), "--deploy-mode", "cluster",
+        "--role", "analytics", "--spark-home", SparkApps.SPARK_HOME.toString(),
+        "--bridge-jar", SparkApps.SHADED_JAR.toString(), "--driver-memory", "512m", "--failover-timeout", "5s"));
+    cmd.addAll(settings("analytics", "spark.corral.principal=analyst",
+        "spark.corral.secret.file=" + security.secretFile("analyst"), "spark.executor.memory=512m",
+        "spark.driver.host=127.0.0.1", "spark.ui.enabled=false"));
+    cmd.addAll(List.of("--class", "io.corral.spark.apps.GroupBy", apps.appJar().toString(), "20000", "2"));
+    Path log = apps.dir.resolve("cluster-mode.log");
+    Process submit = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertThat(SparkApps.await(submit, log)).as("exit code; see %s", log).isZero();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("submitted: driver driver of framework (\\S+)")
+        .matcher(Files.readString(log));
+    assertThat(m.find()).as("submitted line in %s", log).isTrue();
+    String fw = m.group(1);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).until(() -> apps.tasksSeen(fw).stream()
+        .anyMatch(t -> t.getTaskId().equals("driver") && t.getState() == io.corral.protocol.TaskState.TASK_FINISHED));
+    try (var files = Files.walk(apps.dir.resolve("corral"))) {
+      Path stdout = files.filter(p -> p.toString().contains("/frameworks/" + fw + "/")
+          && p.getFileName().toString().equals("stdout") && p.getParent().getFileName().toString().equals("driver"))
+          .findFirst().orElseThrow();
+      assertThat(Files.readString(stdout)).contains("ClusterDriver: holding framework " + fw).contains("GROUPS=100");
+      assertThat(Files.readString(stdout.resolveSibling("stderr"))).contains("(TLS, principal analyst;")
+          .doesNotContain("analyst-secret");
+    }
+  }
+
   /** One executor, in {@code role}, trusting the cluster's CA, with {@code more} settings. */
   private static List<String> settings(String role, String... more) {
     List<String> out = new ArrayList<>(List.of("--conf", "spark.executor.instances=1",
