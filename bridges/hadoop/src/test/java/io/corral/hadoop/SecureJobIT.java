@@ -32,9 +32,7 @@ class SecureJobIT {
       {
         "register_frameworks": [ {"principals": ["etl"], "roles": ["etl"]},
                                  {"principals": ["analyst"], "roles": ["analytics"]} ],
-        "run_tasks":           [ {"principals": ["etl", "analyst"], "users": "ANY"} ],
-        "kill_tasks":          [ {"principals": "ANY", "framework_principals": "SELF"} ],
-        "teardown_frameworks": [ {"principals": "ANY", "framework_principals": "SELF"} ]
+        "run_tasks":           [ {"principals": ["etl", "analyst"], "users": "ANY"} ]
       }
       """;
   private static SecuredCorral security;

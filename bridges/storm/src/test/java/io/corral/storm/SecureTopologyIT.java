@@ -25,9 +25,7 @@ class SecureTopologyIT {
   private static final String ACLS = """
       {
         "register_frameworks": [ {"principals": ["storm"], "roles": ["streams"]} ],
-        "run_tasks":           [ {"principals": ["storm"], "users": "ANY"} ],
-        "kill_tasks":          [ {"principals": "ANY", "framework_principals": "SELF"} ],
-        "teardown_frameworks": [ {"principals": "ANY", "framework_principals": "SELF"} ]
+        "run_tasks":           [ {"principals": ["storm"], "users": "ANY"} ]
       }
       """;
   private static SecuredCorral security;
