@@ -1,6 +1,7 @@
 package io.corral.hadoop;
 
 import io.corral.bridges.testkit.Processes;
+import io.corral.bridges.testkit.SecuredCorral;
 import io.corral.common.resources.Resources;
 import io.corral.hadoop.common.CorralMr;
 import io.corral.local.LocalCluster;
@@ -67,6 +68,11 @@ final class HadoopJobs implements AutoCloseable {
    * and jobs find it there (the agents still get its address).
    */
   static HadoopJobs start(String name, int agents, String zkUrl) throws IOException {
+    return start(name, agents, zkUrl, null);
+  }
+
+  /** With {@code security}, the master and the agents are secured (TLS, credentials, ACLs). */
+  static HadoopJobs start(String name, int agents, String zkUrl, SecuredCorral security) throws IOException {
     Path dir = io.corral.bridges.testkit.TestDirs.fresh(name);
     Configuration conf = new Configuration();
     conf.setInt("dfs.replication", 1);
@@ -76,17 +82,30 @@ final class HadoopJobs implements AutoCloseable {
       LocalCluster corral = LocalCluster.builder(dir.resolve("corral")).agents(agents)
           // A fixed disk: an agent restarted after AgentLossIT must offer what its checkpoint says.
           .mode(LocalCluster.Mode.PROCESSES).agentResources(Resources.parse("cpus:4;mem:4096;disk:20000"))
-          .agentArgs(List.of("--hdfs-classpath", System.getProperty("java.class.path")))
+          .agentArgs(agentArgs(security))
           // An agent killed mid-job (AgentLossIT) is lost after 8 missed pings of 1 s (not fewer:
           // jobs run side by side and starve the agents' threads of CPU at times).
-          .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
-              .maxAgentPingTimeouts(8).zk(zkUrl))
+          .masterConfig(m -> {
+            m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
+                .maxAgentPingTimeouts(8).zk(zkUrl);
+            if (security != null) {
+              security.master(m);
+            }
+          })
           .start();
       return new HadoopJobs(dir, hdfs, corral, zkUrl != null ? zkUrl : corral.masterAddress().toString());
     } catch (IOException | RuntimeException e) {
       hdfs.shutdown();
       throw e;
     }
+  }
+
+  private static List<String> agentArgs(SecuredCorral security) {
+    List<String> args = new ArrayList<>(List.of("--hdfs-classpath", System.getProperty("java.class.path")));
+    if (security != null) {
+      args.addAll(security.agentArgs());
+    }
+    return args;
   }
 
   String defaultFs() {

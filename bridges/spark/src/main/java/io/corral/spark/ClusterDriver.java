@@ -1,6 +1,8 @@
 package io.corral.spark;
 
 import io.corral.common.Env;
+import io.corral.common.security.ClientCredentials;
+import io.corral.common.security.CredentialSettings;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
@@ -12,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Spark driver in cluster mode: the Corral task {@code corral spark submit --deploy-mode cluster}
@@ -23,7 +27,10 @@ import java.util.List;
  * exits with its exit code.
  *
  * <p>Usage: {@code ClusterDriver [--supervise] [--max-restarts N] [--driver-memory 1g] -- <SparkSubmit args>}.
- * Reads {@code CORRAL_MASTER} and {@code CORRAL_FRAMEWORK_ID} from the task's environment.
+ * Reads {@code CORRAL_MASTER} and {@code CORRAL_FRAMEWORK_ID} from the task's environment. On a
+ * secured cluster it presents the credentials of the application's {@code spark.corral.*}
+ * settings (files at those paths on the agent), or else of the {@code CORRAL_*} environment: the
+ * CA defaults to the agent's ({@code CORRAL_TLS_CA}); the Spark driver it runs does the same.
  */
 public final class ClusterDriver {
   private ClusterDriver() {}
@@ -49,10 +56,23 @@ public final class ClusterDriver {
     String frameworkId = System.getenv(Env.FRAMEWORK_ID);
     CorralSchedulerDriver corral = null;
     if (master != null && frameworkId != null) {
-      corral = new CorralSchedulerDriver(new Adopter(), FrameworkInfo.newBuilder().setId(frameworkId)
+      ClientCredentials credentials;
+      try {
+        credentials = CredentialSettings.read(CorralSchedulerBackend.CREDENTIALS_PREFIX, sparkConf(submitArgs)::get,
+            System.getenv());
+      } catch (java.io.IOException e) {
+        System.err.println("ClusterDriver: Corral credentials: " + e.getMessage());
+        System.exit(2);
+        return;
+      }
+      FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setId(frameworkId)
           .setName(System.getenv().getOrDefault("CORRAL_SPARK_DRIVER_NAME", "spark driver"))
-          .setFailoverTimeout(Double.parseDouble(System.getenv().getOrDefault("CORRAL_SPARK_FAILOVER", "60")))
-          .build(), master);
+          .setFailoverTimeout(Double.parseDouble(System.getenv().getOrDefault("CORRAL_SPARK_FAILOVER", "60")));
+      String role = System.getenv().getOrDefault("CORRAL_SPARK_DRIVER_ROLE", "");
+      if (!role.isBlank()) {
+        info.setRole(role); // the role the submitter registered the framework in
+      }
+      corral = new CorralSchedulerDriver(new Adopter(), info.build(), master, true, credentials);
       corral.start();
     }
     int code = 1;
@@ -69,6 +89,21 @@ public final class ClusterDriver {
       corral.abort(); // the framework stays for its failover timeout; this task's end is its outcome
     }
     System.exit(code);
+  }
+
+  /** The {@code --conf key=value} settings among spark-submit's arguments (the last of a key wins, as in Spark). */
+  static Map<String, String> sparkConf(List<String> submitArgs) {
+    Map<String, String> conf = new HashMap<>();
+    for (int i = 0; i < submitArgs.size(); i++) {
+      String a = submitArgs.get(i);
+      String kv = (a.equals("--conf") || a.equals("-c")) && i + 1 < submitArgs.size() ? submitArgs.get(++i)
+          : a.startsWith("--conf=") ? a.substring("--conf=".length()) : null;
+      int eq = kv == null ? -1 : kv.indexOf('=');
+      if (eq > 0) {
+        conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+      }
+    }
+    return conf;
   }
 
   /** {@code java <module options> -Xmx<memory> -cp <this JVM's classpath> SparkSubmit <args>}. */

@@ -1,5 +1,7 @@
 package io.corral.spark;
 
+import io.corral.common.security.ClientCredentials;
+import io.corral.common.security.CredentialSettings;
 import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
@@ -53,6 +55,11 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
   private static final Logger LOG = LoggerFactory.getLogger(CorralSchedulerBackend.class);
   /** The DRF role the application's executors are offered under. */
   public static final String ROLE = "spark.corral.role";
+  /**
+   * Prefix of the credentials' settings: {@code spark.corral.principal}, {@code .secret.file},
+   * {@code .tls.ca}, {@code .tls.cert}, {@code .tls.key} (see {@link CredentialSettings}).
+   */
+  public static final String CREDENTIALS_PREFIX = "spark.corral.";
   /** How long {@code start()} waits for the master to accept the framework. */
   public static final String REGISTRATION_TIMEOUT = "spark.corral.registration.timeout";
   /** Seconds an offer Spark does not need is declined for while it wants nothing. */
@@ -89,6 +96,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
 
   @Override
   public void start() {
+    ClientCredentials credentials = credentials(conf); // a missing file fails before anything starts
     super.start();
     ExecutorSpec spec = ExecutorSpec.from(conf);
     int maxCores = conf.getInt("spark.cores.max", Integer.MAX_VALUE);
@@ -104,9 +112,9 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     if (!role.isEmpty()) {
       info.setRole(role);
     }
-    LOG.info("registering with Corral master {} ({} executors of {} cores and {} MiB to start; their Spark {})",
-        master.master(), initialTarget, spec.cores(), spec.taskMemMib(), command.source());
-    driver = new CorralSchedulerDriver(new Callbacks(), info.build(), master.master());
+    LOG.info("registering with Corral master {} ({}; {} executors of {} cores and {} MiB to start; their Spark {})",
+        master.master(), credentials, initialTarget, spec.cores(), spec.taskMemMib(), command.source());
+    driver = new CorralSchedulerDriver(new Callbacks(), info.build(), master.master(), true, credentials);
     driver.start();
     long timeoutSec = conf.getTimeAsSeconds(REGISTRATION_TIMEOUT, "60s");
     try {
@@ -125,6 +133,20 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
       throw Errors.spark("interrupted while registering with Corral");
     }
     LOG.info("registered with Corral as framework {}", appId);
+  }
+
+  /**
+   * What the application presents to a secured master: {@code spark.corral.tls.ca} (the CA to
+   * trust; default {@code CORRAL_TLS_CA}), {@code spark.corral.tls.cert} and {@code .key} (a
+   * client certificate) or {@code spark.corral.principal} and {@code spark.corral.secret.file};
+   * without any of them, the {@code CORRAL_*} environment. A missing file fails the start.
+   */
+  static ClientCredentials credentials(SparkConf conf) {
+    try {
+      return CredentialSettings.read(CREDENTIALS_PREFIX, k -> conf.get(k, null), System.getenv());
+    } catch (java.io.IOException e) {
+      throw Errors.spark("Corral credentials: " + e.getMessage());
+    }
   }
 
   /**

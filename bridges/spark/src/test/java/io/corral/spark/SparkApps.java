@@ -1,6 +1,7 @@
 package io.corral.spark;
 
 import io.corral.bridges.testkit.Processes;
+import io.corral.bridges.testkit.SecuredCorral;
 import io.corral.bridges.testkit.SourceJar;
 import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
@@ -104,11 +105,21 @@ final class SparkApps implements AutoCloseable {
 
   /** A cluster in {@code dir} (emptied first) of {@code agents} agent processes with {@code resources} each. */
   static SparkApps startFor(Path dir, int agents, Resources resources) throws IOException {
+    return startFor(dir, agents, resources, null);
+  }
+
+  /** Like {@link #startFor(Path, int, Resources)}, with a master and agents secured by {@code security} (or not: null). */
+  static SparkApps startFor(Path dir, int agents, Resources resources, SecuredCorral security) throws IOException {
     io.corral.bridges.testkit.TestDirs.fresh(dir);
     LocalCluster corral = LocalCluster.builder(dir.resolve("corral")).agents(agents)
         .mode(LocalCluster.Mode.PROCESSES).agentResources(resources)
-        .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
-            .maxAgentPingTimeouts(8))
+        .agentArgs(security == null ? List.of() : security.agentArgs())
+        .masterConfig(m -> {
+          m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1)).maxAgentPingTimeouts(8);
+          if (security != null) {
+            security.master(m);
+          }
+        })
         .start();
     return new SparkApps(dir, corral);
   }

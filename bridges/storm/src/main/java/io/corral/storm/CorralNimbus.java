@@ -1,5 +1,6 @@
 package io.corral.storm;
 
+import io.corral.common.security.ClientCredentials;
 import io.corral.protocol.FrameworkInfo;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -51,8 +52,17 @@ public final class CorralNimbus {
     int port = (int) StormSettings.number(conf, "nimbus.thrift.port", 6627);
     String root = StormSettings.string(conf, StormSettings.STORM_ZOOKEEPER_ROOT, "/storm");
     ZkFrameworkId ids = new ZkFrameworkId(zkConnectString(conf), root);
-    StormFramework framework = framework(conf, user, master, host, port, ids);
-    framework.start(30);
+    StormFramework framework;
+    try {
+      framework = framework(conf, user, master, host, port, ids);
+      framework.start(30);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      LOG.error("{}", e.getMessage());
+      System.err.println("error: " + e.getMessage());
+      ids.close();
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       framework.close(); // failover, not teardown: running topologies keep their Supervisors
       ids.close();
@@ -118,7 +128,14 @@ public final class CorralNimbus {
     if (!role.isEmpty()) {
       info.setRole(role);
     }
-    return new StormFramework(info.build(), master, ids, fleet, command, supervisorSettings(conf, user, host));
+    ClientCredentials credentials;
+    try {
+      credentials = StormSettings.credentials(conf);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("Corral credentials: " + e.getMessage(), e);
+    }
+    return new StormFramework(info.build(), master, credentials, ids, fleet, command,
+        supervisorSettings(conf, user, host));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.corral.storm;
 
+import io.corral.common.security.ClientCredentials;
 import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
@@ -36,6 +37,7 @@ final class StormFramework implements AutoCloseable {
 
   private final FrameworkInfo info;
   private final String master;
+  private final ClientCredentials credentials;
   private final ZkFrameworkId idStore;
   private final SupervisorFleet fleet;
   private final SupervisorCommand command;
@@ -52,19 +54,24 @@ final class StormFramework implements AutoCloseable {
 
   /**
    * @param info the framework (no id: the stored one is used)
+   * @param credentials what the Nimbus presents to a secured master ({@link StormSettings#CREDENTIALS_PREFIX})
    * @param clusterSettings the Storm settings every Supervisor and worker gets
    */
-  StormFramework(FrameworkInfo info, String master, ZkFrameworkId idStore, SupervisorFleet fleet,
-      SupervisorCommand command, Map<String, Object> clusterSettings) {
+  StormFramework(FrameworkInfo info, String master, ClientCredentials credentials, ZkFrameworkId idStore,
+      SupervisorFleet fleet, SupervisorCommand command, Map<String, Object> clusterSettings) {
     this.info = info;
     this.master = master;
+    this.credentials = credentials;
     this.idStore = idStore;
     this.fleet = fleet;
     this.command = command;
     this.clusterSettings = Map.copyOf(clusterSettings);
   }
 
-  /** Subscribes, as the stored framework if there is one; waits up to {@code waitSeconds} for the master. */
+  /**
+   * Subscribes, as the stored framework if there is one; waits up to {@code waitSeconds} for the
+   * master. Fails when the master refuses the framework (its credentials, its role).
+   */
   void start(long waitSeconds) throws Exception {
     FrameworkInfo.Builder b = info.toBuilder();
     idStore.load().ifPresent(id -> {
@@ -76,6 +83,10 @@ final class StormFramework implements AutoCloseable {
       String id = registered.get(waitSeconds, TimeUnit.SECONDS);
       LOG.info("registered with Corral master {} as framework {}; Supervisors' Storm {}", master, id,
           command.source());
+    } catch (java.util.concurrent.ExecutionException e) {
+      driver.abort();
+      throw new IllegalStateException("the Corral master " + master + " refused the Nimbus's framework: "
+          + e.getCause().getMessage());
     } catch (java.util.concurrent.TimeoutException e) {
       LOG.warn("not registered with the Corral master {} after {} s; still trying (no Supervisor can start until then)",
           master, waitSeconds);
@@ -83,7 +94,7 @@ final class StormFramework implements AutoCloseable {
   }
 
   private void subscribe(FrameworkInfo framework) {
-    driver = new CorralSchedulerDriver(new Callbacks(), framework, master);
+    driver = new CorralSchedulerDriver(new Callbacks(), framework, master, true, credentials);
     driver.start();
   }
 
@@ -239,6 +250,7 @@ final class StormFramework implements AutoCloseable {
         return;
       }
       LOG.error("Corral master: {}", message);
+      registered.completeExceptionally(new IllegalStateException(message)); // (if not registered yet)
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.corral.storm;
 
+import io.corral.common.security.ClientCredentials;
+import io.corral.common.security.CredentialSettings;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -39,6 +42,20 @@ final class StormSettings {
   static final String SUPERVISOR_CPUS = "storm.corral.supervisor.cpus";
   /** Per topology: CPUs a worker of the topology is given (default 1). */
   static final String TOPOLOGY_WORKER_CPUS = "topology.corral.worker.cpus";
+
+  /**
+   * Prefix of the settings with which the Nimbus authenticates to a secured master:
+   * {@code storm.corral.tls.ca} (the CA to trust), {@code storm.corral.tls.cert} and
+   * {@code storm.corral.tls.key} (a client certificate), or {@code storm.corral.principal} and
+   * {@code storm.corral.secret.file}; without any, the {@code CORRAL_*} environment. Like every
+   * {@code storm.corral.*} setting, they stay the Nimbus's: Supervisors never get them.
+   */
+  static final String CREDENTIALS_PREFIX = "storm.corral.";
+
+  /** The Nimbus's credentials for the master (see {@link #CREDENTIALS_PREFIX}); files checked. */
+  static ClientCredentials credentials(Map<String, Object> conf) throws IOException {
+    return CredentialSettings.read(CREDENTIALS_PREFIX, k -> string(conf, k, null), System.getenv());
+  }
 
   static final String STORM_ZOOKEEPER_ROOT = "storm.zookeeper.root";
 

@@ -1,5 +1,6 @@
 package io.corral.storm;
 
+import io.corral.bridges.testkit.SecuredCorral;
 import io.corral.bridges.testkit.SourceJar;
 import io.corral.local.LocalCluster;
 import io.corral.protocol.Task;
@@ -81,6 +82,12 @@ final class StormCluster implements AutoCloseable {
    */
   static StormCluster start(String name, int agents, boolean fromHdfs, List<String> extraNimbusArgs)
       throws Exception {
+    return start(name, agents, fromHdfs, extraNimbusArgs, null);
+  }
+
+  /** Like {@link #start(String, int, boolean, List)}, with a master and agents secured by {@code security}. */
+  static StormCluster start(String name, int agents, boolean fromHdfs, List<String> extraNimbusArgs,
+      SecuredCorral security) throws Exception {
     Path dir = io.corral.bridges.testkit.TestDirs.fresh(name);
     TestingServer zk = new TestingServer(true);
     LocalCluster corral = null;
@@ -98,9 +105,14 @@ final class StormCluster implements AutoCloseable {
         args.addAll(List.of("--storm-uri", base + "storm-2.8.3.tar.gz", "--bridge-uri", base + "corral-storm.jar"));
       }
       corral = LocalCluster.builder(dir.resolve("corral")).agents(agents).mode(LocalCluster.Mode.PROCESSES)
-          .agentArgs(List.of("--hdfs-classpath", System.getProperty("java.class.path")))
-          .masterConfig(m -> m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
-              .maxAgentPingTimeouts(8))
+          .agentArgs(agentArgs(security))
+          .masterConfig(m -> {
+            m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
+                .maxAgentPingTimeouts(8);
+            if (security != null) {
+              security.master(m);
+            }
+          })
           .start();
       args.addAll(List.of("--master", corral.masterAddress().toString(),
           "--zk", NIMBUS_HOST + ":" + zk.getPort() + "/storm", "--host", NIMBUS_HOST,
@@ -123,6 +135,14 @@ final class StormCluster implements AutoCloseable {
       zk.close();
       throw e;
     }
+  }
+
+  private static List<String> agentArgs(SecuredCorral security) {
+    List<String> args = new ArrayList<>(List.of("--hdfs-classpath", System.getProperty("java.class.path")));
+    if (security != null) {
+      args.addAll(security.agentArgs());
+    }
+    return args;
   }
 
   /** {@code corral bundle push <source> <uri>}: a directory is packed as a .tar.gz. */
@@ -154,6 +174,22 @@ final class StormCluster implements AutoCloseable {
       }
       return read(log).lines().anyMatch(l -> l.equals(expected));
     });
+  }
+
+  /**
+   * Starts a second Nimbus with the cluster's arguments, then {@code extraArgs}, on a port, a
+   * ZooKeeper root and a work dir of its own named after {@code name}; does not wait for it.
+   */
+  Process startOtherNimbus(String name, List<String> extraArgs, Path log) throws IOException {
+    List<String> args = new ArrayList<>(nimbusArgs);
+    args.set(args.indexOf("--zk") + 1, NIMBUS_HOST + ":" + zk.getPort() + "/" + name);
+    args.set(args.indexOf("--work-dir") + 1, dir.resolve(name).toString());
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), "io.corral.cli.CorralMain", "storm", "nimbus",
+        "--nimbus-port", Integer.toString(freePort())));
+    cmd.addAll(args);
+    cmd.addAll(extraArgs);
+    return start(cmd, log);
   }
 
   /** Stops the Nimbus (SIGTERM to {@code corral storm nimbus}, which stops its JVM) and waits for it. */

@@ -289,6 +289,20 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
         LOG.info("could not subscribe with master {} ({}); retrying", stream.peer(), why);
       }
     }
+
+    /** Credentials refused before the first subscription are a mistake, not a glitch: fatal, as an ACL's refusal. */
+    @Override
+    public boolean refused(String why) {
+      if (everSubscribed) {
+        LOG.error("the master refused this framework's credentials ({}); retrying", why);
+        return false;
+      }
+      String message = "the master refused the credentials: " + why;
+      LOG.error("{} (fatal; the driver aborts)", message);
+      runtime.callbackAlways(() -> scheduler.error(CorralSchedulerDriver.this, message));
+      abort();
+      return true;
+    }
   }
 
   private void handle(SchedulerEvent event) {

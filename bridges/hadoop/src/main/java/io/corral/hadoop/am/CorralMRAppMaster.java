@@ -1,6 +1,8 @@
 package io.corral.hadoop.am;
 
+import io.corral.common.security.ClientCredentials;
 import io.corral.hadoop.common.CorralMr;
+import io.corral.hadoop.common.JobCredentials;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URL;
@@ -40,6 +42,9 @@ public class CorralMRAppMaster extends MRAppMaster {
   private static final int TEARDOWN_HOOK_PRIORITY = 10;
   private static final String HTTP_FILTER_INITIALIZERS = "hadoop.http.filter.initializers";
 
+  /** What the AM presents to the master: the client's, carried in the job's credentials ({@link JobCredentials}). */
+  private ClientCredentials corralCredentials = ClientCredentials.NONE;
+
   private final String frameworkId;
   private JobFramework framework;
 
@@ -50,7 +55,7 @@ public class CorralMRAppMaster extends MRAppMaster {
 
   private synchronized JobFramework framework(AppContext context) {
     if (framework == null) {
-      framework = new JobFramework(context, getConfig(), frameworkId, getAttemptID());
+      framework = new JobFramework(context, getConfig(), frameworkId, getAttemptID(), corralCredentials);
     }
     return framework;
   }
@@ -99,7 +104,7 @@ public class CorralMRAppMaster extends MRAppMaster {
       String host = InetAddress.getLocalHost().getCanonicalHostName();
       CorralMRAppMaster am = new CorralMRAppMaster(containerId, host, submitTime, frameworkId);
       ShutdownHookManager.get().addShutdownHook(am::teardown, TEARDOWN_HOOK_PRIORITY);
-      stage(new Path(require(CorralMr.ENV_SUBMIT_DIR)));
+      am.corralCredentials = stage(new Path(require(CorralMr.ENV_SUBMIT_DIR)));
       JobConf conf = new JobConf(new YarnConfiguration());
       conf.addResource(new Path(MRJobConfig.JOB_CONF_FILE));
       // One AM attempt for now: its end is the job's end (see README, "not done yet").
@@ -122,9 +127,10 @@ public class CorralMRAppMaster extends MRAppMaster {
   /**
    * What a NodeManager localizes for the AM container, done by the AM itself: job.xml and the job
    * jar into the working directory (the jar also becomes the context class loader's, for the job's
-   * own committer or output format classes), and the job's credentials into the current user.
+   * own committer or output format classes), and the job's credentials into the current user
+   * (the Corral credentials the client carried in them taken out, for the AM alone).
    */
-  private static void stage(Path submitDir) throws IOException {
+  private static ClientCredentials stage(Path submitDir) throws IOException {
     Configuration conf = new Configuration();
     FileSystem fs = submitDir.getFileSystem(conf);
     java.io.File cwd = new java.io.File("").getAbsoluteFile();
@@ -141,8 +147,10 @@ public class CorralMRAppMaster extends MRAppMaster {
       Thread.currentThread().setContextClassLoader(new URLClassLoader(new URL[] {local.toURI().toURL()},
           CorralMRAppMaster.class.getClassLoader()));
     }
-    UserGroupInformation.getCurrentUser().addCredentials(
-        Credentials.readTokenStorageFile(new Path(submitDir, CorralMr.AM_TOKENS_FILE), conf));
+    Credentials tokens = Credentials.readTokenStorageFile(new Path(submitDir, CorralMr.AM_TOKENS_FILE), conf);
+    ClientCredentials corral = JobCredentials.takeOut(tokens, cwd.toPath(), System.getenv()); // not for the tasks
+    UserGroupInformation.getCurrentUser().addCredentials(tokens);
+    return corral;
   }
 
   private static String require(String name) {

@@ -1,6 +1,7 @@
 package io.corral.hadoop.am;
 
 import io.corral.common.resources.Resources;
+import io.corral.common.security.ClientCredentials;
 import io.corral.common.task.TaskStates;
 import io.corral.hadoop.common.AgentJvm;
 import io.corral.hadoop.common.ContainerSpec;
@@ -104,6 +105,7 @@ final class JobFramework implements Scheduler {
 
   private final AppContext context;
   private final Configuration conf;
+  private final ClientCredentials credentials;
   private final String frameworkId;
   private final ApplicationAttemptId attemptId;
   private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> {
@@ -132,8 +134,10 @@ final class JobFramework implements Scheduler {
     return t;
   });
 
-  JobFramework(AppContext context, Configuration conf, String frameworkId, ApplicationAttemptId attemptId) {
+  JobFramework(AppContext context, Configuration conf, String frameworkId, ApplicationAttemptId attemptId,
+      ClientCredentials credentials) {
     this.context = context;
+    this.credentials = credentials;
     this.conf = conf;
     this.frameworkId = frameworkId;
     this.attemptId = attemptId;
@@ -154,7 +158,7 @@ final class JobFramework implements Scheduler {
     if (master == null) {
       throw new IllegalArgumentException(CorralMr.MASTER + " is not set");
     }
-    driver = new CorralSchedulerDriver(this, info, master);
+    driver = new CorralSchedulerDriver(this, info, master, true, credentials);
     driver.start();
     long tick = idle.tickMillis();
     ticker.scheduleWithFixedDelay(() -> loop.execute(this::tick), tick, tick, TimeUnit.MILLISECONDS);

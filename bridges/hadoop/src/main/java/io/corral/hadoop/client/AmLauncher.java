@@ -1,6 +1,7 @@
 package io.corral.hadoop.client;
 
 import io.corral.common.resources.Resources;
+import io.corral.common.security.ClientCredentials;
 import io.corral.common.task.TaskStates;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.Filters;
@@ -48,10 +49,10 @@ final class AmLauncher implements Scheduler {
    * Launches the AM and returns the framework id once it runs. The command's environment gets
    * the framework id through {@code frameworkIdEnv}.
    */
-  static String launch(String master, FrameworkInfo framework, ResourceRequest need, CommandInfo command,
-      String frameworkIdEnv, Duration timeout) throws IOException {
+  static String launch(String master, ClientCredentials credentials, FrameworkInfo framework, ResourceRequest need,
+      CommandInfo command, String frameworkIdEnv, Duration timeout) throws IOException {
     AmLauncher l = new AmLauncher(need, command, frameworkIdEnv);
-    CorralSchedulerDriver driver = new CorralSchedulerDriver(l, framework, master);
+    CorralSchedulerDriver driver = new CorralSchedulerDriver(l, framework, master, true, credentials);
     driver.start();
     try {
       l.running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

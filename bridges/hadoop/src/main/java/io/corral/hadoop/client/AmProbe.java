@@ -1,5 +1,6 @@
 package io.corral.hadoop.client;
 
+import io.corral.common.security.ClientCredentials;
 import io.corral.common.task.TaskStates;
 import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
@@ -34,9 +35,10 @@ final class AmProbe implements Scheduler {
    * The AM task's terminal (or unreachable) status, with the framework torn down; empty when the
    * AM task still runs after {@code wait} (the framework is then left to it).
    */
-  static Optional<TaskStatus> amEnded(String master, FrameworkInfo framework, Duration wait) {
+  static Optional<TaskStatus> amEnded(String master, ClientCredentials credentials, FrameworkInfo framework,
+      Duration wait) {
     AmProbe probe = new AmProbe();
-    CorralSchedulerDriver driver = new CorralSchedulerDriver(probe, framework, master);
+    CorralSchedulerDriver driver = new CorralSchedulerDriver(probe, framework, master, true, credentials);
     driver.start();
     TaskStatus status = null;
     try {

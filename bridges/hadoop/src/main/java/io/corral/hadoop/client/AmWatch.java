@@ -2,6 +2,7 @@ package io.corral.hadoop.client;
 
 import io.corral.hadoop.common.CorralMr;
 import io.corral.hadoop.common.FinalStatus;
+import io.corral.hadoop.common.JobCredentials;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
@@ -88,7 +89,8 @@ final class AmWatch {
         .setName(lines.size() > 2 ? lines.get(2) : "").setUser(user)
         .setFailoverTimeout(conf.getDouble(CorralMr.FAILOVER_TIMEOUT, CorralMr.FAILOVER_TIMEOUT_DEFAULT)).build();
     LOG.warn("the AM of {} does not answer: asking the master about framework {}", id, framework.getId());
-    Optional<TaskStatus> ended = AmProbe.amEnded(conf.get(CorralMr.MASTER), framework, PROBE_WAIT);
+    Optional<TaskStatus> ended = AmProbe.amEnded(conf.get(CorralMr.MASTER), JobCredentials.client(conf), framework,
+        PROBE_WAIT);
     if (ended.isEmpty()) {
       return null;
     }

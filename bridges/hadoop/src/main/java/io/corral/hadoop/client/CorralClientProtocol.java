@@ -1,9 +1,11 @@
 package io.corral.hadoop.client;
 
 import io.corral.common.resources.Resources;
+import io.corral.common.security.ClientCredentials;
 import io.corral.hadoop.am.CorralMRAppMaster;
 import io.corral.hadoop.common.AgentJvm;
 import io.corral.hadoop.common.CorralMr;
+import io.corral.hadoop.common.JobCredentials;
 import io.corral.hadoop.common.FinalStatus;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.FrameworkInfo;
@@ -119,10 +121,12 @@ public final class CorralClientProtocol implements ClientProtocol {
   public JobStatus submitJob(JobID jobId, String jobSubmitDir, Credentials ts) throws IOException {
     Path submitDir = new Path(jobSubmitDir);
     FileSystem fs = submitDir.getFileSystem(conf);
-    Path tokens = new Path(submitDir, CorralMr.AM_TOKENS_FILE);
-    ts.writeTokenStorageFile(fs.makeQualified(tokens), conf);
     JobConf job = new JobConf(false);
     job.addResource(fs.open(new Path(submitDir, MRJobConfig.JOB_CONF_FILE)));
+    ClientCredentials credentials = JobCredentials.client(job); // a wrong setting fails the submission here
+    JobCredentials.carry(credentials, ts); // for the AM, which subscribes as the job's framework
+    Path tokens = new Path(submitDir, CorralMr.AM_TOKENS_FILE);
+    ts.writeTokenStorageFile(fs.makeQualified(tokens), conf);
 
     ApplicationId appId = TypeConverter.toYarn(jobId).getAppId();
     ContainerId amContainer = ContainerId.newContainerId(ApplicationAttemptId.newInstance(appId, 1), 1);
@@ -152,7 +156,7 @@ public final class CorralClientProtocol implements ClientProtocol {
     FrameworkInfo framework = FrameworkInfo.newBuilder().setName(job.getJobName()).setRole(role).setUser(user)
         .setFailoverTimeout(job.getDouble(CorralMr.FAILOVER_TIMEOUT, CorralMr.FAILOVER_TIMEOUT_DEFAULT))
         .putLabels("hadoop.application", appId.toString()).build();
-    String frameworkId = AmLauncher.launch(conf.get(CorralMr.MASTER), framework, need, cmd.build(),
+    String frameworkId = AmLauncher.launch(conf.get(CorralMr.MASTER), credentials, framework, need, cmd.build(),
         CorralMr.ENV_FRAMEWORK_ID, Duration.ofSeconds(job.getLong(CorralMr.AM_LAUNCH_TIMEOUT, 300)));
     watch.submitted(jobId, framework.toBuilder().setId(frameworkId).build());
     return getJobStatus(jobId);

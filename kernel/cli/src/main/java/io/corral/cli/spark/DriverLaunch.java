@@ -1,6 +1,7 @@
 package io.corral.cli.spark;
 
 import io.corral.common.resources.Resources;
+import io.corral.common.security.ClientCredentials;
 import io.corral.common.task.TaskStates;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.Offer;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class DriverLaunch implements Scheduler {
   private final String master;
+  private final ClientCredentials credentials;
   private final SparkDriverTask task;
   private final String role;
   private final ResourceRequest request;
@@ -36,9 +38,10 @@ final class DriverLaunch implements Scheduler {
   private boolean launched;
   private String host = "";
 
-  DriverLaunch(String master, SparkDriverTask task, String role, double cpus, double memMib, Duration timeout,
-      PrintStream out) {
+  DriverLaunch(String master, ClientCredentials credentials, SparkDriverTask task, String role, double cpus,
+      double memMib, Duration timeout, PrintStream out) {
     this.master = master;
+    this.credentials = credentials;
     this.task = task;
     this.role = role;
     this.request = ResourceRequest.of(cpus, Math.ceil(memMib));
@@ -49,7 +52,7 @@ final class DriverLaunch implements Scheduler {
   int run() throws InterruptedException {
     FrameworkInfo info = FrameworkInfo.newBuilder().setName("spark driver: " + task.name()).setRole(role)
         .setFailoverTimeout(task.failoverTimeoutSeconds()).putLabels("spark.deploy-mode", "cluster").build();
-    CorralSchedulerDriver driver = new CorralSchedulerDriver(this, info, master);
+    CorralSchedulerDriver driver = new CorralSchedulerDriver(this, info, master, true, credentials);
     driver.start();
     try {
       TaskStatus s = running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -80,9 +83,15 @@ final class DriverLaunch implements Scheduler {
       launched = true;
       host = o.getHostname();
       d.launchTasks(List.of(o.getId()), List.of(TaskInfo.newBuilder().setTaskId("driver").setName("spark driver: "
-          + task.name()).setAgentId(o.getAgentId()).addAllResources(fit.toProto()).setCommand(task.command()).build()));
+          + task.name()).setAgentId(o.getAgentId()).addAllResources(fit.toProto()).setCommand(commandWithRole()).build()));
       d.suppressOffers();
     }
+  }
+
+  /** The driver task's command, telling it the framework's role (it takes the framework over in that role). */
+  private io.corral.protocol.CommandInfo commandWithRole() {
+    return task.command().toBuilder().addEnvironment(io.corral.protocol.EnvironmentVariable.newBuilder()
+        .setName("CORRAL_SPARK_DRIVER_ROLE").setValue(role)).build();
   }
 
   @Override

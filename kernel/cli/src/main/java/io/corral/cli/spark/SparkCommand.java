@@ -2,6 +2,8 @@ package io.corral.cli.spark;
 
 import io.corral.cli.DurationConverter;
 import io.corral.cli.SizeConverter;
+import io.corral.common.security.ClientCredentials;
+import io.corral.common.security.CredentialSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +84,14 @@ public final class SparkCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /**
+     * The application's credentials, which this command registers the driver's framework with and
+     * the driver task presents too: {@code --conf spark.corral.principal=...}, {@code secret.file},
+     * {@code tls.ca}, {@code tls.cert}, {@code tls.key} (files at the same paths on the agents), else
+     * the {@code CORRAL_*} environment.
+     */
+    static final String CREDENTIALS_PREFIX = "spark.corral.";
+
     @Override
     public Integer call() throws Exception {
       if (!deployMode.equals("cluster")) {
@@ -99,7 +109,14 @@ public final class SparkCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      return new DriverLaunch(corralMaster, task, role, driverCores, driverMib + 384 + 64, timeout, System.out).run();
+      ClientCredentials credentials;
+      try {
+        credentials = CredentialSettings.read(CREDENTIALS_PREFIX, task.sparkConf()::get, System.getenv());
+      } catch (java.io.IOException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Corral credentials: " + e.getMessage());
+      }
+      return new DriverLaunch(corralMaster, credentials, task, role, driverCores, driverMib + 384 + 64, timeout,
+          System.out).run();
     }
 
     /** --driver-memory in MiB: a size (512m, 2g, 2GiB), or a bare number of MiB as spark-submit reads it. */

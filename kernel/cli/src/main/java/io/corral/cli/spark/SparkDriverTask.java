@@ -7,7 +7,9 @@ import io.corral.protocol.CommandURI;
 import io.corral.protocol.EnvironmentVariable;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -59,6 +61,26 @@ public record SparkDriverTask(String master, String sparkHome, String sparkUri, 
       }
     }
     throw new IllegalArgumentException("no application jar among the spark-submit arguments " + args);
+  }
+
+  /** The {@code --conf key=value} settings among spark-submit's arguments (the last of a key wins, as in Spark). */
+  public Map<String, String> sparkConf() {
+    Map<String, String> conf = new HashMap<>();
+    for (int i = 0; i < sparkArgs.size(); i++) {
+      String a = sparkArgs.get(i);
+      if (i == appJarIndex(sparkArgs)) {
+        break; // the application's own arguments follow
+      }
+      String kv = (a.equals("--conf") || a.equals("-c")) && i + 1 < sparkArgs.size() ? sparkArgs.get(++i)
+          : a.startsWith("--conf=") ? a.substring("--conf=".length()) : null;
+      int eq = kv == null ? -1 : kv.indexOf('=');
+      if (eq > 0) {
+        conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+      } else if (kv == null && VALUED.contains(a)) {
+        i++;
+      }
+    }
+    return conf;
   }
 
   public CommandInfo command() {

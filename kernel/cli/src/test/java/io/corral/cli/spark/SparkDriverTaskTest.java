@@ -49,6 +49,14 @@ class SparkDriverTaskTest {
   }
 
   @Test
+  void theSparkSettingsAreTheConfsBeforeTheApplicationJarTheLastOfAKeyWinning() {
+    SparkDriverTask t = task("/opt/spark", null, List.of("--conf", "spark.corral.principal=etl", "--class", "a.B",
+        "--conf=spark.corral.secret.file=/s", "-c", "spark.corral.principal=analyst", "app.jar", "--conf", "x=y"));
+    assertThat(t.sparkConf()).containsOnly(java.util.Map.entry("spark.corral.principal", "analyst"),
+        java.util.Map.entry("spark.corral.secret.file", "/s"));
+  }
+
+  @Test
   void exactlyOneSparkIsRequired() {
     assertThatThrownBy(() -> task(null, null, List.of("app.jar"))).hasMessageContaining("give one of --spark-home");
     assertThatThrownBy(() -> task("/opt/spark", "http://x/s.tgz", List.of("app.jar")))

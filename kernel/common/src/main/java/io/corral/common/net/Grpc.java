@@ -40,6 +40,11 @@ public final class Grpc {
     return s.getCode() == io.grpc.Status.Code.UNAVAILABLE && NOT_LEADER.equals(s.getDescription());
   }
 
+  /** Whether a stream ended because its peer refused the client's credentials. */
+  public static boolean isUnauthenticated(Throwable t) {
+    return io.grpc.Status.fromThrowable(t).getCode() == io.grpc.Status.Code.UNAUTHENTICATED;
+  }
+
   private Grpc() {}
 
   /** A plaintext server without authentication. */

@@ -35,6 +35,15 @@ public final class ReconnectingStream<C, E> {
 
     /** The stream ended (the peer closed it, or it broke); a reconnection is scheduled. */
     void ended(String why);
+
+    /**
+     * The peer refused the client's credentials (UNAUTHENTICATED: a wrong secret, an unreadable
+     * secret file): true to give up (the stream is closed, no reconnection), false to retry as
+     * after {@link #ended}, which is then called.
+     */
+    default boolean refused(String why) {
+      return false;
+    }
   }
 
   private final String name;
@@ -208,6 +217,11 @@ public final class ReconnectingStream<C, E> {
       public void onError(Throwable t) {
         loop.execute(() -> {
           if (gen == generation) {
+            if (Grpc.isUnauthenticated(t) && handler.refused(io.grpc.Status.fromThrowable(t).getDescription())) {
+              out = null;
+              close();
+              return;
+            }
             ended(t.getMessage(), Grpc.isNotLeader(t) ? notLeaderBackoff : backoff);
           }
         });
