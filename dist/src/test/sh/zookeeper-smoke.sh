@@ -69,8 +69,22 @@ if [ -z "$zk_pid" ]; then
   exit 1
 fi
 
+# The masters' ZooKeeper identity comes from a file; a missing one is one line and exit 2.
+set +e
+"$dist/bin/corral" master --zk "zk://127.0.0.1:$port/smoke" --port 0 --work-dir "$work/master-bad" \
+  --zk-secret-file "$work/no-such-zk-secret" >"$work/master-bad.log" 2>&1
+code=$?
+set -e
+if [ "$code" != 2 ] || ! grep -q "secret file $work/no-such-zk-secret does not exist" "$work/master-bad.log"; then
+  echo "FAILED: a master with a missing --zk-secret-file should exit 2 naming it (exit $code):" >&2
+  cat "$work/master-bad.log" >&2
+  exit 1
+fi
+(umask 077 && printf 'corral-masters:smoke-%s\n' "$RANDOM$RANDOM" >"$work/zk-secret")
+
+# An authenticated master: its znodes are its own; the Nimbus below finds it without ZooKeeper credentials.
 "$dist/bin/corral" master --zk "zk://127.0.0.1:$port/smoke" --port 0 --work-dir "$work/master" \
-  >"$work/master.log" 2>&1 &
+  --zk-secret-file "$work/zk-secret" >"$work/master.log" 2>&1 &
 master_pid=$!
 pids+=("$master_pid")
 if ! await_line "$work/master.log" '^master: \S+ \(leader\)' 90 "$master_pid"; then

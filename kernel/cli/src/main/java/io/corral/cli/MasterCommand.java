@@ -2,7 +2,9 @@ package io.corral.cli;
 
 import io.corral.master.Master;
 import io.corral.master.MasterConfig;
+import io.corral.cli.ops.CliException;
 import io.corral.master.lifecycle.MasterPhase;
+import io.corral.master.lifecycle.ZkDigest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,6 +38,11 @@ final class MasterCommand implements Callable<Integer> {
 
   @Option(names = "--zk", description = "zk://host:port[,host:port]/path: join the leader election there.")
   String zk;
+
+  @Option(names = "--zk-secret-file",
+      description = "File holding 'user:password', the masters' ZooKeeper identity (digest): their znodes become "
+          + "theirs to change and anyone's to read. All masters of a cluster use the same one.")
+  Path zkSecretFile;
 
   @Option(names = "--work-dir", description = "Directory for the master's files (default ${DEFAULT-VALUE}).")
   Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "corral-master");
@@ -91,7 +98,7 @@ final class MasterCommand implements Callable<Integer> {
         .defaultFailoverTimeout(defaultFailoverTimeout).roleWeights(parseWeights(weights))
         .maxMessageBytes(maxMessageBytes).zkSessionTimeout(zkSessionTimeout)
         .agentReregisterTimeout(agentReregisterTimeout).agentGoneTimeout(agentGoneTimeout)
-        .drainGracePeriod(drainGracePeriod).security(security.load("master"));
+        .drainGracePeriod(drainGracePeriod).security(security.load("master")).zkDigest(zkDigest());
     if (httpPort != null) {
       b.httpPort(httpPort);
     }
@@ -121,6 +128,20 @@ final class MasterCommand implements Callable<Integer> {
     // Until SIGTERM/Ctrl-C, or until the master must end (session or leadership lost).
     int code = Daemons.runUntilStopped(master::close, master.terminated());
     return code;
+  }
+
+  private ZkDigest zkDigest() {
+    if (zkSecretFile == null) {
+      return null;
+    }
+    if (zk == null) {
+      throw new CliException(2, "--zk-secret-file needs --zk");
+    }
+    try {
+      return ZkDigest.load(zkSecretFile);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new CliException(2, e.getMessage());
+    }
   }
 
   static Map<String, Double> parseWeights(String spec) {

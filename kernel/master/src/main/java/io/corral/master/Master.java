@@ -119,7 +119,11 @@ public final class Master implements AutoCloseable {
       return this;
     }
     ZkUrl url = ZkUrl.parse(config.zk());
-    leadership = new ZkLeadership(url, config.zkSessionTimeout(), address.toString(),
+    if (config.zkDigest() == null && config.security() != null) {
+      LOG.warn("security is on but ZooKeeper is not authenticated: anyone who reaches {} can change the election "
+          + "(give the masters a ZooKeeper identity with --zk-secret-file)", url);
+    }
+    leadership = new ZkLeadership(url, config.zkSessionTimeout(), address.toString(), config.zkDigest(),
         event -> loop.execute(() -> on(event)));
     try {
       leadership.start();

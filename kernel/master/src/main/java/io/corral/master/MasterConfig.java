@@ -1,6 +1,7 @@
 package io.corral.master;
 
 import io.corral.common.detect.ZkUrl;
+import io.corral.master.lifecycle.ZkDigest;
 import io.corral.common.net.Grpc;
 import io.corral.common.resources.Resources;
 import io.corral.http.auth.DaemonSecurity;
@@ -43,6 +44,8 @@ import java.util.Objects;
  * @param httpPort port of the HTTP API, web UI and /metrics (0 = any free port, -1 = none)
  * @param drainGracePeriod default time a draining agent's tasks get to finish before they are killed
  * @param security TLS, authentication and ACLs (null = off: plaintext, anyone may do anything)
+ * @param zkDigest the masters' ZooKeeper identity (null = none: the election's znodes are open to
+ *     anyone who reaches ZooKeeper); only with {@code zk}
  */
 public record MasterConfig(
     String bindHost,
@@ -69,7 +72,8 @@ public record MasterConfig(
     Duration agentGoneTimeout,
     int httpPort,
     Duration drainGracePeriod,
-    DaemonSecurity security) {
+    DaemonSecurity security,
+    ZkDigest zkDigest) {
 
   public static final int DEFAULT_PORT = 5050;
   public static final int DEFAULT_HTTP_PORT = 5080;
@@ -95,6 +99,8 @@ public record MasterConfig(
     }
     if (zk != null) {
       ZkUrl.parse(zk); // fail here, not after the server is already up
+    } else if (zkDigest != null) {
+      throw new IllegalArgumentException("a ZooKeeper secret needs a ZooKeeper (--zk)");
     }
     requirePositive(agentPingTimeout, "agentPingTimeout");
     requirePositive(allocationInterval, "allocationInterval");
@@ -161,6 +167,7 @@ public record MasterConfig(
     private Duration drainGracePeriod = Duration.ofMinutes(1);
     private DaemonSecurity security;
     private String zk = null;
+    private ZkDigest zkDigest = null;
     private Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "corral-master");
     private Duration agentPingTimeout = Duration.ofSeconds(15);
     private int maxAgentPingTimeouts = 5;
@@ -301,6 +308,11 @@ public record MasterConfig(
       return this;
     }
 
+    public Builder zkDigest(ZkDigest v) {
+      zkDigest = v;
+      return this;
+    }
+
     public Builder drainGracePeriod(Duration v) {
       drainGracePeriod = v;
       return this;
@@ -331,7 +343,7 @@ public record MasterConfig(
           agentReregisterTimeout,
           agentGoneTimeout,
           httpPort != null ? httpPort : defaultHttpPort(port),
-          drainGracePeriod, security);
+          drainGracePeriod, security, zkDigest);
     }
   }
 }

@@ -57,10 +57,14 @@ public final class Credentials {
     return new Credentials(Map.copyOf(out), file);
   }
 
+  private static final Set<Path> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   static void warnIfReadableByOthers(Path file) {
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
+      boolean open = perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ);
+      // Once per file: a client reads its secret file on every (re)connection.
+      if (open && WARNED.add(file.toAbsolutePath().normalize())) {
         LOG.warn("{} holds secrets but can be read by other users (chmod 600 it)", file);
       }
     } catch (IOException | UnsupportedOperationException e) {

@@ -8,11 +8,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
+import java.util.HashSet;
+import java.util.List;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +40,7 @@ public final class ZkLeadership implements AutoCloseable {
 
   private final ZkUrl url;
   private final Duration sessionTimeout;
+  private final ZkDigest digest;
   private final CuratorFramework client;
   private final LeaderLatch latch;
   private final ScheduledExecutorService leaseTimer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -50,15 +56,39 @@ public final class ZkLeadership implements AutoCloseable {
    * @param events receives the lifecycle events (on Curator's threads: hand them to the loop)
    */
   public ZkLeadership(ZkUrl url, Duration sessionTimeout, String id, Consumer<MasterLifecycle.Event> events) {
+    this(url, sessionTimeout, id, null, events);
+  }
+
+  /**
+   * @param digest the masters' ZooKeeper identity, or null: with one, the masters' znodes are
+   *     theirs to change and anyone's to read (see {@link ZkDigest})
+   */
+  public ZkLeadership(ZkUrl url, Duration sessionTimeout, String id, ZkDigest digest,
+      Consumer<MasterLifecycle.Event> events) {
     this.url = url;
     this.sessionTimeout = sessionTimeout;
-    this.client = CuratorFrameworkFactory.builder()
+    this.digest = digest;
+    CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
         .connectString(url.connectString())
         .sessionTimeoutMs((int) sessionTimeout.toMillis())
         .connectionTimeoutMs((int) Math.min(15_000, sessionTimeout.toMillis()))
         .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
-        .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy())
-        .build();
+        .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy());
+    if (digest != null) {
+      List<ACL> acl = digest.acl();
+      builder.authorization("digest", digest.authBytes()).aclProvider(new ACLProvider() {
+        @Override
+        public List<ACL> getDefaultAcl() {
+          return acl;
+        }
+
+        @Override
+        public List<ACL> getAclForPath(String path) {
+          return acl;
+        }
+      });
+    }
+    this.client = builder.build();
     // Registered before the latch's own listener, so a lost session is reported as such first.
     client.getConnectionStateListenable().addListener((c, state) -> {
       switch (state) {
@@ -120,9 +150,49 @@ public final class ZkLeadership implements AutoCloseable {
     if (!client.blockUntilConnected((int) Math.max(sessionTimeout.toMillis(), 15_000), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("could not connect to ZooKeeper at " + url.connectString());
     }
+    if (digest != null) {
+      secureExistingNodes();
+    }
     latch.start();
     long period = Math.max(50, sessionTimeout.toMillis() / 6);
     leaseTimer.scheduleAtFixedRate(this::renewLease, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Nodes made before ZooKeeper authentication was turned on keep the ACL they were made with
+   * (usually open to anyone); this gives the masters' own nodes the masters' ACL. A node that
+   * belongs to another identity is an error: the masters of one cluster share one identity.
+   */
+  private void secureExistingNodes() throws Exception {
+    String agents = url.registryPath() + "/agents";
+    for (String path : List.of(url.path(), url.leaderLatchPath(), url.registryPath(), agents)) {
+      if (secure(path) && path.equals(agents)) {
+        // The registry was open until now, so its entries were too (one pass, when it is secured).
+        for (String child : client.getChildren().forPath(path)) {
+          secure(path + "/" + child);
+        }
+      }
+    }
+  }
+
+  /** Gives {@code path} the masters' ACL; whether it had another one. */
+  private boolean secure(String path) throws Exception {
+    List<ACL> acl = digest.acl();
+    if (client.checkExists().forPath(path) == null) {
+      return false;
+    }
+    if (new HashSet<>(client.getACL().forPath(path)).equals(new HashSet<>(acl))) {
+      return false;
+    }
+    try {
+      client.setACL().withACL(acl).forPath(path);
+    } catch (KeeperException.NoAuthException e) {
+      throw new IllegalStateException("ZooKeeper node " + path + " belongs to another ZooKeeper identity than user '"
+          + digest.user() + "' (all masters of a cluster must use the same --zk-secret-file)");
+    }
+    LOG.info("ZooKeeper node {} was open to change by anyone; now only ZooKeeper user '{}' may change it",
+        path, digest.user());
+    return true;
   }
 
   /** Waits until this master is either the leader or known to be a standby. */
