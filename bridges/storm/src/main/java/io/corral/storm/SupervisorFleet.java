@@ -37,14 +37,17 @@ final class SupervisorFleet {
     final String host;
     /** Worker slots it was launched with (0 when recovered after a Nimbus restart: Storm knows them). */
     final int slots;
+    /** Its Thrift and slot ports (empty when recovered after a Nimbus restart). */
+    final RangeSet ports;
     State state;
     long idleSinceMillis = -1;
 
-    Supervisor(String id, String agentId, String host, int slots, State state) {
+    Supervisor(String id, String agentId, String host, int slots, RangeSet ports, State state) {
       this.id = id;
       this.agentId = agentId;
       this.host = host;
       this.slots = slots;
+      this.ports = ports;
       this.state = state;
     }
   }
@@ -83,6 +86,14 @@ final class SupervisorFleet {
   private final Map<String, Long> deadSince = new HashMap<>();
   /** Supervisors that failed before running, by agent: (count, last failure millis). */
   private final Map<String, long[]> startFailures = new HashMap<>();
+  /**
+   * Ports of Supervisors that ended, by agent, and when. A new Supervisor avoids them while it can:
+   * Storm's workers key their connection metrics by host:port, and a worker told that a slot's
+   * host:port now belongs to another Supervisor halts on "A metric named ... already exists"
+   * (Storm 2.8's WorkerState.refreshConnections). Storm's own Supervisors come back with their
+   * old id, which never meets this; Corral's replacements are new Supervisors.
+   */
+  private final Map<String, Map<Long, Long>> endedPorts = new HashMap<>();
   private final double supervisorCpus;
   private final double supervisorMemMib;
   private final long idleTimeoutMillis;
@@ -136,6 +147,8 @@ final class SupervisorFleet {
       }
     }
     deadSince.values().removeIf(t -> nowMillis - t > DEAD_MEMORY_MILLIS);
+    endedPorts.values().forEach(ports -> ports.values().removeIf(t -> nowMillis - t > DEAD_MEMORY_MILLIS));
+    endedPorts.values().removeIf(Map::isEmpty);
     return retire;
   }
 
@@ -181,13 +194,27 @@ final class SupervisorFleet {
     }
     List<Launch> launches = new ArrayList<>();
     slots.forEach((offer, k) -> {
-      Resources r = OfferMatcher.fit(Resources.fromProto(offer.getResourcesList()), request(k));
+      Resources offered = Resources.fromProto(offer.getResourcesList());
+      Resources r = OfferMatcher.fit(offered.minus(Resources.builder().ports(endedPorts(offer.getAgentId())).build()),
+          request(k));
+      if (r == null) {
+        r = OfferMatcher.fit(offered, request(k)); // only ports that ended are left: better than no Supervisor
+      }
       List<Integer> ports = ports(r.ports());
       String id = "supervisor-" + Long.toString(nowMillis, 36) + "-" + (++seq);
-      supervisors.put(id, new Supervisor(id, offer.getAgentId(), offer.getHostname(), k, State.LAUNCHING));
+      supervisors.put(id, new Supervisor(id, offer.getAgentId(), offer.getHostname(), k, r.ports(), State.LAUNCHING));
       launches.add(new Launch(offer, id, ports.get(0), List.copyOf(ports.subList(1, ports.size())), r));
     });
     return launches;
+  }
+
+  /** The ports of Supervisors that ended on this agent lately. */
+  private RangeSet endedPorts(String agentId) {
+    RangeSet out = RangeSet.EMPTY;
+    for (long port : endedPorts.getOrDefault(agentId, Map.of()).keySet()) {
+      out = out.plus(RangeSet.of(port, port));
+    }
+    return out;
   }
 
   /** Whether Supervisors failed to start on this agent too often lately. */
@@ -219,6 +246,11 @@ final class SupervisorFleet {
       if (s != null) {
         supervisors.remove(taskId);
         deadSince.put(taskId, nowMillis);
+        for (long[] range : s.ports.intervals()) {
+          for (long port = range[0]; port <= range[1]; port++) {
+            endedPorts.computeIfAbsent(s.agentId, k -> new HashMap<>()).put(port, nowMillis);
+          }
+        }
         if (s.state == State.LAUNCHING) {
           long[] f = startFailures.computeIfAbsent(s.agentId, k -> new long[2]);
           f[0] = nowMillis - f[1] < FAILED_AGENT_PAUSE_MILLIS ? f[0] + 1 : 1;
@@ -229,7 +261,7 @@ final class SupervisorFleet {
     }
     if (s == null) {
       if (!deadSince.containsKey(taskId)) {
-        supervisors.put(taskId, new Supervisor(taskId, agentId, "", 0, State.RUNNING));
+        supervisors.put(taskId, new Supervisor(taskId, agentId, "", 0, RangeSet.EMPTY, State.RUNNING));
       }
     } else if (state == TaskState.TASK_RUNNING && s.state == State.LAUNCHING) {
       s.state = State.RUNNING;

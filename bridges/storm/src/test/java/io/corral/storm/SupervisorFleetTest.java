@@ -156,4 +156,36 @@ class SupervisorFleetTest {
     assertThat(fleet.supervisors()).isEmpty();
     assertThat(fleet.unusable()).containsExactly("supervisor-x-1");
   }
+
+  @Test
+  void aReplacementSupervisorAvoidsThePortsOfTheOneThatEndedOnItsAgent() {
+    fleet.observe(missing(1, Map.of()), 0);
+    SupervisorFleet.Launch first = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0).get(0);
+    assertThat(first.thriftPort()).isEqualTo(31000);
+    assertThat(first.slotPorts()).containsExactly(31001);
+    fleet.update(first.supervisorId(), "a1", TaskState.TASK_RUNNING, 1000);
+    fleet.update(first.supervisorId(), "a1", TaskState.TASK_FAILED, 2000);
+
+    // The killed Supervisor's workers' peers still know 31001 as its slot: the new one takes others.
+    fleet.observe(missing(1, Map.of()), 3000);
+    SupervisorFleet.Launch second = fleet.place(List.of(offer("o2", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 3000).get(0);
+    assertThat(second.thriftPort()).isEqualTo(31002);
+    assertThat(second.slotPorts()).containsExactly(31003);
+
+    // Another agent's ports are its own.
+    fleet.update(second.supervisorId(), "a1", TaskState.TASK_RUNNING, 4000);
+    fleet.observe(missing(1, Map.of(second.supervisorId(), 1)), 4000);
+    SupervisorFleet.Launch elsewhere = fleet.place(List.of(offer("o3", "a2", "cpus:4;mem:8192;ports:[31000-31100]")), 4000).get(0);
+    assertThat(elsewhere.slotPorts()).containsExactly(31001);
+  }
+
+  @Test
+  void whenOnlyEndedPortsAreOfferedTheyAreUsedAllTheSame() {
+    fleet.observe(missing(1, Map.of()), 0);
+    SupervisorFleet.Launch first = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31001]")), 0).get(0);
+    fleet.update(first.supervisorId(), "a1", TaskState.TASK_KILLED, 1000);
+    fleet.observe(missing(1, Map.of()), 2000);
+    SupervisorFleet.Launch again = fleet.place(List.of(offer("o2", "a1", "cpus:4;mem:8192;ports:[31000-31001]")), 2000).get(0);
+    assertThat(again.slotPorts()).containsExactly(31001);
+  }
 }
