@@ -310,7 +310,19 @@ final class AgentManager {
 
   void pong(AgentEntry agent, AgentCall.Pong pong) {
     agent.ponged(pong.getSeq());
-    agent.fetcherCounters(pong.getFetcher());
+    io.corral.protocol.FetcherCounters c = pong.getFetcher();
+    // uint64 on the wire: beyond 2^63 - 1 they read as negative, and no agent fetches that much.
+    if (c.getFetched() < 0 || c.getCacheHits() < 0 || c.getBytesDownloaded() < 0 || c.getFailures() < 0) {
+      s.metrics.invalidCalls.incrementAndGet();
+      LOG.warn("agent {} sent fetcher counters out of range; they are ignored: {}", agent.id(),
+          com.google.protobuf.TextFormat.shortDebugString(c));
+      agent.send(AgentEvent.newBuilder()
+          .setError(io.corral.protocol.Error.newBuilder().setCall("PONG")
+              .setMessage("fetcher counters out of range (above 2^63 - 1): ignored"))
+          .build());
+      return;
+    }
+    agent.fetcherCounters(c);
   }
 
   /** The agent's stream closed: stop offering it; pings decide whether it is lost. */

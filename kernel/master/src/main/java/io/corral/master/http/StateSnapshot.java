@@ -50,8 +50,14 @@ public record StateSnapshot(
     }
 
     FetcherJson plus(FetcherJson o) {
-      return new FetcherJson(fetched + o.fetched, cacheHits + o.cacheHits, bytesDownloaded + o.bytesDownloaded,
-          failures + o.failures);
+      return new FetcherJson(sum(fetched, o.fetched), sum(cacheHits, o.cacheHits),
+          sum(bytesDownloaded, o.bytesDownloaded), sum(failures, o.failures));
+    }
+
+    /** Counters never wrap to negative (Prometheus refuses a negative counter): they stop at the top. */
+    private static long sum(long a, long b) {
+      long r = a + b;
+      return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
   }
 
