@@ -5,19 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.corral.common.loop.EventLoop;
 import io.corral.common.net.StreamConnection;
 import io.corral.common.resources.Resources;
-import io.corral.master.MasterConfig;
-import io.corral.master.allocator.DrfAllocator;
-import io.corral.master.registry.InMemoryAgentRegistry;
 import io.corral.protocol.AgentCall;
 import io.corral.protocol.AgentEvent;
 import io.corral.protocol.AgentInfo;
 import io.corral.protocol.FrameworkInfo;
-import io.corral.protocol.MasterInfo;
 import io.corral.protocol.SchedulerCall;
 import io.corral.protocol.SchedulerEvent;
-import java.time.Clock;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,10 +29,7 @@ class LateCallsTest {
 
   @BeforeEach
   void start() {
-    core = new MasterCore(MasterConfig.builder().build(),
-        MasterInfo.newBuilder().setId("M1").setHost("localhost").setPort(5050).build(), loop, Clock.systemUTC(),
-        new DrfAllocator(new Random(1)), new InMemoryAgentRegistry(), () -> true);
-    core.recover(Map.of(), () -> { });
+    core = StandaloneCores.serving(loop);
   }
 
   @AfterEach
