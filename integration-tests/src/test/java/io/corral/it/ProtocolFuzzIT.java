@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import io.corral.agent.Agent;
-import io.corral.common.net.DecodeGuard;
 import io.corral.common.net.Grpc;
 import io.corral.common.net.HostPort;
 import io.corral.common.resources.Resources;
@@ -162,9 +161,7 @@ class ProtocolFuzzIT {
     ProtoFuzz fuzz = new ProtoFuzz(ProtoFuzz.seed());
     int cases = ProtoFuzz.cases(NORMAL_CASES);
     long start = System.nanoTime();
-    MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName(fullMethod)
-        .setRequestMarshaller(DecodeGuard.RAW_BYTES).setResponseMarshaller(DecodeGuard.RAW_BYTES).build();
+    MethodDescriptor<byte[], byte[]> method = RawStream.rawMethod(fullMethod);
     for (int i = 0; i < cases; i++) {
       int messages = 1 + fuzz.nextInt(3);
       ClientCall<byte[], byte[]> call = channel.newCall(method, CallOptions.DEFAULT);

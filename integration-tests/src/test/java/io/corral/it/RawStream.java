@@ -51,15 +51,19 @@ final class RawStream {
     }
   }
 
-  /** Sends raw messages on a bidirectional call; returns how the call ended. */
-  static Status sendBytes(ManagedChannel channel, String fullMethod, byte[]... messages) {
-    MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
+  /** A bidirectional method of Corral's services whose messages are raw bytes, sent and read undecoded. */
+  static MethodDescriptor<byte[], byte[]> rawMethod(String fullMethod) {
+    return MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
         .setFullMethodName(fullMethod)
         .setRequestMarshaller(DecodeGuard.RAW_BYTES)
         .setResponseMarshaller(DecodeGuard.RAW_BYTES)
         .build();
-    ClientCall<byte[], byte[]> call = channel.newCall(method, CallOptions.DEFAULT);
+  }
+
+  /** Sends raw messages on a bidirectional call; returns how the call ended. */
+  static Status sendBytes(ManagedChannel channel, String fullMethod, byte[]... messages) {
+    ClientCall<byte[], byte[]> call = channel.newCall(rawMethod(fullMethod), CallOptions.DEFAULT);
     AtomicReference<Status> closed = new AtomicReference<>();
     call.start(new ClientCall.Listener<>() {
       @Override

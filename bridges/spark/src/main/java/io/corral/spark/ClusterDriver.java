@@ -1,6 +1,7 @@
 package io.corral.spark;
 
 import io.corral.common.Env;
+import io.corral.common.SparkSubmitArgs;
 import io.corral.common.security.ClientCredentials;
 import io.corral.common.security.CredentialSettings;
 import io.corral.protocol.FrameworkInfo;
@@ -14,9 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A Spark driver in cluster mode: the Corral task {@code corral spark submit --deploy-mode cluster}
@@ -58,7 +57,7 @@ public final class ClusterDriver {
     if (master != null && frameworkId != null) {
       ClientCredentials credentials;
       try {
-        credentials = CredentialSettings.read(CorralSchedulerBackend.CREDENTIALS_PREFIX, sparkConf(submitArgs)::get,
+        credentials = CredentialSettings.read(CorralSchedulerBackend.CREDENTIALS_PREFIX, SparkSubmitArgs.conf(submitArgs)::get,
             System.getenv());
       } catch (java.io.IOException e) {
         System.err.println("ClusterDriver: Corral credentials: " + e.getMessage());
@@ -89,21 +88,6 @@ public final class ClusterDriver {
       corral.abort(); // the framework stays for its failover timeout; this task's end is its outcome
     }
     System.exit(code);
-  }
-
-  /** The {@code --conf key=value} settings among spark-submit's arguments (the last of a key wins, as in Spark). */
-  static Map<String, String> sparkConf(List<String> submitArgs) {
-    Map<String, String> conf = new HashMap<>();
-    for (int i = 0; i < submitArgs.size(); i++) {
-      String a = submitArgs.get(i);
-      String kv = (a.equals("--conf") || a.equals("-c")) && i + 1 < submitArgs.size() ? submitArgs.get(++i)
-          : a.startsWith("--conf=") ? a.substring("--conf=".length()) : null;
-      int eq = kv == null ? -1 : kv.indexOf('=');
-      if (eq > 0) {
-        conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
-      }
-    }
-    return conf;
   }
 
   /** {@code java <module options> -Xmx<memory> -cp <this JVM's classpath> SparkSubmit <args>}. */

@@ -75,6 +75,15 @@ final class SupervisorFleet {
     }
   }
 
+  /**
+   * A Supervisor whose task ended: Storm may still list it, and its ports are avoided on its agent
+   * while there are others. Storm's workers key their connection metrics by host:port, and a worker
+   * told that a slot's host:port now belongs to another Supervisor halts on "A metric named ...
+   * already exists" (Storm 2.8's WorkerState.refreshConnections). Storm's own Supervisors come back
+   * with their old id, which never meets this; Corral's replacements are new Supervisors.
+   */
+  private record Ended(String agentId, RangeSet ports, long atMillis) {}
+
   /** Terminal task states this long ago are forgotten (Storm has dropped the Supervisor by then). */
   private static final long DEAD_MEMORY_MILLIS = 10 * 60_000;
   /** An agent where Supervisors failed to start this many times in a row is avoided ... */
@@ -83,17 +92,10 @@ final class SupervisorFleet {
   static final long FAILED_AGENT_PAUSE_MILLIS = 5 * 60_000;
 
   private final Map<String, Supervisor> supervisors = new LinkedHashMap<>();
-  private final Map<String, Long> deadSince = new HashMap<>();
+  /** Supervisors whose task ended lately, by id. */
+  private final Map<String, Ended> ended = new HashMap<>();
   /** Supervisors that failed before running, by agent: (count, last failure millis). */
   private final Map<String, long[]> startFailures = new HashMap<>();
-  /**
-   * Ports of Supervisors that ended, by agent, and when. A new Supervisor avoids them while it can:
-   * Storm's workers key their connection metrics by host:port, and a worker told that a slot's
-   * host:port now belongs to another Supervisor halts on "A metric named ... already exists"
-   * (Storm 2.8's WorkerState.refreshConnections). Storm's own Supervisors come back with their
-   * old id, which never meets this; Corral's replacements are new Supervisors.
-   */
-  private final Map<String, Map<Long, Long>> endedPorts = new HashMap<>();
   private final double supervisorCpus;
   private final double supervisorMemMib;
   private final long idleTimeoutMillis;
@@ -146,9 +148,7 @@ final class SupervisorFleet {
         retire.add(s.id);
       }
     }
-    deadSince.values().removeIf(t -> nowMillis - t > DEAD_MEMORY_MILLIS);
-    endedPorts.values().forEach(ports -> ports.values().removeIf(t -> nowMillis - t > DEAD_MEMORY_MILLIS));
-    endedPorts.values().removeIf(Map::isEmpty);
+    ended.values().removeIf(e -> nowMillis - e.atMillis() > DEAD_MEMORY_MILLIS);
     return retire;
   }
 
@@ -211,8 +211,10 @@ final class SupervisorFleet {
   /** The ports of Supervisors that ended on this agent lately. */
   private RangeSet endedPorts(String agentId) {
     RangeSet out = RangeSet.EMPTY;
-    for (long port : endedPorts.getOrDefault(agentId, Map.of()).keySet()) {
-      out = out.plus(RangeSet.of(port, port));
+    for (Ended e : ended.values()) {
+      if (e.agentId().equals(agentId)) {
+        out = out.plus(e.ports());
+      }
     }
     return out;
   }
@@ -245,12 +247,7 @@ final class SupervisorFleet {
     if (io.corral.common.task.TaskStates.isTerminal(state)) {
       if (s != null) {
         supervisors.remove(taskId);
-        deadSince.put(taskId, nowMillis);
-        for (long[] range : s.ports.intervals()) {
-          for (long port = range[0]; port <= range[1]; port++) {
-            endedPorts.computeIfAbsent(s.agentId, k -> new HashMap<>()).put(port, nowMillis);
-          }
-        }
+        ended.put(taskId, new Ended(s.agentId, s.ports, nowMillis));
         if (s.state == State.LAUNCHING) {
           long[] f = startFailures.computeIfAbsent(s.agentId, k -> new long[2]);
           f[0] = nowMillis - f[1] < FAILED_AGENT_PAUSE_MILLIS ? f[0] + 1 : 1;
@@ -260,7 +257,7 @@ final class SupervisorFleet {
       return s;
     }
     if (s == null) {
-      if (!deadSince.containsKey(taskId)) {
+      if (!ended.containsKey(taskId)) {
         supervisors.put(taskId, new Supervisor(taskId, agentId, "", 0, RangeSet.EMPTY, State.RUNNING));
       }
     } else if (state == TaskState.TASK_RUNNING && s.state == State.LAUNCHING) {
@@ -275,7 +272,7 @@ final class SupervisorFleet {
    * Storm may still list them (until {@code nimbus.supervisor.timeout.secs}).
    */
   Set<String> unusable() {
-    Set<String> out = new HashSet<>(deadSince.keySet());
+    Set<String> out = new HashSet<>(ended.keySet());
     for (Supervisor s : supervisors.values()) {
       if (s.state == State.RETIRING) {
         out.add(s.id);

@@ -136,7 +136,7 @@ public final class SparkCommand implements Runnable {
       }
       i = sparkArgs.indexOf("--class");
       return i >= 0 && i + 1 < sparkArgs.size() ? sparkArgs.get(i + 1) : SparkDriverTask.baseName(
-          sparkArgs.get(SparkDriverTask.appJarIndex(sparkArgs)));
+          sparkArgs.get(io.corral.common.SparkSubmitArgs.appJarIndex(sparkArgs)));
     }
 
     private String defaultBridgeJar() {

@@ -2,15 +2,14 @@ package io.corral.cli.spark;
 
 import static io.corral.common.process.CommandLines.quote;
 
+import io.corral.common.SparkSubmitArgs;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.CommandURI;
 import io.corral.protocol.EnvironmentVariable;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The command of a Spark driver task in cluster mode: the agent fetches the Spark bridge jar,
@@ -30,17 +29,10 @@ import java.util.Set;
 public record SparkDriverTask(String master, String sparkHome, String sparkUri, String bridgeJar,
     String driverMemory, boolean supervise, String name, double failoverTimeoutSeconds, List<String> sparkArgs) {
 
-  /** spark-submit options that take a value (so the application jar is the first other word). */
-  static final Set<String> VALUED = Set.of("--class", "--conf", "-c", "--name", "--jars", "--files", "--archives",
-      "--packages", "--exclude-packages", "--repositories", "--properties-file", "--driver-java-options",
-      "--driver-class-path", "--driver-library-path", "--driver-memory", "--driver-cores", "--executor-memory",
-      "--executor-cores", "--total-executor-cores", "--num-executors", "--py-files", "--proxy-user",
-      "--principal", "--keytab", "--queue", "--master", "--deploy-mode");
-
   public SparkDriverTask {
     requireOneSpark(sparkHome, sparkUri);
     sparkArgs = List.copyOf(sparkArgs);
-    appJarIndex(sparkArgs); // fails early without an application jar
+    SparkSubmitArgs.appJarIndex(sparkArgs); // fails early without an application jar
   }
 
   static void requireOneSpark(String sparkHome, String sparkUri) {
@@ -50,42 +42,14 @@ public record SparkDriverTask(String master, String sparkHome, String sparkUri, 
     }
   }
 
-  /** Where the application jar is among spark-submit's arguments. */
-  static int appJarIndex(List<String> args) {
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (VALUED.contains(a)) {
-        i++;
-      } else if (!a.startsWith("-")) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("no application jar among the spark-submit arguments " + args);
-  }
-
-  /** The {@code --conf key=value} settings among spark-submit's arguments (the last of a key wins, as in Spark). */
+  /** The {@code --conf key=value} settings among spark-submit's arguments (see {@link SparkSubmitArgs#conf}). */
   public Map<String, String> sparkConf() {
-    Map<String, String> conf = new HashMap<>();
-    for (int i = 0; i < sparkArgs.size(); i++) {
-      String a = sparkArgs.get(i);
-      if (i == appJarIndex(sparkArgs)) {
-        break; // the application's own arguments follow
-      }
-      String kv = (a.equals("--conf") || a.equals("-c")) && i + 1 < sparkArgs.size() ? sparkArgs.get(++i)
-          : a.startsWith("--conf=") ? a.substring("--conf=".length()) : null;
-      int eq = kv == null ? -1 : kv.indexOf('=');
-      if (eq > 0) {
-        conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
-      } else if (kv == null && VALUED.contains(a)) {
-        i++;
-      }
-    }
-    return conf;
+    return SparkSubmitArgs.conf(sparkArgs);
   }
 
   public CommandInfo command() {
     List<String> args = sparkArgs;
-    int app = appJarIndex(args);
+    int app = SparkSubmitArgs.appJarIndex(args);
     String appJar = args.get(app);
     StringBuilder sh = new StringBuilder();
     if (sparkUri != null) {

@@ -16,14 +16,6 @@ class SparkDriverTaskTest {
   }
 
   @Test
-  void theApplicationJarIsTheFirstWordThatIsNeitherAnOptionNorItsValue() {
-    assertThat(SparkDriverTask.appJarIndex(List.of("--class", "a.B", "--conf", "x=y", "--verbose", "app.jar", "1")))
-        .isEqualTo(5);
-    assertThatThrownBy(() -> SparkDriverTask.appJarIndex(List.of("--class", "a.B")))
-        .hasMessageContaining("no application jar");
-  }
-
-  @Test
   void theDriverRunsSparkSubmitInClientModeAgainstTheSameMasterWithFetchedJars() {
     CommandInfo c = task("/opt/spark", null, List.of("--class", "a.B", "hdfs://nn/apps/app.jar", "it's")).command();
     assertThat(c.getValue())

@@ -164,24 +164,27 @@ public final class ZkLeadership implements AutoCloseable {
    * belongs to another identity is an error: the masters of one cluster share one identity.
    */
   private void secureExistingNodes() throws Exception {
+    List<ACL> acl = digest.acl();
     String agents = url.registryPath() + "/agents";
     for (String path : List.of(url.path(), url.leaderLatchPath(), url.registryPath(), agents)) {
-      if (secure(path) && path.equals(agents)) {
+      if (secure(path, acl) && path.equals(agents)) {
         // The registry was open until now, so its entries were too (one pass, when it is secured).
         for (String child : client.getChildren().forPath(path)) {
-          secure(path + "/" + child);
+          secure(path + "/" + child, acl);
         }
       }
     }
   }
 
-  /** Gives {@code path} the masters' ACL; whether it had another one. */
-  private boolean secure(String path) throws Exception {
-    List<ACL> acl = digest.acl();
-    if (client.checkExists().forPath(path) == null) {
+  /** Gives {@code path} the masters' {@code acl}; whether it had another one. */
+  private boolean secure(String path, List<ACL> acl) throws Exception {
+    List<ACL> current;
+    try {
+      current = client.getACL().forPath(path);
+    } catch (KeeperException.NoNodeException e) {
       return false;
     }
-    if (new HashSet<>(client.getACL().forPath(path)).equals(new HashSet<>(acl))) {
+    if (new HashSet<>(current).equals(new HashSet<>(acl))) {
       return false;
     }
     try {
