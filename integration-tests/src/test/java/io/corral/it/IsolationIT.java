@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
+import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
@@ -85,6 +86,52 @@ class IsolationIT {
       driver.stop();
       driver.join();
     }
+  }
+
+  /**
+   * The OOM killer strikes a child, and the task's command (or its executor) carries on and reports
+   * success: an OOM kill in the task's cgroup (a command task's own; a custom executor's container)
+   * fails the task with "memory limit" whatever the exit status says.
+   */
+  @Test
+  void anOomKilledChildFailsItsTaskWithMemoryLimitThoughTheCommandOrExecutorReportsSuccess(TestInfo info)
+      throws Exception {
+    CgroupsForTests.assumeWritable("IsolationIT", "memory");
+    Path dir = TestClusters.dir(info);
+    String childOomKilledThenExit0 = "head -c 300m /dev/zero | tail > /dev/null; exit 0";
+    try (LocalCluster cluster = cluster(dir, "cpus:2;mem:2048").start()) {
+      RecordingScheduler s = new RecordingScheduler();
+      CorralSchedulerDriver driver = new CorralSchedulerDriver(s, FrameworkInfo.newBuilder().setName("oom").build(),
+          cluster.masterAddress().toString());
+      driver.start();
+      Offer offer = s.nextOffer();
+      ExecutorInfo echo = TaskInfos.executor("echo-oom", EchoExecutor.command(), Resources.parse("cpus:0.1;mem:160"));
+      driver.launchTasks(List.of(offer.getId()), List.of(
+          TaskInfos.command("command", offer, Resources.parse("cpus:0.1;mem:64"),
+              TaskInfos.shell(childOomKilledThenExit0)),
+          TaskInfos.forExecutor("custom", offer, Resources.parse("cpus:0.1;mem:32"), echo,
+              ("sh:" + childOomKilledThenExit0).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+
+      TaskStatus command = awaitEnd(s, "command");
+      assertThat(command.getState()).as(command.toString()).isEqualTo(TaskState.TASK_FAILED);
+      assertThat(command.getReason()).isEqualTo(TaskStatusReason.REASON_MEMORY_LIMIT);
+      assertThat(command.getMessage()).contains("memory limit: task command").contains("64.0 MiB");
+      TaskStatus custom = awaitEnd(s, "custom");
+      assertThat(custom.getState()).as(custom.toString()).isEqualTo(TaskState.TASK_FAILED);
+      assertThat(custom.getReason()).isEqualTo(TaskStatusReason.REASON_MEMORY_LIMIT);
+      assertThat(custom.getMessage()).contains("memory limit: executor echo-oom").contains("192.0 MiB");
+      driver.stop();
+      driver.join();
+    }
+  }
+
+  /** The task's first terminal update. */
+  private static TaskStatus awaitEnd(RecordingScheduler s, String taskId) {
+    await().atMost(WAIT).until(() -> s.statuses.stream()
+        .anyMatch(u -> u.getTaskId().equals(taskId) && io.corral.common.task.TaskStates.isTerminal(u.getState())));
+    return s.statuses.stream()
+        .filter(u -> u.getTaskId().equals(taskId) && io.corral.common.task.TaskStates.isTerminal(u.getState()))
+        .findFirst().orElseThrow();
   }
 
   @Test
