@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
+import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
@@ -46,7 +47,8 @@ class IsolationIT {
   }
 
   @Test
-  void aTaskThatOutgrowsItsMemoryFailsWithMemoryLimitAndNothingElseIsHurt(TestInfo info) throws Exception {
+  void aTaskThatOutgrowsItsMemoryFailsWithMemoryLimitEvenIfItExitsZeroAndNothingElseIsHurt(TestInfo info)
+      throws Exception {
     CgroupsForTests.assumeWritable("IsolationIT", "memory");
     Path dir = TestClusters.dir(info);
     try (LocalCluster cluster = cluster(dir, "cpus:2;mem:2048").start()) {
@@ -57,14 +59,30 @@ class IsolationIT {
       Offer offer = s.nextOffer();
       String agentId = offer.getAgentId();
       Resources small = Resources.parse("cpus:0.1;mem:64");
+      // The OOM killer strikes a child; the shell goes on and exits 0, or the executor reports success.
+      String childOomKilledThenExit0 = "head -c 300m /dev/zero | tail > /dev/null; exit 0";
+      ExecutorInfo echo = TaskInfos.executor("echo-oom", EchoExecutor.command(), Resources.parse("cpus:0.1;mem:160"));
       driver.launchTasks(List.of(offer.getId()), List.of(
           TaskInfos.command("calm", offer, small, TaskInfos.shell("exec sleep 600")),
-          TaskInfos.command("hog", offer, small, TaskInfos.shell(HOG))));
+          TaskInfos.command("hog", offer, small, TaskInfos.shell(HOG)),
+          TaskInfos.command("child", offer, small, TaskInfos.shell(childOomKilledThenExit0)),
+          TaskInfos.forExecutor("custom-child", offer, Resources.parse("cpus:0.1;mem:32"), echo,
+              ("sh:" + childOomKilledThenExit0).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
       s.awaitState("calm", TaskState.TASK_RUNNING, WAIT);
 
       TaskStatus failed = s.awaitState("hog", TaskState.TASK_FAILED, WAIT);
       assertThat(failed.getReason()).isEqualTo(TaskStatusReason.REASON_MEMORY_LIMIT);
       assertThat(failed.getMessage()).contains("memory limit").contains("64.0 MiB").contains("peak");
+      // An OOM kill in the task's cgroup (a command task's own; a custom executor's container) fails
+      // the task whatever its exit status or its executor said.
+      TaskStatus child = awaitEnd(s, "child");
+      assertThat(child.getState()).as(child.toString()).isEqualTo(TaskState.TASK_FAILED);
+      assertThat(child.getReason()).isEqualTo(TaskStatusReason.REASON_MEMORY_LIMIT);
+      assertThat(child.getMessage()).startsWith("memory limit: task child needed more than its 64.0 MiB");
+      TaskStatus custom = awaitEnd(s, "custom-child");
+      assertThat(custom.getState()).as(custom.toString()).isEqualTo(TaskState.TASK_FAILED);
+      assertThat(custom.getReason()).isEqualTo(TaskStatusReason.REASON_MEMORY_LIMIT);
+      assertThat(custom.getMessage()).startsWith("memory limit: executor echo-oom needed more than its 192.0 MiB");
 
       // The task had exactly its mem; its neighbour in the same command executor runs on.
       Path calm = CgroupsForTests.taskDir("memory", agentId, "calm").orElseThrow();
@@ -85,6 +103,15 @@ class IsolationIT {
       driver.stop();
       driver.join();
     }
+  }
+
+  /** The task's first terminal update. */
+  private static TaskStatus awaitEnd(RecordingScheduler s, String taskId) {
+    await().atMost(WAIT).until(() -> s.statuses.stream()
+        .anyMatch(u -> u.getTaskId().equals(taskId) && io.corral.common.task.TaskStates.isTerminal(u.getState())));
+    return s.statuses.stream()
+        .filter(u -> u.getTaskId().equals(taskId) && io.corral.common.task.TaskStates.isTerminal(u.getState()))
+        .findFirst().orElseThrow();
   }
 
   @Test

@@ -9,7 +9,6 @@ import io.corral.common.task.TaskStates;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.EnvironmentVariable;
 import io.corral.protocol.TaskInfo;
-import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
 import java.io.IOException;
 import java.time.Duration;
@@ -111,26 +110,23 @@ final class ExecutorIsolation {
   }
 
   /**
-   * A task's terminal update, telling the limit it broke if it broke one (then it is TASK_FAILED with
-   * the limit's reason, whatever its executor made of it).
+   * A task's terminal update as the agent reports it. A task that broke a limit fails with the
+   * limit's reason, whatever its command's exit status or its executor made of it: a limit the
+   * watchers saw, or an OOM kill in its cgroup (a command task's own, a custom executor's container),
+   * read here because the kernel may have killed a child of the task that the task outlived (a shell
+   * that goes on to {@code exit 0}) between two looks of the watcher.
    */
   TaskStatus limited(AgentTask t, TaskStatus status) {
-    if (!TaskStates.isTerminal(status.getState()) || status.getState() == TaskState.TASK_FINISHED) {
+    if (!TaskStates.isTerminal(status.getState())) {
       return status;
     }
     if (t.limitation() == null) {
-      Limitation oom = taskOom(t);
+      Limitation oom = t.run().isCommandExecutor() ? taskOom(t) : executorOom(t.run());
       if (oom != null) {
         t.limit(oom);
       }
     }
-    Limitation l = t.limitation();
-    if (l == null) {
-      return status;
-    }
-    String was = status.getMessage().isBlank() ? "" : "; " + status.getMessage();
-    return status.toBuilder().setState(TaskState.TASK_FAILED).setReason(l.reason()).setMessage(l.message() + was)
-        .build();
+    return t.limitation() == null ? status : t.limitation().failed(status);
   }
 
   /** The memory limitation of a command task the OOM killer struck, or null. */

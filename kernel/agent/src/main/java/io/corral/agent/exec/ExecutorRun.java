@@ -50,7 +50,6 @@ public final class ExecutorRun {
   private final List<TaskInfo> queued = new ArrayList<>();
   private final List<Cancellable> timers = new ArrayList<>();
   private Cancellable idleTimer;
-  private boolean everSubscribed;
   /** Why the run is being stopped (null: it was not asked to stop), and what its tasks are told. */
   private String stopMessage;
   private io.corral.protocol.TaskStatusReason stopReason;
@@ -134,13 +133,6 @@ public final class ExecutorRun {
 
   public void setConnection(StreamConnection<ExecutorEvent> c) {
     connection = c;
-    if (c != null) {
-      everSubscribed = true;
-    }
-  }
-
-  public boolean everSubscribed() {
-    return everSubscribed;
   }
 
   public boolean isConnected() {
@@ -176,6 +168,11 @@ public final class ExecutorRun {
   public void setIdleTimer(Cancellable c) {
     cancelIdleTimer();
     idleTimer = c;
+  }
+
+  /** Whether its idle clock runs (see {@link IdleRuns}). */
+  public boolean hasIdleTimer() {
+    return idleTimer != null;
   }
 
   public void cancelIdleTimer() {

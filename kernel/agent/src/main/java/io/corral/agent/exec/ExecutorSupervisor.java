@@ -59,6 +59,7 @@ public final class ExecutorSupervisor {
   private final RunCheckpoints checkpoints;
   private final ExecutorIsolation isolation;
   private final ProcessUsers users;
+  private final IdleRuns idle;
   private final Map<ExecutorKey, ExecutorRun> runs = new LinkedHashMap<>();
   private final Map<TaskKey, AgentTask> tasks = new LinkedHashMap<>();
   private final Map<String, FrameworkInfo> frameworks = new HashMap<>();
@@ -87,6 +88,11 @@ public final class ExecutorSupervisor {
     this.checkpoints = checkpoints;
     this.isolation = new ExecutorIsolation(isolators, workers);
     new LimitWatcher(isolation, loop, workers, runs::values, this::limitTask, this::limitRun).start();
+    this.idle = new IdleRuns(loop::schedule, config.commandExecutorIdleTimeout(), config.executorShutdownGrace(),
+        (run, stop) -> {
+          run.stopBecause(TaskStatusReason.REASON_EXECUTOR_TERMINATED, stop.why());
+          terminate(run, stop.grace());
+        });
   }
 
   // ---- tasks from the master -----------------------------------------------------------
@@ -355,10 +361,6 @@ public final class ExecutorSupervisor {
     if (run.queued().removeIf(q -> q.getTaskId().equals(taskId))) {
       report(t, TaskState.TASK_KILLED, TaskStatusReason.REASON_TASK_KILLED_DURING_LAUNCH,
           "killed before its executor started", null);
-      if (!run.everSubscribed() && run.liveTasks() == 0) {
-        run.stopBecause(TaskStatusReason.REASON_EXECUTOR_TERMINATED, "no tasks left before it registered");
-        terminate(run, Duration.ZERO);
-      }
       return;
     }
     if (run.isConnected()) {
@@ -655,6 +657,7 @@ public final class ExecutorSupervisor {
       run.send(ExecutorEvent.newBuilder().setShutdown(ExecutorEvent.Shutdown.newBuilder()
           .setGracePeriodSeconds(config.executorShutdownGrace().toMillis() / 1000.0)).build());
     }
+    idle.check(run); // connected with nothing to do: no task's end will start its idle clock
   }
 
   private void executorUpdate(ExecutorRun run, TaskStatus raw) {
@@ -718,21 +721,8 @@ public final class ExecutorSupervisor {
     }
     if (TaskStates.isTerminal(status.getState())) {
       isolation.taskEnded(t.run(), t);
-      maybeIdle(t.run());
+      idle.check(t.run());
     }
-  }
-
-  private void maybeIdle(ExecutorRun run) {
-    if (!run.isCommandExecutor() || run.state() != ExecutorRun.State.RUNNING || run.liveTasks() > 0) {
-      return;
-    }
-    Duration idle = config.commandExecutorIdleTimeout();
-    run.setIdleTimer(loop.schedule(idle, () -> {
-      if (run.liveTasks() == 0 && run.state() == ExecutorRun.State.RUNNING) {
-        run.stopBecause(TaskStatusReason.REASON_EXECUTOR_TERMINATED, "idle for " + idle);
-        terminate(run, config.executorShutdownGrace());
-      }
-    }));
   }
 
   /** A task's terminal update was acknowledged: the agent can forget it. */

@@ -1,5 +1,7 @@
 package io.corral.agent.exec;
 
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
 import io.corral.protocol.TaskStatusReason;
 
 /** A limit a task or executor broke, and what its terminal update says about it. Immutable. */
@@ -12,6 +14,12 @@ public record Limitation(TaskStatusReason reason, String message) {
   static Limitation disk(String what, long limitBytes, long usedBytes) {
     return new Limitation(TaskStatusReason.REASON_DISK_LIMIT, "disk limit: " + what + " wrote " + mib(usedBytes)
         + " into its sandbox, more than its " + mib(limitBytes) + ", and was killed");
+  }
+
+  /** A task's terminal update once it broke this limit: TASK_FAILED with the limit's reason, whatever was reported. */
+  TaskStatus failed(TaskStatus reported) {
+    String was = reported.getMessage().isBlank() ? "" : "; " + reported.getMessage();
+    return reported.toBuilder().setState(TaskState.TASK_FAILED).setReason(reason).setMessage(message + was).build();
   }
 
   static String mib(long bytes) {
