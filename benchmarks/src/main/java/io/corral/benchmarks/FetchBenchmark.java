@@ -1,5 +1,6 @@
 package io.corral.benchmarks;
 
+import io.corral.fetcher.FetchUser;
 import io.corral.fetcher.Fetched;
 import io.corral.fetcher.Fetcher;
 import io.corral.fetcher.FetcherConfig;
@@ -324,7 +325,7 @@ public final class FetchBenchmark implements Callable<Integer> {
     }
 
     private Fetched fetch(Fetcher fetcher, CommandURI command, Path sandbox) throws Exception {
-      return fetcher.fetch(List.of(command), sandbox, USER, line -> {}).get(10, TimeUnit.MINUTES).get(0);
+      return fetcher.fetch(List.of(command), sandbox, FetchUser.agent(USER), line -> {}).get(10, TimeUnit.MINUTES).get(0);
     }
 
     /** A cache hit's file is the cache's own, read-only: a hard link, not a copy. */

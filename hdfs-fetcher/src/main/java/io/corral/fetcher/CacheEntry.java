@@ -49,6 +49,7 @@ final class CacheEntry {
     Properties meta = new Properties();
     meta.setProperty("uri", request.uri());
     meta.setProperty("user", request.user() == null ? "" : request.user());
+    meta.setProperty("readsAs", request.readsAs() == null ? "" : request.readsAs());
     meta.setProperty("extract", Boolean.toString(request.extract()));
     meta.setProperty("executable", Boolean.toString(request.executable()));
     meta.setProperty("bytes", Long.toString(bytes));

@@ -1,18 +1,23 @@
 package io.corral.fetcher;
 
+import io.corral.common.user.UserAccount;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Picks the {@link Downloader} for a URI by its scheme: {@code http}/{@code https} →
- * {@link HttpDownloader}, {@code file} (and plain absolute paths) → {@link LocalDownloader},
+ * {@link HttpDownloader}, {@code file} (and plain absolute paths) → {@link UserLocalDownloader}
+ * when the file is to be read as the task's user, else {@link LocalDownloader},
  * {@code hdfs}/{@code webhdfs}/{@code swebhdfs} → {@link HdfsDownloader} (only if the agent has
- * HDFS support).
- * Downloaders are made once, on first use, and shared.
+ * HDFS support). No other scheme is fetched: nothing reaches the helper's Hadoop {@code FileSystem}
+ * but HDFS, so no {@code file:}, {@code har:} or {@code viewfs:} URI can read the agent's files.
+ * Downloaders are made once, on first use, and shared (those for a user, per URI).
  */
 final class Downloaders {
   private final FetcherConfig config;
@@ -64,8 +69,13 @@ final class Downloaders {
     }
   }
 
-  /** The downloader for {@code uri}, or a FetchException saying why there is none. */
-  Downloader forUri(String value, URI uri) throws FetchException {
+  /**
+   * The downloader for {@code uri}, or a FetchException saying why there is none.
+   *
+   * @param user whom the fetch is for: a local file is read with that user's permissions when the
+   *     agent switches users (looked up now; an unknown user fails)
+   */
+  Downloader forUri(String value, URI uri, FetchUser user) throws FetchException {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     switch (scheme) {
       case "http", "https" -> {
@@ -75,7 +85,7 @@ final class Downloaders {
         return http();
       }
       case "file" -> {
-        return local();
+        return local(value, user);
       }
       default -> {
         if (HdfsDownloader.SCHEMES.contains(scheme)) {
@@ -105,7 +115,17 @@ final class Downloaders {
     return http;
   }
 
-  private synchronized Downloader local() {
+  private Downloader local(String value, FetchUser user) throws FetchException {
+    Optional<UserAccount> reader;
+    try {
+      reader = user.reader();
+    } catch (IOException e) { // an unknown user, or no answer from the name service
+      throw new FetchException(value, e.getMessage(), e);
+    }
+    return reader.isPresent() ? new UserLocalDownloader(reader.get(), config) : agentLocal();
+  }
+
+  private synchronized Downloader agentLocal() {
     if (local == null) {
       local = new LocalDownloader(config);
     }

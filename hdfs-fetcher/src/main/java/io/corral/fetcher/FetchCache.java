@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's cache of verified downloads and their extracted trees, one entry per key (URI,
- * user, extract and executable flags), limited in size with least-recently-used eviction.
+ * user, whose permissions the source was read with, extract and executable flags), limited in
+ * size with least-recently-used eviction.
  *
  * <pre>
  * cacheDir/
@@ -39,10 +40,16 @@ import org.slf4j.LoggerFactory;
 final class FetchCache {
   private static final Logger LOG = LoggerFactory.getLogger(FetchCache.class);
 
-  /** What a request wants. {@code sha256} (hex, or null) must match the download. */
-  record Request(String uri, String user, boolean extract, boolean executable, String sha256) {
+  /**
+   * What a request wants. {@code sha256} (hex, or null) must match the download. {@code readsAs}
+   * ({@link Downloader#readsAs}) names whose permissions the source is read with, empty for the
+   * agent's own: what was read as one user is never another's entry.
+   */
+  record Request(String uri, String user, String readsAs, boolean extract, boolean executable, String sha256) {
     String key() {
-      return Digests.sha256(uri + '\0' + (user == null ? "" : user) + '\0' + extract + '\0' + executable);
+      String material = uri + '\0' + (user == null ? "" : user) + '\0' + extract + '\0' + executable;
+      // Read as the agent: the key entries have always had (they are found again after an upgrade).
+      return Digests.sha256(readsAs == null || readsAs.isEmpty() ? material : material + '\0' + readsAs);
     }
   }
 

@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * links, copies across file systems). With {@code cache} set the verified download and tree
  * become a read-only cache entry that later launches link again without downloading or
  * extracting. Nothing outside the sandbox and the cache directory is ever written.
+ *
+ * <p>Sources are read with the permissions of the user the fetch is for ({@link FetchUser}): an
+ * agent that switches users reads a local file as that user, never as itself, keeps what it read
+ * for that user alone, and hands a cached copy of it out only after checking that the user can
+ * still read the file.
  */
 public final class Fetcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
@@ -89,14 +94,16 @@ public final class Fetcher implements AutoCloseable {
    * exceptionally with a {@link FetchException} naming the URI that failed and why.
    * Cancelling the future interrupts the fetch.
    *
-   * @param user the user the sandbox belongs to (part of the cache key)
+   * @param user whom the sandbox is for: part of the cache key, and local files are read with
+   *     that user's permissions when the agent switches users
    * @param progress receives human-readable progress lines (the agent writes them to the
    *     sandbox's stderr and to its log)
    */
-  public CompletableFuture<List<Fetched>> fetch(List<CommandURI> uris, Path sandbox, String user,
+  public CompletableFuture<List<Fetched>> fetch(List<CommandURI> uris, Path sandbox, FetchUser user,
       Consumer<String> progress) {
     Objects.requireNonNull(progress, "progress");
-    Job job = new Job(List.copyOf(uris), sandbox.toAbsolutePath().normalize(), user == null ? "" : user, progress);
+    Objects.requireNonNull(user, "user");
+    Job job = new Job(List.copyOf(uris), sandbox.toAbsolutePath().normalize(), user, progress);
     if (closed.get()) {
       job.future.completeExceptionally(new FetchException(job.firstUri(), "the fetcher is closed"));
       return job.future;
@@ -157,10 +164,10 @@ public final class Fetcher implements AutoCloseable {
     say(job, "fetching " + value);
     try {
       URI source = Downloaders.parse(value);
-      Downloader downloader = downloaders.forUri(value, source);
+      Downloader downloader = downloaders.forUri(value, source, job.user);
       FetchPlan plan = FetchPlan.of(command, source);
-      FetchCache.Request request = new FetchCache.Request(value, job.user, plan.extract(), plan.executable(),
-          plan.sha256());
+      FetchCache.Request request = new FetchCache.Request(value, job.user.name(), downloader.readsAs(),
+          plan.extract(), plan.executable(), plan.sha256());
       FetchCache.Loader loader = new FetchCache.Loader() {
         @Override
         public long download(Path file) throws FetchException, InterruptedException {
@@ -174,6 +181,9 @@ public final class Fetcher implements AutoCloseable {
         }
       };
       try (CacheLease lease = plan.cache() ? cache.acquire(request, loader) : cache.uncached(request, loader)) {
+        if (lease.hit()) {
+          downloader.recheck(plan.uri());
+        }
         Path file = job.sandbox.resolve(plan.outputName());
         Trees.linkFile(lease.download(), file);
         if (lease.tree() != null) {
@@ -252,13 +262,13 @@ public final class Fetcher implements AutoCloseable {
   private final class Job implements Runnable {
     final List<CommandURI> uris;
     final Path sandbox;
-    final String user;
+    final FetchUser user;
     final Consumer<String> progress;
     final CompletableFuture<List<Fetched>> future = new CompletableFuture<>();
     final CountDownLatch finished = new CountDownLatch(1);
     private Thread thread; // guarded by this
 
-    Job(List<CommandURI> uris, Path sandbox, String user, Consumer<String> progress) {
+    Job(List<CommandURI> uris, Path sandbox, FetchUser user, Consumer<String> progress) {
       this.uris = uris;
       this.sandbox = sandbox;
       this.user = user;

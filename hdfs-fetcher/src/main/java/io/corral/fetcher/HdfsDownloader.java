@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * Thread-safe: each download runs its own helper.
  */
 final class HdfsDownloader implements Downloader {
-  static final Set<String> SCHEMES = Set.of("hdfs", "webhdfs", "swebhdfs");
+  static final Set<String> SCHEMES = HdfsCopyContract.SCHEMES;
 
   private final HdfsHelper helper;
   private final Duration timeout;

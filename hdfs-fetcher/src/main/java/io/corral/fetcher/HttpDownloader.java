@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -63,10 +66,16 @@ final class HttpDownloader implements Downloader {
     } catch (HttpTimeoutException e) {
       throw new FetchException(value, "no response within " + seconds(firstByte), e);
     } catch (ConnectException e) {
+      if (unresolved(e)) {
+        throw new FetchException(value, unknownHost(uri.getHost()), e);
+      }
       int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
       throw new FetchException(value, "cannot connect to " + uri.getHost() + ":" + port + ": "
           + (e.getMessage() == null ? "connection refused" : e.getMessage()), e);
     } catch (IOException e) {
+      if (unresolved(e)) {
+        throw new FetchException(value, unknownHost(uri.getHost()), e);
+      }
       throw new FetchException(value, "HTTP request failed: " + describe(e), e);
     } catch (IllegalArgumentException e) {
       throw new FetchException(value, "unsupported URI: " + e.getMessage(), e);
@@ -174,6 +183,29 @@ final class HttpDownloader implements Downloader {
       throw new FetchException(value, "incomplete download: received " + total + " of " + announced + " bytes");
     }
     return total;
+  }
+
+  /**
+   * Whether a request failed because a host name did not resolve: the JDK's client then throws a
+   * {@link ConnectException} without a message, caused by an {@link UnresolvedAddressException}.
+   */
+  static boolean unresolved(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The host that did not resolve: {@code host}, unless it does and a redirect led to one that does not. */
+  private static String unknownHost(String host) {
+    try {
+      InetAddress.getByName(host);
+      return "unknown host: a server it was redirected to has a name that does not resolve";
+    } catch (UnknownHostException e) {
+      return "unknown host " + host;
+    }
   }
 
   private static Duration min(Duration a, Duration b) {

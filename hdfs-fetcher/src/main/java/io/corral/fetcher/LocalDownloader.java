@@ -12,7 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Copies {@code file://} URIs and absolute paths from the agent's file system. */
+/**
+ * Copies {@code file://} URIs and absolute paths from the agent's file system with the agent's own
+ * permissions: for an agent that does not switch users, and for tasks of the agent's own user.
+ * {@link UserLocalDownloader} reads them for other users.
+ */
 final class LocalDownloader implements Downloader {
   private static final long CHUNK = 8L * 1024 * 1024;
 
@@ -78,7 +82,8 @@ final class LocalDownloader implements Downloader {
     return copied;
   }
 
-  private static Path path(URI uri) throws FetchException {
+  /** The local path of a {@code file:} URI: absolute, on this host. */
+  static Path path(URI uri) throws FetchException {
     String authority = uri.getRawAuthority();
     String path = uri.getPath();
     if (uri.isOpaque() || path == null || !path.startsWith("/")

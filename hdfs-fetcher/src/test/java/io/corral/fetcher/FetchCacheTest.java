@@ -75,7 +75,7 @@ class FetchCacheTest {
   }
 
   static FetchCache.Request request(String uri) {
-    return new FetchCache.Request(uri, "alice", false, false, null);
+    return new FetchCache.Request(uri, "alice", "", false, false, null);
   }
 
   @Test
@@ -122,7 +122,7 @@ class FetchCacheTest {
   void entriesWithTreesAreSealedAndStillEvictable() throws Exception {
     FetchCache cache = FetchCache.open(dir, 1500);
     FakeLoader loader = new FakeLoader(1000);
-    FetchCache.Request archive = new FetchCache.Request("bundle.tgz", "alice", true, false, null);
+    FetchCache.Request archive = new FetchCache.Request("bundle.tgz", "alice", "", true, false, null);
     try (CacheLease lease = cache.acquire(archive, loader)) {
       assertThat(lease.tree()).isDirectory();
       assertThat(lease.files()).isEqualTo(2);
@@ -155,14 +155,14 @@ class FetchCacheTest {
     FetchCache cache = FetchCache.open(dir, 10_000);
     FakeLoader loader = new FakeLoader(1000);
     cache.acquire(request("old"), loader).close();
-    cache.acquire(new FetchCache.Request("new.tgz", "alice", true, false, null), loader).close();
+    cache.acquire(new FetchCache.Request("new.tgz", "alice", "", true, false, null), loader).close();
     Path old = entryOf("old");
     Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
 
     FetchCache reopened = FetchCache.open(dir, 10_000);
     assertThat(reopened.size()).isEqualTo(2);
     assertThat(reopened.totalBytes()).isEqualTo(2200);
-    try (CacheLease hit = reopened.acquire(new FetchCache.Request("new.tgz", "alice", true, false, null),
+    try (CacheLease hit = reopened.acquire(new FetchCache.Request("new.tgz", "alice", "", true, false, null),
         loader)) {
       assertThat(hit.hit()).isTrue();
       assertThat(hit.files()).isEqualTo(2);
@@ -273,7 +273,7 @@ class FetchCacheTest {
   @Test
   void aSha256MismatchIsNotCached() throws Exception {
     FetchCache cache = FetchCache.open(dir, 10_000);
-    FetchCache.Request wrong = new FetchCache.Request("u", "alice", false, false, "0".repeat(64));
+    FetchCache.Request wrong = new FetchCache.Request("u", "alice", "", false, false, "0".repeat(64));
     assertThatThrownBy(() -> cache.acquire(wrong, new FakeLoader(10))).isInstanceOf(FetchException.class)
         .hasMessageStartingWith("sha256 mismatch: expected 000");
     assertThat(cache.size()).isZero();
@@ -284,10 +284,35 @@ class FetchCacheTest {
   void keysDifferByUriUserAndFlags() {
     String base = request("u").key();
     assertThat(base).hasSize(64).isNotEqualTo(request("v").key());
-    assertThat(new FetchCache.Request("u", "bob", false, false, null).key()).isNotEqualTo(base);
-    assertThat(new FetchCache.Request("u", "alice", true, false, null).key()).isNotEqualTo(base);
-    assertThat(new FetchCache.Request("u", "alice", false, true, null).key()).isNotEqualTo(base);
-    assertThat(new FetchCache.Request("u", "alice", false, false, "ab".repeat(32)).key()).isEqualTo(base);
+    assertThat(new FetchCache.Request("u", "bob", "", false, false, null).key()).isNotEqualTo(base);
+    assertThat(new FetchCache.Request("u", "alice", "", true, false, null).key()).isNotEqualTo(base);
+    assertThat(new FetchCache.Request("u", "alice", "", false, true, null).key()).isNotEqualTo(base);
+    assertThat(new FetchCache.Request("u", "alice", "", false, false, "ab".repeat(32)).key()).isEqualTo(base);
+  }
+
+  @Test
+  void whatWasReadWithAUsersPermissionsIsThatUsersEntryAlone() throws Exception {
+    FetchCache cache = FetchCache.open(dir, 10_000);
+    FakeLoader loader = new FakeLoader(100);
+    FetchCache.Request byAgent = new FetchCache.Request("file:///etc/app.key", "alice", "", false, false, null);
+    FetchCache.Request asAlice = new FetchCache.Request("file:///etc/app.key", "alice", "uid 1001", false, false, null);
+    FetchCache.Request asAnother = new FetchCache.Request("file:///etc/app.key", "alice", "uid 1002", false, false, null);
+
+    cache.acquire(byAgent, loader).close();
+    try (CacheLease lease = cache.acquire(asAlice, loader)) {
+      assertThat(lease.hit()).isFalse(); // read again, as alice: the agent's copy is not hers
+    }
+    try (CacheLease lease = cache.acquire(asAnother, loader)) {
+      assertThat(lease.hit()).isFalse(); // a name given to another uid is another reader
+    }
+    try (CacheLease lease = cache.acquire(asAlice, loader)) {
+      assertThat(lease.hit()).isTrue();
+    }
+
+    assertThat(loader.downloads).hasValue(3);
+    assertThat(cache.size()).isEqualTo(3);
+    // Read as the agent, keys are what they were: entries of an earlier version are found again.
+    assertThat(byAgent.key()).isEqualTo(Digests.sha256("file:///etc/app.key\0alice\0false\0false"));
   }
 
   private Path entryOf(String uri) throws IOException {

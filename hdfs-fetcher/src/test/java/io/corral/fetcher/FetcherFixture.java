@@ -29,10 +29,15 @@ final class FetcherFixture implements AutoCloseable {
         Duration.ofMillis(400), Duration.ofSeconds(10), null);
   }
 
-  /** Fetches and waits (at most 20 s); failures come out as the FetchException. */
+  /** Fetches for alice, as the agent, and waits (at most 20 s); failures come out as the FetchException. */
   List<Fetched> fetch(Path sandbox, CommandURI... uris) throws Exception {
+    return fetch(FetchUser.agent("alice"), sandbox, uris);
+  }
+
+  /** Fetches for {@code user} and waits (at most 20 s); failures come out as the FetchException. */
+  List<Fetched> fetch(FetchUser user, Path sandbox, CommandURI... uris) throws Exception {
     try {
-      return fetcher.fetch(List.of(uris), sandbox, "alice", progress::add).get(20, TimeUnit.SECONDS);
+      return fetcher.fetch(List.of(uris), sandbox, user, progress::add).get(20, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw (Exception) e.getCause();
     }

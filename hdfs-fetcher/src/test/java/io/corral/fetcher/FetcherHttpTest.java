@@ -185,6 +185,32 @@ class FetcherHttpTest {
   }
 
   @Test
+  void aHostThatDoesNotResolveIsAnUnknownHostNotARefusedConnection() {
+    // .invalid never resolves (RFC 6761)
+    assertThatThrownBy(() -> fixture.fetch(sandbox, uri("http://no-such-host.invalid/bundle.tgz")))
+        .isInstanceOf(FetchException.class).hasMessage("unknown host no-such-host.invalid");
+    assertThatThrownBy(() -> fixture.fetch(sandbox, uri("https://no-such-host.invalid:8443/bundle.tgz")))
+        .hasMessage("unknown host no-such-host.invalid");
+    server.handle("/away", exchange -> TestHttpServer.redirect(exchange, "http://no-such-host.invalid/x"));
+    assertThatThrownBy(() -> fixture.fetch(sandbox, uri(server.url("/away"))))
+        .hasMessage("unknown host: a server it was redirected to has a name that does not resolve");
+  }
+
+  @Test
+  void aRedirectToALocalFileIsNotFollowed() throws Exception {
+    Path secret = Files.writeString(tmp.resolve("secret"), "root only\n");
+    List<String> locations = List.of(secret.toUri().toString(), "file:///etc/passwd", "jar:" + secret.toUri() + "!/x");
+    for (int i = 0; i < locations.size(); i++) {
+      String location = locations.get(i);
+      String path = "/to-file-" + i;
+      server.handle(path, exchange -> TestHttpServer.redirect(exchange, location));
+      assertThatThrownBy(() -> fixture.fetch(sandbox, cached(server.url(path))))
+          .as(location).isInstanceOf(FetchException.class).hasMessage("HTTP status 302");
+      assertThat(sandbox.resolve(path.substring(1))).as(location).doesNotExist();
+    }
+  }
+
+  @Test
   void cacheHitDoesNotTouchTheServer() throws Exception {
     String url = server.url("/files/hello.txt");
     List<Fetched> first = fixture.fetch(sandbox, cached(url));
@@ -206,7 +232,7 @@ class FetcherHttpTest {
   void cacheIsPerUser() throws Exception {
     String url = server.url("/files/hello.txt");
     fixture.fetch(sandbox, cached(url));
-    fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("bob"), "bob", line -> {}).get(10, TimeUnit.SECONDS);
+    fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("bob"), FetchUser.agent("bob"), line -> {}).get(10, TimeUnit.SECONDS);
     assertThat(server.hits("/files/hello.txt")).isEqualTo(2);
   }
 
@@ -220,10 +246,10 @@ class FetcherHttpTest {
     });
     String url = server.url("/slow.bin");
     CompletableFuture<List<Fetched>> a =
-        fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("a"), "alice", line -> {});
+        fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("a"), FetchUser.agent("alice"), line -> {});
     await().atMost(Duration.ofSeconds(5)).until(() -> server.hits("/slow.bin") == 1);
     CompletableFuture<List<Fetched>> b =
-        fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("b"), "alice", line -> {});
+        fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("b"), FetchUser.agent("alice"), line -> {});
     Thread.sleep(200);
     assertThat(b).isNotDone();
     release.countDown();
@@ -243,9 +269,9 @@ class FetcherHttpTest {
       exchange.sendResponseHeaders(500, -1);
     });
     String url = server.url("/broken");
-    CompletableFuture<List<Fetched>> a = fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("a"), "u", l -> {});
+    CompletableFuture<List<Fetched>> a = fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("a"), FetchUser.agent("u"), l -> {});
     await().atMost(Duration.ofSeconds(5)).until(() -> server.hits("/broken") == 1);
-    CompletableFuture<List<Fetched>> b = fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("b"), "u", l -> {});
+    CompletableFuture<List<Fetched>> b = fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("b"), FetchUser.agent("u"), l -> {});
     Thread.sleep(100);
     release.countDown();
     for (CompletableFuture<List<Fetched>> f : List.of(a, b)) {

@@ -96,10 +96,10 @@ class FetcherLocalTest {
     FetcherConfig config = withHdfs(FetcherFixture.config(tmp.resolve("cache"), 1024));
     Downloaders downloaders = new Downloaders(config, null);
     for (String value : List.of("hdfs://nn:8020/b.tgz", "webhdfs://nn:9870/b.tgz", "swebhdfs://nn/b", "HDFS://nn/b")) {
-      assertThat(downloaders.forUri(value, URI.create(value))).isInstanceOf(HdfsDownloader.class);
+      assertThat(downloaders.forUri(value, URI.create(value), FetchUser.agent("u"))).isInstanceOf(HdfsDownloader.class);
     }
-    assertThat(downloaders.forUri("x", URI.create("hdfs://a/b")))
-        .isSameAs(downloaders.forUri("y", URI.create("webhdfs://c/d")));
+    assertThat(downloaders.forUri("x", URI.create("hdfs://a/b"), FetchUser.agent("u")))
+        .isSameAs(downloaders.forUri("y", URI.create("webhdfs://c/d"), FetchUser.agent("u")));
   }
 
   @Test
@@ -256,7 +256,7 @@ class FetcherLocalTest {
           Duration.ofSeconds(30), Duration.ofSeconds(30), null);
       try (FetcherFixture slow = new FetcherFixture(patient)) {
         CompletableFuture<List<Fetched>> future =
-            slow.fetcher.fetch(List.of(cached(server.url("/hang"))), sandbox, "u", line -> {});
+            slow.fetcher.fetch(List.of(cached(server.url("/hang"))), sandbox, FetchUser.agent("u"), line -> {});
         org.awaitility.Awaitility.await().until(() -> server.hits("/hang") == 1);
         future.cancel(true);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
@@ -266,7 +266,7 @@ class FetcherLocalTest {
         });
         // The worker is free again.
         Path a = Files.writeString(source.resolve("a"), "A");
-        assertThat(slow.fetcher.fetch(List.of(uri(a.toString())), sandbox, "u", l -> {}).get(5, TimeUnit.SECONDS))
+        assertThat(slow.fetcher.fetch(List.of(uri(a.toString())), sandbox, FetchUser.agent("u"), l -> {}).get(5, TimeUnit.SECONDS))
             .hasSize(1);
       }
       never.countDown();
@@ -276,14 +276,14 @@ class FetcherLocalTest {
   @Test
   void closedFetcherRefuses() throws Exception {
     fixture.close();
-    assertThat(fixture.fetcher.fetch(List.of(uri("/x")), sandbox, "u", l -> {}))
+    assertThat(fixture.fetcher.fetch(List.of(uri("/x")), sandbox, FetchUser.agent("u"), l -> {}))
         .failsWithin(Duration.ofSeconds(1)).withThrowableThat().havingCause().withMessage("the fetcher is closed");
   }
 
   @Test
   void progressConsumerThatThrowsDoesNotFailTheFetch() throws Exception {
     Path a = Files.writeString(source.resolve("a"), "A");
-    assertThat(fixture.fetcher.fetch(List.of(uri(a.toString())), sandbox, "u", line -> {
+    assertThat(fixture.fetcher.fetch(List.of(uri(a.toString())), sandbox, FetchUser.agent("u"), line -> {
       throw new IllegalStateException("boom");
     }).get(5, TimeUnit.SECONDS)).hasSize(1);
   }

@@ -188,7 +188,7 @@ class FetchIT {
           .setCommand(CommandInfo.newBuilder().setValue("test -f executor.conf && " + EchoExecutor.command())
               .addUris(uri(conf.toUri().toString(), false)))
           .addAllResources(Resources.parse("cpus:0.1;mem:64").toProto()).build();
-      Offer next = s.nextOffer();
+      Offer next = s.nextOffer(o -> fits(o, "cpus:0.2;mem:96")); // the task and its executor
       driver.launchTasks(List.of(next.getId()),
           List.of(TaskInfos.forExecutor("via-executor", next, TASK, executor, "finish".getBytes(StandardCharsets.UTF_8))));
       s.awaitState("via-executor", TaskState.TASK_FINISHED, Duration.ofSeconds(60));
@@ -196,7 +196,8 @@ class FetchIT {
       // An executor whose file is missing never starts: its task fails, its resources come back.
       ExecutorInfo broken = executor.toBuilder().setExecutorId("broken").setCommand(executor.getCommand().toBuilder()
           .clearUris().addUris(uri(dir.resolve("nope.conf").toString(), false))).build();
-      Offer third = s.nextOffer();
+      // Not the leftover of the task that finished while its executor still runs (cpus:0.1;mem:32).
+      Offer third = s.nextOffer(o -> fits(o, "cpus:0.2;mem:96"));
       driver.launchTasks(List.of(third.getId()),
           List.of(TaskInfos.forExecutor("doomed", third, TASK, broken, new byte[0])));
       TaskStatus failed = s.awaitState("doomed", TaskState.TASK_FAILED, Duration.ofSeconds(60));
@@ -225,6 +226,10 @@ class FetchIT {
       assertThat(run.awaitExit(Duration.ofSeconds(90))).isZero();
       assertThat(run.stdout()).contains("finished: 3/3");
     }
+  }
+
+  private static boolean fits(Offer offer, String resources) {
+    return Resources.fromProto(offer.getResourcesList()).contains(Resources.parse(resources));
   }
 
   private static Path taskDir(Path dir, String taskId) throws Exception {

@@ -148,7 +148,7 @@ class RunAsUserIT {
   }
 
   /** Creates a system user without a home unless the host has it (as .ci/run does). */
-  private static void ensureUser(String user) throws IOException, InterruptedException {
+  static void ensureUser(String user) throws IOException, InterruptedException {
     if (UserAccount.lookup(user).isPresent()) {
       return;
     }

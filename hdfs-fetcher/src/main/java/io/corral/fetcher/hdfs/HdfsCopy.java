@@ -8,12 +8,15 @@ import static io.corral.fetcher.hdfs.HdfsCopyContract.GET;
 import static io.corral.fetcher.hdfs.HdfsCopyContract.LENGTH;
 import static io.corral.fetcher.hdfs.HdfsCopyContract.OK;
 import static io.corral.fetcher.hdfs.HdfsCopyContract.PUT;
+import static io.corral.fetcher.hdfs.HdfsCopyContract.SCHEMES;
 import static io.corral.fetcher.hdfs.HdfsCopyContract.STAT;
 
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -67,8 +70,9 @@ public final class HdfsCopy {
     switch (args[0]) {
       case GET -> {
         expectArgs(args, 4);
+        URI uri = hdfsUri(args[1]);
         long maxBytes = parseMaxBytes(args[3]);
-        return BYTES + "=" + files(env).get(uri(args[1]), Path.of(args[2]), maxBytes);
+        return BYTES + "=" + files(env).get(uri, Path.of(args[2]), maxBytes);
       }
       case PUT -> {
         expectArgs(args, 3);
@@ -104,6 +108,15 @@ public final class HdfsCopy {
     }
   }
 
+  /** A URI {@code get} may read: HDFS only, never another of Hadoop's file systems (file:, har:, viewfs:, ...). */
+  private static URI hdfsUri(String text) throws CopyFailure {
+    URI uri = uri(text);
+    if (!SCHEMES.contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
+      throw new CopyFailure(FAILED, "not an HDFS URI: " + text + " (get reads hdfs://, webhdfs:// and swebhdfs://)");
+    }
+    return uri;
+  }
+
   private static long parseMaxBytes(String text) throws CopyFailure {
     try {
       long max = Long.parseLong(text);
@@ -124,8 +137,18 @@ public final class HdfsCopy {
     return code;
   }
 
-  /** One line: the exception's kind and the first line of its message (Hadoop's can be long). */
+  /**
+   * One line: the exception's kind and the first line of its message (Hadoop's can be long); a host
+   * name that does not resolve (Hadoop wraps that in other exceptions) is said as such.
+   */
   static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnknownHostException unknown) {
+        String host = unknown.getMessage() == null ? "" : unknown.getMessage().strip();
+        int colon = host.indexOf(": "); // the JDK's "name: Name or service not known"
+        return "unknown host " + (colon > 0 ? host.substring(0, colon) : host);
+      }
+    }
     String message = e.getMessage();
     String kind = e.getClass().getSimpleName();
     if (message == null || message.isBlank()) {

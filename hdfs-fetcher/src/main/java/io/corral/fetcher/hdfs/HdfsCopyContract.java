@@ -1,5 +1,7 @@
 package io.corral.fetcher.hdfs;
 
+import java.util.Set;
+
 /**
  * The command-line contract of {@link HdfsCopy}, shared by the helper and the agent side that
  * starts it. This class must never refer to Hadoop: the agent loads it.
@@ -24,6 +26,12 @@ public final class HdfsCopyContract {
   public static final int NOT_FOUND = 2;
   /** The source exists but is not copied: a directory, or larger than allowed. */
   public static final int REFUSED = 3;
+
+  /**
+   * The schemes {@code get} reads; no other file system (no {@code file:}, {@code har:} or
+   * {@code viewfs:}) is ever opened for the agent, which runs the helper as itself.
+   */
+  public static final Set<String> SCHEMES = Set.of("hdfs", "webhdfs", "swebhdfs");
 
   public static final String GET = "get";
   public static final String PUT = "put";

@@ -29,6 +29,8 @@ final class HdfsFiles {
   static final String HADOOP_CONF_DIR = "HADOOP_CONF_DIR";
   /** Suffix of the file {@code put} writes before renaming it over the target (as {@code hadoop fs -put}). */
   static final String COPYING_SUFFIX = "._COPYING_";
+  /** Hadoop's {@code CommonConfigurationKeys.FS_CLIENT_RESOLVE_REMOTE_SYMLINKS_KEY}. */
+  static final String RESOLVE_REMOTE_SYMLINKS = "fs.client.resolve.remote.symlinks";
 
   private final Configuration conf;
 
@@ -63,8 +65,14 @@ final class HdfsFiles {
     return conf;
   }
 
-  /** Copies the file at {@code uri} to {@code dest}, refusing directories and files over {@code maxBytes}. */
+  /**
+   * Copies the file at {@code uri} to {@code dest}, refusing directories and files over
+   * {@code maxBytes}. A symbolic link in HDFS is never followed to another file system (such as
+   * this host's {@code file:}): Hadoop 3 refuses symlinks anyway, and remote resolution is off too.
+   */
   long get(URI uri, java.nio.file.Path dest, long maxBytes) throws IOException, CopyFailure {
+    Configuration conf = new Configuration(this.conf);
+    conf.setBoolean(RESOLVE_REMOTE_SYMLINKS, false);
     try (FileSystem fs = FileSystem.newInstance(uri, conf)) {
       Path path = new Path(uri);
       FileStatus status = status(fs, path, uri);

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,6 +147,29 @@ class HdfsCopyTest {
     assertThat(noParent.err()).isEqualTo("error: NoSuchFileException: " + dir.resolve("no/such/dir/f") + "\n");
     assertThat(refused.code()).isEqualTo(1);
     assertThat(refused.err()).startsWith("error: ConnectException: ").contains("Connection refused").hasLineCount(1);
+  }
+
+  @Test
+  void getReadsHdfsAloneNeverAnotherFileSystemOfThisHost() throws IOException {
+    Path secret = Files.writeString(dir.resolve("secret"), "the agent's own\n");
+    for (String uri : List.of(secret.toUri().toString(), "file:///etc/passwd", "har:///tmp/x.har/secret",
+        "viewfs://cluster/secret", "FILE:///etc/passwd")) {
+      Path dest = dir.resolve("dest");
+
+      Run run = run("get", uri, dest.toString(), "100000");
+
+      assertThat(run).as(uri).isEqualTo(new Run(1, "", "error: not an HDFS URI: " + uri
+          + " (get reads hdfs://, webhdfs:// and swebhdfs://)\n"));
+      assertThat(dest).doesNotExist();
+    }
+  }
+
+  @Test
+  void aHostThatDoesNotResolveIsAnUnknownHost() {
+    for (String uri : List.of("hdfs://no-such-host.invalid:8020/x", "webhdfs://no-such-host.invalid:9870/x")) {
+      assertThat(run("get", uri, dir.resolve("x").toString(), "10")).as(uri)
+          .isEqualTo(new Run(1, "", "error: unknown host no-such-host.invalid\n"));
+    }
   }
 
   @Test

@@ -137,8 +137,8 @@ public final class ExecutorSupervisor {
     TaskInfo task = t.info();
     t.setFetching(true);
     java.nio.file.Path dir = io.corral.common.task.PathNames.taskSandbox(run.sandbox(), task.getTaskId());
-    fetcher.fetch(task.getCommand().getUrisList(), dir,
-        ProcessUsers.named(run.framework(), task.getCommand()), "task " + t.key(), failure -> {
+    fetcher.fetch(task.getCommand().getUrisList(), dir, users.fetchUser(run.framework(), task.getCommand()),
+        "task " + t.key(), failure -> {
           t.setFetching(false);
           if (TaskStates.isTerminal(t.state())) {
             return; // its executor went away meanwhile
@@ -188,7 +188,7 @@ public final class ExecutorSupervisor {
   /** Fetches the executor's URIs into its sandbox, then starts its process. */
   private void launch(ExecutorRun run) {
     io.corral.protocol.CommandInfo command = run.info().getCommand();
-    fetcher.fetch(command.getUrisList(), run.sandbox(), ProcessUsers.named(run.framework(), command), "executor " + run.key(),
+    fetcher.fetch(command.getUrisList(), run.sandbox(), users.fetchUser(run.framework(), command), "executor " + run.key(),
         failure -> {
           if (run.state() == ExecutorRun.State.TERMINATING) {
             exited(run); // stopped while fetching: it never runs

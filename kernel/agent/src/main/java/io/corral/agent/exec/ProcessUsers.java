@@ -3,6 +3,7 @@ package io.corral.agent.exec;
 import io.corral.agent.AgentConfig;
 import io.corral.common.user.RunAs;
 import io.corral.common.user.UserAccount;
+import io.corral.fetcher.FetchUser;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.TaskInfo;
@@ -14,7 +15,8 @@ import java.util.Optional;
  * {@code --switch-user} (the default) runs each as its user: {@code CommandInfo.user} if set, else
  * {@code FrameworkInfo.user}; an empty user is the agent's own. The command executor, Corral's own
  * code, stays the agent's user and starts each task as the user the agent names in the task it
- * delivers ({@code CommandInfo.user}: empty for none).
+ * delivers ({@code CommandInfo.user}: empty for none). Their URIs are fetched with the same user's
+ * permissions.
  */
 final class ProcessUsers {
   private final boolean switching;
@@ -44,6 +46,14 @@ final class ProcessUsers {
       return Optional.empty();
     }
     return RunAs.resolve(named(run.framework(), run.info().getCommand()), switching);
+  }
+
+  /**
+   * Whom the fetch of an executor's or a command task's URIs is for: its user, whose permissions
+   * local files are read with when this agent switches users.
+   */
+  FetchUser fetchUser(FrameworkInfo framework, CommandInfo command) {
+    return new FetchUser(named(framework, command), switching);
   }
 
   /** The command task as its command executor gets it: naming the user to run it as, or none. */

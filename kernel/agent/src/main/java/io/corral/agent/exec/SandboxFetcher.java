@@ -2,6 +2,7 @@ package io.corral.agent.exec;
 
 import io.corral.common.loop.EventLoop;
 import io.corral.fetcher.FetchException;
+import io.corral.fetcher.FetchUser;
 import io.corral.fetcher.Fetcher;
 import io.corral.protocol.CommandURI;
 import java.io.IOException;
@@ -38,9 +39,10 @@ final class SandboxFetcher {
    * Fetches {@code uris} into {@code dir}, then calls {@code done} on the loop with null, or
    * with the failure. With no URIs, {@code done} runs at once.
    *
+   * @param user whom it is for: local files are read with that user's permissions when the agent switches users
    * @param what names the sandbox's owner in logs ("executor f1/e1", "task f1/t1")
    */
-  void fetch(List<CommandURI> uris, Path dir, String user, String what, Consumer<FetchException> done) {
+  void fetch(List<CommandURI> uris, Path dir, FetchUser user, String what, Consumer<FetchException> done) {
     if (uris.isEmpty()) {
       done.accept(null);
       return;

@@ -2,6 +2,7 @@ package io.corral.agent.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.fetcher.FetchUser;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.TaskInfo;
@@ -33,5 +34,14 @@ class ProcessUsersTest {
     assertThat(not.deliverable(ANALYTICS, task("bob")).getCommand().getUser()).isEmpty();
     TaskInfo custom = TaskInfo.newBuilder().setTaskId("t2").build();
     assertThat(switching.deliverable(ANALYTICS, custom)).isSameAs(custom);
+  }
+
+  @Test
+  void filesAreFetchedForTheProcesssUserWithItsPermissionsOnlyWhenTheAgentSwitches() {
+    CommandInfo bobs = CommandInfo.newBuilder().setUser("bob").build();
+    assertThat(new ProcessUsers(true).fetchUser(ANALYTICS, bobs)).isEqualTo(new FetchUser("bob", true));
+    assertThat(new ProcessUsers(true).fetchUser(ANALYTICS, CommandInfo.getDefaultInstance()))
+        .isEqualTo(new FetchUser("alice", true));
+    assertThat(new ProcessUsers(false).fetchUser(ANALYTICS, bobs)).isEqualTo(FetchUser.agent("bob"));
   }
 }

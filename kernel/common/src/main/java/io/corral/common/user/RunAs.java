@@ -49,10 +49,6 @@ public final class RunAs {
    * If the directory cannot be given away, exits with {@value #CANNOT_SWITCH} and says why on stderr.
    */
   public static List<String> wrap(UserAccount user, Path sandbox, List<String> argv) {
-    if (SETPRIV == null) {
-      throw new IllegalStateException("setpriv (util-linux) is not installed: cannot run as user '"
-          + user.name() + "'");
-    }
     List<String> out = new ArrayList<>(argv.size() + 12);
     out.add("/bin/sh");
     out.add("-c");
@@ -61,6 +57,21 @@ public final class RunAs {
     out.add("corral-run-as");
     out.add(user.uid() + ":" + user.gid());
     out.add(sandbox.toAbsolutePath().toString()); // the shell runs in the sandbox: a relative path would miss
+    out.addAll(as(user, argv));
+    return out;
+  }
+
+  /**
+   * {@code argv} prefixed with {@code setpriv} alone, so that it runs as {@code user}, with the user's
+   * groups and no inheritable capabilities, and touches nothing on the way (for processes that have
+   * no sandbox of their own, such as the fetcher reading a local file with the user's permissions).
+   */
+  public static List<String> as(UserAccount user, List<String> argv) {
+    if (SETPRIV == null) {
+      throw new IllegalStateException("setpriv (util-linux) is not installed: cannot run as user '"
+          + user.name() + "'");
+    }
+    List<String> out = new ArrayList<>(argv.size() + 6);
     out.add(SETPRIV);
     out.add("--reuid=" + user.uid());
     out.add("--regid=" + user.gid());

@@ -34,6 +34,15 @@ class RunAsTest {
   }
 
   @Test
+  void asAloneIsSetprivWithNothingBefore() {
+    List<String> argv = RunAs.as(ALICE, List.of("cat", "/etc/hosts"));
+
+    assertThat(argv.get(0)).endsWith("/setpriv");
+    assertThat(argv.subList(1, argv.size())).containsExactly("--reuid=1234", "--regid=2345", "--init-groups",
+        "--inh-caps=-all", "--", "cat", "/etc/hosts");
+  }
+
+  @Test
   void aLoginsEnvironmentIsSet() {
     Map<String, String> env = new HashMap<>(Map.of("HOME", "/root", "USER", "root"));
     RunAs.environment(ALICE, env);
