@@ -54,7 +54,7 @@ class UnfitRequestsIT {
     assertThat(Files.readString(log)).contains("java.io.IOException: the job's AM needs cpus:1;mem:8192, more than"
         + " any agent of the cluster has (the largest agent has cpus:4;disk:20000;mem:4096")
         .contains("): lower yarn.app.mapreduce.am.resource.mb / yarn.app.mapreduce.am.resource.cpu-vcores");
-    assertThat(took).as("the client's whole run (the AM's launch timeout is 300 s)").isLessThan(Duration.ofSeconds(90));
+    assertThat(took).as("the client's whole run (the AM's launch timeout is 300 s)").isLessThan(Duration.ofSeconds(120));
   }
 
   @Test
@@ -72,6 +72,6 @@ class UnfitRequestsIT {
         + " cluster has \\(the largest agent has cpus:4;disk:20000;mem:4096")
         .contains("): lower mapreduce.map.memory.mb / mapreduce.map.cpu.vcores (each container takes at least 1 cpu)"
             + " or corral.tasktracker.memory.mb. Killing the job.");
-    assertThat(took).as("the client's whole run").isLessThan(Duration.ofSeconds(150));
+    assertThat(took).as("the client's whole run").isLessThan(Duration.ofSeconds(240));
   }
 }
