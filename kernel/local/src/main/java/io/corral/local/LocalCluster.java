@@ -45,6 +45,8 @@ public final class LocalCluster implements AutoCloseable {
   public static final double DEFAULT_MIN_AGENT_CPUS = 1;
 
   private final Builder b;
+  /** This machine's resources, detected once: what the agents' shares are made of. */
+  private Resources machine;
   private Master master;
   private final List<LocalAgent> agents = new ArrayList<>();
 
@@ -161,7 +163,10 @@ public final class LocalCluster implements AutoCloseable {
     if (b.agentResources != null) {
       return b.agentResources;
     }
-    return share(index, b.agents, ResourceDetector.detect(b.workDir), b.minAgentCpus);
+    if (machine == null) {
+      machine = ResourceDetector.detect(b.workDir);
+    }
+    return share(index, b.agents, machine, b.minAgentCpus);
   }
 
   /** Like {@link #restartAgent(int)}, with other resources. */

@@ -16,6 +16,7 @@ import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.KillPolicy;
 import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
+import io.corral.protocol.Resource;
 import io.corral.protocol.SchedulerCall;
 import io.corral.protocol.SchedulerEvent;
 import io.corral.protocol.SchedulerServiceGrpc;
@@ -382,7 +383,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     largestAgentEvent(s.getLargestAgentList());
   }
 
-  private void largestAgentEvent(List<io.corral.protocol.Resource> resources) {
+  private void largestAgentEvent(List<Resource> resources) {
     LargestAgent largest;
     try {
       largest = new LargestAgent(Resources.fromProto(resources));
