@@ -24,6 +24,12 @@ class CliIT {
         "--work-dir", dir.resolve("cluster").toString())) {
       Matcher m = local.awaitLine("master: (127\\.0\\.0\\.1:\\d+)", START);
       String master = m.group(1);
+      // Every agent offers at least a whole cpu, however few cores the machine has, and says so.
+      Matcher agents = local.awaitLine("agents: 3, each cpus:([0-9.]+);\\S* and ports of its own( \\(.*\\))?", START);
+      assertThat(Double.parseDouble(agents.group(1))).isGreaterThanOrEqualTo(1.0);
+      if (Runtime.getRuntime().availableProcessors() < 3) {
+        assertThat(agents.group(2)).startsWith(" (at least 1 cpu each: more than its share of this machine's ");
+      }
 
       try (CorralProcess ok = CorralProcess.start(dir.resolve("ok.log"), "example", "shell", "--master", master,
           "--tasks", "12", "--", "echo", "hello")) {
@@ -36,6 +42,15 @@ class CliIT {
         String line = bad.stdout().stream().filter(l -> l.startsWith("failed: ")).findFirst().orElseThrow();
         assertThat(line).startsWith("failed: 2/2 ").contains("task-0.1 FAILED").contains("task-1.1 FAILED")
             .contains("exited with status 7");
+      }
+
+      // Tasks no agent could ever hold: the example fails at once, naming the largest agent and the options.
+      try (CorralProcess huge = CorralProcess.start(dir.resolve("huge.log"), "example", "shell", "--master", master,
+          "--tasks", "2", "--cpus", "1000", "--", "true")) {
+        assertThat(huge.awaitExit(START)).isEqualTo(1);
+        String line = huge.stdout().stream().filter(l -> l.startsWith("failed: ")).findFirst().orElseThrow();
+        assertThat(line).matches("failed: 2/2 no agent can ever run a task of cpus:1000;mem:32: the largest agent has"
+            + " cpus:[0-9.]+;disk:[0-9.]+;mem:[0-9.]+;ports:\\[\\S+\\] \\(lower --cpus or --mem\\)");
       }
 
       // A task held to its --mem by the agent's isolation: killed for memory, and the example says so.

@@ -6,6 +6,7 @@ import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
+import io.corral.scheduler.LargestAgent;
 import io.corral.scheduler.Scheduler;
 import io.corral.scheduler.SchedulerDriver;
 import java.time.Duration;
@@ -32,6 +33,7 @@ public class RecordingScheduler implements Scheduler {
   public final List<String> lostAgents = new CopyOnWriteArrayList<>();
   public final List<String> lostExecutors = new CopyOnWriteArrayList<>();
   public final List<byte[]> messages = new CopyOnWriteArrayList<>();
+  public final List<LargestAgent> largestAgents = new CopyOnWriteArrayList<>();
   public final List<String> events = new CopyOnWriteArrayList<>();
   public final LinkedBlockingQueue<Offer> offers = new LinkedBlockingQueue<>();
   /** Every offer received, with the time it arrived (System.nanoTime). */
@@ -60,6 +62,11 @@ public class RecordingScheduler implements Scheduler {
   public void reregistered(SchedulerDriver driver, MasterInfo masterInfo) {
     registrations.add("reregistered");
     events.add("reregistered");
+  }
+
+  @Override
+  public void largestAgent(SchedulerDriver driver, LargestAgent largest) {
+    largestAgents.add(largest);
   }
 
   @Override

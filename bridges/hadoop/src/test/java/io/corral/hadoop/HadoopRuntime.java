@@ -51,6 +51,32 @@ final class HadoopRuntime {
     return String.join(File.pathSeparator, cp);
   }
 
+  /**
+   * A client built on Maven's {@code org.apache.hadoop:hadoop-client:3.4.2}, as Java applications and
+   * workflow tools submit jobs: the conf dir (log4j.properties), what hadoop-client resolves to with
+   * Hadoop's own versions ({@code client-runtime/}), and the shaded jar. No MRAppMaster, YarnChild or
+   * ShuffleHandler.
+   */
+  static String hadoopClientClasspath(Path confDir) throws IOException {
+    List<String> cp = new ArrayList<>();
+    cp.add(confDir.toString());
+    String jars = Files.readString(Path.of(required("corral.hadoop.client.classpath.file"))).trim();
+    Arrays.stream(jars.split(File.pathSeparator)).filter(s -> !s.isBlank()).forEach(cp::add);
+    cp.add(shadedJar().toString());
+    return String.join(File.pathSeparator, cp);
+  }
+
+  /**
+   * What {@code corral.hadoop.classpath} holds where Hadoop is installed on every agent: Hadoop's
+   * runtime jars and corral-hadoop.jar (here the same files on the one host).
+   */
+  static String agentClasspath() throws IOException {
+    List<String> cp = new ArrayList<>();
+    hadoopJars().forEach(p -> cp.add(p.toString()));
+    cp.add(shadedJar().toString());
+    return String.join(File.pathSeparator, cp);
+  }
+
   /** A Hadoop conf dir with the console logging {@code bin/hadoop} sets up. */
   static Path confDir(Path dir) throws IOException {
     Path conf = Files.createDirectories(dir.resolve("hadoop-conf"));

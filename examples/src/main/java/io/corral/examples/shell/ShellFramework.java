@@ -8,6 +8,7 @@ import io.corral.protocol.Offer;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
+import io.corral.scheduler.LargestAgent;
 import io.corral.scheduler.OfferMatcher;
 import io.corral.scheduler.ResourceRequest;
 import io.corral.scheduler.Scheduler;
@@ -24,11 +25,21 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs a command (and its URIs) N times across the cluster, retrying each failed run up to k times.
- * After a failover it first asks the master what became of its tasks and adopts them.
+ * After a failover it first asks the master what became of its tasks and adopts them. Tasks that no
+ * agent of the cluster could ever hold fail the run at once ({@link TooLarge}).
  */
 public final class ShellFramework implements Scheduler {
   /** How many tasks finished, and the last status of each task that did not. */
   public record Outcome(int total, int finished, List<TaskStatus> failures) {}
+
+  /** The run's tasks need more than any agent of the cluster has: they can never run. */
+  public static final class TooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(ResourceRequest perTask, LargestAgent largest) {
+      super("no agent can ever run a task of " + perTask.scalars() + ": the largest agent has " + largest);
+    }
+  }
 
   /** What a run reports as it goes (the CLI prints it). */
   public interface Progress {
@@ -85,6 +96,14 @@ public final class ShellFramework implements Scheduler {
   @Override
   public void reregistered(SchedulerDriver driver, MasterInfo master) {
     reconciler.ask(driver); // answers in flight were lost with the old stream
+  }
+
+  /** Tasks still to launch that no agent could ever hold end the run at once. */
+  @Override
+  public void largestAgent(SchedulerDriver driver, LargestAgent largest) {
+    if (!waiting.isEmpty() && !largest.mayFit(perTask)) {
+      outcome.completeExceptionally(new TooLarge(perTask, largest));
+    }
   }
 
   @Override

@@ -8,7 +8,6 @@ import io.corral.cli.demo.PartResult;
 import io.corral.cli.demo.SparkWordCount;
 import io.corral.cli.demo.StormWordCount;
 import io.corral.common.detect.ZkUrl;
-import io.corral.common.resources.Resources;
 import io.corral.local.LocalAgent;
 import io.corral.local.LocalCluster;
 import io.corral.master.state.CompletedFramework;
@@ -123,12 +122,11 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private LocalCluster startCluster(Path dir, ZkUrl url) throws java.io.IOException {
-    double cpus = agentCpus;
     return LocalCluster.builder(dir).agents(agents).masterPort(port)
         .mode(LocalCluster.Mode.PROCESSES)
         .masterConfig(m -> m.agentPingTimeout(Duration.ofSeconds(15)).workDir(dir.resolve("master")).httpPort(0)
             .zk(url.toString()))
-        .agentResourcesFromShare(share -> Resources.builder().add(share).cpus(Math.max(cpus, share.cpus())).build())
+        .minAgentCpus(agentCpus)
         .agentArgs(List.of("--command-executor-idle-timeout", "30s"))
         .startTimeout(Duration.ofMinutes(1))
         .start();

@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code corral local}: a master and N agents on this machine. */
 @Command(name = "local", mixinStandardHelpOptions = true,
     description = "Start a master and N agents on this machine (each agent a separate process, resources "
-        + "split between them). Prints 'master: <host>:<port>' once all agents are registered; "
-        + "Ctrl-C stops everything.")
+        + "split between them, but each offers at least 1 cpu). Prints what each agent offers, then "
+        + "'master: <host>:<port>' once all agents are registered; Ctrl-C stops everything.")
 final class LocalCommand implements Callable<Integer> {
   @Option(names = "--agents", description = "Number of agents (default ${DEFAULT-VALUE}).")
   int agents = 3;
@@ -45,11 +45,26 @@ final class LocalCommand implements Callable<Integer> {
     }
     LocalCluster cluster = start(agents, port, httpPort != null ? httpPort
         : io.corral.master.MasterConfig.defaultHttpPort(port), workDir, inProcess, agentPingTimeout);
+    System.out.println(agentsLine(cluster, agents, Runtime.getRuntime().availableProcessors()));
     System.out.println("master: " + cluster.masterAddress());
     System.out.println("http: " + cluster.master().httpUrl());
     System.out.flush();
     Daemons.runUntilStopped(cluster::close);
     return 0;
+  }
+
+  /**
+   * What the agents offer, e.g. {@code agents: 3, each cpus:1;disk:9000;mem:2600 and ports of its own
+   * (at least 1 cpu each: more than its share of this machine's 2 cpus, so that tasks of a whole cpu fit)}.
+   */
+  static String agentsLine(LocalCluster cluster, int agents, int machineCpus) {
+    String line = "agents: " + agents + ", each " + cluster.agentResources(0).scalarsOnly() + " and ports of its own";
+    double min = LocalCluster.DEFAULT_MIN_AGENT_CPUS;
+    if (machineCpus < agents * min) {
+      line += " (at least " + (long) min + " cpu each: more than its share of this machine's " + machineCpus
+          + " cpus, so that tasks of a whole cpu fit)";
+    }
+    return line;
   }
 
   static LocalCluster start(int agents, int port, int httpPort, Path workDir, boolean inProcess,

@@ -109,7 +109,9 @@ final class ShellRun {
       out.println("failed: " + o.failures().size() + "/" + o.total() + " " + list);
       return 1;
     } catch (ExecutionException e) {
-      out.println("failed: " + tasks + "/" + tasks + " framework error: " + e.getCause().getMessage());
+      out.println("failed: " + tasks + "/" + tasks + (e.getCause() instanceof ShellFramework.TooLarge
+          ? " " + e.getCause().getMessage() + " (lower --cpus or --mem)"
+          : " framework error: " + e.getCause().getMessage()));
       return 1;
     } catch (TimeoutException e) {
       out.println("failed: timed out after " + timeout + " waiting for " + tasks + " task(s)");

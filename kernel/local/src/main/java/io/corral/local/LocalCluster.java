@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * in this JVM; agents run in this JVM ({@link Mode#IN_PROCESS}) or each as a separate
  * {@code corral agent} process ({@link Mode#PROCESSES}). Executors are always processes.
  * The machine's resources are split between the agents (ports too, so agents never offer the
- * same port).
+ * same port), each agent offering at least {@value #DEFAULT_MIN_AGENT_CPUS} cpu unless told
+ * otherwise ({@link Builder#minAgentCpus}).
  */
 public final class LocalCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
@@ -36,7 +37,16 @@ public final class LocalCluster implements AutoCloseable {
     PROCESSES
   }
 
+  /**
+   * Without given resources each agent offers at least this many cpus: Hadoop's AM and containers
+   * and most frameworks' tasks ask for whole cpus, and on 2 cores 3 agents would offer 0.66 each,
+   * which no such task ever fits.
+   */
+  public static final double DEFAULT_MIN_AGENT_CPUS = 1;
+
   private final Builder b;
+  /** This machine's resources, detected once: what the agents' shares are made of. */
+  private Resources machine;
   private Master master;
   private final List<LocalAgent> agents = new ArrayList<>();
 
@@ -78,17 +88,24 @@ public final class LocalCluster implements AutoCloseable {
     return new InProcessAgent(index, new Agent(ac.build()).start());
   }
 
-  /** This machine's resources divided by {@code n}: agent {@code index}'s share. */
-  public static Resources share(int index, int n, Path workDir) {
-    Resources all = ResourceDetector.detect(workDir);
+  /**
+   * Agent {@code index}'s share of {@code machine} among {@code n} agents: an equal part of its
+   * cpus (but at least {@code minCpus}), memory and disk, and ports of its own.
+   */
+  public static Resources share(int index, int n, Resources machine, double minCpus) {
     long portsPer = 1001 / n;
     long first = 31000 + index * portsPer;
     return Resources.builder()
-        .cpus(Math.max(0.1, Math.floor(all.cpus() * 100 / n) / 100))
-        .mem(Math.floor(all.mem() / n))
-        .disk(Math.floor(all.disk() / n))
+        .cpus(Math.max(Math.max(0.1, minCpus), Math.floor(machine.cpus() * 100 / n) / 100))
+        .mem(Math.floor(machine.mem() / n))
+        .disk(Math.floor(machine.disk() / n))
         .ports(RangeSet.of(first, first + portsPer - 1))
         .build();
+  }
+
+  /** What agent {@code index} offers: the resources given, or its share of this machine. */
+  public Resources agentResources(int index) {
+    return resourcesOf(index);
   }
 
   /**
@@ -146,8 +163,10 @@ public final class LocalCluster implements AutoCloseable {
     if (b.agentResources != null) {
       return b.agentResources;
     }
-    Resources share = share(index, b.agents, b.workDir);
-    return b.agentResourcesFromShare != null ? b.agentResourcesFromShare.apply(share) : share;
+    if (machine == null) {
+      machine = ResourceDetector.detect(b.workDir);
+    }
+    return share(index, b.agents, machine, b.minAgentCpus);
   }
 
   /** Like {@link #restartAgent(int)}, with other resources. */
@@ -223,7 +242,7 @@ public final class LocalCluster implements AutoCloseable {
     int masterPort = 0;
     Mode mode = Mode.IN_PROCESS;
     Resources agentResources;
-    java.util.function.UnaryOperator<Resources> agentResourcesFromShare;
+    double minAgentCpus = DEFAULT_MIN_AGENT_CPUS;
     Consumer<MasterConfig.Builder> masterConfig = m -> { };
     Consumer<AgentConfig.Builder> agentConfig = a -> { };
     List<String> agentArgs = List.of();
@@ -257,9 +276,16 @@ public final class LocalCluster implements AutoCloseable {
       return this;
     }
 
-    /** Each agent's resources made from its equal share of the machine (e.g. more cpus than it has). */
-    public Builder agentResourcesFromShare(java.util.function.UnaryOperator<Resources> f) {
-      agentResourcesFromShare = f;
+    /**
+     * The fewest cpus an agent offers when agents share the machine (default
+     * {@value LocalCluster#DEFAULT_MIN_AGENT_CPUS}): with more agents than cores they offer more
+     * cpus than the machine has, rather than each a fraction no task of a whole cpu fits.
+     */
+    public Builder minAgentCpus(double cpus) {
+      if (!(cpus >= 0)) {
+        throw new IllegalArgumentException("minAgentCpus must not be negative: " + cpus);
+      }
+      minAgentCpus = cpus;
       return this;
     }
 

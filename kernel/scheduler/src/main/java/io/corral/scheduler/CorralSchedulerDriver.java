@@ -8,12 +8,15 @@ import io.corral.common.loop.EventLoop;
 import io.corral.common.net.Backoff;
 import io.corral.common.net.HostPort;
 import io.corral.common.net.ReconnectingStream;
+import io.corral.common.resources.InvalidResourcesException;
+import io.corral.common.resources.Resources;
 import io.corral.common.security.ClientCredentials;
 import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.KillPolicy;
 import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
+import io.corral.protocol.Resource;
 import io.corral.protocol.SchedulerCall;
 import io.corral.protocol.SchedulerEvent;
 import io.corral.protocol.SchedulerServiceGrpc;
@@ -353,6 +356,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
           callback(() -> scheduler.error(this, message));
         }
       }
+      case LARGEST_AGENT -> largestAgentEvent(event.getLargestAgent().getResourcesList());
       case HEARTBEAT -> { }
       default -> LOG.warn("ignored an empty or unknown event from the master");
     }
@@ -376,6 +380,18 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     } else {
       callback(() -> scheduler.reregistered(this, master));
     }
+    largestAgentEvent(s.getLargestAgentList());
+  }
+
+  private void largestAgentEvent(List<Resource> resources) {
+    LargestAgent largest;
+    try {
+      largest = new LargestAgent(Resources.fromProto(resources));
+    } catch (InvalidResourcesException e) {
+      LOG.warn("ignored the master's largest agent: {}", e.getMessage());
+      return;
+    }
+    callback(() -> scheduler.largestAgent(this, largest));
   }
 
   private void watchHeartbeats() {

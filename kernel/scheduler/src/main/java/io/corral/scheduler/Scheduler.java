@@ -26,6 +26,17 @@ public interface Scheduler {
   default void reregistered(SchedulerDriver driver, MasterInfo masterInfo) {}
 
   /**
+   * How big the cluster's agents are: per resource, the most any one agent has (see
+   * {@link LargestAgent}). Called right after every {@link #registered} and {@link #reregistered}
+   * with what that master knows (possibly {@link LargestAgent#UNKNOWN}), and again whenever it
+   * changes (an agent registers, re-registers with other resources, or is removed). A request the
+   * largest agent cannot hold ({@link LargestAgent#mayFit} false) will never be offered: fail it
+   * now, saying what the largest agent has and which settings size the request. While unknown,
+   * wait as for offers (agents may be starting).
+   */
+  default void largestAgent(SchedulerDriver driver, LargestAgent largest) {}
+
+  /**
    * Resources offered to the framework. Answer each offer: accept it (launch tasks) or
    * decline it; unanswered offers are rescinded after the master's offer timeout.
    */

@@ -16,6 +16,7 @@ import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
 import io.corral.protocol.TaskStatusReason;
 import io.corral.scheduler.CorralSchedulerDriver;
+import io.corral.scheduler.LargestAgent;
 import io.corral.protocol.MasterInfo;
 import io.corral.scheduler.Scheduler;
 import io.corral.scheduler.SchedulerDriver;
@@ -39,6 +40,9 @@ import org.apache.hadoop.mapreduce.v2.api.records.TaskAttemptId;
 import org.apache.hadoop.mapreduce.v2.api.records.TaskType;
 import org.apache.hadoop.mapreduce.v2.app.AppContext;
 import org.apache.hadoop.mapreduce.v2.app.job.Job;
+import org.apache.hadoop.mapreduce.v2.app.job.event.JobDiagnosticsUpdateEvent;
+import org.apache.hadoop.mapreduce.v2.app.job.event.JobEvent;
+import org.apache.hadoop.mapreduce.v2.app.job.event.JobEventType;
 import org.apache.hadoop.mapreduce.v2.app.job.event.JobUpdatedNodesEvent;
 import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptContainerAssignedEvent;
 import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptContainerLaunchedEvent;
@@ -120,6 +124,8 @@ final class JobFramework implements Scheduler {
   private final Map<String, Batch> batches = new HashMap<>(); // by offer id
   private final Map<String, Integer> executors = new HashMap<>(); // agent id -> shuffle port (-1: starting)
   private final Nodes nodes = new Nodes();
+  private LargestAgent largest = LargestAgent.UNKNOWN;
+  private boolean killedForSize;
   private volatile CorralSchedulerDriver driver;
   private Job job;
   private long containerSeq = 1; // container 1 is the AM's own
@@ -204,6 +210,7 @@ final class JobFramework implements Scheduler {
     loop.execute(() -> {
       Request r = new Request(attempt, capability);
       (attempt.getTaskId().getTaskType() == TaskType.MAP ? pendingMaps : pendingReduces).put(attempt, r);
+      killIfNoAgentFits(r);
       if (suppressed) {
         suppressed = false;
         driver.reviveOffers();
@@ -264,6 +271,15 @@ final class JobFramework implements Scheduler {
   }
 
   @Override
+  public void largestAgent(SchedulerDriver d, LargestAgent largestAgent) {
+    loop.execute(() -> {
+      largest = largestAgent;
+      List.copyOf(pendingMaps.values()).forEach(this::killIfNoAgentFits);
+      List.copyOf(pendingReduces.values()).forEach(this::killIfNoAgentFits);
+    });
+  }
+
+  @Override
   public void resourceOffers(SchedulerDriver d, List<Offer> offers) {
     lastOffersMillis = System.currentTimeMillis();
     loop.execute(() -> offers.forEach(this::offer));
@@ -316,7 +332,7 @@ final class JobFramework implements Scheduler {
     Resources left = Resources.fromProto(offer.getResourcesList());
     boolean newExecutor = !executors.containsKey(offer.getAgentId());
     if (newExecutor) {
-      Resources ex = Resources.fromProto(executorInfo().getResourcesList());
+      Resources ex = executorResources();
       if (!left.contains(ex)) {
         decline(offer);
         return;
@@ -352,8 +368,7 @@ final class JobFramework implements Scheduler {
     Iterator<Request> it = queue.values().iterator();
     while (it.hasNext()) {
       Request r = it.next();
-      Resources need = Resources.builder().cpus(Math.max(1, r.capability().getVirtualCores()))
-          .mem(r.capability().getMemorySize()).build();
+      Resources need = ContainerLimit.of(r.capability());
       if (!left.contains(need)) {
         break;
       }
@@ -369,6 +384,19 @@ final class JobFramework implements Scheduler {
       context.getEventHandler().handle(new TaskAttemptContainerAssignedEvent(r.attempt(), container, Map.of()));
     }
     return left;
+  }
+
+  /** As YARN's allocator: a request no agent could ever hold kills the job, with the reason in its diagnostics. */
+  private void killIfNoAgentFits(Request r) {
+    String why = killedForSize || job == null ? null : ContainerLimit.beyondLargestAgent(
+        r.attempt().getTaskId().getTaskType(), r.capability(), executorResources(), largest);
+    if (why == null) {
+      return;
+    }
+    killedForSize = true;
+    LOG.error(why);
+    context.getEventHandler().handle(new JobDiagnosticsUpdateEvent(job.getID(), why));
+    context.getEventHandler().handle(new JobEvent(job.getID(), JobEventType.JOB_KILL));
   }
 
   private boolean reducesAllowed() {
@@ -529,15 +557,23 @@ final class JobFramework implements Scheduler {
     }
   }
 
+  private Resources executorResources() {
+    return Resources.builder().mem(executorMemoryMb()).build();
+  }
+
+  private int executorMemoryMb() {
+    return conf.getInt(CorralMr.TASKTRACKER_MEMORY_MB, CorralMr.TASKTRACKER_MEMORY_MB_DEFAULT);
+  }
+
   private ExecutorInfo executorInfo() {
-    int mem = conf.getInt(CorralMr.TASKTRACKER_MEMORY_MB, CorralMr.TASKTRACKER_MEMORY_MB_DEFAULT);
+    int mem = executorMemoryMb();
     String command = "exec '" + CorralMr.javaCommand() + "' -Xmx" + (mem * 3 / 4) + "m -XX:+UseSerialGC"
         + " -XX:TieredStopAtLevel=1 -Dlog4j.configuration=container-log4j.properties -Dhadoop.root.logger=INFO,CLA"
         + " -Dyarn.app.container.log.dir=. -Dyarn.app.container.log.filesize=0 -Dhadoop.root.logfile=syslog"
         + " -cp \"" + AgentJvm.classpath(conf) + "\" " + TaskTrackerExecutor.class.getName();
     return ExecutorInfo.newBuilder().setExecutorId(EXECUTOR_ID).setName("Hadoop TaskTracker")
         .setCommand(AgentJvm.withBundle(TaskInfos.shell(command), conf))
-        .addAllResources(Resources.builder().mem(mem).build().toProto())
+        .addAllResources(executorResources().toProto())
         .build();
   }
 }

@@ -3,6 +3,7 @@ package io.corral.hadoop.client;
 import io.corral.common.resources.Resources;
 import io.corral.common.security.ClientCredentials;
 import io.corral.common.task.TaskStates;
+import io.corral.hadoop.common.CorralMr;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
@@ -12,6 +13,7 @@ import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
 import io.corral.scheduler.CorralSchedulerDriver;
+import io.corral.scheduler.LargestAgent;
 import io.corral.scheduler.OfferMatcher;
 import io.corral.scheduler.ResourceRequest;
 import io.corral.scheduler.Scheduler;
@@ -33,25 +35,29 @@ final class AmLauncher implements Scheduler {
   static final String AM_TASK_ID = "appmaster";
 
   private final ResourceRequest need;
+  private final String sizedBy;
   private final CommandInfo command;
   private final CompletableFuture<String> running = new CompletableFuture<>();
   private final String frameworkIdEnv;
   private volatile String frameworkId;
   private boolean launched;
 
-  private AmLauncher(ResourceRequest need, CommandInfo command, String frameworkIdEnv) {
+  private AmLauncher(ResourceRequest need, String sizedBy, CommandInfo command, String frameworkIdEnv) {
     this.need = need;
+    this.sizedBy = sizedBy;
     this.command = command;
     this.frameworkIdEnv = frameworkIdEnv;
   }
 
   /**
    * Launches the AM and returns the framework id once it runs. The command's environment gets
-   * the framework id through {@code frameworkIdEnv}.
+   * the framework id through {@code frameworkIdEnv}. An AM that no agent of the cluster could ever
+   * hold fails at once, naming what the largest agent has and {@code sizedBy}, the settings that
+   * size {@code need}.
    */
   static String launch(String master, ClientCredentials credentials, FrameworkInfo framework, ResourceRequest need,
-      CommandInfo command, String frameworkIdEnv, Duration timeout) throws IOException {
-    AmLauncher l = new AmLauncher(need, command, frameworkIdEnv);
+      String sizedBy, CommandInfo command, String frameworkIdEnv, Duration timeout) throws IOException {
+    AmLauncher l = new AmLauncher(need, sizedBy, command, frameworkIdEnv);
     CorralSchedulerDriver driver = new CorralSchedulerDriver(l, framework, master, true, credentials);
     driver.start();
     try {
@@ -66,8 +72,9 @@ final class AmLauncher implements Scheduler {
     } catch (TimeoutException e) {
       driver.stop();
       driver.join();
-      throw new IOException("the job's AM did not start within " + timeout.toSeconds() + " s (no offer with "
-          + need.scalars() + "?)");
+      throw new IOException("the job's AM did not start within " + timeout.toSeconds() + " s: no agent offered "
+          + need.scalars() + " (other work holds it, or no single agent has all of it; " + sizedBy
+          + " size it, " + CorralMr.AM_LAUNCH_TIMEOUT + " is the wait)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       driver.stop();
@@ -78,6 +85,14 @@ final class AmLauncher implements Scheduler {
   @Override
   public void registered(SchedulerDriver driver, String id, MasterInfo masterInfo) {
     frameworkId = id;
+  }
+
+  @Override
+  public void largestAgent(SchedulerDriver driver, LargestAgent largest) {
+    if (!launched && !largest.mayFit(need)) {
+      running.completeExceptionally(new IOException("the job's AM needs " + need.scalars()
+          + ", more than any agent of the cluster has (the largest agent has " + largest + "): lower " + sizedBy));
+    }
   }
 
   @Override

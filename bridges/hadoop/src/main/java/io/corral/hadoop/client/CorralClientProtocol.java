@@ -2,7 +2,6 @@ package io.corral.hadoop.client;
 
 import io.corral.common.resources.Resources;
 import io.corral.common.security.ClientCredentials;
-import io.corral.hadoop.am.CorralMRAppMaster;
 import io.corral.hadoop.common.AgentJvm;
 import io.corral.hadoop.common.CorralMr;
 import io.corral.hadoop.common.JobCredentials;
@@ -124,6 +123,7 @@ public final class CorralClientProtocol implements ClientProtocol {
     JobConf job = new JobConf(false);
     job.addResource(fs.open(new Path(submitDir, MRJobConfig.JOB_CONF_FILE)));
     ClientCredentials credentials = JobCredentials.client(job); // a wrong setting fails the submission here
+    AgentJvm.requireRunnableClasspath(job, ClassLoader.getSystemClassLoader());
     JobCredentials.carry(credentials, ts); // for the AM, which subscribes as the job's framework
     Path tokens = new Path(submitDir, CorralMr.AM_TOKENS_FILE);
     ts.writeTokenStorageFile(fs.makeQualified(tokens), conf);
@@ -147,7 +147,7 @@ public final class CorralClientProtocol implements ClientProtocol {
         + job.get(MRJobConfig.MR_AM_COMMAND_OPTS, MRJobConfig.DEFAULT_MR_AM_COMMAND_OPTS);
     String command = "mkdir -p tmp && exec '" + CorralMr.javaCommand() + "' " + opts
         + " -Djava.io.tmpdir=\"$PWD/tmp\" -cp \".:job.jar:" + classpath + "\" "
-        + CorralMRAppMaster.class.getName();
+        + AgentJvm.AM_CLASS;
     CommandInfo.Builder cmd = AgentJvm.withBundle(TaskInfos.shell(command, env), job).toBuilder();
     ResourceRequest need = new ResourceRequest(Resources.builder()
         .cpus(job.getInt(MRJobConfig.MR_AM_CPU_VCORES, MRJobConfig.DEFAULT_MR_AM_CPU_VCORES))
@@ -156,7 +156,8 @@ public final class CorralClientProtocol implements ClientProtocol {
     FrameworkInfo framework = FrameworkInfo.newBuilder().setName(job.getJobName()).setRole(role).setUser(user)
         .setFailoverTimeout(job.getDouble(CorralMr.FAILOVER_TIMEOUT, CorralMr.FAILOVER_TIMEOUT_DEFAULT))
         .putLabels("hadoop.application", appId.toString()).build();
-    String frameworkId = AmLauncher.launch(conf.get(CorralMr.MASTER), credentials, framework, need, cmd.build(),
+    String sizedBy = MRJobConfig.MR_AM_VMEM_MB + " / " + MRJobConfig.MR_AM_CPU_VCORES;
+    String frameworkId = AmLauncher.launch(conf.get(CorralMr.MASTER), credentials, framework, need, sizedBy, cmd.build(),
         CorralMr.ENV_FRAMEWORK_ID, Duration.ofSeconds(job.getLong(CorralMr.AM_LAUNCH_TIMEOUT, 300)));
     watch.submitted(jobId, framework.toBuilder().setId(frameworkId).build());
     return getJobStatus(jobId);

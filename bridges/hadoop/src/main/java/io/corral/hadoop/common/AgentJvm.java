@@ -2,6 +2,7 @@ package io.corral.hadoop.common;
 
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.CommandURI;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -41,7 +42,52 @@ public final class AgentJvm {
   public static final String ADD_OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED"
       + " --add-exports=java.base/sun.net.dns=ALL-UNNAMED --add-exports=java.base/sun.net.util=ALL-UNNAMED";
 
+  /**
+   * The job's AM, by name: the client names it in the AM's command and never loads it (it extends
+   * Hadoop's MRAppMaster, which a client built on {@code hadoop-client} alone does not have).
+   */
+  public static final String AM_CLASS = "io.corral.hadoop.am.CorralMRAppMaster";
+
+  /**
+   * What the JVMs on agents need beyond a MapReduce client (one class of each artifact, named, not
+   * loaded): the AM and the tasks' {@code YarnChild}, and the executors' ShuffleHandler.
+   */
+  private static final List<AgentClass> AGENT_ONLY_CLASSES = List.of(
+      new AgentClass("org.apache.hadoop.mapreduce.v2.app.MRAppMaster", "hadoop-mapreduce-client-app"),
+      new AgentClass("org.apache.hadoop.mapred.ShuffleHandler", "hadoop-mapreduce-client-shuffle"));
+
+  /** A class the agents' JVMs need, and the Hadoop artifact it comes in. */
+  private record AgentClass(String name, String artifact) {
+    String resource() {
+      return name.replace('.', '/') + ".class";
+    }
+  }
+
   private AgentJvm() {}
+
+  /**
+   * Fails when the agents' JVMs would get the submitting client's own classpath (neither a bundle
+   * nor {@value CorralMr#CLASSPATH}) and {@code clientClasspath} cannot run them: a client on
+   * Maven's {@code hadoop-client} has no AM, no YarnChild and no ShuffleHandler. The message names
+   * what is missing and the settings that give the agents a classpath.
+   */
+  public static void requireRunnableClasspath(Configuration conf, ClassLoader clientClasspath) throws IOException {
+    if (fromBundle(conf) || conf.get(CorralMr.CLASSPATH) != null || System.getenv(CorralMr.ENV_CLASSPATH) != null) {
+      return;
+    }
+    List<String> missing = new ArrayList<>();
+    for (AgentClass c : AGENT_ONLY_CLASSES) {
+      if (clientClasspath.getResource(c.resource()) == null) {
+        missing.add(c.name() + " (" + c.artifact() + ")");
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IOException("the job's AM and executors would run on the agents with this client's classpath,"
+          + " which has no " + String.join(" and no ", missing) + ": set " + CorralMr.CLASSPATH
+          + " to Hadoop's jars and corral-hadoop.jar as installed on every agent (e.g. `hadoop classpath` there"
+          + " plus the jar), or " + BUNDLE_URI + " to a bundle of them (corral bundle push)");
+    }
+  }
 
   /** Whether the JVMs come from a bundle. */
   public static boolean fromBundle(Configuration conf) {

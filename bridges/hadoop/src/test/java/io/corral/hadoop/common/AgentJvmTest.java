@@ -1,6 +1,7 @@
 package io.corral.hadoop.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.CommandURI;
@@ -9,6 +10,32 @@ import org.junit.jupiter.api.Test;
 
 class AgentJvmTest {
   private static final String BUNDLE = "hdfs://nn:8020/apps/corral/corral-hadoop-bundle.tar.gz";
+
+  @Test
+  void aClientClasspathWithoutTheAmIsRefusedOnlyWhenTheAgentsWouldInheritIt() throws Exception {
+    ClassLoader hadoopClientOnly = new java.net.URLClassLoader(new java.net.URL[0], null); // no MRAppMaster here
+    Configuration conf = new Configuration(false);
+    assertThatThrownBy(() -> AgentJvm.requireRunnableClasspath(conf, hadoopClientOnly))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage("the job's AM and executors would run on the agents with this client's classpath, which has no"
+            + " org.apache.hadoop.mapreduce.v2.app.MRAppMaster (hadoop-mapreduce-client-app) and no"
+            + " org.apache.hadoop.mapred.ShuffleHandler (hadoop-mapreduce-client-shuffle): set corral.hadoop.classpath"
+            + " to Hadoop's jars and corral-hadoop.jar as installed on every agent (e.g. `hadoop classpath` there plus"
+            + " the jar), or corral.hadoop.bundle.uri to a bundle of them (corral bundle push)");
+    AgentJvm.requireRunnableClasspath(conf, getClass().getClassLoader()); // the test classpath has Hadoop's AM
+
+    Configuration installed = new Configuration(false);
+    installed.set(CorralMr.CLASSPATH, "/opt/hadoop/*");
+    AgentJvm.requireRunnableClasspath(installed, hadoopClientOnly);
+    Configuration bundled = new Configuration(false);
+    bundled.set(AgentJvm.BUNDLE_URI, BUNDLE);
+    AgentJvm.requireRunnableClasspath(bundled, hadoopClientOnly);
+  }
+
+  @Test
+  void theAmIsNamedNotLoaded() {
+    assertThat(AgentJvm.AM_CLASS).isEqualTo(io.corral.hadoop.am.CorralMRAppMaster.class.getName());
+  }
 
   @Test
   void withoutABundleTheInstalledClasspathIsUsedAndNothingIsFetched() {

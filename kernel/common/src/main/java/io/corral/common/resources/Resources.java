@@ -220,6 +220,26 @@ public final class Resources {
     return new Resources(s, r);
   }
 
+  /**
+   * Per resource, the larger of this bag and {@code other}: each scalar the larger amount, each range
+   * set the union. Over several agents' totals it is what no single one of them exceeds (cpus may be
+   * one agent's and mem another's; ports: every port any of them has), so a need it does not
+   * {@link #contains contain} fits none of them.
+   */
+  public Resources max(Resources other) {
+    if (other.isEmpty() || this.equals(other)) {
+      return this;
+    }
+    if (isEmpty()) {
+      return other;
+    }
+    TreeMap<String, Long> s = new TreeMap<>(scalars);
+    other.scalars.forEach((k, v) -> s.merge(k, v, Math::max));
+    TreeMap<String, RangeSet> r = new TreeMap<>(ranges);
+    other.ranges.forEach((k, v) -> r.merge(k, v, RangeSet::plus));
+    return new Resources(s, r);
+  }
+
   /** Only the scalar resources (what dominant shares are computed on). */
   public Resources scalarsOnly() {
     return ranges.isEmpty() ? this : new Resources(new TreeMap<>(scalars), new TreeMap<>());

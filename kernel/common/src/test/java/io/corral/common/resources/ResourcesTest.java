@@ -61,6 +61,19 @@ class ResourcesTest {
   }
 
   @Test
+  void maxTakesEachResourceFromWhicheverHasMore() {
+    Resources a = Resources.parse("cpus:4;mem:1024;ports:[31000-31009]");
+    Resources b = Resources.parse("cpus:0.5;mem:8192;disk:100;gpus:1;ports:[31005-31020]");
+    Resources max = a.max(b);
+    assertThat(max).isEqualTo(Resources.parse("cpus:4;mem:8192;disk:100;gpus:1;ports:[31000-31020]"));
+    assertThat(b.max(a)).isEqualTo(max);
+    assertThat(max.contains(a)).isTrue();
+    assertThat(max.contains(b)).isTrue();
+    assertThat(a.max(Resources.EMPTY)).isSameAs(a);
+    assertThat(Resources.EMPTY.max(b)).isSameAs(b);
+  }
+
+  @Test
   void rejectsBadInput() {
     assertThatThrownBy(() -> Resources.parse("cpus:-1")).hasMessageContaining("negative");
     assertThatThrownBy(() -> Resources.parse("cpus:NaN")).hasMessageContaining("NaN");

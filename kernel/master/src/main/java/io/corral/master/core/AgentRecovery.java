@@ -24,13 +24,15 @@ import org.slf4j.LoggerFactory;
  * registry admitted, waits for them up to the re-register timeout, and then marks the missing
  * ones unreachable; agents unreachable past the gone timeout are removed for good. Until an
  * expected agent is back, reconciliation of its tasks waits for it rather than answering a
- * misleading TASK_UNKNOWN. Loop-owned.
+ * misleading TASK_UNKNOWN. It also keeps the frameworks' view of the largest agent current
+ * ({@link LargestAgent}) as agents come back, register or are removed. Loop-owned.
  */
 final class AgentRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRecovery.class);
 
   private final MasterState s;
   private final TaskBook book;
+  private final LargestAgent largest;
   private final Set<String> expected = new LinkedHashSet<>();
   private final Map<String, List<Runnable>> deferred = new HashMap<>();
   private final List<Runnable> untilRecovered = new ArrayList<>();
@@ -38,9 +40,10 @@ final class AgentRecovery {
   private boolean recovering;
   private EventLoop.Cancellable timer;
 
-  AgentRecovery(MasterState state, TaskBook book) {
+  AgentRecovery(MasterState state, TaskBook book, LargestAgent largest) {
     this.s = state;
     this.book = book;
+    this.largest = largest;
   }
 
   /** This master was elected: the registry's admitted agents are expected back. */
@@ -61,6 +64,7 @@ final class AgentRecovery {
       done();
     } else {
       timer = s.loop.schedule(s.config.agentReregisterTimeout(), this::timedOut);
+      largest.refresh(false); // unknown until the registry's agents are back
     }
   }
 
@@ -74,6 +78,7 @@ final class AgentRecovery {
     if (expected.remove(agentId) && expected.isEmpty() && recovering) {
       done();
     }
+    largest.refresh(!recovering());
     if (waiting != null) {
       waiting.forEach(Runnable::run);
     }
@@ -127,6 +132,7 @@ final class AgentRecovery {
     if (recovering) {
       recovering = false;
       LOG.info("recovery done: {} agent(s) registered", s.agents.size());
+      largest.refresh(true);
       onRecovered.run();
     }
     List<Runnable> waiting = List.copyOf(untilRecovered);
@@ -167,6 +173,7 @@ final class AgentRecovery {
     if (agent == null) {
       return;
     }
+    largest.refresh(!recovering());
     for (TaskEntry t : new ArrayList<>(agent.tasks().values())) {
       TaskStatus gone = Statuses.master(t.frameworkId(), t.taskId(), agentId, TaskState.TASK_GONE,
           TaskStatusReason.REASON_AGENT_REMOVED, "agent " + agentId + " was removed: unreachable for longer than "

@@ -117,7 +117,8 @@ final class FrameworkManager {
                     .setFrameworkId(id)
                     .setHeartbeatIntervalSeconds(s.config.heartbeatInterval().toMillis() / 1000.0)
                     .setMasterInfo(s.masterInfo)
-                    .setResubscribed(resubscribed))
+                    .setResubscribed(resubscribed)
+                    .addAllLargestAgent(s.largestAgent.toProto()))
             .build());
     offers.requestAllocation();
     return fw;

@@ -112,7 +112,8 @@ final class LaunchHandler {
             running,
             user -> user.isEmpty() ? null // the framework's user, allowed when it subscribed
                 : s.authorizer.check(Acls.Action.RUN_TASK, fw.info().getPrincipal(), user,
-                    "launch by framework " + fw.id()).orElse(null));
+                    "launch by framework " + fw.id()).orElse(null),
+            s.largestAgent);
     launch(fw, agent, plan);
     offers.recover(fw.id(), agent.id(), offered.minus(plan.used()), refuse);
     reportRejected(fw, agent.id(), plan.rejected());

@@ -56,7 +56,7 @@ public final class MasterCore implements MasterStreams {
     this.s = new MasterState(config, info, loop, clock, allocator, new MasterMetrics(), registry, leaseValid);
     this.offers = new OfferManager(s);
     TaskBook book = new TaskBook(s, offers);
-    this.recovery = new AgentRecovery(s, book);
+    this.recovery = new AgentRecovery(s, book, new LargestAgent(s));
     this.launches = new LaunchHandler(s, offers);
     this.statuses = new StatusHandler(s, book, recovery);
     this.frameworks = new FrameworkManager(s, offers, book, statuses);

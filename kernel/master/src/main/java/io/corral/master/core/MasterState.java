@@ -45,6 +45,11 @@ final class MasterState {
   Instant electedAt;
 
   final Map<String, AgentEntry> agents = new HashMap<>();
+  /**
+   * Per resource, the most any one registered agent has, as the frameworks were told it
+   * ({@link LargestAgent}); empty while unknown.
+   */
+  io.corral.common.resources.Resources largestAgent = io.corral.common.resources.Resources.EMPTY;
   final Map<String, FrameworkEntry> frameworks = new LinkedHashMap<>();
   final Map<String, OfferEntry> offers = new HashMap<>();
   /** Ids of removed frameworks: they may not subscribe again. Bounded. */

@@ -57,6 +57,24 @@ public final class LaunchValidator {
       Predicate<String> taskIdInUse,
       Map<String, ExecutorInfo> runningExecutors,
       Function<String, String> userRefusal) {
+    return validate(frameworkId, agentId, offered, tasks, taskIdInUse, runningExecutors, userRefusal, Resources.EMPTY);
+  }
+
+  /**
+   * As above, with {@code largestAgent} the most any one agent of the cluster has of each resource
+   * (empty: unknown): a task that needs more than that fails with
+   * {@code REASON_EXCEEDS_LARGEST_AGENT}, saying what the largest agent has, rather than only
+   * that it exceeds this offer.
+   */
+  public static LaunchPlan validate(
+      String frameworkId,
+      String agentId,
+      Resources offered,
+      List<TaskInfo> tasks,
+      Predicate<String> taskIdInUse,
+      Map<String, ExecutorInfo> runningExecutors,
+      Function<String, String> userRefusal,
+      Resources largestAgent) {
     List<LaunchPlan.Accepted> accepted = new ArrayList<>();
     List<LaunchPlan.Rejected> rejected = new ArrayList<>();
     Set<String> idsInThisLaunch = new HashSet<>();
@@ -88,8 +106,15 @@ public final class LaunchValidator {
         problem = "task uses no resources (give it cpus or mem)";
       }
       if (problem == null && !left.contains(needed)) {
-        problem = "resources exceed the offer: the task needs " + needed + " but only " + left
-            + " is left";
+        if (!largestAgent.isEmpty() && !largestAgent.contains(needed)) {
+          reason = TaskStatusReason.REASON_EXCEEDS_LARGEST_AGENT;
+          problem = "no agent of the cluster can ever run this task: it needs " + needed
+              + (executorResources.isEmpty() ? "" : " (with its executor's " + executorResources + ")")
+              + " and the largest agent has " + largestAgent;
+        } else {
+          problem = "resources exceed the offer: the task needs " + needed + " but only " + left
+              + " is left";
+        }
       }
       if (problem != null) {
         rejected.add(

@@ -88,6 +88,27 @@ class LaunchValidatorTest {
   }
 
   @Test
+  void aTaskWithItsNewExecutorBeyondTheLargestAgentIsRefusedSayingWhatTheLargestAgentHas() {
+    Resources largest = Resources.parse("cpus:4;mem:4096");
+    TaskInfo fits = executorTask("fits", "cpus:1;mem:3000", executor("ex", "mem:1000")).build();
+    TaskInfo tooBig = executorTask("too-big", "cpus:1;mem:4000", executor("ex2", "mem:192")).build();
+    LaunchPlan plan = LaunchValidator.validate(FW, AGENT, Resources.parse("cpus:2;mem:2048"), List.of(fits, tooBig),
+        id -> false, Map.of(), user -> null, largest);
+    assertThat(plan.accepted()).isEmpty();
+    assertThat(plan.rejected().get(0).reason()).as("fits the largest agent, not this offer")
+        .isEqualTo(TaskStatusReason.REASON_TASK_INVALID);
+    LaunchPlan.Rejected r = plan.rejected().get(1);
+    assertThat(r.state()).isEqualTo(TaskState.TASK_ERROR);
+    assertThat(r.reason()).isEqualTo(TaskStatusReason.REASON_EXCEEDS_LARGEST_AGENT);
+    assertThat(r.message()).isEqualTo("no agent of the cluster can ever run this task: it needs cpus:1;mem:4192"
+        + " (with its executor's mem:192) and the largest agent has cpus:4;mem:4096");
+    // Unknown (no agent yet): only the offer counts.
+    assertThat(LaunchValidator.validate(FW, AGENT, Resources.parse("cpus:2;mem:2048"), List.of(tooBig),
+        id -> false, Map.of(), user -> null, Resources.EMPTY).rejected().get(0).reason())
+        .isEqualTo(TaskStatusReason.REASON_TASK_INVALID);
+  }
+
+  @Test
   void aValidCommandTaskIsAcceptedWithItsAgentFilledIn() {
     LaunchPlan plan = validate(OFFER, task("t1", "cpus:1;mem:128;ports:[31000-31001]"));
 
