@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The client end of a long-lived bidirectional stream that comes back: it looks its peer up
  * (host:port, or the leader in ZooKeeper), opens the stream, and after the stream ends looks
- * up and reconnects again, with jittered exponential backoff, until closed. Used by agents
- * (to the master), schedulers (to the master) and executors (to their agent).
+ * up and reconnects again, with jittered exponential backoff, until closed; every attempt on a
+ * new connection. Used by agents (to the master), schedulers (to the master) and executors (to
+ * their agent).
  *
  * <p>Loop-owned: every method must be called on the owner's event loop, and every handler
  * method is called there. Only the lookup, which may block on ZooKeeper, runs elsewhere.
@@ -197,10 +198,12 @@ public final class ReconnectingStream<C, E> {
     if (closed) {
       return;
     }
-    if (channel == null || !found.equals(peer)) {
-      Grpc.shutdown(channel);
-      channel = Grpc.channel(found, maxMessageBytes, credentials);
-    }
+    // A new channel for every attempt, so each one really connects, now: a channel whose connection
+    // failed retries on gRPC's own backoff (growing to two minutes, whatever ours says; an agent back
+    // after 25 s would not see its executors in time), and one the peer refused (RESOURCE_EXHAUSTED
+    // over its connection limit) would keep its refused connection.
+    discardChannel();
+    channel = Grpc.channel(found, maxMessageBytes, credentials);
     peer = found;
     long gen = ++generation;
     out = handler.open(channel, new StreamObserver<>() {
@@ -244,8 +247,17 @@ public final class ReconnectingStream<C, E> {
     if (closed) {
       return;
     }
+    discardChannel();
     handler.ended(why);
     retry(delays);
+  }
+
+  /** Drops the channel of a stream that ended: nothing is left to deliver on it, and its connection goes now. */
+  private void discardChannel() {
+    if (channel != null) {
+      channel.shutdownNow();
+      channel = null;
+    }
   }
 
   private void retry(Backoff delays) {
