@@ -66,6 +66,9 @@ public final class ReconnectingStream<C, E> {
   private long generation;
   private boolean closed;
   private EventLoop.Cancellable pendingRetry;
+  /** While a last call waits for the peer to end the stream: completed when it has (or the wait is over). */
+  private CompletableFuture<Void> closing;
+  private EventLoop.Cancellable closingTimer;
 
   /**
    * @param name what the stream is, for logs ("master", "agent")
@@ -93,7 +96,7 @@ public final class ReconnectingStream<C, E> {
     // A new leader elected while our stream to the old one still looks fine (the old master
     // froze, or lost its session): move at once instead of waiting for keep-alives to fail.
     target.addLeaderListener(leader -> loop.execute(() -> {
-      if (closed) {
+      if (closed || closing != null) {
         return;
       }
       if (out != null && peer != null && !leader.equals(peer)) {
@@ -170,6 +173,41 @@ public final class ReconnectingStream<C, E> {
     Grpc.shutdown(channel);
   }
 
+  /**
+   * Sends a last call, then closes once the peer has ended the stream (its answer to that call) or
+   * {@code within} has passed; no more reconnections either way. The future completes on the loop:
+   * normally when the peer ended the stream normally in time, otherwise exceptionally with the
+   * reason (no stream was open, the stream failed, no answer in time).
+   */
+  public CompletableFuture<Void> closeAfter(C last, Duration within) {
+    if (closing != null) {
+      return closing;
+    }
+    if (closed || out == null) {
+      close();
+      return CompletableFuture.failedFuture(new IllegalStateException("no stream to the " + name + " was open"));
+    }
+    closing = new CompletableFuture<>();
+    send(last);
+    closingTimer = loop.schedule(within, () -> closed(
+        new java.util.concurrent.TimeoutException("the " + name + " did not answer within " + within)));
+    return closing;
+  }
+
+  /** The wait of {@link #closeAfter} is over ({@code why} null: the peer ended the stream normally). */
+  private void closed(Throwable why) {
+    if (closing.isDone()) {
+      return;
+    }
+    closingTimer.cancel();
+    close();
+    if (why == null) {
+      closing.complete(null);
+    } else {
+      closing.completeExceptionally(why);
+    }
+  }
+
   private void lookUp() {
     if (closed) {
       return;
@@ -219,7 +257,10 @@ public final class ReconnectingStream<C, E> {
       @Override
       public void onError(Throwable t) {
         loop.execute(() -> {
-          if (gen == generation) {
+          if (gen == generation && closing != null) {
+            out = null;
+            closed(t);
+          } else if (gen == generation) {
             if (Grpc.isUnauthenticated(t) && handler.refused(io.grpc.Status.fromThrowable(t).getDescription())) {
               out = null;
               close();
@@ -233,7 +274,10 @@ public final class ReconnectingStream<C, E> {
       @Override
       public void onCompleted() {
         loop.execute(() -> {
-          if (gen == generation) {
+          if (gen == generation && closing != null) {
+            out = null;
+            closed(null);
+          } else if (gen == generation) {
             ended("closed by the " + name, backoff);
           }
         });

@@ -172,4 +172,51 @@ class ReconnectingStreamTest {
       Grpc.shutdown(server);
     }
   }
+
+  @Test
+  void closeAfterALastCallWaitsForThePeerToEndTheStream() throws Exception {
+    // A peer that answers a call by ending the stream (as the master ends a scheduler's after its teardown).
+    List<String> received = new CopyOnWriteArrayList<>();
+    ServerServiceDefinition endOnCall = ServerServiceDefinition.builder("test.Echo")
+        .addMethod(ECHO, ServerCalls.asyncBidiStreamingCall((StreamObserver<byte[]> out) -> new StreamObserver<byte[]>() {
+          @Override
+          public void onNext(byte[] value) {
+            received.add(value.length == 0 ? "end" : "hello");
+            if (value.length == 0) {
+              out.onCompleted();
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {}
+        })).build();
+    Server server = Grpc.startServer("127.0.0.1", 0, 1 << 20, List.of(endOnCall), null);
+    try {
+      Recorder handler = new Recorder();
+      ReconnectingStream<byte[], byte[]> s = stream(new HostPort("127.0.0.1", server.getPort()), handler);
+      loop.execute(s::start);
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("hello"));
+
+      CompletableFuture<Void> answered = loop.submit(() -> s.closeAfter(new byte[0], Duration.ofSeconds(30))).join();
+      answered.get(10, TimeUnit.SECONDS);
+      assertThat(received).containsExactly("hello", "end");
+      assertThat(handler.ends).as("the end it waited for is not a reason to reconnect").isEmpty();
+      assertThat(loop.submit(s::isOpen).join()).isFalse();
+
+      // A peer that does not answer: the wait is bounded.
+      Recorder silent = new Recorder();
+      ReconnectingStream<byte[], byte[]> t = stream(new HostPort("127.0.0.1", server.getPort()), silent);
+      loop.execute(t::start);
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
+      CompletableFuture<Void> unanswered = loop.submit(() -> t.closeAfter(new byte[] {1}, Duration.ofMillis(200)))
+          .join();
+      await().atMost(Duration.ofSeconds(10)).until(unanswered::isDone);
+      assertThat(unanswered).isCompletedExceptionally();
+    } finally {
+      Grpc.shutdown(server);
+    }
+  }
 }
