@@ -1,10 +1,17 @@
 package io.corral.common;
 
 import io.corral.common.loop.EventLoop;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DriverRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(DriverRuntime.class);
+
+  /** The longest a stop() or abort() waits for the driver's clean-up. */
+  public static final Duration MAX_CLEANUP = Duration.ofSeconds(30);
 
   private final EventLoop loop;
   private final ExecutorService callbacks;
@@ -58,9 +68,25 @@ public final class DriverRuntime {
 
   /**
    * Moves to {@code end} (once): {@code cleanupOnLoop} runs on the driver thread, then
-   * {@code join()} returns after the callbacks already queued.
+   * {@code join()} returns after the callbacks already queued. Called off the driver thread, this
+   * returns once the clean-up has run.
    */
   public DriverStatus finish(DriverStatus end, Runnable cleanupOnLoop) {
+    return finishAfter(end, () -> {
+      cleanupOnLoop.run();
+      return CompletableFuture.completedFuture(null);
+    });
+  }
+
+  /**
+   * Moves to {@code end} (once): {@code cleanupOnLoop} runs on the driver thread and returns a stage
+   * that completes when its work is done (say, once the peer confirmed a last call); then
+   * {@code join()} returns, after the callbacks already queued. Called off the driver thread, this
+   * returns only once the clean-up is done (at most {@link #MAX_CLEANUP} later), so that a process
+   * may exit right after it.
+   */
+  public DriverStatus finishAfter(DriverStatus end, Supplier<? extends CompletionStage<?>> cleanupOnLoop) {
+    CompletableFuture<Void> cleaned = new CompletableFuture<>();
     synchronized (this) {
       if (status == DriverStatus.DRIVER_NOT_STARTED) {
         status = end;
@@ -73,18 +99,39 @@ public final class DriverRuntime {
       status = end;
     }
     loop.execute(() -> {
+      CompletionStage<?> cleanup;
       try {
-        cleanupOnLoop.run();
-      } finally {
+        cleanup = cleanupOnLoop.get();
+      } catch (RuntimeException e) {
+        LOG.warn("the driver's clean-up failed: {}", e.toString());
+        cleanup = CompletableFuture.completedFuture(null);
+      }
+      cleanup.whenComplete((v, error) -> {
         try {
           callbacks.execute(done::countDown);
         } catch (RejectedExecutionException e) {
           done.countDown();
         }
         callbacks.shutdown();
-      }
+        cleaned.complete(null);
+      });
     });
+    if (!loop.inLoop()) {
+      awaitCleanup(cleaned);
+    }
     return end;
+  }
+
+  private void awaitCleanup(CompletableFuture<Void> cleaned) {
+    try {
+      cleaned.get(MAX_CLEANUP.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("the driver's clean-up did not end within {}; going on without it", MAX_CLEANUP);
+    } catch (ExecutionException e) {
+      LOG.debug("the driver's clean-up failed: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Waits until the driver is stopped or aborted. */

@@ -27,6 +27,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
   /** Heartbeats missed before the master is presumed gone. */
   static final int MISSED_HEARTBEATS = 3;
+  /** How long stop() waits for the master to confirm a teardown. */
+  static final Duration TEARDOWN_WAIT = Duration.ofSeconds(10);
 
   private final Scheduler scheduler;
   private final String masterSpec;
@@ -135,20 +138,44 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     return finish(DriverStatus.DRIVER_ABORTED, false);
   }
 
+  /** Ends the driver; with {@code teardown}, returns once the master confirmed it (or {@link #TEARDOWN_WAIT} passed). */
   private DriverStatus finish(DriverStatus end, boolean teardown) {
-    return runtime.finish(end, () -> {
+    return runtime.finishAfter(end, () -> {
       acks.flush();
-      if (teardown && subscribed) {
-        sendNow(SchedulerCall.newBuilder().setTeardown(SchedulerCall.Teardown.getDefaultInstance()));
-      }
       if (heartbeatWatch != null) {
         heartbeatWatch.cancel();
       }
-      if (stream != null) {
-        stream.close();
-        detector.close();
+      if (stream == null) {
+        return CompletableFuture.completedFuture(null);
       }
+      CompletableFuture<Void> closed;
+      if (teardown && subscribed) {
+        // The master removes the framework, then ends the stream: that end is its confirmation.
+        closed = stream.closeAfter(SchedulerCall.newBuilder().setFrameworkId(framework.getId())
+            .setTeardown(SchedulerCall.Teardown.getDefaultInstance()).build(), TEARDOWN_WAIT)
+            .handle((v, error) -> {
+              if (error != null) {
+                LOG.warn("the master did not confirm the teardown of framework {} ({}); it stays until its failover "
+                    + "timeout unless torn down again", framework.getId(), reason(error));
+              }
+              return null;
+            });
+      } else {
+        if (teardown && everSubscribed) {
+          LOG.warn("stopped while not connected to the master: framework {} stays until its failover timeout unless "
+              + "torn down again", framework.getId());
+        }
+        stream.close();
+        closed = CompletableFuture.completedFuture(null);
+      }
+      return closed.thenRun(detector::close);
     });
+  }
+
+  private static String reason(Throwable error) {
+    Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    return t.getMessage();
   }
 
   @Override

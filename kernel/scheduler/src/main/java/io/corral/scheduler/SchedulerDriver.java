@@ -24,7 +24,8 @@ public interface SchedulerDriver {
   /**
    * Stops the driver. With {@code failover} the framework stays registered and its tasks keep
    * running for its failover timeout, so another scheduler can subscribe with its id; without,
-   * it is torn down.
+   * it is torn down: this returns once the master has confirmed that (or, if it does not answer,
+   * after a bounded wait with a warning logged), so the process may exit right after.
    */
   DriverStatus stop(boolean failover);
 

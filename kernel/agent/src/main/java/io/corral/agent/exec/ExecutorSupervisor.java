@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorSupervisor {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorSupervisor.class);
+  /** Any local process can make these repeat. */
+  private final io.corral.common.log.ThrottledWarning refusedSubscription = new io.corral.common.log.ThrottledWarning(LOG);
   /** Executor id of the built-in command executor of each framework. */
   public static final String COMMAND_EXECUTOR_ID = "corral:command";
   private static final String AGENT_PID = Long.toString(ProcessHandle.current().pid(), 36);
@@ -606,8 +608,8 @@ public final class ExecutorSupervisor {
     String container = call.getSubscribe().getContainerId();
     if (run != null && tokens != null
         && (!container.equals(run.containerId()) || !tokens.matches(container, call.getSubscribe().getToken()))) {
-      LOG.warn("refused subscription of executor {} (container {}) from {}: no valid token", key, container,
-          conn.peer());
+      refusedSubscription.warn("refused subscription of executor {} (container {}) from {}: no valid token", key,
+          container, conn.peer());
       conn.send(ExecutorEvent.newBuilder().setError(io.corral.protocol.Error.newBuilder().setCall("SUBSCRIBE")
           .setMessage("executor " + key + " did not prove itself: the container id and token the agent gave it "
               + "(CORRAL_CONTAINER_ID, CORRAL_EXECUTOR_TOKEN) are required").setFatal(true)).build());
@@ -616,7 +618,8 @@ public final class ExecutorSupervisor {
     }
     if (run == null || run.state() == ExecutorRun.State.TERMINATED
         || (!container.isEmpty() && !container.equals(run.containerId()))) {
-      LOG.warn("refused subscription of unknown executor {} (container {}) from {}", key, container, conn.peer());
+      refusedSubscription.warn("refused subscription of unknown executor {} (container {}) from {}", key, container,
+          conn.peer());
       conn.send(ExecutorEvent.newBuilder().setError(io.corral.protocol.Error.newBuilder().setCall("SUBSCRIBE")
           .setMessage("unknown executor " + key + " (container " + container + ")").setFatal(true)).build());
       conn.complete();

@@ -1,5 +1,6 @@
 package io.corral.common.net;
 
+import io.corral.common.log.ThrottledWarning;
 import io.corral.common.security.BasicAuth;
 import io.corral.common.security.Credentials;
 import io.corral.common.security.Identity;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthInterceptor implements ServerInterceptor {
   private static final Logger LOG = LoggerFactory.getLogger(AuthInterceptor.class);
+  /** Anyone who reaches the port can make these repeat. */
+  private static final ThrottledWarning REFUSED = new ThrottledWarning(LOG);
   static final Context.Key<Identity> IDENTITY = Context.key("corral-identity");
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of(BasicAuth.HEADER, Metadata.ASCII_STRING_MARSHALLER);
@@ -66,7 +69,7 @@ public final class AuthInterceptor implements ServerInterceptor {
             + bySecret.get().principal() + "'";
       }
       if (refusal != null) {
-        LOG.warn("refused a call to {} from {}: {}", call.getMethodDescriptor().getFullMethodName(), peer, refusal);
+        REFUSED.warn("refused a call to {} from {}: {}", call.getMethodDescriptor().getFullMethodName(), peer, refusal);
         call.close(Status.UNAUTHENTICATED.withDescription(refusal), new Metadata());
         return new ServerCall.Listener<>() {};
       }

@@ -1,5 +1,6 @@
 package io.corral.common.net;
 
+import io.corral.common.log.ThrottledWarning;
 import io.grpc.Attributes;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -40,6 +41,8 @@ public final class DecodeGuard {
     }
   };
   private static final Logger LOG = LoggerFactory.getLogger(DecodeGuard.class);
+  /** Anyone who reaches the port can make these repeat. */
+  private static final ThrottledWarning MALFORMED = new ThrottledWarning(LOG);
 
   private DecodeGuard() {}
 
@@ -90,7 +93,7 @@ public final class DecodeGuard {
         failed = true;
         String name = method.getFullMethodName();
         String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-        LOG.warn("closing a {} stream from {}: malformed message ({} bytes): {}", name,
+        MALFORMED.warn("closing a {} stream from {}: malformed message ({} bytes): {}", name,
             call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR), bytes.length, why);
         typed.close(Status.INTERNAL.withDescription("malformed message for " + name + ": " + why), new Metadata());
         inner.onCancel(); // the service sees its stream end, as when the peer goes away

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The client end of a long-lived bidirectional stream that comes back: it looks its peer up
  * (host:port, or the leader in ZooKeeper), opens the stream, and after the stream ends looks
- * up and reconnects again, with jittered exponential backoff, until closed. Used by agents
- * (to the master), schedulers (to the master) and executors (to their agent).
+ * up and reconnects again, with jittered exponential backoff, until closed; every attempt on a
+ * new connection. Used by agents (to the master), schedulers (to the master) and executors (to
+ * their agent).
  *
  * <p>Loop-owned: every method must be called on the owner's event loop, and every handler
  * method is called there. Only the lookup, which may block on ZooKeeper, runs elsewhere.
@@ -65,6 +66,9 @@ public final class ReconnectingStream<C, E> {
   private long generation;
   private boolean closed;
   private EventLoop.Cancellable pendingRetry;
+  /** While a last call waits for the peer to end the stream: completed when it has (or the wait is over). */
+  private CompletableFuture<Void> closing;
+  private EventLoop.Cancellable closingTimer;
 
   /**
    * @param name what the stream is, for logs ("master", "agent")
@@ -92,7 +96,7 @@ public final class ReconnectingStream<C, E> {
     // A new leader elected while our stream to the old one still looks fine (the old master
     // froze, or lost its session): move at once instead of waiting for keep-alives to fail.
     target.addLeaderListener(leader -> loop.execute(() -> {
-      if (closed) {
+      if (closed || closing != null) {
         return;
       }
       if (out != null && peer != null && !leader.equals(peer)) {
@@ -169,6 +173,41 @@ public final class ReconnectingStream<C, E> {
     Grpc.shutdown(channel);
   }
 
+  /**
+   * Sends a last call, then closes once the peer has ended the stream (its answer to that call) or
+   * {@code within} has passed; no more reconnections either way. The future completes on the loop:
+   * normally when the peer ended the stream normally in time, otherwise exceptionally with the
+   * reason (no stream was open, the stream failed, no answer in time).
+   */
+  public CompletableFuture<Void> closeAfter(C last, Duration within) {
+    if (closing != null) {
+      return closing;
+    }
+    if (closed || out == null) {
+      close();
+      return CompletableFuture.failedFuture(new IllegalStateException("no stream to the " + name + " was open"));
+    }
+    closing = new CompletableFuture<>();
+    send(last);
+    closingTimer = loop.schedule(within, () -> closed(
+        new java.util.concurrent.TimeoutException("the " + name + " did not answer within " + within)));
+    return closing;
+  }
+
+  /** The wait of {@link #closeAfter} is over ({@code why} null: the peer ended the stream normally). */
+  private void closed(Throwable why) {
+    if (closing.isDone()) {
+      return;
+    }
+    closingTimer.cancel();
+    close();
+    if (why == null) {
+      closing.complete(null);
+    } else {
+      closing.completeExceptionally(why);
+    }
+  }
+
   private void lookUp() {
     if (closed) {
       return;
@@ -197,10 +236,12 @@ public final class ReconnectingStream<C, E> {
     if (closed) {
       return;
     }
-    if (channel == null || !found.equals(peer)) {
-      Grpc.shutdown(channel);
-      channel = Grpc.channel(found, maxMessageBytes, credentials);
-    }
+    // A new channel for every attempt, so each one really connects, now: a channel whose connection
+    // failed retries on gRPC's own backoff (growing to two minutes, whatever ours says; an agent back
+    // after 25 s would not see its executors in time), and one the peer refused (RESOURCE_EXHAUSTED
+    // over its connection limit) would keep its refused connection.
+    discardChannel();
+    channel = Grpc.channel(found, maxMessageBytes, credentials);
     peer = found;
     long gen = ++generation;
     out = handler.open(channel, new StreamObserver<>() {
@@ -216,7 +257,10 @@ public final class ReconnectingStream<C, E> {
       @Override
       public void onError(Throwable t) {
         loop.execute(() -> {
-          if (gen == generation) {
+          if (gen == generation && closing != null) {
+            out = null;
+            closed(t);
+          } else if (gen == generation) {
             if (Grpc.isUnauthenticated(t) && handler.refused(io.grpc.Status.fromThrowable(t).getDescription())) {
               out = null;
               close();
@@ -230,7 +274,10 @@ public final class ReconnectingStream<C, E> {
       @Override
       public void onCompleted() {
         loop.execute(() -> {
-          if (gen == generation) {
+          if (gen == generation && closing != null) {
+            out = null;
+            closed(null);
+          } else if (gen == generation) {
             ended("closed by the " + name, backoff);
           }
         });
@@ -244,8 +291,17 @@ public final class ReconnectingStream<C, E> {
     if (closed) {
       return;
     }
+    discardChannel();
     handler.ended(why);
     retry(delays);
+  }
+
+  /** Drops the channel of a stream that ended: nothing is left to deliver on it, and its connection goes now. */
+  private void discardChannel() {
+    if (channel != null) {
+      channel.shutdownNow();
+      channel = null;
+    }
   }
 
   private void retry(Backoff delays) {

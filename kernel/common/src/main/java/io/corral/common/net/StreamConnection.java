@@ -1,5 +1,6 @@
 package io.corral.common.net;
 
+import io.corral.common.log.ThrottledWarning;
 import io.corral.common.security.Identity;
 import io.grpc.Status;
 import java.util.Optional;
@@ -18,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamConnection<E> {
   private static final Logger LOG = LoggerFactory.getLogger(StreamConnection.class);
+  /** Any peer can make these repeat, one stream after another. */
+  private static final ThrottledWarning TOO_SLOW = new ThrottledWarning(LOG);
   private static final AtomicLong IDS = new AtomicLong();
   /** Messages sent while the transport reported "not ready" before the peer is cut off. */
   static final int MAX_UNREADY_SENDS = 200_000;
@@ -82,7 +85,7 @@ public final class StreamConnection<E> {
       if (!out.isReady() && (unreadySends.incrementAndGet() > MAX_UNREADY_SENDS
           || (event instanceof com.google.protobuf.MessageLite m
               && unreadyBytes.addAndGet(m.getSerializedSize()) > MAX_UNREADY_BYTES))) {
-        LOG.warn("{} reads too slowly ({} messages, {} bytes buffered); closing its stream", peer, unreadySends.get(),
+        TOO_SLOW.warn("{} reads too slowly ({} messages, {} bytes buffered); closing its stream", peer, unreadySends.get(),
             unreadyBytes.get());
         fail(Status.RESOURCE_EXHAUSTED.withDescription("peer too slow; resubscribe"));
         return;

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MasterCore implements MasterStreams {
   private static final Logger LOG = LoggerFactory.getLogger(MasterCore.class);
+  /** Anyone who reaches the port can make these repeat. */
+  private final io.corral.common.log.ThrottledWarning unregisteredCall = new io.corral.common.log.ThrottledWarning(LOG);
 
   private final MasterState s;
   private final OfferManager offers;
@@ -178,7 +180,8 @@ public final class MasterCore implements MasterStreams {
     AgentEntry agent = agentId == null ? null : s.agents.get(agentId);
     if (agent == null || agent.connection() != conn) {
       s.metrics.invalidCalls.incrementAndGet();
-      LOG.warn("call {} from unregistered agent stream {}; the first call must be REGISTER", call.getTypeCase(), conn);
+      unregisteredCall.warn("call {} from unregistered agent stream {}; the first call must be REGISTER",
+          call.getTypeCase(), conn);
       conn.send(AgentEvent.newBuilder()
           .setError(io.corral.protocol.Error.newBuilder().setCall(call.getTypeCase().name())
               .setMessage("not registered: the first call on a stream must be REGISTER"))
