@@ -13,37 +13,24 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelProgressiveFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelProgressivePromise;
 import io.grpc.netty.shaded.io.netty.channel.socket.DuplexChannel;
 import io.grpc.netty.shaded.io.netty.handler.codec.DecoderException;
-import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpResponse;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpRequest;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpChunkedInput;
-import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
-import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderValues;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpMethod;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponse;
-import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpUtil;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.LastHttpContent;
-import io.grpc.netty.shaded.io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.grpc.netty.shaded.io.netty.handler.codec.http.TooLongHttpLineException;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import io.grpc.netty.shaded.io.netty.handler.stream.ChunkedWriteHandler;
 import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
 import io.grpc.netty.shaded.io.netty.util.concurrent.ScheduledFuture;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +149,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       // a request Netty's decoders could not take (e.g. a Content-Length that is no number): answered, then closed
       phase = Phase.HANDLING;
       ctx.channel().config().setAutoRead(false);
-      respond(refusal(cause.getCause() == null ? cause : cause.getCause()), new Exchange(false, false, false));
+      respond(HttpMessages.refusal(cause.getCause() == null ? cause : cause.getCause(), limits), new Exchange(false, false, false));
       return;
     }
     LOG.debug("HTTP connection from {} ends: {}", ctx.channel().remoteAddress(), cause.toString());
@@ -177,7 +164,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         HttpVersion.HTTP_1_0.equals(request.protocolVersion()));
     try {
       if (request.decoderResult().isFailure()) {
-        respond(refusal(request.decoderResult().cause()), x.closing()); // the decoder reads no further
+        respond(HttpMessages.refusal(request.decoderResult().cause(), limits), x.closing()); // the decoder reads no further
         return;
       }
       if (!HttpVersion.HTTP_1_1.equals(request.protocolVersion()) && !x.http10()) {
@@ -185,53 +172,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             new Exchange(false, x.head(), false));
         return;
       }
-      Request r = toRequest(request);
+      Request r = HttpMessages.request(request, ctx.channel(), limits);
       dispatcher.dispatch(r, response -> answer(response, x));
     } catch (ApiException e) {
       respond(Response.of(e), x);
     } finally {
       request.release();
     }
-  }
-
-  private Request toRequest(FullHttpRequest request) {
-    RequestTarget target = RequestTarget.parse(request.uri(), limits.maxUriChars());
-    Map<String, String> headers = new HashMap<>();
-    for (Map.Entry<String, String> h : request.headers()) {
-      headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
-    }
-    return new Request(request.method().name(), target.rawPath(), target.rawQuery(), headers,
-        (InetSocketAddress) ctx.channel().remoteAddress(), clientCertificate(), null);
-  }
-
-  /** The leaf of the certificate chain the client presented and the TLS handshake verified. */
-  private X509Certificate clientCertificate() {
-    SslHandler tls = ctx.pipeline().get(SslHandler.class);
-    if (tls == null) {
-      return null;
-    }
-    try {
-      Certificate[] chain = tls.engine().getSession().getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf : null;
-    } catch (SSLPeerUnverifiedException e) {
-      return null; // no client certificate
-    }
-  }
-
-  /** The answer to a request the decoder could not read (or the aggregator would not). */
-  private Response refusal(Throwable cause) {
-    if (cause instanceof BodyAggregator.BodyTooLargeException) {
-      return Response.error(413, cause.getMessage());
-    }
-    if (cause instanceof TooLongHttpLineException) {
-      return Response.error(414, "request line longer than the request URI's limit of " + limits.maxUriChars()
-          + " characters");
-    }
-    if (cause instanceof TooLongHttpHeaderException) {
-      return Response.error(431, "request headers larger than " + limits.maxHeaderBytes() + " bytes");
-    }
-    String why = String.valueOf(cause.getMessage());
-    return Response.error(400, "malformed request: " + (why.length() > 200 ? why.substring(0, 200) + "..." : why));
   }
 
   /** Hands a worker's answer to the event loop. */
@@ -257,13 +204,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     boolean close = !x.keepAlive() || (length < 0 && x.http10());
     HttpResponse head;
     try {
-      head = head(response, length, close, x);
+      head = HttpMessages.head(response, length, close, x.http10());
     } catch (IllegalArgumentException e) { // a header value no HTTP message may carry
       LOG.warn("HTTP answer to {} has a bad header: {}", ctx.channel().remoteAddress(), e.getMessage());
       closeQuietly(response.body());
       response = Response.error(500, "internal error: the answer has a malformed header");
       length = response.body().length();
-      head = head(response, length, close, x);
+      head = HttpMessages.head(response, length, close, x.http10());
     }
     ctx.write(head);
     ChannelFuture done;
@@ -289,23 +236,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     lastProgress = System.nanoTime();
     rearm();
     done.addListener(f -> written(f.isSuccess(), close));
-  }
-
-  private static HttpResponse head(Response response, long length, boolean close, Exchange x) {
-    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()));
-    response.headers().forEach((name, value) -> head.headers().set(name, value));
-    head.headers().set("X-Content-Type-Options", "nosniff");
-    if (length >= 0) {
-      HttpUtil.setContentLength(head, length);
-    } else if (!x.http10()) {
-      HttpUtil.setTransferEncodingChunked(head, true);
-    }
-    if (close) {
-      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (x.http10()) {
-      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-    }
-    return head;
   }
 
   private void written(boolean success, boolean close) {
