@@ -29,10 +29,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The HTTP server against real sockets on loopback: answers, limits, timeouts and bounds. */
+/**
+ * The HTTP server against real sockets on loopback: answers, limits, timeouts and bounds. Each case
+ * has servers of its own, and the cases run side by side (most wait for a timeout).
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Execution(ExecutionMode.CONCURRENT)
 class HttpServerTest {
   /** Short timeouts, so that the cases that wait for them are quick. */
   private static final HttpLimits QUICK = HttpLimits.DEFAULTS.withTimeouts(Duration.ofMillis(600),
@@ -246,14 +252,15 @@ class HttpServerTest {
 
   @Test
   void aClientThatStopsReadingADownloadIsCutOffAndHoldsNeitherTheFileNorAWorker() throws Exception {
+    Path small = Files.write(dir.resolve("small"), new byte[(4 << 20) + 123]); // pieces and a part piece
     Path big = dir.resolve("big");
     try (SeekableByteChannel ch = Files.newByteChannel(big, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      ch.position((32L << 20) - 1).write(ByteBuffer.wrap(new byte[1])); // 32 MiB (far more than socket buffers take), sparse
+      ch.position((256L << 20) - 1).write(ByteBuffer.wrap(new byte[1])); // far more than socket buffers take; sparse
     }
     List<SeekableByteChannel> opened = new ArrayList<>();
     int port = serve(QUICK_WRITES_SLOWER.withWorkers(1, 4), r -> {
-      if (r.rawPath().equals("/download")) {
-        SeekableByteChannel ch = Files.newByteChannel(big);
+      if (r.rawPath().startsWith("/download/")) {
+        SeekableByteChannel ch = Files.newByteChannel(dir.resolve(r.rawPath().substring("/download/".length())));
         synchronized (opened) {
           opened.add(ch);
         }
@@ -263,11 +270,11 @@ class HttpServerTest {
       return hello(r);
     });
     try (RawClient whole = RawClient.connect(port)) { // one that reads gets every byte
-      whole.send(get("/download"));
-      assertThat(whole.read().body().length()).isEqualTo(32 << 20);
+      whole.send(get("/download/small"));
+      assertThat(whole.read().body().length()).isEqualTo(Files.size(small));
     }
     try (RawClient stalled = RawClient.connect(port, 4096)) {
-      stalled.send(get("/download"));
+      stalled.send(get("/download/big"));
       try (RawClient other = RawClient.connect(port)) {
         for (int i = 0; i < 3; i++) {
           RawClient.Answer a = other.send(get("/hello")).read();
@@ -285,9 +292,9 @@ class HttpServerTest {
 
   @Test
   void aStreamedBodyIsPulledAsTheClientReadsAndCancelledWhenItStops() throws Exception {
-    int chunks = 2048; // 32 MiB: far more than socket buffers take
     List<CountingPublisher> publishers = new ArrayList<>();
     int port = serve(QUICK_WRITES_SLOWER, r -> {
+      int chunks = Integer.parseInt(r.rawPath().substring(1));
       CountingPublisher p = new CountingPublisher(chunks);
       synchronized (publishers) {
         publishers.add(p);
@@ -296,16 +303,17 @@ class HttpServerTest {
           new Response.Streamed(p, r.rawQuery() == null ? (long) chunks * CountingPublisher.CHUNK : -1));
     });
     try (RawClient c = RawClient.connect(port)) {
-      assertThat(c.send(get("/known")).read().body().length()).isEqualTo(chunks * CountingPublisher.CHUNK);
-      RawClient.Answer chunked = c.send(get("/unknown?chunked")).read();
+      assertThat(c.send(get("/256")).read().body().length()).isEqualTo(256 * CountingPublisher.CHUNK);
+      RawClient.Answer chunked = c.send(get("/256?chunked")).read();
       assertThat(chunked.header("Transfer-Encoding")).isEqualTo("chunked");
-      assertThat(chunked.body().length()).isEqualTo(chunks * CountingPublisher.CHUNK);
+      assertThat(chunked.body().length()).isEqualTo(256 * CountingPublisher.CHUNK);
     }
+    int many = 16384; // 256 MiB: far more than socket buffers take
     try (RawClient stalled = RawClient.connect(port, 4096)) {
-      stalled.send(get("/stalled"));
+      stalled.send(get("/" + many));
       await().atMost(SOON).until(() -> publishers.size() == 3 && publishers.get(2).cancelled.get());
       assertThat(publishers.get(2).requested.get()).as("pieces asked for by a client that read none")
-          .isLessThan(chunks / 4);
+          .isLessThan(many / 4);
     }
   }
 
