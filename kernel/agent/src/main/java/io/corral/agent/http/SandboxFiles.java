@@ -259,8 +259,10 @@ public final class SandboxFiles {
    * Opens a regular file {@link #resolve} found, directory by directory from the sandboxes' root (openat),
    * following no link on the way: sandboxes belong to their tasks' users, and a task that swaps one
    * of its directories for a link to elsewhere after the check makes the open fail, never read
-   * elsewhere as the agent (root). The file's type is read from the directory just before it is
-   * opened, so a FIFO is never opened (opening one blocks until a writer comes).
+   * elsewhere as the agent (root). The file's type is read from its directory just before it is
+   * opened, so a FIFO is not opened (opening one waits for a writer). Java cannot open without
+   * waiting (O_NONBLOCK): a task that swaps a FIFO in at that very instant can make the open wait,
+   * on one of the server's workers, until it opens the FIFO's other end itself.
    */
   SeekableByteChannel openResolved(Path real) throws IOException {
     Path realRoot = root.toRealPath();
