@@ -83,16 +83,39 @@ public final class Query {
     };
   }
 
-  /** A duration such as {@code 30s}, {@code 5min}, {@code 1h}, {@code 250ms} or {@code 0}. */
-  public Duration duration(String name) {
+  /**
+   * A duration such as {@code 30s}, {@code 5min}, {@code 1h}, {@code 250ms} or {@code 0}, at most
+   * {@code max} (a longer one is a 400 that names the maximum); null if not given.
+   */
+  public Duration duration(String name, Duration max) {
     String v = get(name);
     if (v == null) {
       return null;
     }
+    Duration d;
     try {
-      return io.corral.common.Durations.parse(v);
+      d = io.corral.common.Durations.parse(v);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(name + ": " + e.getMessage());
     }
+    if (d.compareTo(max) > 0) {
+      throw ApiException.badRequest(name + " must be at most " + written(max) + ", not " + v);
+    }
+    return d;
+  }
+
+  /** A duration as {@link io.corral.common.Durations} reads it: "365d", "1h", "90s". */
+  private static String written(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 86_400_000 == 0) {
+      return ms / 86_400_000 + "d";
+    }
+    if (ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + "min";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
   }
 }

@@ -1,7 +1,5 @@
 package io.corral.agent.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.corral.agent.exec.Sandboxes;
 import io.corral.common.security.Identity;
 import io.corral.http.ApiException;
@@ -10,9 +8,14 @@ import io.corral.http.auth.Authorizer;
 import io.corral.http.auth.DaemonSecurity;
 import io.corral.http.auth.HttpAuthenticator;
 import io.corral.http.HttpIo;
+import io.corral.http.HttpLimits;
 import io.corral.http.Query;
+import io.corral.http.Request;
+import io.corral.http.Route;
+import io.corral.http.Response;
+import io.corral.http.server.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,14 +52,15 @@ public final class AgentHttpServer implements AutoCloseable {
     this.workDir = workDir;
     this.files = new SandboxFiles(workDir);
     this.authorizer = DaemonSecurity.authorizer(security);
-    this.server = HttpIo.start(bindHost, port, "corral-agent-http", 4, this::route,
+    Route route = security == null ? this::openToAnyOrigin : this::route;
+    this.server = HttpServer.start(bindHost, port, "corral-agent-http", HttpLimits.DEFAULTS, route,
         security == null ? null : security.http());
   }
 
   /** Who a request is for: its caller, or the user the master forwards it for (believed only from the master). */
-  private static String principal(HttpExchange ex) {
-    String onBehalf = ex.getRequestHeaders().getFirst(HttpAuthenticator.ON_BEHALF_OF);
-    Identity id = HttpAuthenticator.identity(ex).orElse(null);
+  private static String principal(Request req) {
+    String onBehalf = req.header(HttpAuthenticator.ON_BEHALF_OF);
+    Identity id = req.identity();
     if (onBehalf != null && id != null && id.method() == Identity.Method.CERTIFICATE
         && id.principal().equals(HttpAuthenticator.MASTER_PRINCIPAL)) {
       return onBehalf;
@@ -64,14 +68,14 @@ public final class AgentHttpServer implements AutoCloseable {
     return id == null ? null : id.principal();
   }
 
-  private void authorize(HttpExchange ex, Acls.Action action, String object) {
-    authorizer.require(ex, principal(ex), action, object);
+  private void authorize(Request req, Acls.Action action, String object) {
+    authorizer.require(req, principal(req), action, object);
   }
 
   /** Reading a sandbox file: allowed to whom the ACLs let read the sandboxes of its framework's principal. */
-  private void authorizeRead(HttpExchange ex, String frameworkDir) {
+  private void authorizeRead(Request req, String frameworkDir) {
     if (authorizer.enabled()) {
-      authorize(ex, Acls.Action.READ_SANDBOX, frameworkDir.isEmpty() ? "" : Sandboxes.owner(workDir, frameworkDir));
+      authorize(req, Acls.Action.READ_SANDBOX, frameworkDir.isEmpty() ? "" : Sandboxes.owner(workDir, frameworkDir));
     }
   }
 
@@ -81,12 +85,12 @@ public final class AgentHttpServer implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   @Override
   public void close() {
-    HttpIo.stop(server);
+    server.close();
   }
 
   /** The agent and what runs on it. */
@@ -119,80 +123,90 @@ public final class AgentHttpServer implements AutoCloseable {
       io.corral.agent.isolation.ProcessTreeUsage scanned, long diskUsed,
       io.corral.agent.isolation.ContainerLimits limits) {}
 
-  private void route(HttpExchange ex) throws IOException {
-    if (!authorizer.enabled()) {
-      // Open data: the master's web UI reads sandboxes from the agents. With security on, browsers
-      // would not send credentials to "*", so no cross-origin reads are granted.
-      ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+  /**
+   * Open data: the master's web UI reads sandboxes from the agents, so every answer (errors too)
+   * allows any origin. With security on, browsers would not send credentials to "*", so no
+   * cross-origin reads are granted.
+   */
+  private Response openToAnyOrigin(Request req) throws IOException {
+    Response r;
+    try {
+      r = route(req);
+    } catch (ApiException e) {
+      r = Response.of(e);
     }
-    String method = ex.getRequestMethod();
-    String rawQuery = ex.getRequestURI().getRawQuery();
-    List<String> seg = HttpIo.segments(ex.getRequestURI().getRawPath());
+    return r.withHeader("Access-Control-Allow-Origin", "*");
+  }
+
+  private Response route(Request req) throws IOException {
+    String method = req.method();
+    String rawQuery = req.rawQuery();
+    List<String> seg = HttpIo.segments(req.rawPath());
     String path = String.join("/", seg);
     switch (path) {
       case "health" -> {
         HttpIo.allow(method, "GET");
         Query.parse(rawQuery, Set.of());
-        HttpIo.sendJson(ex, 200, Map.of("status", "ok"));
+        return Response.json(200, Map.of("status", "ok"));
       }
       case "metrics" -> {
         HttpIo.allow(method, "GET");
         Query.parse(rawQuery, Set.of());
-        authorize(ex, Acls.Action.VIEW_STATE, null);
+        authorize(req, Acls.Action.VIEW_STATE, null);
         AgentPrometheus p = prometheus;
         if (p == null) {
           throw new ApiException(503, "the agent is starting");
         }
-        HttpIo.send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-            p.scrape(withUsage(await(state.get()))).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Response.of(200, "text/plain; version=0.0.4; charset=utf-8",
+            p.scrape(withUsage(await(state.get()))).getBytes(StandardCharsets.UTF_8));
       }
       case "api/v1/state" -> {
         HttpIo.allow(method, "GET");
         Query.parse(rawQuery, Set.of());
-        authorize(ex, Acls.Action.VIEW_STATE, null);
-        HttpIo.sendJson(ex, 200, withUsage(await(state.get())));
+        authorize(req, Acls.Action.VIEW_STATE, null);
+        return Response.json(200, withUsage(await(state.get())));
       }
       case "api/v1/executors" -> {
         HttpIo.allow(method, "GET");
         Query.parse(rawQuery, Set.of());
-        authorize(ex, Acls.Action.VIEW_STATE, null);
-        HttpIo.sendJson(ex, 200, withUsage(await(state.get())).executors());
+        authorize(req, Acls.Action.VIEW_STATE, null);
+        return Response.json(200, withUsage(await(state.get())).executors());
       }
       case "api/v1/sandbox" -> {
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("framework", "task", "executor"));
         String fw = required(q, "framework");
         String task = required(q, "task");
-        authorizeRead(ex, io.corral.common.task.PathNames.of(fw));
-        HttpIo.sendJson(ex, 200, files.sandboxOf(fw, task, q.get("executor"))
+        authorizeRead(req, io.corral.common.task.PathNames.of(fw));
+        return Response.json(200, files.sandboxOf(fw, task, q.get("executor"))
             .orElseThrow(() -> ApiException.notFound("no sandbox of task " + fw + "/" + task + " on this agent")));
       }
       case "api/v1/files/browse" -> {
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
-        authorizeRead(ex, files.frameworkDirOf(required(q, "path")));
-        HttpIo.sendJson(ex, 200, files.browse(required(q, "path")));
+        authorizeRead(req, files.frameworkDirOf(required(q, "path")));
+        return Response.json(200, files.browse(required(q, "path")));
       }
       case "api/v1/files/read" -> {
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path", "offset", "length"));
         long offset = q.longValue("offset", 0, -1, Long.MAX_VALUE);
         int length = q.intValue("length", SandboxFiles.DEFAULT_READ, 0, SandboxFiles.MAX_READ);
-        authorizeRead(ex, files.frameworkDirOf(required(q, "path")));
-        HttpIo.sendJson(ex, 200, files.read(required(q, "path"), offset, length));
+        authorizeRead(req, files.frameworkDirOf(required(q, "path")));
+        return Response.json(200, files.read(required(q, "path"), offset, length));
       }
       case "api/v1/files/download" -> {
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
-        authorizeRead(ex, files.frameworkDirOf(required(q, "path")));
-        download(ex, files.open(required(q, "path")), true);
+        authorizeRead(req, files.frameworkDirOf(required(q, "path")));
+        return download(files.open(required(q, "path")), true);
       }
       case "api/v1/files/view" -> {
         // A log shown in the browser (the Spark UI's executor log links): plain text, never rendered
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
-        authorizeRead(ex, files.frameworkDirOf(required(q, "path")));
-        download(ex, files.open(required(q, "path")), false);
+        authorizeRead(req, files.frameworkDirOf(required(q, "path")));
+        return download(files.open(required(q, "path")), false);
       }
       default -> throw ApiException.notFound("no such endpoint: /" + path
           + " (try /api/v1/state, /api/v1/files/browse?path=...)");
@@ -216,33 +230,24 @@ public final class AgentHttpServer implements AutoCloseable {
         s.attributes(), executors);
   }
 
-  private static void download(HttpExchange ex, SandboxFiles.Opened opened, boolean attachment) throws IOException {
-    try (opened) {
-      java.nio.channels.SeekableByteChannel in = opened.channel();
-      long size = in.size();
-      ex.getResponseHeaders().set("Content-Type", attachment ? "application/octet-stream" : "text/plain; charset=utf-8");
-      ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-      ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'");
-      ex.getResponseHeaders().set("Content-Disposition", (attachment ? "attachment" : "inline") + "; filename=\""
-          + opened.path().getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
-      // The file may grow while it is sent (a log): send the size it had, no more.
-      ex.sendResponseHeaders(200, size == 0 ? -1 : size);
-      if (size > 0) {
-        try (OutputStream out = ex.getResponseBody()) {
-          java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(65536);
-          long left = size;
-          while (left > 0) {
-            buf.clear().limit((int) Math.min(buf.capacity(), left));
-            int n = in.read(buf);
-            if (n <= 0) {
-              break;
-            }
-            out.write(buf.array(), 0, n);
-            left -= n;
-          }
-        }
-      }
+  /**
+   * A file's bytes, streamed as the client reads them. The file may grow while it is sent (a log):
+   * the answer has the size it had when opened, no more.
+   */
+  private static Response download(SandboxFiles.Opened opened, boolean attachment) throws IOException {
+    long size;
+    try {
+      size = opened.channel().size();
+    } catch (IOException e) {
+      opened.close();
+      throw e;
     }
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put("Content-Type", attachment ? "application/octet-stream" : "text/plain; charset=utf-8");
+    headers.put("Content-Security-Policy", "default-src 'none'");
+    headers.put("Content-Disposition", (attachment ? "attachment" : "inline") + "; filename=\""
+        + opened.path().getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
+    return new Response(200, headers, new Response.FileBody(opened.channel(), size));
   }
 
   private static <T> T await(CompletableFuture<T> f) {

@@ -13,9 +13,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -23,8 +26,11 @@ import java.util.stream.Stream;
 
 /**
  * The agent's sandboxes as files an operator may read: every path is relative to
- * {@code <work_dir>/frameworks}, and none may leave it — absolute paths and {@code ..} are refused
- * outright, and a path whose real location (symlinks followed) is outside is refused too.
+ * {@code <work_dir>/frameworks}, and none may leave it: absolute paths and {@code ..} are refused
+ * outright, and symbolic links are followed one by one, as the kernel would, only while they stay
+ * inside. A link that leads out is refused (403) the same way whether or not its target exists,
+ * so the sandbox API tells nothing of the host's files. Only regular files are read, and a listing
+ * shows each entry as what it is (a link as a link, with its target).
  */
 public final class SandboxFiles {
   /** Largest chunk one read returns. */
@@ -37,8 +43,18 @@ public final class SandboxFiles {
     this.root = io.corral.agent.exec.Sandboxes.root(workDir);
   }
 
-  /** A directory entry. */
-  public record Entry(String path, String name, boolean dir, long size, double mtime) {}
+  /** Links followed in one path at most (the kernel's ELOOP bound). */
+  private static final int MAX_LINKS = 40;
+
+  /**
+   * A directory entry, as it is itself (a link's own size and time, not its target's).
+   *
+   * @param type file, directory, link, fifo, socket, block_device, char_device or other
+   * @param mode as {@code ls -l} writes it ({@code -rw-r--r--}, {@code lrwxrwxrwx})
+   * @param target what a link points to, as written in it (null for anything else)
+   */
+  public record Entry(String path, String name, String type, boolean dir, long size, double mtime, String mode,
+      String target) {}
 
   /** A piece of a file: {@code data} is {@code length} bytes from {@code offset}; {@code size} is the whole file's. */
   public record Chunk(String path, long offset, int length, long size, String data) {}
@@ -51,14 +67,18 @@ public final class SandboxFiles {
    * ({@code PathNames} of its id), checked as {@link #resolve} checks it.
    */
   public String frameworkDirOf(String rel) {
-    Path inside = root.relativize(resolve(rel));
+    Path inside = realRoot().relativize(resolve(rel));
     if (inside.getNameCount() == 0 || inside.toString().isEmpty()) {
       return "";
     }
     return inside.getName(0).toString();
   }
 
-  /** Resolves a path an operator gave, refusing anything that leads out of the sandboxes. */
+  /**
+   * Resolves a path an operator gave to the file it names, refusing anything that leads out of the
+   * sandboxes: no absolute path, no {@code ..}; links are followed one step at a time and each
+   * must point inside (judged from the link alone, never from whether its target exists).
+   */
   Path resolve(String rel) {
     if (rel == null || rel.isEmpty()) {
       throw ApiException.badRequest("the path parameter is required (relative to the agent's sandboxes)");
@@ -74,24 +94,72 @@ public final class SandboxFiles {
         throw new ApiException(403, "'..' is refused in sandbox paths");
       }
     }
-    Path p = root.resolve(rel).normalize();
-    if (!p.startsWith(root)) {
-      throw new ApiException(403, "path leads out of the sandboxes");
-    }
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      throw ApiException.notFound("no such file: " + rel);
-    }
-    try {
-      Path real = p.toRealPath();
-      Path realRoot = root.toRealPath();
-      if (!real.startsWith(realRoot)) {
-        throw new ApiException(403, "path leads out of the sandboxes (through a symbolic link)");
+    Path realRoot = realRoot();
+    Deque<String> todo = new ArrayDeque<>(List.of(rel.split("/")));
+    Path at = realRoot;
+    int links = 0;
+    while (!todo.isEmpty()) {
+      String part = todo.pollFirst();
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
       }
-      return real;
-    } catch (NoSuchFileException e) {
-      throw ApiException.notFound("no such file: " + rel + " (a dangling link)");
+      if (part.equals("..")) { // from a link's target: the operator's own were refused above
+        if (at.equals(realRoot)) {
+          throw outThroughALink();
+        }
+        at = at.getParent();
+        continue;
+      }
+      Path next = at.resolve(part);
+      BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        throw ApiException.notFound("no such file: " + rel + (links > 0 ? " (through a link)" : ""));
+      } catch (IOException e) {
+        throw new ApiException(500, "cannot read " + rel + ": " + e.getMessage());
+      }
+      if (a.isSymbolicLink()) {
+        if (++links > MAX_LINKS) {
+          throw ApiException.badRequest(rel + ": more than " + MAX_LINKS + " symbolic links to follow");
+        }
+        Path target;
+        try {
+          target = Files.readSymbolicLink(next);
+        } catch (IOException e) {
+          throw new ApiException(500, "cannot read " + rel + ": " + e.getMessage());
+        }
+        if (target.isAbsolute()) {
+          Path inside = target.startsWith(realRoot) ? realRoot.relativize(target)
+              : target.startsWith(root) ? root.relativize(target) : null;
+          if (inside == null) {
+            throw outThroughALink();
+          }
+          at = realRoot;
+          target = inside;
+        }
+        for (int k = target.getNameCount() - 1; k >= 0; k--) {
+          todo.addFirst(target.getName(k).toString());
+        }
+        continue;
+      }
+      if (!todo.isEmpty() && !a.isDirectory()) {
+        throw ApiException.notFound("no such file: " + rel + " (" + part + " is not a directory)");
+      }
+      at = next;
+    }
+    return at;
+  }
+
+  private static ApiException outThroughALink() {
+    return new ApiException(403, "path leads out of the sandboxes (through a symbolic link)");
+  }
+
+  private Path realRoot() {
+    try {
+      return root.toRealPath();
     } catch (IOException e) {
-      throw new ApiException(500, "cannot read " + rel + ": " + e.getMessage());
+      throw new ApiException(503, "the sandboxes' directory " + root + " cannot be read: " + e.getMessage());
     }
   }
 
@@ -103,23 +171,40 @@ public final class SandboxFiles {
     }
   }
 
+  /** The entries of a directory, each as it is itself ({@link Entry}). */
   public List<Entry> browse(String rel) {
     Path dir = resolve(rel);
-    if (!Files.isDirectory(dir)) {
-      throw ApiException.badRequest(rel + " is a file, not a directory");
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw ApiException.badRequest(rel + " is " + describe(dir) + ", not a directory");
     }
     List<Entry> out = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-        out.add(new Entry(relative(p), p.getFileName().toString(), a.isDirectory(),
-            a.isDirectory() ? 0 : a.size(), a.lastModifiedTime().toMillis() / 1000.0));
+        FileStat st;
+        try {
+          st = FileStat.of(p);
+        } catch (NoSuchFileException e) {
+          continue; // gone since listed
+        }
+        boolean isDir = st.type() == FileStat.Type.DIRECTORY;
+        out.add(new Entry(relative(p), p.getFileName().toString(), st.type().json, isDir, isDir ? 0 : st.size(),
+            st.mtime().toMillis() / 1000.0, st.mode(),
+            st.type() == FileStat.Type.LINK ? Files.readSymbolicLink(p).toString() : null));
       }
     } catch (IOException e) {
       throw new ApiException(500, "cannot list " + rel + ": " + e.getMessage());
     }
     out.sort(Comparator.comparing(Entry::name));
     return out;
+  }
+
+  /** "a directory", "a FIFO (named pipe)", ...: what {@code p} itself is. */
+  private static String describe(Path p) {
+    try {
+      return FileStat.of(p).type().described;
+    } catch (IOException e) {
+      return "not readable";
+    }
   }
 
   /** Reads up to {@code length} bytes from {@code offset}; an offset past the end gives an empty chunk. */
@@ -149,24 +234,35 @@ public final class SandboxFiles {
     }
   }
 
-  /** Opens a regular file of the sandboxes for reading. */
+  /** Opens a regular file of the sandboxes for reading; anything else is a 400 that says what it is. */
   public Opened open(String rel) {
     Path file = resolve(rel);
-    if (!Files.isRegularFile(file)) {
-      throw ApiException.badRequest(rel + " is a directory, not a file");
-    }
     try {
       return new Opened(file, openResolved(file));
+    } catch (NotARegularFile e) {
+      throw ApiException.badRequest(rel + " is " + describe(file) + ", not a regular file");
     } catch (IOException e) {
       throw new ApiException(500, "cannot read " + rel + ": " + e.getMessage());
     }
   }
 
+  /** What {@link #openResolved} refuses to open. */
+  static final class NotARegularFile extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotARegularFile(Path p) {
+      super(p + " is not a regular file");
+    }
+  }
+
   /**
-   * Opens a file {@link #resolve} found, directory by directory from the sandboxes' root (openat),
+   * Opens a regular file {@link #resolve} found, directory by directory from the sandboxes' root (openat),
    * following no link on the way: sandboxes belong to their tasks' users, and a task that swaps one
    * of its directories for a link to elsewhere after the check makes the open fail, never read
-   * elsewhere as the agent (root).
+   * elsewhere as the agent (root). The file's type is read from its directory just before it is
+   * opened, so a FIFO is not opened (opening one waits for a writer). Java cannot open without
+   * waiting (O_NONBLOCK): a task that swaps a FIFO in at that very instant can make the open wait,
+   * on one of the server's workers, until it opens the FIFO's other end itself.
    */
   SeekableByteChannel openResolved(Path real) throws IOException {
     Path realRoot = root.toRealPath();
@@ -174,6 +270,9 @@ public final class SandboxFiles {
     DirectoryStream<Path> top = Files.newDirectoryStream(realRoot);
     if (!(top instanceof SecureDirectoryStream<Path> sds)) {
       top.close(); // no openat here: the last step at least follows no link
+      if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+        throw new NotARegularFile(real);
+      }
       return Files.newByteChannel(real, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     }
     SecureDirectoryStream<Path> dir = sds;
@@ -183,7 +282,12 @@ public final class SandboxFiles {
         dir.close();
         dir = next;
       }
-      return dir.newByteChannel(rel.getFileName(), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+      Path name = rel.getFileName();
+      if (!dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .readAttributes().isRegularFile()) {
+        throw new NotARegularFile(real);
+      }
+      return dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     } finally {
       dir.close();
     }

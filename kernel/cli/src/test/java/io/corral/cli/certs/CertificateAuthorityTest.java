@@ -3,13 +3,13 @@ package io.corral.cli.certs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.corral.common.security.BasicAuth;
 import io.corral.common.security.Credentials;
 import io.corral.common.security.Pem;
 import io.corral.common.security.TlsFiles;
-import io.corral.http.HttpIo;
-import io.corral.http.auth.HttpAuthenticator;
+import io.corral.http.HttpLimits;
+import io.corral.http.Response;
+import io.corral.http.server.HttpServer;
 import io.corral.http.auth.HttpSecurity;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,11 +63,10 @@ class CertificateAuthorityTest {
     other.save(foreign);
     other.issue(foreign, "alice", List.of(), Duration.ofDays(1));
     Credentials creds = Credentials.load(Files.writeString(dir.resolve("credentials"), "bob b0b\n"));
-    HttpServer server = HttpIo.start("127.0.0.1", 0, "test-https", 2,
-        ex -> HttpIo.sendJson(ex, 200, java.util.Map.of("principal", HttpAuthenticator.principal(ex))),
-        HttpSecurity.of(TlsFiles.inDir(dir, "master"), creds));
-    try {
-      String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/who";
+    try (HttpServer server = HttpServer.start("127.0.0.1", 0, "test-https", HttpLimits.DEFAULTS,
+        req -> Response.json(200, java.util.Map.of("principal", req.principal())),
+        HttpSecurity.of(TlsFiles.inDir(dir, "master"), creds))) {
+      String url = "https://127.0.0.1:" + server.port() + "/who";
       SSLContext trusting = TlsFiles.trusting(dir.resolve("ca.pem")).sslContext();
       assertThat(get(TlsFiles.inDir(dir, "alice").sslContext(), url, null).body()).contains("\"principal\":\"alice\"");
       assertThat(get(trusting, url, BasicAuth.header("bob", "b0b")).body()).contains("\"principal\":\"bob\"");
@@ -83,8 +82,6 @@ class CertificateAuthorityTest {
       // A client that does not trust the daemon's CA does not talk to it.
       assertThatThrownBy(() -> get(TlsFiles.trusting(foreign.resolve("ca.pem")).sslContext(), url, null))
           .isInstanceOf(java.io.IOException.class);
-    } finally {
-      HttpIo.stop(server);
     }
   }
 

@@ -1,7 +1,7 @@
 package io.corral.http.auth;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.corral.http.ApiException;
+import io.corral.http.Request;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +38,9 @@ public final class Authorizer {
    * An HTTP request's check: refuses (403, logged with the request and its peer) what the ACLs do
    * not allow {@code principal}.
    */
-  public void require(HttpExchange ex, String principal, Acls.Action action, String object) {
-    String where = ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + " from " + ex.getRemoteAddress()
-        + (principal != null && !principal.equals(HttpAuthenticator.principal(ex)) ? " (through the master)" : "");
+  public void require(Request request, String principal, Acls.Action action, String object) {
+    String where = request + " from " + request.remote()
+        + (principal != null && !principal.equals(request.principal()) ? " (through the master)" : "");
     check(action, principal, object, where).ifPresent(refusal -> {
       throw ApiException.forbidden(refusal);
     });

@@ -1,10 +1,12 @@
 package io.corral.master.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.corral.http.ApiException;
 import io.corral.http.HttpIo;
+import io.corral.http.HttpLimits;
 import io.corral.http.Query;
+import io.corral.http.Request;
+import io.corral.http.Response;
+import io.corral.http.server.HttpServer;
 import io.corral.master.core.OperatorResult;
 import io.corral.protocol.TaskState;
 import java.io.IOException;
@@ -22,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import io.corral.http.auth.Acls;
 import io.corral.http.auth.Authorizer;
 import io.corral.http.auth.DaemonSecurity;
-import io.corral.http.auth.HttpAuthenticator;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +34,13 @@ import org.slf4j.LoggerFactory;
  * {@code /metrics} itself and redirects everything else to the leader.
  *
  * <p>Reads are captured on the master's loop ({@link StateSnapshot#capture}) and serialised on
- * the server's own threads, so a large state never holds the loop for longer than the copy.
+ * the server's worker threads, so a large state never holds the loop for longer than the copy.
  */
 public final class MasterHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MasterHttpServer.class);
   private static final long QUERY_TIMEOUT_SECONDS = 30;
+  /** Longest drain grace period the API takes (a longer one is a 400 that names it). */
+  static final java.time.Duration MAX_DRAIN_GRACE = java.time.Duration.ofDays(365);
   private static final Map<String, String> UI_FILES = Map.of(
       "index.html", "text/html; charset=utf-8",
       "app.js", "text/javascript; charset=utf-8",
@@ -69,24 +72,24 @@ public final class MasterHttpServer implements AutoCloseable {
     this.clock = clock;
     this.authorizer = DaemonSecurity.authorizer(security);
     this.proxy = new SandboxProxy(security);
-    this.server = HttpIo.start(bindHost, port, "corral-master-http", 4, this::route,
+    this.server = HttpServer.start(bindHost, port, "corral-master-http", HttpLimits.DEFAULTS, this::route,
         security == null ? null : security.http());
-    this.url = (security == null ? "http://" : "https://") + advertiseHost + ":" + server.getAddress().getPort() + "/";
+    this.url = (security == null ? "http://" : "https://") + advertiseHost + ":" + server.port() + "/";
   }
 
-  private void authorize(HttpExchange ex, Acls.Action action, String object) {
-    authorizer.require(ex, HttpAuthenticator.principal(ex), action, object);
+  private void authorize(Request req, Acls.Action action, String object) {
+    authorizer.require(req, req.principal(), action, object);
   }
 
   /** Checks an action on a framework's things against the framework's principal (unknown: let the action 404). */
-  private void authorizeOnFramework(HttpExchange ex, Acls.Action action, String frameworkId) {
+  private void authorizeOnFramework(Request req, Acls.Action action, String frameworkId) {
     if (!authorizer.enabled()) {
       return;
     }
     Optional<String> owner = await(master.query(v -> Optional.ofNullable(v.frameworkEntry(frameworkId))
         .map(f -> f.info().getPrincipal())));
     if (owner.isPresent()) {
-      authorize(ex, action, owner.get());
+      authorize(req, action, owner.get());
     }
   }
 
@@ -96,48 +99,43 @@ public final class MasterHttpServer implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   @Override
   public void close() {
-    HttpIo.stop(server);
+    server.close();
   }
 
   // ---- dispatch ---------------------------------------------------------------------------
 
-  private void route(HttpExchange ex) throws IOException {
-    String rawPath = ex.getRequestURI().getRawPath();
-    String rawQuery = ex.getRequestURI().getRawQuery();
-    String method = ex.getRequestMethod();
+  private Response route(Request req) throws IOException {
+    String rawPath = req.rawPath();
+    String rawQuery = req.rawQuery();
+    String method = req.method();
     if (rawPath.equals("/health")) {
       HttpIo.allow(method, "GET");
       Query.parse(rawQuery, Set.of());
-      HttpIo.sendJson(ex, 200, health());
-      return;
+      return Response.json(200, health());
     }
     if (rawPath.equals("/metrics")) {
       HttpIo.allow(method, "GET");
-      authorize(ex, Acls.Action.VIEW_STATE, null);
+      authorize(req, Acls.Action.VIEW_STATE, null);
       Query.parse(rawQuery, Set.of());
       MasterPrometheus.ClusterGauges gauges = master.leading()
           ? MasterPrometheus.ClusterGauges.of(summary())
           : MasterPrometheus.ClusterGauges.NONE;
-      HttpIo.send(ex, 200, prometheus.contentType(), prometheus.scrape(gauges).getBytes(StandardCharsets.UTF_8));
-      return;
+      return Response.of(200, prometheus.contentType(), prometheus.scrape(gauges).getBytes(StandardCharsets.UTF_8));
     }
     if (!master.leading()) {
-      redirectToLeader(ex, rawPath, rawQuery);
-      return;
+      return redirectToLeader(rawPath, rawQuery);
     }
     if (rawPath.equals("/") || rawPath.startsWith("/ui/")) {
       HttpIo.allow(method, "GET");
-      serveUi(ex, rawPath.equals("/") ? "index.html" : rawPath.substring("/ui/".length()));
-      return;
+      return serveUi(rawPath.equals("/") ? "index.html" : rawPath.substring("/ui/".length()));
     }
     if (rawPath.startsWith("/api/v1/") || rawPath.equals("/api/v1")) {
-      api(ex, method, HttpIo.segments(rawPath.substring("/api/v1".length())), rawQuery);
-      return;
+      return api(req, HttpIo.segments(rawPath.substring("/api/v1".length())));
     }
     throw ApiException.notFound("no such endpoint: " + rawPath + " (the API is under /api/v1/)");
   }
@@ -151,58 +149,60 @@ public final class MasterHttpServer implements AutoCloseable {
     return out;
   }
 
-  private void redirectToLeader(HttpExchange ex, String rawPath, String rawQuery) throws IOException {
+  private Response redirectToLeader(String rawPath, String rawQuery) {
     Optional<String> leader = master.leaderHttpUrl();
     if (leader.isEmpty()) {
       throw new ApiException(503, "this master is a standby (" + master.phase() + ") and no leader is known yet");
     }
     String base = leader.get().endsWith("/") ? leader.get().substring(0, leader.get().length() - 1) : leader.get();
     String location = base + rawPath + (rawQuery == null ? "" : "?" + rawQuery);
-    ex.getResponseHeaders().set("Location", location);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", "this master is a standby; the leader serves " + location);
     body.put("leader_http_url", leader.get());
-    HttpIo.sendJson(ex, 307, body);
+    return Response.json(307, body).withHeader("Location", location);
   }
 
   // ---- the API ----------------------------------------------------------------------------
 
-  private void api(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
+  private Response api(Request req, List<String> seg) {
+    String method = req.method();
+    String rawQuery = req.rawQuery();
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      HttpIo.requireCsrfHeader(ex);
+      HttpIo.requireCsrfHeader(req);
     }
     if (seg.isEmpty()) {
       throw ApiException.notFound("no such endpoint: /api/v1/ (try /api/v1/state)");
     }
     if (method.equals("GET") || method.equals("HEAD")) {
-      authorize(ex, Acls.Action.VIEW_STATE, null);
+      authorize(req, Acls.Action.VIEW_STATE, null);
     }
     String head = seg.get(0);
-    switch (head) {
+    return switch (head) {
       case "state" -> {
         expectLength(seg, 1);
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("tasks"));
         // tasks=false leaves out the task lists: what a page that shows no task needs, at a fraction of the size
-        HttpIo.sendJson(ex, 200, q.boolValue("tasks", true) ? snapshot() : summary());
+        yield Response.json(200, q.boolValue("tasks", true) ? snapshot() : summary());
       }
-      case "agents" -> agents(ex, method, seg, rawQuery);
-      case "frameworks" -> frameworks(ex, method, seg, rawQuery);
-      case "tasks" -> tasks(ex, method, seg, rawQuery);
+      case "agents" -> agents(req, seg);
+      case "frameworks" -> frameworks(req, seg);
+      case "tasks" -> tasks(req, seg);
       case "offers" -> {
         expectLength(seg, 1);
         HttpIo.allow(method, "GET");
         Query.parse(rawQuery, Set.of());
-        HttpIo.sendJson(ex, 200, summary().offers());
+        yield Response.json(200, summary().offers());
       }
       default -> throw ApiException.notFound("no such endpoint: /api/v1/" + String.join("/", seg));
-    }
+    };
   }
 
-  private void agents(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
+  private Response agents(Request req, List<String> seg) {
+    String method = req.method();
+    String rawQuery = req.rawQuery();
     if (seg.size() <= 2) {
-      listOrOne(ex, method, seg, rawQuery, summary().agents(), StateSnapshot.AgentJson::id, "agent");
-      return;
+      return listOrOne(req, seg, summary().agents(), StateSnapshot.AgentJson::id, "agent");
     }
     String id = seg.get(1);
     if (seg.get(2).equals("proxy")) {
@@ -212,57 +212,56 @@ public final class MasterHttpServer implements AutoCloseable {
       if (agentUrl == null) {
         throw ApiException.notFound("agent " + id + " serves no HTTP API");
       }
-      proxy.forward(ex, agentUrl, seg.subList(3, seg.size()), rawQuery);
-      return;
+      return proxy.forward(req, agentUrl, seg.subList(3, seg.size()), rawQuery);
     }
     expectLength(seg, 3);
-    switch (seg.get(2)) {
+    return switch (seg.get(2)) {
       case "drain" -> {
         HttpIo.allow(method, "POST");
-        authorize(ex, Acls.Action.DRAIN_AGENT, null);
+        authorize(req, Acls.Action.DRAIN_AGENT, null);
         Query q = Query.parse(rawQuery, Set.of("grace"));
-        sendResult(ex, await(master.drainAgent(id, q.duration("grace"))));
+        yield result(req, await(master.drainAgent(id, q.duration("grace", MAX_DRAIN_GRACE))));
       }
       case "undrain" -> {
         HttpIo.allow(method, "POST");
-        authorize(ex, Acls.Action.DRAIN_AGENT, null);
+        authorize(req, Acls.Action.DRAIN_AGENT, null);
         Query.parse(rawQuery, Set.of());
-        sendResult(ex, await(master.undrainAgent(id)));
+        yield result(req, await(master.undrainAgent(id)));
       }
       default -> throw ApiException.notFound("no such endpoint: /api/v1/" + String.join("/", seg));
-    }
+    };
   }
 
-  private void frameworks(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
+  private Response frameworks(Request req, List<String> seg) {
     if (seg.size() <= 2) {
-      listOrOne(ex, method, seg, rawQuery, summary().frameworks(), StateSnapshot.FrameworkJson::id, "framework");
-      return;
+      return listOrOne(req, seg, summary().frameworks(), StateSnapshot.FrameworkJson::id, "framework");
     }
     expectLength(seg, 3);
     if (!seg.get(2).equals("teardown")) {
       throw ApiException.notFound("no such endpoint: /api/v1/" + String.join("/", seg));
     }
-    HttpIo.allow(method, "POST");
-    Query.parse(rawQuery, Set.of());
-    authorizeOnFramework(ex, Acls.Action.TEARDOWN_FRAMEWORK, seg.get(1));
-    sendResult(ex, await(master.teardownFramework(seg.get(1))));
+    HttpIo.allow(req.method(), "POST");
+    Query.parse(req.rawQuery(), Set.of());
+    authorizeOnFramework(req, Acls.Action.TEARDOWN_FRAMEWORK, seg.get(1));
+    return result(req, await(master.teardownFramework(seg.get(1))));
   }
 
   /** {@code GET /api/v1/<things>} (all of them) or {@code GET /api/v1/<things>/<id>} (one, or 404). */
-  private static <T> void listOrOne(HttpExchange ex, String method, List<String> seg, String rawQuery, List<T> all,
-      java.util.function.Function<T, String> id, String what) throws IOException {
-    HttpIo.allow(method, "GET");
-    Query.parse(rawQuery, Set.of());
+  private static <T> Response listOrOne(Request req, List<String> seg, List<T> all,
+      java.util.function.Function<T, String> id, String what) {
+    HttpIo.allow(req.method(), "GET");
+    Query.parse(req.rawQuery(), Set.of());
     if (seg.size() == 1) {
-      HttpIo.sendJson(ex, 200, all);
-      return;
+      return Response.json(200, all);
     }
     String wanted = seg.get(1);
-    HttpIo.sendJson(ex, 200, all.stream().filter(x -> id.apply(x).equals(wanted)).findFirst()
+    return Response.json(200, all.stream().filter(x -> id.apply(x).equals(wanted)).findFirst()
         .orElseThrow(() -> ApiException.notFound("no " + what + " " + wanted)));
   }
 
-  private void tasks(HttpExchange ex, String method, List<String> seg, String rawQuery) throws IOException {
+  private Response tasks(Request req, List<String> seg) {
+    String method = req.method();
+    String rawQuery = req.rawQuery();
     if (seg.size() == 1) {
       HttpIo.allow(method, "GET");
       Query q = Query.parse(rawQuery, Set.of("state", "framework", "agent", "completed", "limit"));
@@ -274,8 +273,7 @@ public final class MasterHttpServer implements AutoCloseable {
       if (q.boolValue("completed", true)) {
         s.completedTasks().stream().filter(filter).forEach(out::add);
       }
-      HttpIo.sendJson(ex, 200, out.size() > limit ? out.subList(0, limit) : out);
-      return;
+      return Response.json(200, out.size() > limit ? out.subList(0, limit) : out);
     }
     if (seg.size() == 2) {
       // A bare task id: unique within its framework only, so it may name several tasks.
@@ -292,11 +290,9 @@ public final class MasterHttpServer implements AutoCloseable {
             + " frameworks have it; name it as <framework-id>/<task-id>");
         body.put("status", 409);
         body.put("candidates", found.stream().map(t -> t.frameworkId() + "/" + t.id()).toList());
-        HttpIo.sendJson(ex, 409, body);
-        return;
+        return Response.json(409, body);
       }
-      HttpIo.sendJson(ex, 200, found.get(0));
-      return;
+      return Response.json(200, found.get(0));
     }
     String fw = seg.get(1);
     String id = seg.get(2);
@@ -307,8 +303,7 @@ public final class MasterHttpServer implements AutoCloseable {
       if (found.isEmpty()) {
         throw ApiException.notFound("no task " + fw + "/" + id);
       }
-      HttpIo.sendJson(ex, 200, found.get(0));
-      return;
+      return Response.json(200, found.get(0));
     }
     expectLength(seg, 4);
     if (!seg.get(3).equals("kill")) {
@@ -316,8 +311,8 @@ public final class MasterHttpServer implements AutoCloseable {
     }
     HttpIo.allow(method, "POST");
     Query.parse(rawQuery, Set.of());
-    authorizeOnFramework(ex, Acls.Action.KILL_TASK, fw);
-    sendResult(ex, await(master.killTask(fw, id)));
+    authorizeOnFramework(req, Acls.Action.KILL_TASK, fw);
+    return result(req, await(master.killTask(fw, id)));
   }
 
   private static Predicate<StateSnapshot.TaskJson> taskFilter(Query q) {
@@ -365,7 +360,7 @@ public final class MasterHttpServer implements AutoCloseable {
 
   // ---- the UI -----------------------------------------------------------------------------
 
-  private void serveUi(HttpExchange ex, String name) throws IOException {
+  private static Response serveUi(String name) throws IOException {
     String type = UI_FILES.get(name);
     if (type == null) {
       throw ApiException.notFound("no such UI file: " + name);
@@ -378,10 +373,10 @@ public final class MasterHttpServer implements AutoCloseable {
       body = in.readAllBytes();
     }
     // The UI only runs its own scripts; agents' sandbox APIs are other origins it reads from.
-    ex.getResponseHeaders().set("Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' http: https:");
-    ex.getResponseHeaders().set("Cache-Control", "no-cache");
-    HttpIo.send(ex, 200, type, body);
+    return Response.of(200, type, body)
+        .withHeader("Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' http: https:")
+        .withHeader("Cache-Control", "no-cache");
   }
 
   // ---- plumbing ---------------------------------------------------------------------------
@@ -392,19 +387,17 @@ public final class MasterHttpServer implements AutoCloseable {
     }
   }
 
-  private void sendResult(HttpExchange ex, OperatorResult r) throws IOException {
-    switch (r.outcome()) {
+  private static Response result(Request req, OperatorResult r) {
+    return switch (r.outcome()) {
       case DONE -> {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("result", "ok");
         body.put("message", r.message());
-        LOG.info("operator request {} {} from {}: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(),
-            ex.getRemoteAddress(), r.message());
-        HttpIo.sendJson(ex, 200, body);
+        LOG.info("operator request {} from {}: {}", req, req.remote(), r.message());
+        yield Response.json(200, body);
       }
       case NOT_FOUND -> throw ApiException.notFound(r.message());
       case CONFLICT -> throw new ApiException(409, r.message());
-    }
+    };
   }
-
 }

@@ -277,8 +277,12 @@ function openLogs(fw, id) {
     .then(list => {
       for (const f of list) {
         const href = base + 'files/download?' + new URLSearchParams({ path: f.path });
-        files.append(el('li', {}, f.dir ? f.name + '/' : el('a', { href, 'data-file': f.name }, f.name),
-          el('span', { class: 'muted', text: f.dir ? '' : '  ' + fmt(f.size, 0) + ' bytes' })));
+        // a link is shown as one (its target as written); only files and links are opened
+        const name = f.dir ? f.name + '/' : f.type === 'file' || f.type === 'link'
+          ? el('a', { href, 'data-file': f.name }, f.name) : f.name;
+        const note = f.dir ? '' : f.type === 'link' ? '  -> ' + f.target
+          : f.type === 'file' ? '  ' + fmt(f.size, 0) + ' bytes' : '  (' + f.type + ')';
+        files.append(el('li', {}, name, el('span', { class: 'muted', text: note })));
       }
       pollLog(tail);
     })
