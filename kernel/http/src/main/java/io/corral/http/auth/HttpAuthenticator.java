@@ -1,5 +1,6 @@
 package io.corral.http.auth;
 
+import io.corral.common.log.ThrottledWarning;
 import io.corral.common.net.AuthInterceptor;
 import io.corral.common.security.BasicAuth;
 import io.corral.common.security.Credentials;
@@ -27,6 +28,9 @@ public final class HttpAuthenticator {
 
   private final Credentials credentials;
 
+  /** Wrong secrets are a peer's to repeat (a client retrying, someone guessing): a line a minute at most. */
+  private final ThrottledWarning refused = new ThrottledWarning(LOG);
+
   public HttpAuthenticator(Credentials credentials) {
     this.credentials = credentials;
   }
@@ -41,7 +45,7 @@ public final class HttpAuthenticator {
       if (bySecret.isEmpty()) {
         String why = basic.isEmpty() ? "malformed Authorization header (expected Basic)"
             : "wrong principal or secret (principal '" + basic.get()[0] + "')";
-        LOG.warn("refused HTTP {} from {}: {}", request, request.remote(), why);
+        refused.warn("refused HTTP {} from {}: {}", request, request.remote(), why);
         throw unauthorized(why);
       }
       return bySecret.get();
