@@ -32,7 +32,7 @@ public final class Agent implements AutoCloseable {
   public static final String VERSION = "0.1.0";
 
   private final AgentConfig config;
-  private final EventLoop loop = new EventLoop("corral-agent");
+  private final EventLoop loop = EventLoop.threaded("corral-agent");
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "corral-agent-worker");
     t.setDaemon(true);

@@ -34,7 +34,7 @@ public final class DriverRuntime {
 
   /** @param kind names the threads: "corral-{kind}-driver" and "corral-{kind}-callbacks" */
   public DriverRuntime(String kind) {
-    this.loop = new EventLoop("corral-" + kind + "-driver");
+    this.loop = EventLoop.threaded("corral-" + kind + "-driver");
     this.callbacks = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "corral-" + kind + "-callbacks");
       t.setDaemon(true);

@@ -53,7 +53,7 @@ public final class Master implements AutoCloseable {
   public static final String VERSION = "0.1.0";
 
   private final MasterConfig config;
-  private final EventLoop loop = new EventLoop("corral-master");
+  private final EventLoop loop = EventLoop.threaded("corral-master");
   private final MasterLifecycle lifecycle = new MasterLifecycle();
   private final LeaderGate gate = new LeaderGate();
   private final AtomicBoolean started = new AtomicBoolean();

@@ -27,7 +27,7 @@ class StatusUpdateManagerTest {
   /** Retries so slow that none happens during a test. */
   private static final Duration NEVER = Duration.ofHours(1);
 
-  private final EventLoop loop = new EventLoop("updates-test");
+  private final EventLoop loop = EventLoop.threaded("updates-test");
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
   private final List<TaskKey> terminalAcked = new CopyOnWriteArrayList<>();
   private StatusUpdateManager manager;

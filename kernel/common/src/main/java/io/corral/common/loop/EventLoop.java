@@ -2,142 +2,64 @@ package io.corral.common.loop;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One thread that owns a component's state. Everything else hands it work through
- * {@link #execute}; nothing else touches the state, so the state needs no locks.
+ * {@link #execute}; nothing else touches the state, so the state needs no locks. Its timers are
+ * its own too: whatever runs on a schedule runs on the loop, so time is a seam: a daemon's loop
+ * ({@link #threaded}) runs on real time, a unit test's ({@link ManualEventLoop}) when the test
+ * advances it.
  *
  * <p>A task that throws is logged and the loop carries on: one bad message must not stop a
  * master or an agent.
  */
-public final class EventLoop implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+public interface EventLoop extends AutoCloseable {
 
-  private final ScheduledExecutorService executor;
-  private volatile Thread thread;
-  private final String name;
-
-  public EventLoop(String name) {
-    this.name = name;
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, name);
-              t.setDaemon(true);
-              thread = t;
-              return t;
-            });
+  /** A loop with a thread of its own named {@code name}, its timers on real time. */
+  static EventLoop threaded(String name) {
+    return new ThreadEventLoop(name);
   }
 
-  public String name() {
-    return name;
-  }
+  String name();
 
   /** Runs the task on the loop, later (or never, once the loop is closed). */
-  public void execute(Runnable task) {
-    tryExecute(task);
-  }
-
-  private boolean tryExecute(Runnable task) {
-    try {
-      executor.execute(guard(task));
-      return true;
-    } catch (RejectedExecutionException e) {
-      LOG.debug("{} is closed; dropped a task", name);
-      return false;
-    }
-  }
+  void execute(Runnable task);
 
   /**
    * Runs the task on the loop and returns its result. Once the loop is closed the future
    * fails with {@link RejectedExecutionException} rather than never completing.
    */
-  public <T> CompletableFuture<T> submit(Supplier<T> task) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    boolean queued =
-        tryExecute(
-            () -> {
-              try {
-                result.complete(task.get());
-              } catch (Throwable t) {
-                result.completeExceptionally(t);
-                throw t;
-              }
-            });
-    if (!queued) {
-      result.completeExceptionally(new RejectedExecutionException(name + " is closed"));
-    }
-    return result;
-  }
+  <T> CompletableFuture<T> submit(Supplier<T> task);
 
-  public Cancellable schedule(Duration delay, Runnable task) {
-    try {
-      ScheduledFuture<?> f =
-          executor.schedule(guard(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-      return () -> f.cancel(false);
-    } catch (RejectedExecutionException e) {
-      return () -> {};
-    }
-  }
+  /** Runs the task on the loop once {@code delay} has passed (at once for a negative delay). */
+  Cancellable schedule(Duration delay, Runnable task);
 
   /**
    * Runs {@code task} every {@code delay} after the end of its previous run (the loop offers no
-   * fixed rate on purpose): a loop that stalled does not run the missed runs back to back: whatever queued up meanwhile
-   * (say, the answers to pings) runs before the next one.
+   * fixed rate on purpose): a loop that stalled does not run the missed runs back to back:
+   * whatever queued up meanwhile (say, the answers to pings) runs before the next one.
    */
-  public Cancellable scheduleWithFixedDelay(Duration delay, Runnable task) {
-    try {
-      ScheduledFuture<?> f =
-          executor.scheduleWithFixedDelay(guard(task), delay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS);
-      return () -> f.cancel(false);
-    } catch (RejectedExecutionException e) {
-      return () -> {};
-    }
-  }
+  Cancellable scheduleWithFixedDelay(Duration delay, Runnable task);
 
-  public boolean inLoop() {
-    return Thread.currentThread() == thread;
-  }
+  /** Whether the caller runs on this loop. */
+  boolean inLoop();
 
   /** Fails fast when state is touched from the wrong thread. */
-  public void assertInLoop() {
+  default void assertInLoop() {
     if (!inLoop()) {
-      throw new IllegalStateException(
-          "called from " + Thread.currentThread().getName() + ", not from " + name);
+      throw new IllegalStateException("called from " + Thread.currentThread().getName() + ", not from " + name());
     }
   }
 
-  private Runnable guard(Runnable task) {
-    return () -> {
-      try {
-        task.run();
-      } catch (Throwable t) {
-        LOG.error("{}: unexpected error in event handler (the loop carries on)", name, t);
-      }
-    };
-  }
-
+  /** Stops the loop: queued and scheduled tasks are dropped, later ones refused. */
   @Override
-  public void close() {
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
+  void close();
 
   /** A scheduled task that can be called off. */
   @FunctionalInterface
-  public interface Cancellable {
+  interface Cancellable {
     void cancel();
   }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class EventLoopTest {
-  private final EventLoop loop = new EventLoop("test-loop");
+  private final EventLoop loop = EventLoop.threaded("test-loop");
 
   @AfterEach
   void close() {

@@ -34,7 +34,7 @@ class ReconnectingStreamTest {
   private static final MethodDescriptor<byte[], byte[]> ECHO = MethodDescriptor.<byte[], byte[]>newBuilder()
       .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName("test.Echo/Stream")
       .setRequestMarshaller(DecodeGuard.RAW_BYTES).setResponseMarshaller(DecodeGuard.RAW_BYTES).build();
-  private final EventLoop loop = new EventLoop("reconnecting-stream-test");
+  private final EventLoop loop = EventLoop.threaded("reconnecting-stream-test");
 
   @AfterEach
   void closeLoop() {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AgentPongTest {
-  private final EventLoop loop = new EventLoop("test-master");
+  private final EventLoop loop = EventLoop.threaded("test-master");
   private MasterCore core;
 
   @BeforeEach

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FailoverAfterElectionTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private final EventLoop loop = new EventLoop("test-master");
+  private final EventLoop loop = EventLoop.threaded("test-master");
   private MasterCore core;
 
   @AfterEach

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Timeout;
 class LargestAgentTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final EventLoop loop = new EventLoop("test-master");
+  private final EventLoop loop = EventLoop.threaded("test-master");
 
   @AfterEach
   void close() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LateCallsTest {
-  private final EventLoop loop = new EventLoop("test-master");
+  private final EventLoop loop = EventLoop.threaded("test-master");
   private MasterCore core;
 
   @BeforeEach

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
 class RecoveryOrderTest {
   private static final String AGENT = "20250101-000000-abcd-A1";
 
-  private final EventLoop loop = new EventLoop("test-master");
+  private final EventLoop loop = EventLoop.threaded("test-master");
 
   @AfterEach
   void stop() {
