@@ -62,7 +62,7 @@ public final class Fetcher implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.workers = Objects.requireNonNull(workers, "workers");
     try {
-      this.cache = FetchCache.open(config.cacheDir(), config.cacheBytes());
+      this.cache = FetchCache.open(config.cacheDir(), config.cacheBytes(), java.time.Clock.systemUTC());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the fetch cache in " + config.cacheDir(), e);
     }

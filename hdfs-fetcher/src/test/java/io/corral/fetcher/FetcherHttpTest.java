@@ -250,7 +250,7 @@ class FetcherHttpTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> server.hits("/slow.bin") == 1);
     CompletableFuture<List<Fetched>> b =
         fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("b"), FetchUser.agent("alice"), line -> {});
-    Thread.sleep(200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> LoadWaiters.count() == 1); // b joined a's download
     assertThat(b).isNotDone();
     release.countDown();
 
@@ -272,7 +272,7 @@ class FetcherHttpTest {
     CompletableFuture<List<Fetched>> a = fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("a"), FetchUser.agent("u"), l -> {});
     await().atMost(Duration.ofSeconds(5)).until(() -> server.hits("/broken") == 1);
     CompletableFuture<List<Fetched>> b = fixture.fetcher.fetch(List.of(cached(url)), tmp.resolve("b"), FetchUser.agent("u"), l -> {});
-    Thread.sleep(100);
+    await().atMost(Duration.ofSeconds(5)).until(() -> LoadWaiters.count() == 1); // b joined a's download
     release.countDown();
     for (CompletableFuture<List<Fetched>> f : List.of(a, b)) {
       assertThat(f).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
