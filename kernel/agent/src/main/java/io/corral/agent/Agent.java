@@ -8,7 +8,6 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import io.corral.agent.checkpoint.CheckpointStore;
 import io.corral.agent.checkpoint.CheckpointedState;
 import java.util.List;
