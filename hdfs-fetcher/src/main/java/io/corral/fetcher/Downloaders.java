@@ -1,5 +1,6 @@
 package io.corral.fetcher;
 
+import io.corral.common.loop.EventLoop;
 import io.corral.common.user.UserAccount;
 import java.io.IOException;
 import java.net.URI;
@@ -8,7 +9,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 
 /**
  * Picks the {@link Downloader} for a URI by its scheme: {@code http}/{@code https} →
@@ -21,15 +22,20 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 final class Downloaders {
   private final FetcherConfig config;
-  private final ScheduledExecutorService timer;
+  private final EventLoop watchdogs;
+  private final LongSupplier nanoTime;
   private HttpDownloader http;
   private LocalDownloader local;
   private Downloader hdfs;
 
-  /** @param timer runs the HTTP stall and total-time watchdogs */
-  Downloaders(FetcherConfig config, ScheduledExecutorService timer) {
+  /**
+   * @param watchdogs runs the HTTP stall and total-time watchdogs
+   * @param nanoTime the watchdogs' time (monotonic, in nanoseconds)
+   */
+  Downloaders(FetcherConfig config, EventLoop watchdogs, LongSupplier nanoTime) {
     this.config = config;
-    this.timer = timer;
+    this.watchdogs = watchdogs;
+    this.nanoTime = nanoTime;
   }
 
   /**
@@ -110,7 +116,7 @@ final class Downloaders {
 
   private synchronized Downloader http() {
     if (http == null) {
-      http = new HttpDownloader(config, timer);
+      http = new HttpDownloader(config, watchdogs, nanoTime);
     }
     return http;
   }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -67,21 +68,28 @@ final class FetchCache {
   private final Path entries;
   private final Path tmp;
   private final long limit;
+  private final Clock clock;
   private final Object lock = new Object();
   // Access order: iteration starts at the least recently used entry.
   private final LinkedHashMap<String, CacheEntry> index = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<String, CompletableFuture<Outcome>> loading = new HashMap<>();
   private long total; // bytes of all entries on disk, retired ones included until deleted
 
-  private FetchCache(Path dir, long limit) {
+  private FetchCache(Path dir, long limit, Clock clock) {
     this.entries = dir.resolve("entries");
     this.tmp = dir.resolve("tmp");
     this.limit = limit;
+    this.clock = clock;
   }
 
-  /** Opens the cache in {@code dir}: clears {@code tmp/} and rebuilds the index from {@code entries/}. */
-  static FetchCache open(Path dir, long limitBytes) throws IOException {
-    FetchCache cache = new FetchCache(dir.toAbsolutePath().normalize(), limitBytes);
+  /**
+   * Opens the cache in {@code dir}: clears {@code tmp/} and rebuilds the index from {@code entries/}.
+   *
+   * @param clock when an entry is used (recorded on its directory, so that the order of use survives
+   *     a restart)
+   */
+  static FetchCache open(Path dir, long limitBytes, Clock clock) throws IOException {
+    FetchCache cache = new FetchCache(dir.toAbsolutePath().normalize(), limitBytes, clock);
     cache.rebuild();
     return cache;
   }
@@ -270,6 +278,7 @@ final class FetchCache {
     Files.move(work, dir, StandardCopyOption.ATOMIC_MOVE);
     CacheEntry entry = new CacheEntry(key, dir, prepared.bytes(), prepared.treeBytes(), prepared.files(),
         request.extract(), prepared.sha256());
+    touch(entry);
     List<Path> doomed = new ArrayList<>();
     synchronized (lock) {
       CacheEntry old = index.remove(key);
@@ -318,9 +327,10 @@ final class FetchCache {
     release(entry);
   }
 
+  /** Records the use of an entry, for the order of use after a restart. */
   private void touch(CacheEntry entry) {
     try {
-      Files.setLastModifiedTime(entry.dir, FileTime.fromMillis(System.currentTimeMillis()));
+      Files.setLastModifiedTime(entry.dir, FileTime.from(clock.instant()));
     } catch (IOException e) {
       LOG.debug("cannot record the use of {}: {}", entry.dir, e.toString());
     }

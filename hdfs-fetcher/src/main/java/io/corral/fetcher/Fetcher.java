@@ -1,11 +1,13 @@
 package io.corral.fetcher;
 
+import io.corral.common.loop.EventLoop;
 import io.corral.protocol.CommandURI;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,9 @@ public final class Fetcher implements AutoCloseable {
   private final FetcherConfig config;
   private final Executor workers;
   private final FetchCache cache;
-  private final ScheduledThreadPoolExecutor timer;
+  /** Times the HTTP downloads' stall and total timeouts. */
+  private final EventLoop watchdogs;
+  private final LongSupplier nanoTime;
   private final Downloaders downloaders;
   private final Set<Job> running = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -59,20 +63,25 @@ public final class Fetcher implements AutoCloseable {
    * @throws UncheckedIOException if the cache directory cannot be made or read
    */
   public Fetcher(FetcherConfig config, Executor workers) {
+    this(config, workers, EventLoop.threaded("corral-fetch-watchdog"), Clock.systemUTC(), System::nanoTime);
+  }
+
+  /**
+   * @param watchdogs runs the downloads' timeout checks (closed with the fetcher)
+   * @param clock when cache entries are used
+   * @param nanoTime how long downloads take (monotonic, in nanoseconds), on {@code watchdogs}' time
+   */
+  Fetcher(FetcherConfig config, Executor workers, EventLoop watchdogs, Clock clock, LongSupplier nanoTime) {
     this.config = Objects.requireNonNull(config, "config");
     this.workers = Objects.requireNonNull(workers, "workers");
     try {
-      this.cache = FetchCache.open(config.cacheDir(), config.cacheBytes());
+      this.cache = FetchCache.open(config.cacheDir(), config.cacheBytes(), clock);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the fetch cache in " + config.cacheDir(), e);
     }
-    this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "corral-fetch-watchdog");
-      thread.setDaemon(true);
-      return thread;
-    });
-    timer.setRemoveOnCancelPolicy(true);
-    this.downloaders = new Downloaders(config, timer);
+    this.watchdogs = watchdogs;
+    this.nanoTime = nanoTime;
+    this.downloaders = new Downloaders(config, watchdogs, nanoTime);
   }
 
   /** Counters since this fetcher started (for the agent's metrics). */
@@ -140,7 +149,7 @@ public final class Fetcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    timer.shutdownNow();
+    watchdogs.close();
   }
 
   private List<Fetched> fetchAll(Job job) throws FetchException {
@@ -160,7 +169,7 @@ public final class Fetcher implements AutoCloseable {
 
   private Fetched fetchOne(Job job, CommandURI command, List<Path> links) throws FetchException {
     String value = command.getValue();
-    long start = System.nanoTime();
+    long start = nanoTime.getAsLong();
     say(job, "fetching " + value);
     try {
       URI source = Downloaders.parse(value);
@@ -192,7 +201,7 @@ public final class Fetcher implements AutoCloseable {
         for (Path link : links) {
           checkLink(job.sandbox, link);
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Duration took = Duration.ofNanos(nanoTime.getAsLong() - start);
         say(job, "fetched " + value + ": " + lease.bytes() + " bytes in " + took.toMillis() + " ms ("
             + (lease.hit() ? "cache hit" : "downloaded") + ")"
             + (plan.extract() ? ", extracted " + lease.files() + " files" : ""));

@@ -1,5 +1,6 @@
 package io.corral.fetcher;
 
+import io.corral.common.loop.EventLoop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,11 +20,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * Downloads {@code http://} and {@code https://} URIs with {@link HttpClient}: redirects
@@ -36,14 +35,20 @@ final class HttpDownloader implements Downloader {
   private static final String CANCELLED = "cancelled";
 
   private final FetcherConfig config;
-  private final ScheduledExecutorService timer;
+  private final EventLoop watchdogs;
+  private final LongSupplier nanoTime;
   private final HttpClient client;
   // The body each thread is reading: closed by abort(), since JDK 17's body stream ignores interrupts.
   private final Map<Thread, Transfer> active = new ConcurrentHashMap<>();
 
-  HttpDownloader(FetcherConfig config, ScheduledExecutorService timer) {
+  /**
+   * @param watchdogs runs the checks for stalled and overlong downloads
+   * @param nanoTime the watchdogs' time (monotonic, in nanoseconds)
+   */
+  HttpDownloader(FetcherConfig config, EventLoop watchdogs, LongSupplier nanoTime) {
     this.config = config;
-    this.timer = timer;
+    this.watchdogs = watchdogs;
+    this.nanoTime = nanoTime;
     this.client = HttpClient.newBuilder()
         .connectTimeout(config.connectTimeout())
         .followRedirects(HttpClient.Redirect.NORMAL)
@@ -54,7 +59,7 @@ final class HttpDownloader implements Downloader {
   @Override
   public long download(URI uri, Path dest, long maxBytes) throws FetchException, InterruptedException {
     String value = uri.toString();
-    long start = System.nanoTime();
+    long start = nanoTime.getAsLong();
     Duration firstByte = min(config.stallTimeout(), config.totalTimeout());
     HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(firstByte)
         .header("User-Agent", "corral-fetcher").build();
@@ -103,14 +108,15 @@ final class HttpDownloader implements Downloader {
     }
   }
 
-  /** One body being read, and why it was closed under the reader (null: it was not). */
+  /** One body being read, when data last came, and why it was closed under the reader (null: it was not). */
   private static final class Transfer {
     final InputStream body;
     final AtomicReference<String> killed = new AtomicReference<>();
-    final AtomicLong lastData = new AtomicLong(System.nanoTime());
+    final AtomicLong lastData;
 
-    Transfer(InputStream body) {
+    Transfer(InputStream body, long now) {
       this.body = body;
+      this.lastData = new AtomicLong(now);
     }
 
     void kill(String reason) {
@@ -127,20 +133,20 @@ final class HttpDownloader implements Downloader {
   /** Copies the body under a watchdog that closes it when it stalls or runs out of time. */
   private long copy(String value, InputStream body, Path dest, long announced, long maxBytes, long start)
       throws FetchException, InterruptedException {
-    Transfer transfer = new Transfer(body);
+    Transfer transfer = new Transfer(body, nanoTime.getAsLong());
     AtomicLong lastData = transfer.lastData;
     AtomicReference<String> killed = transfer.killed;
     long stall = config.stallTimeout().toNanos();
     long deadline = start + config.totalTimeout().toNanos();
     long period = Math.max(10, Math.min(1000, min(config.stallTimeout(), config.totalTimeout()).toMillis() / 4));
-    ScheduledFuture<?> watchdog = timer.scheduleAtFixedRate(() -> {
-      long now = System.nanoTime();
+    EventLoop.Cancellable watchdog = watchdogs.scheduleWithFixedDelay(Duration.ofMillis(period), () -> {
+      long now = nanoTime.getAsLong();
       if (now - lastData.get() > stall) {
         transfer.kill("stalled: nothing received for " + seconds(config.stallTimeout()));
       } else if (now - deadline > 0) {
         transfer.kill("timed out after " + seconds(config.totalTimeout()));
       }
-    }, period, period, TimeUnit.MILLISECONDS);
+    });
     Thread reader = Thread.currentThread();
     active.put(reader, transfer);
     if (reader.isInterrupted()) {
@@ -150,7 +156,7 @@ final class HttpDownloader implements Downloader {
     try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       byte[] buffer = new byte[BUFFER];
       for (int n; (n = body.read(buffer)) >= 0; ) {
-        lastData.set(System.nanoTime());
+        lastData.set(nanoTime.getAsLong());
         if (total + n > maxBytes) {
           throw new FetchException(value, "too large: more than " + maxBytes + " bytes (the limit)");
         }
@@ -170,7 +176,7 @@ final class HttpDownloader implements Downloader {
       }
       throw new FetchException(value, "download failed after " + total + " bytes: " + describe(e), e);
     } finally {
-      watchdog.cancel(false);
+      watchdog.cancel();
       active.remove(reader);
     }
     if (killed.get() == CANCELLED) {

@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import io.corral.common.loop.ManualEventLoop;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +28,9 @@ class FetchCacheTest {
   @TempDir
   Path dir;
   final ExecutorService threads = Executors.newCachedThreadPool();
+  /** The cache's time: it moves only when a test moves it. */
+  final ManualEventLoop time = new ManualEventLoop();
+  final Clock clock = time.clock();
 
   @AfterEach
   void stop() {
@@ -80,7 +85,7 @@ class FetchCacheTest {
 
   @Test
   void leastRecentlyUsedIsEvictedFirst() throws Exception {
-    FetchCache cache = FetchCache.open(dir, 2500);
+    FetchCache cache = FetchCache.open(dir, 2500, clock);
     FakeLoader loader = new FakeLoader(1000);
     cache.acquire(request("a"), loader).close();
     cache.acquire(request("b"), loader).close();
@@ -104,7 +109,7 @@ class FetchCacheTest {
 
   @Test
   void pinnedEntriesStayUntilReleased() throws Exception {
-    FetchCache cache = FetchCache.open(dir, 1500);
+    FetchCache cache = FetchCache.open(dir, 1500, clock);
     FakeLoader loader = new FakeLoader(1000);
     CacheLease a = cache.acquire(request("a"), loader);
     try (CacheLease b = cache.acquire(request("b"), loader)) {
@@ -120,7 +125,7 @@ class FetchCacheTest {
 
   @Test
   void entriesWithTreesAreSealedAndStillEvictable() throws Exception {
-    FetchCache cache = FetchCache.open(dir, 1500);
+    FetchCache cache = FetchCache.open(dir, 1500, clock);
     FakeLoader loader = new FakeLoader(1000);
     FetchCache.Request archive = new FetchCache.Request("bundle.tgz", "alice", "", true, false, null);
     try (CacheLease lease = cache.acquire(archive, loader)) {
@@ -139,7 +144,7 @@ class FetchCacheTest {
 
   @Test
   void anEntryLargerThanTheCacheIsNotKept() throws Exception {
-    FetchCache cache = FetchCache.open(dir, 500);
+    FetchCache cache = FetchCache.open(dir, 500, clock);
     FakeLoader loader = new FakeLoader(1000);
     CacheLease lease = cache.acquire(request("big"), loader);
     assertThat(lease.cached()).isFalse();
@@ -152,32 +157,41 @@ class FetchCacheTest {
 
   @Test
   void restartRebuildsTheIndexInOrderOfUse() throws Exception {
-    FetchCache cache = FetchCache.open(dir, 10_000);
+    FetchCache cache = FetchCache.open(dir, 10_000, clock);
     FakeLoader loader = new FakeLoader(1000);
+    FetchCache.Request archive = new FetchCache.Request("new.tgz", "alice", "", true, false, null);
     cache.acquire(request("old"), loader).close();
-    cache.acquire(new FetchCache.Request("new.tgz", "alice", "", true, false, null), loader).close();
+    time.advance(Duration.ofMinutes(1));
+    cache.acquire(archive, loader).close();
+    time.advance(Duration.ofMinutes(1));
+    cache.acquire(request("used-again"), loader).close();
+    time.advance(Duration.ofMinutes(1));
+    cache.acquire(request("old"), loader).close(); // a hit: now the most recently used
     Path old = entryOf("old");
-    Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
 
-    FetchCache reopened = FetchCache.open(dir, 10_000);
-    assertThat(reopened.size()).isEqualTo(2);
-    assertThat(reopened.totalBytes()).isEqualTo(2200);
-    try (CacheLease hit = reopened.acquire(new FetchCache.Request("new.tgz", "alice", "", true, false, null),
-        loader)) {
+    FetchCache reopened = FetchCache.open(dir, 10_000, clock);
+    time.advance(Duration.ofMinutes(1));
+    assertThat(reopened.size()).isEqualTo(3);
+    assertThat(reopened.totalBytes()).isEqualTo(3200);
+    try (CacheLease hit = reopened.acquire(archive, loader)) {
       assertThat(hit.hit()).isTrue();
       assertThat(hit.files()).isEqualTo(2);
       assertThat(hit.tree().resolve("d/a")).exists();
     }
-    assertThat(loader.downloads).hasValue(2);
+    assertThat(loader.downloads).hasValue(3);
 
-    FetchCache smaller = FetchCache.open(dir, 1500); // only the most recently used fits
-    assertThat(smaller.size()).isOne();
-    assertThat(old).doesNotExist();
+    Path archiveEntry = entryOf("new.tgz", true);
+    Path usedAgain = entryOf("used-again");
+    FetchCache smaller = FetchCache.open(dir, 2500, clock); // the two used last fit
+    assertThat(smaller.size()).isEqualTo(2);
+    assertThat(old).exists();
+    assertThat(archiveEntry).as("its use after the restart counts").exists();
+    assertThat(usedAgain).doesNotExist();
   }
 
   @Test
   void startDeletesWorkInProgressAndIncompleteEntries() throws Exception {
-    FetchCache cache = FetchCache.open(dir, 10_000);
+    FetchCache cache = FetchCache.open(dir, 10_000, clock);
     cache.acquire(request("kept"), new FakeLoader(10)).close();
     Path partial = Files.createDirectories(dir.resolve("tmp/" + "a".repeat(64) + "-1"));
     Files.write(partial.resolve("download"), new byte[5]);
@@ -190,7 +204,7 @@ class FetchCacheTest {
     Files.copy(truncated.resolve(CacheEntry.META), copy.resolve(CacheEntry.META));
     Files.write(copy.resolve(CacheEntry.DOWNLOAD), new byte[3]); // shorter than recorded
 
-    FetchCache reopened = FetchCache.open(dir, 10_000);
+    FetchCache reopened = FetchCache.open(dir, 10_000, clock);
     assertThat(reopened.size()).isOne();
     assertThat(partial).doesNotExist();
     assertThat(noMeta).doesNotExist();
@@ -201,7 +215,7 @@ class FetchCacheTest {
 
   @Test
   void anEntryWhoseFilesVanishedIsFetchedAgain() throws Exception {
-    FetchCache cache = FetchCache.open(dir, 10_000);
+    FetchCache cache = FetchCache.open(dir, 10_000, clock);
     FakeLoader loader = new FakeLoader(100);
     cache.acquire(request("gone"), loader).close();
     Trees.delete(entryOf("gone").resolve(CacheEntry.DOWNLOAD));
@@ -216,7 +230,7 @@ class FetchCacheTest {
 
   @Test
   void concurrentRequestsLoadOnce() throws Exception {
-    FetchCache cache = FetchCache.open(dir, 10_000);
+    FetchCache cache = FetchCache.open(dir, 10_000, clock);
     CountDownLatch gate = new CountDownLatch(1);
     FakeLoader loader = new FakeLoader(100, gate);
     List<CompletableFuture<CacheLease>> leases = Stream.generate(() -> CompletableFuture.supplyAsync(() -> {
@@ -226,8 +240,7 @@ class FetchCacheTest {
         throw new IllegalStateException(e);
       }
     }, threads)).limit(4).toList();
-    await().until(() -> loader.downloads.get() == 1);
-    Thread.sleep(100);
+    await().until(() -> loader.downloads.get() == 1 && LoadWaiters.count() == 3); // the others joined its load
     gate.countDown();
     for (CompletableFuture<CacheLease> lease : leases) {
       lease.get(5, TimeUnit.SECONDS).close();
@@ -238,7 +251,7 @@ class FetchCacheTest {
 
   @Test
   void aCancelledLoadIsRetriedByTheNextInLine() throws Exception {
-    FetchCache cache = FetchCache.open(dir, 10_000);
+    FetchCache cache = FetchCache.open(dir, 10_000, clock);
     CountDownLatch never = new CountDownLatch(1);
     FakeLoader stuck = new FakeLoader(100, never);
     CompletableFuture<Thread> first = new CompletableFuture<>();
@@ -259,7 +272,7 @@ class FetchCacheTest {
         throw new IllegalStateException(e);
       }
     }, threads);
-    Thread.sleep(100);
+    await().until(() -> LoadWaiters.count() == 1); // the second waits for the first's load
     first.join().interrupt();
 
     assertThat(firstResult.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
@@ -272,7 +285,7 @@ class FetchCacheTest {
 
   @Test
   void aSha256MismatchIsNotCached() throws Exception {
-    FetchCache cache = FetchCache.open(dir, 10_000);
+    FetchCache cache = FetchCache.open(dir, 10_000, clock);
     FetchCache.Request wrong = new FetchCache.Request("u", "alice", "", false, false, "0".repeat(64));
     assertThatThrownBy(() -> cache.acquire(wrong, new FakeLoader(10))).isInstanceOf(FetchException.class)
         .hasMessageStartingWith("sha256 mismatch: expected 000");
@@ -292,7 +305,7 @@ class FetchCacheTest {
 
   @Test
   void whatWasReadWithAUsersPermissionsIsThatUsersEntryAlone() throws Exception {
-    FetchCache cache = FetchCache.open(dir, 10_000);
+    FetchCache cache = FetchCache.open(dir, 10_000, clock);
     FakeLoader loader = new FakeLoader(100);
     FetchCache.Request byAgent = new FetchCache.Request("file:///etc/app.key", "alice", "", false, false, null);
     FetchCache.Request asAlice = new FetchCache.Request("file:///etc/app.key", "alice", "uid 1001", false, false, null);
@@ -316,7 +329,11 @@ class FetchCacheTest {
   }
 
   private Path entryOf(String uri) throws IOException {
-    String key = request(uri).key();
+    return entryOf(uri, false);
+  }
+
+  private Path entryOf(String uri, boolean extract) throws IOException {
+    String key = new FetchCache.Request(uri, "alice", "", extract, false, null).key();
     try (Stream<Path> entries = Files.list(dir.resolve("entries"))) {
       return entries.filter(p -> p.getFileName().toString().startsWith(key)).findFirst().orElseThrow();
     }

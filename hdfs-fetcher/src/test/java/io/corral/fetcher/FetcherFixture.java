@@ -1,8 +1,10 @@
 package io.corral.fetcher;
 
+import io.corral.common.loop.ManualEventLoop;
 import io.corral.protocol.CommandURI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -10,7 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-/** A fetcher with short timeouts on its own threads, and a record of its progress lines. */
+/** A fetcher on its own threads, and a record of its progress lines. */
 final class FetcherFixture implements AutoCloseable {
   final ExecutorService workers = Executors.newFixedThreadPool(4);
   final Fetcher fetcher;
@@ -24,9 +26,15 @@ final class FetcherFixture implements AutoCloseable {
     fetcher = new Fetcher(config, workers);
   }
 
+  /** A fetcher whose downloads are timed on {@code time} (its watchdogs run when the test advances it). */
+  FetcherFixture(FetcherConfig config, ManualEventLoop time) {
+    Instant start = time.now();
+    fetcher = new Fetcher(config, workers, time, time.clock(), () -> Duration.between(start, time.now()).toNanos());
+  }
+
   static FetcherConfig config(Path cacheDir, long cacheBytes) {
     return new FetcherConfig(cacheDir, cacheBytes, 64L * 1024 * 1024, 64L * 1024 * 1024, Duration.ofSeconds(2),
-        Duration.ofMillis(400), Duration.ofSeconds(10), null);
+        Duration.ofSeconds(10), Duration.ofSeconds(20), null);
   }
 
   /** Fetches for alice, as the agent, and waits (at most 20 s); failures come out as the FetchException. */

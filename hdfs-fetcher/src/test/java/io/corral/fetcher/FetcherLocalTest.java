@@ -94,7 +94,7 @@ class FetcherLocalTest {
   @Test
   void hdfsUrisGoToTheHdfsDownloader() throws Exception {
     FetcherConfig config = withHdfs(FetcherFixture.config(tmp.resolve("cache"), 1024));
-    Downloaders downloaders = new Downloaders(config, null);
+    Downloaders downloaders = new Downloaders(config, null, System::nanoTime);
     for (String value : List.of("hdfs://nn:8020/b.tgz", "webhdfs://nn:9870/b.tgz", "swebhdfs://nn/b", "HDFS://nn/b")) {
       assertThat(downloaders.forUri(value, URI.create(value), FetchUser.agent("u"))).isInstanceOf(HdfsDownloader.class);
     }

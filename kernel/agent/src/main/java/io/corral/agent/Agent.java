@@ -8,7 +8,6 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import io.corral.agent.checkpoint.CheckpointStore;
 import io.corral.agent.checkpoint.CheckpointedState;
 import java.util.List;
@@ -43,7 +42,8 @@ public final class Agent implements AutoCloseable {
   private MasterDetector detector;
   private Server server;
   private io.corral.agent.http.AgentHttpServer http;
-  private java.util.concurrent.ScheduledExecutorService janitorTimer;
+  private ExecutorService janitorThread;
+  private io.corral.agent.gc.JanitorPasses janitorPasses;
   private volatile AgentCore core;
   private final List<java.util.function.Consumer<String>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -119,7 +119,10 @@ public final class Agent implements AutoCloseable {
     return isolators;
   }
 
-  /** Log rotation (every 10 s) and sandbox garbage collection (every minute) on a thread of their own. */
+  /**
+   * Log rotation (every 10 s) and sandbox garbage collection (every minute): timed on the agent's
+   * loop, which knows the live sandboxes, and done on a thread of their own.
+   */
   private void startJanitor() {
     io.corral.agent.gc.SandboxJanitor janitor = new io.corral.agent.gc.SandboxJanitor(config.workDir(),
         config.sandboxJanitor(), java.time.Clock.systemUTC(),
@@ -127,31 +130,14 @@ public final class Agent implements AutoCloseable {
     if (http != null) {
       http.metrics(new io.corral.agent.http.AgentPrometheus(core.fetchStats(), janitor));
     }
-    janitorTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    janitorThread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "corral-agent-janitor");
       t.setDaemon(true);
       return t;
     });
-    long rotate = config.sandboxJanitor().rotateEvery().toMillis();
-    long collect = config.sandboxJanitor().collectEvery().toMillis();
-    janitorTimer.scheduleWithFixedDelay(() -> liveSandboxes().ifPresent(janitor::rotate), rotate, rotate,
-        TimeUnit.MILLISECONDS);
-    janitorTimer.scheduleWithFixedDelay(() -> liveSandboxes().ifPresent(janitor::collect), collect, collect,
-        TimeUnit.MILLISECONDS);
-  }
-
-  /** The sandboxes of every executor run the agent has; empty if the agent did not answer. */
-  private Optional<java.util.Set<Path>> liveSandboxes() {
-    try {
-      return Optional.of(core.query(c -> {
-        java.util.Set<Path> live = new java.util.HashSet<>();
-        c.supervisor().runs().values().forEach(r -> live.add(r.sandbox().toAbsolutePath().normalize()));
-        return live;
-      }).get(30, TimeUnit.SECONDS));
-    } catch (Exception e) {
-      LOG.debug("janitor: no answer from the agent's loop: {}", e.toString());
-      return Optional.empty();
-    }
+    janitorPasses = new io.corral.agent.gc.JanitorPasses(loop, janitorThread, core::liveSandboxes)
+        .every(config.sandboxJanitor().rotateEvery(), janitor::rotate)
+        .every(config.sandboxJanitor().collectEvery(), janitor::collect);
   }
 
   /**
@@ -231,8 +217,9 @@ public final class Agent implements AutoCloseable {
         LOG.warn("executors did not all stop in time: {}", e.toString());
       }
     }
-    if (janitorTimer != null) {
-      janitorTimer.shutdownNow();
+    if (janitorPasses != null) {
+      janitorPasses.close();
+      janitorThread.shutdownNow();
     }
     if (http != null) {
       http.close();

@@ -291,6 +291,14 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
     return supervisor;
   }
 
+  /** The sandboxes of every executor run the agent has (launching, running, recovering); on the loop. */
+  java.util.Set<java.nio.file.Path> liveSandboxes() {
+    loop.assertInLoop();
+    java.util.Set<java.nio.file.Path> live = new java.util.HashSet<>();
+    supervisor.runs().values().forEach(r -> live.add(r.sandbox().toAbsolutePath().normalize()));
+    return live;
+  }
+
   Duration recoveryTimeout() {
     return config.recoveryTimeout();
   }

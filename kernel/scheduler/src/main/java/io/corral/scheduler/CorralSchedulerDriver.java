@@ -56,6 +56,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   private final DriverRuntime runtime = new DriverRuntime("scheduler");
   private final EventLoop loop = runtime.loop();
   private final AckBatcher acks;
+  private final HeartbeatWatch heartbeats;
 
   // Driver-thread state.
   private FrameworkInfo framework;
@@ -63,9 +64,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   private ReconnectingStream<SchedulerCall, SchedulerEvent> stream;
   private boolean subscribed;
   private boolean everSubscribed;
-  private long lastEventNanos;
   private Duration heartbeatInterval = Duration.ofSeconds(15);
-  private EventLoop.Cancellable heartbeatWatch;
 
   /**
    * @param scheduler the framework's callbacks
@@ -105,6 +104,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     this.masterSpec = master;
     this.implicitAcknowledgements = implicitAcknowledgements;
     this.acks = new AckBatcher(loop, this::sendNow);
+    this.heartbeats = new HeartbeatWatch(loop, MISSED_HEARTBEATS, this::masterSilent);
   }
 
   /** The framework's id once registered ("" before). */
@@ -142,9 +142,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   private DriverStatus finish(DriverStatus end, boolean teardown) {
     return runtime.finishAfter(end, () -> {
       acks.flush();
-      if (heartbeatWatch != null) {
-        heartbeatWatch.cancel();
-      }
+      heartbeats.stop();
       if (stream == null) {
         return CompletableFuture.completedFuture(null);
       }
@@ -300,7 +298,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
 
     @Override
     public void opened(HostPort master) {
-      lastEventNanos = System.nanoTime();
+      heartbeats.heard();
       sendNow(SchedulerCall.newBuilder().setSubscribe(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(framework)));
     }
 
@@ -336,7 +334,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   }
 
   private void handle(SchedulerEvent event) {
-    lastEventNanos = System.nanoTime();
+    heartbeats.heard();
     switch (event.getTypeCase()) {
       case SUBSCRIBED -> subscribedEvent(event.getSubscribed());
       case OFFERS -> {
@@ -398,7 +396,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     if (s.getHeartbeatIntervalSeconds() > 0) {
       heartbeatInterval = Duration.ofMillis((long) (s.getHeartbeatIntervalSeconds() * 1000));
     }
-    watchHeartbeats();
+    heartbeats.start(heartbeatInterval);
     MasterInfo master = s.getMasterInfo();
     LOG.info("framework {} {} with master {}:{}", s.getFrameworkId(), first ? "registered" : "re-registered",
         master.getHost(), master.getPort());
@@ -421,19 +419,12 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     callback(() -> scheduler.largestAgent(this, largest));
   }
 
-  private void watchHeartbeats() {
-    if (heartbeatWatch != null) {
-      heartbeatWatch.cancel();
+  /** No word from the master for {@link #MISSED_HEARTBEATS} heartbeat intervals: it is presumed gone. */
+  private void masterSilent(Duration quiet) {
+    if (subscribed) {
+      LOG.warn("no heartbeat from the master for {} s; reconnecting", quiet.toSeconds());
+      stream.restart("heartbeats stopped");
     }
-    // A fixed delay: after a stall of the loop, the heartbeats that queued up count before the
-    // next check (catch-up checks at a fixed rate would see none and reconnect for nothing).
-    heartbeatWatch = loop.scheduleWithFixedDelay(heartbeatInterval, () -> {
-      long silent = System.nanoTime() - lastEventNanos;
-      if (subscribed && silent > heartbeatInterval.multipliedBy(MISSED_HEARTBEATS).toNanos()) {
-        LOG.warn("no heartbeat from the master for {} s; reconnecting", silent / 1_000_000_000);
-        stream.restart("heartbeats stopped");
-      }
-    });
   }
 
   private void callback(Runnable r) {

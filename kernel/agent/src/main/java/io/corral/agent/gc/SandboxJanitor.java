@@ -237,8 +237,8 @@ public final class SandboxJanitor {
     return out;
   }
 
-  /** The newest modification time of the directory and its top-level entries. */
-  private static Instant lastModified(Path dir) {
+  /** The newest modification time of the directory and its top-level entries; now when it cannot be read. */
+  private Instant lastModified(Path dir) {
     Instant newest = Instant.EPOCH;
     try (Stream<Path> entries = Stream.concat(Stream.of(dir), Files.list(dir))) {
       for (Path p : (Iterable<Path>) entries::iterator) {
@@ -252,7 +252,7 @@ public final class SandboxJanitor {
         }
       }
     } catch (IOException e) {
-      return Instant.now(); // unreadable: treat as fresh, keep it
+      return clock.instant(); // unreadable: treat as fresh, keep it
     }
     return newest;
   }

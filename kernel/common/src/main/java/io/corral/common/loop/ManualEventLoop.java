@@ -26,19 +26,23 @@ import org.slf4j.LoggerFactory;
  * be flaky.
  *
  * <p>Like the daemons' loop, a task that throws is logged and the loop carries on; the errors are
- * kept for the test to check ({@link #errors}). Single-threaded: use it from the test's thread only.
+ * kept for the test to check ({@link #errors}). Only the test's thread runs it ({@link #runPending},
+ * {@link #advance}); any thread may hand it work, set or cancel timers and read its time, as a
+ * component's worker threads and transport callbacks do with a daemon's loop.
  */
 public final class ManualEventLoop implements EventLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ManualEventLoop.class);
 
   private final String name;
   private final Thread owner = Thread.currentThread();
+  /** Guards the queue, the timers and their sequence; never held while a task runs. */
+  private final Object lock = new Object();
   private final Queue<Runnable> queue = new ArrayDeque<>();
   private final PriorityQueue<Timer> timers =
       new PriorityQueue<>(Comparator.comparing(Timer::due).thenComparingLong(Timer::sequence));
   private final List<Throwable> errors = new ArrayList<>();
   private final Clock clock = new LoopClock(ZoneOffset.UTC);
-  private Instant now;
+  private volatile Instant now;
   private long sequence;
   private boolean closed;
 
@@ -68,37 +72,46 @@ public final class ManualEventLoop implements EventLoop {
 
   @Override
   public void execute(Runnable task) {
-    if (closed) {
-      return;
+    synchronized (lock) {
+      if (!closed) {
+        queue.add(task);
+      }
     }
-    queue.add(task);
   }
 
   @Override
   public <T> CompletableFuture<T> submit(Supplier<T> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    if (closed) {
-      result.completeExceptionally(new RejectedExecutionException(name + " is closed"));
-      return result;
-    }
-    queue.add(() -> {
-      try {
-        result.complete(task.get());
-      } catch (RuntimeException | Error e) {
-        result.completeExceptionally(e);
+    synchronized (lock) {
+      if (closed) {
+        result.completeExceptionally(new RejectedExecutionException(name + " is closed"));
+        return result;
       }
-    });
+      queue.add(() -> {
+        try {
+          result.complete(task.get());
+        } catch (RuntimeException | Error e) {
+          result.completeExceptionally(e);
+        }
+      });
+    }
     return result;
   }
 
   @Override
   public Cancellable schedule(Duration delay, Runnable task) {
-    if (closed) {
-      return () -> {};
+    synchronized (lock) {
+      if (closed) {
+        return () -> {};
+      }
+      Timer t = new Timer(now.plus(delay.isNegative() ? Duration.ZERO : delay), sequence++, task);
+      timers.add(t);
+      return () -> {
+        synchronized (lock) {
+          timers.remove(t);
+        }
+      };
     }
-    Timer t = new Timer(now.plus(delay.isNegative() ? Duration.ZERO : delay), sequence++, task);
-    timers.add(t);
-    return () -> timers.remove(t);
   }
 
   @Override
@@ -106,12 +119,14 @@ public final class ManualEventLoop implements EventLoop {
     if (delay.isNegative() || delay.isZero()) {
       throw new IllegalArgumentException("the delay must be positive: " + delay);
     }
-    if (closed) {
-      return () -> {};
+    synchronized (lock) {
+      if (closed) {
+        return () -> {};
+      }
+      Repeating repeating = new Repeating(delay, task);
+      repeating.scheduleNext();
+      return repeating::cancel;
     }
-    Repeating repeating = new Repeating(delay, task);
-    repeating.scheduleNext();
-    return repeating::cancel;
   }
 
   /** True: the test's thread is the loop's (other threads are not supported). */
@@ -122,20 +137,29 @@ public final class ManualEventLoop implements EventLoop {
 
   @Override
   public void close() {
-    closed = true;
-    queue.clear();
-    timers.clear();
+    synchronized (lock) {
+      closed = true;
+      queue.clear();
+      timers.clear();
+    }
   }
 
   /** Runs every queued task, and the tasks they queue, until none is left; returns how many ran. */
   public int runPending() {
+    assertInLoop();
     int ran = 0;
     Runnable task;
-    while ((task = queue.poll()) != null) {
+    while ((task = nextQueued()) != null) {
       run(task);
       ran++;
     }
     return ran;
+  }
+
+  private Runnable nextQueued() {
+    synchronized (lock) {
+      return queue.poll();
+    }
   }
 
   /**
@@ -149,24 +173,39 @@ public final class ManualEventLoop implements EventLoop {
     Instant until = now.plus(by);
     runPending();
     Timer next;
-    while ((next = timers.peek()) != null && !next.due().isAfter(until)) {
-      timers.poll();
-      now = next.due();
+    while ((next = nextDueBy(until)) != null) {
       run(next.task());
       runPending();
     }
     now = until;
   }
 
+  /** Takes the next timer due by {@code until} and moves time to its due time; null when none is. */
+  private Timer nextDueBy(Instant until) {
+    synchronized (lock) {
+      Timer next = timers.peek();
+      if (next == null || next.due().isAfter(until)) {
+        return null;
+      }
+      timers.poll();
+      now = next.due();
+      return next;
+    }
+  }
+
   /** How many timers are waiting (cancelled and run ones excluded). */
   public int scheduledCount() {
-    return timers.size();
+    synchronized (lock) {
+      return timers.size();
+    }
   }
 
   /** When the next timer falls due, or null when none waits. */
   public Instant nextDue() {
-    Timer next = timers.peek();
-    return next == null ? null : next.due();
+    synchronized (lock) {
+      Timer next = timers.peek();
+      return next == null ? null : next.due();
+    }
   }
 
   /** What the tasks run so far threw, in order (the loop logged each and carried on). */
@@ -197,13 +236,16 @@ public final class ManualEventLoop implements EventLoop {
       this.task = task;
     }
 
+    /** Sets the next run; holds the lock. */
     void scheduleNext() {
       pending = new Timer(now.plus(delay), sequence++, () -> {
         try {
           task.run();
         } finally {
-          if (!cancelled && !closed) {
-            scheduleNext();
+          synchronized (lock) {
+            if (!cancelled && !closed) {
+              scheduleNext();
+            }
           }
         }
       });
@@ -211,8 +253,10 @@ public final class ManualEventLoop implements EventLoop {
     }
 
     void cancel() {
-      cancelled = true;
-      timers.remove(pending);
+      synchronized (lock) {
+        cancelled = true;
+        timers.remove(pending);
+      }
     }
   }
 

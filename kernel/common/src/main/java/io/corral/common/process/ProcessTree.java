@@ -1,14 +1,12 @@
 package io.corral.common.process;
 
+import io.corral.common.loop.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Kills a process and all of its descendants: SIGTERM to every process of the tree, then
@@ -17,13 +15,8 @@ import java.util.concurrent.TimeUnit;
  * taken before the first signal and refreshed before the last.
  */
 public final class ProcessTree {
-  private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "corral-process-killer");
-            t.setDaemon(true);
-            return t;
-          });
+  /** Times the grace periods of the kills that name no loop of their own. */
+  private static final EventLoop KILLER = EventLoop.threaded("corral-process-killer");
 
   private ProcessTree() {}
 
@@ -78,6 +71,11 @@ public final class ProcessTree {
    * SIGKILL and reaped by the kernel). Never throws.
    */
   public static CompletableFuture<Void> kill(ProcessHandle root, Duration grace) {
+    return kill(root, grace, KILLER);
+  }
+
+  /** As {@link #kill(ProcessHandle, Duration)}, the grace period timed on {@code timer}. */
+  public static CompletableFuture<Void> kill(ProcessHandle root, Duration grace, EventLoop timer) {
     Map<Long, ProcessHandle> tree = new LinkedHashMap<>();
     for (ProcessHandle p : snapshot(root)) {
       tree.put(p.pid(), p);
@@ -92,14 +90,11 @@ public final class ProcessTree {
     CompletableFuture<Void> done = new CompletableFuture<>();
     CompletableFuture<Void> allExited = onAllExited(tree.values());
     allExited.thenRun(() -> done.complete(null));
-    TIMER.schedule(
-        () -> {
-          if (!done.isDone()) {
-            forceKill(root, tree, sessionLeader).thenRun(() -> done.complete(null));
-          }
-        },
-        grace.toMillis(),
-        TimeUnit.MILLISECONDS);
+    timer.schedule(grace, () -> {
+      if (!done.isDone()) {
+        forceKill(root, tree, sessionLeader).thenRun(() -> done.complete(null));
+      }
+    });
     return done;
   }
 

@@ -143,4 +143,33 @@ class ManualEventLoopTest {
     assertThatThrownBy(() -> loop.advance(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
     assertThat(loop.clock().withZone(java.time.ZoneId.of("Europe/Paris")).instant()).isEqualTo(START);
   }
+
+  @Test
+  void otherThreadsMayHandItWorkAndReadItsTimeButOnlyTheTestsThreadRunsIt() throws Exception {
+    List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread worker = new Thread(() -> {
+      loop.execute(() -> threads.add("queued, ran on " + Thread.currentThread().getName()));
+      loop.schedule(Duration.ofSeconds(5), () -> threads.add("timer, ran on " + Thread.currentThread().getName()));
+      threads.add("worker read " + loop.clock().instant());
+    }, "worker");
+    worker.start();
+    worker.join();
+    assertThat(threads).containsExactly("worker read " + START);
+
+    loop.advance(Duration.ofSeconds(5));
+
+    String me = Thread.currentThread().getName();
+    assertThat(threads).containsExactly("worker read " + START, "queued, ran on " + me, "timer, ran on " + me);
+    java.util.concurrent.atomic.AtomicReference<Throwable> refused = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread other = new Thread(() -> {
+      try {
+        loop.runPending();
+      } catch (IllegalStateException e) {
+        refused.set(e);
+      }
+    });
+    other.start();
+    other.join();
+    assertThat(refused.get()).isNotNull();
+  }
 }

@@ -1,9 +1,8 @@
 package io.corral.master.lifecycle;
 
 import io.corral.common.detect.ZkUrl;
+import io.corral.common.loop.EventLoop;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -43,12 +42,9 @@ public final class ZkLeadership implements AutoCloseable {
   private final ZkDigest digest;
   private final CuratorFramework client;
   private final LeaderLatch latch;
-  private final ScheduledExecutorService leaseTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "corral-zk-lease");
-    t.setDaemon(true);
-    return t;
-  });
-  private final AtomicLong leaseUntilNanos = new AtomicLong(System.nanoTime()); // expired
+  /** Renews the lease: a thread of its own, so that a busy master loop does not let it lapse. */
+  private final EventLoop leaseTimer = EventLoop.threaded("corral-zk-lease");
+  private final Lease lease;
   private final AtomicLong electedSession = new AtomicLong();
 
   /**
@@ -68,6 +64,7 @@ public final class ZkLeadership implements AutoCloseable {
     this.url = url;
     this.sessionTimeout = sessionTimeout;
     this.digest = digest;
+    this.lease = new Lease(sessionTimeout.multipliedBy(2).dividedBy(3), System::nanoTime);
     CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
         .connectString(url.connectString())
         .sessionTimeoutMs((int) sessionTimeout.toMillis())
@@ -103,7 +100,7 @@ public final class ZkLeadership implements AutoCloseable {
         }
         case LOST -> {
           LOG.error("ZooKeeper session lost: this master may no longer lead");
-          leaseUntilNanos.set(System.nanoTime());
+          lease.revoke();
           events.accept(MasterLifecycle.Event.ZK_SESSION_LOST);
         }
         default -> { }
@@ -120,7 +117,7 @@ public final class ZkLeadership implements AutoCloseable {
 
       @Override
       public void notLeader() {
-        leaseUntilNanos.set(System.nanoTime());
+        lease.revoke();
         // The latch may hear of an expired session before the connection listener does; the
         // exit code must say why all the same.
         events.accept(sessionLost() ? MasterLifecycle.Event.ZK_SESSION_LOST : MasterLifecycle.Event.LEADERSHIP_LOST);
@@ -154,8 +151,8 @@ public final class ZkLeadership implements AutoCloseable {
       secureExistingNodes();
     }
     latch.start();
-    long period = Math.max(50, sessionTimeout.toMillis() / 6);
-    leaseTimer.scheduleAtFixedRate(this::renewLease, period, period, TimeUnit.MILLISECONDS);
+    leaseTimer.scheduleWithFixedDelay(Duration.ofMillis(Math.max(50, sessionTimeout.toMillis() / 6)),
+        this::renewLease);
   }
 
   /**
@@ -245,19 +242,18 @@ public final class ZkLeadership implements AutoCloseable {
 
   /** Whether this master may act as the leader right now (see the class comment). */
   public boolean leaseValid() {
-    return latch.hasLeadership() && leaseUntilNanos.get() - System.nanoTime() > 0;
+    return latch.hasLeadership() && lease.valid();
   }
 
   private void renewLease() {
     if (!latch.hasLeadership()) {
       return;
     }
-    long sentAt = System.nanoTime();
-    long until = sentAt + sessionTimeout.toNanos() * 2 / 3;
+    long began = lease.trip();
     try {
       client.checkExists().inBackground((c, event) -> {
         if (event.getResultCode() == 0 && latch.hasLeadership()) {
-          leaseUntilNanos.accumulateAndGet(until, (a, b) -> a - b > 0 ? a : b);
+          lease.confirmed(began);
         }
       }).forPath(url.leaderLatchPath());
     } catch (Exception e) {
@@ -267,7 +263,7 @@ public final class ZkLeadership implements AutoCloseable {
 
   @Override
   public void close() {
-    leaseTimer.shutdownNow();
+    leaseTimer.close();
     try {
       latch.close();
     } catch (Exception e) {

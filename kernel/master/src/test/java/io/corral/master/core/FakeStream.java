@@ -1,21 +1,24 @@
 package io.corral.master.core;
 
 import io.grpc.stub.ServerCallStreamObserver;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import org.awaitility.Awaitility;
 
 /** The client side of a stream as the master sees it: records what the master sends. */
 final class FakeStream<E> extends ServerCallStreamObserver<E> {
   final List<E> sent = new CopyOnWriteArrayList<>();
   volatile boolean completed;
 
-  /** Waits for an event matching {@code p} (among all sent so far) and returns it. */
-  E await(Predicate<E> p, Duration within) {
-    Awaitility.await().atMost(within).until(() -> sent.stream().anyMatch(p));
-    return sent.stream().filter(p).findFirst().orElseThrow();
+  /** The first event sent so far that matches {@code p}; fails the test when none does. */
+  E first(Predicate<E> p) {
+    return sent.stream().filter(p).findFirst()
+        .orElseThrow(() -> new AssertionError("no such event among the " + sent.size() + " sent: " + sent));
+  }
+
+  /** Every event sent so far that matches {@code p}, in order. */
+  List<E> all(Predicate<E> p) {
+    return sent.stream().filter(p).toList();
   }
 
   boolean any(Predicate<E> p) {
