@@ -61,10 +61,8 @@ final class ExecutorIsolation {
     c.create(containerLimits(run));
     run.setCgroups(c);
     if (c.nested()) {
-      for (AgentTask t : run.tasks().values()) {
-        if (!TaskStates.isTerminal(t.state())) {
-          c.createTask(t.info().getTaskId(), taskLimits(t.info()));
-        }
+      for (AgentTask t : run.liveTasks()) {
+        c.createTask(t.info().getTaskId(), taskLimits(t.info()));
       }
     }
     LOG.debug("container {} of executor {}: cgroups {}", run.containerId(), run.key(), c.dirs());
@@ -110,7 +108,8 @@ final class ExecutorIsolation {
   }
 
   /**
-   * A task's terminal update as the agent reports it. A task that broke a limit fails with the
+   * A task's update as the agent reports it: updates before the end pass unchanged; at the end, a
+   * task that broke a limit fails with the
    * limit's reason, whatever its command's exit status or its executor made of it: a limit the
    * watchers saw, or an OOM kill in its cgroup (a command task's own, a custom executor's container),
    * read here because the kernel may have killed a child of the task that the task outlived (a shell
@@ -240,10 +239,8 @@ final class ExecutorIsolation {
   ContainerLimits containerLimits(ExecutorRun run) {
     Resources total = run.isCommandExecutor() ? isolators.settings().commandExecutorOverhead()
         : Resources.fromProto(run.info().getResourcesList());
-    for (AgentTask t : run.tasks().values()) {
-      if (!TaskStates.isTerminal(t.state())) {
-        total = total.plus(Resources.fromProto(t.info().getResourcesList()).scalarsOnly());
-      }
+    for (AgentTask t : run.liveTasks()) {
+      total = total.plus(Resources.fromProto(t.info().getResourcesList()).scalarsOnly());
     }
     return floor(ContainerLimits.of(total, run.isCommandExecutor() ? 0 : isolators.settings().pidsLimit()));
   }

@@ -1,11 +1,11 @@
 package io.corral.agent.exec;
 
+import io.corral.agent.exec.ExecutorRunStateMachine.State;
 import io.corral.common.loop.EventLoop.Cancellable;
 import io.corral.common.net.StreamConnection;
 import io.corral.protocol.ExecutorEvent;
 import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.FrameworkInfo;
-import io.corral.protocol.TaskInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,28 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One launch of an executor: its process, its sandbox, its stream, and its tasks. Its life:
- * <pre>
- *   LAUNCHING --(process started, executor subscribed)--> RUNNING
- *   RECOVERING --(the executor of a restarted agent re-subscribed)--> RUNNING
- *   LAUNCHING|RECOVERING|RUNNING --(shutdown asked, or re-registration timed out)--> TERMINATING
- *   any --(process exited)--> TERMINATED
- * </pre>
- * A recovered run's process is not a child of this agent: only its {@link ProcessHandle} is
- * known, and its exit status is not.
+ * One launch of an executor: its process, its sandbox, its stream, and its tasks. Its life is
+ * {@link ExecutorRunStateMachine}'s table; only {@link RunBook} moves it. A recovered run's process
+ * is not a child of this agent: only its {@link ProcessHandle} is known, and its exit status is not.
  * Loop-owned.
  */
 public final class ExecutorRun {
-
-  /** Where the run stands. */
-  public enum State {
-    LAUNCHING,
-    /** Checkpointed by an earlier run of the agent; waiting for the live executor to reconnect. */
-    RECOVERING,
-    RUNNING,
-    TERMINATING,
-    TERMINATED
-  }
 
   private final ExecutorKey key;
   private final String containerId;
@@ -42,12 +26,11 @@ public final class ExecutorRun {
   private FrameworkInfo framework;
   private final boolean commandExecutor;
   private final Path sandbox;
-  private State state = State.LAUNCHING;
+  private State state;
   private Process process;
   private ProcessHandle handle;
   private StreamConnection<ExecutorEvent> connection;
   private final Map<String, AgentTask> tasks = new LinkedHashMap<>();
-  private final List<TaskInfo> queued = new ArrayList<>();
   private final List<Cancellable> timers = new ArrayList<>();
   private Cancellable idleTimer;
   /** Why the run is being stopped (null: it was not asked to stop), and what its tasks are told. */
@@ -56,8 +39,15 @@ public final class ExecutorRun {
   /** Its cgroups; null when the agent isolates without cgroups. */
   private io.corral.agent.isolation.ContainerCgroups cgroups;
 
+  /** A run about to be launched: its executor's URIs are fetched first. */
   public ExecutorRun(ExecutorKey key, String containerId, ExecutorInfo info, FrameworkInfo framework,
       boolean commandExecutor, Path sandbox) {
+    this(key, containerId, info, framework, commandExecutor, sandbox, State.FETCHING);
+  }
+
+  public ExecutorRun(ExecutorKey key, String containerId, ExecutorInfo info, FrameworkInfo framework,
+      boolean commandExecutor, Path sandbox, State initial) {
+    this.state = initial;
     this.key = key;
     this.containerId = containerId;
     this.info = info;
@@ -98,7 +88,8 @@ public final class ExecutorRun {
     return state;
   }
 
-  public void setState(State s) {
+  /** Only {@link RunBook}, applying the table, moves a run. */
+  void setState(State s) {
     state = s;
   }
 
@@ -150,9 +141,14 @@ public final class ExecutorRun {
     return tasks;
   }
 
-  /** Tasks waiting for the executor to subscribe. */
-  public List<TaskInfo> queued() {
-    return queued;
+  /** Tasks waiting for the executor to subscribe, in the order they came. */
+  public List<AgentTask> queued() {
+    return tasks.values().stream().filter(t -> t.stage() == AgentTaskStateMachine.Stage.QUEUED).toList();
+  }
+
+  /** Its live tasks (not ended), in the order they came. */
+  public List<AgentTask> liveTasks() {
+    return tasks.values().stream().filter(AgentTask::isLive).toList();
   }
 
   public void addTimer(Cancellable c) {
@@ -229,8 +225,4 @@ public final class ExecutorRun {
     cgroups = c;
   }
 
-  /** Live (non-terminal) tasks. */
-  public long liveTasks() {
-    return tasks.values().stream().filter(t -> !io.corral.common.task.TaskStates.isTerminal(t.state())).count();
-  }
 }
