@@ -13,7 +13,6 @@ import io.corral.protocol.TaskStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +33,12 @@ final class ExecutorIsolation {
   private static final Duration DESTROY_TIMEOUT = Duration.ofSeconds(30);
 
   private final Isolators isolators;
-  private final ExecutorService workers;
+  private final java.util.concurrent.Executor workers;
   /** Removals of cgroups under way (an agent that stops waits for them). */
   private final java.util.Set<java.util.concurrent.CompletableFuture<Void>> removing =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  ExecutorIsolation(Isolators isolators, ExecutorService workers) {
+  ExecutorIsolation(Isolators isolators, java.util.concurrent.Executor workers) {
     this.isolators = isolators;
     this.workers = workers;
   }

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -69,30 +70,49 @@ public final class ExecutorSupervisor {
   public ExecutorSupervisor(AgentConfig config, EventLoop loop, ExecutorService workers, Fetcher fetcher,
       StatusUpdateManager updates, Supplier<AgentInfo> agentInfo, Supplier<String> endpoint,
       Consumer<AgentCall> toMaster, RunCheckpoints checkpoints, Isolators isolators, Clock clock) {
-    ExecutorTokens tokens;
-    try {
-      tokens = config.security() == null ? null : ExecutorTokens.in(config.workDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    this(config, loop, workers, Host.of(config, fetcher, loop, clock), updates, agentInfo, endpoint, toMaster,
+        checkpoints, isolators, clock);
+  }
+
+  /**
+   * What the agent does on its host, outside its loop: fetch into sandboxes, start executor processes,
+   * watch and kill them.
+   *
+   * @param tokens with security on, what executors prove themselves with; null otherwise
+   */
+  record Host(SandboxFetch fetcher, ProcessStarter starter, ProcessControl processes, ExecutorTokens tokens) {
+    static Host of(AgentConfig config, Fetcher fetcher, EventLoop loop, Clock clock) {
+      ExecutorTokens tokens;
+      try {
+        tokens = config.security() == null ? null : ExecutorTokens.in(config.workDir());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new Host(new SandboxFetcher(fetcher, loop, clock),
+          new ExecutorLauncher(config, new ProcessUsers(config), tokens), ProcessControl.host(), tokens);
     }
+  }
+
+  ExecutorSupervisor(AgentConfig config, EventLoop loop, Executor workers, Host host, StatusUpdateManager updates,
+      Supplier<AgentInfo> agentInfo, Supplier<String> endpoint, Consumer<AgentCall> toMaster,
+      RunCheckpoints checkpoints, Isolators isolators, Clock clock) {
     ProcessUsers users = new ProcessUsers(config);
-    ProcessControl processes = ProcessControl.host();
-    SandboxFetch sandboxFetcher = new SandboxFetcher(fetcher, loop, clock);
     Supplier<String> agentId = () -> agentInfo.get().getId();
     this.isolation = new ExecutorIsolation(isolators, workers);
     this.reports = new TaskReports(runs, updates, checkpoints, agentInfo, clock);
-    ProcessLaunch launch = new ProcessLaunch(new ExecutorLauncher(config, users, tokens), isolation, loop, workers,
-        agentInfo, endpoint, config.security() != null);
+    ProcessLaunch launch = new ProcessLaunch(host.starter(), isolation, loop, workers, agentInfo, endpoint,
+        config.security() != null);
     this.book = new RunBook(runs, loop, new RunBook.Timeouts(config.executorRegistrationTimeout(),
         config.executorReregistrationTimeout(), config.executorShutdownGrace(), config.commandExecutorIdleTimeout()),
-        processes, launch, isolation, new ExecutorMessages(agentInfo, users, isolation), reports, checkpoints,
+        host.processes(), launch, isolation, new ExecutorMessages(agentInfo, users, isolation), reports, checkpoints,
         toMaster);
-    RunLauncher launcher = new RunLauncher(runs, book, sandboxFetcher, users, checkpoints, config.workDir(), clock);
-    this.delivery = new TaskDelivery(runs, launcher, book, sandboxFetcher, users, isolation, checkpoints, reports);
-    this.channel = new ExecutorChannel(runs, book, tokens, toMaster);
-    this.recovery = new RunRecovery(runs, book, reports, processes, isolation, workers, agentId, config.workDir());
-    this.shutdowns = new RunShutdowns(runs, book, reports, checkpoints, processes, isolation, workers, agentId,
-        config.executorShutdownGrace());
+    RunLauncher launcher = new RunLauncher(runs, book, host.fetcher(), users, checkpoints, config.workDir(), clock);
+    this.delivery = new TaskDelivery(runs, launcher, book, host.fetcher(), users, isolation, checkpoints, reports);
+    this.channel = new ExecutorChannel(runs, book, host.tokens(), toMaster);
+    this.recovery = new RunRecovery(runs, book, reports, host.processes(), isolation, workers, agentId,
+        config.workDir());
+    this.shutdowns = new RunShutdowns(runs, book, reports, checkpoints, host.processes(), isolation, workers,
+        agentId, config.executorShutdownGrace());
     this.limits = new LimitWatcher(isolation, loop, clock, workers, () -> runs.runs().values(), book);
   }
 

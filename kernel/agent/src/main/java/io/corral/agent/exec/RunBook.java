@@ -225,7 +225,9 @@ final class RunBook {
       }
       toMaster.accept(AgentCall.newBuilder().setExecutorExited(e).build());
     }
-    checkpoints.forgetExecutor(run);
+    if (runs.run(run.key()) == null) { // else a newer run of its executor has the checkpoint now
+      checkpoints.forgetExecutor(run);
+    }
     reports.forgetFrameworkIfDone(run.key().frameworkId());
     checkRecoveryDone();
   }
