@@ -86,7 +86,7 @@ public final class AgentTask {
     return acknowledged;
   }
 
-  public void acknowledged(TaskStatus status) {
+  void acknowledged(TaskStatus status) {
     acknowledged = status;
   }
 

@@ -23,7 +23,7 @@ public final class ExecutorRun {
   private final ExecutorKey key;
   private final String containerId;
   private final ExecutorInfo info;
-  private FrameworkInfo framework;
+  private final FrameworkInfo framework;
   private final boolean commandExecutor;
   private final Path sandbox;
   private State state;
@@ -72,10 +72,6 @@ public final class ExecutorRun {
     return framework;
   }
 
-  public void setFramework(FrameworkInfo f) {
-    framework = f;
-  }
-
   public boolean isCommandExecutor() {
     return commandExecutor;
   }
@@ -98,7 +94,7 @@ public final class ExecutorRun {
     return process;
   }
 
-  public void setProcess(Process p) {
+  void setProcess(Process p) {
     process = p;
     handle = p.toHandle();
   }
@@ -109,7 +105,7 @@ public final class ExecutorRun {
   }
 
   /** Adopts the live process of an executor started by an earlier run of the agent. */
-  public void adopt(ProcessHandle h) {
+  void adopt(ProcessHandle h) {
     handle = h;
   }
 
@@ -122,7 +118,7 @@ public final class ExecutorRun {
     return connection;
   }
 
-  public void setConnection(StreamConnection<ExecutorEvent> c) {
+  void setConnection(StreamConnection<ExecutorEvent> c) {
     connection = c;
   }
 
@@ -151,17 +147,17 @@ public final class ExecutorRun {
     return tasks.values().stream().filter(AgentTask::isLive).toList();
   }
 
-  public void addTimer(Cancellable c) {
+  void addTimer(Cancellable c) {
     timers.add(c);
   }
 
-  public void cancelTimers() {
+  void cancelTimers() {
     timers.forEach(Cancellable::cancel);
     timers.clear();
     cancelIdleTimer();
   }
 
-  public void setIdleTimer(Cancellable c) {
+  void setIdleTimer(Cancellable c) {
     cancelIdleTimer();
     idleTimer = c;
   }
@@ -171,7 +167,7 @@ public final class ExecutorRun {
     return idleTimer != null;
   }
 
-  public void cancelIdleTimer() {
+  void cancelIdleTimer() {
     if (idleTimer != null) {
       idleTimer.cancel();
       idleTimer = null;
@@ -189,7 +185,7 @@ public final class ExecutorRun {
   }
 
   /** Records why the run stops (the first reason given wins). */
-  public void stopBecause(io.corral.protocol.TaskStatusReason reason, String message) {
+  void stopBecause(io.corral.protocol.TaskStatusReason reason, String message) {
     if (stopMessage == null) {
       stopReason = reason;
       stopMessage = message;
@@ -205,7 +201,7 @@ public final class ExecutorRun {
     return processUsage;
   }
 
-  public void setProcessUsage(io.corral.agent.isolation.ProcessTreeUsage u) {
+  void setProcessUsage(io.corral.agent.isolation.ProcessTreeUsage u) {
     processUsage = u;
   }
 
@@ -213,7 +209,7 @@ public final class ExecutorRun {
     return diskUsedBytes;
   }
 
-  public void setDiskUsedBytes(long b) {
+  void setDiskUsedBytes(long b) {
     diskUsedBytes = b;
   }
 
@@ -221,7 +217,7 @@ public final class ExecutorRun {
     return cgroups;
   }
 
-  public void setCgroups(io.corral.agent.isolation.ContainerCgroups c) {
+  void setCgroups(io.corral.agent.isolation.ContainerCgroups c) {
     cgroups = c;
   }
 
