@@ -15,8 +15,11 @@ interface ProcessControl {
   /** Kills whatever a container left behind (processes carrying its id in their environment). Does not block. */
   void killContainer(String containerId);
 
-  /** Completes once the process has exited. */
-  CompletableFuture<?> onExit(ProcessHandle process);
+  /**
+   * Completes once the run's process has exited (for the agent's own child: once it is reaped, its
+   * exit status known).
+   */
+  CompletableFuture<?> onExit(ExecutorRun run);
 
   /** The live process of a checkpointed executor (the same pid and start time), if it still runs. */
   Optional<ProcessHandle> find(long pid, long startMillis);
@@ -35,8 +38,8 @@ interface ProcessControl {
       }
 
       @Override
-      public CompletableFuture<?> onExit(ProcessHandle process) {
-        return process.onExit();
+      public CompletableFuture<?> onExit(ExecutorRun run) {
+        return run.process() != null ? run.process().onExit() : run.handle().onExit();
       }
 
       @Override

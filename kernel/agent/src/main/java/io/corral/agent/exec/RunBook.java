@@ -93,7 +93,7 @@ final class RunBook {
     if (effect instanceof ExecutorRunStateMachine.StartProcess) {
       launch.start(run, next -> apply(run, next));
     } else if (effect instanceof ExecutorRunStateMachine.WatchExit) {
-      processes.onExit(run.handle()).whenComplete((v, e) -> loop.execute(() -> apply(run, new Exited())));
+      processes.onExit(run).whenComplete((v, e) -> loop.execute(() -> apply(run, new Exited())));
     } else if (effect instanceof ExecutorRunStateMachine.StartRegistrationTimer) {
       Duration d = timeouts.registration();
       run.addTimer(loop.schedule(d, () -> {

@@ -75,7 +75,7 @@ final class RunShutdowns {
     List<CompletableFuture<?>> exits = new ArrayList<>();
     for (ExecutorRun run : runs.runList()) {
       if (run.handle() != null) {
-        exits.add(processes.onExit(run.handle()));
+        exits.add(processes.onExit(run));
       }
       stop(run, new Stop(TaskStatusReason.REASON_AGENT_SHUTDOWN, "agent shutting down", grace));
     }

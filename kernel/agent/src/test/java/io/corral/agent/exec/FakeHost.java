@@ -90,8 +90,8 @@ final class FakeHost implements SandboxFetch, ProcessStarter, ProcessControl {
   }
 
   @Override
-  public CompletableFuture<?> onExit(ProcessHandle process) {
-    return process.onExit();
+  public CompletableFuture<?> onExit(ExecutorRun run) {
+    return run.handle().onExit();
   }
 
   @Override
