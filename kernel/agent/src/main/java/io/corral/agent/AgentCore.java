@@ -71,7 +71,8 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         config.statusUpdateRetryMin(), config.statusUpdateRetryMax());
     this.fetcher = new Fetcher(config.fetcher(), workers);
     this.supervisor = new ExecutorSupervisor(config, loop, workers, fetcher, updates,
-        () -> info, () -> endpoint, link::send, new RunCheckpoints(checkpoint, () -> endpoint), isolators);
+        () -> info, () -> endpoint, link::send, new RunCheckpoints(checkpoint, () -> endpoint), isolators,
+        java.time.Clock.systemUTC());
   }
 
   /**
@@ -81,6 +82,7 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
    */
   void start(Optional<CheckpointedState> recovered) {
     loop.execute(() -> {
+      supervisor.start();
       if (recovered.isEmpty()) {
         link.start();
         return;
@@ -88,7 +90,7 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
       info = info.toBuilder().setId(recovered.get().agent().getAgentInfo().getId()).build();
       LOG.info("recovering agent {} from its checkpoint; waiting up to {} for its executors to reconnect",
           info.getId(), config.executorReregistrationTimeout());
-      supervisor.recover(recovered.get(), config.executorReregistrationTimeout(), () -> {
+      supervisor.recover(recovered.get(), () -> {
         LOG.info("executor recovery done; re-registering with the master as agent {}", info.getId());
         link.start();
       });

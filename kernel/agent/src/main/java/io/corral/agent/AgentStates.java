@@ -36,7 +36,7 @@ final class AgentStates {
           : null;
       var cgroups = run.cgroups();
       executors.add(new ExecutorJson(run.key().frameworkId(), run.key().executorId(), run.containerId(),
-          run.info().getName(), run.state().name(), h == null ? null : h.pid(), sandbox, ResourcesJson.of(r),
+          run.info().getName(), run.state().shown(), h == null ? null : h.pid(), sandbox, ResourcesJson.of(r),
           run.isCommandExecutor() ? ResourcesJson.of(config.isolation().commandExecutorOverhead()) : null, tasks,
           cgroups == null ? null : cgroups.dirs().stream().map(Path::toString).toList(), null,
           new io.corral.agent.http.AgentHttpServer.Sources(cgroups, run.processUsage(), run.diskUsedBytes(),

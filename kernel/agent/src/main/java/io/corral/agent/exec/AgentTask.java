@@ -1,5 +1,6 @@
 package io.corral.agent.exec;
 
+import io.corral.agent.exec.AgentTaskStateMachine.Stage;
 import io.corral.common.resources.Resources;
 import io.corral.protocol.Task;
 import io.corral.protocol.TaskInfo;
@@ -7,26 +8,32 @@ import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
 
 /**
- * A task this agent was given, kept until its terminal status update is acknowledged.
- * Loop-owned.
+ * A task this agent was given, kept until its terminal status update is acknowledged. Its life is
+ * {@link AgentTaskStateMachine}'s table; only {@link RunBook} moves it. Loop-owned.
  */
 public final class AgentTask {
   private final String frameworkId;
   private final TaskInfo info;
   private final ExecutorRun run;
+  private Stage stage;
+  /** What it reported last (its executor, or the agent about it). */
   private TaskState state = TaskState.TASK_STAGING;
   private TaskStatus latest;
   /** The latest update its framework acknowledged (null: none yet). */
   private TaskStatus acknowledged;
-  private boolean killRequested;
-  private boolean fetching;
   /** A limit the task broke (memory, disk), set by the agent's isolation; null: none. */
   private Limitation limitation;
 
+  /** A task waiting for its executor. */
   public AgentTask(String frameworkId, TaskInfo info, ExecutorRun run) {
+    this(frameworkId, info, run, Stage.QUEUED);
+  }
+
+  public AgentTask(String frameworkId, TaskInfo info, ExecutorRun run, Stage initial) {
     this.frameworkId = frameworkId;
     this.info = info;
     this.run = run;
+    this.stage = initial;
   }
 
   public TaskKey key() {
@@ -45,11 +52,27 @@ public final class AgentTask {
     return run;
   }
 
+  public Stage stage() {
+    return stage;
+  }
+
+  /** Only {@link RunBook}, applying the table, moves a task. */
+  void setStage(Stage s) {
+    stage = s;
+  }
+
+  /** Whether it is live (not ended): it holds resources in its container and keeps its run busy. */
+  public boolean isLive() {
+    return AgentTaskStateMachine.isLive(stage);
+  }
+
+  /** The state it reported last. */
   public TaskState state() {
     return state;
   }
 
-  public void update(TaskStatus status) {
+  /** Records an update made about it (the latest it has). */
+  void update(TaskStatus status) {
     this.state = status.getState();
     this.latest = status;
   }
@@ -63,25 +86,8 @@ public final class AgentTask {
     return acknowledged;
   }
 
-  public void acknowledged(TaskStatus status) {
+  void acknowledged(TaskStatus status) {
     acknowledged = status;
-  }
-
-  public boolean killRequested() {
-    return killRequested;
-  }
-
-  public void requestKill() {
-    killRequested = true;
-  }
-
-  /** Whether its URIs are being fetched (it has not reached its executor yet). */
-  public boolean fetching() {
-    return fetching;
-  }
-
-  public void setFetching(boolean f) {
-    fetching = f;
   }
 
   public Limitation limitation() {
@@ -89,7 +95,7 @@ public final class AgentTask {
   }
 
   /** Records the limit the task broke (the first one wins). */
-  public void limit(Limitation l) {
+  void limit(Limitation l) {
     if (limitation == null) {
       limitation = l;
     }

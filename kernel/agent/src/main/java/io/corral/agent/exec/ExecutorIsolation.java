@@ -13,7 +13,6 @@ import io.corral.protocol.TaskStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +33,12 @@ final class ExecutorIsolation {
   private static final Duration DESTROY_TIMEOUT = Duration.ofSeconds(30);
 
   private final Isolators isolators;
-  private final ExecutorService workers;
+  private final java.util.concurrent.Executor workers;
   /** Removals of cgroups under way (an agent that stops waits for them). */
   private final java.util.Set<java.util.concurrent.CompletableFuture<Void>> removing =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  ExecutorIsolation(Isolators isolators, ExecutorService workers) {
+  ExecutorIsolation(Isolators isolators, java.util.concurrent.Executor workers) {
     this.isolators = isolators;
     this.workers = workers;
   }
@@ -61,10 +60,8 @@ final class ExecutorIsolation {
     c.create(containerLimits(run));
     run.setCgroups(c);
     if (c.nested()) {
-      for (AgentTask t : run.tasks().values()) {
-        if (!TaskStates.isTerminal(t.state())) {
-          c.createTask(t.info().getTaskId(), taskLimits(t.info()));
-        }
+      for (AgentTask t : run.liveTasks()) {
+        c.createTask(t.info().getTaskId(), taskLimits(t.info()));
       }
     }
     LOG.debug("container {} of executor {}: cgroups {}", run.containerId(), run.key(), c.dirs());
@@ -110,7 +107,8 @@ final class ExecutorIsolation {
   }
 
   /**
-   * A task's terminal update as the agent reports it. A task that broke a limit fails with the
+   * A task's update as the agent reports it: updates before the end pass unchanged; at the end, a
+   * task that broke a limit fails with the
    * limit's reason, whatever its command's exit status or its executor made of it: a limit the
    * watchers saw, or an OOM kill in its cgroup (a command task's own, a custom executor's container),
    * read here because the kernel may have killed a child of the task that the task outlived (a shell
@@ -240,10 +238,8 @@ final class ExecutorIsolation {
   ContainerLimits containerLimits(ExecutorRun run) {
     Resources total = run.isCommandExecutor() ? isolators.settings().commandExecutorOverhead()
         : Resources.fromProto(run.info().getResourcesList());
-    for (AgentTask t : run.tasks().values()) {
-      if (!TaskStates.isTerminal(t.state())) {
-        total = total.plus(Resources.fromProto(t.info().getResourcesList()).scalarsOnly());
-      }
+    for (AgentTask t : run.liveTasks()) {
+      total = total.plus(Resources.fromProto(t.info().getResourcesList()).scalarsOnly());
     }
     return floor(ContainerLimits.of(total, run.isCommandExecutor() ? 0 : isolators.settings().pidsLimit()));
   }

@@ -25,7 +25,7 @@ import java.util.Optional;
  * ({@link SecretFiles}; the command executor reads its tasks' itself). Blocking (user look-up,
  * process creation, directories): runs on a worker thread, never on the agent's loop.
  */
-public final class ExecutorLauncher {
+public final class ExecutorLauncher implements ProcessStarter {
   /** Main class of the built-in command executor. */
   public static final String COMMAND_EXECUTOR_MAIN = "io.corral.executor.command.CommandExecutorMain";
 
@@ -49,7 +49,8 @@ public final class ExecutorLauncher {
   public record Spec(ExecutorRun run, String agentId, String agentEndpoint, String agentHttp,
       List<String> cgroupProcs) {}
 
-  public Process launch(Spec spec) throws IOException {
+  @Override
+  public Process start(Spec spec) throws IOException {
     ExecutorRun run = spec.run();
     Optional<UserAccount> user = users.executor(run);
     if (run.isCommandExecutor()) {

@@ -1,11 +1,11 @@
 package io.corral.agent.exec;
 
+import io.corral.agent.exec.ExecutorRunStateMachine.State;
 import io.corral.common.loop.EventLoop.Cancellable;
 import io.corral.common.net.StreamConnection;
 import io.corral.protocol.ExecutorEvent;
 import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.FrameworkInfo;
-import io.corral.protocol.TaskInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,41 +13,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One launch of an executor: its process, its sandbox, its stream, and its tasks. Its life:
- * <pre>
- *   LAUNCHING --(process started, executor subscribed)--> RUNNING
- *   RECOVERING --(the executor of a restarted agent re-subscribed)--> RUNNING
- *   LAUNCHING|RECOVERING|RUNNING --(shutdown asked, or re-registration timed out)--> TERMINATING
- *   any --(process exited)--> TERMINATED
- * </pre>
- * A recovered run's process is not a child of this agent: only its {@link ProcessHandle} is
- * known, and its exit status is not.
+ * One launch of an executor: its process, its sandbox, its stream, and its tasks. Its life is
+ * {@link ExecutorRunStateMachine}'s table; only {@link RunBook} moves it. A recovered run's process
+ * is not a child of this agent: only its {@link ProcessHandle} is known, and its exit status is not.
  * Loop-owned.
  */
 public final class ExecutorRun {
 
-  /** Where the run stands. */
-  public enum State {
-    LAUNCHING,
-    /** Checkpointed by an earlier run of the agent; waiting for the live executor to reconnect. */
-    RECOVERING,
-    RUNNING,
-    TERMINATING,
-    TERMINATED
-  }
-
   private final ExecutorKey key;
   private final String containerId;
   private final ExecutorInfo info;
-  private FrameworkInfo framework;
+  private final FrameworkInfo framework;
   private final boolean commandExecutor;
   private final Path sandbox;
-  private State state = State.LAUNCHING;
+  private State state;
   private Process process;
   private ProcessHandle handle;
   private StreamConnection<ExecutorEvent> connection;
   private final Map<String, AgentTask> tasks = new LinkedHashMap<>();
-  private final List<TaskInfo> queued = new ArrayList<>();
   private final List<Cancellable> timers = new ArrayList<>();
   private Cancellable idleTimer;
   /** Why the run is being stopped (null: it was not asked to stop), and what its tasks are told. */
@@ -56,8 +39,15 @@ public final class ExecutorRun {
   /** Its cgroups; null when the agent isolates without cgroups. */
   private io.corral.agent.isolation.ContainerCgroups cgroups;
 
+  /** A run about to be launched: its executor's URIs are fetched first. */
   public ExecutorRun(ExecutorKey key, String containerId, ExecutorInfo info, FrameworkInfo framework,
       boolean commandExecutor, Path sandbox) {
+    this(key, containerId, info, framework, commandExecutor, sandbox, State.FETCHING);
+  }
+
+  public ExecutorRun(ExecutorKey key, String containerId, ExecutorInfo info, FrameworkInfo framework,
+      boolean commandExecutor, Path sandbox, State initial) {
+    this.state = initial;
     this.key = key;
     this.containerId = containerId;
     this.info = info;
@@ -82,10 +72,6 @@ public final class ExecutorRun {
     return framework;
   }
 
-  public void setFramework(FrameworkInfo f) {
-    framework = f;
-  }
-
   public boolean isCommandExecutor() {
     return commandExecutor;
   }
@@ -98,7 +84,8 @@ public final class ExecutorRun {
     return state;
   }
 
-  public void setState(State s) {
+  /** Only {@link RunBook}, applying the table, moves a run. */
+  void setState(State s) {
     state = s;
   }
 
@@ -107,7 +94,7 @@ public final class ExecutorRun {
     return process;
   }
 
-  public void setProcess(Process p) {
+  void setProcess(Process p) {
     process = p;
     handle = p.toHandle();
   }
@@ -118,7 +105,7 @@ public final class ExecutorRun {
   }
 
   /** Adopts the live process of an executor started by an earlier run of the agent. */
-  public void adopt(ProcessHandle h) {
+  void adopt(ProcessHandle h) {
     handle = h;
   }
 
@@ -131,7 +118,7 @@ public final class ExecutorRun {
     return connection;
   }
 
-  public void setConnection(StreamConnection<ExecutorEvent> c) {
+  void setConnection(StreamConnection<ExecutorEvent> c) {
     connection = c;
   }
 
@@ -150,22 +137,27 @@ public final class ExecutorRun {
     return tasks;
   }
 
-  /** Tasks waiting for the executor to subscribe. */
-  public List<TaskInfo> queued() {
-    return queued;
+  /** Tasks waiting for the executor to subscribe, in the order they came. */
+  public List<AgentTask> queued() {
+    return tasks.values().stream().filter(t -> t.stage() == AgentTaskStateMachine.Stage.QUEUED).toList();
   }
 
-  public void addTimer(Cancellable c) {
+  /** Its live tasks (not ended), in the order they came. */
+  public List<AgentTask> liveTasks() {
+    return tasks.values().stream().filter(AgentTask::isLive).toList();
+  }
+
+  void addTimer(Cancellable c) {
     timers.add(c);
   }
 
-  public void cancelTimers() {
+  void cancelTimers() {
     timers.forEach(Cancellable::cancel);
     timers.clear();
     cancelIdleTimer();
   }
 
-  public void setIdleTimer(Cancellable c) {
+  void setIdleTimer(Cancellable c) {
     cancelIdleTimer();
     idleTimer = c;
   }
@@ -175,7 +167,7 @@ public final class ExecutorRun {
     return idleTimer != null;
   }
 
-  public void cancelIdleTimer() {
+  void cancelIdleTimer() {
     if (idleTimer != null) {
       idleTimer.cancel();
       idleTimer = null;
@@ -193,7 +185,7 @@ public final class ExecutorRun {
   }
 
   /** Records why the run stops (the first reason given wins). */
-  public void stopBecause(io.corral.protocol.TaskStatusReason reason, String message) {
+  void stopBecause(io.corral.protocol.TaskStatusReason reason, String message) {
     if (stopMessage == null) {
       stopReason = reason;
       stopMessage = message;
@@ -209,7 +201,7 @@ public final class ExecutorRun {
     return processUsage;
   }
 
-  public void setProcessUsage(io.corral.agent.isolation.ProcessTreeUsage u) {
+  void setProcessUsage(io.corral.agent.isolation.ProcessTreeUsage u) {
     processUsage = u;
   }
 
@@ -217,7 +209,7 @@ public final class ExecutorRun {
     return diskUsedBytes;
   }
 
-  public void setDiskUsedBytes(long b) {
+  void setDiskUsedBytes(long b) {
     diskUsedBytes = b;
   }
 
@@ -225,12 +217,8 @@ public final class ExecutorRun {
     return cgroups;
   }
 
-  public void setCgroups(io.corral.agent.isolation.ContainerCgroups c) {
+  void setCgroups(io.corral.agent.isolation.ContainerCgroups c) {
     cgroups = c;
   }
 
-  /** Live (non-terminal) tasks. */
-  public long liveTasks() {
-    return tasks.values().stream().filter(t -> !io.corral.common.task.TaskStates.isTerminal(t.state())).count();
-  }
 }

@@ -52,13 +52,13 @@ final class IdleRuns {
   }
 
   static Verdict verdict(ExecutorRun run) {
-    if (run.liveTasks() > 0) {
+    if (!run.liveTasks().isEmpty()) {
       return Verdict.KEEP;
     }
     return switch (run.state()) {
       case RUNNING -> run.isCommandExecutor() ? Verdict.IDLE_OUT : Verdict.KEEP;
       // The command executor is decided on when it connects; its registration timeout bounds the wait.
-      case LAUNCHING -> run.isCommandExecutor() ? Verdict.KEEP : Verdict.STOP_NOW;
+      case FETCHING, STARTING, REGISTERING -> run.isCommandExecutor() ? Verdict.KEEP : Verdict.STOP_NOW;
       // RECOVERING: decided on when it reconnects (or its re-registration timeout ends it).
       case RECOVERING, TERMINATING, TERMINATED -> Verdict.KEEP;
     };

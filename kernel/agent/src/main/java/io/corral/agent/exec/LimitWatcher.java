@@ -1,22 +1,28 @@
 package io.corral.agent.exec;
 
+import io.corral.agent.exec.AgentTaskStateMachine.LimitBroken;
+import io.corral.agent.exec.ExecutorRunStateMachine.Stop;
 import io.corral.agent.isolation.ContainerLimits;
 import io.corral.agent.isolation.Isolators;
 import io.corral.agent.isolation.ProcTable;
 import io.corral.agent.isolation.ProcessTreeUsage;
 import io.corral.agent.isolation.SandboxUsage;
+import io.corral.common.loop.EventLoop;
 import io.corral.common.task.PathNames;
-import io.corral.common.task.TaskStates;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.function.BiConsumer;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches the limits the kernel does not enforce by itself, once per watch interval:
@@ -28,30 +34,35 @@ import java.util.function.Supplier;
  *       agent's API shows as their usage);
  *   <li>{@code disk/du}: each sandbox's bytes against its {@code disk}, every disk watch interval.
  * </ul>
- * Decides on the agent's loop; scans on a worker, one scan of each kind at a time. Loop-owned.
+ * It measures the runs whose process is up and not being stopped, and tells {@link RunBook} what it
+ * saw ({@link LimitBroken} for a task, a {@link Stop} for an executor): the tables decide whether it
+ * still matters. Decides on the agent's loop; scans on a worker, one scan of each kind at a time.
+ * Loop-owned.
  */
 final class LimitWatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(LimitWatcher.class);
+
   private final ExecutorIsolation isolation;
-  private final ExecutorService workers;
-  private final io.corral.common.loop.EventLoop loop;
+  private final Executor workers;
+  private final EventLoop loop;
+  private final Clock clock;
   private final Supplier<Collection<ExecutorRun>> runs;
-  private final BiConsumer<AgentTask, Limitation> limitTask;
-  private final BiConsumer<ExecutorRun, Limitation> limitRun;
+  private final RunBook book;
   private boolean scanningProcesses;
   private boolean scanningDisks;
-  private long nextDiskScanNanos = System.nanoTime();
+  private Instant nextDiskScan = Instant.MIN;
 
-  LimitWatcher(ExecutorIsolation isolation, io.corral.common.loop.EventLoop loop, ExecutorService workers,
-      Supplier<Collection<ExecutorRun>> runs, BiConsumer<AgentTask, Limitation> limitTask,
-      BiConsumer<ExecutorRun, Limitation> limitRun) {
+  LimitWatcher(ExecutorIsolation isolation, EventLoop loop, Clock clock, Executor workers,
+      Supplier<Collection<ExecutorRun>> runs, RunBook book) {
     this.isolation = isolation;
     this.loop = loop;
+    this.clock = clock;
     this.workers = workers;
     this.runs = runs;
-    this.limitTask = limitTask;
-    this.limitRun = limitRun;
+    this.book = book;
   }
 
+  /** Starts watching, on the loop's timer. */
   void start() {
     loop.scheduleWithFixedDelay(isolation.isolators().settings().watchInterval(), this::tick);
   }
@@ -59,12 +70,10 @@ final class LimitWatcher {
   void tick() {
     List<Probe> probes = new ArrayList<>();
     for (ExecutorRun run : new ArrayList<>(runs.get())) {
-      if (run.state() == ExecutorRun.State.TERMINATED || run.state() == ExecutorRun.State.TERMINATING
-          || run.handle() == null) {
-        continue;
+      if (ExecutorRunStateMachine.watched(run.state())) {
+        checkOom(run);
+        probes.add(probe(run));
       }
-      checkOom(run);
-      probes.add(probe(run));
     }
     Isolators iso = isolation.isolators();
     boolean cgroupsMeasure = iso.has(Isolators.CGROUPS_CPU) && iso.has(Isolators.CGROUPS_MEM);
@@ -81,9 +90,10 @@ final class LimitWatcher {
             }
           }));
     }
-    if (!scanningDisks && iso.has(Isolators.DISK_DU) && System.nanoTime() - nextDiskScanNanos >= 0) {
+    Instant now = clock.instant();
+    if (!scanningDisks && iso.has(Isolators.DISK_DU) && !now.isBefore(nextDiskScan)) {
       scanningDisks = true;
-      nextDiskScanNanos = System.nanoTime() + iso.settings().diskWatchInterval().toNanos();
+      nextDiskScan = now.plus(iso.settings().diskWatchInterval());
       CompletableFuture.supplyAsync(() -> probes.stream().map(LimitWatcher::scanDisk).toList(), workers)
           .whenComplete((results, error) -> loop.execute(() -> {
             scanningDisks = false;
@@ -99,18 +109,16 @@ final class LimitWatcher {
       return;
     }
     if (run.cgroups().nested()) {
-      for (AgentTask t : new ArrayList<>(run.tasks().values())) {
-        if (!TaskStates.isTerminal(t.state()) && t.limitation() == null && !t.fetching()) {
-          Limitation l = isolation.taskOom(t);
-          if (l != null) {
-            limitTask.accept(t, l);
-          }
+      for (AgentTask t : run.liveTasks()) {
+        Limitation l = isolation.taskOom(t);
+        if (l != null) {
+          limitTask(t, l);
         }
       }
     } else {
       Limitation l = isolation.executorOom(run);
       if (l != null) {
-        limitRun.accept(run, l);
+        limitRun(run, l);
       }
     }
   }
@@ -122,10 +130,8 @@ final class LimitWatcher {
   private Probe probe(ExecutorRun run) {
     Map<String, ContainerLimits> tasks = new HashMap<>();
     if (run.isCommandExecutor()) {
-      for (AgentTask t : run.tasks().values()) {
-        if (!TaskStates.isTerminal(t.state())) {
-          tasks.put(t.info().getTaskId(), isolation.taskLimits(t.info()));
-        }
+      for (AgentTask t : run.liveTasks()) {
+        tasks.put(t.info().getTaskId(), isolation.taskLimits(t.info()));
       }
     }
     return new Probe(run, run.handle(), run.isCommandExecutor(), run.sandbox(), isolation.containerLimits(run),
@@ -150,21 +156,20 @@ final class LimitWatcher {
   private void applyProcesses(ProcessScan s) {
     ExecutorRun run = s.probe().run();
     run.setProcessUsage(s.whole());
-    if (!isolation.isolators().has(Isolators.POSIX_MEM) || run.state() != ExecutorRun.State.RUNNING) {
+    if (!isolation.isolators().has(Isolators.POSIX_MEM)) {
       return;
     }
     if (s.probe().command()) {
       s.tasks().forEach((id, u) -> {
         AgentTask t = run.tasks().get(id);
         ContainerLimits limit = s.probe().taskLimits().get(id);
-        if (t != null && limit != null && limit.memBytes() > 0 && u.rssBytes() > limit.memBytes()
-            && t.limitation() == null && !TaskStates.isTerminal(t.state())) {
-          limitTask.accept(t, Limitation.memory("task " + id, limit.memBytes(), u.rssBytes()));
+        if (t != null && limit != null && limit.memBytes() > 0 && u.rssBytes() > limit.memBytes()) {
+          limitTask(t, Limitation.memory("task " + id, limit.memBytes(), u.rssBytes()));
         }
       });
     } else if (s.whole() != null && s.probe().limits().memBytes() > 0
         && s.whole().rssBytes() > s.probe().limits().memBytes()) {
-      limitRun.accept(run, Limitation.memory("executor " + run.key().executorId(), s.probe().limits().memBytes(),
+      limitRun(run, Limitation.memory("executor " + run.key().executorId(), s.probe().limits().memBytes(),
           s.whole().rssBytes()));
     }
   }
@@ -182,21 +187,31 @@ final class LimitWatcher {
   private void applyDisk(DiskScan s) {
     ExecutorRun run = s.probe().run();
     run.setDiskUsedBytes(s.total());
-    if (run.state() != ExecutorRun.State.RUNNING) {
-      return;
-    }
     if (s.probe().command()) {
       s.tasks().forEach((id, used) -> {
         AgentTask t = run.tasks().get(id);
         ContainerLimits limit = s.probe().taskLimits().get(id);
-        if (t != null && limit.diskBytes() > 0 && used > limit.diskBytes() && t.limitation() == null
-            && !TaskStates.isTerminal(t.state())) {
-          limitTask.accept(t, Limitation.disk("task " + id, limit.diskBytes(), used));
+        if (t != null && limit.diskBytes() > 0 && used > limit.diskBytes()) {
+          limitTask(t, Limitation.disk("task " + id, limit.diskBytes(), used));
         }
       });
     } else if (s.probe().limits().diskBytes() > 0 && s.total() > s.probe().limits().diskBytes()) {
-      limitRun.accept(run, Limitation.disk("executor " + run.key().executorId(), s.probe().limits().diskBytes(),
+      limitRun(run, Limitation.disk("executor " + run.key().executorId(), s.probe().limits().diskBytes(),
           s.total()));
+    }
+  }
+
+  /** A task broke a limit: killed at once, and failed with the limit's reason when its end is reported. */
+  private void limitTask(AgentTask t, Limitation l) {
+    if (book.apply(t, new LimitBroken(l)).accepted()) {
+      LOG.warn("task {} broke a limit: {}", t.key(), l.message());
+    }
+  }
+
+  /** An executor broke a limit: it is killed with its tasks, which fail with the limit's reason. */
+  private void limitRun(ExecutorRun run, Limitation l) {
+    if (book.apply(run, new Stop(l.reason(), l.message(), Duration.ZERO)).accepted()) {
+      LOG.warn("executor {} (container {}) broke a limit: {}", run.key(), run.containerId(), l.message());
     }
   }
 }

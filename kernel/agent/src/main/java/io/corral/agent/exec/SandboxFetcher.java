@@ -23,26 +23,23 @@ import org.slf4j.LoggerFactory;
  * reports the outcome back on the agent's loop. Progress goes to the sandbox's {@code stderr}
  * (where the user looks) and to the agent's log.
  */
-final class SandboxFetcher {
+final class SandboxFetcher implements SandboxFetch {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxFetcher.class);
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
   private final Fetcher fetcher;
   private final EventLoop loop;
+  private final java.time.Clock clock;
 
-  SandboxFetcher(Fetcher fetcher, EventLoop loop) {
+  /** @param clock the time its progress lines carry (in the host's zone) */
+  SandboxFetcher(Fetcher fetcher, EventLoop loop, java.time.Clock clock) {
     this.fetcher = fetcher;
     this.loop = loop;
+    this.clock = clock;
   }
 
-  /**
-   * Fetches {@code uris} into {@code dir}, then calls {@code done} on the loop with null, or
-   * with the failure. With no URIs, {@code done} runs at once.
-   *
-   * @param user whom it is for: local files are read with that user's permissions when the agent switches users
-   * @param what names the sandbox's owner in logs ("executor f1/e1", "task f1/t1")
-   */
-  void fetch(List<CommandURI> uris, Path dir, FetchUser user, String what, Consumer<FetchException> done) {
+  @Override
+  public void fetch(List<CommandURI> uris, Path dir, FetchUser user, String what, Consumer<FetchException> done) {
     if (uris.isEmpty()) {
       done.accept(null);
       return;
@@ -57,7 +54,7 @@ final class SandboxFetcher {
     Path stderr = dir.resolve("stderr");
     Consumer<String> progress = line -> {
       LOG.info("{}: {}", what, line);
-      append(stderr, line);
+      append(stderr, line, clock);
     };
     fetcher.fetch(uris, dir, user, progress).whenComplete((fetched, error) -> loop.execute(() -> {
       if (error == null) {
@@ -68,15 +65,15 @@ final class SandboxFetcher {
       FetchException failure = cause instanceof FetchException fe ? fe
           : new FetchException(uris.get(0).getValue(), String.valueOf(cause.getMessage()), cause);
       LOG.warn("{}: fetch failed: {}: {}", what, failure.uri(), failure.getMessage());
-      append(stderr, "fetch failed: " + failure.uri() + ": " + failure.getMessage());
+      append(stderr, "fetch failed: " + failure.uri() + ": " + failure.getMessage(), clock);
       done.accept(failure);
     }));
   }
 
-  private static void append(Path file, String line) {
+  private static void append(Path file, String line, java.time.Clock clock) {
     try {
       Files.createDirectories(file.getParent());
-      Files.writeString(file, "[corral " + LocalTime.now().format(TIME) + "] " + line + "\n",
+      Files.writeString(file, "[corral " + LocalTime.ofInstant(clock.instant(), java.time.ZoneId.systemDefault()).format(TIME) + "] " + line + "\n",
           StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       LOG.debug("could not write fetch progress to {}: {}", file, e.toString());

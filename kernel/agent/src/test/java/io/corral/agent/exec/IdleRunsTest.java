@@ -58,6 +58,7 @@ class IdleRunsTest {
 
   private static void end(AgentTask t, TaskState state) {
     t.update(TaskStatus.newBuilder().setTaskId(t.info().getTaskId()).setState(state).build());
+    t.setStage(AgentTaskStateMachine.Stage.ENDED);
   }
 
   @Test
@@ -69,7 +70,7 @@ class IdleRunsTest {
     assertThat(timers.pending).as("decided when it connects").isEmpty();
     assertThat(stopped).isEmpty();
 
-    run.setState(ExecutorRun.State.RUNNING);
+    run.setState(ExecutorRunStateMachine.State.RUNNING);
     idle.check(run); // it subscribed: nothing to run
     assertThat(timers.delays).containsExactly(IDLE);
     timers.fireAll();
@@ -80,7 +81,7 @@ class IdleRunsTest {
   @Test
   void aCommandExecutorWhoseLastTaskEndedIdlesOutOnceAndNotWhenATaskCame() {
     ExecutorRun run = run(true);
-    run.setState(ExecutorRun.State.RUNNING);
+    run.setState(ExecutorRunStateMachine.State.RUNNING);
     AgentTask first = task(run, "t1");
     idle.check(run);
     assertThat(timers.pending).as("a live task").isEmpty();
@@ -99,12 +100,12 @@ class IdleRunsTest {
   @Test
   void aRecoveredCommandExecutorThatReconnectsWithOnlyEndedTasksIdlesOut() {
     ExecutorRun run = run(true);
-    run.setState(ExecutorRun.State.RECOVERING);
+    run.setState(ExecutorRunStateMachine.State.RECOVERING);
     end(task(run, "t1"), TaskState.TASK_FINISHED); // ended while the agent was down, not yet acknowledged
     idle.check(run);
     assertThat(timers.pending).as("waiting for it to reconnect").isEmpty();
 
-    run.setState(ExecutorRun.State.RUNNING);
+    run.setState(ExecutorRunStateMachine.State.RUNNING);
     idle.check(run);
     timers.fireAll();
 
@@ -131,7 +132,7 @@ class IdleRunsTest {
   @Test
   void aCustomExecutorThatConnectedIsKeptForItsFramework() {
     ExecutorRun run = run(false);
-    run.setState(ExecutorRun.State.RUNNING);
+    run.setState(ExecutorRunStateMachine.State.RUNNING);
     end(task(run, "a"), TaskState.TASK_FINISHED);
 
     idle.check(run);
@@ -143,7 +144,8 @@ class IdleRunsTest {
 
   @Test
   void aRunThatIsStoppingIsLeftToItsEnd() {
-    for (ExecutorRun.State s : List.of(ExecutorRun.State.TERMINATING, ExecutorRun.State.TERMINATED)) {
+    for (ExecutorRunStateMachine.State s
+        : List.of(ExecutorRunStateMachine.State.TERMINATING, ExecutorRunStateMachine.State.TERMINATED)) {
       for (boolean command : List.of(true, false)) {
         ExecutorRun run = run(command);
         run.setState(s);
