@@ -156,18 +156,28 @@ class BadInputIT {
     TaskInfo tooBig = TaskInfos.command("too-big", offer, Resources.parse("cpus:100;mem:32"), TaskInfos.shell("true"));
     TaskInfo badPorts = TaskInfos.command("bad-ports", offer, Resources.parse("cpus:0.1;ports:[80-80]"),
         TaskInfos.shell("true"));
+    TaskInfo portOwner = TaskInfos.command("port-owner", offer, Resources.parse("cpus:0.1;mem:16;ports:[31005-31005]"),
+        TaskInfos.shell("true"));
+    TaskInfo portTwin = TaskInfos.command("port-twin", offer, Resources.parse("cpus:0.1;mem:16;ports:[31005-31005]"),
+        TaskInfos.shell("true"));
     TaskInfo slash = TaskInfos.command("a/b", offer, TASK, TaskInfos.shell("true"));
     TaskInfo good = TaskInfos.command("good", offer, TASK, TaskInfos.shell("true"));
     TaskInfo twin = TaskInfos.command("good", offer, TASK, TaskInfos.shell("true"));
     driver.launchTasks(List.of(offer.getId()),
-        List.of(nan, negative, noCommand, emptyCommand, tooBig, badPorts, slash, good, twin));
+        List.of(nan, negative, noCommand, emptyCommand, tooBig, badPorts, portOwner, portTwin, slash, good, twin));
 
     assertThat(s.awaitState("nan", TaskState.TASK_ERROR).getMessage()).contains("NaN");
     assertThat(s.awaitState("negative", TaskState.TASK_ERROR).getMessage()).contains("negative");
     assertThat(s.awaitState("no-command", TaskState.TASK_ERROR).getMessage()).contains("exactly one of");
     assertThat(s.awaitState("empty", TaskState.TASK_ERROR).getMessage()).contains("empty");
-    assertThat(s.awaitState("too-big", TaskState.TASK_ERROR).getMessage()).contains("exceed the offer");
-    assertThat(s.awaitState("bad-ports", TaskState.TASK_ERROR).getMessage()).contains("exceed the offer");
+    TaskStatus tooBigError = s.awaitState("too-big", TaskState.TASK_ERROR);
+    assertThat(tooBigError.getMessage()).contains("no agent of the cluster can ever run this task");
+    assertThat(tooBigError.getReason()).isEqualTo(TaskStatusReason.REASON_EXCEEDS_LARGEST_AGENT);
+    assertThat(s.awaitState("bad-ports", TaskState.TASK_ERROR).getReason())
+        .isEqualTo(TaskStatusReason.REASON_EXCEEDS_LARGEST_AGENT);
+    // A task the cluster could run but this offer no longer holds (its port went to the task before it).
+    assertThat(s.awaitState("port-twin", TaskState.TASK_ERROR).getMessage()).contains("exceed the offer");
+    s.awaitState("port-owner", TaskState.TASK_FINISHED);
     assertThat(s.awaitState("a/b", TaskState.TASK_ERROR).getMessage()).contains("'/'");
     TaskStatus twinError = s.awaitState("good", TaskState.TASK_ERROR);
     assertThat(twinError.getMessage()).contains("appears twice");

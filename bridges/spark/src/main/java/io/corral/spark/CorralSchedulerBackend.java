@@ -46,7 +46,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * Spark application id, its failover timeout 0, so the master tears it down the moment the
  * driver goes), and each executor is a Corral task running Spark's own
  * {@code CoarseGrainedExecutorBackend}, launched from offers up to the count Spark wants
- * ({@code spark.executor.instances}, {@code spark.cores.max}, dynamic allocation).
+ * ({@code spark.executor.instances}, {@code spark.cores.max}, dynamic allocation). Executors that
+ * keep failing fail the application ({@link ExecutorFailures}, {@link ApplicationFailure}).
  *
  * <p>Threads: the executors' bookkeeping ({@link ExecutorFleet}) belongs to one thread,
  * "corral-spark-backend"; Corral's callbacks and Spark's requests only post work to it.
@@ -79,6 +80,9 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
 
   // Set in start(), before any offer can arrive; then used on the actor thread.
   private ExecutorFleet fleet;
+  private ExecutorFailures failures;
+  private ApplicationFailure appFailure;
+  private ExecutorSpark executorSpark;
   private ExecutorCommand command;
   private int initialTarget;
   private CorralSchedulerDriver driver;
@@ -97,15 +101,18 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
   @Override
   public void start() {
     ClientCredentials credentials = credentials(conf); // a missing file fails before anything starts
+    executorSpark = executorSpark(); // so does not knowing the executors' Spark
     super.start();
+    appFailure = new ApplicationFailure(sc, taskScheduler);
     ExecutorSpec spec = ExecutorSpec.from(conf);
     int maxCores = conf.getInt("spark.cores.max", Integer.MAX_VALUE);
     initialTarget = initialTarget(conf, spec, maxCores);
     fleet = new ExecutorFleet(spec, maxCores, initialTarget);
+    failures = new ExecutorFailures(conf);
     String driverUrl = "spark://" + CoarseGrainedSchedulerBackend.ENDPOINT_NAME() + "@"
         + hostForUri(conf.get("spark.driver.host")) + ":" + conf.get("spark.driver.port");
-    publishSparkIfAsked();
-    command = new ExecutorCommand(conf, spec, driverUrl, defaultSparkJars(), codeSource(CorralSchedulerBackend.class));
+    command = new ExecutorCommand(conf, spec, driverUrl, executorSpark,
+        DriverSpark.codeSource(CorralSchedulerBackend.class).toString());
     FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setName(sc.appName()).setFailoverTimeout(0)
         .putLabels("spark.app.name", sc.appName()).putLabels("spark.version", sc.version());
     String role = conf.get(ROLE, "").trim();
@@ -113,7 +120,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
       info.setRole(role);
     }
     LOG.info("registering with Corral master {} ({}; {} executors of {} cores and {} MiB to start; their Spark {})",
-        master.master(), credentials, initialTarget, spec.cores(), spec.taskMemMib(), command.source());
+        master.master(), credentials, initialTarget, spec.cores(), spec.taskMemMib(), executorSpark);
     driver = new CorralSchedulerDriver(new Callbacks(), info.build(), master.master(), true, credentials);
     driver.start();
     long timeoutSec = conf.getTimeAsSeconds(REGISTRATION_TIMEOUT, "60s");
@@ -150,25 +157,22 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
   }
 
   /**
-   * With {@value SparkPublisher#PUBLISH_DIR} and neither an executor URI nor a Spark home for the
-   * agents: publishes the driver's Spark there (first use) or finds it published, and hands it to
-   * the executors as {@value ExecutorCommand#EXECUTOR_URI}.
+   * Where the executors' Spark comes from ({@link ExecutorSpark}), publishing the driver's own
+   * there first when {@value SparkPublisher#PUBLISH_DIR} asks; fails the start when it is not known.
    */
-  private void publishSparkIfAsked() {
-    String dir = conf.get(SparkPublisher.PUBLISH_DIR, "").trim();
-    if (dir.isEmpty() || !conf.get(ExecutorCommand.EXECUTOR_URI, "").isBlank()
-        || !conf.get(ExecutorCommand.EXECUTOR_HOME, "").isBlank()) {
-      return;
-    }
+  private ExecutorSpark executorSpark() {
+    DriverSpark driverSpark = DriverSpark.ofThisJvm(SparkContext.class);
     try {
-      long t0 = System.nanoTime();
-      SparkPublisher.Published p = SparkPublisher.publish(Path.of(defaultSparkJars()), dir, sc.version(),
-          sc.hadoopConfiguration());
-      LOG.info("{} Spark's jars as {} ({} ms)", p.written() ? "published" : "found", p.uri(),
-          (System.nanoTime() - t0) / 1_000_000);
-      conf.set(ExecutorCommand.EXECUTOR_URI, p.uri());
-    } catch (java.io.IOException | RuntimeException e) {
-      throw Errors.spark("could not publish Spark's jars to " + dir + " (" + SparkPublisher.PUBLISH_DIR + "): " + e);
+      return ExecutorSpark.choose(k -> conf.get(k, ""), driverSpark, (spark, dir) -> {
+        long t0 = System.nanoTime();
+        List<Path> jars = spark.jars();
+        SparkPublisher.Published p = SparkPublisher.publish(jars, dir, sc.version(), sc.hadoopConfiguration());
+        LOG.info("{} the {} {} as {} ({} ms)", p.written() ? "published" : "found", jars.size(), spark.jarsSource(),
+            p.uri(), (System.nanoTime() - t0) / 1_000_000);
+        return p.uri();
+      });
+    } catch (IllegalArgumentException e) {
+      throw Errors.spark(e.getMessage());
     }
   }
 
@@ -200,6 +204,28 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
   @Override
   public boolean sufficientResourcesRegistered() {
     return totalRegisteredExecutors().get() >= initialTarget * minRegisteredRatio();
+  }
+
+  /** Spark has tasks to run: after the application failed, their job is aborted at once. */
+  @Override
+  public void reviveOffers() {
+    super.reviveOffers();
+    if (appFailure.abortsJobs() && !stopping) {
+      try {
+        actor.execute(appFailure::abortJobs);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // stopped meanwhile
+      }
+    }
+  }
+
+  /**
+   * Spark asks only while its SparkContext starts (it waits for the first executors): an
+   * application whose executors failed before then fails that start with the reason.
+   */
+  @Override
+  public boolean isReady() {
+    return appFailure.checkReady(super.isReady());
   }
 
   @Override
@@ -259,12 +285,12 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
   // ---- on the actor thread ----
 
   private void offers(List<Offer> offers) {
-    if (stopping) {
+    if (stopping || appFailure.failed()) {
       offers.forEach(o -> driver.declineOffer(o.getId(), refuse(IDLE_REFUSE_SECONDS)));
       return;
     }
     Set<String> excluded = new HashSet<>(CollectionConverters.asJava(taskScheduler.excludedNodes()));
-    List<ExecutorFleet.Launch> launches = fleet.place(offers, excluded);
+    List<ExecutorFleet.Launch> launches = fleet.place(offers, excluded, failures::failing);
     Map<String, List<TaskInfo>> byOffer = new LinkedHashMap<>();
     for (ExecutorFleet.Launch l : launches) {
       ExecutorFleet.Executor e = l.executor();
@@ -292,13 +318,14 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
   }
 
   private void status(TaskStatus status) {
-    ExecutorFleet.Ended ended = fleet.update(status.getTaskId(), status.getState());
+    ExecutorFleet.Ended ended = fleet.update(status);
     if (ended == null) {
       return;
     }
     ExecutorFleet.Executor e = ended.executor();
+    String said = status.getMessage().isBlank() ? status.getState().name() : ExecutorError.oneLine(status.getMessage());
     String why = "Corral task " + e.taskId() + " on " + e.host() + " ended " + status.getState()
-        + (status.getMessage().isEmpty() ? "" : ": " + status.getMessage());
+        + (status.getMessage().isBlank() ? "" : ": " + said);
     ExecutorLossReason reason;
     if (ended.killedByUs()) {
       reason = ExecutorKilled$.MODULE$;
@@ -313,14 +340,20 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     }
     if (!stopping) {
       removeExecutor(e.id(), reason);
-      if (fleet.wanted() > 0) {
+      String fatal = ended.failed() ? failures.failed(e.agentId(), "(executor " + e.id() + " on " + e.host() + "): "
+          + said + " (their Spark: " + executorSpark + ")") : null;
+      if (fatal != null && !appFailure.failed()) {
+        appFailure.fail(fatal);
+        suppressed = true;
+        driver.suppressOffers();
+      } else if (fleet.wanted() > 0) {
         revive();
       }
     }
   }
 
   private void revive() {
-    if (!stopping) {
+    if (!stopping && !appFailure.failed()) {
       suppressed = false;
       driver.reviveOffers();
     }
@@ -332,24 +365,6 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
 
   private static String hostForUri(String host) {
     return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-  }
-
-  /** The driver's Spark jars: {@code $SPARK_HOME/jars}, else where spark-core was loaded from. */
-  private static String defaultSparkJars() {
-    String home = System.getenv("SPARK_HOME");
-    if (home != null && !home.isBlank()) {
-      return Path.of(home, "jars").toString();
-    }
-    return Path.of(codeSource(SparkContext.class)).getParent().toString();
-  }
-
-  /** The jar (or directory) a class was loaded from, as a path. */
-  private static String codeSource(Class<?> c) {
-    try {
-      return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot tell where " + c.getName() + " was loaded from", e);
-    }
   }
 
   /** Corral's callbacks, passed on to the actor. */

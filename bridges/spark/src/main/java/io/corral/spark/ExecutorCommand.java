@@ -16,22 +16,11 @@ import scala.Tuple2;
  * The shell command of an executor: {@link SparkExecutor}, which runs Spark's own
  * {@code CoarseGrainedExecutorBackend} in its JVM, sized from {@link ExecutorSpec}, with
  * corral-spark.jar ({@value #BRIDGE_URI}, else the driver's copy) fetched into the sandbox and
- * Spark's classes from one of (first that applies):
- * <ol>
- *   <li>{@value #EXECUTOR_URI}: a Spark distribution (or any archive with a {@code jars/}
- *       directory, at its top or one level down) on HDFS, HTTP(S) or a local path, fetched and
- *       extracted by the agent through its fetcher cache, so one download serves every
- *       executor of every application on that agent;
- *   <li>{@value #EXECUTOR_HOME}: a Spark installation present at that path on every agent;
- *   <li>the driver's own Spark ({@code SPARK_HOME}, else the directory its Spark jars come
- *       from), expected at the same path on the agents (as Spark's Mesos backend assumed).
- * </ol>
+ * Spark's classes from {@link ExecutorSpark} (fetched into the sandbox, or installed on the agent).
  * Shuffle and block files go to the task's sandbox ({@code SPARK_LOCAL_DIRS}), and the executor
  * reports its sandbox's {@code stdout} and {@code stderr} as its log URLs (Spark UI).
  */
 final class ExecutorCommand {
-  static final String EXECUTOR_URI = "spark.corral.executor.uri";
-  static final String EXECUTOR_HOME = "spark.corral.executor.home";
   static final String BRIDGE_JAR_NAME = "corral-spark.jar";
   /** Where agents get corral-spark.jar (SparkExecutor) from; default: the driver's own copy, by path. */
   static final String BRIDGE_URI = "spark.corral.bridge.uri";
@@ -41,46 +30,29 @@ final class ExecutorCommand {
   private final SparkConf conf;
   private final ExecutorSpec spec;
   private final String driverUrl;
-  private final String defaultSparkHomeJars;
+  private final ExecutorSpark spark;
   private final String bridgeJar;
 
   /**
-   * @param defaultSparkHomeJars the driver's Spark jars directory (used when neither
-   *     {@value #EXECUTOR_URI} nor {@value #EXECUTOR_HOME} is set)
    * @param driverBridgeJar where the driver loaded corral-spark.jar from (used when
    *     {@value #BRIDGE_URI} is not set)
    */
-  ExecutorCommand(SparkConf conf, ExecutorSpec spec, String driverUrl, String defaultSparkHomeJars,
-      String driverBridgeJar) {
+  ExecutorCommand(SparkConf conf, ExecutorSpec spec, String driverUrl, ExecutorSpark spark, String driverBridgeJar) {
     this.conf = conf;
     this.spec = spec;
     this.driverUrl = driverUrl;
-    this.defaultSparkHomeJars = defaultSparkHomeJars;
+    this.spark = spark;
     this.bridgeJar = conf.get(BRIDGE_URI, "").isBlank() ? driverBridgeJar : conf.get(BRIDGE_URI).trim();
   }
 
-  /** Where the executors' Spark comes from, for the log. */
-  String source() {
-    if (!conf.get(EXECUTOR_URI, "").isBlank()) {
-      return "fetched from " + conf.get(EXECUTOR_URI);
-    }
-    return "installed at " + jarsDir();
-  }
-
-  private String jarsDir() {
-    String home = conf.get(EXECUTOR_HOME, "").trim();
-    return home.isEmpty() ? defaultSparkHomeJars : home + "/jars";
-  }
-
   CommandInfo build(String executorId, String hostname, String appId) {
-    String uri = conf.get(EXECUTOR_URI, "").trim();
     StringBuilder sh = new StringBuilder();
-    if (!uri.isEmpty()) {
-      sh.append("JARS=$(ls -d jars */jars 2>/dev/null | head -n 1); ")
-          .append("if [ -z \"$JARS\" ]; then echo 'no jars/ directory in the archive of " + EXECUTOR_URI
-              + "' >&2; exit 1; fi; ");
+    if (spark instanceof ExecutorSpark.Installed i) {
+      sh.append("JARS=").append(quote(i.jarsDir())).append("; ");
     } else {
-      sh.append("JARS=").append(quote(jarsDir())).append("; ");
+      sh.append("JARS=$(ls -d jars */jars 2>/dev/null | head -n 1); ")
+          .append("if [ -z \"$JARS\" ]; then echo 'no jars/ directory in the archive of " + ExecutorSpark.URI
+              + "' >&2; exit 1; fi; ");
     }
     sh.append("export SPARK_LOCAL_DIRS=\"$CORRAL_SANDBOX\"; ")
         // the Spark UI's log links: the agent's HTTP view of the sandbox, else the file itself
@@ -111,11 +83,10 @@ final class ExecutorCommand {
     b.addUris(CommandURI.newBuilder().setValue(bridgeJar).setExtract(false).setCache(bridgeJar.contains("://"))
         .setOutputFile(BRIDGE_JAR_NAME));
     env().forEach((k, v) -> b.addEnvironment(EnvironmentVariable.newBuilder().setName(k).setValue(v)));
-    if (!uri.isEmpty()) {
-      CommandURI.Builder u = CommandURI.newBuilder().setValue(uri).setCache(true).setExtract(true);
-      String sha = conf.get("spark.corral.executor.uri.sha256", "").trim();
-      if (!sha.isEmpty()) {
-        u.setSha256(sha);
+    if (spark instanceof ExecutorSpark.Fetched f) {
+      CommandURI.Builder u = CommandURI.newBuilder().setValue(f.uri()).setCache(true).setExtract(true);
+      if (!f.sha256().isEmpty()) {
+        u.setSha256(f.sha256());
       }
       b.addUris(u);
     }

@@ -3,27 +3,28 @@ package io.corral.spark;
 import io.corral.common.resources.Resources;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
+import io.corral.protocol.TaskStatusReason;
 import io.corral.scheduler.OfferMatcher;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The application's executors as Corral tasks, and where new ones go: pure bookkeeping, owned
  * by one thread (the backend's). Spark sets a target count (its initial count, then dynamic
  * allocation's requests); offers are filled up to that target and {@code spark.cores.max},
- * one executor per agent per round so that executors spread over the agents; agents where
- * executors failed {@value #MAX_AGENT_FAILURES} times (as Spark's Mesos backend counted them),
- * and hosts Spark excludes, get no more.
+ * one executor per agent per round so that executors spread over the agents. Hosts Spark excludes
+ * get none; agents where executors keep failing ({@link ExecutorFailures}) get one only when no
+ * other agent offered room for it, so one bad agent does not use up the application's failures
+ * while a bad configuration, failing everywhere, still ends it instead of waiting for ever.
  */
 final class ExecutorFleet {
-  static final int MAX_AGENT_FAILURES = 2;
-
   enum State { LAUNCHING, RUNNING, KILLING }
 
   /** One executor: Spark's id ("1", "2", ...) and its Corral task. */
@@ -37,12 +38,31 @@ final class ExecutorFleet {
   record Launch(Offer offer, Executor executor, Resources resources) {}
 
   /** How an executor ended, for Spark's {@code removeExecutor}. */
-  record Ended(Executor executor, TaskState state, boolean killedByUs, boolean agentLost) {}
+  record Ended(Executor executor, TaskState state, TaskStatusReason reason, boolean killedByUs, boolean agentLost) {
+    /**
+     * Whether it counts as a failed executor (toward {@code spark.executor.maxNumFailures}): its launch
+     * failed or was refused, or it died (exited, ran out of memory). Not an executor the application
+     * killed (dynamic allocation, stop), nor one lost with its agent or ended by the agent's or the
+     * cluster's doing (agent lost, removed, restarted without it, shut down; framework removed): like
+     * YARN, which counts neither preempted containers nor those of lost or decommissioned nodes, since
+     * an executor elsewhere would do as well; a machine's loss is not a sign that the application's
+     * executors cannot run.
+     */
+    boolean failed() {
+      if (killedByUs || agentLost || (state != TaskState.TASK_FAILED && state != TaskState.TASK_ERROR)) {
+        return false;
+      }
+      return switch (reason) {
+        case REASON_AGENT_UNREACHABLE, REASON_AGENT_REMOVED, REASON_AGENT_REREGISTERED, REASON_AGENT_SHUTDOWN,
+            REASON_AGENT_RECOVERY_FAILED, REASON_FRAMEWORK_REMOVED, REASON_MASTER_NOT_LEADING -> false;
+        default -> true;
+      };
+    }
+  }
 
   private final ExecutorSpec spec;
   private final int maxCores;
   private final Map<String, Executor> byTask = new LinkedHashMap<>();
-  private final Map<String, Integer> startFailures = new HashMap<>();
   private int target;
   private int nextId = 1;
 
@@ -92,17 +112,24 @@ final class ExecutorFleet {
 
   /**
    * Places wanted executors on the offers, spread: each round puts at most one executor on each
-   * agent, agents with fewer of this application's executors first. Offers that get nothing
-   * are not in the result (decline them). The executors placed are recorded as launching.
+   * agent, agents with fewer of this application's executors first; agents {@code failing} get
+   * executors only when the other offers have no room left. Offers that get nothing are not in
+   * the result (decline them). The executors placed are recorded as launching.
+   *
+   * @param excludedHosts hosts Spark excludes: nothing goes there
+   * @param failing whether executors keep failing on an agent (by agent id)
    */
-  List<Launch> place(List<Offer> offers, Set<String> excludedHosts) {
+  List<Launch> place(List<Offer> offers, Set<String> excludedHosts, Predicate<String> failing) {
+    List<Offer> usable = offers.stream().filter(o -> !excludedHosts.contains(o.getHostname())).toList();
+    List<Launch> out = new ArrayList<>(placeSpread(usable.stream().filter(o -> !failing.test(o.getAgentId())).toList()));
+    out.addAll(placeSpread(usable.stream().filter(o -> failing.test(o.getAgentId())).toList()));
+    return out;
+  }
+
+  private List<Launch> placeSpread(List<Offer> offers) {
     Map<String, Resources> left = new LinkedHashMap<>();
-    Map<String, Offer> offerById = new HashMap<>();
+    Map<String, Offer> offerById = new LinkedHashMap<>();
     for (Offer o : offers) {
-      if (excludedHosts.contains(o.getHostname())
-          || startFailures.getOrDefault(o.getAgentId(), 0) >= MAX_AGENT_FAILURES) {
-        continue;
-      }
       left.put(o.getId(), Resources.fromProto(o.getResourcesList()));
       offerById.put(o.getId(), o);
     }
@@ -153,7 +180,9 @@ final class ExecutorFleet {
    * Applies a task's new state; returns how the executor ended when the state is terminal (or
    * unreachable: Spark cannot use it), else null.
    */
-  Ended update(String taskId, TaskState state) {
+  Ended update(TaskStatus status) {
+    String taskId = status.getTaskId();
+    TaskState state = status.getState();
     Executor e = byTask.get(taskId);
     if (e == null) {
       return null;
@@ -173,15 +202,8 @@ final class ExecutorFleet {
         boolean killed = e.state == State.KILLING;
         boolean agentLost = state == TaskState.TASK_LOST || state == TaskState.TASK_UNREACHABLE
             || state == TaskState.TASK_GONE || state == TaskState.TASK_GONE_BY_OPERATOR;
-        if (!killed && (state == TaskState.TASK_FAILED || state == TaskState.TASK_ERROR)) {
-          startFailures.merge(e.agentId, 1, Integer::sum);
-        }
-        return new Ended(e, state, killed, agentLost);
+        return new Ended(e, state, status.getReason(), killed, agentLost);
       }
     }
-  }
-
-  int startFailures(String agentId) {
-    return startFailures.getOrDefault(agentId, 0);
   }
 }

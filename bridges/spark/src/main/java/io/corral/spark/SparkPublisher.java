@@ -19,8 +19,10 @@ import org.apache.hadoop.fs.FileSystem;
  * Publishes the driver's Spark jars as a distribution the agents fetch ({@value #PUBLISH_DIR}),
  * once per content: the file is named after the jars (names and sizes), so the first application
  * of a Spark build writes it (to a temporary name, then renamed) and every later one reuses it.
- * Written with the driver's Hadoop file system client (HDFS, or any file system Hadoop knows), as
- * a plain tar (jars are compressed already) holding {@code spark-<version>/jars/}.
+ * The jars are a Spark installation's {@code jars/}, or those of the driver's classpath when it runs
+ * from none ({@link DriverSpark#jars()}). Written with the driver's Hadoop file system client (HDFS,
+ * or any file system Hadoop knows), as a plain tar (jars are compressed already) holding
+ * {@code spark-<version>/jars/}.
  */
 final class SparkPublisher {
   static final String PUBLISH_DIR = "spark.corral.executor.publishDir";
@@ -30,13 +32,12 @@ final class SparkPublisher {
   /** What happened: the distribution's URI, and whether this call wrote it. */
   record Published(String uri, boolean written) {}
 
-  static Published publish(Path jarsDir, String dir, String sparkVersion, Configuration hadoop) throws IOException {
-    List<Path> jars;
-    try (var list = Files.list(jarsDir)) {
-      jars = list.filter(Files::isRegularFile).sorted().toList();
-    }
+  /**
+   * @param jars the jars to publish, each name once
+   */
+  static Published publish(List<Path> jars, String dir, String sparkVersion, Configuration hadoop) throws IOException {
     if (jars.isEmpty()) {
-      throw new IOException("no jars in " + jarsDir + " to publish");
+      throw new IOException("no jars to publish");
     }
     String name = "spark-" + sparkVersion + "-" + key(jars) + ".tar";
     org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir, name);
@@ -64,11 +65,11 @@ final class SparkPublisher {
     }
   }
 
-  /** 16 hex digits of SHA-256 over the jars' names and sizes. */
+  /** 16 hex digits of SHA-256 over the jars' names and sizes, in the order of their names. */
   static String key(List<Path> jars) throws IOException {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Path jar : jars) {
+      for (Path jar : jars.stream().sorted(java.util.Comparator.comparing(p -> p.getFileName().toString())).toList()) {
         sha.update((jar.getFileName() + ":" + Files.size(jar) + "\n").getBytes(StandardCharsets.UTF_8));
       }
       return HexFormat.of().formatHex(sha.digest()).substring(0, 16);

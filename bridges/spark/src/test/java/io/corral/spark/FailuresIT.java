@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -111,6 +112,51 @@ class FailuresIT {
     // Failover timeout 0: the master tears the framework down at once and kills its executors.
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !apps.hasFramework(fw)
         && SparkApps.executorProcesses(fw).isEmpty());
+  }
+
+  /**
+   * Executors that cannot start fail the application with their error once
+   * {@code spark.executor.maxNumFailures} of them failed, in a bounded time: a Spark home without Spark's jars
+   * (the default limit, twice the executors: 4; the SparkContext is still waiting for its first executors) and
+   * a Java agent missing on the agents (a limit of 2; a job is running, as the context waits for no executor).
+   * The framework goes with the application.
+   */
+  @Test
+  void executorsThatCannotStartFailTheApplicationWithTheirError() throws Exception {
+    Path noSpark = apps.dir.resolve("no-spark");
+    Files.createDirectories(noSpark.resolve("jars"));
+    Path homeLog = apps.dir.resolve("no-spark.log");
+    Process home = apps.submit(apps.submitUrl(), List.of("--conf", "spark.executor.instances=2",
+            "--conf", "spark.corral.executor.home=" + noSpark),
+        "io.corral.spark.apps.GroupBy", apps.appJar(), List.of("1000", "2"), homeLog);
+    Path optionLog = apps.dir.resolve("missing-java-agent.log");
+    Path javaAgent = apps.dir.resolve("no-such-agent.jar");
+    Process option = apps.submit(apps.submitUrl(), List.of("--conf", "spark.executor.instances=1",
+            "--conf", "spark.executor.maxNumFailures=2", "--conf", "spark.scheduler.minRegisteredResourcesRatio=0",
+            "--conf", "spark.executor.extraJavaOptions=-javaagent:" + javaAgent),
+        "io.corral.spark.apps.GroupBy", apps.appJar(), List.of("1000", "2"), optionLog);
+
+    assertThat(SparkApps.awaitWithin(home, Duration.ofSeconds(150), homeLog)).as("exit code; see %s", homeLog)
+        .isNotZero();
+    assertThat(Files.readString(homeLog)).as(homeLog.toString()).containsPattern(
+        "SparkException: 4 executors failed \\(spark\\.executor\\.maxNumFailures: 4\\); the last \\(executor \\d+"
+            + " on 127\\.0\\.0\\.1\\): executor exited with status 1: [^\\n]*NoClassDefFoundError: [^\\n]*"
+            + " \\(their Spark: installed at " + Pattern.quote(noSpark + "/jars") + "\\)");
+    assertThat(SparkApps.awaitWithin(option, Duration.ofSeconds(150), optionLog)).as("exit code; see %s", optionLog)
+        .isNotZero();
+    assertThat(Files.readString(optionLog)).as(optionLog.toString()).containsPattern(
+        "SparkException: Job aborted due to stage failure: 2 executors failed \\(spark\\.executor\\.maxNumFailures: 2\\);"
+            + " the last \\(executor \\d+ on 127\\.0\\.0\\.1\\): executor exited with status 1: Error opening zip file or JAR"
+            + " manifest missing : " + Pattern.quote(javaAgent.toString()));
+
+    for (Map.Entry<Path, Integer> failed : Map.of(homeLog, 4, optionLog, 2).entrySet()) {
+      String fw = SparkApps.frameworkId(failed.getKey());
+      assertThat(fw).as("framework id in %s", failed.getKey()).isNotNull();
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !apps.hasFramework(fw));
+      // (and perhaps one more, launched as the last failure came)
+      assertThat(apps.tasksSeen(fw)).as("executors of %s", failed.getKey())
+          .filteredOn(t -> t.getState() == TaskState.TASK_FAILED).hasSizeGreaterThanOrEqualTo(failed.getValue());
+    }
   }
 
   private static String get(String url) throws Exception {

@@ -38,13 +38,18 @@ final class SparkApps implements AutoCloseable {
   static final Path SPARK_HOME = Path.of(System.getProperty("corral.spark.home", "runtime/target/spark-home"))
       .toAbsolutePath();
   static final Path SHADED_JAR = Path.of(System.getProperty("corral.spark.shaded.jar", "")).toAbsolutePath();
+  /** The same Spark's jars where Maven keeps them (a classpath, one line). */
+  static final Path MAVEN_CLASSPATH = Path.of(System.getProperty("corral.spark.maven.classpath",
+      "runtime/target/spark-maven-classpath.txt")).toAbsolutePath();
   /** Executors of 512 MiB (plus Spark's 384 MiB overhead: 896 MiB tasks). */
-  static final List<String> SMALL = List.of(
+  private static final List<String> SMALL_EXECUTORS = List.of(
       "--conf", "spark.executor.memory=512m",
       "--conf", "spark.executor.extraJavaOptions=-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
       "--conf", "spark.driver.host=127.0.0.1",
-      "--conf", "spark.ui.enabled=false",
-      "--conf", "spark.corral.executor.home=" + SPARK_HOME);
+      "--conf", "spark.ui.enabled=false");
+  /** {@link #SMALL_EXECUTORS} running from the Spark installation. */
+  static final List<String> SMALL = concat(SMALL_EXECUTORS,
+      List.of("--conf", "spark.corral.executor.home=" + SPARK_HOME));
   private static final Pattern FRAMEWORK = Pattern.compile("registered with Corral as framework (\\S+)");
 
   final Path dir;
@@ -149,10 +154,25 @@ final class SparkApps implements AutoCloseable {
    */
   Process submit(String master, List<String> options, String main, Path jar, List<String> args, Path log)
       throws IOException {
-    List<String> cmd = driverJvm(List.of(), SPARK_HOME.resolve("jars") + File.separator + "*");
+    return submit(SPARK_HOME.resolve("jars") + File.separator + "*", concat(SMALL, options), main, jar, args, log,
+        master);
+  }
+
+  /**
+   * Like {@link #submit}, from Maven's classpath of Spark ({@link #MAVEN_CLASSPATH}: no Spark installation, as an
+   * application that brings Spark as its own dependency), and without saying where the executors' Spark is.
+   */
+  Process submitFromMavenClasspath(String master, List<String> options, String main, Path jar, List<String> args,
+      Path log) throws IOException {
+    return submit(Files.readString(MAVEN_CLASSPATH).strip(), concat(SMALL_EXECUTORS, options), main, jar, args, log,
+        master);
+  }
+
+  private Process submit(String classpath, List<String> options, String main, Path jar, List<String> args, Path log,
+      String master) throws IOException {
+    List<String> cmd = driverJvm(List.of(), classpath);
     cmd.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", master, "--deploy-mode", "client",
         "--jars", SHADED_JAR.toString()));
-    cmd.addAll(SMALL);
     cmd.addAll(options);
     cmd.addAll(List.of("--class", main, jar.toString()));
     cmd.addAll(args);
@@ -206,6 +226,21 @@ final class SparkApps implements AutoCloseable {
   /** Waits for a driver JVM to end (8 minutes at most); returns its exit code. */
   static int await(Process p, Path log) throws InterruptedException {
     return Processes.await(p, 8, "the Spark driver", log);
+  }
+
+  /** Waits for a driver JVM to end within {@code limit}, else kills it and fails; returns its exit code. */
+  static int awaitWithin(Process p, Duration limit, Path log) throws InterruptedException {
+    if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      Processes.killAll(List.of(p));
+      throw new AssertionError("the Spark driver did not end within " + limit + "; see " + log);
+    }
+    return p.exitValue();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** The Corral framework id of the application the driver logged, or null if not yet. */

@@ -143,7 +143,8 @@ class SubmitIT {
         List.of("20000", "2"), first);
     assertThat(SparkApps.await(driver, first)).as("exit code; see %s", first).isZero();
     assertThat(Files.readString(first)).contains("GROUPS=100").containsPattern(
-        "published Spark's jars as file:" + Pattern.quote(dir.toString()) + "/spark-4\\.0\\.2-[0-9a-f]{16}\\.tar");
+        "published the \\d+ jars of the Spark installation " + Pattern.quote(SparkApps.SPARK_HOME.toString())
+            + " as file:" + Pattern.quote(dir.toString()) + "/spark-4\\.0\\.2-[0-9a-f]{16}\\.tar");
     try (var files = Files.list(dir)) {
       // (and Hadoop's local file system's hidden .crc file)
       assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
@@ -153,7 +154,37 @@ class SubmitIT {
     driver = apps.submit(apps.submitUrl(), conf, "io.corral.spark.apps.GroupBy", apps.appJar(),
         List.of("20000", "2"), second);
     assertThat(SparkApps.await(driver, second)).as("exit code; see %s", second).isZero();
-    assertThat(Files.readString(second)).contains("GROUPS=100").contains("found Spark's jars as file:" + dir);
+    assertThat(Files.readString(second)).contains("GROUPS=100").containsPattern(
+        "found the \\d+ jars of the Spark installation \\S+ as file:" + Pattern.quote(dir.toString()));
+  }
+
+  /**
+   * A driver whose Spark comes from Maven's repository, not from a Spark installation (an application
+   * that brings Spark as its own dependency; no SPARK_HOME): told nothing about the executors' Spark, its
+   * SparkContext fails at once naming the settings that would, before any executor is launched; given
+   * {@code spark.corral.executor.publishDir}, it publishes its classpath's jars and the executors run from them.
+   */
+  @Test
+  void aDriverOnAMavenClasspathIsToldWhereTheExecutorsSparkMustComeFromAndRunsWhenTold() throws Exception {
+    Path log = apps.dir.resolve("maven-classpath.log");
+    Process driver = apps.submitFromMavenClasspath(apps.submitUrl(), List.of("--conf", "spark.executor.instances=1"),
+        "io.corral.spark.apps.GroupBy", apps.appJar(), List.of("20000", "2"), log);
+    assertThat(SparkApps.awaitWithin(driver, Duration.ofSeconds(90), log)).as("exit code; see %s", log).isNotZero();
+    assertThat(Files.readString(log)).as(log.toString()).containsPattern(
+        "SparkException: the executors' Spark is not known: this driver does not run from a Spark installation"
+            + " \\(SPARK_HOME is not set; spark-core was loaded from \\S+/spark-core_2\\.13-4\\.0\\.2\\.jar\\);"
+            + " set spark\\.corral\\.executor\\.uri [^\\n]*, spark\\.corral\\.executor\\.home [^\\n]*"
+            + " or spark\\.corral\\.executor\\.publishDir ");
+    assertThat(SparkApps.frameworkId(log)).as("no framework registered, no executor launched").isNull();
+
+    Path dir = apps.dir.resolve("published-from-maven");
+    Path published = apps.dir.resolve("maven-classpath-published.log");
+    driver = apps.submitFromMavenClasspath(apps.submitUrl(), List.of("--conf", "spark.executor.instances=1",
+            "--conf", "spark.corral.executor.publishDir=" + dir.toUri()),
+        "io.corral.spark.apps.GroupBy", apps.appJar(), List.of("20000", "2"), published);
+    assertThat(SparkApps.await(driver, published)).as("exit code; see %s", published).isZero();
+    assertThat(Files.readString(published)).contains("GROUPS=100").containsPattern(
+        "published the \\d+ jars of the driver's classpath as file:" + Pattern.quote(dir.toString()) + "/spark-4\\.0\\.2-");
   }
 
   @Test
