@@ -3,6 +3,7 @@ package io.corral.bridges.common;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,11 @@ public final class FailingAgents {
     this.limit = limit;
     this.window = window;
     this.clock = clock;
+  }
+
+  /** Agents failing once {@code limit} executors failed there, for good: no time involved. */
+  public static FailingAgents forGood(int limit) {
+    return new FailingAgents(limit, Optional.empty(), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
   }
 
   /** An executor failed on the agent. */

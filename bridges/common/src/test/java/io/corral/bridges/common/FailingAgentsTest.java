@@ -46,6 +46,16 @@ class FailingAgentsTest {
   }
 
   @Test
+  void failuresCountedForGoodNeedNoTime() {
+    FailingAgents agents = FailingAgents.forGood(2);
+    agents.failed("a1");
+    assertThat(agents.failing("a1")).isFalse();
+    agents.failed("a1");
+    assertThat(agents.failing("a1")).isTrue();
+    assertThat(agents.failures("a2")).isZero();
+  }
+
+  @Test
   void withoutAWindowFailuresCountForGood() {
     FailingAgents agents = new FailingAgents(2, Optional.empty(), time.clock());
     agents.failed("a1");
