@@ -266,16 +266,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
       byOffer.computeIfAbsent(l.offer().getId(), k -> new ArrayList<>()).add(task);
       LOG.info("launching executor {} on {} ({}) with {}", e.id(), e.host(), e.agentId(), l.resources());
     }
-    boolean more = fleet.wanted() > 0;
-    for (Offer o : offers) {
-      List<TaskInfo> tasks = byOffer.get(o.getId());
-      if (tasks == null) {
-        demand.decline(o.getId(), more);
-      } else {
-        demand.launch(o.getId(), tasks, more);
-      }
-    }
-    demand.settle(more);
+    demand.answer(offers, byOffer, fleet.wanted() > 0);
   }
 
   private void status(TaskStatus status) {

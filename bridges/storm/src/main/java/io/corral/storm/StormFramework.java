@@ -117,16 +117,9 @@ final class StormFramework implements Scheduler, AutoCloseable {
 
   @Override
   public void resourceOffers(SchedulerDriver d, List<Offer> offers) {
-    List<SupervisorFleet.Launch> launches = fleet.place(offers);
-    Map<String, SupervisorFleet.Launch> byOffer = new LinkedHashMap<>();
-    launches.forEach(l -> byOffer.put(l.offer().getId(), l));
-    boolean more = fleet.wanted() > 0;
-    for (Offer o : offers) {
-      SupervisorFleet.Launch l = byOffer.get(o.getId());
-      if (l == null) {
-        demand.decline(o.getId(), more);
-        continue;
-      }
+    Map<String, List<TaskInfo>> byOffer = new LinkedHashMap<>();
+    for (SupervisorFleet.Launch l : fleet.place(offers)) {
+      Offer o = l.offer();
       String name = "storm supervisor " + l.supervisorId() + " (" + info.getName() + ")";
       ExecutorInfo executor = ExecutorInfo.newBuilder().setExecutorId(l.supervisorId()).setName(name)
           .setCommand(command.build(yaml(l))).build();
@@ -134,9 +127,9 @@ final class StormFramework implements Scheduler, AutoCloseable {
           .addAllResources(l.resources().toProto()).setExecutor(executor).build();
       LOG.info("launching Supervisor {} on {} ({}) with {} slot(s) {} and {}", l.supervisorId(), o.getHostname(),
           o.getAgentId(), l.slotPorts().size(), l.slotPorts(), l.resources());
-      demand.launch(o.getId(), List.of(task), more);
+      byOffer.put(o.getId(), List.of(task));
     }
-    demand.settle(more);
+    demand.answer(offers, byOffer, fleet.wanted() > 0);
   }
 
   /** The Supervisor's storm.yaml: the cluster's settings, then what is its own. */

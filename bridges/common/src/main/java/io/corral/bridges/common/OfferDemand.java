@@ -1,8 +1,10 @@
 package io.corral.bridges.common;
 
 import io.corral.protocol.Filters;
+import io.corral.protocol.Offer;
 import io.corral.protocol.TaskInfo;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Whether the framework wants offers, as the master is told it: an offer it cannot use is declined
@@ -44,6 +46,22 @@ public final class OfferDemand {
   /** Launches {@code tasks} on the offer, what they leave of it declined as {@link #refusal} says. */
   public void launch(String offerId, List<TaskInfo> tasks, boolean wantMore) {
     actor.driver().launchTasks(List.of(offerId), tasks, refusal(wantMore));
+  }
+
+  /**
+   * Answers a round of offers: launches each offer's tasks ({@code tasksByOffer}, by offer id),
+   * declines the offers that got none, then {@link #settle settles}.
+   */
+  public void answer(List<Offer> offers, Map<String, List<TaskInfo>> tasksByOffer, boolean wantMore) {
+    for (Offer o : offers) {
+      List<TaskInfo> tasks = tasksByOffer.get(o.getId());
+      if (tasks == null || tasks.isEmpty()) {
+        decline(o.getId(), wantMore);
+      } else {
+        launch(o.getId(), tasks, wantMore);
+      }
+    }
+    settle(wantMore);
   }
 
   /** After a round of offers: when nothing more is wanted, no more offers (once). */

@@ -10,6 +10,7 @@ import io.corral.protocol.TaskStatus;
 import io.corral.scheduler.Scheduler;
 import io.corral.scheduler.SchedulerDriver;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,20 @@ class OfferDemandTest {
     demand.launch("o4", List.of(TaskInfo.newBuilder().setTaskId("t2").build()), false);
     assertThat(driver.take()).containsExactly("decline o1 2.0", "decline o2 30.0", "launch o3 [t1] 2.0",
         "launch o4 [t2] 30.0");
+  }
+
+  @Test
+  void aRoundOfOffersIsAnsweredEachOfferOnceThenSettled() {
+    List<Offer> offers = List.of(offer("o1"), offer("o2"), offer("o3"));
+    demand.answer(offers, Map.of("o2", List.of(TaskInfo.newBuilder().setTaskId("t1").build(),
+        TaskInfo.newBuilder().setTaskId("t2").build()), "o3", List.of()), true);
+    assertThat(driver.take()).containsExactly("decline o1 2.0", "launch o2 [t1, t2] 2.0", "decline o3 2.0");
+    demand.answer(offers, Map.of("o1", List.of(TaskInfo.newBuilder().setTaskId("t3").build())), false);
+    assertThat(driver.take()).containsExactly("launch o1 [t3] 30.0", "decline o2 30.0", "decline o3 30.0", "suppress");
+  }
+
+  private static Offer offer(String id) {
+    return Offer.newBuilder().setId(id).build();
   }
 
   @Test
