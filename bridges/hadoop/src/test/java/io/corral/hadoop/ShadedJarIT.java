@@ -72,14 +72,16 @@ class ShadedJarIT {
 
   /**
    * Next to Hadoop's protobuf 2.5 and Guava 27 (first on the classpath), the relocated gRPC finds its
-   * transport and the relocated protobuf encodes Corral's messages.
+   * transport and the relocated protobuf encodes Corral's messages; the bridge core runs, logging
+   * through Hadoop's SLF4J 1.7.
    */
   @Test
   void relocatedGrpcAndProtobufWorkBesideHadoopsProtobufAndGuava() throws Exception {
     List<URL> urls = new ArrayList<>();
     for (Path p : HadoopRuntime.hadoopJars()) {
       String name = p.getFileName().toString();
-      if (name.startsWith("protobuf-java-") || name.startsWith("guava-") || name.startsWith("failureaccess-")) {
+      if (name.startsWith("protobuf-java-") || name.startsWith("guava-") || name.startsWith("failureaccess-")
+          || name.startsWith("slf4j-") || name.startsWith("reload4j-")) {
         urls.add(p.toUri().toURL());
       }
     }
@@ -89,6 +91,18 @@ class ShadedJarIT {
       assertThat(loader.loadClass("com.google.protobuf.GeneratedMessage").getProtectionDomain().getCodeSource()
           .getLocation().toString()).contains("protobuf-java-2.5");
       assertThat(ShadedJar.exerciseRelocatedClient(loader)).startsWith("io.corral.shaded.io.grpc.");
+      assertThat(ShadedJar.exerciseRelocatedBridgeCore(loader)).isEqualTo("corral-shaded-check released e1");
     }
+  }
+
+  /**
+   * The bridges' shared core (bridges/common) is in the jar relocated like the rest of Corral, so
+   * that two bridges in one Hadoop JVM never meet, and nothing refers to Corral's classes unrelocated.
+   */
+  @Test
+  void theBridgeCoreIsRelocatedAndCorralIsReferredToOnlyRelocated() throws Exception {
+    assertThat(jar.has("io/corral/shaded/corral/bridges/common/FrameworkActor.class")).isTrue();
+    assertThat(jar.has("io/corral/shaded/corral/bridges/common/Fleet.class")).isTrue();
+    assertThat(jar.unrelocatedCorralReferences("io/corral/hadoop/")).isEmpty();
   }
 }

@@ -1,16 +1,17 @@
 package io.corral.spark;
 
+import io.corral.bridges.common.Drivers;
+import io.corral.bridges.common.FrameworkActor;
+import io.corral.bridges.common.OfferDemand;
 import io.corral.common.security.ClientCredentials;
 import io.corral.common.security.CredentialSettings;
 import io.corral.protocol.ExecutorInfo;
-import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
-import io.corral.scheduler.CorralSchedulerDriver;
 import io.corral.scheduler.Scheduler;
 import io.corral.scheduler.SchedulerDriver;
 import java.nio.file.Path;
@@ -20,10 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkConf;
@@ -50,7 +48,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * keep failing fail the application ({@link ExecutorFailures}, {@link ApplicationFailure}).
  *
  * <p>Threads: the executors' bookkeeping ({@link ExecutorFleet}) belongs to one thread,
- * "corral-spark-backend"; Corral's callbacks and Spark's requests only post work to it.
+ * "corral-spark-backend", a {@link FrameworkActor}'s: Corral's callbacks run on it, and Spark's
+ * requests only post work to it.
  */
 public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend {
   private static final Logger LOG = LoggerFactory.getLogger(CorralSchedulerBackend.class);
@@ -71,24 +70,18 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
   private final TaskSchedulerImpl taskScheduler;
   private final CorralMasterUrl master;
   private final SparkConf conf;
-  private final ExecutorService actor = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "corral-spark-backend");
-    t.setDaemon(true);
-    return t;
-  });
-  private final CompletableFuture<String> registered = new CompletableFuture<>();
 
-  // Set in start(), before any offer can arrive; then used on the actor thread.
+  // Set in start(), before any offer can arrive; then used on the actor's loop.
+  private FrameworkActor actor;
+  private OfferDemand demand;
   private ExecutorFleet fleet;
   private ExecutorFailures failures;
   private ApplicationFailure appFailure;
   private ExecutorSpark executorSpark;
   private ExecutorCommand command;
   private int initialTarget;
-  private CorralSchedulerDriver driver;
   private volatile String appId;
   private volatile boolean stopping;
-  private boolean suppressed;
 
   public CorralSchedulerBackend(TaskSchedulerImpl scheduler, SparkContext sc, CorralMasterUrl master) {
     super(scheduler, sc.env().rpcEnv());
@@ -104,10 +97,12 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     executorSpark = executorSpark(); // so does not knowing the executors' Spark
     super.start();
     appFailure = new ApplicationFailure(sc, taskScheduler);
+    actor = FrameworkActor.threaded("corral-spark-backend", Drivers.corral(master.master(), credentials));
+    demand = new OfferDemand(actor, BUSY_REFUSE_SECONDS, IDLE_REFUSE_SECONDS);
     ExecutorSpec spec = ExecutorSpec.from(conf);
     int maxCores = conf.getInt("spark.cores.max", Integer.MAX_VALUE);
     initialTarget = initialTarget(conf, spec, maxCores);
-    fleet = new ExecutorFleet(spec, maxCores, initialTarget);
+    fleet = new ExecutorFleet(spec, maxCores, initialTarget, actor.loop(), this::kill);
     failures = new ExecutorFailures(conf);
     String driverUrl = "spark://" + CoarseGrainedSchedulerBackend.ENDPOINT_NAME() + "@"
         + hostForUri(conf.get("spark.driver.host")) + ":" + conf.get("spark.driver.port");
@@ -121,22 +116,21 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     }
     LOG.info("registering with Corral master {} ({}; {} executors of {} cores and {} MiB to start; their Spark {})",
         master.master(), credentials, initialTarget, spec.cores(), spec.taskMemMib(), executorSpark);
-    driver = new CorralSchedulerDriver(new Callbacks(), info.build(), master.master(), true, credentials);
-    driver.start();
+    actor.subscribe(info.build(), new Callbacks());
     long timeoutSec = conf.getTimeAsSeconds(REGISTRATION_TIMEOUT, "60s");
     try {
-      appId = registered.get(timeoutSec, TimeUnit.SECONDS);
+      appId = actor.registration().get(timeoutSec, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      driver.abort();
+      actor.driver().abort();
       throw Errors.spark("could not register with the Corral master " + master.master() + " within "
           + timeoutSec + " s (" + REGISTRATION_TIMEOUT + "); is it running?");
     } catch (ExecutionException e) {
-      driver.abort();
+      actor.driver().abort();
       throw Errors.spark("the Corral master " + master.master() + " refused the application: "
           + e.getCause().getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      driver.abort();
+      actor.driver().abort();
       throw Errors.spark("interrupted while registering with Corral");
     }
     LOG.info("registered with Corral as framework {}", appId);
@@ -256,15 +250,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
   @Override
   public Future<Object> doKillExecutors(scala.collection.immutable.Seq<String> executorIds) {
     List<String> ids = CollectionConverters.asJava(executorIds);
-    actor.execute(() -> {
-      for (String id : ids) {
-        String taskId = fleet.kill(id);
-        if (taskId != null) {
-          LOG.info("killing executor {} (task {})", id, taskId);
-          driver.killTask(taskId);
-        }
-      }
-    });
+    actor.execute(() -> ids.forEach(fleet::kill));
     return Future.successful(true);
   }
 
@@ -274,19 +260,23 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     try {
       super.stop();
     } finally {
-      if (driver != null) {
-        driver.stop(); // tears the framework down: the master kills whatever executor is left
-        driver.join();
+      if (actor != null) {
+        actor.close(); // tears the framework down: the master kills whatever executor is left
       }
-      actor.shutdown();
     }
   }
 
-  // ---- on the actor thread ----
+  // ---- on the actor's loop ----
+
+  /** Spark asked to kill the executor ({@link ExecutorFleet#kill}). */
+  private void kill(ExecutorFleet.Executor e) {
+    LOG.info("killing executor {} (task {})", e.id(), e.taskId());
+    actor.driver().killTask(e.taskId());
+  }
 
   private void offers(List<Offer> offers) {
     if (stopping || appFailure.failed()) {
-      offers.forEach(o -> driver.declineOffer(o.getId(), refuse(IDLE_REFUSE_SECONDS)));
+      offers.forEach(o -> demand.decline(o.getId(), false));
       return;
     }
     Set<String> excluded = new HashSet<>(CollectionConverters.asJava(taskScheduler.excludedNodes()));
@@ -302,19 +292,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
       byOffer.computeIfAbsent(l.offer().getId(), k -> new ArrayList<>()).add(task);
       LOG.info("launching executor {} on {} ({}) with {}", e.id(), e.host(), e.agentId(), l.resources());
     }
-    double refuse = fleet.wanted() > 0 ? BUSY_REFUSE_SECONDS : IDLE_REFUSE_SECONDS;
-    for (Offer o : offers) {
-      List<TaskInfo> tasks = byOffer.get(o.getId());
-      if (tasks == null) {
-        driver.declineOffer(o.getId(), refuse(refuse));
-      } else {
-        driver.launchTasks(List.of(o.getId()), tasks, refuse(refuse));
-      }
-    }
-    if (fleet.wanted() == 0 && !suppressed) {
-      suppressed = true;
-      driver.suppressOffers();
-    }
+    demand.answer(offers, byOffer, fleet.wanted() > 0);
   }
 
   private void status(TaskStatus status) {
@@ -336,7 +314,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
       LOG.warn("executor {} lost: {}", e.id(), why);
     }
     if (status.getState() == TaskState.TASK_UNREACHABLE) {
-      driver.killTask(e.taskId()); // should its agent come back, the executor must not
+      actor.driver().killTask(e.taskId()); // should its agent come back, the executor must not
     }
     if (!stopping) {
       removeExecutor(e.id(), reason);
@@ -344,8 +322,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
           + said + " (their Spark: " + executorSpark + ")") : null;
       if (fatal != null && !appFailure.failed()) {
         appFailure.fail(fatal);
-        suppressed = true;
-        driver.suppressOffers();
+        demand.suppress();
       } else if (fleet.wanted() > 0) {
         revive();
       }
@@ -354,24 +331,19 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
 
   private void revive() {
     if (!stopping && !appFailure.failed()) {
-      suppressed = false;
-      driver.reviveOffers();
+      demand.revive();
     }
-  }
-
-  private static Filters refuse(double seconds) {
-    return Filters.newBuilder().setRefuseSeconds(seconds).build();
   }
 
   private static String hostForUri(String host) {
     return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
-  /** Corral's callbacks, passed on to the actor. */
+  /** Corral's callbacks, on the actor's loop. */
   private final class Callbacks implements Scheduler {
     @Override
     public void registered(SchedulerDriver d, String frameworkId, MasterInfo masterInfo) {
-      registered.complete(frameworkId);
+      appId = frameworkId; // before any offer: the executors' command names the application
     }
 
     @Override
@@ -382,12 +354,12 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
 
     @Override
     public void resourceOffers(SchedulerDriver d, List<Offer> offers) {
-      actor.execute(() -> offers(offers));
+      offers(offers);
     }
 
     @Override
     public void statusUpdate(SchedulerDriver d, TaskStatus status) {
-      actor.execute(() -> status(status));
+      status(status);
     }
 
     @Override
@@ -397,8 +369,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
 
     @Override
     public void error(SchedulerDriver d, String message) {
-      LOG.error("Corral master: {}", message);
-      registered.completeExceptionally(new IllegalStateException(message));
+      LOG.error("Corral master: {}", message); // (the actor fails the registration if it is still awaited)
     }
   }
 }

@@ -1,5 +1,10 @@
 package io.corral.spark;
 
+import io.corral.bridges.common.Fleet;
+import io.corral.bridges.common.Fleet.Member;
+import io.corral.bridges.common.Fleet.Phase;
+import io.corral.bridges.common.IdleRelease;
+import io.corral.common.loop.EventLoop;
 import io.corral.common.resources.Resources;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
@@ -13,26 +18,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * The application's executors as Corral tasks, and where new ones go: pure bookkeeping, owned
- * by one thread (the backend's). Spark sets a target count (its initial count, then dynamic
+ * by one thread (the backend's loop). Spark sets a target count (its initial count, then dynamic
  * allocation's requests); offers are filled up to that target and {@code spark.cores.max},
  * one executor per agent per round so that executors spread over the agents. Hosts Spark excludes
  * get none; agents where executors keep failing ({@link ExecutorFailures}) get one only when no
  * other agent offered room for it, so one bad agent does not use up the application's failures
- * while a bad configuration, failing everywhere, still ends it instead of waiting for ever.
+ * while a bad configuration, failing everywhere, still ends it instead of waiting for ever. The
+ * executors are a {@link Fleet} of the bridges' core: Spark alone decides when one goes
+ * ({@link #kill}).
  */
 final class ExecutorFleet {
-  enum State { LAUNCHING, RUNNING, KILLING }
-
-  /** One executor: Spark's id ("1", "2", ...) and its Corral task. */
-  record Executor(String id, String taskId, String agentId, String host, State state) {
-    Executor with(State s) {
-      return new Executor(id, taskId, agentId, host, s);
-    }
-  }
+  /** One executor: Spark's id ("1", "2", ...) and its Corral task (its key in the fleet). */
+  record Executor(String id, String taskId, String agentId, String host) {}
 
   /** An executor to launch on an offer, with the exact resources it takes. */
   record Launch(Offer offer, Executor executor, Resources resources) {}
@@ -62,17 +64,20 @@ final class ExecutorFleet {
 
   private final ExecutorSpec spec;
   private final int maxCores;
-  private final Map<String, Executor> byTask = new LinkedHashMap<>();
+  private final Fleet<Executor> executors;
   private int target;
   private int nextId = 1;
 
   /**
    * @param maxCores {@code spark.cores.max}, or {@link Integer#MAX_VALUE} when unset
+   * @param loop the loop that owns the fleet
+   * @param kill kills an executor's task (Spark asked for it)
    */
-  ExecutorFleet(ExecutorSpec spec, int maxCores, int initialTarget) {
+  ExecutorFleet(ExecutorSpec spec, int maxCores, int initialTarget, EventLoop loop, Consumer<Executor> kill) {
     this.spec = spec;
     this.maxCores = maxCores;
     this.target = Math.max(0, initialTarget);
+    this.executors = new Fleet<>(loop, IdleRelease.never(), m -> kill.accept(m.executor()));
   }
 
   int target() {
@@ -87,27 +92,27 @@ final class ExecutorFleet {
 
   /** Executors not being killed (launching or running). */
   int alive() {
-    return (int) byTask.values().stream().filter(e -> e.state != State.KILLING).count();
+    return executors.count(Member::live);
   }
 
   int running() {
-    return (int) byTask.values().stream().filter(e -> e.state == State.RUNNING).count();
+    return executors.count(e -> e.phase() == Phase.RUNNING);
   }
 
   /** How many more executors to launch now: up to the target and within {@code spark.cores.max}. */
   int wanted() {
     int byCount = target - alive();
-    long coresHeld = (long) byTask.size() * spec.cores();
+    long coresHeld = (long) executors.count(e -> true) * spec.cores();
     long byCores = (maxCores - coresHeld) / spec.cores();
     return (int) Math.max(0, Math.min(byCount, byCores));
   }
 
   Collection<Executor> executors() {
-    return List.copyOf(byTask.values());
+    return executors.members().stream().map(Member::executor).toList();
   }
 
   Executor byExecutorId(String id) {
-    return byTask.values().stream().filter(e -> e.id.equals(id)).findFirst().orElse(null);
+    return executors().stream().filter(e -> e.id().equals(id)).findFirst().orElse(null);
   }
 
   /**
@@ -138,7 +143,7 @@ final class ExecutorFleet {
     while (wanted() > 0 && placedInRound) {
       placedInRound = false;
       List<Offer> round = new ArrayList<>(offerById.values());
-      round.sort(Comparator.comparingLong(o -> onAgent(o.getAgentId())));
+      round.sort(Comparator.comparingLong(o -> executors.onAgent(o.getAgentId(), e -> true)));
       Set<String> agentsThisRound = new java.util.HashSet<>();
       for (Offer o : round) {
         if (wanted() <= 0) {
@@ -153,8 +158,8 @@ final class ExecutorFleet {
         }
         left.put(o.getId(), left.get(o.getId()).minus(exact));
         String id = Integer.toString(nextId++);
-        Executor e = new Executor(id, "executor-" + id, o.getAgentId(), o.getHostname(), State.LAUNCHING);
-        byTask.put(e.taskId, e);
+        Executor e = new Executor(id, "executor-" + id, o.getAgentId(), o.getHostname());
+        executors.starting(e.taskId(), e.agentId(), e);
         out.add(new Launch(o, e, exact));
         placedInRound = true;
       }
@@ -162,18 +167,11 @@ final class ExecutorFleet {
     return out;
   }
 
-  private long onAgent(String agentId) {
-    return byTask.values().stream().filter(e -> e.agentId.equals(agentId)).count();
-  }
-
-  /** Marks an executor as being killed (Spark asked); returns its task id, or null if unknown. */
-  String kill(String executorId) {
+  /** Kills an executor (Spark asked); returns it, or null if unknown or being killed already. */
+  Executor kill(String executorId) {
     Executor e = byExecutorId(executorId);
-    if (e == null) {
-      return null;
-    }
-    byTask.put(e.taskId, e.with(State.KILLING));
-    return e.taskId;
+    Member<Executor> killed = e == null ? null : executors.release(e.taskId());
+    return killed == null ? null : killed.executor();
   }
 
   /**
@@ -183,26 +181,24 @@ final class ExecutorFleet {
   Ended update(TaskStatus status) {
     String taskId = status.getTaskId();
     TaskState state = status.getState();
-    Executor e = byTask.get(taskId);
+    Member<Executor> e = executors.get(taskId);
     if (e == null) {
       return null;
     }
     switch (state) {
       case TASK_RUNNING -> {
-        if (e.state == State.LAUNCHING) {
-          byTask.put(taskId, e.with(State.RUNNING));
-        }
+        executors.running(taskId);
         return null;
       }
       case TASK_STAGING, TASK_STARTING, TASK_KILLING, TASK_STATE_UNSPECIFIED, UNRECOGNIZED -> {
         return null;
       }
       default -> {
-        byTask.remove(taskId);
-        boolean killed = e.state == State.KILLING;
+        executors.remove(taskId);
+        boolean killed = !e.live();
         boolean agentLost = state == TaskState.TASK_LOST || state == TaskState.TASK_UNREACHABLE
             || state == TaskState.TASK_GONE || state == TaskState.TASK_GONE_BY_OPERATOR;
-        return new Ended(e, state, status.getReason(), killed, agentLost);
+        return new Ended(e.executor(), state, status.getReason(), killed, agentLost);
       }
     }
   }

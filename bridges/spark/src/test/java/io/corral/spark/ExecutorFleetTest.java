@@ -2,11 +2,13 @@ package io.corral.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.common.loop.ManualEventLoop;
 import io.corral.common.resources.Resources;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
 import io.corral.protocol.TaskStatusReason;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -14,6 +16,13 @@ import org.junit.jupiter.api.Test;
 
 class ExecutorFleetTest {
   private static final ExecutorSpec ONE_CORE = new ExecutorSpec(1, 512, 896);
+  private final ManualEventLoop loop = new ManualEventLoop();
+  /** The executors killed, by task id. */
+  private final List<String> killed = new ArrayList<>();
+
+  private ExecutorFleet fleet(ExecutorSpec spec, int maxCores, int initialTarget) {
+    return new ExecutorFleet(spec, maxCores, initialTarget, loop, e -> killed.add(e.taskId()));
+  }
 
   private static final Predicate<String> NONE_FAILING = agent -> false;
 
@@ -32,7 +41,7 @@ class ExecutorFleetTest {
 
   @Test
   void executorsSpreadOverAgentsBeforeDoublingUp() {
-    ExecutorFleet fleet = new ExecutorFleet(ONE_CORE, Integer.MAX_VALUE, 3);
+    ExecutorFleet fleet = fleet(ONE_CORE, Integer.MAX_VALUE, 3);
     List<ExecutorFleet.Launch> launches = fleet.place(List.of(offer("a", "cpus:4;mem:4096"),
         offer("b", "cpus:4;mem:4096")), Set.of(), NONE_FAILING);
     assertThat(launches).hasSize(3);
@@ -45,7 +54,7 @@ class ExecutorFleetTest {
 
   @Test
   void offersTooSmallAndExcludedHostsGetNothing() {
-    ExecutorFleet fleet = new ExecutorFleet(ONE_CORE, Integer.MAX_VALUE, 4);
+    ExecutorFleet fleet = fleet(ONE_CORE, Integer.MAX_VALUE, 4);
     assertThat(fleet.place(List.of(offer("small", "cpus:4;mem:800")), Set.of(), NONE_FAILING)).isEmpty();
     assertThat(fleet.place(List.of(offer("x", "cpus:4;mem:4096")), Set.of("host-x"), NONE_FAILING)).isEmpty();
     assertThat(fleet.wanted()).isEqualTo(4);
@@ -54,7 +63,7 @@ class ExecutorFleetTest {
   /** A failing agent is a last resort: never skipped for good (a cluster of failing agents would wait for ever). */
   @Test
   void failingAgentsGetExecutorsOnlyWhenNoOtherAgentHasRoom() {
-    ExecutorFleet fleet = new ExecutorFleet(ONE_CORE, Integer.MAX_VALUE, 3);
+    ExecutorFleet fleet = fleet(ONE_CORE, Integer.MAX_VALUE, 3);
     Predicate<String> badFails = "bad"::equals;
     List<ExecutorFleet.Launch> launches = fleet.place(List.of(offer("bad", "cpus:4;mem:4096"),
         offer("good", "cpus:2;mem:4096")), Set.of(), badFails);
@@ -67,7 +76,7 @@ class ExecutorFleetTest {
   /** What counts toward spark.executor.maxNumFailures: launches that failed and executors that died, nothing else. */
   @Test
   void failuresAreTheExecutorsOwnNotKillsOrTheirAgentsDoing() {
-    ExecutorFleet fleet = new ExecutorFleet(ONE_CORE, Integer.MAX_VALUE, 7);
+    ExecutorFleet fleet = fleet(ONE_CORE, Integer.MAX_VALUE, 7);
     fleet.place(List.of(offer("a", "cpus:8;mem:8192")), Set.of(), NONE_FAILING);
     assertThat(fleet.update(status("executor-1", TaskState.TASK_FAILED)).failed()).as("died").isTrue();
     assertThat(fleet.update(status("executor-2", TaskState.TASK_FAILED, TaskStatusReason.REASON_FETCH_FAILED))
@@ -86,7 +95,7 @@ class ExecutorFleetTest {
 
   @Test
   void coresMaxCapsTheExecutors() {
-    ExecutorFleet fleet = new ExecutorFleet(new ExecutorSpec(2, 512, 896), 5, 10);
+    ExecutorFleet fleet = fleet(new ExecutorSpec(2, 512, 896), 5, 10);
     assertThat(fleet.place(List.of(offer("a", "cpus:8;mem:8192"), offer("b", "cpus:8;mem:8192")), Set.of(), NONE_FAILING))
         .hasSize(2);
     assertThat(fleet.wanted()).isZero();
@@ -94,7 +103,7 @@ class ExecutorFleetTest {
 
   @Test
   void targetKillAndLossAreTracked() {
-    ExecutorFleet fleet = new ExecutorFleet(ONE_CORE, Integer.MAX_VALUE, 0);
+    ExecutorFleet fleet = fleet(ONE_CORE, Integer.MAX_VALUE, 0);
     assertThat(fleet.wanted()).isZero();
     assertThat(fleet.setTarget(2)).isTrue();
     List<ExecutorFleet.Launch> launches = fleet.place(List.of(offer("a", "cpus:2;mem:2048")), Set.of(), NONE_FAILING);
@@ -103,12 +112,15 @@ class ExecutorFleetTest {
     assertThat(fleet.update(status("executor-1", TaskState.TASK_RUNNING))).isNull();
     assertThat(fleet.running()).isEqualTo(1);
 
-    assertThat(fleet.kill("1")).isEqualTo("executor-1");
+    assertThat(fleet.kill("1").taskId()).isEqualTo("executor-1");
+    assertThat(killed).containsExactly("executor-1");
+    assertThat(fleet.kill("1")).as("being killed already").isNull();
     assertThat(fleet.kill("99")).isNull();
+    assertThat(killed).containsExactly("executor-1");
     assertThat(fleet.alive()).isEqualTo(1);
-    ExecutorFleet.Ended killed = fleet.update(status("executor-1", TaskState.TASK_KILLED));
-    assertThat(killed.killedByUs()).isTrue();
-    assertThat(killed.failed()).isFalse();
+    ExecutorFleet.Ended ended = fleet.update(status("executor-1", TaskState.TASK_KILLED));
+    assertThat(ended.killedByUs()).isTrue();
+    assertThat(ended.failed()).isFalse();
 
     ExecutorFleet.Ended lost = fleet.update(status("executor-2", TaskState.TASK_UNREACHABLE));
     assertThat(lost.agentLost()).isTrue();

@@ -84,6 +84,18 @@ class ShadedJarIT {
     urls.add(SparkApps.SHADED_JAR.toUri().toURL());
     try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
       assertThat(ShadedJar.exerciseRelocatedClient(loader)).startsWith("io.corral.shaded.io.grpc.");
+      assertThat(ShadedJar.exerciseRelocatedBridgeCore(loader)).isEqualTo("corral-shaded-check released e1");
     }
+  }
+
+  /**
+   * The bridges' shared core (bridges/common) is in the jar relocated like the rest of Corral, so
+   * that two bridges in one Spark JVM never meet, and nothing refers to Corral's classes unrelocated.
+   */
+  @Test
+  void theBridgeCoreIsRelocatedAndCorralIsReferredToOnlyRelocated() throws Exception {
+    assertThat(jar.has("io/corral/shaded/corral/bridges/common/FrameworkActor.class")).isTrue();
+    assertThat(jar.has("io/corral/shaded/corral/bridges/common/Fleet.class")).isTrue();
+    assertThat(jar.unrelocatedCorralReferences("io/corral/spark/")).isEmpty();
   }
 }

@@ -1,10 +1,13 @@
 package io.corral.storm;
 
+import io.corral.bridges.common.Drivers;
+import io.corral.bridges.common.FrameworkActor;
 import io.corral.common.security.ClientCredentials;
 import io.corral.protocol.FrameworkInfo;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,9 +103,9 @@ public final class CorralNimbus {
 
   static StormFramework framework(Map<String, Object> conf, Map<String, Object> user, String master, String host,
       int port, ZkFrameworkId ids) {
-    double idleSecs = StormSettings.number(conf, StormSettings.SUPERVISOR_IDLE_TIMEOUT_SECS, 120);
-    SupervisorFleet fleet = new SupervisorFleet(StormSettings.number(conf, StormSettings.SUPERVISOR_CPUS, 0.2),
-        StormSettings.number(conf, StormSettings.SUPERVISOR_MEM_MB, 384), (long) (idleSecs * 1000));
+    double idleSecs = Math.max(0, StormSettings.number(conf, StormSettings.SUPERVISOR_IDLE_TIMEOUT_SECS, 120));
+    SupervisorFleet.Sizing sizing = new SupervisorFleet.Sizing(StormSettings.number(conf, StormSettings.SUPERVISOR_CPUS,
+        0.2), StormSettings.number(conf, StormSettings.SUPERVISOR_MEM_MB, 384), Duration.ofMillis((long) (idleSecs * 1000)));
     String stormHome = StormSettings.string(conf, StormSettings.SUPERVISOR_STORM_HOME,
         System.getProperty("storm.home", ""));
     String stormUri = StormSettings.string(conf, StormSettings.SUPERVISOR_URI, "");
@@ -134,8 +137,8 @@ public final class CorralNimbus {
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("Corral credentials: " + e.getMessage(), e);
     }
-    return new StormFramework(info.build(), master, credentials, ids, fleet, command,
-        supervisorSettings(conf, user, host));
+    FrameworkActor actor = FrameworkActor.threaded("corral-storm-framework", Drivers.corral(master, credentials));
+    return new StormFramework(actor, info.build(), master, ids, sizing, command, supervisorSettings(conf, user, host));
   }
 
   /**

@@ -1,11 +1,21 @@
 package io.corral.storm;
 
+import io.corral.bridges.common.FailingAgents;
+import io.corral.bridges.common.Fleet;
+import io.corral.bridges.common.Fleet.Member;
+import io.corral.bridges.common.Fleet.Phase;
+import io.corral.bridges.common.IdleRelease;
+import io.corral.common.loop.EventLoop;
 import io.corral.common.resources.RangeSet;
 import io.corral.common.resources.Resources;
+import io.corral.common.task.TaskStates;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
 import io.corral.scheduler.OfferMatcher;
 import io.corral.scheduler.ResourceRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -14,7 +24,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The Supervisors the Nimbus runs as Corral executors, and how many more worker slots Storm
@@ -23,34 +35,26 @@ import java.util.Set;
  * it could not place ({@link #observe}), and the fleet launches Supervisors with that many slots
  * from offers ({@link #place}), spread over agents; Storm schedules onto them once they register.
  * A Supervisor with no worker for the idle timeout is retired (its task killed, its resources
- * back to the pool), unless some topology still waits for slots.
+ * back to the pool), unless some topology still waits for slots: the bridges' {@link Fleet} times
+ * it on the framework's loop.
  *
- * <p>Not thread-safe: owned by the framework's actor thread.
+ * <p>Not thread-safe: owned by the framework's loop.
  */
 final class SupervisorFleet {
-  enum State { LAUNCHING, RUNNING, RETIRING }
+  /**
+   * One Supervisor (its Storm supervisor id is its Corral task id, its key in the fleet).
+   *
+   * @param slots worker slots it was launched with (0 when recovered after a Nimbus restart: Storm knows them)
+   * @param ports its Thrift and slot ports (empty when recovered after a Nimbus restart)
+   */
+  record Supervisor(String host, int slots, RangeSet ports) {}
 
-  /** One Supervisor: a Corral task (its id is the Storm supervisor id) and its executor. */
-  static final class Supervisor {
-    final String id;
-    final String agentId;
-    final String host;
-    /** Worker slots it was launched with (0 when recovered after a Nimbus restart: Storm knows them). */
-    final int slots;
-    /** Its Thrift and slot ports (empty when recovered after a Nimbus restart). */
-    final RangeSet ports;
-    State state;
-    long idleSinceMillis = -1;
-
-    Supervisor(String id, String agentId, String host, int slots, RangeSet ports, State state) {
-      this.id = id;
-      this.agentId = agentId;
-      this.host = host;
-      this.slots = slots;
-      this.ports = ports;
-      this.state = state;
-    }
-  }
+  /**
+   * What a Supervisor takes besides its workers, and how long it may idle.
+   *
+   * @param cpus, memMib of the Supervisor's own JVM
+   */
+  record Sizing(double cpus, double memMib, Duration idleTimeout) {}
 
   /**
    * A Supervisor to launch on an offer.
@@ -82,31 +86,35 @@ final class SupervisorFleet {
    * already exists" (Storm 2.8's WorkerState.refreshConnections). Storm's own Supervisors come back
    * with their old id, which never meets this; Corral's replacements are new Supervisors.
    */
-  private record Ended(String agentId, RangeSet ports, long atMillis) {}
+  private record Ended(String agentId, RangeSet ports, Instant at) {}
 
   /** Terminal task states this long ago are forgotten (Storm has dropped the Supervisor by then). */
-  private static final long DEAD_MEMORY_MILLIS = 10 * 60_000;
+  private static final Duration DEAD_MEMORY = Duration.ofMinutes(10);
   /** An agent where Supervisors failed to start this many times in a row is avoided ... */
   static final int MAX_START_FAILURES = 2;
   /** ... for this long. */
-  static final long FAILED_AGENT_PAUSE_MILLIS = 5 * 60_000;
+  static final Duration FAILED_AGENT_PAUSE = Duration.ofMinutes(5);
 
-  private final Map<String, Supervisor> supervisors = new LinkedHashMap<>();
+  private final Fleet<Supervisor> supervisors;
   /** Supervisors whose task ended lately, by id. */
   private final Map<String, Ended> ended = new HashMap<>();
-  /** Supervisors that failed before running, by agent: (count, last failure millis). */
-  private final Map<String, long[]> startFailures = new HashMap<>();
-  private final double supervisorCpus;
-  private final double supervisorMemMib;
-  private final long idleTimeoutMillis;
+  /** Agents where Supervisors failed before running. */
+  private final FailingAgents startFailures;
+  private final Sizing sizing;
+  private final Clock clock;
   private int wanted;
   private WorkerSize size;
   private long seq;
 
-  SupervisorFleet(double supervisorCpus, double supervisorMemMib, long idleTimeoutMillis) {
-    this.supervisorCpus = supervisorCpus;
-    this.supervisorMemMib = supervisorMemMib;
-    this.idleTimeoutMillis = idleTimeoutMillis;
+  /**
+   * @param loop the framework's loop, where idle Supervisors are timed
+   * @param retire kills an idle Supervisor's task
+   */
+  SupervisorFleet(Sizing sizing, EventLoop loop, Clock clock, Consumer<Member<Supervisor>> retire) {
+    this.sizing = sizing;
+    this.clock = clock;
+    this.supervisors = new Fleet<>(loop, IdleRelease.after(sizing.idleTimeout()), retire);
+    this.startFailures = new FailingAgents(MAX_START_FAILURES, Optional.of(FAILED_AGENT_PAUSE), clock);
   }
 
   /** Slots still to launch. */
@@ -114,42 +122,37 @@ final class SupervisorFleet {
     return wanted;
   }
 
-  Collection<Supervisor> supervisors() {
-    return supervisors.values();
+  Collection<Member<Supervisor>> supervisors() {
+    return supervisors.members();
   }
 
   /**
    * Takes in a scheduling round: how many slots to launch (missing workers less free slots and
-   * the slots of Supervisors launched but not registered yet), and which idle Supervisors to
-   * retire: none while any topology misses workers.
-   *
-   * @return the ids of Supervisors to retire now (kill their tasks)
+   * the slots of Supervisors launched but not registered yet), and which Supervisors are idle:
+   * none is retired while any topology misses workers.
    */
-  List<String> observe(Observation o, long nowMillis) {
+  void observe(Observation o) {
     int pending = 0;
-    for (Supervisor s : supervisors.values()) {
-      if (s.state != State.RETIRING && !o.registered(s.id)) {
-        pending += s.slots;
+    for (Member<Supervisor> s : supervisors.members()) {
+      if (s.live() && !o.registered(s.key())) {
+        pending += s.executor().slots();
       }
     }
     wanted = Math.max(0, o.missingWorkers() - o.freeSlots() - pending);
     size = o.size();
-    List<String> retire = new ArrayList<>();
-    for (Supervisor s : supervisors.values()) {
-      if (s.state != State.RUNNING || !o.registered(s.id)) {
+    for (Member<Supervisor> s : supervisors.members()) {
+      if (s.phase() != Phase.RUNNING || !o.registered(s.key())) {
         continue;
       }
-      if (o.usedSlots().getOrDefault(s.id, 0) > 0) {
-        s.idleSinceMillis = -1;
-      } else if (s.idleSinceMillis < 0) {
-        s.idleSinceMillis = nowMillis;
-      } else if (o.missingWorkers() == 0 && nowMillis - s.idleSinceMillis >= idleTimeoutMillis) {
-        s.state = State.RETIRING;
-        retire.add(s.id);
+      if (o.usedSlots().getOrDefault(s.key(), 0) > 0) {
+        supervisors.busy(s.key());
+      } else {
+        supervisors.idle(s.key());
       }
     }
-    ended.values().removeIf(e -> nowMillis - e.atMillis() > DEAD_MEMORY_MILLIS);
-    return retire;
+    supervisors.hold(o.missingWorkers() > 0);
+    Instant now = clock.instant();
+    ended.values().removeIf(e -> Duration.between(e.at(), now).compareTo(DEAD_MEMORY) > 0);
   }
 
   /**
@@ -158,27 +161,18 @@ final class SupervisorFleet {
    * spread as Storm's even scheduler would spread them), never a second Supervisor on an agent
    * where one is still starting.
    */
-  List<Launch> place(List<Offer> offers, long nowMillis) {
+  List<Launch> place(List<Offer> offers) {
     if (wanted == 0 || size == null) {
       return List.of();
     }
-    Set<String> starting = new HashSet<>();
-    Map<String, Integer> ours = new HashMap<>();
-    for (Supervisor s : supervisors.values()) {
-      if (s.state == State.LAUNCHING) {
-        starting.add(s.agentId);
-      }
-      if (s.state != State.RETIRING) {
-        ours.merge(s.agentId, 1, Integer::sum);
-      }
-    }
+    Set<String> starting = supervisors.agents(s -> s.phase() == Phase.STARTING);
     List<Offer> usable = new ArrayList<>();
     for (Offer o : offers) {
-      if (!starting.contains(o.getAgentId()) && !failing(o.getAgentId(), nowMillis)) {
+      if (!starting.contains(o.getAgentId()) && !failing(o.getAgentId())) {
         usable.add(o);
       }
     }
-    usable.sort(Comparator.comparingInt((Offer o) -> ours.getOrDefault(o.getAgentId(), 0)));
+    usable.sort(Comparator.comparingInt((Offer o) -> supervisors.onAgent(o.getAgentId(), Member::live)));
     Map<Offer, Integer> slots = new LinkedHashMap<>();
     boolean progress = true;
     while (wanted > 0 && progress) {
@@ -201,8 +195,8 @@ final class SupervisorFleet {
         r = OfferMatcher.fit(offered, request(k)); // only ports that ended are left: better than no Supervisor
       }
       List<Integer> ports = ports(r.ports());
-      String id = "supervisor-" + Long.toString(nowMillis, 36) + "-" + (++seq);
-      supervisors.put(id, new Supervisor(id, offer.getAgentId(), offer.getHostname(), k, r.ports(), State.LAUNCHING));
+      String id = "supervisor-" + Long.toString(clock.millis(), 36) + "-" + (++seq);
+      supervisors.starting(id, offer.getAgentId(), new Supervisor(offer.getHostname(), k, r.ports()));
       launches.add(new Launch(offer, id, ports.get(0), List.copyOf(ports.subList(1, ports.size())), r));
     });
     return launches;
@@ -220,9 +214,8 @@ final class SupervisorFleet {
   }
 
   /** Whether Supervisors failed to start on this agent too often lately. */
-  boolean failing(String agentId, long nowMillis) {
-    long[] f = startFailures.get(agentId);
-    return f != null && f[0] >= MAX_START_FAILURES && nowMillis - f[1] < FAILED_AGENT_PAUSE_MILLIS;
+  boolean failing(String agentId) {
+    return startFailures.failing(agentId);
   }
 
   private boolean fits(Offer o, int slots) {
@@ -231,7 +224,7 @@ final class SupervisorFleet {
 
   /** A Supervisor with {@code slots} slots: its own JVM, the workers', a Thrift port and a port per slot. */
   private ResourceRequest request(int slots) {
-    return ResourceRequest.of(supervisorCpus + slots * size.cpus(), supervisorMemMib + slots * size.memMib())
+    return ResourceRequest.of(sizing.cpus() + slots * size.cpus(), sizing.memMib() + slots * size.memMib())
         .withPorts(slots + 1);
   }
 
@@ -240,29 +233,26 @@ final class SupervisorFleet {
    * next rounds ask for slots again); a running task this fleet does not know (a Nimbus restart:
    * reconciliation) is taken back.
    *
-   * @return the Supervisor that ended, or null
+   * @return the Supervisor that ended, as it was (its phase {@code RELEASING} when it was retired), or null
    */
-  Supervisor update(String taskId, String agentId, TaskState state, long nowMillis) {
-    Supervisor s = supervisors.get(taskId);
-    if (io.corral.common.task.TaskStates.isTerminal(state)) {
+  Member<Supervisor> update(String taskId, String agentId, TaskState state) {
+    if (TaskStates.isTerminal(state)) {
+      Member<Supervisor> s = supervisors.remove(taskId);
       if (s != null) {
-        supervisors.remove(taskId);
-        ended.put(taskId, new Ended(s.agentId, s.ports, nowMillis));
-        if (s.state == State.LAUNCHING) {
-          long[] f = startFailures.computeIfAbsent(s.agentId, k -> new long[2]);
-          f[0] = nowMillis - f[1] < FAILED_AGENT_PAUSE_MILLIS ? f[0] + 1 : 1;
-          f[1] = nowMillis;
+        ended.put(taskId, new Ended(s.agentId(), s.executor().ports(), clock.instant()));
+        if (s.phase() == Phase.STARTING) {
+          startFailures.failed(s.agentId());
         }
       }
       return s;
     }
+    Member<Supervisor> s = supervisors.get(taskId);
     if (s == null) {
       if (!ended.containsKey(taskId)) {
-        supervisors.put(taskId, new Supervisor(taskId, agentId, "", 0, RangeSet.EMPTY, State.RUNNING));
+        supervisors.adopt(taskId, agentId, new Supervisor("", 0, RangeSet.EMPTY));
       }
-    } else if (state == TaskState.TASK_RUNNING && s.state == State.LAUNCHING) {
-      s.state = State.RUNNING;
-      startFailures.remove(s.agentId);
+    } else if (state == TaskState.TASK_RUNNING && supervisors.running(taskId)) {
+      startFailures.started(s.agentId());
     }
     return null;
   }
@@ -273,11 +263,7 @@ final class SupervisorFleet {
    */
   Set<String> unusable() {
     Set<String> out = new HashSet<>(ended.keySet());
-    for (Supervisor s : supervisors.values()) {
-      if (s.state == State.RETIRING) {
-        out.add(s.id);
-      }
-    }
+    supervisors.members().stream().filter(s -> !s.live()).forEach(s -> out.add(s.key()));
     return out;
   }
 

@@ -2,17 +2,29 @@ package io.corral.storm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.bridges.common.Fleet.Member;
+import io.corral.bridges.common.Fleet.Phase;
+import io.corral.common.loop.ManualEventLoop;
 import io.corral.common.resources.Resources;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The Supervisors' bookkeeping, on a manual loop: the idle timeout and the failure pause take no real time. */
 class SupervisorFleetTest {
   private static final WorkerSize WORKER = new WorkerSize(0.5, 512);
   private static final long IDLE = 20_000;
-  private final SupervisorFleet fleet = new SupervisorFleet(0.2, 256, IDLE);
+  private final ManualEventLoop loop = new ManualEventLoop();
+  private final Instant start = loop.now();
+  /** The Supervisors retired for idleness, in order. */
+  private final List<String> retired = new ArrayList<>();
+  private final SupervisorFleet fleet = new SupervisorFleet(new SupervisorFleet.Sizing(0.2, 256,
+      Duration.ofMillis(IDLE)), loop, loop.clock(), s -> retired.add(s.key()));
 
   private static Offer offer(String id, String agent, String resources) {
     return Offer.newBuilder().setId(id).setAgentId(agent).setHostname(agent + ".example")
@@ -24,18 +36,36 @@ class SupervisorFleetTest {
     return new SupervisorFleet.Observation(workers, 0, workers > 0 ? WORKER : null, used);
   }
 
+  /** Moves the loop's time to {@code millis} after the start, running the timers due on the way. */
+  private void at(long millis) {
+    loop.advance(Duration.between(loop.now(), start.plusMillis(millis)));
+  }
+
+  private void observeAt(long millis, SupervisorFleet.Observation o) {
+    at(millis);
+    fleet.observe(o);
+  }
+
+  private List<SupervisorFleet.Launch> place(Offer... offers) {
+    return fleet.place(List.of(offers));
+  }
+
+  private void update(String id, TaskState state) {
+    fleet.update(id, "a1", state);
+  }
+
   @Test
   void nothingIsLaunchedWhenStormMissesNoWorker() {
-    fleet.observe(missing(0, Map.of()), 0);
-    assertThat(fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0)).isEmpty();
+    fleet.observe(missing(0, Map.of()));
+    assertThat(place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]"))).isEmpty();
   }
 
   @Test
   void missingWorkersSpreadOverAgentsOneSupervisorEach() {
-    fleet.observe(missing(2, Map.of()), 0);
-    List<SupervisorFleet.Launch> launches = fleet.place(List.of(
+    fleet.observe(missing(2, Map.of()));
+    List<SupervisorFleet.Launch> launches = place(
         offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]"),
-        offer("o2", "a2", "cpus:4;mem:8192;ports:[32000-32100]")), 0);
+        offer("o2", "a2", "cpus:4;mem:8192;ports:[32000-32100]"));
     assertThat(launches).hasSize(2);
     assertThat(launches).extracting(l -> l.offer().getAgentId()).containsExactlyInAnyOrder("a1", "a2");
     SupervisorFleet.Launch l = launches.get(0);
@@ -50,8 +80,8 @@ class SupervisorFleetTest {
 
   @Test
   void oneAgentTakesSeveralSlotsWhenItIsTheOnlyOne() {
-    fleet.observe(missing(3, Map.of()), 0);
-    List<SupervisorFleet.Launch> launches = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0);
+    fleet.observe(missing(3, Map.of()));
+    List<SupervisorFleet.Launch> launches = place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]"));
     assertThat(launches).hasSize(1);
     assertThat(launches.get(0).slotPorts()).hasSize(3);
     assertThat(launches.get(0).resources().cpus()).isEqualTo(0.2 + 3 * 0.5);
@@ -59,133 +89,172 @@ class SupervisorFleetTest {
 
   @Test
   void anOfferTooSmallForOneWorkerIsNotUsed() {
-    fleet.observe(missing(1, Map.of()), 0);
-    assertThat(fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31000]"),
+    fleet.observe(missing(1, Map.of()));
+    assertThat(place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31000]"),
         offer("o2", "a2", "cpus:0.5;mem:8192;ports:[31000-31010]"),
-        offer("o3", "a3", "cpus:4;mem:700;ports:[31000-31010]")), 0)).isEmpty();
+        offer("o3", "a3", "cpus:4;mem:700;ports:[31000-31010]"))).isEmpty();
     assertThat(fleet.wanted()).isEqualTo(1);
   }
 
   @Test
   void slotsOfSupervisorsStillStartingCountAgainstWhatIsMissing() {
-    fleet.observe(missing(1, Map.of()), 0);
-    SupervisorFleet.Launch l = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0).get(0);
+    fleet.observe(missing(1, Map.of()));
+    SupervisorFleet.Launch l = place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")).get(0);
     // Storm still misses the worker: the Supervisor has not registered yet.
-    fleet.observe(missing(1, Map.of()), 1000);
+    observeAt(1000, missing(1, Map.of()));
     assertThat(fleet.wanted()).isZero();
-    assertThat(fleet.place(List.of(offer("o2", "a2", "cpus:4;mem:8192;ports:[32000-32100]")), 1000)).isEmpty();
+    assertThat(place(offer("o2", "a2", "cpus:4;mem:8192;ports:[32000-32100]"))).isEmpty();
     // Registered, and still one more missing: now it is asked for.
-    fleet.update(l.supervisorId(), "a1", TaskState.TASK_RUNNING, 2000);
-    fleet.observe(missing(1, Map.of(l.supervisorId(), 1)), 2000);
+    at(2000);
+    update(l.supervisorId(), TaskState.TASK_RUNNING);
+    fleet.observe(missing(1, Map.of(l.supervisorId(), 1)));
     assertThat(fleet.wanted()).isEqualTo(1);
   }
 
   @Test
   void freeSlotsStormLeavesUnusedNeitherCallForMoreNorLetASupervisorRetire() {
-    fleet.observe(missing(1, Map.of()), 0);
-    String id = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0).get(0).supervisorId();
-    fleet.update(id, "a1", TaskState.TASK_RUNNING, 0);
+    fleet.observe(missing(1, Map.of()));
+    String id = place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")).get(0).supervisorId();
+    update(id, TaskState.TASK_RUNNING);
     // Registered and free, yet Storm does not place the worker there (say its host is avoided).
     for (long t = 0; t <= 3 * IDLE; t += IDLE / 2) {
-      assertThat(fleet.observe(new SupervisorFleet.Observation(1, 1, WORKER, Map.of(id, 0)), t)).isEmpty();
+      observeAt(t, new SupervisorFleet.Observation(1, 1, WORKER, Map.of(id, 0)));
       assertThat(fleet.wanted()).isZero();
     }
+    assertThat(retired).isEmpty();
   }
 
   @Test
   void aSecondSupervisorIsNotStartedOnAnAgentWhereOneIsStarting() {
-    fleet.observe(missing(1, Map.of()), 0);
-    fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0);
-    fleet.observe(missing(2, Map.of()), 100);
-    assertThat(fleet.place(List.of(offer("o2", "a1", "cpus:3;mem:7000;ports:[31002-31100]")), 100)).isEmpty();
+    fleet.observe(missing(1, Map.of()));
+    place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]"));
+    observeAt(100, missing(2, Map.of()));
+    assertThat(place(offer("o2", "a1", "cpus:3;mem:7000;ports:[31002-31100]"))).isEmpty();
   }
 
   @Test
-  void anIdleSupervisorIsRetiredAfterTheIdleTimeoutUnlessSlotsAreMissing() {
-    fleet.observe(missing(1, Map.of()), 0);
-    String id = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0).get(0).supervisorId();
-    fleet.update(id, "a1", TaskState.TASK_RUNNING, 0);
-    assertThat(fleet.observe(missing(0, Map.of(id, 1)), 1000)).isEmpty();
-    assertThat(fleet.observe(missing(0, Map.of(id, 0)), 2000)).isEmpty(); // idle from now
-    assertThat(fleet.observe(missing(0, Map.of(id, 0)), 2000 + IDLE - 1)).isEmpty();
-    // A topology waiting for slots keeps it (Storm may place the workers there next round).
-    assertThat(fleet.observe(missing(1, Map.of(id, 0)), 2000 + IDLE)).isEmpty();
-    assertThat(fleet.observe(missing(0, Map.of(id, 0)), 2000 + IDLE)).containsExactly(id);
+  void anIdleSupervisorIsRetiredWhenTheIdleTimeoutIsOver() {
+    fleet.observe(missing(1, Map.of()));
+    String id = place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")).get(0).supervisorId();
+    update(id, TaskState.TASK_RUNNING);
+    observeAt(1000, missing(0, Map.of(id, 1)));
+    observeAt(2000, missing(0, Map.of(id, 0))); // idle from now
+    observeAt(2000 + IDLE - 1, missing(0, Map.of(id, 0)));
+    assertThat(retired).isEmpty();
+    at(2000 + IDLE);
+    assertThat(retired).containsExactly(id);
     assertThat(fleet.unusable()).containsExactly(id);
     // Its end is expected: it stays unusable while Storm may still list it.
-    assertThat(fleet.update(id, "a1", TaskState.TASK_KILLED, 2000 + IDLE + 100).state)
-        .isEqualTo(SupervisorFleet.State.RETIRING);
+    at(2000 + IDLE + 100);
+    Member<SupervisorFleet.Supervisor> ended = fleet.update(id, "a1", TaskState.TASK_KILLED);
+    assertThat(ended.phase()).isEqualTo(Phase.RELEASING);
     assertThat(fleet.unusable()).containsExactly(id);
     assertThat(fleet.supervisors()).isEmpty();
   }
 
   @Test
+  void aTopologyWaitingForSlotsKeepsAnIdleSupervisorUntilItWaitsNoMore() {
+    fleet.observe(missing(1, Map.of()));
+    String id = place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")).get(0).supervisorId();
+    update(id, TaskState.TASK_RUNNING);
+    observeAt(2000, missing(0, Map.of(id, 0))); // idle from now
+    // Storm may place the waiting topology's workers there next round.
+    observeAt(2000 + IDLE - 1, missing(1, Map.of(id, 0)));
+    at(2000 + 3 * IDLE);
+    assertThat(retired).isEmpty();
+    observeAt(2000 + 3 * IDLE, missing(0, Map.of(id, 0)));
+    assertThat(retired).containsExactly(id);
+  }
+
+  @Test
   void workOnASupervisorResetsItsIdleClock() {
-    fleet.observe(missing(1, Map.of()), 0);
-    String id = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0).get(0).supervisorId();
-    fleet.update(id, "a1", TaskState.TASK_RUNNING, 0);
-    fleet.observe(missing(0, Map.of(id, 0)), 0);
-    fleet.observe(missing(0, Map.of(id, 1)), IDLE / 2);
-    fleet.observe(missing(0, Map.of(id, 0)), IDLE);
-    assertThat(fleet.observe(missing(0, Map.of(id, 0)), IDLE + IDLE / 2)).isEmpty();
+    fleet.observe(missing(1, Map.of()));
+    String id = place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")).get(0).supervisorId();
+    update(id, TaskState.TASK_RUNNING);
+    fleet.observe(missing(0, Map.of(id, 0)));
+    observeAt(IDLE / 2, missing(0, Map.of(id, 1)));
+    observeAt(IDLE, missing(0, Map.of(id, 0)));
+    observeAt(IDLE + IDLE / 2, missing(0, Map.of(id, 0)));
+    at(2 * IDLE - 1);
+    assertThat(retired).isEmpty();
+    at(2 * IDLE);
+    assertThat(retired).containsExactly(id);
   }
 
   @Test
   void anAgentWhereSupervisorsFailToStartTwiceIsAvoidedForAWhile() {
     for (int i = 0; i < SupervisorFleet.MAX_START_FAILURES; i++) {
-      fleet.observe(missing(1, Map.of()), i);
-      String id = fleet.place(List.of(offer("o" + i, "a1", "cpus:4;mem:8192;ports:[31000-31100]")), i).get(0)
-          .supervisorId();
-      fleet.update(id, "a1", TaskState.TASK_FAILED, i);
+      observeAt(i, missing(1, Map.of()));
+      String id = place(offer("o" + i, "a1", "cpus:4;mem:8192;ports:[31000-31100]")).get(0).supervisorId();
+      update(id, TaskState.TASK_FAILED);
     }
-    fleet.observe(missing(1, Map.of()), 10);
-    assertThat(fleet.place(List.of(offer("o9", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 10)).isEmpty();
-    assertThat(fleet.place(List.of(offer("o10", "a2", "cpus:4;mem:8192;ports:[31000-31100]")), 10)).hasSize(1);
-    long later = 10 + SupervisorFleet.FAILED_AGENT_PAUSE_MILLIS;
-    assertThat(fleet.failing("a1", later)).isFalse();
+    observeAt(10, missing(1, Map.of()));
+    assertThat(place(offer("o9", "a1", "cpus:4;mem:8192;ports:[31000-31100]"))).isEmpty();
+    assertThat(place(offer("o10", "a2", "cpus:4;mem:8192;ports:[31000-31100]"))).hasSize(1);
+    at(1 + SupervisorFleet.FAILED_AGENT_PAUSE.toMillis() - 1);
+    assertThat(fleet.failing("a1")).isTrue();
+    at(1 + SupervisorFleet.FAILED_AGENT_PAUSE.toMillis());
+    assertThat(fleet.failing("a1")).isFalse();
   }
 
   @Test
   void aRunningTaskItDoesNotKnowIsTakenBackAfterANimbusRestart() {
-    assertThat(fleet.update("supervisor-x-1", "a1", TaskState.TASK_RUNNING, 0)).isNull();
-    assertThat(fleet.supervisors()).extracting(s -> s.id).containsExactly("supervisor-x-1");
-    assertThat(fleet.supervisors().iterator().next().state).isEqualTo(SupervisorFleet.State.RUNNING);
+    assertThat(fleet.update("supervisor-x-1", "a1", TaskState.TASK_RUNNING)).isNull();
+    assertThat(fleet.supervisors()).extracting(Member::key).containsExactly("supervisor-x-1");
+    assertThat(fleet.supervisors().iterator().next().phase()).isEqualTo(Phase.RUNNING);
     // A Supervisor that ended is not resurrected by a late update.
-    fleet.update("supervisor-x-1", "a1", TaskState.TASK_FAILED, 1);
-    fleet.update("supervisor-x-1", "a1", TaskState.TASK_RUNNING, 2);
+    at(1);
+    update("supervisor-x-1", TaskState.TASK_FAILED);
+    at(2);
+    update("supervisor-x-1", TaskState.TASK_RUNNING);
     assertThat(fleet.supervisors()).isEmpty();
     assertThat(fleet.unusable()).containsExactly("supervisor-x-1");
   }
 
   @Test
   void aReplacementSupervisorAvoidsThePortsOfTheOneThatEndedOnItsAgent() {
-    fleet.observe(missing(1, Map.of()), 0);
-    SupervisorFleet.Launch first = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 0).get(0);
+    fleet.observe(missing(1, Map.of()));
+    SupervisorFleet.Launch first = place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")).get(0);
     assertThat(first.thriftPort()).isEqualTo(31000);
     assertThat(first.slotPorts()).containsExactly(31001);
-    fleet.update(first.supervisorId(), "a1", TaskState.TASK_RUNNING, 1000);
-    fleet.update(first.supervisorId(), "a1", TaskState.TASK_FAILED, 2000);
+    at(1000);
+    update(first.supervisorId(), TaskState.TASK_RUNNING);
+    at(2000);
+    update(first.supervisorId(), TaskState.TASK_FAILED);
 
     // The killed Supervisor's workers' peers still know 31001 as its slot: the new one takes others.
-    fleet.observe(missing(1, Map.of()), 3000);
-    SupervisorFleet.Launch second = fleet.place(List.of(offer("o2", "a1", "cpus:4;mem:8192;ports:[31000-31100]")), 3000).get(0);
+    observeAt(3000, missing(1, Map.of()));
+    SupervisorFleet.Launch second = place(offer("o2", "a1", "cpus:4;mem:8192;ports:[31000-31100]")).get(0);
     assertThat(second.thriftPort()).isEqualTo(31002);
     assertThat(second.slotPorts()).containsExactly(31003);
 
     // Another agent's ports are its own.
-    fleet.update(second.supervisorId(), "a1", TaskState.TASK_RUNNING, 4000);
-    fleet.observe(missing(1, Map.of(second.supervisorId(), 1)), 4000);
-    SupervisorFleet.Launch elsewhere = fleet.place(List.of(offer("o3", "a2", "cpus:4;mem:8192;ports:[31000-31100]")), 4000).get(0);
+    at(4000);
+    update(second.supervisorId(), TaskState.TASK_RUNNING);
+    fleet.observe(missing(1, Map.of(second.supervisorId(), 1)));
+    SupervisorFleet.Launch elsewhere = place(offer("o3", "a2", "cpus:4;mem:8192;ports:[31000-31100]")).get(0);
     assertThat(elsewhere.slotPorts()).containsExactly(31001);
   }
 
   @Test
   void whenOnlyEndedPortsAreOfferedTheyAreUsedAllTheSame() {
-    fleet.observe(missing(1, Map.of()), 0);
-    SupervisorFleet.Launch first = fleet.place(List.of(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31001]")), 0).get(0);
-    fleet.update(first.supervisorId(), "a1", TaskState.TASK_KILLED, 1000);
-    fleet.observe(missing(1, Map.of()), 2000);
-    SupervisorFleet.Launch again = fleet.place(List.of(offer("o2", "a1", "cpus:4;mem:8192;ports:[31000-31001]")), 2000).get(0);
+    fleet.observe(missing(1, Map.of()));
+    SupervisorFleet.Launch first = place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31001]")).get(0);
+    at(1000);
+    update(first.supervisorId(), TaskState.TASK_KILLED);
+    observeAt(2000, missing(1, Map.of()));
+    SupervisorFleet.Launch again = place(offer("o2", "a1", "cpus:4;mem:8192;ports:[31000-31001]")).get(0);
     assertThat(again.slotPorts()).containsExactly(31001);
+  }
+
+  @Test
+  void theEndOfASupervisorIsForgottenAfterTenMinutes() {
+    fleet.observe(missing(1, Map.of()));
+    String id = place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")).get(0).supervisorId();
+    update(id, TaskState.TASK_KILLED);
+    observeAt(Duration.ofMinutes(10).toMillis(), missing(0, Map.of()));
+    assertThat(fleet.unusable()).containsExactly(id);
+    observeAt(Duration.ofMinutes(10).toMillis() + 1, missing(0, Map.of()));
+    assertThat(fleet.unusable()).isEmpty();
   }
 }

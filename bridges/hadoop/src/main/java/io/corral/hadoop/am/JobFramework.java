@@ -1,39 +1,33 @@
 package io.corral.hadoop.am;
 
+import io.corral.bridges.common.Drivers;
+import io.corral.bridges.common.FrameworkActor;
+import io.corral.bridges.common.OfferDemand;
 import io.corral.common.resources.Resources;
 import io.corral.common.security.ClientCredentials;
 import io.corral.common.task.TaskStates;
-import io.corral.hadoop.common.AgentJvm;
+import io.corral.hadoop.am.Containers.Batch;
+import io.corral.hadoop.am.Containers.Slot;
 import io.corral.hadoop.common.ContainerSpec;
 import io.corral.hadoop.common.CorralMr;
 import io.corral.hadoop.tasktracker.TaskTrackerExecutor;
-import io.corral.protocol.ExecutorInfo;
-import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
-import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
 import io.corral.protocol.TaskStatusReason;
-import io.corral.scheduler.CorralSchedulerDriver;
 import io.corral.scheduler.LargestAgent;
-import io.corral.protocol.MasterInfo;
 import io.corral.scheduler.Scheduler;
 import io.corral.scheduler.SchedulerDriver;
 import io.corral.scheduler.TaskInfos;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.v2.api.records.TaskAttemptId;
@@ -62,208 +56,139 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The job's Corral framework: turns Hadoop's container requests into Corral offers, and Hadoop's
- * container launches into Corral tasks on a per-agent TaskTracker executor.
+ * container launches into Corral tasks on a per-agent TaskTracker executor ({@link TaskTrackers}).
  *
- * <p>All state is owned by one thread ({@link #loop}); the scheduler callbacks and the AM's
- * allocator and launcher events only post work to it.
+ * <p>All state is owned by one thread, a {@link FrameworkActor}'s ("corral-job-framework"): the
+ * scheduler callbacks (this {@link Scheduler}) and the ticks run on it; the AM's allocator and
+ * launcher events only post work to it.
  */
 final class JobFramework implements Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(JobFramework.class);
-  static final String EXECUTOR_ID = "tasktracker";
   private static final int MAP_PRIORITY = 20;
   private static final int REDUCE_PRIORITY = 10;
-
-  private enum SlotState { ASSIGNED, LAUNCHING, RUNNING }
 
   /** A container Hadoop asked for and has not got yet. */
   private record Request(TaskAttemptId attempt, Resource capability) {}
 
-  /** A container given to an attempt: a Corral task whose id is the container id. */
-  private static final class Slot {
-    final TaskAttemptId attempt;
-    final ContainerId id;
-    final String agentId;
-    final Resources resources;
-    final String offerId;
-    SlotState state = SlotState.ASSIGNED;
-
-    Slot(TaskAttemptId attempt, ContainerId id, String agentId, Resources resources, String offerId) {
-      this.attempt = attempt;
-      this.id = id;
-      this.agentId = agentId;
-      this.resources = resources;
-      this.offerId = offerId;
-    }
-  }
-
-  /** An offer whose containers were assigned; launched once Hadoop has sent each one's launch context. */
-  private static final class Batch {
-    final Offer offer;
-    final Set<String> waiting = new HashSet<>();
-    final List<TaskInfo> ready = new ArrayList<>();
-
-    Batch(Offer offer) {
-      this.offer = offer;
-    }
-  }
-
   private final AppContext context;
   private final Configuration conf;
-  private final ClientCredentials credentials;
   private final String frameworkId;
   private final ApplicationAttemptId attemptId;
-  private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "corral-job-framework");
-    t.setDaemon(true);
-    return t;
-  });
+  private final FrameworkActor actor;
+  private final OfferDemand demand;
   private final Map<TaskAttemptId, Request> pendingMaps = new LinkedHashMap<>();
   private final Map<TaskAttemptId, Request> pendingReduces = new LinkedHashMap<>();
-  private final Map<String, Slot> slots = new HashMap<>(); // by container id = Corral task id
-  private final Map<TaskAttemptId, Slot> slotsByAttempt = new HashMap<>();
-  private final Map<String, Batch> batches = new HashMap<>(); // by offer id
-  private final Map<String, Integer> executors = new HashMap<>(); // agent id -> shuffle port (-1: starting)
+  private final Containers containers = new Containers();
+  private final TaskTrackers trackers;
   private final Nodes nodes = new Nodes();
+  private final ReducerPreemption preemption;
   private LargestAgent largest = LargestAgent.UNKNOWN;
   private boolean killedForSize;
-  private volatile CorralSchedulerDriver driver;
   private Job job;
   private long containerSeq = 1; // container 1 is the AM's own
-  private boolean suppressed;
-  private volatile long lastOffersMillis = System.currentTimeMillis();
-  private final IdleExecutors idle;
-  private final ReducerPreemption preemption;
-  private final Set<TaskAttemptId> preempted = new HashSet<>(); // killed for maps, container not yet gone
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "corral-job-ticker");
-    t.setDaemon(true);
-    return t;
-  });
 
   JobFramework(AppContext context, Configuration conf, String frameworkId, ApplicationAttemptId attemptId,
       ClientCredentials credentials) {
     this.context = context;
-    this.credentials = credentials;
     this.conf = conf;
     this.frameworkId = frameworkId;
     this.attemptId = attemptId;
-    this.idle = new IdleExecutors(IdleExecutors.timeoutMillis(conf), System::currentTimeMillis);
-    this.preemption = new ReducerPreemption(ReducerPreemption.delayMillis(conf), System::currentTimeMillis);
+    this.actor = FrameworkActor.threaded("corral-job-framework", Drivers.corral(conf.get(CorralMr.MASTER), credentials));
+    this.demand = new OfferDemand(actor, 1, 1);
+    this.trackers = new TaskTrackers(TaskTrackers.timeoutMillis(conf), actor.loop(), this::releaseIdle);
+    this.preemption = new ReducerPreemption(ReducerPreemption.delayMillis(conf), actor.clock()::millis);
   }
 
   /** Subscribes as the scheduler of the framework the client registered. */
   void start(Job job, Configuration conf) {
-    loop.execute(() -> this.job = job);
+    actor.execute(() -> this.job = job);
     String role = conf.get(CorralMr.ROLE, conf.get(MRJobConfig.QUEUE_NAME, "default"));
     FrameworkInfo info = FrameworkInfo.newBuilder().setId(frameworkId)
         .setName(conf.get(MRJobConfig.JOB_NAME, "hadoop job")).setRole(role)
         .setUser(conf.get(MRJobConfig.USER_NAME, System.getProperty("user.name")))
         .setFailoverTimeout(conf.getDouble(CorralMr.FAILOVER_TIMEOUT, CorralMr.FAILOVER_TIMEOUT_DEFAULT))
         .putLabels("hadoop.application", attemptId.getApplicationId().toString()).build();
-    String master = conf.get(CorralMr.MASTER);
-    if (master == null) {
+    if (conf.get(CorralMr.MASTER) == null) {
       throw new IllegalArgumentException(CorralMr.MASTER + " is not set");
     }
-    driver = new CorralSchedulerDriver(this, info, master, true, credentials);
-    driver.start();
-    long tick = idle.tickMillis();
-    ticker.scheduleWithFixedDelay(() -> loop.execute(this::tick), tick, tick, TimeUnit.MILLISECONDS);
+    actor.subscribe(info, this);
+    actor.every(Duration.ofMillis(trackers.tickMillis()), this::tick);
   }
 
-  long lastHeartbeatMillis() {
-    return lastOffersMillis;
-  }
-
-  /** Stops every executor of the job (idle release); the framework stays until {@link #teardown}. */
+  /** Stops every executor of the job (at its end); the framework stays until {@link #teardown}. */
   void releaseExecutors() {
-    loop.execute(() -> {
-      SchedulerDriver d = driver;
+    actor.execute(() -> {
+      SchedulerDriver d = actor.driver();
       if (d == null) {
         return;
       }
-      for (String agentId : executors.keySet()) {
-        d.sendFrameworkMessage(EXECUTOR_ID, agentId, TaskTrackerExecutor.SHUTDOWN);
+      for (String agentId : trackers.agents()) {
+        d.sendFrameworkMessage(TaskTrackers.EXECUTOR_ID, agentId, TaskTrackerExecutor.SHUTDOWN);
       }
-      d.suppressOffers();
+      demand.suppress();
     });
   }
 
   /** Ends the framework for good: the master kills what is left of it. */
   void teardown() {
-    ticker.shutdownNow();
-    CorralSchedulerDriver d = driver;
-    if (d != null) {
-      d.stop();
-      d.join();
-    }
-    loop.shutdown();
-    try {
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    actor.close();
   }
 
   // --- from the allocator and the launcher (AM threads) ---
 
   void request(TaskAttemptId attempt, Resource capability) {
-    loop.execute(() -> {
+    actor.execute(() -> {
       Request r = new Request(attempt, capability);
       (attempt.getTaskId().getTaskType() == TaskType.MAP ? pendingMaps : pendingReduces).put(attempt, r);
       killIfNoAgentFits(r);
-      if (suppressed) {
-        suppressed = false;
-        driver.reviveOffers();
-      }
+      demand.reviveIfSuppressed();
     });
   }
 
   void deallocate(TaskAttemptId attempt) {
-    loop.execute(() -> {
+    actor.execute(() -> {
       if (pendingMaps.remove(attempt) != null || pendingReduces.remove(attempt) != null) {
         return;
       }
-      Slot s = slotsByAttempt.get(attempt);
-      if (s != null && s.state == SlotState.RUNNING) {
-        driver.killTask(s.id.toString());
+      Slot s = containers.of(attempt);
+      if (s != null && s.state == Containers.State.RUNNING) {
+        actor.driver().killTask(s.id.toString());
       }
     });
   }
 
   void launch(ContainerRemoteLaunchEvent event) {
-    loop.execute(() -> {
+    actor.execute(() -> {
       String cid = event.getAllocatedContainer().getId().toString();
-      Slot s = slots.get(cid);
-      Batch b = s == null ? null : batches.get(s.offerId);
-      if (b == null || !b.waiting.remove(cid)) {
+      Slot s = containers.get(cid);
+      Batch b = s == null ? null : containers.waitingIn(s);
+      if (b == null) {
         launchFailed(event.getTaskAttemptID(), "container " + cid + " is no longer available");
         return;
       }
       ContainerSpec spec = new ContainerSpec(cid, conf.get(MRJobConfig.USER_NAME), event.getContainerLaunchContext());
-      b.ready.add(TaskInfos.forExecutor(cid, b.offer, s.resources, executorInfo(), spec.toBytes()).toBuilder()
-          .setName(event.getTaskAttemptID().toString()).build());
-      s.state = SlotState.LAUNCHING;
+      containers.ready(b, s, TaskInfos.forExecutor(cid, b.offer, s.resources, TaskTrackers.executorInfo(conf),
+          spec.toBytes()).toBuilder().setName(event.getTaskAttemptID().toString()).build());
       flushIfComplete(b);
     });
   }
 
   void cleanup(TaskAttemptId attempt, ContainerId container) {
-    loop.execute(() -> {
-      Slot s = slots.get(container.toString());
+    actor.execute(() -> {
+      Slot s = containers.get(container.toString());
       if (s != null) {
-        Batch b = batches.get(s.offerId);
-        if (s.state == SlotState.ASSIGNED && b != null && b.waiting.remove(s.id.toString())) {
-          forget(s);
+        Batch b = containers.withdraw(s);
+        if (b != null) {
           flushIfComplete(b);
         } else {
-          driver.killTask(s.id.toString());
+          actor.driver().killTask(s.id.toString());
         }
       }
       context.getEventHandler().handle(new TaskAttemptEvent(attempt, TaskAttemptEventType.TA_CONTAINER_CLEANED));
     });
   }
 
-  // --- Scheduler callbacks (driver thread) ---
+  // --- Scheduler callbacks (on the actor's loop) ---
 
   @Override
   public void registered(SchedulerDriver d, String id, MasterInfo masterInfo) {
@@ -272,47 +197,36 @@ final class JobFramework implements Scheduler {
 
   @Override
   public void largestAgent(SchedulerDriver d, LargestAgent largestAgent) {
-    loop.execute(() -> {
-      largest = largestAgent;
-      List.copyOf(pendingMaps.values()).forEach(this::killIfNoAgentFits);
-      List.copyOf(pendingReduces.values()).forEach(this::killIfNoAgentFits);
-    });
+    largest = largestAgent;
+    List.copyOf(pendingMaps.values()).forEach(this::killIfNoAgentFits);
+    List.copyOf(pendingReduces.values()).forEach(this::killIfNoAgentFits);
   }
 
   @Override
   public void resourceOffers(SchedulerDriver d, List<Offer> offers) {
-    lastOffersMillis = System.currentTimeMillis();
-    loop.execute(() -> offers.forEach(this::offer));
-  }
-
-  @Override
-  public void offerRescinded(SchedulerDriver d, String offerId) {
-    // A launch on it fails with TASK_DROPPED updates; nothing to do here.
+    offers.forEach(this::offer);
   }
 
   @Override
   public void statusUpdate(SchedulerDriver d, TaskStatus status) {
-    loop.execute(() -> update(status));
+    update(status);
   }
 
   @Override
   public void executorLost(SchedulerDriver d, String executorId, String agentId, int status) {
-    loop.execute(() -> nodeLost(agentId, "TaskTracker executor on agent " + agentId + " exited with status "
-        + status));
+    nodeLost(agentId, "TaskTracker executor on agent " + agentId + " exited with status " + status);
   }
 
   @Override
   public void agentLost(SchedulerDriver d, String agentId) {
-    loop.execute(() -> {
-      String why = "agent " + agentId + " was lost";
-      nodeLost(agentId, why);
-      for (Slot s : List.copyOf(slots.values())) {
-        if (s.agentId.equals(agentId) && s.state != SlotState.ASSIGNED) {
-          forget(s);
-          killed(s, "Container " + s.id + " lost: " + why);
-        }
+    String why = "agent " + agentId + " was lost";
+    nodeLost(agentId, why);
+    for (Slot s : containers.all()) {
+      if (s.agentId.equals(agentId) && s.state != Containers.State.ASSIGNED) {
+        containers.forget(s);
+        killed(s, "Container " + s.id + " lost: " + why);
       }
-    });
+    }
   }
 
   @Override
@@ -324,47 +238,46 @@ final class JobFramework implements Scheduler {
 
   private void offer(Offer offer) {
     boolean reducesAllowed = reducesAllowed();
-    if (idle.isReleasing(offer.getAgentId())
+    if (trackers.isReleasing(offer.getAgentId())
         || pendingMaps.isEmpty() && (pendingReduces.isEmpty() || !reducesAllowed)) {
-      decline(offer);
+      demand.decline(offer.getId(), true);
       return;
     }
     Resources left = Resources.fromProto(offer.getResourcesList());
-    boolean newExecutor = !executors.containsKey(offer.getAgentId());
+    boolean newExecutor = !trackers.has(offer.getAgentId());
     if (newExecutor) {
-      Resources ex = executorResources();
+      Resources ex = TaskTrackers.executorResources(conf);
       if (!left.contains(ex)) {
-        decline(offer);
+        demand.decline(offer.getId(), true);
         return;
       }
       left = left.minus(ex);
     }
     Batch batch = new Batch(offer);
     int waitingMaps = pendingMaps.size();
-    left = place(offer, left, pendingMaps, batch, MAP_PRIORITY);
+    left = place(batch, left, pendingMaps, MAP_PRIORITY);
     if (pendingMaps.size() < waitingMaps) {
       preemption.mapPlaced();
     }
     // Reducers only take what no waiting map can use, so they never starve the maps.
     if (reducesAllowed && pendingMaps.isEmpty()) {
-      place(offer, left, pendingReduces, batch, REDUCE_PRIORITY);
+      place(batch, left, pendingReduces, REDUCE_PRIORITY);
     }
     if (batch.waiting.isEmpty()) {
-      decline(offer);
+      demand.decline(offer.getId(), true);
       return;
     }
     if (newExecutor) {
-      executors.put(offer.getAgentId(), -1);
+      trackers.launching(offer.getAgentId());
     }
-    batches.put(offer.getId(), batch);
+    containers.keep(batch);
     if (pendingMaps.isEmpty() && pendingReduces.isEmpty()) {
-      suppressed = true;
-      driver.suppressOffers();
+      demand.suppress();
     }
   }
 
-  private Resources place(Offer offer, Resources left, Map<TaskAttemptId, Request> queue, Batch batch,
-      int priority) {
+  private Resources place(Batch batch, Resources left, Map<TaskAttemptId, Request> queue, int priority) {
+    Offer offer = batch.offer;
     Iterator<Request> it = queue.values().iterator();
     while (it.hasNext()) {
       Request r = it.next();
@@ -375,10 +288,7 @@ final class JobFramework implements Scheduler {
       left = left.minus(need);
       it.remove();
       ContainerId id = ContainerId.newContainerId(attemptId, ++containerSeq);
-      Slot s = new Slot(r.attempt(), id, offer.getAgentId(), need, offer.getId());
-      slots.put(id.toString(), s);
-      slotsByAttempt.put(r.attempt(), s);
-      batch.waiting.add(id.toString());
+      containers.assign(batch, r.attempt(), id, need);
       Container container = Container.newInstance(id, nodes.of(offer.getAgentId(), offer.getHostname()),
           offer.getHostname() + ":0", r.capability(), Priority.newInstance(priority), null);
       context.getEventHandler().handle(new TaskAttemptContainerAssignedEvent(r.attempt(), container, Map.of()));
@@ -389,7 +299,7 @@ final class JobFramework implements Scheduler {
   /** As YARN's allocator: a request no agent could ever hold kills the job, with the reason in its diagnostics. */
   private void killIfNoAgentFits(Request r) {
     String why = killedForSize || job == null ? null : ContainerLimit.beyondLargestAgent(
-        r.attempt().getTaskId().getTaskType(), r.capability(), executorResources(), largest);
+        r.attempt().getTaskId().getTaskType(), r.capability(), TaskTrackers.executorResources(conf), largest);
     if (why == null) {
       return;
     }
@@ -408,40 +318,36 @@ final class JobFramework implements Scheduler {
     return total == 0 || job.getCompletedMaps() >= Math.ceil(slowStart * total);
   }
 
-  private void decline(Offer offer) {
-    driver.declineOffer(offer.getId(), Filters.newBuilder().setRefuseSeconds(1).build());
-  }
-
+  /** Launches a batch once no container of it waits for its launch context. */
   private void flushIfComplete(Batch b) {
-    if (!b.waiting.isEmpty()) {
+    if (!containers.complete(b)) {
       return;
     }
-    batches.remove(b.offer.getId());
     if (b.ready.isEmpty()) {
-      driver.declineOffer(b.offer.getId(), Filters.newBuilder().setRefuseSeconds(0).build());
+      actor.driver().declineOffer(b.offer.getId(), OfferDemand.refuse(0));
     } else {
-      driver.launchTasks(List.of(b.offer.getId()), b.ready, Filters.newBuilder().setRefuseSeconds(0).build());
+      actor.driver().launchTasks(List.of(b.offer.getId()), b.ready, OfferDemand.refuse(0));
     }
   }
 
   private void update(TaskStatus status) {
-    Slot s = slots.get(status.getTaskId());
+    Slot s = containers.get(status.getTaskId());
     if (s == null) {
       return; // the AM's own task, or a container already done
     }
-    if (status.getState() == TaskState.TASK_RUNNING && s.state != SlotState.RUNNING) {
-      s.state = SlotState.RUNNING;
+    if (status.getState() == TaskState.TASK_RUNNING && s.state != Containers.State.RUNNING) {
+      s.state = Containers.State.RUNNING;
       int port = Integer.parseInt(status.getData().toString(StandardCharsets.UTF_8));
-      executors.put(s.agentId, port);
+      trackers.up(s.agentId);
       context.getEventHandler().handle(new TaskAttemptContainerLaunchedEvent(s.attempt, port));
       return;
     }
     if (!TaskStates.isTerminal(status.getState()) && status.getState() != TaskState.TASK_UNREACHABLE) {
       return;
     }
-    forget(s);
-    if (s.state == SlotState.RUNNING && s.attempt.getTaskId().getTaskType() == TaskType.MAP) {
-      idle.mapRanOn(s.agentId);
+    containers.forget(s);
+    if (s.state == Containers.State.RUNNING && s.isMap()) {
+      trackers.mapRanOn(s.agentId);
     }
     String why = "Container " + s.id + " " + status.getState() + (status.getMessage().isEmpty() ? ""
         : ": " + status.getMessage());
@@ -450,7 +356,7 @@ final class JobFramework implements Scheduler {
       killed(s, why);
       return;
     }
-    if (s.state == SlotState.RUNNING) {
+    if (s.state == Containers.State.RUNNING) {
       if (status.getState() != TaskState.TASK_FINISHED) {
         // The executor's message is the NodeManager's container diagnostics (exit code, stderr).
         String diagnostics = status.getMessage().isEmpty() ? why : status.getMessage();
@@ -459,7 +365,7 @@ final class JobFramework implements Scheduler {
       context.getEventHandler().handle(new TaskAttemptEvent(s.attempt, TaskAttemptEventType.TA_CONTAINER_COMPLETED));
       return;
     }
-    if (executors.getOrDefault(s.agentId, 0) < 0) {
+    if (trackers.isStarting(s.agentId)) {
       nodeLost(s.agentId, why); // its executor never came up: start it again next time
     }
     if (status.getState() == TaskState.TASK_DROPPED) {
@@ -484,8 +390,7 @@ final class JobFramework implements Scheduler {
    */
   private void killed(Slot s, String why) {
     LOG.warn("{} of {}: {}", s.id, s.attempt, why);
-    context.getEventHandler().handle(new TaskAttemptKillEvent(s.attempt, why,
-        s.attempt.getTaskId().getTaskType() == TaskType.MAP));
+    context.getEventHandler().handle(new TaskAttemptKillEvent(s.attempt, why, s.isMap()));
   }
 
   /**
@@ -494,18 +399,12 @@ final class JobFramework implements Scheduler {
    * succeeded there (if reducers still need them). Later containers there get a new node.
    */
   private void nodeLost(String agentId, String why) {
-    executors.remove(agentId);
+    trackers.lost(agentId);
     NodeId node = nodes.lose(agentId);
     if (node != null && job != null) {
       LOG.warn("node {} (agent {}) is lost: {}", node, agentId, why);
       context.getEventHandler().handle(new JobUpdatedNodesEvent(job.getID(), List.of(Nodes.lost(node, why))));
     }
-  }
-
-  private void forget(Slot s) {
-    slots.remove(s.id.toString());
-    slotsByAttempt.remove(s.attempt, s);
-    preempted.remove(s.attempt);
   }
 
   private void launchFailed(TaskAttemptId attempt, String why) {
@@ -515,11 +414,17 @@ final class JobFramework implements Scheduler {
   }
 
   private void tick() {
-    if (job == null || driver == null) {
+    if (job == null || actor.driver() == null) {
       return;
     }
-    releaseIdleExecutors();
+    trackers.observe(containers.busyAgents(), TaskTrackers.mapOutputNeeded(job));
     preemptReducerIfMapsStarve();
+  }
+
+  /** An idle TaskTracker's time is up (see {@link TaskTrackers}): told to stop, again until it is gone. */
+  private void releaseIdle(String agentId) {
+    LOG.info("releasing the idle TaskTracker executor on agent {}", agentId);
+    actor.driver().sendFrameworkMessage(TaskTrackers.EXECUTOR_ID, agentId, TaskTrackerExecutor.SHUTDOWN);
   }
 
   /**
@@ -528,16 +433,15 @@ final class JobFramework implements Scheduler {
    * is not a failure.
    */
   private void preemptReducerIfMapsStarve() {
-    List<Slot> reducers = slots.values().stream().filter(s -> s.state != SlotState.ASSIGNED
-        && s.attempt.getTaskId().getTaskType() == TaskType.REDUCE && !preempted.contains(s.attempt)).toList();
+    List<Slot> reducers = containers.all().stream().filter(s -> s.state != Containers.State.ASSIGNED
+        && !s.isMap() && !s.preempted).toList();
     if (!preemption.shouldPreempt(!pendingMaps.isEmpty(), reducers.size())) {
       return;
     }
-    Slot victim = reducers.stream().min(java.util.Comparator.comparingDouble(s -> progress(s.attempt)))
-        .orElseThrow();
+    Slot victim = reducers.stream().min(Comparator.comparingDouble(s -> progress(s.attempt))).orElseThrow();
     LOG.info("{} map attempts have waited for a container too long: preempting reducer {} on agent {}",
         pendingMaps.size(), victim.attempt, victim.agentId);
-    preempted.add(victim.attempt);
+    victim.preempted = true;
     context.getEventHandler().handle(new TaskAttemptKillEvent(victim.attempt, ReducerPreemption.DIAGNOSTIC, true));
   }
 
@@ -545,35 +449,5 @@ final class JobFramework implements Scheduler {
     var task = job.getTask(attempt.getTaskId());
     var a = task == null ? null : task.getAttempt(attempt);
     return a == null ? 0f : a.getProgress();
-  }
-
-  /** Releases the executors that have been idle for the timeout (see {@link IdleExecutors}). */
-  private void releaseIdleExecutors() {
-    Set<String> busy = new HashSet<>();
-    slots.values().forEach(s -> busy.add(s.agentId));
-    for (String agentId : idle.expired(executors.keySet(), busy, IdleExecutors.mapOutputNeeded(job))) {
-      LOG.info("releasing the idle TaskTracker executor on agent {}", agentId);
-      driver.sendFrameworkMessage(EXECUTOR_ID, agentId, TaskTrackerExecutor.SHUTDOWN);
-    }
-  }
-
-  private Resources executorResources() {
-    return Resources.builder().mem(executorMemoryMb()).build();
-  }
-
-  private int executorMemoryMb() {
-    return conf.getInt(CorralMr.TASKTRACKER_MEMORY_MB, CorralMr.TASKTRACKER_MEMORY_MB_DEFAULT);
-  }
-
-  private ExecutorInfo executorInfo() {
-    int mem = executorMemoryMb();
-    String command = "exec '" + CorralMr.javaCommand() + "' -Xmx" + (mem * 3 / 4) + "m -XX:+UseSerialGC"
-        + " -XX:TieredStopAtLevel=1 -Dlog4j.configuration=container-log4j.properties -Dhadoop.root.logger=INFO,CLA"
-        + " -Dyarn.app.container.log.dir=. -Dyarn.app.container.log.filesize=0 -Dhadoop.root.logfile=syslog"
-        + " -cp \"" + AgentJvm.classpath(conf) + "\" " + TaskTrackerExecutor.class.getName();
-    return ExecutorInfo.newBuilder().setExecutorId(EXECUTOR_ID).setName("Hadoop TaskTracker")
-        .setCommand(AgentJvm.withBundle(TaskInfos.shell(command), conf))
-        .addAllResources(executorResources().toProto())
-        .build();
   }
 }

@@ -22,6 +22,8 @@ import java.util.zip.ZipFile;
  */
 public final class ShadedJar implements AutoCloseable {
   public static final String SHADED = "io/corral/shaded/";
+  /** A name in Corral's packages, as a class file spells it. */
+  private static final Pattern CORRAL_REF = Pattern.compile("io/corral/[A-Za-z0-9_/$]*");
   /** Packages that must appear only relocated, in entry names and in class references. */
   public static final List<String> RELOCATED = List.of("com/google/", "io/grpc/", "io/netty/", "io/perfmark/",
       "org/apache/zookeeper/", "org/apache/jute/", "org/apache/curator/");
@@ -154,6 +156,72 @@ public final class ShadedJar implements AutoCloseable {
     Object channel = build.invoke(channelBuilder);
     loader.loadClass("io.corral.shaded.io.grpc.ManagedChannel").getMethod("shutdownNow").invoke(channel);
     return channel.getClass().getName();
+  }
+
+  /**
+   * Classes that refer to Corral's own classes unrelocated: {@code io/corral/...} outside the
+   * bridge's package ({@code bridgePrefix}) and {@code io/corral/shaded/}. In the host's JVM such a
+   * reference finds nothing, or another bridge's copy.
+   */
+  public List<String> unrelocatedCorralReferences(String bridgePrefix) throws IOException {
+    List<String> problems = new ArrayList<>();
+    for (ZipEntry e : classes()) {
+      Matcher m = CORRAL_REF.matcher(bytes(e));
+      while (m.find()) {
+        if (!m.group().startsWith(SHADED) && !m.group().startsWith(bridgePrefix)) {
+          problems.add(e.getName() + " -> " + m.group());
+          break;
+        }
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Runs the relocated bridge core ({@code bridges/common}) through {@code loader} (the shaded jar
+   * after the host's own libraries): a framework actor on a thread of its own answers a query on
+   * that thread and closes; a fleet on a manual loop releases an idle executor when its timeout is
+   * over. Returns the actor's thread's name and what the fleet released, e.g.
+   * {@code corral-shaded-check released e1}.
+   */
+  public static String exerciseRelocatedBridgeCore(ClassLoader loader) throws ReflectiveOperationException {
+    String core = "io.corral.shaded.corral.bridges.common.";
+    Class<?> drivers = loader.loadClass(core + "Drivers");
+    Class<?> credentials = loader.loadClass("io.corral.shaded.corral.common.security.ClientCredentials");
+    Object corral = drivers.getMethod("corral", String.class, credentials)
+        .invoke(null, "localhost:5050", credentials.getField("NONE").get(null));
+    Class<?> actorClass = loader.loadClass(core + "FrameworkActor");
+    Object actor = actorClass.getMethod("threaded", String.class, drivers).invoke(null, "corral-shaded-check", corral);
+    String thread;
+    try {
+      java.util.function.Supplier<String> name = () -> Thread.currentThread().getName();
+      Object answer = actorClass.getMethod("submit", java.util.function.Supplier.class).invoke(actor, name);
+      thread = (String) ((java.util.concurrent.CompletableFuture<?>) answer).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | InterruptedException e) {
+      throw new IllegalStateException("the relocated framework actor did not answer", e);
+    } finally {
+      actorClass.getMethod("close").invoke(actor);
+    }
+
+    Class<?> manualLoop = loader.loadClass("io.corral.shaded.corral.common.loop.ManualEventLoop");
+    Object loop = manualLoop.getConstructor().newInstance();
+    Class<?> idle = loader.loadClass(core + "IdleRelease");
+    Object policy = idle.getMethod("after", java.time.Duration.class).invoke(null, java.time.Duration.ofMinutes(1));
+    List<String> released = new ArrayList<>();
+    java.util.function.Consumer<Object> release = member -> {
+      try {
+        released.add((String) member.getClass().getMethod("key").invoke(member));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    Class<?> fleetClass = loader.loadClass(core + "Fleet");
+    Object fleet = fleetClass.getConstructor(loader.loadClass("io.corral.shaded.corral.common.loop.EventLoop"), idle,
+        java.util.function.Consumer.class).newInstance(loop, policy, release);
+    fleetClass.getMethod("adopt", String.class, String.class, Object.class).invoke(fleet, "e1", "a1", "executor");
+    fleetClass.getMethod("idle", String.class).invoke(fleet, "e1");
+    manualLoop.getMethod("advance", java.time.Duration.class).invoke(loop, java.time.Duration.ofMinutes(1));
+    return thread + " released " + String.join(",", released);
   }
 
   private List<ZipEntry> classes() {
