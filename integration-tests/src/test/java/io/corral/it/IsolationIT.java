@@ -49,7 +49,7 @@ class IsolationIT {
   @Test
   void aTaskThatOutgrowsItsMemoryFailsWithMemoryLimitEvenIfItExitsZeroAndNothingElseIsHurt(TestInfo info)
       throws Exception {
-    CgroupsForTests.assumeWritable("IsolationIT", "memory");
+    CgroupsForTests.requireWritable("IsolationIT", "memory");
     Path dir = TestClusters.dir(info);
     try (LocalCluster cluster = cluster(dir, "cpus:2;mem:2048").start()) {
       RecordingScheduler s = new RecordingScheduler();
@@ -116,7 +116,7 @@ class IsolationIT {
 
   @Test
   void cpuIsSharedByCpusAndTheCfsCapHolds(TestInfo info) throws Exception {
-    CgroupsForTests.assumeWritable("IsolationIT", "cpu", "cpuacct");
+    CgroupsForTests.requireWritable("IsolationIT", "cpu", "cpuacct");
     Path dir = TestClusters.dir(info);
     String busy = "for i in 1 2 3 4; do (while :; do :; done) & done; wait";
     try (LocalCluster cluster = cluster(dir, "cpus:2;mem:1024").start()) {
@@ -183,7 +183,7 @@ class IsolationIT {
 
   @Test
   void aForkBombIsContainedByThePidsLimitAndAKillRemovesTheCgroupWithEveryProcess(TestInfo info) throws Exception {
-    CgroupsForTests.assumeWritable("IsolationIT", "pids");
+    CgroupsForTests.requireWritable("IsolationIT", "pids");
     Path dir = TestClusters.dir(info);
     try (LocalCluster cluster = cluster(dir, "cpus:2;mem:1024")
         .agentConfig(a -> a.statusUpdateRetry(Duration.ofMillis(500), Duration.ofSeconds(5))
@@ -279,7 +279,7 @@ class IsolationIT {
 
   @Test
   void aRestartedAgentTakesItsExecutorsCgroupsBackAndRemovesOrphans(TestInfo info) throws Exception {
-    CgroupsForTests.assumeWritable("IsolationIT", "memory");
+    CgroupsForTests.requireWritable("IsolationIT", "memory");
     Path dir = TestClusters.dir(info);
     Process stray = null;
     try (LocalCluster cluster = LocalCluster.builder(dir).mode(LocalCluster.Mode.PROCESSES)
