@@ -166,9 +166,14 @@ class IsolationIT {
     }
   }
 
-  /** CPU seconds each cgroup used over {@code window}, after a second of warm-up. */
+  /**
+   * CPU seconds each cgroup used over {@code window}, once every task's busy loops run in its cgroup
+   * (the task's shell and the shell's 4 loops).
+   */
   private static double[] cpuSeconds(List<Path> cgroups, Duration window) throws Exception {
-    Thread.sleep(1000); // warm-up: the busy loops of both tasks are all started (a measuring window, not a sync)
+    for (Path cgroup : cgroups) {
+      await().atMost(WAIT).until(() -> CgroupsForTests.procs(cgroup).size() >= 5);
+    }
     long[] before = new long[cgroups.size()];
     for (int i = 0; i < before.length; i++) {
       before[i] = CgroupsForTests.readLong(cgroups.get(i).resolve("cpuacct.usage"));
