@@ -4,9 +4,8 @@ import static io.corral.fetcher.FetcherFixture.cached;
 import static io.corral.fetcher.FetcherFixture.uri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.corral.common.user.RunAs;
+import io.corral.common.testing.Capabilities;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ class FetcherAsUserTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    assumeTrue(RunAs.isRoot(), "only a root agent reads files as other users");
+    Capabilities.requireRoot("FetcherAsUserTest", "only a root agent reads files as other users");
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path open = Files.createDirectory(tmp.resolve("open"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -2,12 +2,12 @@ package io.corral.it;
 
 import io.corral.agent.isolation.CgroupLayout;
 import io.corral.common.task.PathNames;
+import io.corral.common.testing.Capabilities;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Where the agents of a test put their cgroups (below this JVM's own cgroup, which agents started
@@ -16,17 +16,21 @@ import org.junit.jupiter.api.Assumptions;
 final class CgroupsForTests {
   private CgroupsForTests() {}
 
-  /** Skips the test, saying why, unless every one of {@code controllers} has a writable hierarchy here. */
-  static void assumeWritable(String test, String... controllers) throws IOException {
-    CgroupLayout layout = CgroupLayout.ofThisProcess();
+  /**
+   * Goes on only if every one of {@code controllers} has a writable hierarchy here: otherwise the
+   * test fails on CI's machine and is skipped, saying why, elsewhere ({@link Capabilities}).
+   */
+  static void requireWritable(String test, String... controllers) throws IOException {
     for (String c : controllers) {
-      Optional<CgroupLayout.Hierarchy> h = layout.hierarchy(c);
-      boolean ok = h.isPresent() && Files.isWritable(h.get().ownCgroup());
-      if (!ok) {
-        System.out.println(test + ": skipped, no writable '" + c + "' cgroup here (" + h.orElse(null) + ")");
-      }
-      Assumptions.assumeTrue(ok, "no writable " + c + " cgroup");
+      Capabilities.require(writable(c), test, "no writable '" + c + "' cgroup here ("
+          + CgroupLayout.ofThisProcess().hierarchy(c).orElse(null) + ")");
     }
+  }
+
+  /** Whether {@code controller} has a hierarchy here whose cgroup of this JVM we may write. */
+  static boolean writable(String controller) throws IOException {
+    Optional<CgroupLayout.Hierarchy> h = CgroupLayout.ofThisProcess().hierarchy(controller);
+    return h.isPresent() && Files.isWritable(h.get().ownCgroup());
   }
 
   /** The agent's directory in a controller's hierarchy: {@code <own>/corral/<agent-id>}. */

@@ -3,6 +3,7 @@ package io.corral.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.corral.common.testing.Capabilities;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,16 +55,14 @@ class CliIT {
       }
 
       // A task held to its --mem by the agent's isolation: killed for memory, and the example says so.
-      if (java.nio.file.Files.isWritable(io.corral.agent.isolation.CgroupLayout.ofThisProcess().hierarchy("memory")
-          .map(io.corral.agent.isolation.CgroupLayout.Hierarchy::ownCgroup).orElse(Path.of("/nonexistent")))) {
+      if (Capabilities.step(CgroupsForTests.writable("memory"), "CliIT", "memory limit",
+          "no writable memory cgroup here")) {
         try (CorralProcess hog = CorralProcess.start(dir.resolve("hog.log"), "example", "shell", "--master", master,
             "--tasks", "1", "--retries", "0", "--cpus", "0.1", "--mem", "64", "--", IsolationIT.HOG)) {
           assertThat(hog.awaitExit(START)).isEqualTo(1);
           String line = hog.stdout().stream().filter(l -> l.startsWith("failed: ")).findFirst().orElseThrow();
           assertThat(line).startsWith("failed: 1/1 ").contains("task-0 FAILED memory limit: ").contains("64.0 MiB");
         }
-      } else {
-        System.out.println("CliIT: the memory limit step is skipped: no writable memory cgroup here");
       }
 
       // A framework whose tasks run until stopped...

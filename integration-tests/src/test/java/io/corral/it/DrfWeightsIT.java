@@ -1,6 +1,7 @@
 package io.corral.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.corral.common.resources.Resources;
@@ -61,24 +62,20 @@ class DrfWeightsIT {
       dl.start();
       dh.start();
 
-      // Contention: both want everything; the cluster holds 30 tasks of 0.1 cpu.
-      await().atMost(Duration.ofSeconds(90)).until(() -> running(light) + running(heavy) == 30);
-      int l = running(light);
-      int h = running(heavy);
-      double ratio = (double) h / l;
-      assertThat(ratio).as("heavy:light tasks = %d:%d", h, l).isBetween(2.5, 3.5);
-
-      // The allocator's shares count outstanding offers too (as Mesos does): a leftover offer (memory
-      // without cpus) held for a moment by one framework before it declines shifts them. What must
-      // hold is the split of what the frameworks keep, so read it between offers.
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        Map<String, Double> shares = cluster.query(v -> {
-          java.util.HashMap<String, Double> out = new java.util.HashMap<>();
-          v.frameworks().forEach(f -> out.put(f.name(), f.dominantShare()));
-          return out;
-        });
-        assertThat(shares.get("heavy") / shares.get("light")).isBetween(2.5, 3.5);
-      });
+      // Contention: both want everything; the cluster holds 30 tasks of 0.1 cpu. The shares are read
+      // once the cluster is at rest: every cpu taken by a running task (so the counts cannot change) and
+      // no offer outstanding (the allocator's shares count offers too, as Mesos does, and a leftover offer
+      // of memory without cpus, held for a moment before it is declined, would shift them).
+      Steady steady = await().atMost(Duration.ofSeconds(90)).until(() -> cluster.query(DrfWeightsIT::steady),
+          s -> s.outstandingOffers() == 0 && s.tasks().values().stream().mapToInt(Integer::intValue).sum() == 30
+              && s.tasks().getOrDefault("light", 0) == running(light)
+              && s.tasks().getOrDefault("heavy", 0) == running(heavy));
+      int l = steady.tasks().get("light");
+      int h = steady.tasks().get("heavy");
+      assertThat((double) h / l).as("heavy:light tasks = %d:%d", h, l).isBetween(2.5, 3.5);
+      // At rest a share is what the framework's tasks hold: cpus, 0.1 of the 3 per task.
+      assertThat(steady.shares().get("light")).as("light's share").isCloseTo(l * 0.1 / 3, within(1e-9));
+      assertThat(steady.shares().get("heavy")).as("heavy's share").isCloseTo(h * 0.1 / 3, within(1e-9));
       assertThat(light.statuses).noneMatch(s -> s.getState() == TaskState.TASK_ERROR);
       assertThat(heavy.statuses).noneMatch(s -> s.getState() == TaskState.TASK_ERROR);
       dl.stop();
@@ -86,6 +83,19 @@ class DrfWeightsIT {
       dl.join();
       dh.join();
     }
+  }
+
+  /** What the master shows in one look: its outstanding offers, and each framework's tasks and dominant share. */
+  private record Steady(int outstandingOffers, Map<String, Integer> tasks, Map<String, Double> shares) {}
+
+  private static Steady steady(io.corral.master.core.MasterView v) {
+    Map<String, Integer> tasks = new java.util.HashMap<>();
+    Map<String, Double> shares = new java.util.HashMap<>();
+    v.frameworks().forEach(f -> {
+      tasks.put(f.name(), f.activeTasks());
+      shares.put(f.name(), f.dominantShare());
+    });
+    return new Steady(v.outstandingOffers(), tasks, shares);
   }
 
   private static int running(RecordingScheduler s) {

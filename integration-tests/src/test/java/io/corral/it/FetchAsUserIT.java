@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.corral.common.resources.Resources;
 import io.corral.common.task.TaskStates;
-import io.corral.common.user.RunAs;
+import io.corral.common.testing.Capabilities;
 import io.corral.local.LocalCluster;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.CommandURI;
@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -44,11 +43,7 @@ class FetchAsUserIT {
 
   @Test
   void aTaskGetsOnlyTheLocalFilesItsUserCanRead(TestInfo info) throws Exception {
-    if (!RunAs.isRoot()) {
-      System.out.println("FetchAsUserIT: skipped, the tests do not run as root (euid " + RunAs.effectiveUid()
-          + "): only a root agent reads files as other users");
-      Assumptions.abort("not root");
-    }
+    Capabilities.requireRoot("FetchAsUserIT", "only a root agent reads files as other users");
     RunAsUserIT.ensureUser("corral-a");
     long began = System.nanoTime();
     Path dir = TestClusters.dir(info);

@@ -49,7 +49,7 @@ class IsolationIT {
   @Test
   void aTaskThatOutgrowsItsMemoryFailsWithMemoryLimitEvenIfItExitsZeroAndNothingElseIsHurt(TestInfo info)
       throws Exception {
-    CgroupsForTests.assumeWritable("IsolationIT", "memory");
+    CgroupsForTests.requireWritable("IsolationIT", "memory");
     Path dir = TestClusters.dir(info);
     try (LocalCluster cluster = cluster(dir, "cpus:2;mem:2048").start()) {
       RecordingScheduler s = new RecordingScheduler();
@@ -116,7 +116,7 @@ class IsolationIT {
 
   @Test
   void cpuIsSharedByCpusAndTheCfsCapHolds(TestInfo info) throws Exception {
-    CgroupsForTests.assumeWritable("IsolationIT", "cpu", "cpuacct");
+    CgroupsForTests.requireWritable("IsolationIT", "cpu", "cpuacct");
     Path dir = TestClusters.dir(info);
     String busy = "for i in 1 2 3 4; do (while :; do :; done) & done; wait";
     try (LocalCluster cluster = cluster(dir, "cpus:2;mem:1024").start()) {
@@ -166,9 +166,14 @@ class IsolationIT {
     }
   }
 
-  /** CPU seconds each cgroup used over {@code window}, after a second of warm-up. */
+  /**
+   * CPU seconds each cgroup used over {@code window}, once every task's busy loops run in its cgroup
+   * (the task's shell and the shell's 4 loops).
+   */
   private static double[] cpuSeconds(List<Path> cgroups, Duration window) throws Exception {
-    Thread.sleep(1000); // warm-up: the busy loops of both tasks are all started (a measuring window, not a sync)
+    for (Path cgroup : cgroups) {
+      await().atMost(WAIT).until(() -> CgroupsForTests.procs(cgroup).size() >= 5);
+    }
     long[] before = new long[cgroups.size()];
     for (int i = 0; i < before.length; i++) {
       before[i] = CgroupsForTests.readLong(cgroups.get(i).resolve("cpuacct.usage"));
@@ -183,7 +188,7 @@ class IsolationIT {
 
   @Test
   void aForkBombIsContainedByThePidsLimitAndAKillRemovesTheCgroupWithEveryProcess(TestInfo info) throws Exception {
-    CgroupsForTests.assumeWritable("IsolationIT", "pids");
+    CgroupsForTests.requireWritable("IsolationIT", "pids");
     Path dir = TestClusters.dir(info);
     try (LocalCluster cluster = cluster(dir, "cpus:2;mem:1024")
         .agentConfig(a -> a.statusUpdateRetry(Duration.ofMillis(500), Duration.ofSeconds(5))
@@ -279,7 +284,7 @@ class IsolationIT {
 
   @Test
   void aRestartedAgentTakesItsExecutorsCgroupsBackAndRemovesOrphans(TestInfo info) throws Exception {
-    CgroupsForTests.assumeWritable("IsolationIT", "memory");
+    CgroupsForTests.requireWritable("IsolationIT", "memory");
     Path dir = TestClusters.dir(info);
     Process stray = null;
     try (LocalCluster cluster = LocalCluster.builder(dir).mode(LocalCluster.Mode.PROCESSES)

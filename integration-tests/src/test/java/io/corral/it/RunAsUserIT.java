@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.corral.common.resources.Resources;
 import io.corral.common.task.PathNames;
-import io.corral.common.user.RunAs;
+import io.corral.common.testing.Capabilities;
 import io.corral.common.user.UserAccount;
 import io.corral.protocol.EnvironmentVariable;
 import io.corral.protocol.ExecutorInfo;
@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -44,11 +43,7 @@ class RunAsUserIT {
 
   @Test
   void tasksRunAsTheirUsersInPrivateSandboxesAndSecretsReachOnlyTheirProcess(TestInfo info) throws Exception {
-    if (!RunAs.isRoot()) {
-      System.out.println("RunAsUserIT: skipped, the tests do not run as root (euid " + RunAs.effectiveUid()
-          + "): only a root agent runs tasks as other users");
-      Assumptions.abort("not root");
-    }
+    Capabilities.requireRoot("RunAsUserIT", "only a root agent runs tasks as other users");
     for (String user : USERS) {
       ensureUser(user);
     }

@@ -39,12 +39,16 @@ class SchedulerFailoverIT {
     return p;
   }
 
+  /** The master's HTTP API ("http://host:port/"), once {@link #cluster} started it. */
+  private String masterHttp;
+
   /** A master and one agent; returns the master's address. */
   private String cluster(Path dir) throws IOException {
     CorralProcess master = start(dir.resolve("master.log"), "master", "--port", "0", "--work-dir",
         dir.resolve("master").toString(), "--agent-ping-timeout", "1s", "--max-agent-ping-timeouts", "4",
         "--allocation-interval", "200ms");
     String address = master.awaitLine("master: (127\\.0\\.0\\.1:\\d+)", START).group(1);
+    masterHttp = master.awaitLine("http: (\\S+)", START).group(1);
     CorralProcess agent = start(dir.resolve("agent.log"), "agent", "--master", address, "--port", "0",
         "--work-dir", dir.resolve("agent").toString(), "--resources", "cpus:2;mem:2048",
         "--shutdown-executors-on-exit");
@@ -80,8 +84,9 @@ class SchedulerFailoverIT {
     for (int i = 0; i < n / 2; i++) { // half the tasks finish while no scheduler is there
       Files.createFile(dir.resolve("go-task-" + i));
     }
-    await().atMost(START).until(() -> Stream.of(0, 1, 2).allMatch(i -> Files.exists(dir.resolve("done-task-" + i))));
-    Thread.sleep(500); // let the agent see them finish and try to report it
+    // The agent has reported them: the master knows they finished, and the updates wait for a scheduler.
+    await().atMost(START).until(() -> Stream.of(0, 1, 2).allMatch(i -> Files.exists(dir.resolve("done-task-" + i))
+        && taskState(id, "task-" + i).equals("TASK_FINISHED")));
 
     CorralProcess second = scheduler(dir, "second.log", master, n, "60s", command);
     assertThat(second.awaitLine("framework: (\\S+) re-registered", START).group(1)).isEqualTo(id);
@@ -100,6 +105,12 @@ class SchedulerFailoverIT {
     }
     assertThat(launched(dir)).isEqualTo(n);
     assertThat(dir.resolve("framework-id")).as("removed once the framework is torn down").doesNotExist();
+  }
+
+  /** A task's state as the master's API shows it. */
+  private String taskState(String frameworkId, String taskId) {
+    return Http.json(masterHttp + "api/v1/tasks/" + java.net.URLEncoder.encode(frameworkId,
+        java.nio.charset.StandardCharsets.UTF_8) + "/" + taskId).get("state").asText();
   }
 
   private static long launched(Path dir) throws IOException {

@@ -1,9 +1,9 @@
 package io.corral.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.corral.common.resources.Resources;
+import io.corral.common.testing.Capabilities;
 import io.corral.local.LocalCluster;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.Offer;
@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -33,14 +32,8 @@ class WebUiIT {
 
   private static Path browserOrSkip() {
     Optional<Path> chromium = HeadlessChromium.find();
-    if (chromium.isEmpty()) {
-      String reason = "no chromium on PATH (Debian package 'chromium'; .ci/run installs it)";
-      if (System.getenv("CI") != null) {
-        fail("CI is set but " + reason);
-      }
-      System.out.println("WebUiIT skipped: " + reason);
-      Assumptions.abort(reason);
-    }
+    Capabilities.require(chromium.isPresent(), "WebUiIT",
+        "no chromium on PATH (Debian package 'chromium'; .ci/run installs it)");
     return chromium.get();
   }
 

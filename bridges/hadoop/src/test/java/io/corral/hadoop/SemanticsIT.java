@@ -183,6 +183,16 @@ class SemanticsIT {
         assertThat(jobs.frameworks()).doesNotContain(frameworkId);
         assertThat(HadoopJobs.processesOf(frameworkId)).isEmpty();
       });
+      // With the AM gone, a client that comes later still learns how the job ended: from the final
+      // status the AM left (not RUNNING for ever, nor a FAILED guessed from a dead AM).
+      Cluster later = new Cluster(jobs.clientConf());
+      try {
+        JobStatus end = later.getJob(JobID.forName(jobId)).getStatus();
+        assertThat(end.getState()).as("the job's state for a client after the AM ended").isEqualTo(JobStatus.State.KILLED);
+        assertThat(end.getTrackingUrl()).isEqualTo(url);
+      } finally {
+        later.close();
+      }
     } finally {
       cluster.close();
     }

@@ -1,6 +1,7 @@
 package io.corral.hadoop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.corral.common.resources.Resources;
 import io.corral.master.core.MasterView;
@@ -16,6 +17,7 @@ import io.corral.scheduler.Scheduler;
 import io.corral.scheduler.SchedulerDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,20 +28,17 @@ import org.apache.hadoop.mapreduce.SleepJob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Sharing the pool: a job gives back the executors it no longer needs before it ends, and two
  * jobs under two roles run side by side (DRF) instead of one after the other. Hadoop's own
  * {@link SleepJob} (hadoop-mapreduce-client-jobclient's tests jar), 2 agents of 4 cpus, tasks of
- * 2 cpus: 2 containers per agent at most, the AM's agent only 1.
+ * 2 cpus: 2 containers per agent at most, the AM's agent only 1. Each test starts on the whole
+ * pool: the jobs of the one before have left nothing behind.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SharingIT {
   private static final List<String> TWO_CPU_TASKS = List.of("-Dmapreduce.map.cpu.vcores=2",
       "-Dmapreduce.reduce.cpu.vcores=2");
@@ -58,26 +57,35 @@ class SharingIT {
   }
 
   /**
-   * Waits (up to 30 s) for the frameworks of the earlier test's jobs to go. Seen: a finished job's
-   * AM process does not always exit (its framework stays registered, holding the AM's resources),
-   * so this only waits and reports; the idle test, which needs whole agents, runs first.
+   * A finished job leaves nothing behind: its AM exits and tears its framework down (the master then
+   * stops its executors), so the next test finds every agent whole. An AM tears down as its JVM
+   * exits, a few seconds after the job's end (MRAppMaster's own 5 s before it stops its client
+   * service).
    */
   @BeforeEach
-  void awaitEmptyPool() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<String> left = List.of();
-    while (System.nanoTime() < deadline) {
-      left = jobs.corral.query(v -> v.frameworks().stream().map(f -> f.name() + " (" + f.role() + ")").toList());
-      if (left.isEmpty()) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    System.out.println("SharingIT: frameworks of earlier jobs still registered after 30 s: " + left);
+  void theEarlierJobsLeftNothingBehind() {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertThat(leftBehind()).as("left by the jobs of the test before").isEmpty());
+  }
+
+  /** Frameworks still registered, agents not whole, and processes still running in frameworks' sandboxes. */
+  private static List<String> leftBehind() {
+    List<String> left = new ArrayList<>(jobs.corral.query(v -> {
+      List<String> out = new ArrayList<>();
+      v.frameworks().forEach(f -> out.add("framework " + f.name() + " (" + f.role() + ")"));
+      v.agents().stream().filter(a -> !v.freeOn(a.id()).equals(a.total()))
+          .forEach(a -> out.add("agent " + a.id() + " has " + v.freeOn(a.id()) + " of " + a.total() + " free"));
+      return out;
+    }));
+    String sandboxes = jobs.dir.resolve("corral").toString();
+    ProcessHandle.allProcesses().filter(p -> {
+      String where = io.corral.bridges.testkit.Processes.cwd(p) + " " + HadoopJobs.commandLine(p);
+      return where.contains(sandboxes) && where.contains(java.io.File.separator + "frameworks" + java.io.File.separator);
+    }).forEach(p -> left.add("process " + p.pid() + ": " + HadoopJobs.commandLine(p)));
+    return left;
   }
 
   @Test
-  @Order(1)
   void anIdleTaskTrackerIsReleasedBeforeTheJobEnds() throws Exception {
     // 3 maps do not fit on one agent, so both get maps; then the one reducer sleeps 25 s while the
     // other agent has nothing left to do: no container, and its map output already fetched.
@@ -86,12 +94,8 @@ class SharingIT {
     Path log = jobs.dir.resolve("idle-sleep.log");
     Process job = submit(options, List.of("-m", "3", "-r", "1", "-mt", "1000", "-rt", "25000", "-name", "idle"), log);
     try (Probe probe = Probe.start(jobs)) {
-      Optional<String> released = Optional.empty();
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-      while (released.isEmpty() && job.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        released = jobs.corral.query(v -> releasedWhileReduceRuns(v, probe));
-      }
+      Optional<String> released = await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+          .until(() -> jobs.corral.query(v -> releasedWhileReduceRuns(v, probe)), r -> r.isPresent() || !job.isAlive());
       if (released.isEmpty()) {
         System.out.println("probe's last offers: " + probe.lastOffer + "; the job's tasks: " + jobs.corral.query(
             v -> tasksOfRole(v, "idle").stream().map(t -> t.getName() + "@" + t.getAgentId() + " " + t.getState())
@@ -102,14 +106,13 @@ class SharingIT {
       System.out.println("SharingIT: " + released.get());
       assertThat(job.isAlive()).as("the job is still running").isTrue();
     } finally {
-      await(job, log);
+      awaitEnd(job, log);
     }
     assertThat(job.exitValue()).as("sleep job exit code; see %s", log).isZero();
     assertThat(Files.readString(log)).contains("completed successfully");
   }
 
   @Test
-  @Order(2)
   void twoRolesShareThePoolSideBySide() throws Exception {
     // teamA has 12 maps for 3 slots; teamB comes a moment later with 4. Under DRF teamB's maps
     // run while teamA still has maps waiting, rather than after all of teamA's.
@@ -122,21 +125,19 @@ class SharingIT {
     Process jobA = submit(a, List.of("-m", "12", "-r", "0", "-mt", "4000", "-name", "teamA-sleep"), logA);
     Process jobB = null;
     try {
-      Thread.sleep(1000);
+      // teamB comes once teamA is there: its framework registered.
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> jobs.corral.query(
+          v -> v.frameworks().stream().anyMatch(f -> f.role().equals("teamA"))));
       jobB = submit(b, List.of("-m", "4", "-r", "0", "-mt", "4000", "-name", "teamB-sleep"), logB);
-      Optional<String> together = Optional.empty();
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-      while (together.isEmpty() && jobA.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        together = jobs.corral.query(SharingIT::bothRunWhileTeamAWaits);
-      }
+      Optional<String> together = await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+          .until(() -> jobs.corral.query(SharingIT::bothRunWhileTeamAWaits), t -> t.isPresent() || !jobA.isAlive());
       assertThat(together).as("teamB's maps run while teamA still has maps waiting; see %s and %s", logA, logB)
           .isPresent();
       System.out.println("SharingIT: " + together.get());
     } finally {
-      await(jobA, logA);
+      awaitEnd(jobA, logA);
       if (jobB != null) {
-        await(jobB, logB);
+        awaitEnd(jobB, logB);
       }
     }
     assertThat(jobA.exitValue()).as("teamA exit code; see %s", logA).isZero();
@@ -226,7 +227,7 @@ class SharingIT {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  private static void await(Process p, Path log) throws InterruptedException {
+  private static void awaitEnd(Process p, Path log) throws InterruptedException {
     try {
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
         throw new AssertionError("job did not end within 5 minutes; see " + log);

@@ -35,6 +35,8 @@ final class CorralContainerAllocator extends AbstractService implements Containe
   private final ClientService clientService;
   private final AppContext context;
   private Job job;
+  /** The job's page on the AM's web UI ("" without one), as published. */
+  private String trackingUrl = "";
 
   CorralContainerAllocator(JobFramework framework, ClientService clientService, AppContext context) {
     super(CorralContainerAllocator.class.getName());
@@ -79,6 +81,7 @@ final class CorralContainerAllocator extends AbstractService implements Containe
     if (!fs.rename(tmp, file)) {
       throw new java.io.IOException("cannot rename " + tmp + " to " + file);
     }
+    this.trackingUrl = trackingUrl;
     LOG.info("MRClientProtocol at {}:{}, web UI at {} (published in {})", addr.getHostName(), addr.getPort(),
         trackingUrl.isEmpty() ? "(none)" : trackingUrl, file);
   }
@@ -96,7 +99,8 @@ final class CorralContainerAllocator extends AbstractService implements Containe
       try {
         JobID id = TypeConverter.fromYarn(job.getID());
         Path file = CorralMr.finalStatusFile(getConfig(), user(), id);
-        new FinalStatus(TypeConverter.fromYarn(job.getReport(), null), job.getAllCounters())
+        // A JobStatus is written with its tracking URL, which must not be null.
+        new FinalStatus(TypeConverter.fromYarn(job.getReport(), trackingUrl), job.getAllCounters())
             .write(file.getFileSystem(getConfig()), file);
         LOG.info("final status {} written to {}", job.getState(), file);
       } catch (Exception e) {

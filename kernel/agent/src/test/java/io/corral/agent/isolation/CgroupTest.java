@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.corral.common.testing.Capabilities;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,10 +19,7 @@ class CgroupTest {
   void holdsAProcessTreeWithItsLimitAndIsDestroyedWithEveryProcess() throws Exception {
     CgroupLayout.Hierarchy memory = CgroupLayout.ofThisProcess().hierarchy("memory").orElse(null);
     boolean writable = memory != null && Files.isWritable(memory.ownCgroup());
-    if (!writable) {
-      System.out.println("CgroupTest: skipped, no writable memory cgroup here (" + memory + ")");
-    }
-    Assumptions.assumeTrue(writable, "no writable memory cgroup");
+    Capabilities.require(writable, "CgroupTest", "no writable memory cgroup here (" + memory + ")");
     String parent = "corral-test-" + UUID.randomUUID();
     Cgroup cg = Cgroup.create(memory, parent + "/c1", "memory");
     Process p = null;

@@ -3,13 +3,13 @@ package io.corral.agent.isolation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.corral.common.testing.Capabilities;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,10 +60,8 @@ class CgroupUsageTest {
     for (String c : new String[] {"cpu", "cpuacct", "memory", "pids"}) {
       layout.hierarchy(c).filter(h -> Files.isWritable(h.ownCgroup())).ifPresent(h -> hs.put(c, h));
     }
-    if (hs.size() < 4 || hs.values().stream().anyMatch(h -> h.version() != 1)) {
-      System.out.println("CgroupUsageTest: skipped, needs writable v1 cpu, cpuacct, memory and pids cgroups: " + hs);
-    }
-    Assumptions.assumeTrue(hs.size() == 4 && hs.values().stream().allMatch(h -> h.version() == 1));
+    Capabilities.require(hs.size() == 4 && hs.values().stream().allMatch(h -> h.version() == 1), "CgroupUsageTest",
+        "needs writable v1 cpu, cpuacct, memory and pids cgroups: " + hs);
     String parent = "corral-test-" + UUID.randomUUID();
     Map<String, Cgroup> cgs = new LinkedHashMap<>();
     Process p = null;
@@ -78,13 +76,15 @@ class CgroupUsageTest {
       cgs.values().forEach(c -> join.append("echo $$ > ").append(c.dir().resolve("cgroup.procs")).append(" && "));
       p = new ProcessBuilder("sh", "-c", join + "exec sh -c 'while :; do :; done'").start();
 
+      // Throttled once it wants more than its half core in a period: at once on an idle machine, and
+      // within the wait on one busy with other work (which may give it less than half a core for a while).
       CgroupUsage u = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-          .until(() -> CgroupUsage.read(cgs), x -> x.cpuUserSeconds() + x.cpuSystemSeconds() >= 0.5);
+          .until(() -> CgroupUsage.read(cgs), x -> x.cpuUserSeconds() + x.cpuSystemSeconds() >= 0.5
+              && x.throttledSeconds() > 0);
 
       assertThat(u.processes()).isEqualTo(1);
       assertThat(u.memoryRssBytes()).isPositive();
       assertThat(u.memoryPeakBytes()).isGreaterThanOrEqualTo(u.memoryRssBytes());
-      assertThat(u.throttledSeconds()).as("capped at half a core, it was throttled").isPositive();
       assertThat(u.oomKills()).isIn(-1L, 0L);
     } finally {
       if (p != null) {

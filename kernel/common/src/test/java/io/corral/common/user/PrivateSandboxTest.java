@@ -2,8 +2,8 @@ package io.corral.common.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.corral.common.testing.Capabilities;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class PrivateSandboxTest {
 
   @Test
   void asRootEverythingInItGoesToTheUserButNothingALinkPointsToNorYetItself(@TempDir Path dir) throws Exception {
-    assumeTrue(RunAs.isRoot(), "only root gives files away");
+    Capabilities.requireRoot("PrivateSandboxTest", "only root gives files away");
     UserAccount nobody = UserAccount.lookup("nobody").orElseThrow();
     Path outside = Files.writeString(dir.resolve("outside"), "the agent's");
     Path sandbox = Files.createDirectories(dir.resolve("s"));

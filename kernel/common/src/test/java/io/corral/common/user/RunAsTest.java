@@ -2,10 +2,10 @@ package io.corral.common.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.corral.common.process.CgroupEntry;
 import io.corral.common.process.Sessions;
+import io.corral.common.testing.Capabilities;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ class RunAsTest {
   void aUserTheHostDoesNotHaveIsRefusedByName() throws Exception {
     assertThat(UserAccount.lookup("corral-no-such-user")).isEmpty();
     assertThat(UserAccount.lookup("-x")).isEmpty();
-    assumeTrue(RunAs.isRoot(), "only root switches users (and so checks them)");
+    Capabilities.requireRoot("RunAsTest", "only root switches users (and so checks them)");
     assertThatThrownBy(() -> RunAs.resolve("corral-no-such-user", true)).isInstanceOf(UnknownUserException.class)
         .hasMessage("user 'corral-no-such-user' does not exist on this agent");
   }
@@ -77,7 +77,7 @@ class RunAsTest {
 
   @Test
   void asRootTheCommandRunsAsTheUserInsideItsCgroupsInItsSandbox(@TempDir Path dir) throws Exception {
-    assumeTrue(RunAs.isRoot(), "only root switches users");
+    Capabilities.requireRoot("RunAsTest", "only root switches users");
     Optional<UserAccount> nobody = RunAs.resolve("nobody", true);
     assertThat(nobody).isPresent();
     Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));

@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 import io.corral.common.DriverStatus;
 import io.corral.common.process.ProcessTree;
 import io.corral.common.task.TaskStates;
+import io.corral.common.testing.Capabilities;
 import io.corral.executor.ExecutorDriver;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.EnvironmentVariable;
@@ -192,7 +193,7 @@ class CommandExecutorTest {
 
   @Test
   void asRootATaskRunsAsItsUserInASandboxOnlyThatUserReads() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(io.corral.common.user.RunAs.isRoot(), "only root switches users");
+    Capabilities.requireRoot("CommandExecutorTest", "only root switches users");
     var nobody = io.corral.common.user.UserAccount.lookup("nobody").orElseThrow();
     executor().launchTask(driver, task("t-user", CommandInfo.newBuilder().setUser("nobody")
         .setValue("id -un; echo \"$HOME $USER $LOGNAME\"").build()));
