@@ -1,5 +1,6 @@
 package io.corral.cli.certs;
 
+import io.corral.certs.CertificateAuthority;
 import io.corral.cli.ConfDir;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.corral.cli.certs;
+package io.corral.certs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

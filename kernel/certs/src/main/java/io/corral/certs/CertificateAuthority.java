@@ -1,4 +1,4 @@
-package io.corral.cli.certs;
+package io.corral.certs;
 
 import java.io.IOException;
 import java.io.StringWriter;
