@@ -4,6 +4,8 @@ import io.corral.agent.Agent;
 import io.corral.agent.AgentConfig;
 import io.corral.agent.RecoveryRefusedException;
 import io.corral.agent.ResourceDetector;
+import io.corral.command.DurationConverter;
+import io.corral.command.SizeConverter;
 import io.corral.common.resources.Attributes;
 import io.corral.common.resources.Resources;
 import io.corral.fetcher.FetcherConfig;

@@ -1,5 +1,6 @@
 package io.corral.cli;
 
+import io.corral.command.DurationConverter;
 import io.corral.fetcher.BundlePacker;
 import io.corral.fetcher.HdfsClient;
 import io.corral.fetcher.HdfsSupport;

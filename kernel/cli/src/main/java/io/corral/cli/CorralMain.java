@@ -56,7 +56,7 @@ public final class CorralMain implements Runnable {
     cli.setParameterExceptionHandler(CorralMain::badCommandLine);
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       // One clear line, never a stack trace, for what users get wrong or what is not there.
-      if (e instanceof io.corral.cli.ops.CliException c) {
+      if (e instanceof io.corral.command.CliException c) {
         System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + c.getMessage());
         return c.exitCode();
       }

@@ -1,6 +1,7 @@
 package io.corral.cli;
 
-import io.corral.cli.ops.CliException;
+import io.corral.command.CliException;
+import io.corral.command.ConfDir;
 import io.corral.common.security.Credentials;
 import io.corral.common.security.TlsFiles;
 import io.corral.http.auth.Acls;

@@ -1,5 +1,6 @@
 package io.corral.cli;
 
+import io.corral.command.DurationConverter;
 import io.corral.scheduler.TaskInfos;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ final class ExampleCommand implements Runnable {
       description = "Run a shell command as N tasks across the cluster, retrying failures. "
           + "Exits 0 and prints 'finished: N/N' when all finished.")
   static final class Shell implements Callable<Integer> {
-    @picocli.CommandLine.Mixin io.corral.cli.ops.ClientSecurityOptions security;
+    @picocli.CommandLine.Mixin io.corral.command.ClientSecurityOptions security;
 
     @Option(names = "--master", required = true, description = "The master: host:port or zk://host:port/path.")
     String master;

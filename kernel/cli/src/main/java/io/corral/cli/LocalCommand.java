@@ -1,5 +1,6 @@
 package io.corral.cli;
 
+import io.corral.command.DurationConverter;
 import io.corral.local.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,9 @@
 package io.corral.cli;
 
+import io.corral.command.DurationConverter;
 import io.corral.master.Master;
 import io.corral.master.MasterConfig;
-import io.corral.cli.ops.CliException;
+import io.corral.command.CliException;
 import io.corral.master.lifecycle.MasterPhase;
 import io.corral.master.lifecycle.ZkDigest;
 import java.nio.file.Path;

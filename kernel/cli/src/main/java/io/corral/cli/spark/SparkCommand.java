@@ -1,7 +1,7 @@
 package io.corral.cli.spark;
 
-import io.corral.cli.DurationConverter;
-import io.corral.cli.SizeConverter;
+import io.corral.command.DurationConverter;
+import io.corral.command.SizeConverter;
 import io.corral.common.security.ClientCredentials;
 import io.corral.common.security.CredentialSettings;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.corral.cli.storm;
 
-import io.corral.cli.DurationConverter;
+import io.corral.command.DurationConverter;
 import io.corral.common.detect.ZkUrl;
 import io.corral.common.net.HostPort;
 import java.io.File;

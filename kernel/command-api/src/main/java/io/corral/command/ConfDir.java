@@ -1,4 +1,4 @@
-package io.corral.cli;
+package io.corral.command;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package io.corral.cli.ops;
+package io.corral.command;
 
 /** A failure the CLI reports as one line on stderr, ending with {@code exitCode}. */
 public final class CliException extends RuntimeException {

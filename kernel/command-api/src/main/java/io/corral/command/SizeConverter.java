@@ -1,4 +1,4 @@
-package io.corral.cli;
+package io.corral.command;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,6 +1,5 @@
-package io.corral.cli.ops;
+package io.corral.command;
 
-import io.corral.cli.ConfDir;
 import io.corral.common.security.ClientCredentials;
 import io.corral.common.security.TlsFiles;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.corral.cli;
+package io.corral.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.corral.cli;
+package io.corral.command;
 
 import io.corral.common.Durations;
 import java.time.Duration;
