@@ -8,6 +8,7 @@ import io.corral.cli.demo.PartResult;
 import io.corral.cli.demo.SparkWordCount;
 import io.corral.cli.demo.StormWordCount;
 import io.corral.common.detect.ZkUrl;
+import io.corral.daemon.DaemonLogs;
 import io.corral.local.LocalAgent;
 import io.corral.local.LocalCluster;
 import io.corral.master.state.CompletedFramework;
@@ -124,6 +125,7 @@ final class DemoCommand implements Callable<Integer> {
   private LocalCluster startCluster(Path dir, ZkUrl url) throws java.io.IOException {
     return LocalCluster.builder(dir).agents(agents).masterPort(port)
         .mode(LocalCluster.Mode.PROCESSES)
+        .agentMain(CorralMain.class, "agent")
         .masterConfig(m -> m.agentPingTimeout(Duration.ofSeconds(15)).workDir(dir.resolve("master")).httpPort(0)
             .zk(url.toString()))
         .minAgentCpus(agentCpus)

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.MissingParameterException;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /** Parses {@code corral} command lines without running anything. */
@@ -20,7 +18,7 @@ class CommandLineParsingTest {
   private final StringWriter err = new StringWriter();
 
   private static CommandLine corral() {
-    return new CommandLine(new CorralMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    return CorralMain.commandLine();
   }
 
   /** Runs the command line: only for help, version and errors, which start no daemon. */
@@ -56,39 +54,6 @@ class CommandLineParsingTest {
   }
 
   @Test
-  void agentOptions() {
-    AgentCommand a = parse(AgentCommand.class, "agent", "--master", "zk://zk1:2181/corral", "--port", "0",
-        "--work-dir", "/var/lib/corral", "--resources", "cpus:4;mem:8192", "--attributes", "rack:r1",
-        "--recovery-timeout", "30s", "--executor-shutdown-grace", "500ms", "--shutdown-executors-on-exit");
-    assertThat(a.master).isEqualTo("zk://zk1:2181/corral");
-    assertThat(a.port).isZero();
-    assertThat(a.workDir).isEqualTo(Path.of("/var/lib/corral"));
-    assertThat(a.resources).isEqualTo("cpus:4;mem:8192");
-    assertThat(a.attributes).isEqualTo("rack:r1");
-    assertThat(a.recoveryTimeout).isEqualTo(Duration.ofSeconds(30));
-    assertThat(a.shutdownGrace).isEqualTo(Duration.ofMillis(500));
-    assertThat(a.shutdownExecutorsOnExit).isTrue();
-  }
-
-  @Test
-  void agentUsersAndSecrets() {
-    assertThat(parse(AgentCommand.class, "agent", "--master", "m:5050").switchUser).isTrue();
-    assertThat(parse(AgentCommand.class, "agent", "--master", "m:5050", "--no-switch-user").switchUser).isFalse();
-    assertThat(parse(AgentCommand.class, "agent", "--master", "m:5050", "--switch-user").switchUser).isTrue();
-    AgentCommand a = parse(AgentCommand.class, "agent", "--master", "m:5050", "--secrets-dir", "/etc/corral/secrets");
-    assertThat(a.secretsDir).isEqualTo(Path.of("/etc/corral/secrets"));
-  }
-
-  @Test
-  void agentDefaults() {
-    AgentCommand a = parse(AgentCommand.class, "agent", "--master", "m:5050");
-    assertThat(a.host).isEqualTo("127.0.0.1");
-    assertThat(a.recoveryTimeout).isEqualTo(Duration.ofMinutes(15));
-    assertThat(a.idleTimeout).isEqualTo(Duration.ofSeconds(10));
-    assertThat(a.shutdownExecutorsOnExit).isFalse();
-  }
-
-  @Test
   void anAgentWithoutMasterFailsWithAClearMessage() {
     // --master is checked when the agent runs, not at parsing: `corral agent drain <id> --master m`
     // gives it to the subcommand.
@@ -99,38 +64,6 @@ class CommandLineParsingTest {
     assertThat(err.toString())
         .contains("Missing required option: '--master=<master>'")
         .contains("Usage: corral agent");
-  }
-
-  @Test
-  void masterOptions() {
-    MasterCommand m = parse(MasterCommand.class, "master", "--port", "0", "--host", "0.0.0.0",
-        "--advertise-host", "m1.example.com", "--zk", "zk://zk1:2181/corral", "--agent-ping-timeout", "5s",
-        "--max-agent-ping-timeouts", "3", "--offer-timeout", "1min", "--weights", "prod=3",
-        "--max-message-size", "1048576");
-    assertThat(m.port).isZero();
-    assertThat(m.host).isEqualTo("0.0.0.0");
-    assertThat(m.advertiseHost).isEqualTo("m1.example.com");
-    assertThat(m.zk).isEqualTo("zk://zk1:2181/corral");
-    assertThat(m.agentPingTimeout).isEqualTo(Duration.ofSeconds(5));
-    assertThat(m.maxAgentPingTimeouts).isEqualTo(3);
-    assertThat(m.offerTimeout).isEqualTo(Duration.ofMinutes(1));
-    assertThat(m.weights).isEqualTo("prod=3");
-    assertThat(m.maxMessageBytes).isEqualTo(1048576);
-  }
-
-  @Test
-  void aBadDurationNamesTheOption() {
-    assertThatThrownBy(() -> corral().parseArgs("master", "--offer-timeout", "soon"))
-        .isInstanceOf(ParameterException.class)
-        .hasMessageContaining("--offer-timeout")
-        .hasMessageContaining("'soon' is not a duration");
-  }
-
-  @Test
-  void aBadNumberNamesTheOption() {
-    assertThatThrownBy(() -> corral().parseArgs("master", "--port", "fifty"))
-        .isInstanceOf(ParameterException.class)
-        .hasMessageContaining("--port");
   }
 
   @Test

@@ -22,7 +22,7 @@ class StormCommandTest {
   private final StringWriter err = new StringWriter();
 
   private StormCommand.NimbusCommand parse(String... args) {
-    CommandLine cli = new CommandLine(new CorralMain());
+    CommandLine cli = CorralMain.commandLine();
     CommandLine.ParseResult r = cli.parseArgs(args);
     return (StormCommand.NimbusCommand) r.subcommand().subcommand().commandSpec().userObject();
   }
@@ -68,7 +68,7 @@ class StormCommandTest {
   }
 
   private int run(String... args) {
-    CommandLine cli = new CommandLine(new CorralMain());
+    CommandLine cli = CorralMain.commandLine();
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
   }

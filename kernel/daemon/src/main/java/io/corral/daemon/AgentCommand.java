@@ -1,9 +1,10 @@
-package io.corral.cli;
+package io.corral.daemon;
 
 import io.corral.agent.Agent;
 import io.corral.agent.AgentConfig;
 import io.corral.agent.RecoveryRefusedException;
 import io.corral.agent.ResourceDetector;
+import io.corral.command.CommandLines;
 import io.corral.command.DurationConverter;
 import io.corral.command.SizeConverter;
 import io.corral.common.resources.Attributes;
@@ -16,7 +17,10 @@ import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code corral agent}: runs an agent in the foreground. */
+/**
+ * {@code corral agent}: runs an agent in the foreground. The CLI adds its subcommands ({@code drain},
+ * {@code undrain}: operator commands, which act through the master); {@link #main} runs it alone.
+ */
 @Command(name = "agent", mixinStandardHelpOptions = true,
     description = {"Run an agent. Prints 'agent: <agent-id> registered with <host>:<port>' once registered"
         + " (again, with the same id, after recovering its checkpoint; and with a new id when the master removed"
@@ -24,9 +28,8 @@ import picocli.CommandLine.Option;
         "Exit status: 0 stopped, 1 refused by the master or failed to start, "
             + RecoveryRefusedException.EXIT_CODE + " could not recover the checkpoint in <work-dir>/meta"
             + " (e.g. its resources changed; nothing was modified).",
-        "With a subcommand, acts on a running agent through the master instead: drain, undrain."},
-    subcommands = {io.corral.cli.ops.AgentDrainCommand.class, io.corral.cli.ops.AgentUndrainCommand.class})
-final class AgentCommand implements Callable<Integer> {
+        "With a subcommand, acts on a running agent through the master instead: drain, undrain."})
+public final class AgentCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--master", description = "The master: host:port or zk://host:port/path (required to run an agent).")
@@ -201,6 +204,15 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   @picocli.CommandLine.Mixin DaemonSecurityOptions security;
+
+  /**
+   * Runs an agent as {@code corral agent} does, from its options alone (no settings file, no
+   * {@code CORRAL_AGENT_*} variables): how {@code LocalCluster} starts its agent processes
+   * wherever the {@code corral} command is not on the classpath.
+   */
+  public static void main(String[] args) {
+    System.exit(CommandLines.withOneLineErrors(new picocli.CommandLine(new AgentCommand())).execute(args));
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -1,4 +1,4 @@
-package io.corral.cli;
+package io.corral.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

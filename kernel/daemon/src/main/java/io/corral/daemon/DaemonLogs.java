@@ -1,4 +1,4 @@
-package io.corral.cli;
+package io.corral.daemon;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -16,13 +16,13 @@ import org.slf4j.LoggerFactory;
  * well as to stderr: {@code corral-<daemon>-<host>.log} ({@code corral-agent-5052-<host>.log} for a
  * daemon on another than its default port), rolled daily and at 100 MB, 7 days and 1 GB kept. Without {@code corral.log.dir} (tests, an IDE) nothing changes.
  */
-final class DaemonLogs {
+public final class DaemonLogs {
   static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
 
   private DaemonLogs() {}
 
   /** Starts the file of {@code daemon}; returns its path, or null when there is no log dir. */
-  static Path start(String daemon) {
+  public static Path start(String daemon) {
     String dir = System.getProperty("corral.log.dir");
     if (dir == null || dir.isBlank() || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       return null;
@@ -61,7 +61,7 @@ final class DaemonLogs {
    * {@code file}, and the console shows only warnings and errors. Returns false (nothing changed)
    * when logging is not logback's or the file cannot be written.
    */
-  static boolean toFileWithWarningsOnConsole(Path file) {
+  public static boolean toFileWithWarningsOnConsole(Path file) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       return false;
     }

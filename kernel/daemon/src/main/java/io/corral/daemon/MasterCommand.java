@@ -1,9 +1,9 @@
-package io.corral.cli;
+package io.corral.daemon;
 
+import io.corral.command.CliException;
 import io.corral.command.DurationConverter;
 import io.corral.master.Master;
 import io.corral.master.MasterConfig;
-import io.corral.command.CliException;
 import io.corral.master.lifecycle.MasterPhase;
 import io.corral.master.lifecycle.ZkDigest;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code corral master}: runs a master in the foreground. */
 @Command(name = "master", mixinStandardHelpOptions = true,
     description = "Run a master. Prints 'master: <host>:<port>' once it serves.")
-final class MasterCommand implements Callable<Integer> {
+public final class MasterCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 = any).")
   int port = MasterConfig.DEFAULT_PORT;
 

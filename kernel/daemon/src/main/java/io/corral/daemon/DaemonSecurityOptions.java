@@ -1,4 +1,4 @@
-package io.corral.cli;
+package io.corral.daemon;
 
 import io.corral.command.CliException;
 import io.corral.command.ConfDir;

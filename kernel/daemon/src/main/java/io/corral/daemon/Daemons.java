@@ -1,16 +1,16 @@
-package io.corral.cli;
+package io.corral.daemon;
 
 import java.util.concurrent.CountDownLatch;
 
 /** Keeps a daemon command in the foreground until SIGTERM/SIGINT, then runs its cleanup. */
-final class Daemons {
+public final class Daemons {
   private Daemons() {}
 
   /**
    * Blocks until the JVM is asked to stop, or until {@code ends} completes (with the exit code the
    * daemon decided on); {@code cleanup} runs either way. Returns the exit code.
    */
-  static int runUntilStopped(Runnable cleanup, java.util.concurrent.CompletableFuture<Integer> ends) {
+  public static int runUntilStopped(Runnable cleanup, java.util.concurrent.CompletableFuture<Integer> ends) {
     java.util.concurrent.CompletableFuture<Integer> outcome = new java.util.concurrent.CompletableFuture<>();
     Thread hook = new Thread(() -> {
       outcome.complete(0);
@@ -34,7 +34,7 @@ final class Daemons {
   }
 
   /** Blocks until the JVM is asked to stop; {@code cleanup} runs in the shutdown hook. */
-  static void runUntilStopped(Runnable cleanup) {
+  public static void runUntilStopped(Runnable cleanup) {
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch cleaned = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
