@@ -145,12 +145,10 @@ final class StormCluster implements AutoCloseable {
     return args;
   }
 
-  /** {@code corral bundle push <source> <uri>}: a directory is packed as a .tar.gz. */
-  private static void push(Path source, String uri) {
-    int rc = io.corral.cli.CorralMain.run(new String[] {"bundle", "push", source.toString(), uri});
-    if (rc != 0) {
-      throw new AssertionError("corral bundle push " + source + " " + uri + " exited with " + rc);
-    }
+  /** What {@code corral bundle push <source> <uri>} does: a directory is packed as a .tar.gz. */
+  private static void push(Path source, String uri) throws IOException, InterruptedException {
+    io.corral.fetcher.BundlePush.push(source, uri, io.corral.fetcher.HdfsSupport.ofThisInstallation(),
+        Duration.ofMinutes(5));
   }
 
   /** Starts {@code corral storm nimbus} and waits for its {@code nimbus: <host>:<port>} line. */
