@@ -42,7 +42,7 @@ class CommandLineParsingTest {
     assertThat(execute("--help")).isZero();
     String help = out.toString();
     assertThat(help).contains("Usage: corral");
-    for (String sub : List.of("master", "agent", "local", "example", "demo")) {
+    for (String sub : List.of("master", "agent", "local", "bundle", "certs", "status", "logs")) {
       assertThat(help).containsPattern("(?m)^\\s+" + sub + "\\s");
     }
   }
@@ -73,55 +73,13 @@ class CommandLineParsingTest {
   }
 
   @Test
-  void exampleShellOptionsAndCommand() {
-    ExampleCommand.Shell s = parse(ExampleCommand.Shell.class, "example", "shell", "--master", "m:5050",
-        "--tasks", "3", "--cpus", "0.5", "--retries", "2", "--timeout", "2h", "--", "echo", "$CORRAL_TASK_ID",
-        "--not-an-option");
-    assertThat(s.master).isEqualTo("m:5050");
-    assertThat(s.tasks).isEqualTo(3);
-    assertThat(s.cpus).isEqualTo(0.5);
-    assertThat(s.mem).isEqualTo(32);
-    assertThat(s.retries).isEqualTo(2);
-    assertThat(s.timeout).isEqualTo(Duration.ofHours(2));
-    assertThat(s.command).containsExactly("echo", "$CORRAL_TASK_ID", "--not-an-option");
-  }
-
-  @Test
-  void exampleShellTakesAUserAndSecretVariables() {
-    ExampleCommand.Shell s = parse(ExampleCommand.Shell.class, "example", "shell", "--master", "m:5050",
-        "--tasks", "1", "--user", "alice", "--secret-env", "DB=db-password", "--secret-env", "TOKEN=team/token",
-        "--", "env");
-    assertThat(s.user).isEqualTo("alice");
-    assertThat(s.secretEnv).containsExactly("DB=db-password", "TOKEN=team/token");
-    assertThat(parse(ExampleCommand.Shell.class, "example", "shell", "--master", "m:5050", "--tasks", "1", "--",
-        "env").user).isEmpty(); // the driver fills in the user running it
-  }
-
-  @Test
-  void exampleShellNeedsMasterTasksAndACommand() {
-    assertThatThrownBy(() -> corral().parseArgs("example", "shell", "--tasks", "1", "--", "true"))
-        .isInstanceOf(MissingParameterException.class)
-        .hasMessageContaining("'--master=<master>'");
-    assertThatThrownBy(() -> corral().parseArgs("example", "shell", "--master", "m:1", "--", "true"))
-        .isInstanceOf(MissingParameterException.class)
-        .hasMessageContaining("'--tasks=<tasks>'");
-    assertThatThrownBy(() -> corral().parseArgs("example", "shell", "--master", "m:1", "--tasks", "1"))
-        .isInstanceOf(MissingParameterException.class)
-        .hasMessageContaining("COMMAND");
-  }
-
-  @Test
-  void localAndDemoOptions() {
+  void localOptions() {
     LocalCommand l = parse(LocalCommand.class, "local", "--agents", "2", "--port", "0", "--in-process",
         "--agent-ping-timeout", "2s");
     assertThat(l.agents).isEqualTo(2);
     assertThat(l.port).isZero();
     assertThat(l.inProcess).isTrue();
     assertThat(l.agentPingTimeout).isEqualTo(Duration.ofSeconds(2));
-    DemoCommand d = parse(DemoCommand.class, "demo", "--tasks", "5");
-    assertThat(d.tasks).isEqualTo(5);
-    assertThat(d.agents).isEqualTo(3);
-    assertThat(d.port).as("any free port by default").isZero();
   }
 
   @Test
@@ -130,7 +88,7 @@ class CommandLineParsingTest {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
     try {
-      assertThat(CorralMain.run("demo", "--parts", "bogus")).isEqualTo(CommandLine.ExitCode.USAGE);
+      assertThat(CorralMain.run("master", "--port", "fifty")).isEqualTo(CommandLine.ExitCode.USAGE);
       assertThat(CorralMain.run("local", "--prot", "1")).isEqualTo(CommandLine.ExitCode.USAGE);
       assertThat(CorralMain.run("stauts")).isEqualTo(CommandLine.ExitCode.USAGE);
     } finally {
@@ -138,8 +96,8 @@ class CommandLineParsingTest {
     }
     List<String> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
     assertThat(lines).as(lines.toString()).hasSize(3);
-    assertThat(lines.get(0)).startsWith("corral demo: Invalid value for option '--parts'")
-        .endsWith("(see 'corral demo --help')");
+    assertThat(lines.get(0)).startsWith("corral master: Invalid value for option '--port'")
+        .endsWith("(see 'corral master --help')");
     assertThat(lines.get(1)).startsWith("corral local: Unknown options: '--prot'");
     assertThat(lines.get(2)).startsWith("corral: Unmatched argument").contains("did you mean status or");
   }
