@@ -1,5 +1,6 @@
 package io.corral.storm;
 
+import io.corral.bridges.testkit.CorralCommands;
 import io.corral.bridges.testkit.SecuredCorral;
 import io.corral.bridges.testkit.SourceJar;
 import io.corral.local.LocalCluster;
@@ -160,7 +161,7 @@ final class StormCluster implements AutoCloseable {
   void startNimbus(List<String> extraArgs) throws Exception {
     Path log = dir.resolve("nimbus-" + (++nimbusStarts) + ".log");
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "io.corral.cli.CorralMain", "storm", "nimbus",
+        "-cp", System.getProperty("java.class.path"), CorralCommands.class.getName(), "storm", "nimbus",
         "--nimbus-port", Integer.toString(nimbusPort)));
     cmd.addAll(nimbusArgs);
     cmd.addAll(extraArgs);
@@ -183,7 +184,7 @@ final class StormCluster implements AutoCloseable {
     args.set(args.indexOf("--zk") + 1, NIMBUS_HOST + ":" + zk.getPort() + "/" + name);
     args.set(args.indexOf("--work-dir") + 1, dir.resolve(name).toString());
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "io.corral.cli.CorralMain", "storm", "nimbus",
+        "-cp", System.getProperty("java.class.path"), CorralCommands.class.getName(), "storm", "nimbus",
         "--nimbus-port", Integer.toString(freePort())));
     cmd.addAll(args);
     cmd.addAll(extraArgs);

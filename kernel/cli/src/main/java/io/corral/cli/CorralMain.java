@@ -30,8 +30,6 @@ public final class CorralMain implements Runnable {
       AgentCommand.class,
       LocalCommand.class,
       BundleCommand.class,
-      io.corral.cli.spark.SparkCommand.class,
-      io.corral.cli.storm.StormCommand.class,
       io.corral.cli.certs.CertsCommand.class,
       io.corral.cli.ops.StatusCommand.class,
       io.corral.cli.ops.AgentsCommand.class,
@@ -52,7 +50,6 @@ public final class CorralMain implements Runnable {
   /** Runs the command line and returns the exit code (tests call this instead of main). */
   public static int run(String... args) {
     CommandLine cli = commandLine();
-    io.corral.cli.spark.SparkCommand.configure(cli);
     String confDir = System.getProperty("corral.conf.dir");
     try {
       cli.setDefaultValueProvider(Settings.load(cli, confDir == null || confDir.isBlank() ? null : Path.of(confDir),

@@ -1,4 +1,4 @@
-package io.corral.common;
+package io.corral.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

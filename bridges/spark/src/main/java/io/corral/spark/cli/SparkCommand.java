@@ -1,9 +1,11 @@
-package io.corral.cli.spark;
+package io.corral.spark.cli;
 
+import io.corral.command.CorralSubcommand;
 import io.corral.command.DurationConverter;
 import io.corral.command.SizeConverter;
 import io.corral.common.security.ClientCredentials;
 import io.corral.common.security.CredentialSettings;
+import io.corral.spark.SparkSubmitArgs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +16,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code corral spark ...}: Spark applications on Corral. */
+/**
+ * {@code corral spark ...}: Spark applications on Corral, a subcommand the Spark bridge adds to
+ * {@code corral} (the distribution puts this jar in {@code lib/}; the shaded jar leaves this
+ * package out).
+ */
 @Command(name = "spark", mixinStandardHelpOptions = true, description = "Spark applications on Corral.",
     subcommands = {SparkCommand.Submit.class})
-public final class SparkCommand implements Runnable {
+public final class SparkCommand implements Runnable, CorralSubcommand {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public String listedAfter() {
+    return "bundle";
+  }
 
   @Override
   public void run() {
@@ -26,8 +37,12 @@ public final class SparkCommand implements Runnable {
   }
 
   /** spark-submit's own options (--class, --conf, ...) pass through to it, in order, with the application's. */
-  public static void configure(CommandLine corral) {
-    corral.getSubcommands().get("spark").getSubcommands().get("submit").setUnmatchedOptionsArePositionalParams(true);
+  static final class PassThrough implements CommandLine.IModelTransformer {
+    @Override
+    public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec submit) {
+      submit.parser().unmatchedOptionsArePositionalParams(true);
+      return submit;
+    }
   }
 
   /**
@@ -35,7 +50,7 @@ public final class SparkCommand implements Runnable {
    * [--supervise] <spark-submit options> app.jar [args]}: runs the Spark driver itself as a Corral
    * task and returns once it runs (client mode is plain spark-submit with spark+corral://).
    */
-  @Command(name = "submit", mixinStandardHelpOptions = true,
+  @Command(name = "submit", mixinStandardHelpOptions = true, modelTransformer = PassThrough.class,
       description = {"Run a Spark application's driver as a Corral task (cluster mode); returns once it runs.",
           "Prints 'submitted: driver <task> of framework <id> on <host>'. Other options and the rest are",
           "spark-submit's: --class, --conf, the application jar (a path the agents can read, or a URI) and",
@@ -136,7 +151,7 @@ public final class SparkCommand implements Runnable {
       }
       i = sparkArgs.indexOf("--class");
       return i >= 0 && i + 1 < sparkArgs.size() ? sparkArgs.get(i + 1) : SparkDriverTask.baseName(
-          sparkArgs.get(io.corral.common.SparkSubmitArgs.appJarIndex(sparkArgs)));
+          sparkArgs.get(SparkSubmitArgs.appJarIndex(sparkArgs)));
     }
 
     private String defaultBridgeJar() {

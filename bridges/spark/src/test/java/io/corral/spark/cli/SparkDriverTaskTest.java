@@ -1,4 +1,4 @@
-package io.corral.cli.spark;
+package io.corral.spark.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

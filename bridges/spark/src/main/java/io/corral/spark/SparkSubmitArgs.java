@@ -1,4 +1,4 @@
-package io.corral.common;
+package io.corral.spark;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,11 +1,11 @@
-package io.corral.cli.spark;
+package io.corral.spark.cli;
 
 import static io.corral.common.process.CommandLines.quote;
 
-import io.corral.common.SparkSubmitArgs;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.CommandURI;
 import io.corral.protocol.EnvironmentVariable;
+import io.corral.spark.SparkSubmitArgs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,8 @@
-package io.corral.cli.storm;
+package io.corral.storm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.corral.cli.CorralMain;
+import io.corral.command.CommandLines;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URLDecoder;
@@ -22,9 +22,13 @@ class StormCommandTest {
   private final StringWriter err = new StringWriter();
 
   private StormCommand.NimbusCommand parse(String... args) {
-    CommandLine cli = CorralMain.commandLine();
-    CommandLine.ParseResult r = cli.parseArgs(args);
-    return (StormCommand.NimbusCommand) r.subcommand().subcommand().commandSpec().userObject();
+    CommandLine.ParseResult r = storm().parseArgs(args);
+    return (StormCommand.NimbusCommand) r.subcommand().commandSpec().userObject();
+  }
+
+  /** {@code corral storm}, with the CLI's rules for errors. */
+  private static CommandLine storm() {
+    return CommandLines.withOneLineErrors(new CommandLine(new StormCommand()));
   }
 
   /** Storm's reading of storm.options (Utils.readCommandLineOpts): split on commas, URL-decode each pair. */
@@ -39,7 +43,7 @@ class StormCommandTest {
 
   @Test
   void zooKeeperMasterAndPortsBecomeStormSettings() throws Exception {
-    StormCommand.NimbusCommand n = parse("storm", "nimbus", "--master", "zk://zk1:2181/corral",
+    StormCommand.NimbusCommand n = parse("nimbus", "--master", "zk://zk1:2181/corral",
         "--zk", "zk1:2181,zk2:2181/storm-prod", "--nimbus-port", "7627", "--host", "nimbus.example",
         "--supervisor-idle-timeout", "90s", "-c", "topology.message.timeout.secs=10",
         "-c", "supervisor.childopts=\"-Xmx300m, -Dx=y\"");
@@ -59,7 +63,7 @@ class StormCommandTest {
 
   @Test
   void theStormRootDefaultsToSlashStorm() throws Exception {
-    StormCommand.NimbusCommand n = parse("storm", "nimbus", "--master", "m:5050", "--zk", "127.0.0.1:2181",
+    StormCommand.NimbusCommand n = parse("nimbus", "--master", "m:5050", "--zk", "127.0.0.1:2181",
         "--storm-uri", "hdfs://nn/bundles/storm.tar.gz");
     Map<String, String> o = decode(StormCommand.NimbusCommand.encode(n.stormOptions(dir, dir.resolve("b.jar"))));
     assertThat(o).containsEntry("storm.zookeeper.root", "\"/storm\"")
@@ -68,7 +72,7 @@ class StormCommandTest {
   }
 
   private int run(String... args) {
-    CommandLine cli = CorralMain.commandLine();
+    CommandLine cli = storm();
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
   }
@@ -76,7 +80,7 @@ class StormCommandTest {
   private List<String> base() throws Exception {
     Path home = Files.createDirectories(dir.resolve("storm-home/lib"));
     Path jar = Files.writeString(dir.resolve("corral-storm.jar"), "jar");
-    return List.of("storm", "nimbus", "--storm-home", home.getParent().toString(), "--bridge-jar", jar.toString(),
+    return List.of("nimbus", "--storm-home", home.getParent().toString(), "--bridge-jar", jar.toString(),
         "--work-dir", dir.resolve("work").toString());
   }
 
@@ -104,14 +108,14 @@ class StormCommandTest {
 
   @Test
   void aDirectoryThatIsNoStormHomeIsRefused() throws Exception {
-    assertThat(run("storm", "nimbus", "--master", "m:5050", "--zk", "a:2181", "--storm-home", dir.toString(),
+    assertThat(run("nimbus", "--master", "m:5050", "--zk", "a:2181", "--storm-home", dir.toString(),
         "--bridge-jar", dir.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("has no lib/ directory: not a Storm home");
   }
 
   @Test
   void masterAndZooKeeperAreRequired() {
-    assertThat(run("storm", "nimbus")).isEqualTo(2);
+    assertThat(run("nimbus")).isEqualTo(2);
     assertThat(err.toString()).contains("--master").contains("--zk");
   }
 }

@@ -1,5 +1,6 @@
-package io.corral.cli.storm;
+package io.corral.storm.cli;
 
+import io.corral.command.CorralSubcommand;
 import io.corral.command.DurationConverter;
 import io.corral.common.detect.ZkUrl;
 import io.corral.common.net.HostPort;
@@ -18,11 +19,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code corral storm ...}: Storm on Corral. */
+/**
+ * {@code corral storm ...}: Storm on Corral, a subcommand the Storm bridge adds to {@code corral}
+ * (the distribution puts this jar in {@code lib/}; the shaded jar leaves this package out).
+ */
 @Command(name = "storm", mixinStandardHelpOptions = true, description = "Storm topologies on Corral.",
     subcommands = {StormCommand.NimbusCommand.class})
-public final class StormCommand implements Runnable {
+public final class StormCommand implements Runnable, CorralSubcommand {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public String listedAfter() {
+    return "spark";
+  }
 
   @Override
   public void run() {

@@ -1,4 +1,4 @@
-package io.corral.cli.spark;
+package io.corral.spark.cli;
 
 import io.corral.common.resources.Resources;
 import io.corral.common.security.ClientCredentials;

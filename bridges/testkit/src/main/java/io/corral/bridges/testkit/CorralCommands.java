@@ -1,0 +1,25 @@
+package io.corral.bridges.testkit;
+
+import io.corral.command.CommandLines;
+import io.corral.command.CorralSubcommand;
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code corral} as a bridge's tests run it in a JVM of their own: the subcommands the test
+ * classpath contributes (the bridge's own, such as {@code spark submit} or {@code storm nimbus})
+ * under a root named {@code corral}, with the CLI's rules for errors (one line, exit 2 for a bad
+ * command line). The CLI itself is never a bridge's dependency; the distribution's {@code corral}
+ * finds the same commands on {@code lib/}.
+ */
+@Command(name = "corral")
+public final class CorralCommands {
+  private CorralCommands() {}
+
+  public static void main(String[] args) {
+    CommandLine corral = new CommandLine(new CorralCommands());
+    ServiceLoader.load(CorralSubcommand.class).forEach(corral::addSubcommand);
+    System.exit(CommandLines.withOneLineErrors(corral.setCaseInsensitiveEnumValuesAllowed(true)).execute(args));
+  }
+}
