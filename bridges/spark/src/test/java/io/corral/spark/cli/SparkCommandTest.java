@@ -2,6 +2,7 @@ package io.corral.spark.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.bridges.testkit.CorralCommands;
 import io.corral.command.CorralSubcommand;
 import java.time.Duration;
 import java.util.ServiceLoader;
@@ -10,9 +11,17 @@ import picocli.CommandLine;
 
 /** {@code corral spark submit}: its own options, and spark-submit's passed through in order. */
 class SparkCommandTest {
+  /** {@code corral spark <args>}, as the bridge's tests run it (subcommands from the classpath, as the CLI finds them). */
   private static SparkCommand.Submit submit(String... args) {
-    CommandLine.ParseResult r = new CommandLine(new SparkCommand()).parseArgs(args);
-    return (SparkCommand.Submit) r.subcommand().commandSpec().userObject();
+    CommandLine.ParseResult r = CorralCommands.commandLine().parseArgs(prepend("spark", args));
+    return (SparkCommand.Submit) r.subcommand().subcommand().commandSpec().userObject();
+  }
+
+  private static String[] prepend(String first, String... rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
   }
 
   @Test

@@ -18,8 +18,14 @@ public final class CorralCommands {
   private CorralCommands() {}
 
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line {@link #main} runs. */
+  public static CommandLine commandLine() {
     CommandLine corral = new CommandLine(new CorralCommands());
-    ServiceLoader.load(CorralSubcommand.class).forEach(corral::addSubcommand);
-    System.exit(CommandLines.withOneLineErrors(corral.setCaseInsensitiveEnumValuesAllowed(true)).execute(args));
+    // Each its own CommandLine, as the CLI builds them: that applies the command's model transformers.
+    ServiceLoader.load(CorralSubcommand.class).forEach(c -> corral.addSubcommand(new CommandLine(c)));
+    return CommandLines.withOneLineErrors(corral.setCaseInsensitiveEnumValuesAllowed(true));
   }
 }
