@@ -70,7 +70,7 @@ public final class CorralMain implements Runnable {
   }
 
   /** The whole command, unconfigured: the CLI's own subcommands and those the classpath contributes. */
-  public static CommandLine commandLine() {
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new CorralMain());
     Map<String, List<CommandLine>> contributed = new LinkedHashMap<>();
     ServiceLoader.load(CorralSubcommand.class).stream().map(ServiceLoader.Provider::get)
