@@ -59,8 +59,8 @@ for f in LICENSE NOTICE conf/corral.properties conf/logback.xml examples/README.
 done
 [ -z "$(ls "$home"/lib/hadoop-* 2>/dev/null)" ] || fail "lib/ holds Hadoop jars (they belong in lib/hdfs/)"
 if command -v javac > /dev/null; then
-  javac -cp "$home/lib/*" -d "$work/example-classes" "$home"/examples/src/io/corral/examples/shell/*.java \
-    || fail "the example framework does not compile against lib/"
+  javac -cp "$home/lib/*" -d "$work/example-classes" "$home"/examples/src/io/corral/examples/*/*.java \
+    || fail "the example frameworks do not compile against lib/"
 fi
 
 # "A machine with only Java 17": the demo runs on a Java runtime without the JDK's tools and modules

@@ -2,12 +2,14 @@ package io.corral.hadoop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.corral.cli.CorralMain;
+import io.corral.fetcher.BundlePush;
+import io.corral.fetcher.HdfsSupport;
 import io.corral.hadoop.common.AgentJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,7 +62,7 @@ class IsolatedClasspathIT {
 
     java.nio.file.Path bundle = HadoopRuntime.bundleDir(jobs.dir.resolve("bundle"));
     String uri = jobs.defaultFs() + "/apps/corral/corral-hadoop-bundle.tar.gz";
-    assertThat(CorralMain.run("bundle", "push", bundle.toString(), uri)).as("corral bundle push").isZero();
+    BundlePush.push(bundle, uri, HdfsSupport.ofThisInstallation(), Duration.ofMinutes(5)); // corral bundle push
 
     java.nio.file.Path log = jobs.dir.resolve("wordcount.log");
     String clientClasspath = HadoopRuntime.clientClasspath(HadoopRuntime.confDir(jobs.dir));

@@ -1,7 +1,6 @@
 package io.corral.spark;
 
 import io.corral.common.Env;
-import io.corral.common.SparkSubmitArgs;
 import io.corral.common.security.ClientCredentials;
 import io.corral.common.security.CredentialSettings;
 import io.corral.protocol.FrameworkInfo;

@@ -2,6 +2,7 @@ package io.corral.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.bridges.testkit.CorralCommands;
 import io.corral.protocol.Task;
 import io.corral.protocol.TaskState;
 import java.io.File;
@@ -105,7 +106,7 @@ class ClusterModeIT {
 
   private static List<String> cli(List<String> args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-cp", System.getProperty("java.class.path"), "io.corral.cli.CorralMain"));
+        "-Xmx128m", "-cp", System.getProperty("java.class.path"), CorralCommands.class.getName()));
     cmd.addAll(args);
     return cmd;
   }

@@ -2,6 +2,7 @@ package io.corral.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.bridges.testkit.CorralCommands;
 import io.corral.bridges.testkit.SecuredCorral;
 import io.corral.bridges.testkit.TestDirs;
 import io.corral.common.resources.Resources;
@@ -101,7 +102,7 @@ class SecureSubmitIT {
   @Test
   void inClusterModeTheSubmitterAndTheDriverTaskPresentTheApplicationsCredentials() throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-cp", System.getProperty("java.class.path"), "io.corral.cli.CorralMain",
+        "-Xmx128m", "-cp", System.getProperty("java.class.path"), CorralCommands.class.getName(),
         "spark", "submit", "--master", apps.corral.masterAddress().toString(), "--deploy-mode", "cluster",
         "--role", "analytics", "--spark-home", SparkApps.SPARK_HOME.toString(),
         "--bridge-jar", SparkApps.SHADED_JAR.toString(), "--driver-memory", "512m", "--failover-timeout", "5s"));

@@ -42,6 +42,11 @@ class ShadedJarIT {
   }
 
   @Test
+  void corralSparkStaysOutOfTheJar() {
+    assertThat(jar.commandEntries()).as("the corral command's (io.corral.spark.cli, picocli, the command API)").isEmpty();
+  }
+
+  @Test
   void everyRelocatedClassReferredToIsInTheJar() throws Exception {
     assertThat(jar.missingRelocated()).as("relocated classes referred to (by) but not in the jar").isEmpty();
   }

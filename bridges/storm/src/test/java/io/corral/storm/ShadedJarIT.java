@@ -44,6 +44,11 @@ class ShadedJarIT {
   }
 
   @Test
+  void corralStormStaysOutOfTheJar() {
+    assertThat(jar.commandEntries()).as("the corral command's (io.corral.storm.cli, picocli, the command API)").isEmpty();
+  }
+
+  @Test
   void everyRelocatedClassReferredToIsInTheJar() throws Exception {
     assertThat(jar.missingRelocated()).as("relocated classes referred to (by) but not in the jar").isEmpty();
   }

@@ -1,5 +1,6 @@
 package io.corral.storm;
 
+import io.corral.bridges.testkit.CorralCommands;
 import io.corral.bridges.testkit.SecuredCorral;
 import io.corral.bridges.testkit.SourceJar;
 import io.corral.local.LocalCluster;
@@ -145,12 +146,10 @@ final class StormCluster implements AutoCloseable {
     return args;
   }
 
-  /** {@code corral bundle push <source> <uri>}: a directory is packed as a .tar.gz. */
-  private static void push(Path source, String uri) {
-    int rc = io.corral.cli.CorralMain.run(new String[] {"bundle", "push", source.toString(), uri});
-    if (rc != 0) {
-      throw new AssertionError("corral bundle push " + source + " " + uri + " exited with " + rc);
-    }
+  /** What {@code corral bundle push <source> <uri>} does: a directory is packed as a .tar.gz. */
+  private static void push(Path source, String uri) throws IOException, InterruptedException {
+    io.corral.fetcher.BundlePush.push(source, uri, io.corral.fetcher.HdfsSupport.ofThisInstallation(),
+        Duration.ofMinutes(5));
   }
 
   /** Starts {@code corral storm nimbus} and waits for its {@code nimbus: <host>:<port>} line. */
@@ -162,7 +161,7 @@ final class StormCluster implements AutoCloseable {
   void startNimbus(List<String> extraArgs) throws Exception {
     Path log = dir.resolve("nimbus-" + (++nimbusStarts) + ".log");
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "io.corral.cli.CorralMain", "storm", "nimbus",
+        "-cp", System.getProperty("java.class.path"), CorralCommands.class.getName(), "storm", "nimbus",
         "--nimbus-port", Integer.toString(nimbusPort)));
     cmd.addAll(nimbusArgs);
     cmd.addAll(extraArgs);
@@ -185,7 +184,7 @@ final class StormCluster implements AutoCloseable {
     args.set(args.indexOf("--zk") + 1, NIMBUS_HOST + ":" + zk.getPort() + "/" + name);
     args.set(args.indexOf("--work-dir") + 1, dir.resolve(name).toString());
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "io.corral.cli.CorralMain", "storm", "nimbus",
+        "-cp", System.getProperty("java.class.path"), CorralCommands.class.getName(), "storm", "nimbus",
         "--nimbus-port", Integer.toString(freePort())));
     cmd.addAll(args);
     cmd.addAll(extraArgs);

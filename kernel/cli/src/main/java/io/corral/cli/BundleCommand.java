@@ -1,12 +1,9 @@
 package io.corral.cli;
 
-import io.corral.fetcher.BundlePacker;
-import io.corral.fetcher.HdfsClient;
+import io.corral.command.DurationConverter;
+import io.corral.fetcher.BundlePush;
 import io.corral.fetcher.HdfsSupport;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,44 +38,13 @@ final class BundleCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (!Files.exists(source)) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "no such file: " + source);
-      }
-      URI uri = target.startsWith("/") ? Path.of(target).toUri() : URI.create(target);
-      Path upload = source;
-      Path packed = null;
-      if (Files.isDirectory(source)) {
-        packed = Files.createTempFile("corral-bundle-", ".tar.gz");
-        BundlePacker.pack(source, packed);
-        upload = packed;
-      }
       try {
-        switch (String.valueOf(uri.getScheme())) {
-          case "file" -> copyLocal(upload, Path.of(uri));
-          case "hdfs", "webhdfs", "swebhdfs" -> new HdfsClient(HdfsSupport.ofThisInstallation(), timeout).put(upload, uri);
-          default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-              "cannot push to '" + target + "': use hdfs://, webhdfs://, file:// or an absolute path");
-        }
-      } finally {
-        if (packed != null) {
-          Files.deleteIfExists(packed);
-        }
+        BundlePush.push(source, target, HdfsSupport.ofThisInstallation(), timeout);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
       }
       System.out.println("pushed: " + target);
       return 0;
-    }
-
-    /** Copies next to the target, then renames: readers never see half a bundle. */
-    private static void copyLocal(Path from, Path to) throws java.io.IOException {
-      Path dir = to.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "." + to.getFileName(), ".part");
-      try {
-        Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
     }
   }
 }

@@ -1,24 +1,35 @@
 package io.corral.cli;
 
+import io.corral.command.CommandLines;
+import io.corral.command.CorralSubcommand;
+import io.corral.daemon.AgentCommand;
+import io.corral.daemon.MasterCommand;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code corral} command. Subcommands run one daemon or tool each. */
+/**
+ * The {@code corral} command. Subcommands run one daemon or tool each: the CLI's own, and those the
+ * modules on the classpath contribute ({@link CorralSubcommand}: the examples', the bridges').
+ */
 @Command(
     name = "corral",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Corral: a cluster kernel that pools agents' resources and offers them to frameworks.",
-    subcommands = {
+    description = "Corral: a cluster kernel that pools agents' resources and offers them to frameworks.")
+public final class CorralMain implements Runnable {
+  /** The CLI's own subcommands, in the order {@code corral --help} lists them. */
+  private static final List<Class<?>> OWN = List.of(
       MasterCommand.class,
       AgentCommand.class,
       LocalCommand.class,
-      ExampleCommand.class,
       BundleCommand.class,
-      io.corral.cli.spark.SparkCommand.class,
-      io.corral.cli.storm.StormCommand.class,
-      DemoCommand.class,
       io.corral.cli.certs.CertsCommand.class,
       io.corral.cli.ops.StatusCommand.class,
       io.corral.cli.ops.AgentsCommand.class,
@@ -26,11 +37,7 @@ import picocli.CommandLine.Command;
       io.corral.cli.ops.TasksCommand.class,
       io.corral.cli.ops.FrameworkCommand.class,
       io.corral.cli.ops.TaskCommand.class,
-      io.corral.cli.ops.LogsCommand.class,
-      picocli.AutoComplete.GenerateCompletion.class,
-      CommandLine.HelpCommand.class
-    })
-public final class CorralMain implements Runnable {
+      io.corral.cli.ops.LogsCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -42,9 +49,7 @@ public final class CorralMain implements Runnable {
 
   /** Runs the command line and returns the exit code (tests call this instead of main). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new CorralMain()).setCaseInsensitiveEnumValuesAllowed(true);
-    io.corral.cli.spark.SparkCommand.configure(cli);
-    cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    CommandLine cli = commandLine();
     String confDir = System.getProperty("corral.conf.dir");
     try {
       cli.setDefaultValueProvider(Settings.load(cli, confDir == null || confDir.isBlank() ? null : Path.of(confDir),
@@ -53,35 +58,46 @@ public final class CorralMain implements Runnable {
       System.err.println("corral: " + e.getMessage());
       return CommandLine.ExitCode.USAGE;
     }
-    cli.setParameterExceptionHandler(CorralMain::badCommandLine);
+    CommandLines.withOneLineErrors(cli);
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-      // One clear line, never a stack trace, for what users get wrong or what is not there.
-      if (e instanceof io.corral.cli.ops.CliException c) {
-        System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + c.getMessage());
-        return c.exitCode();
-      }
       if (e instanceof io.corral.cli.ops.MasterClient.ApiError a) {
         System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + a.getMessage());
         return 1;
       }
-      throw e;
+      return CommandLines.failure(e, commandLine, parsed);
     });
     return cli.execute(args);
   }
 
-  /**
-   * A command line picocli could not take: one line on stderr (what is wrong, picocli's "did you
-   * mean" suggestions, where to look) and exit 2, instead of the whole usage text.
-   */
-  private static int badCommandLine(CommandLine.ParameterException e, String[] args) {
-    CommandLine c = e.getCommandLine();
-    StringBuilder line = new StringBuilder(c.getCommandSpec().qualifiedName()).append(": ").append(e.getMessage());
-    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
-      line.append("; did you mean ").append(String.join(" or ", u.getSuggestions())).append('?');
+  /** The whole command, unconfigured: the CLI's own subcommands and those the classpath contributes. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new CorralMain());
+    Map<String, List<CommandLine>> contributed = new LinkedHashMap<>();
+    ServiceLoader.load(CorralSubcommand.class).stream().map(ServiceLoader.Provider::get)
+        .map(c -> Map.entry(c.listedAfter(), new CommandLine(c)))
+        .sorted(Comparator.comparing(e -> e.getValue().getCommandName()))
+        .forEach(e -> contributed.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    for (Class<?> own : OWN) {
+      add(cli, new CommandLine(own), contributed);
     }
-    line.append(" (see '").append(c.getCommandSpec().qualifiedName()).append(" --help')");
-    c.getErr().println(line.toString().replace('\n', ' '));
-    return CommandLine.ExitCode.USAGE;
+    while (!contributed.isEmpty()) { // listed after no command there is: at the end
+      contributed.remove(contributed.keySet().iterator().next()).forEach(c -> add(cli, c, contributed));
+    }
+    cli.getSubcommands().get("agent")
+        .addSubcommand(new io.corral.cli.ops.AgentDrainCommand())
+        .addSubcommand(new io.corral.cli.ops.AgentUndrainCommand());
+    cli.addSubcommand(new picocli.AutoComplete.GenerateCompletion()).addSubcommand(new CommandLine.HelpCommand());
+    cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    return cli.setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  /** Adds {@code command}, then the contributed commands listed after it. */
+  private static void add(CommandLine cli, CommandLine command, Map<String, List<CommandLine>> contributed) {
+    cli.addSubcommand(command);
+    List<CommandLine> next = contributed.remove(command.getCommandName());
+    if (next != null) {
+      next.forEach(c -> add(cli, c, contributed));
+    }
   }
 
   @Override

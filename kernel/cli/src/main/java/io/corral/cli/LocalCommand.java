@@ -1,5 +1,8 @@
 package io.corral.cli;
 
+import io.corral.command.DurationConverter;
+import io.corral.daemon.DaemonLogs;
+import io.corral.daemon.Daemons;
 import io.corral.local.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +78,7 @@ final class LocalCommand implements Callable<Integer> {
     agentArgs.addAll(List.of("--command-executor-idle-timeout", "30s"));
     return LocalCluster.builder(dir).agents(agents).masterPort(port)
         .mode(inProcess ? LocalCluster.Mode.IN_PROCESS : LocalCluster.Mode.PROCESSES)
+        .agentMain(CorralMain.class, "agent")
         .masterConfig(m -> m.agentPingTimeout(pingTimeout).workDir(dir.resolve("master")).httpPort(httpPort))
         .agentConfig(a -> a.shutdownExecutorsOnExit(true))
         .agentArgs(agentArgs)

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.MissingParameterException;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /** Parses {@code corral} command lines without running anything. */
@@ -20,7 +18,7 @@ class CommandLineParsingTest {
   private final StringWriter err = new StringWriter();
 
   private static CommandLine corral() {
-    return new CommandLine(new CorralMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    return CorralMain.commandLine();
   }
 
   /** Runs the command line: only for help, version and errors, which start no daemon. */
@@ -44,7 +42,7 @@ class CommandLineParsingTest {
     assertThat(execute("--help")).isZero();
     String help = out.toString();
     assertThat(help).contains("Usage: corral");
-    for (String sub : List.of("master", "agent", "local", "example", "demo")) {
+    for (String sub : List.of("master", "agent", "local", "bundle", "certs", "status", "logs")) {
       assertThat(help).containsPattern("(?m)^\\s+" + sub + "\\s");
     }
   }
@@ -53,39 +51,6 @@ class CommandLineParsingTest {
   void versionNamesTheProgram() {
     assertThat(execute("--version")).isZero();
     assertThat(out.toString()).startsWith("corral ");
-  }
-
-  @Test
-  void agentOptions() {
-    AgentCommand a = parse(AgentCommand.class, "agent", "--master", "zk://zk1:2181/corral", "--port", "0",
-        "--work-dir", "/var/lib/corral", "--resources", "cpus:4;mem:8192", "--attributes", "rack:r1",
-        "--recovery-timeout", "30s", "--executor-shutdown-grace", "500ms", "--shutdown-executors-on-exit");
-    assertThat(a.master).isEqualTo("zk://zk1:2181/corral");
-    assertThat(a.port).isZero();
-    assertThat(a.workDir).isEqualTo(Path.of("/var/lib/corral"));
-    assertThat(a.resources).isEqualTo("cpus:4;mem:8192");
-    assertThat(a.attributes).isEqualTo("rack:r1");
-    assertThat(a.recoveryTimeout).isEqualTo(Duration.ofSeconds(30));
-    assertThat(a.shutdownGrace).isEqualTo(Duration.ofMillis(500));
-    assertThat(a.shutdownExecutorsOnExit).isTrue();
-  }
-
-  @Test
-  void agentUsersAndSecrets() {
-    assertThat(parse(AgentCommand.class, "agent", "--master", "m:5050").switchUser).isTrue();
-    assertThat(parse(AgentCommand.class, "agent", "--master", "m:5050", "--no-switch-user").switchUser).isFalse();
-    assertThat(parse(AgentCommand.class, "agent", "--master", "m:5050", "--switch-user").switchUser).isTrue();
-    AgentCommand a = parse(AgentCommand.class, "agent", "--master", "m:5050", "--secrets-dir", "/etc/corral/secrets");
-    assertThat(a.secretsDir).isEqualTo(Path.of("/etc/corral/secrets"));
-  }
-
-  @Test
-  void agentDefaults() {
-    AgentCommand a = parse(AgentCommand.class, "agent", "--master", "m:5050");
-    assertThat(a.host).isEqualTo("127.0.0.1");
-    assertThat(a.recoveryTimeout).isEqualTo(Duration.ofMinutes(15));
-    assertThat(a.idleTimeout).isEqualTo(Duration.ofSeconds(10));
-    assertThat(a.shutdownExecutorsOnExit).isFalse();
   }
 
   @Test
@@ -102,93 +67,19 @@ class CommandLineParsingTest {
   }
 
   @Test
-  void masterOptions() {
-    MasterCommand m = parse(MasterCommand.class, "master", "--port", "0", "--host", "0.0.0.0",
-        "--advertise-host", "m1.example.com", "--zk", "zk://zk1:2181/corral", "--agent-ping-timeout", "5s",
-        "--max-agent-ping-timeouts", "3", "--offer-timeout", "1min", "--weights", "prod=3",
-        "--max-message-size", "1048576");
-    assertThat(m.port).isZero();
-    assertThat(m.host).isEqualTo("0.0.0.0");
-    assertThat(m.advertiseHost).isEqualTo("m1.example.com");
-    assertThat(m.zk).isEqualTo("zk://zk1:2181/corral");
-    assertThat(m.agentPingTimeout).isEqualTo(Duration.ofSeconds(5));
-    assertThat(m.maxAgentPingTimeouts).isEqualTo(3);
-    assertThat(m.offerTimeout).isEqualTo(Duration.ofMinutes(1));
-    assertThat(m.weights).isEqualTo("prod=3");
-    assertThat(m.maxMessageBytes).isEqualTo(1048576);
-  }
-
-  @Test
-  void aBadDurationNamesTheOption() {
-    assertThatThrownBy(() -> corral().parseArgs("master", "--offer-timeout", "soon"))
-        .isInstanceOf(ParameterException.class)
-        .hasMessageContaining("--offer-timeout")
-        .hasMessageContaining("'soon' is not a duration");
-  }
-
-  @Test
-  void aBadNumberNamesTheOption() {
-    assertThatThrownBy(() -> corral().parseArgs("master", "--port", "fifty"))
-        .isInstanceOf(ParameterException.class)
-        .hasMessageContaining("--port");
-  }
-
-  @Test
   void unknownOptionsAreRefused() {
     assertThat(execute("master", "--prot", "1")).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(err.toString()).contains("Unknown options: '--prot'");
   }
 
   @Test
-  void exampleShellOptionsAndCommand() {
-    ExampleCommand.Shell s = parse(ExampleCommand.Shell.class, "example", "shell", "--master", "m:5050",
-        "--tasks", "3", "--cpus", "0.5", "--retries", "2", "--timeout", "2h", "--", "echo", "$CORRAL_TASK_ID",
-        "--not-an-option");
-    assertThat(s.master).isEqualTo("m:5050");
-    assertThat(s.tasks).isEqualTo(3);
-    assertThat(s.cpus).isEqualTo(0.5);
-    assertThat(s.mem).isEqualTo(32);
-    assertThat(s.retries).isEqualTo(2);
-    assertThat(s.timeout).isEqualTo(Duration.ofHours(2));
-    assertThat(s.command).containsExactly("echo", "$CORRAL_TASK_ID", "--not-an-option");
-  }
-
-  @Test
-  void exampleShellTakesAUserAndSecretVariables() {
-    ExampleCommand.Shell s = parse(ExampleCommand.Shell.class, "example", "shell", "--master", "m:5050",
-        "--tasks", "1", "--user", "alice", "--secret-env", "DB=db-password", "--secret-env", "TOKEN=team/token",
-        "--", "env");
-    assertThat(s.user).isEqualTo("alice");
-    assertThat(s.secretEnv).containsExactly("DB=db-password", "TOKEN=team/token");
-    assertThat(parse(ExampleCommand.Shell.class, "example", "shell", "--master", "m:5050", "--tasks", "1", "--",
-        "env").user).isEmpty(); // the driver fills in the user running it
-  }
-
-  @Test
-  void exampleShellNeedsMasterTasksAndACommand() {
-    assertThatThrownBy(() -> corral().parseArgs("example", "shell", "--tasks", "1", "--", "true"))
-        .isInstanceOf(MissingParameterException.class)
-        .hasMessageContaining("'--master=<master>'");
-    assertThatThrownBy(() -> corral().parseArgs("example", "shell", "--master", "m:1", "--", "true"))
-        .isInstanceOf(MissingParameterException.class)
-        .hasMessageContaining("'--tasks=<tasks>'");
-    assertThatThrownBy(() -> corral().parseArgs("example", "shell", "--master", "m:1", "--tasks", "1"))
-        .isInstanceOf(MissingParameterException.class)
-        .hasMessageContaining("COMMAND");
-  }
-
-  @Test
-  void localAndDemoOptions() {
+  void localOptions() {
     LocalCommand l = parse(LocalCommand.class, "local", "--agents", "2", "--port", "0", "--in-process",
         "--agent-ping-timeout", "2s");
     assertThat(l.agents).isEqualTo(2);
     assertThat(l.port).isZero();
     assertThat(l.inProcess).isTrue();
     assertThat(l.agentPingTimeout).isEqualTo(Duration.ofSeconds(2));
-    DemoCommand d = parse(DemoCommand.class, "demo", "--tasks", "5");
-    assertThat(d.tasks).isEqualTo(5);
-    assertThat(d.agents).isEqualTo(3);
-    assertThat(d.port).as("any free port by default").isZero();
   }
 
   @Test
@@ -197,7 +88,7 @@ class CommandLineParsingTest {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
     try {
-      assertThat(CorralMain.run("demo", "--parts", "bogus")).isEqualTo(CommandLine.ExitCode.USAGE);
+      assertThat(CorralMain.run("master", "--port", "fifty")).isEqualTo(CommandLine.ExitCode.USAGE);
       assertThat(CorralMain.run("local", "--prot", "1")).isEqualTo(CommandLine.ExitCode.USAGE);
       assertThat(CorralMain.run("stauts")).isEqualTo(CommandLine.ExitCode.USAGE);
     } finally {
@@ -205,8 +96,8 @@ class CommandLineParsingTest {
     }
     List<String> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
     assertThat(lines).as(lines.toString()).hasSize(3);
-    assertThat(lines.get(0)).startsWith("corral demo: Invalid value for option '--parts'")
-        .endsWith("(see 'corral demo --help')");
+    assertThat(lines.get(0)).startsWith("corral master: Invalid value for option '--port'")
+        .endsWith("(see 'corral master --help')");
     assertThat(lines.get(1)).startsWith("corral local: Unknown options: '--prot'");
     assertThat(lines.get(2)).startsWith("corral: Unmatched argument").contains("did you mean status or");
   }

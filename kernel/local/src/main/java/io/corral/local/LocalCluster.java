@@ -249,6 +249,7 @@ public final class LocalCluster implements AutoCloseable {
     Duration startTimeout = Duration.ofSeconds(60);
     String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = System.getProperty("java.class.path");
+    List<String> agentMain = List.of(io.corral.daemon.AgentCommand.class.getName());
     List<String> agentJvmOptions = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private Builder(Path workDir) {
@@ -313,6 +314,18 @@ public final class LocalCluster implements AutoCloseable {
 
     public Builder classpath(String cp) {
       classpath = cp;
+      return this;
+    }
+
+    /**
+     * How agent processes run the agent: {@code main}'s class, then {@code args} before the agent's
+     * flags (default: {@code AgentCommand} alone; the {@code corral} command names itself and
+     * {@code agent}, so that its clusters' agents are {@code corral agent} processes).
+     */
+    public Builder agentMain(Class<?> main, String... args) {
+      List<String> m = new java.util.ArrayList<>(List.of(main.getName()));
+      m.addAll(List.of(args));
+      agentMain = List.copyOf(m);
       return this;
     }
 

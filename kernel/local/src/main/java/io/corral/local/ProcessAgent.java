@@ -3,6 +3,7 @@ package io.corral.local;
 import io.corral.common.net.HostPort;
 import io.corral.common.process.ProcessTree;
 import io.corral.common.resources.Resources;
+import io.corral.daemon.AgentCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An agent running as a separate {@code corral agent} process. It can be killed (SIGKILL) and
- * started again on the same work dir, where it recovers its checkpoint.
+ * An agent running as a separate {@code corral agent} process ({@link AgentCommand}, or the main
+ * the builder names). It can be killed (SIGKILL) and started again on the same work dir, where it
+ * recovers its checkpoint.
  */
 public final class ProcessAgent implements LocalAgent {
-  /** The {@code corral} command's main class (the CLI module; on the classpath at run time). */
-  static final String CORRAL_MAIN = "io.corral.cli.CorralMain";
   private static final Pattern READY = Pattern.compile("agent: (\\S+) registered with (\\S+)");
 
   private final int index;
@@ -52,7 +52,9 @@ public final class ProcessAgent implements LocalAgent {
     if (logConfig != null) {
       cmd.add("-Dlogback.configurationFile=" + logConfig);
     }
-    cmd.addAll(List.of("-cp", b.classpath, CORRAL_MAIN, "agent", "--master", master.toString(), "--port", "0",
+    cmd.addAll(List.of("-cp", b.classpath));
+    cmd.addAll(b.agentMain);
+    cmd.addAll(List.of("--master", master.toString(), "--port", "0",
         "--work-dir", dir.toString(), "--resources", resources.toString(), "--shutdown-executors-on-exit"));
     cmd.addAll(b.agentArgs);
     Path log = dir.resolve("agent.log");

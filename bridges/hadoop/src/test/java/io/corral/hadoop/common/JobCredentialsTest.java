@@ -3,7 +3,7 @@ package io.corral.hadoop.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.corral.cli.certs.CertificateAuthority;
+import io.corral.certs.CertificateAuthority;
 import io.corral.common.security.ClientCredentials;
 import io.corral.common.security.TlsFiles;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.corral.bridges.testkit;
 
-import io.corral.cli.certs.CertificateAuthority;
+import io.corral.certs.CertificateAuthority;
 import io.corral.common.security.Credentials;
 import io.corral.common.security.TlsFiles;
 import io.corral.http.auth.Acls;

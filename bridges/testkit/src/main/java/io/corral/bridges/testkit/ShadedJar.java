@@ -60,6 +60,19 @@ public final class ShadedJar implements AutoCloseable {
   }
 
   /**
+   * Entries of the {@code corral} command, which runs the bridge's subcommands from {@code lib/}
+   * and has no business in a framework's JVM: the bridge's {@code cli} package, picocli, the command
+   * API (relocated or not), their service files.
+   */
+  public List<String> commandEntries() {
+    return Collections.list(jar.entries()).stream().map(ZipEntry::getName)
+        .filter(n -> n.matches("io/corral/[a-z]+/cli/.+") || n.startsWith("picocli/") || n.contains("corral/command/")
+            || n.startsWith("META-INF/services/io.corral.command.")
+            || n.startsWith("META-INF/services/io.corral.shaded.corral.command."))
+        .toList();
+  }
+
+  /**
    * Relocated classes referred to but not in the jar (class -> one class referring to it).
    * Relocation rewrites references even to classes that are not bundled: a library Maven
    * resolved as the framework's ({@code provided}) would leave the jar pointing at nothing.

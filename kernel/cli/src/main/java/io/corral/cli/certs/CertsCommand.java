@@ -1,6 +1,7 @@
 package io.corral.cli.certs;
 
-import io.corral.cli.ConfDir;
+import io.corral.certs.CertificateAuthority;
+import io.corral.command.ConfDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -18,7 +18,7 @@ public final class AgentDrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "<agent-id>", description = "The agent to drain.")
   String id;
 
-  @Option(names = "--grace", converter = io.corral.cli.DurationConverter.class,
+  @Option(names = "--grace", converter = io.corral.command.DurationConverter.class,
       description = "Time its tasks get to finish (default: the master's --drain-grace-period).")
   Duration grace;
 

@@ -2,6 +2,7 @@ package io.corral.cli.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corral.command.CliException;
 import io.corral.common.detect.MasterDetector;
 import io.corral.common.net.Grpc;
 import io.corral.common.net.HostPort;

@@ -1,5 +1,6 @@
 package io.corral.cli.ops;
 
+import io.corral.command.ClientSecurityOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

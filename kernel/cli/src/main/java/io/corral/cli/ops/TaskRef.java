@@ -1,6 +1,7 @@
 package io.corral.cli.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.corral.command.CliException;
 import java.util.ArrayList;
 import java.util.List;
 
