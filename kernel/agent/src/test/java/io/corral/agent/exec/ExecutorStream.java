@@ -1,16 +1,13 @@
 package io.corral.agent.exec;
 
 import io.corral.common.net.StreamConnection;
+import io.corral.common.testing.RecordingServerStream;
 import io.corral.protocol.ExecutorEvent;
-import io.grpc.stub.ServerCallStreamObserver;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /** An executor's stream as the agent sees it, without gRPC: records what the agent sends on it. */
-final class ExecutorStream extends ServerCallStreamObserver<ExecutorEvent> {
-  final List<ExecutorEvent> sent = new ArrayList<>();
-  boolean completed;
+final class ExecutorStream extends RecordingServerStream<ExecutorEvent> {
   final StreamConnection<ExecutorEvent> connection;
 
   /** @param onClosed told when the stream ends (the agent's core hands it to the supervisor) */
@@ -32,47 +29,4 @@ final class ExecutorStream extends ServerCallStreamObserver<ExecutorEvent> {
   void drop() {
     connection.peerClosed(null);
   }
-
-  @Override
-  public void onNext(ExecutorEvent value) {
-    sent.add(value);
-  }
-
-  @Override
-  public void onError(Throwable t) {
-    completed = true;
-  }
-
-  @Override
-  public void onCompleted() {
-    completed = true;
-  }
-
-  @Override
-  public boolean isCancelled() {
-    return false;
-  }
-
-  @Override
-  public void setOnCancelHandler(Runnable r) { }
-
-  @Override
-  public void setCompression(String c) { }
-
-  @Override
-  public boolean isReady() {
-    return true;
-  }
-
-  @Override
-  public void setOnReadyHandler(Runnable r) { }
-
-  @Override
-  public void disableAutoInboundFlowControl() { }
-
-  @Override
-  public void request(int n) { }
-
-  @Override
-  public void setMessageCompression(boolean b) { }
 }
