@@ -80,7 +80,7 @@ public final class Agent implements AutoCloseable {
       }
       throw e;
     }
-    String endpoint = config.advertiseHost() + ":" + server.getPort();
+    String endpoint = new io.corral.common.net.HostPort(config.executorHost(), server.getPort()).toString();
     if (config.httpPort() >= 0) {
       try {
         http = new io.corral.agent.http.AgentHttpServer(config.bindHost(), config.httpPort(), config.workDir(),
@@ -94,12 +94,13 @@ public final class Agent implements AutoCloseable {
       }
     }
     core = new AgentCore(config, loop, workers, detector, endpoint, server.getPort(),
-        http == null ? 0 : http.port(), checkpoint,
+        http == null ? 0 : config.advertiseHttpPort() > 0 ? config.advertiseHttpPort() : http.port(), checkpoint,
         line -> listeners.forEach(l -> l.accept(line)), isolators);
     pending.complete(core);
     core.start(recovered);
     startJanitor();
-    LOG.info("agent serving executors on {} with {}; master {}", endpoint, config.resources(), config.master());
+    LOG.info("agent {} serving executors on {} with {}; master {}", config.advertiseHost(), endpoint,
+        config.resources(), config.master());
     if (config.security() != null) {
       LOG.info("security on: {}", config.security());
     }

@@ -14,9 +14,13 @@ import java.util.Objects;
  * Everything an agent is started with.
  *
  * @param master the master as host:port or zk://...
- * @param bindHost address the agent's own endpoint (for executors) listens on
- * @param advertiseHost address others use to reach this agent
+ * @param bindHost address the agent's endpoint (for executors) and HTTP API listen on ({@code 0.0.0.0}: every
+ *     interface)
+ * @param advertiseHost address others use to reach this agent, given to the master (never a wildcard address;
+ *     see {@link io.corral.common.net.Advertisement} for the default)
  * @param port port of the agent's endpoint (0 = any free port)
+ * @param advertiseHttpPort the port others reach the HTTP API at, when a NAT forwards another one to it (0 = the
+ *     port it listens on). The endpoint needs no such port: only executors on this host connect to it
  * @param workDir sandboxes live under {@code <workDir>/frameworks/...}
  * @param resources what the agent offers (detected, then overridden by flags)
  * @param attributes free-form properties passed along in offers
@@ -53,6 +57,7 @@ public record AgentConfig(
     String bindHost,
     String advertiseHost,
     int port,
+    int advertiseHttpPort,
     Path workDir,
     Resources resources,
     List<Attribute> attributes,
@@ -100,6 +105,13 @@ public record AgentConfig(
   public AgentConfig {
     Objects.requireNonNull(master, "master");
     Objects.requireNonNull(workDir, "workDir");
+    if (io.corral.common.net.Advertisement.isWildcard(advertiseHost)) {
+      throw new IllegalArgumentException("cannot advertise the wildcard address " + advertiseHost
+          + ": other machines cannot reach it; give the name or address they reach this host at");
+    }
+    if (advertiseHttpPort < 0 || advertiseHttpPort > 65535) {
+      throw new IllegalArgumentException("advertised HTTP port out of range: " + advertiseHttpPort);
+    }
     if (resources.isEmpty()) {
       throw new IllegalArgumentException("an agent needs some resources");
     }
@@ -108,6 +120,16 @@ public record AgentConfig(
     Objects.requireNonNull(executorReregistrationTimeout, "executorReregistrationTimeout");
     attributes = List.copyOf(attributes);
     executorJvmOptions = List.copyOf(executorJvmOptions);
+  }
+
+  /**
+   * Where this agent's executors reach its endpoint: on this host, so the address it listens on, or
+   * {@code 127.0.0.1} when it listens on every interface ({@code ::} included: Linux binds it for IPv4
+   * too); never the advertised address, which behind a NAT may not lead back here. {@code 127.0.0.1} is
+   * in every certificate {@code corral certs} makes.
+   */
+  public String executorHost() {
+    return io.corral.common.net.Advertisement.isWildcard(bindHost) ? "127.0.0.1" : bindHost;
   }
 
   public static Builder builder(String master, Path workDir) {
@@ -122,6 +144,7 @@ public record AgentConfig(
     private String bindHost = "127.0.0.1";
     private String advertiseHost;
     private int port = DEFAULT_PORT;
+    private int advertiseHttpPort;
     private Resources resources;
     private List<Attribute> attributes = List.of();
     private Duration recoveryTimeout = Duration.ofMinutes(15);
@@ -164,6 +187,12 @@ public record AgentConfig(
 
     public Builder port(int v) {
       port = v;
+      return this;
+    }
+
+    /** The port others reach the HTTP API at, when it differs from the one bound (0 = the same). */
+    public Builder advertiseHttpPort(int v) {
+      advertiseHttpPort = v;
       return this;
     }
 
@@ -316,11 +345,9 @@ public record AgentConfig(
 
     public AgentConfig build() {
       Resources r = resources == null ? ResourceDetector.detect(workDir) : resources;
-      String advertise = advertiseHost;
-      if (advertise == null) {
-        advertise = bindHost.equals("0.0.0.0") ? ResourceDetector.hostname() : bindHost;
-      }
-      return new AgentConfig(master, bindHost, advertise, port, workDir, r, attributes, recoveryTimeout,
+      String advertise = advertiseHost != null ? advertiseHost
+          : io.corral.common.net.Advertisement.choose(bindHost, null, io.corral.common.net.Machine.THIS).host();
+      return new AgentConfig(master, bindHost, advertise, port, advertiseHttpPort, workDir, r, attributes, recoveryTimeout,
           executorRegistrationTimeout, executorShutdownGrace, commandExecutorIdleTimeout,
           statusUpdateRetryMin, statusUpdateRetryMax, shutdownExecutorsOnExit, javaCommand,
           executorClasspath, executorJvmOptions, maxMessageBytes,

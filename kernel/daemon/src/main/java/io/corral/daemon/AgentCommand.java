@@ -42,11 +42,19 @@ public final class AgentCommand implements Callable<Integer> {
       + "(default: --port + 30, i.e. " + AgentConfig.DEFAULT_HTTP_PORT + "; any free port when --port is 0; -1 = none).")
   Integer httpPort;
 
-  @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}).")
-  String host = "127.0.0.1";
+  @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}: every interface).")
+  String host = Addresses.EVERY_INTERFACE;
 
-  @Option(names = "--advertise-host", description = "Address others reach this agent at (default: --host).")
+  @Option(names = "--advertise-host", description = "The name or address other machines reach this agent at: its "
+      + "hostname in offers, the API and its HTTP URL, and CORRAL_AGENT_HOSTNAME of its executors (default: --host "
+      + "when it is one address; else this host's name when it resolves to a non-loopback address of this host; "
+      + "else its first non-loopback address). Never 0.0.0.0.")
   String advertiseHost;
+
+  @Option(names = "--advertise-http-port", description = "The port others reach --http-port at, when a NAT or proxy "
+      + "forwards another one to it (default: --http-port). The agent's own --port needs none: only executors on "
+      + "this host connect to it.")
+  Integer advertiseHttpPort;
 
   @Option(names = "--work-dir", description = "Sandboxes go here (default ${DEFAULT-VALUE}).")
   Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "corral-agent");
@@ -220,9 +228,11 @@ public final class AgentCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "Missing required option: '--master=<master>'");
     }
+    String advertised = Addresses.advertise("agent", host, advertiseHost);
     DaemonLogs.start(port == AgentConfig.DEFAULT_PORT ? "agent" : "agent-" + port); // several agents on one host
     Resources given = Resources.parse(resources);
-    AgentConfig.Builder b = AgentConfig.builder(master, workDir).port(port).bindHost(host)
+    AgentConfig.Builder b = AgentConfig.builder(master, workDir).port(port).bindHost(host).advertiseHost(advertised)
+        .advertiseHttpPort(Addresses.port("--advertise-http-port", advertiseHttpPort))
         .httpPort(httpPort != null ? httpPort : AgentConfig.defaultHttpPort(port))
         .resources(ResourceDetector.detectWithOverrides(workDir, given))
         .attributes(Attributes.parse(attributes)).recoveryTimeout(recoveryTimeout)
@@ -232,9 +242,6 @@ public final class AgentCommand implements Callable<Integer> {
         .recover(recoverMode(recover)).executorReregistrationTimeout(reregistrationTimeout)
         .switchUser(switchUser).secretsDir(secretsDir())
         .security(security.load("agent"));
-    if (advertiseHost != null) {
-      b.advertiseHost(advertiseHost);
-    }
     if (hdfsClasspath != null) {
       b.hdfsClasspath(hdfsClasspath);
     }

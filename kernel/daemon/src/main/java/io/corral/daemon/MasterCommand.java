@@ -31,11 +31,22 @@ public final class MasterCommand implements Callable<Integer> {
           + "(default ${DEFAULT-VALUE}).")
   Duration drainGracePeriod;
 
-  @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}).")
-  String host = "127.0.0.1";
+  @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}: every interface).")
+  String host = Addresses.EVERY_INTERFACE;
 
-  @Option(names = "--advertise-host", description = "Address others reach this master at (default: --host).")
+  @Option(names = "--advertise-host", description = "The name or address other machines reach this master at: "
+      + "published in ZooKeeper, to agents and frameworks, on /health and the API (default: --host when it is one "
+      + "address; else this host's name when it resolves to a non-loopback address of this host; else its first "
+      + "non-loopback address). Never 0.0.0.0.")
   String advertiseHost;
+
+  @Option(names = "--advertise-port", description = "The port others reach --port at, when a NAT or proxy forwards "
+      + "another one to it (default: --port).")
+  Integer advertisePort;
+
+  @Option(names = "--advertise-http-port", description = "The port others reach --http-port at, when a NAT or "
+      + "proxy forwards another one to it (default: --http-port).")
+  Integer advertiseHttpPort;
 
   @Option(names = "--zk", description = "zk://host:port[,host:port]/path: join the leader election there.")
   String zk;
@@ -92,8 +103,11 @@ public final class MasterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String advertised = Addresses.advertise("master", host, advertiseHost);
     DaemonLogs.start(port == MasterConfig.DEFAULT_PORT ? "master" : "master-" + port); // several masters on one host
-    MasterConfig.Builder b = MasterConfig.builder().port(port).bindHost(host).zk(zk).workDir(workDir)
+    MasterConfig.Builder b = MasterConfig.builder().port(port).bindHost(host).advertiseHost(advertised)
+        .advertisePort(Addresses.port("--advertise-port", advertisePort))
+        .advertiseHttpPort(Addresses.port("--advertise-http-port", advertiseHttpPort)).zk(zk).workDir(workDir)
         .agentPingTimeout(agentPingTimeout).maxAgentPingTimeouts(maxAgentPingTimeouts)
         .allocationInterval(allocationInterval).offerTimeout(offerTimeout)
         .defaultFailoverTimeout(defaultFailoverTimeout).roleWeights(parseWeights(weights))
@@ -102,9 +116,6 @@ public final class MasterCommand implements Callable<Integer> {
         .drainGracePeriod(drainGracePeriod).security(security.load("master")).zkDigest(zkDigest());
     if (httpPort != null) {
       b.httpPort(httpPort);
-    }
-    if (advertiseHost != null) {
-      b.advertiseHost(advertiseHost);
     }
     Master master = new Master(b.build());
     if (zk != null) {

@@ -50,7 +50,8 @@ class DaemonCommandLineTest {
   @Test
   void agentDefaults() {
     AgentCommand a = agent("--master", "m:5050");
-    assertThat(a.host).isEqualTo("127.0.0.1");
+    assertThat(a.host).isEqualTo("0.0.0.0");
+    assertThat(a.advertiseHost).isNull();
     assertThat(a.recoveryTimeout).isEqualTo(Duration.ofMinutes(15));
     assertThat(a.idleTimeout).isEqualTo(Duration.ofSeconds(10));
     assertThat(a.shutdownExecutorsOnExit).isFalse();

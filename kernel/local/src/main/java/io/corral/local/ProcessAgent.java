@@ -54,7 +54,9 @@ public final class ProcessAgent implements LocalAgent {
     }
     cmd.addAll(List.of("-cp", b.classpath));
     cmd.addAll(b.agentMain);
-    cmd.addAll(List.of("--master", master.toString(), "--port", "0",
+    // One machine: listening on and advertising loopback, as the master does (its agents warn that other
+    // machines cannot reach them there).
+    cmd.addAll(List.of("--master", master.toString(), "--host", "127.0.0.1", "--port", "0",
         "--work-dir", dir.toString(), "--resources", resources.toString(), "--shutdown-executors-on-exit"));
     cmd.addAll(b.agentArgs);
     Path log = dir.resolve("agent.log");

@@ -97,11 +97,11 @@ public final class Master implements AutoCloseable {
     if (config.security() != null) {
       LOG.info("security on: {}", config.security());
     }
-    address = new HostPort(config.advertiseHost(), server.getPort());
+    address = new HostPort(config.advertiseHost(), config.advertisePort() > 0 ? config.advertisePort() : server.getPort());
     if (config.httpPort() >= 0) {
       try {
         http = new io.corral.master.http.MasterHttpServer(config.bindHost(), config.httpPort(), config.advertiseHost(),
-            new HttpBackend(), new io.corral.master.http.MasterPrometheus(
+            config.advertiseHttpPort(), new HttpBackend(), new io.corral.master.http.MasterPrometheus(
                 () -> core == null ? null : core.metrics(), this::isLeading, elections, messagesOut),
             Clock.systemUTC(), config.security());
       } catch (IOException e) {

@@ -16,9 +16,13 @@ import java.util.Objects;
  * right, and differ where they complained (offer timeout on, framework failover timeout of
  * a week instead of zero).
  *
- * @param bindHost address the gRPC server listens on
- * @param advertiseHost address other processes use to reach this master
+ * @param bindHost address the gRPC and HTTP servers listen on ({@code 0.0.0.0}: every interface)
+ * @param advertiseHost address other processes use to reach this master (never a wildcard address;
+ *     see {@link io.corral.common.net.Advertisement} for the default)
  * @param port port to listen on (0 = any free port)
+ * @param advertisePort the port others reach the gRPC server at, when a NAT forwards another one to it
+ *     (0 = the port it listens on)
+ * @param advertiseHttpPort the same for the HTTP server (0 = the port it listens on)
  * @param zk optional {@code zk://} URL: join the leader election there (null = standalone)
  * @param workDir where the master keeps files (logs, later the registry cache)
  * @param agentPingTimeout how long to wait for an agent's pong (Mesos: 15 s)
@@ -51,6 +55,8 @@ public record MasterConfig(
     String bindHost,
     String advertiseHost,
     int port,
+    int advertisePort,
+    int advertiseHttpPort,
     String zk,
     Path workDir,
     Duration agentPingTimeout,
@@ -88,8 +94,15 @@ public record MasterConfig(
   public MasterConfig {
     Objects.requireNonNull(bindHost, "bindHost");
     Objects.requireNonNull(advertiseHost, "advertiseHost");
+    if (io.corral.common.net.Advertisement.isWildcard(advertiseHost)) {
+      throw new IllegalArgumentException("cannot advertise the wildcard address " + advertiseHost
+          + ": other machines cannot reach it; give the name or address they reach this host at");
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
+    }
+    if (advertisePort < 0 || advertisePort > 65535 || advertiseHttpPort < 0 || advertiseHttpPort > 65535) {
+      throw new IllegalArgumentException("advertised port out of range: " + advertisePort + ", " + advertiseHttpPort);
     }
     if (httpPort < -1 || httpPort > 65535) {
       throw new IllegalArgumentException("HTTP port out of range: " + httpPort);
@@ -162,6 +175,8 @@ public record MasterConfig(
     private String bindHost = "127.0.0.1";
     private String advertiseHost = null;
     private int port = DEFAULT_PORT;
+    private int advertisePort;
+    private int advertiseHttpPort;
     /** Unset: {@link #defaultHttpPort} of the gRPC port. */
     private Integer httpPort;
     private Duration drainGracePeriod = Duration.ofMinutes(1);
@@ -200,6 +215,18 @@ public record MasterConfig(
 
     public Builder port(int v) {
       port = v;
+      return this;
+    }
+
+    /** The port others reach the gRPC server at, when it differs from the one bound (0 = the same). */
+    public Builder advertisePort(int v) {
+      advertisePort = v;
+      return this;
+    }
+
+    /** The port others reach the HTTP server at, when it differs from the one bound (0 = the same). */
+    public Builder advertiseHttpPort(int v) {
+      advertiseHttpPort = v;
       return this;
     }
 
@@ -321,8 +348,11 @@ public record MasterConfig(
     public MasterConfig build() {
       return new MasterConfig(
           bindHost,
-          advertiseHost == null ? bindHost : advertiseHost,
+          advertiseHost != null ? advertiseHost
+              : io.corral.common.net.Advertisement.choose(bindHost, null, io.corral.common.net.Machine.THIS).host(),
           port,
+          advertisePort,
+          advertiseHttpPort,
           zk,
           workDir,
           agentPingTimeout,

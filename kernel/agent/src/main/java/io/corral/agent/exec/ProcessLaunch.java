@@ -56,7 +56,8 @@ final class ProcessLaunch {
       return;
     }
     String http = info.getHttpPort() > 0
-        ? (secure ? "https://" : "http://") + info.getHostname() + ":" + info.getHttpPort() + "/" : null;
+        ? (secure ? "https://" : "http://") + new io.corral.common.net.HostPort(info.getHostname(), info.getHttpPort()) + "/"
+        : null;
     ExecutorLauncher.Spec spec = new ExecutorLauncher.Spec(run, info.getId(), endpoint.get(), http, cgroupProcs);
     LOG.info("launching executor {} (container {}) in {}", run.key(), run.containerId(), run.sandbox());
     CompletableFuture.supplyAsync(() -> {

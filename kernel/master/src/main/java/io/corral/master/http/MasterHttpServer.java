@@ -61,11 +61,15 @@ public final class MasterHttpServer implements AutoCloseable {
    */
   public MasterHttpServer(String bindHost, int port, String advertiseHost, MasterBackend master,
       MasterPrometheus prometheus, Clock clock) throws IOException {
-    this(bindHost, port, advertiseHost, master, prometheus, clock, null);
+    this(bindHost, port, advertiseHost, 0, master, prometheus, clock, null);
   }
 
-  /** @param security HTTPS, authentication and ACLs (null = plain HTTP, anyone may do anything) */
-  public MasterHttpServer(String bindHost, int port, String advertiseHost, MasterBackend master,
+  /**
+   * @param advertisePort the port clients reach this server at, when a NAT forwards another one to it
+   *     (0 = the port bound)
+   * @param security HTTPS, authentication and ACLs (null = plain HTTP, anyone may do anything)
+   */
+  public MasterHttpServer(String bindHost, int port, String advertiseHost, int advertisePort, MasterBackend master,
       MasterPrometheus prometheus, Clock clock, DaemonSecurity security) throws IOException {
     this.master = master;
     this.prometheus = prometheus;
@@ -74,7 +78,8 @@ public final class MasterHttpServer implements AutoCloseable {
     this.proxy = new SandboxProxy(security);
     this.server = HttpServer.start(bindHost, port, "corral-master-http", HttpLimits.DEFAULTS, this::route,
         security == null ? null : security.http());
-    this.url = (security == null ? "http://" : "https://") + advertiseHost + ":" + server.port() + "/";
+    this.url = (security == null ? "http://" : "https://")
+        + new io.corral.common.net.HostPort(advertiseHost, advertisePort > 0 ? advertisePort : server.port()) + "/";
   }
 
   private void authorize(Request req, Acls.Action action, String object) {

@@ -139,7 +139,8 @@ public record StateSnapshot(
       int httpPort = a.info().getHttpPort();
       agents.add(new AgentJson(a.id(), a.hostname(), a.info().getPort(),
           // A secured cluster is secured throughout: HTTPS on the agents when on the master.
-          httpPort > 0 ? (httpUrl != null && httpUrl.startsWith("https:") ? "https://" : "http://") + a.hostname() + ":" + httpPort + "/" : null, a.status().name(),
+          httpPort > 0 ? (httpUrl != null && httpUrl.startsWith("https:") ? "https://" : "http://")
+              + new io.corral.common.net.HostPort(a.hostname(), httpPort) + "/" : null, a.status().name(),
           a.maintenance().name(), a.drainDeadline() == null ? null : seconds(a.drainDeadline()),
           seconds(a.registeredAt()), ResourcesJson.of(a.total()), ResourcesJson.of(u), ResourcesJson.of(o),
           ResourcesJson.attributes(a.info().getAttributesList()), a.info().getIsolatorsList(), a.tasks().size(), a.info().getVersion(),
