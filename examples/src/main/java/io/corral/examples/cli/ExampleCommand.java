@@ -34,7 +34,7 @@ public final class ExampleCommand implements Runnable, CorralSubcommand {
   static final class Shell implements Callable<Integer> {
     @picocli.CommandLine.Mixin io.corral.command.ClientSecurityOptions security;
 
-    @Option(names = "--master", required = true, description = "The master: host:port or zk://host:port/path.")
+    @Option(names = "--master", required = true, description = "The master: host:port or zk://host:port/path (default: master= in corral.properties, or $CORRAL_MASTER).")
     String master;
 
     @Option(names = "--tasks", required = true, description = "How many tasks to run.")

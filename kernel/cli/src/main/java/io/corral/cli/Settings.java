@@ -31,10 +31,11 @@ import picocli.CommandLine.Model.OptionSpec;
  *   <li>the built-in default.
  * </ol>
  *
- * Options every command that has them shares ({@link #SHARED}: {@code security}, {@code tls-dir},
- * ...) may also be given once, without a command: {@code security=true} in the file or
- * {@code CORRAL_SECURITY=true} turns security on for the master, the agents and the CLI alike.
- * A command's own key wins over the shared one.
+ * Options every command that has them shares ({@link #SHARED}: {@code master}, {@code security},
+ * {@code tls-dir}, ...) may also be given once, without a command: {@code security=true} in the file
+ * or {@code CORRAL_SECURITY=true} turns security on for the master, the agents and the CLI alike, and
+ * {@code master=zk://...} or {@code CORRAL_MASTER} names the master for every command that takes
+ * {@code --master}. A command's own key wins over the shared one.
  *
  * <p>Keys of the file must name an option of a command ({@code <command>[.<subcommand>].<option>});
  * anything else is an error, so a typo cannot be silently ignored. Environment variables are many
@@ -42,8 +43,12 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class Settings implements CommandLine.IDefaultValueProvider {
   static final String FILE = "corral.properties";
-  /** Options whose value is the same for every command (the cluster's security). */
-  static final Set<String> SHARED = Set.of("security", "tls-dir", "credentials", "acls", "principal", "secret-file");
+  /**
+   * Options whose value is the same for every command: the cluster's master ({@code master=} or
+   * {@code CORRAL_MASTER}, for every command that takes {@code --master}) and its security.
+   */
+  static final Set<String> SHARED =
+      Set.of("master", "security", "tls-dir", "credentials", "acls", "principal", "secret-file");
 
   private final Map<String, String> file;
   private final Path source;

@@ -100,4 +100,40 @@ class SettingsTest {
         .doesNotContain("master.help", "master.version");
     assertThat(Settings.envName("agent.drain.grace")).isEqualTo("CORRAL_AGENT_DRAIN_GRACE");
   }
+
+  @Test
+  void oneMasterSettingNamesTheMasterForEveryCommandThatTakesOne() throws Exception {
+    Files.writeString(conf.resolve("corral.properties"), "master=zk://zk1:2181/corral\n");
+    assertThat(value(leaf(corral(Map.of()), "agent"), "--master")).isEqualTo("zk://zk1:2181/corral");
+    assertThat(value(leaf(corral(Map.of()), "agent", "drain", "a1"), "--master")).isEqualTo("zk://zk1:2181/corral");
+    for (String operator : java.util.List.of("status", "agents", "frameworks", "tasks")) {
+      assertThat(value(leaf(corral(Map.of()), operator), "--master")).as(operator).isEqualTo("zk://zk1:2181/corral");
+    }
+    // CORRAL_MASTER over the file; a command's own key over both; the command line over everything.
+    assertThat(value(leaf(corral(Map.of("CORRAL_MASTER", "m2:5050")), "status"), "--master")).isEqualTo("m2:5050");
+    Files.writeString(conf.resolve("corral.properties"), "master=zk://zk1:2181/corral\nagent.master=m3:5050\n");
+    assertThat(value(leaf(corral(Map.of("CORRAL_MASTER", "m2:5050")), "agent"), "--master")).isEqualTo("m3:5050");
+    assertThat(value(leaf(corral(Map.of()), "status", "--master", "m4:5050"), "--master")).isEqualTo("m4:5050");
+    // The master command's own options are master.<option>, never the shared key.
+    assertThat(value(leaf(corral(Map.of("CORRAL_MASTER", "m2:5050")), "master"), "--port")).isEqualTo(5050);
+  }
+
+  @Test
+  void everyMasterOptionOfEveryCommandTakesTheSharedSetting() throws Exception {
+    Files.writeString(conf.resolve("corral.properties"), "master=m1:5050\n");
+    CommandLine cli = corral(Map.of());
+    java.util.List<String> found = new java.util.ArrayList<>();
+    java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(cli));
+    while (!todo.isEmpty()) {
+      CommandLine c = todo.pop();
+      todo.addAll(c.getSubcommands().values());
+      CommandLine.Model.OptionSpec master = c.getCommandSpec().findOption("--master");
+      if (master != null) {
+        found.add(c.getCommandSpec().qualifiedName());
+        assertThat(cli.getDefaultValueProvider().defaultValue(master)).as(c.getCommandSpec().qualifiedName())
+            .isEqualTo("m1:5050");
+      }
+    }
+    assertThat(found).contains("corral agent", "corral agent drain", "corral status", "corral logs");
+  }
 }

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
 public final class AgentCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--master", description = "The master: host:port or zk://host:port/path (required to run an agent).")
+  @Option(names = "--master", description = "The master: host:port or zk://host:port/path (required to run an agent; default: master= in "
+      + "corral.properties, or $CORRAL_MASTER).")
   String master;
 
   @Option(names = "--port", description = "Port of the agent's endpoint (default ${DEFAULT-VALUE}; 0 = any).")

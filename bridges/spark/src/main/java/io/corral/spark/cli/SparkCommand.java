@@ -57,7 +57,8 @@ public final class SparkCommand implements Runnable, CorralSubcommand {
           "its arguments. For client mode use spark-submit --master spark+corral://<master>."})
   public static final class Submit implements Callable<Integer> {
     @Option(names = "--master", required = true,
-        description = "The Corral master: host:port, zk://host:port/path, or spark+corral://...")
+        description = "The Corral master: host:port, zk://host:port/path, or spark+corral://... (default: master= in "
+            + "corral.properties, or $CORRAL_MASTER).")
     String master;
 
     @Option(names = "--deploy-mode", defaultValue = "cluster", description = "Only 'cluster' (default).")

@@ -49,7 +49,7 @@ public final class StormCommand implements Runnable, CorralSubcommand {
           "Thrift; submit topologies with nimbus.seeds=[<host>] and nimbus.thrift.port=<port>. Runs until stopped;",
           "a restarted Nimbus takes its Supervisors back (its framework id is kept in ZooKeeper)."})
   public static final class NimbusCommand implements Callable<Integer> {
-    @Option(names = "--master", required = true, description = "The Corral master: host:port or zk://host:port/path.")
+    @Option(names = "--master", required = true, description = "The Corral master: host:port or zk://host:port/path (default: master= in corral.properties, or $CORRAL_MASTER).")
     String master;
 
     @Option(names = "--zk", required = true,
