@@ -5,6 +5,11 @@ public final class Env {
   /** host:port of the agent's executor endpoint. */
   public static final String AGENT_ENDPOINT = "CORRAL_AGENT_ENDPOINT";
   public static final String AGENT_ID = "CORRAL_AGENT_ID";
+  /**
+   * The host the agent advertises (its {@code --advertise-host}, or what it chose): where other machines
+   * reach this one, for executors and tasks that serve others (Hadoop's AM, Spark's driver).
+   */
+  public static final String AGENT_HOSTNAME = "CORRAL_AGENT_HOSTNAME";
   public static final String FRAMEWORK_ID = "CORRAL_FRAMEWORK_ID";
   public static final String EXECUTOR_ID = "CORRAL_EXECUTOR_ID";
   /** The run of the executor (one per launch of it). */

@@ -4,7 +4,6 @@ import io.corral.common.security.ClientCredentials;
 import io.corral.hadoop.common.CorralMr;
 import io.corral.hadoop.common.JobCredentials;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URL;
 import java.net.URLClassLoader;
 import org.apache.hadoop.conf.Configuration;
@@ -101,7 +100,7 @@ public class CorralMRAppMaster extends MRAppMaster {
       ContainerId containerId = ContainerId.fromString(require(Environment.CONTAINER_ID.name()));
       long submitTime = Long.parseLong(require(ApplicationConstants.APP_SUBMIT_TIME_ENV));
       String frameworkId = require(CorralMr.ENV_FRAMEWORK_ID);
-      String host = InetAddress.getLocalHost().getCanonicalHostName();
+      String host = io.corral.hadoop.common.CorralMr.advertisedHost();
       CorralMRAppMaster am = new CorralMRAppMaster(containerId, host, submitTime, frameworkId);
       ShutdownHookManager.get().addShutdownHook(am::teardown, TEARDOWN_HOOK_PRIORITY);
       am.corralCredentials = stage(new Path(require(CorralMr.ENV_SUBMIT_DIR)));

@@ -79,4 +79,15 @@ public final class CorralMr {
   public static String javaCommand() {
     return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
   }
+
+  /**
+   * The host the AM and the TaskTrackers tell others (clients, reducers fetching map output): the
+   * host their agent advertises ({@code CORRAL_AGENT_HOSTNAME}, which the agent sets for every
+   * executor and task), else this host's name. Behind a NAT the agent's {@code --advertise-host} so
+   * reaches them too.
+   */
+  public static String advertisedHost() throws java.net.UnknownHostException {
+    String agent = System.getenv("CORRAL_AGENT_HOSTNAME");
+    return agent != null && !agent.isBlank() ? agent : java.net.InetAddress.getLocalHost().getCanonicalHostName();
+  }
 }

@@ -7,7 +7,6 @@ import io.corral.hadoop.common.CorralMr;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +86,7 @@ final class ContainerRunner {
       Files.write(tokens, tokenBytes);
 
       Map<String, String> env = new LinkedHashMap<>(clc.getEnvironment());
-      String host = InetAddress.getLocalHost().getCanonicalHostName();
+      String host = io.corral.hadoop.common.CorralMr.advertisedHost();
       env.put(Environment.CONTAINER_ID.name(), spec.containerId());
       env.put(Environment.NM_HOST.name(), host);
       env.put(Environment.NM_PORT.name(), "0");

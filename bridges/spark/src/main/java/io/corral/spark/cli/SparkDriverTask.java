@@ -69,6 +69,13 @@ public record SparkDriverTask(String master, String sparkHome, String sparkUri, 
       sh.append(" --conf ").append(quote(sparkUri != null ? "spark.corral.executor.uri=" + sparkUri
           : "spark.corral.executor.home=" + sparkHome));
     }
+    if (!mentions(args, "spark.driver.host") && !mentions(args, "spark.driver.bindAddress")) {
+      // Executors reach the driver where its agent is reached (the agent's advertised host, given to every task),
+      // and it listens on every interface: behind a NAT that host need not be an address of this one.
+      sh.insert(0, "set --; if [ -n \"$CORRAL_AGENT_HOSTNAME\" ]; then set -- --conf \"spark.driver.host=$CORRAL_AGENT_HOSTNAME\" "
+          + "--conf spark.driver.bindAddress=0.0.0.0; fi; ");
+      sh.append(" \"$@\"");
+    }
     if (!mentions(args, "spark.corral.bridge.uri")) {
       // The executors get the bridge from where this submission found it, not from the driver's sandbox.
       sh.append(" --conf ").append(quote("spark.corral.bridge.uri=" + uri(bridgeJar, true, false).getValue()));

@@ -59,8 +59,9 @@ public final class StormCommand implements Runnable, CorralSubcommand {
     @Option(names = "--nimbus-port", defaultValue = "6627", description = "Nimbus's Thrift port (default ${DEFAULT-VALUE}).")
     int nimbusPort;
 
-    @Option(names = "--host", description = "The name Supervisors and submitters reach this Nimbus at "
-        + "(default: this host's name).")
+    @Option(names = "--host", description = "The name or address Supervisors and submitters reach this Nimbus at, "
+        + "its nimbus.seeds (Nimbus listens on every interface; default: this host's name when it resolves to a "
+        + "non-loopback address of this host, else its first non-loopback address, as corral master chooses).")
     String host;
 
     @Option(names = "--storm-home", description = "Storm's home (lib/, lib-worker/, conf/, log4j2/) for the Nimbus, and "
@@ -202,7 +203,9 @@ public final class StormCommand implements Runnable, CorralSubcommand {
         port = h.port();
         hosts.add(h.host());
       }
-      String advertised = host != null ? host : java.net.InetAddress.getLocalHost().getCanonicalHostName();
+      // Storm's Thrift server listens on every interface: what is told is chosen as the daemons choose theirs.
+      String advertised = io.corral.common.net.Advertisement.choose("0.0.0.0", host, io.corral.common.net.Machine.THIS)
+          .host();
       Map<String, String> o = new LinkedHashMap<>();
       o.put("storm.corral.master", json(master));
       o.put("storm.zookeeper.servers", jsonList(hosts));

@@ -70,6 +70,7 @@ public final class ExecutorLauncher implements ProcessStarter {
     Map<String, String> env = pb.environment();
     env.put(Env.AGENT_ENDPOINT, spec.agentEndpoint());
     env.put(Env.AGENT_ID, spec.agentId());
+    env.put(Env.AGENT_HOSTNAME, config.advertiseHost());
     env.put(Env.FRAMEWORK_ID, run.key().frameworkId());
     env.put(Env.EXECUTOR_ID, run.key().executorId());
     env.put(Env.CONTAINER_ID, run.containerId());
