@@ -119,10 +119,11 @@ grep -q "^agents: 2 in service of 2$" "$work/status.out" || fail "status does no
 [ "$(grep -cE '^  "id" : ' "$work/agents.out")" = 2 ] || fail "agents --json does not list 2 agents"
 agent="$(sed -nE 's/^  "id" : "([^"]+)".*/\1/p' "$work/agents.out" | head -1)"
 
-for run in 1 2; do
-  "$corral" example shell --master "$master" --tasks 2 -- 'echo hello from $CORRAL_TASK_ID' \
-    > "$work/example-$run.out" 2>&1 || fail "example run $run exited $?"
-done
+"$corral" example shell --master "$master" --tasks 2 -- 'echo hello from $CORRAL_TASK_ID' \
+  > "$work/example-1.out" 2>&1 || fail "example run 1 exited $?"
+# the second names its master as every command may, in the environment
+CORRAL_MASTER="$master" "$corral" example shell --tasks 2 -- 'echo hello from $CORRAL_TASK_ID' \
+  > "$work/example-2.out" 2>&1 || fail "example run 2 (CORRAL_MASTER) exited $?"
 "$corral" tasks --master "$master" --json > "$work/tasks.out" || fail "tasks exited $?"
 [ "$(grep -cE '"state" : "TASK_FINISHED"' "$work/tasks.out")" = 4 ] || fail "tasks --json does not show 4 finished tasks"
 for field in id state agent_id framework_id; do
@@ -164,6 +165,8 @@ CORRAL_CONF_DIR="$work/conf" "$corral" agents --master "$master" | grep -q '"hos
   || fail "agents.json=true in corral.properties was not applied"
 CORRAL_AGENTS_JSON=false CORRAL_CONF_DIR="$work/conf" "$corral" agents --master "$master" | grep -q '^ID ' \
   || fail "CORRAL_AGENTS_JSON=false did not override corral.properties"
+printf 'master=%s\n' "$master" > "$work/conf/corral.properties"
+CORRAL_CONF_DIR="$work/conf" "$corral" status | grep -q "^http: $http$" || fail "master= in corral.properties was not applied"
 printf 'master.offer-timeuot=1min\n' > "$work/conf/corral.properties"
 CORRAL_CONF_DIR="$work/conf" expect_error 2 'unknown key master.offer-timeuot' "$corral" status --master "$master"
 
@@ -179,6 +182,10 @@ for f in ca master agent ops; do
 done
 printf 'security=true\n' > "$work/conf/corral.properties"
 CORRAL_CONF_DIR="$work/conf" expect_error 2 'no ACL file' "$corral" master --port 0 --work-dir "$work/secured"
+
+# addresses: a wildcard address is never advertised
+expect_error 2 'cannot advertise .0\.0\.0\.0.*give --advertise-host' "$corral" master --port 0 --advertise-host 0.0.0.0 \
+  --work-dir "$work/wildcard"
 
 kill -TERM -- "-$local_pid"
 wait "$local_pid" 2>/dev/null || true

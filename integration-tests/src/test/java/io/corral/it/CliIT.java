@@ -95,11 +95,11 @@ class CliIT {
   @Test
   void masterAndAgentDaemonsPrintTheirReadinessLines(TestInfo info) throws Exception {
     Path dir = TestClusters.dir(info);
-    try (CorralProcess master = CorralProcess.start(dir.resolve("master.log"), "master", "--port", "0",
+    try (CorralProcess master = CorralProcess.start(dir.resolve("master.log"), "master", "--host", "127.0.0.1", "--port", "0",
         "--work-dir", dir.resolve("master").toString())) {
       String address = master.awaitLine("master: (127\\.0\\.0\\.1:\\d+)", START).group(1);
       try (CorralProcess agent = CorralProcess.start(dir.resolve("agent.log"), "agent", "--master", address,
-          "--port", "0", "--work-dir", dir.resolve("agent").toString(), "--resources", "cpus:2;mem:2048",
+          "--host", "127.0.0.1", "--port", "0", "--work-dir", dir.resolve("agent").toString(), "--resources", "cpus:2;mem:2048",
           "--attributes", "rack:r1;zone:a", "--shutdown-executors-on-exit")) {
         Matcher m = agent.awaitLine("agent: (\\S+) registered with (\\S+)", START);
         assertThat(m.group(2)).isEqualTo(address);

@@ -53,7 +53,7 @@ class ConnectionAbuseIT {
   void start(TestInfo info) throws Exception {
     Path dir = TestClusters.dir(info);
     log = dir.resolve("master.log");
-    master = CorralProcess.start(log, "master", "--port", "0", "--work-dir", dir.resolve("master").toString());
+    master = CorralProcess.start(log, "master", "--host", "127.0.0.1", "--port", "0", "--work-dir", dir.resolve("master").toString());
     address = HostPort.parse(master.awaitLine("master: (127\\.0\\.0\\.1:\\d+)", START).group(1));
   }
 

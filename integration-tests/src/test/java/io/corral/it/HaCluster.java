@@ -60,7 +60,7 @@ final class HaCluster implements AutoCloseable {
   }
 
   MasterProcess startMaster(int index, List<String> extra) throws IOException {
-    List<String> args = new ArrayList<>(List.of("master", "--zk", zkUrl, "--port", "0", "--work-dir",
+    List<String> args = new ArrayList<>(List.of("master", "--zk", zkUrl, "--host", "127.0.0.1", "--port", "0", "--work-dir",
         dir.resolve("master-" + index).toString(), "--zk-session-timeout", SESSION_TIMEOUT,
         "--agent-ping-timeout", "1s",
         "--max-agent-ping-timeouts", "4", "--allocation-interval", "200ms"));
@@ -74,7 +74,7 @@ final class HaCluster implements AutoCloseable {
 
   CorralProcess startAgent(int index, List<String> extra) throws IOException {
     Path work = dir.resolve("agent-" + index);
-    List<String> args = new ArrayList<>(List.of("agent", "--master", zkUrl, "--port", "0", "--work-dir",
+    List<String> args = new ArrayList<>(List.of("agent", "--master", zkUrl, "--host", "127.0.0.1", "--port", "0", "--work-dir",
         work.toString(), "--resources", "cpus:2;mem:2048;ports:[" + (31000 + 100 * index) + "-" + (31099 + 100 * index) + "]",
         "--shutdown-executors-on-exit"));
     args.addAll(extra);

@@ -58,12 +58,12 @@ class RunAsUserIT {
     Path fetched = Files.writeString(dir.resolve("data.txt"), "fetched");
     List<Path> secretHolders = new java.util.ArrayList<>();
 
-    try (CorralProcess master = CorralProcess.start(dir.resolve("master.log"), "master", "--port", "0",
+    try (CorralProcess master = CorralProcess.start(dir.resolve("master.log"), "master", "--host", "127.0.0.1", "--port", "0",
         "--work-dir", dir.resolve("master").toString())) {
       String address = master.awaitLine("master: (127\\.0\\.0\\.1:\\d+)", START).group(1);
       String masterHttp = master.awaitLine("http: (\\S+)", START).group(1);
       try (CorralProcess agent = CorralProcess.start(dir.resolve("agent.log"), "agent", "--master", address,
-          "--port", "0", "--work-dir", agentWork.toString(), "--resources", "cpus:2;mem:2048",
+          "--host", "127.0.0.1", "--port", "0", "--work-dir", agentWork.toString(), "--resources", "cpus:2;mem:2048",
           "--secrets-dir", secrets.toString(), "--shutdown-executors-on-exit")) {
         agent.awaitLine("agent: (\\S+) registered with (\\S+)", START);
 

@@ -44,12 +44,12 @@ class SchedulerFailoverIT {
 
   /** A master and one agent; returns the master's address. */
   private String cluster(Path dir) throws IOException {
-    CorralProcess master = start(dir.resolve("master.log"), "master", "--port", "0", "--work-dir",
+    CorralProcess master = start(dir.resolve("master.log"), "master", "--host", "127.0.0.1", "--port", "0", "--work-dir",
         dir.resolve("master").toString(), "--agent-ping-timeout", "1s", "--max-agent-ping-timeouts", "4",
         "--allocation-interval", "200ms");
     String address = master.awaitLine("master: (127\\.0\\.0\\.1:\\d+)", START).group(1);
     masterHttp = master.awaitLine("http: (\\S+)", START).group(1);
-    CorralProcess agent = start(dir.resolve("agent.log"), "agent", "--master", address, "--port", "0",
+    CorralProcess agent = start(dir.resolve("agent.log"), "agent", "--master", address, "--host", "127.0.0.1", "--port", "0",
         "--work-dir", dir.resolve("agent").toString(), "--resources", "cpus:2;mem:2048",
         "--shutdown-executors-on-exit");
     agent.awaitLine("agent: (\\S+) registered with (\\S+)", START);

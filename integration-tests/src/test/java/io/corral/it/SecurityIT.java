@@ -91,19 +91,19 @@ class SecurityIT {
         "--acls", acls.toString());
 
     try (CorralProcess master = CorralProcess.start(dir.resolve("master.log"),
-        args(List.of("master", "--port", "0", "--work-dir", dir.resolve("master").toString()), security))) {
+        args(List.of("master", "--host", "127.0.0.1", "--port", "0", "--work-dir", dir.resolve("master").toString()), security))) {
       String address = master.awaitLine("master: (127\\.0\\.0\\.1:\\d+)", START).group(1);
       String http = master.awaitLine("http: (\\S+)", START).group(1);
       assertThat(http).startsWith("https://127.0.0.1:");
       try (CorralProcess agent = CorralProcess.start(dir.resolve("agent.log"),
-          args(List.of("agent", "--master", address, "--port", "0", "--work-dir", dir.resolve("agent").toString(),
+          args(List.of("agent", "--master", address, "--host", "127.0.0.1", "--port", "0", "--work-dir", dir.resolve("agent").toString(),
               "--resources", "cpus:2;mem:1024;disk:1024", "--shutdown-executors-on-exit"), security))) {
         Matcher registered = agent.awaitLine("agent: (\\S+) registered with (\\S+)", START);
         String agentId = registered.group(1);
 
         // An agent whose certificate another CA signed is not authenticated by it: refused, and it says why.
         try (CorralProcess impostor = CorralProcess.start(dir.resolve("impostor.log"),
-            args(List.of("agent", "--master", address, "--port", "0", "--work-dir", dir.resolve("impostor").toString(),
+            args(List.of("agent", "--master", address, "--host", "127.0.0.1", "--port", "0", "--work-dir", dir.resolve("impostor").toString(),
                 "--resources", "cpus:1;mem:256"), List.of("--security", "--tls-dir", foreign.toString(),
                 "--credentials", credentials.toString(), "--acls", acls.toString())))) {
           assertThat(impostor.awaitExit(START)).isEqualTo(1);
