@@ -44,6 +44,24 @@ class MasterConfigTest {
   }
 
   @Test
+  void aWildcardAddressIsNeverAdvertised() {
+    MasterConfig everywhere = MasterConfig.builder().bindHost("0.0.0.0").build();
+    assertThat(io.corral.common.net.Advertisement.isWildcard(everywhere.advertiseHost()))
+        .as(everywhere.advertiseHost()).isFalse();
+    assertRejected(b -> b.bindHost("0.0.0.0").advertiseHost("0.0.0.0"), "cannot advertise the wildcard address");
+    assertRejected(b -> b.advertiseHost("::"), "cannot advertise the wildcard address");
+  }
+
+  @Test
+  void advertisedPortsDefaultToTheBoundOnesAndAreChecked() {
+    MasterConfig c = MasterConfig.builder().advertisePort(15050).advertiseHttpPort(15080).build();
+    assertThat(c.advertisePort()).isEqualTo(15050);
+    assertThat(c.advertiseHttpPort()).isEqualTo(15080);
+    assertThat(MasterConfig.builder().build().advertisePort()).isZero();
+    assertRejected(b -> b.advertisePort(70000), "advertised port out of range");
+  }
+
+  @Test
   void durationsThatDrivePeriodicWorkMustBePositive() {
     for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofMillis(-1), null}) {
       assertRejected(b -> b.agentPingTimeout(bad), "agentPingTimeout must be positive");
