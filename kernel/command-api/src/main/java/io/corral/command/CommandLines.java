@@ -52,7 +52,14 @@ public final class CommandLines {
    */
   public static int badCommandLine(CommandLine.ParameterException e, String[] args) {
     CommandLine c = e.getCommandLine();
-    StringBuilder line = new StringBuilder(c.getCommandSpec().qualifiedName()).append(": ").append(e.getMessage());
+    StringBuilder line = new StringBuilder(c.getCommandSpec().qualifiedName()).append(": ");
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !c.getSubcommands().isEmpty()
+        && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+      line.append("'").append(u.getUnmatched().get(0)).append("' is not a command of ")
+          .append(c.getCommandSpec().qualifiedName());
+    } else {
+      line.append(e.getMessage());
+    }
     if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
       line.append("; did you mean ").append(String.join(" or ", u.getSuggestions())).append('?');
     }

@@ -65,7 +65,10 @@ public record Failure(String line, int exitCode) {
       return "unknown host " + u.getMessage();
     }
     String m = t.getMessage();
-    return m == null || m.isBlank() ? null : m.strip();
+    if (m == null || m.isBlank() || t.getCause() != null && m.equals(t.getCause().toString())) {
+      return null; // nothing, or only the cause's class and message (a wrapper's default)
+    }
+    return m.strip();
   }
 
   private static String hint(Throwable t) {
