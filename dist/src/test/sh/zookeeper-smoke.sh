@@ -128,6 +128,7 @@ echo "zookeeper-smoke: $(grep -E '^nimbus:' "$work/nimbus.log") (corral storm ni
 # without ZooKeeper's reconnection attempts or a stack trace on its stderr.
 before=$(wc -l < "$work/master.log")
 kill -9 "$zk_pid"
+wait "$zk_pid" 2>/dev/null || true
 for _ in $(seq 450); do
   kill -0 "$master_pid" 2>/dev/null || break
   sleep 0.2 # waiting for the master to end, with a deadline
