@@ -99,6 +99,13 @@ printf 'not json\n' > "$work/bad-acls.json"
 start_env=(CORRAL_CONF_DIR="$work/conf")
 start credentials master --port 0 --security --credentials "$work/no-credentials"
 start acls master --port 0 --security --acls "$work/bad-acls.json"
+# A conf dir that is not there, and a corral.properties that is not a properties file.
+start_env=(CORRAL_CONF_DIR="$work/no-conf")
+start no-conf status --master "$master"
+mkdir -p "$work/bad-conf"
+printf 'status.json=\\u00zz\n' > "$work/bad-conf/corral.properties"
+start_env=(CORRAL_CONF_DIR="$work/bad-conf")
+start bad-properties status --master "$master"
 start_env=()
 wait "${cases[@]}"
 
@@ -116,6 +123,8 @@ expect tls-dir 2 "^corral master: CA certificate $work/no-tls/ca\.pem does not e
 expect zk-secret 2 "^corral master: .*$work/no-secret does not exist"
 expect credentials 2 "^corral master: .*$work/no-credentials"
 expect acls 2 "^corral master: .*$work/bad-acls\.json"
+expect no-conf 2 "^corral: CORRAL_CONF_DIR=$work/no-conf is not a directory \\(unset it, or point it at a copy of conf/\\)$"
+expect bad-properties 2 "^corral: .*$work/bad-conf/corral\\.properties: malformed: "
 expect zk-status 1 "^corral status: cannot reach ZooKeeper at 127\.0\.0\.1:1 \(waited [1-9][0-9]\.[0-9] s\): is ZooKeeper running there, and is zk://127\.0\.0\.1:1/corral the right address\?$"
 expect zk-master 1 "^corral master: could not join the leader election at zk://127\.0\.0\.1:1/corral: cannot reach ZooKeeper at 127\.0\.0\.1:1 \(waited 15 s\): is ZooKeeper running there, and is zk://127\.0\.0\.1:1/corral the right address\?$"
 # The daemons' log files keep what stderr leaves out: the trace, and ZooKeeper's own attempts.
