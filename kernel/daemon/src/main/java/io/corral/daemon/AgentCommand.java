@@ -55,7 +55,8 @@ public final class AgentCommand implements Callable<Integer> {
       description = "Resources to offer, replacing detected ones by name, e.g. 'cpus:4;mem:8192;ports:[31000-32000]'.")
   String resources;
 
-  @Option(names = "--attributes", converter = SpecChecks.Attributes.class, description = "Attributes, e.g. 'rack:r1;zone:a'.")
+  @Option(names = "--attributes", converter = SpecChecks.Attributes.class,
+      description = "Attributes, e.g. 'rack:r1;zone:a'.")
   String attributes;
 
   @Option(names = "--gc-delay", converter = DurationConverter.class, defaultValue = "7d",

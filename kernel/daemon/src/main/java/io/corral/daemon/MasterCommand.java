@@ -82,7 +82,8 @@ public final class MasterCommand implements Callable<Integer> {
           + "if they come back, they must drop them (default ${DEFAULT-VALUE}: never).")
   Duration agentGoneTimeout;
 
-  @Option(names = "--weights", converter = SpecChecks.Weights.class, description = "Role weights, e.g. 'analytics=1,prod=3'.")
+  @Option(names = "--weights", converter = SpecChecks.Weights.class,
+      description = "Role weights, e.g. 'analytics=1,prod=3'.")
   String weights;
 
   @Option(names = "--max-message-size", description = "Largest message accepted, in bytes (default ${DEFAULT-VALUE}).")
