@@ -17,6 +17,12 @@ corral_die() {
   exit 1
 }
 
+# A setting that cannot be used: bad input, exit 2 (as the corral command's own).
+corral_bad_setting() {
+  echo "corral: $*" >&2
+  exit 2
+}
+
 CORRAL_HOME="$(cd -- "$CORRAL_BIN_DIR/.." && pwd -P)"
 export CORRAL_HOME
 
@@ -28,7 +34,7 @@ fi
 
 # 2. The user's env file, from a conf folder outside the distribution.
 if [ -n "${CORRAL_CONF_DIR:-}" ]; then
-  [ -d "$CORRAL_CONF_DIR" ] || corral_die "CORRAL_CONF_DIR=$CORRAL_CONF_DIR is not a directory"
+  [ -d "$CORRAL_CONF_DIR" ] || corral_bad_setting "CORRAL_CONF_DIR=$CORRAL_CONF_DIR is not a directory (unset it, or point it at a copy of conf/)"
   CORRAL_CONF_DIR="$(cd -- "$CORRAL_CONF_DIR" && pwd -P)"
   if [ "$CORRAL_CONF_DIR" != "$CORRAL_HOME/conf" ] && [ -f "$CORRAL_CONF_DIR/corral-env.sh" ]; then
     # shellcheck source=/dev/null
@@ -55,7 +61,7 @@ CORRAL_LOG_DIR="${CORRAL_LOG_DIR:-$CORRAL_HOME/logs}"
 if [ -n "${CORRAL_LOG_LEVEL:-}" ]; then
   case "${CORRAL_LOG_LEVEL^^}" in
     TRACE | DEBUG | INFO | WARN | ERROR | OFF) export CORRAL_LOG_LEVEL ;;
-    *) corral_die "CORRAL_LOG_LEVEL=$CORRAL_LOG_LEVEL: use TRACE, DEBUG, INFO, WARN, ERROR or OFF." ;;
+    *) corral_bad_setting "CORRAL_LOG_LEVEL=$CORRAL_LOG_LEVEL: use TRACE, DEBUG, INFO, WARN, ERROR or OFF." ;;
   esac
 else
   unset CORRAL_LOG_LEVEL

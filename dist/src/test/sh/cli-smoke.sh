@@ -4,7 +4,7 @@
 # another directory. `bin/corral demo` runs to completion (exit 0, with its report); then, against
 # `bin/corral local`, every operator command: status, agents/frameworks/tasks (--json), logs (a bare
 # id that names two tasks is "ambiguous", exit 2), task kill, agent drain/undrain, framework
-# teardown, and one-line errors with non-zero exits for bad input.
+# teardown, and one-line errors with non-zero exits for bad input; example shell's argument vector.
 # Usage: cli-smoke.sh <corral-<version>.tar.gz>
 set -euo pipefail
 
@@ -126,6 +126,26 @@ CORRAL_MASTER="$master" "$corral" example shell --tasks 2 -- 'echo hello from $C
   > "$work/example-2.out" 2>&1 || fail "example run 2 (CORRAL_MASTER) exited $?"
 "$corral" tasks --master "$master" --json > "$work/tasks.out" || fail "tasks exited $?"
 [ "$(grep -cE '"state" : "TASK_FINISHED"' "$work/tasks.out")" = 4 ] || fail "tasks --json does not show 4 finished tasks"
+
+# After --, one argument runs with sh -c; two or more are the program and its arguments (no shell):
+# `-- sh -c 'exit 3'` runs sh with them and fails as 'exit 3' does; `-- echo 'a  b'` prints 'a  b'.
+# A URI that is not there fails the task, naming it. Each: the outcome on stdout, no trace on stderr.
+expect_run() {
+  local name=$1 code=$2 pattern=$3
+  shift 3
+  local rc=0
+  "$corral" example shell --master "$master" --tasks 1 --verbose "$@" > "$work/$name.out" 2> "$work/$name.err" || rc=$?
+  [ "$rc" = "$code" ] || fail "example shell $* exited $rc, not $code: $(cat "$work/$name.out")"
+  grep -qE "$pattern" "$work/$name.out" || fail "example shell $* did not print /$pattern/: $(cat "$work/$name.out")"
+  ! grep -qE '^\s+at |Exception' "$work/$name.err" || fail "example shell $* printed a stack trace"
+}
+expect_run argv-exit 1 '^failed: 1/1 task-0 FAILED command exited with status 3$' -- sh -c 'exit 3'
+expect_run shell-exit 1 '^failed: 1/1 task-0 FAILED command exited with status 3$' -- 'exit 3'
+expect_run argv-echo 0 '^finished: 1/1$' -- echo 'a  b'
+echo_framework="$(sed -nE 's/^framework: (\S+) registered$/\1/p' "$work/argv-echo.out")"
+[ "$("$corral" logs "$echo_framework/task-0" --master "$master")" = 'a  b' ] || fail "-- echo 'a  b' did not print 'a  b'"
+expect_run no-uri 1 '^failed: 1/1 task-0 FAILED fetch failed: /nonexistent/in\.tgz: no such file' \
+  --uri /nonexistent/in.tgz -- true
 for field in id state agent_id framework_id; do
   grep -qE "^  \"$field\" : \"" "$work/tasks.out" || fail "tasks --json has no $field"
 done

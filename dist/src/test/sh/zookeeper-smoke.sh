@@ -3,7 +3,8 @@
 # Smoke test of the HA walkthrough in README.md: the throwaway ZooKeeper started from the
 # distribution's own lib/ serves, and `bin/corral master --zk` is elected leader through it.
 # Then the Storm bridge's interface: `bin/corral storm nimbus --master ... --zk ...` (the
-# distribution's bridges/storm/) prints `nimbus: <host>:<port>` once it serves Thrift.
+# distribution's bridges/storm/) prints `nimbus: <host>:<port>` once it serves Thrift. Last,
+# ZooKeeper goes away and the master ends with one line (exit 3).
 # Usage: zookeeper-smoke.sh <unpacked distribution dir>
 set -euo pipefail
 
@@ -121,3 +122,30 @@ for attempt in 1 2 3; do
   exit 1
 done
 echo "zookeeper-smoke: $(grep -E '^nimbus:' "$work/nimbus.log") (corral storm nimbus)"
+
+# A daemon that fails after start-up ends with one line on stderr, its log file holding the
+# details: ZooKeeper goes away, and the leading master exits 3 once its session is lost, saying so,
+# without ZooKeeper's reconnection attempts or a stack trace on its stderr.
+before=$(wc -l < "$work/master.log")
+kill -9 "$zk_pid"
+wait "$zk_pid" 2>/dev/null || true
+for _ in $(seq 450); do
+  kill -0 "$master_pid" 2>/dev/null || break
+  sleep 0.2 # waiting for the master to end, with a deadline
+done
+if kill -0 "$master_pid" 2>/dev/null; then
+  echo "FAILED: the master still runs 90 s after ZooKeeper went away:" >&2
+  tail -n +"$((before + 1))" "$work/master.log" >&2
+  exit 1
+fi
+code=0
+wait "$master_pid" || code=$?
+after="$(tail -n +"$((before + 1))" "$work/master.log")"
+if [ "$code" != 3 ] \
+  || ! grep -qE "^corral master: exits with code 3: its ZooKeeper session was lost \(details in $dist/logs/corral-master-0-.*\.log\)$" <<< "$after" \
+  || grep -qE '^\s+at |Exception|ClientCnxn|org\.apache\.curator' <<< "$after"; then
+  echo "FAILED: the master should exit 3 with one line once its ZooKeeper session is lost (exit $code):" >&2
+  echo "$after" >&2
+  exit 1
+fi
+echo "zookeeper-smoke: $(tail -n 1 <<< "$after")"

@@ -29,9 +29,14 @@ public final class ExampleCommand implements Runnable, CorralSubcommand {
 
   /** {@code corral example shell}: run a command N times across the cluster. */
   @Command(name = "shell", mixinStandardHelpOptions = true,
-      description = "Run a shell command as N tasks across the cluster, retrying failures. "
-          + "Exits 0 and prints 'finished: N/N' when all finished.")
+      description = {"Run a command as N tasks across the cluster, retrying failures. "
+          + "Exits 0 and prints 'finished: N/N' when all finished; else prints 'failed: ...' and exits 1.",
+          "One argument after -- runs with sh -c, so it may hold pipes, ';' and $VARIABLES "
+              + "(-- 'echo hi from $CORRAL_TASK_ID'); two or more are the program and its arguments, run without"
+              + " a shell, each as given (-- python3 job.py 'a b'), as with docker run and kubectl exec --."})
   static final class Shell implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @picocli.CommandLine.Mixin io.corral.command.ClientSecurityOptions security;
 
     @Option(names = "--master", required = true, description = "The master: host:port or zk://host:port/path (default: master= in corral.properties, or $CORRAL_MASTER).")
@@ -89,22 +94,32 @@ public final class ExampleCommand implements Runnable, CorralSubcommand {
             + " directory (--secrets-dir), read by the agent as the task starts. Repeatable.")
     List<String> secretEnv = List.of();
 
-    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command (after --), run with sh -c.")
+    @Parameters(arity = "1..*", paramLabel = "COMMAND",
+        description = "After --: one argument, a shell command (sh -c); or a program and its arguments (no shell).")
     List<String> command;
+
+    /** One word runs as {@code sh -c <word>}; two or more are an argument vector, run without a shell. */
+    static io.corral.protocol.CommandInfo command(List<String> words, List<String> uris) {
+      return words.size() == 1 ? TaskInfos.shell(words.get(0), uris) : TaskInfos.argv(words, uris);
+    }
 
     @Override
     public Integer call() throws Exception {
       if (tasks < 0 || retries < 0 || !(cpus >= 0) || !(mem >= 0)) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "--tasks, --retries, --cpus and --mem must not be negative");
       }
       Duration failover = failoverTimeout != null ? failoverTimeout
           : frameworkIdFile != null ? Duration.ofDays(7) : Duration.ZERO;
-      io.corral.protocol.CommandInfo.Builder shell = TaskInfos.shell(String.join(" ", command), uris).toBuilder();
+      if (command.get(0).isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "the command after -- is empty");
+      }
+      io.corral.protocol.CommandInfo.Builder shell = command(command, uris).toBuilder();
       for (String s : secretEnv) {
         int eq = s.indexOf('=');
         if (eq <= 0 || eq == s.length() - 1) {
-          throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(),
               "--secret-env takes NAME=FILE, not '" + s + "'");
         }
         shell.addEnvironment(io.corral.protocol.EnvironmentVariable.newBuilder().setName(s.substring(0, eq))

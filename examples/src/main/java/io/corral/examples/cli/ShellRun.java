@@ -114,7 +114,8 @@ public final class ShellRun {
           : " framework error: " + e.getCause().getMessage()));
       return 1;
     } catch (TimeoutException e) {
-      out.println("failed: timed out after " + timeout + " waiting for " + tasks + " task(s)");
+      out.println("failed: timed out after " + timeout.toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+          + " waiting for " + tasks + " task(s) (--timeout)");
       return 1;
     } finally {
       driver.stop();

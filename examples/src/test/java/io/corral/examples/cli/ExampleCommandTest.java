@@ -56,6 +56,41 @@ class ExampleCommandTest {
   }
 
   @Test
+  void oneArgumentAfterTheDashesIsAShellCommand() {
+    io.corral.protocol.CommandInfo c = ExampleCommand.Shell.command(
+        shell("--master", "m:5050", "--tasks", "1", "--", "exit 3").command, java.util.List.of("file:///x.tgz"));
+    assertThat(c.hasShell()).isFalse(); // unset: the default, sh -c
+    assertThat(c.getValue()).isEqualTo("exit 3");
+    assertThat(c.getArgumentsList()).isEmpty();
+    assertThat(c.getUris(0).getValue()).isEqualTo("file:///x.tgz");
+    assertThat(io.corral.common.process.CommandLines.argv(c)).containsExactly("/bin/sh", "-c", "exit 3");
+  }
+
+  @Test
+  void twoOrMoreArgumentsAfterTheDashesAreAnArgumentVector() {
+    io.corral.protocol.CommandInfo c = ExampleCommand.Shell.command(
+        shell("--master", "m:5050", "--tasks", "1", "--", "sh", "-c", "exit 3").command, java.util.List.of());
+    assertThat(c.hasShell()).isTrue();
+    assertThat(c.getShell()).isFalse();
+    assertThat(c.getValue()).isEqualTo("sh");
+    assertThat(c.getArgumentsList()).containsExactly("sh", "-c", "exit 3");
+    assertThat(io.corral.common.process.CommandLines.argv(c)).containsExactly("sh", "-c", "exit 3");
+    // Each word reaches the program as given: no splitting, no quoting, no expansion.
+    io.corral.protocol.CommandInfo echo = ExampleCommand.Shell.command(
+        shell("--master", "m:5050", "--tasks", "1", "--", "echo", "a  b", "$HOME", "'q'").command, java.util.List.of());
+    assertThat(io.corral.common.process.CommandLines.argv(echo)).containsExactly("echo", "a  b", "$HOME", "'q'");
+  }
+
+  @Test
+  void anEmptyProgramIsABadCommandLine() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cli = io.corral.command.CommandLines.withOneLineErrors(example());
+    cli.setErr(new java.io.PrintWriter(err));
+    assertThat(cli.execute("shell", "--master", "m:5050", "--tasks", "1", "--", "", "a")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("example shell: the command after -- is empty");
+  }
+
+  @Test
   void exampleShellNeedsMasterTasksAndACommand() {
     assertThatThrownBy(() -> example().parseArgs("shell", "--tasks", "1", "--", "true"))
         .isInstanceOf(MissingParameterException.class)

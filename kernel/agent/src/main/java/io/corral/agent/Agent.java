@@ -89,8 +89,8 @@ public final class Agent implements AutoCloseable {
                 : core.query(c -> AgentStates.capture(c, config)), config.security());
       } catch (IOException e) {
         Grpc.shutdown(server);
-        throw new IOException("could not serve HTTP on " + config.bindHost() + ":" + config.httpPort() + ": "
-            + e.getMessage(), e);
+        throw new IOException(e instanceof java.net.BindException ? "HTTP API: " + e.getMessage()
+            : "could not serve HTTP on " + config.bindHost() + ":" + config.httpPort() + ": " + e.getMessage(), e);
       }
     }
     core = new AgentCore(config, loop, workers, detector, endpoint, server.getPort(),

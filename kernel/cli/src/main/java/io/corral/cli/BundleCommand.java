@@ -26,6 +26,8 @@ final class BundleCommand implements Runnable {
       description = "Upload an executor bundle where every agent can fetch it: a directory is packed as a "
           + ".tar.gz, a file is uploaded as it is. Prints 'pushed: <uri>'.")
   static final class Push implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "DIR-OR-FILE", description = "The bundle: a directory or a file.")
     Path source;
 
@@ -41,7 +43,7 @@ final class BundleCommand implements Runnable {
       try {
         BundlePush.push(source, target, HdfsSupport.ofThisInstallation(), timeout);
       } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       System.out.println("pushed: " + target);
       return 0;

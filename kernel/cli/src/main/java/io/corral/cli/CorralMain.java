@@ -41,9 +41,13 @@ public final class CorralMain implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(names = "--verbose", defaultValue = "${env:CORRAL_VERBOSE:-false}",
+      description = "Before the command (corral --verbose <command> ...): print the stack trace of an error after"
+          + " its one line, and the log lines of the libraries (ZooKeeper, Curator, gRPC, Netty), which otherwise"
+          + " go only to a daemon's log file (default: $CORRAL_VERBOSE, else false).")
+  boolean verbose;
+
   public static void main(String[] args) {
-    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
-    org.slf4j.bridge.SLF4JBridgeHandler.install();
     System.exit(run(args));
   }
 
@@ -59,12 +63,9 @@ public final class CorralMain implements Runnable {
       return CommandLine.ExitCode.USAGE;
     }
     CommandLines.withOneLineErrors(cli);
-    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-      if (e instanceof io.corral.cli.ops.MasterClient.ApiError a) {
-        System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + a.getMessage());
-        return 1;
-      }
-      return CommandLines.failure(e, commandLine, parsed);
+    cli.setExecutionStrategy(parsed -> {
+      io.corral.daemon.ConsoleLogs.configure(((CorralMain) parsed.commandSpec().userObject()).verbose);
+      return new CommandLine.RunLast().execute(parsed);
     });
     return cli.execute(args);
   }

@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
         + "split between them, but each offers at least 1 cpu). Prints what each agent offers, then "
         + "'master: <host>:<port>' once all agents are registered; Ctrl-C stops everything.")
 final class LocalCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--agents", description = "Number of agents (default ${DEFAULT-VALUE}).")
   int agents = 3;
 
@@ -44,7 +46,7 @@ final class LocalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DaemonLogs.start("local");
     if (agents < 1) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--agents must be at least 1");
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--agents must be at least 1");
     }
     LocalCluster cluster = start(agents, port, httpPort != null ? httpPort
         : io.corral.master.MasterConfig.defaultHttpPort(port), workDir, inProcess, agentPingTimeout);

@@ -91,14 +91,29 @@ class CommandLineParsingTest {
       assertThat(CorralMain.run("master", "--port", "fifty")).isEqualTo(CommandLine.ExitCode.USAGE);
       assertThat(CorralMain.run("local", "--prot", "1")).isEqualTo(CommandLine.ExitCode.USAGE);
       assertThat(CorralMain.run("stauts")).isEqualTo(CommandLine.ExitCode.USAGE);
+      assertThat(CorralMain.run("agent", "--master", "m:5050", "--resources", "cpus:abc"))
+          .isEqualTo(CommandLine.ExitCode.USAGE);
+      assertThat(CorralMain.run("master", "--weights", "prod=heavy")).isEqualTo(CommandLine.ExitCode.USAGE);
     } finally {
       System.setErr(saved);
     }
     List<String> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-    assertThat(lines).as(lines.toString()).hasSize(3);
+    assertThat(lines).as(lines.toString()).hasSize(5);
     assertThat(lines.get(0)).startsWith("corral master: Invalid value for option '--port'")
         .endsWith("(see 'corral master --help')");
     assertThat(lines.get(1)).startsWith("corral local: Unknown options: '--prot'");
-    assertThat(lines.get(2)).startsWith("corral: Unmatched argument").contains("did you mean status or");
+    assertThat(lines.get(2)).startsWith("corral: 'stauts' is not a command of corral; did you mean status or");
+    assertThat(lines.get(3)).isEqualTo("corral agent: Invalid value for option '--resources': 'abc' is not a number"
+        + " for 'cpus' (e.g. 'cpus:4;mem:8192;disk:20000;ports:[31000-32000]') (see 'corral agent --help')");
+    assertThat(lines.get(4)).startsWith("corral master: Invalid value for option '--weights': weight of role 'prod'"
+        + " is not a number: 'heavy'");
+  }
+
+  @Test
+  void verboseIsAnOptionOfCorralItself() {
+    CommandLine cli = corral();
+    ParseResult r = cli.parseArgs("--verbose", "status", "--master", "m:5050");
+    assertThat(((CorralMain) r.commandSpec().userObject()).verbose).isTrue();
+    assertThat(((CorralMain) corral().parseArgs("status").commandSpec().userObject()).verbose).isFalse();
   }
 }

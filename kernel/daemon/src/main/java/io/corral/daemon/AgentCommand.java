@@ -60,11 +60,12 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Sandboxes go here (default ${DEFAULT-VALUE}).")
   Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "corral-agent");
 
-  @Option(names = "--resources",
+  @Option(names = "--resources", converter = SpecChecks.Resources.class,
       description = "Resources to offer, replacing detected ones by name, e.g. 'cpus:4;mem:8192;ports:[31000-32000]'.")
   String resources;
 
-  @Option(names = "--attributes", description = "Attributes, e.g. 'rack:r1;zone:a'.")
+  @Option(names = "--attributes", converter = SpecChecks.Attributes.class,
+      description = "Attributes, e.g. 'rack:r1;zone:a'.")
   String attributes;
 
   @Option(names = "--gc-delay", converter = DurationConverter.class, defaultValue = "7d",
@@ -194,11 +195,11 @@ public final class AgentCommand implements Callable<Integer> {
     }
   }
 
-  private static AgentConfig.RecoverMode recoverMode(String v) {
+  private AgentConfig.RecoverMode recoverMode(String v) {
     return switch (v) {
       case "reconnect" -> AgentConfig.RecoverMode.RECONNECT;
       case "cleanup" -> AgentConfig.RecoverMode.CLEANUP;
-      default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new AgentCommand()),
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--recover must be 'reconnect' or 'cleanup', not '" + v + "'");
     };
   }
@@ -220,6 +221,7 @@ public final class AgentCommand implements Callable<Integer> {
    * wherever the {@code corral} command is not on the classpath.
    */
   public static void main(String[] args) {
+    ConsoleLogs.configure(false);
     System.exit(CommandLines.withOneLineErrors(new picocli.CommandLine(new AgentCommand())).execute(args));
   }
 
@@ -230,7 +232,7 @@ public final class AgentCommand implements Callable<Integer> {
           "Missing required option: '--master=<master>'");
     }
     String advertised = Addresses.advertise("agent", host, advertiseHost);
-    DaemonLogs.start(port == AgentConfig.DEFAULT_PORT ? "agent" : "agent-" + port); // several agents on one host
+    Path log = DaemonLogs.start(port == AgentConfig.DEFAULT_PORT ? "agent" : "agent-" + port); // several on one host
     Resources given = Resources.parse(resources);
     AgentConfig.Builder b = AgentConfig.builder(master, workDir).port(port).bindHost(host).advertiseHost(advertised)
         .advertiseHttpPort(Addresses.port("--advertise-http-port", advertiseHttpPort))
@@ -277,7 +279,7 @@ public final class AgentCommand implements Callable<Integer> {
         try {
           agent.fatal().get();
         } catch (ExecutionException e) {
-          System.err.println("corral agent: " + e.getCause().getMessage());
+          System.err.println("corral agent: " + e.getCause().getMessage() + DaemonLogs.details(log));
         }
         agent.close();
         return 1;

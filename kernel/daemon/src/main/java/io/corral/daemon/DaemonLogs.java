@@ -56,6 +56,11 @@ public final class DaemonLogs {
     return file;
   }
 
+  /** " (details in <file>)" for the one line a daemon ends with, or "" without a log file. */
+  static String details(Path file) {
+    return file == null ? "" : " (details in " + file + ")";
+  }
+
   /**
    * For a command that prints its own report ({@code corral demo}): every event also goes to
    * {@code file}, and the console shows only warnings and errors. Returns false (nothing changed)

@@ -93,7 +93,8 @@ public final class MasterCommand implements Callable<Integer> {
           + "if they come back, they must drop them (default ${DEFAULT-VALUE}: never).")
   Duration agentGoneTimeout;
 
-  @Option(names = "--weights", description = "Role weights, e.g. 'analytics=1,prod=3'.")
+  @Option(names = "--weights", converter = SpecChecks.Weights.class,
+      description = "Role weights, e.g. 'analytics=1,prod=3'.")
   String weights;
 
   @Option(names = "--max-message-size", description = "Largest message accepted, in bytes (default ${DEFAULT-VALUE}).")
@@ -104,7 +105,7 @@ public final class MasterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String advertised = Addresses.advertise("master", host, advertiseHost);
-    DaemonLogs.start(port == MasterConfig.DEFAULT_PORT ? "master" : "master-" + port); // several masters on one host
+    Path log = DaemonLogs.start(port == MasterConfig.DEFAULT_PORT ? "master" : "master-" + port); // several on one host
     MasterConfig.Builder b = MasterConfig.builder().port(port).bindHost(host).advertiseHost(advertised)
         .advertisePort(Addresses.port("--advertise-port", advertisePort))
         .advertiseHttpPort(Addresses.port("--advertise-http-port", advertiseHttpPort)).zk(zk).workDir(workDir)
@@ -139,6 +140,9 @@ public final class MasterCommand implements Callable<Integer> {
     System.out.flush();
     // Until SIGTERM/Ctrl-C, or until the master must end (session or leadership lost).
     int code = Daemons.runUntilStopped(master::close, master.terminated());
+    if (code != 0) {
+      throw new CliException(code, "exits with code " + code + ": " + master.exitReason() + DaemonLogs.details(log));
+    }
     return code;
   }
 

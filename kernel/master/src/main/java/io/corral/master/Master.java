@@ -60,6 +60,8 @@ public final class Master implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Why {@link #start} failed, if it did (then the master ends without having served). */
   private volatile String startFailure;
+  /** Why this master ended ({@link #exitReason}), once it did. */
+  private volatile String exitReason;
   private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
   private final List<Consumer<MasterPhase>> phaseListeners = new CopyOnWriteArrayList<>();
   private final String id = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
@@ -106,8 +108,8 @@ public final class Master implements AutoCloseable {
             Clock.systemUTC(), config.security());
       } catch (IOException e) {
         Grpc.shutdown(server);
-        throw new IOException("could not serve HTTP on " + config.bindHost() + ":" + config.httpPort() + ": "
-            + e.getMessage(), e);
+        throw new IOException(e instanceof java.net.BindException ? "HTTP API: " + e.getMessage()
+            : "could not serve HTTP on " + config.bindHost() + ":" + config.httpPort() + ": " + e.getMessage(), e);
       }
     }
     if (config.zk() == null) {
@@ -191,8 +193,9 @@ public final class Master implements AutoCloseable {
   }
 
   private void exit(int code, String why) {
+    exitReason = why;
     if (startFailure != null) {
-      LOG.warn("master {} on {} did not start: {}", id, address, startFailure);
+      LOG.debug("master {} on {} did not start: {}", id, address, startFailure); // start() throws it
     } else {
       LOG.warn("master {} on {} exits with code {}: {}", id, address, code, why);
     }
@@ -322,6 +325,11 @@ public final class Master implements AutoCloseable {
   /** Called on every phase change (on the master's loop). */
   public void onPhaseChange(Consumer<MasterPhase> listener) {
     phaseListeners.add(listener);
+  }
+
+  /** Why this master ended, e.g. "its ZooKeeper session was lost"; null while it runs. */
+  public String exitReason() {
+    return exitReason;
   }
 
   /** Completes with the process exit code when this master must end ({@link ExitCodes}). */

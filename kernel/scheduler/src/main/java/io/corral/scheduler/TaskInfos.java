@@ -33,6 +33,22 @@ public final class TaskInfos {
     return b.build();
   }
 
+  /**
+   * A program run with {@code argv} as its argument vector, no shell in between ({@code shell=false}):
+   * {@code argv[0]} is the program, looked up in the task's PATH unless it holds a '/', as
+   * {@code execvp} does; each word reaches it as given, spaces and quotes included.
+   */
+  public static CommandInfo argv(java.util.List<String> argv, java.util.List<String> uris) {
+    if (argv.isEmpty() || argv.get(0).isEmpty()) {
+      throw new IllegalArgumentException("an argument vector needs a program: " + argv);
+    }
+    CommandInfo.Builder b = CommandInfo.newBuilder().setShell(false).setValue(argv.get(0)).addAllArguments(argv);
+    for (String uri : uris) {
+      b.addUris(io.corral.protocol.CommandURI.newBuilder().setValue(uri));
+    }
+    return b.build();
+  }
+
   /** A task that runs a command under the built-in command executor. */
   public static TaskInfo command(String taskId, Offer offer, Resources resources, CommandInfo command) {
     return TaskInfo.newBuilder().setTaskId(taskId).setName(taskId).setAgentId(offer.getAgentId())

@@ -77,7 +77,7 @@ public final class MasterClient {
       try (MasterDetector d = MasterDetector.forSpec(master)) {
         grpc = d.detect(TIMEOUT);
       } catch (TimeoutException e) {
-        throw new CliException(1, "no leading master found at " + master + " within " + TIMEOUT.toSeconds() + " s");
+        throw new CliException(1, e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CliException(1, "interrupted");
@@ -103,7 +103,13 @@ public final class MasterClient {
       return new MasterClient(url, grpc.toString(), credentials);
     } catch (StatusRuntimeException e) {
       throw new CliException(1, "cannot reach the master at " + grpc + ": " + e.getStatus().getCode()
-          + (e.getStatus().getDescription() == null ? "" : " (" + e.getStatus().getDescription() + ")"));
+          + (e.getStatus().getDescription() == null ? "" : " (" + e.getStatus().getDescription() + ")")
+          + switch (e.getStatus().getCode()) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED -> "; is it running, and is the address right?";
+            case INTERNAL, UNIMPLEMENTED, UNKNOWN -> "; something else answers there: give the master's port (the one"
+                + " agents use) or its HTTP URL http://host:port/";
+            default -> "";
+          });
     } finally {
       Grpc.shutdown(channel);
     }

@@ -43,10 +43,23 @@ final class ZooKeeperMasterDetector implements MasterDetector {
     client.start();
   }
 
+  /**
+   * Waits at most {@code timeout} in all: for the connection to ZooKeeper (a lookup while it is
+   * down would block for as long as Curator's retries last), then for a leader. The timeout's
+   * message says which of the two was missing, after how long, and what to check.
+   */
   @Override
   public HostPort detect(Duration timeout) throws TimeoutException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
     while (true) {
+      long left = deadline - System.nanoTime();
+      if (!client.getZookeeperClient().isConnected()
+          && (left <= 0 || !client.blockUntilConnected((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)),
+              TimeUnit.MILLISECONDS))) {
+        throw new TimeoutException("cannot reach ZooKeeper at " + url.connectString() + " (waited "
+            + waited(start) + "): is ZooKeeper running there, and is " + url + " the right address?");
+      }
       CountDownLatch changed = new CountDownLatch(1);
       try {
         Optional<HostPort> leader = readLeader(changed);
@@ -60,12 +73,18 @@ final class ZooKeeperMasterDetector implements MasterDetector {
       } catch (Exception e) {
         LOG.debug("ZooKeeper lookup of the leader at {} failed: {}", url, e.toString());
       }
-      long left = deadline - System.nanoTime();
+      left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new TimeoutException("no leading master found at " + url + " within " + timeout);
+        throw new TimeoutException("no leading master at " + url + " (waited " + waited(start)
+            + "): ZooKeeper answers, but no master leads there; is a master running with --zk " + url + "?");
       }
       changed.await(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** The time since {@code start}, e.g. {@code 15.0 s}. */
+  private static String waited(long start) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", (System.nanoTime() - start) / 1e9);
   }
 
   private Optional<HostPort> readLeader(CountDownLatch changed) throws Exception {

@@ -86,7 +86,11 @@ public final class Grpc {
     for (ServerServiceDefinition s : services) {
       b.addService(DecodeGuard.guard(s));
     }
-    return b.build().start();
+    try {
+      return b.build().start();
+    } catch (IOException e) {
+      throw ListenFailure.of(address, e);
+    }
   }
 
   private static ServerCredentials serverCredentials(ServerSecurity security) throws IOException {

@@ -161,8 +161,27 @@ class MasterDetectorTest {
     long start = System.nanoTime();
     assertThatThrownBy(() -> d.detect(Duration.ofMillis(500)))
         .isInstanceOf(TimeoutException.class)
-        .hasMessageContaining("no leading master found at " + spec);
+        .hasMessageStartingWith("no leading master at " + spec + " (waited 0.")
+        .hasMessageEndingWith("ZooKeeper answers, but no master leads there; is a master running with --zk " + spec + "?");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+  }
+
+  /** With ZooKeeper down, a lookup ends when its time is up (not when Curator's retries end) and says so. */
+  @Test
+  void withZooKeeperDownDetectTimesOutOnTimeNamingZooKeeper() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    String down = "zk://127.0.0.1:" + closed + "/corral";
+    MasterDetector d = MasterDetector.forSpec(down);
+    toClose.add(d);
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> d.detect(Duration.ofSeconds(2)))
+        .isInstanceOf(TimeoutException.class)
+        .hasMessageMatching("cannot reach ZooKeeper at 127\\.0\\.0\\.1:" + closed + " \\(waited [2-9]\\.\\d s\\): "
+            + "is ZooKeeper running there, and is zk://127\\.0\\.0\\.1:" + closed + "/corral the right address\\?");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(10));
   }
 
   @Test

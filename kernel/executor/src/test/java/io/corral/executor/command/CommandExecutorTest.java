@@ -266,6 +266,32 @@ class CommandExecutorTest {
   }
 
   @Test
+  void withoutShellTheProgramsExitStatusIsTheTasks() {
+    CommandInfo exit3 = CommandInfo.newBuilder().setShell(false).setValue("sh")
+        .addArguments("sh").addArguments("-c").addArguments("exit 3").build();
+    executor().launchTask(driver, task("t-argv-exit", exit3));
+
+    TaskStatus last = awaitTerminal("t-argv-exit");
+    assertThat(last.getState()).isEqualTo(TASK_FAILED);
+    assertThat(last.getExitCode()).isEqualTo(3);
+    assertThat(last.getMessage()).contains("exited with status 3");
+  }
+
+  @Test
+  void asRootAnArgumentVectorRunsAsItsUserFoundInPath() throws Exception {
+    Capabilities.requireRoot("CommandExecutorTest", "only root switches users");
+    CommandInfo argv = CommandInfo.newBuilder().setUser("nobody").setShell(false).setValue("sh")
+        .addArguments("sh").addArguments("-c").addArguments("id -un; printf '%s|' \"$@\"; pwd -P")
+        .addArguments("corral-argv0").addArguments("a  b").addArguments("$HOME").build();
+    executor().launchTask(driver, task("t-user-argv", argv));
+
+    assertThat(awaitTerminal("t-user-argv").getState()).isEqualTo(TASK_FINISHED);
+    Path dir = taskDir("t-user-argv");
+    assertThat(Files.readString(dir.resolve("stdout")))
+        .isEqualTo("nobody\na  b|$HOME|" + dir.toRealPath() + "\n");
+  }
+
+  @Test
   void theTaskRunsInItsSandboxWithItsEnvironment() throws Exception {
     CommandInfo c = CommandInfo.newBuilder()
         .setValue("echo \"$CORRAL_TASK_ID|$CORRAL_SANDBOX|$(pwd -P)|$GREETING\"")

@@ -100,7 +100,8 @@ public final class HttpServer implements AutoCloseable {
       loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
       dispatcher.shutdown();
       Throwable cause = bound.cause();
-      throw cause instanceof IOException io ? io : new IOException(String.valueOf(cause.getMessage()), cause);
+      throw io.corral.common.net.ListenFailure.of(new InetSocketAddress(host, port),
+          cause instanceof IOException io ? io : new IOException(String.valueOf(cause.getMessage()), cause));
     }
     return new HttpServer(loops, bound.channel(), connections, dispatcher);
   }

@@ -144,8 +144,10 @@ public final class ZkLeadership implements AutoCloseable {
   /** Connects and joins the election (returns at once; {@code ELECTED} comes later). */
   public void start() throws Exception {
     client.start();
-    if (!client.blockUntilConnected((int) Math.max(sessionTimeout.toMillis(), 15_000), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("could not connect to ZooKeeper at " + url.connectString());
+    long wait = Math.max(sessionTimeout.toMillis(), 15_000);
+    if (!client.blockUntilConnected((int) wait, TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("cannot reach ZooKeeper at " + url.connectString() + " (waited " + wait / 1000
+          + " s): is ZooKeeper running there, and is " + url + " the right address?");
     }
     if (digest != null) {
       secureExistingNodes();
