@@ -41,6 +41,8 @@ final class MultiHostCluster implements AutoCloseable {
   final Host zkHost;
   final List<Host> masterHosts = new ArrayList<>();
   final List<Host> agentHosts = new ArrayList<>();
+  /** A machine with only the distribution, for client commands ({@code corral example shell}). */
+  final Host clientHost;
   final String zkUrl;
   private final Map<Host, Daemon> daemons = new LinkedHashMap<>();
   private final Map<String, Integer> starts = new LinkedHashMap<>();
@@ -56,6 +58,7 @@ final class MultiHostCluster implements AutoCloseable {
     for (int i = 1; i <= agents; i++) {
       agentHosts.add(net.add("agent-" + i));
     }
+    this.clientHost = net.add("client");
     this.zkUrl = "zk://" + zkHost.address() + ":" + ZK_PORT + "/corral";
   }
 
@@ -127,7 +130,7 @@ final class MultiHostCluster implements AutoCloseable {
   }
 
   /** {@code bin/corral <args>} on {@code h}, as a user runs it; its log in this cluster's directory. */
-  private Daemon corral(Host h, List<String> args) {
+  Daemon corral(Host h, List<String> args) {
     List<String> argv = new ArrayList<>();
     argv.add(dist.resolve("bin/corral").toString());
     argv.addAll(args);

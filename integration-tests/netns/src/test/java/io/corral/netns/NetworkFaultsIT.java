@@ -27,13 +27,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Partitions, Jepsen-style, on a cluster of hosts in network namespaces (ZooKeeper, three masters,
- * three agents, each its own host): an agent cut off from the masters, the leading master cut off
- * from ZooKeeper and the agents, and a one-way partition. The cases share one cluster and each
- * leaves it as it found it (one leader, every agent active, no partition), so they hold in any order.
+ * Network faults, Jepsen-style, on a cluster of hosts in network namespaces (ZooKeeper, three
+ * masters, three agents and a client, each its own host): an agent cut off from the masters, the
+ * leading master cut off from ZooKeeper and the agents, a one-way partition, and a slow, lossy
+ * network. The cases share one cluster and each leaves it as it found it (one leader, every agent
+ * active, no fault), so they hold in any order.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class PartitionsIT {
+class NetworkFaultsIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Resources TASK = Resources.parse("cpus:0.1;mem:32");
 
@@ -46,8 +47,8 @@ class PartitionsIT {
   @BeforeAll
   static void startCluster() throws Exception {
     String missing = Network.unavailableReason();
-    Capabilities.require(missing == null, "PartitionsIT", missing);
-    Path dir = Path.of(System.getProperty("corral.test.tmp", "target/it-tmp")).toAbsolutePath().resolve("partitions");
+    Capabilities.require(missing == null, "NetworkFaultsIT", missing);
+    Path dir = Path.of(System.getProperty("corral.test.tmp", "target/it-tmp")).toAbsolutePath().resolve("network-faults");
     deleteTree(dir);
     Files.createDirectories(dir);
     cluster = MultiHostCluster.start(dir, Distribution.home(), 3, 3);
@@ -224,6 +225,32 @@ class PartitionsIT {
     } finally {
       driver.stop();
       driver.join();
+    }
+    cluster.awaitSteady(WAIT);
+  }
+
+  @Test
+  void aWorkloadCompletesWith200MillisecondsOfLatencyAnd5PercentLossOnEveryLink() throws Exception {
+    cluster.awaitSteady(WAIT);
+    Path dir = cluster.dir.resolve("slow");
+    Files.createDirectories(dir);
+    int tasks = 12;
+    cluster.net.shape(Duration.ofMillis(200), 0.05);
+    try {
+      // The example framework from a client machine, through the slow network to ZooKeeper, the
+      // leader and (its tasks' updates) every agent; each task leaves a file of its own.
+      Daemon shell = cluster.corral(cluster.clientHost, List.of("example", "shell", "--master", cluster.zkUrl,
+          "--tasks", Integer.toString(tasks), "--cpus", "0.1", "--mem", "32", "--name", "slow-network", "--timeout", "4m",
+          "--", "mktemp " + dir + "/done.XXXXXX"));
+      int code = shell.awaitExit(Duration.ofMinutes(4));
+      System.out.println("over the slow network: " + cluster.net.relayCounts());
+      assertThat(code).as(shell.describe()).isZero();
+      assertThat(shell.stdout()).contains("finished: " + tasks + "/" + tasks);
+      try (var files = Files.list(dir)) {
+        assertThat(files.count()).isEqualTo(tasks);
+      }
+    } finally {
+      cluster.net.unshape();
     }
     cluster.awaitSteady(WAIT);
   }
