@@ -234,10 +234,23 @@ public final class Master implements AutoCloseable {
     return b.build();
   }
 
-  /** The leader's HTTP URL: this master's own while it leads, else asked of the leader (and cached). */
+  /**
+   * Whether this master may serve as the leader right now: it leads and holds its lease (a ZooKeeper
+   * round trip confirmed less than two thirds of a session timeout ago). A leader cut off from
+   * ZooKeeper loses the lease before its session can expire, so before another master is elected:
+   * from then on it serves no calls (its HTTP API answers 503), and at no moment do two masters.
+   */
+  private boolean serving() {
+    return isLeading() && core != null && (leadership == null || leadership.leaseValid());
+  }
+
+  /**
+   * The leader's HTTP URL: this master's own while it serves as the leader, none while it leads but
+   * holds no lease, else asked of the leader (and cached).
+   */
   private java.util.Optional<String> leaderHttpUrl() {
     if (isLeading()) {
-      return java.util.Optional.ofNullable(httpUrl());
+      return serving() ? java.util.Optional.ofNullable(httpUrl()) : java.util.Optional.empty();
     }
     if (leadership == null) {
       return java.util.Optional.empty();
@@ -272,7 +285,7 @@ public final class Master implements AutoCloseable {
   private final class HttpBackend implements io.corral.master.http.MasterBackend {
     @Override
     public boolean leading() {
-      return isLeading() && core != null;
+      return serving();
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /** What the HTTP API needs of the master it serves. */
 public interface MasterBackend {
-  /** Whether this master leads (serves the API itself) right now. */
+  /** Whether this master serves as the leader (the API itself) right now: it leads and holds its lease. */
   boolean leading();
 
   /** STANDBY, RECOVERING, ACTIVE, SUSPENDED or EXITING. */

@@ -157,7 +157,8 @@ public final class MasterHttpServer implements AutoCloseable {
   private Response redirectToLeader(String rawPath, String rawQuery) {
     Optional<String> leader = master.leaderHttpUrl();
     if (leader.isEmpty()) {
-      throw new ApiException(503, "this master is a standby (" + master.phase() + ") and no leader is known yet");
+      throw new ApiException(503, "this master does not serve as the leader now (" + master.phase()
+          + ") and knows of no leader yet; try again shortly");
     }
     String base = leader.get().endsWith("/") ? leader.get().substring(0, leader.get().length() - 1) : leader.get();
     String location = base + rawPath + (rawQuery == null ? "" : "?" + rawQuery);
