@@ -132,11 +132,7 @@ class NetworkFaultsIT {
       assertThat(s.statesOf("elsewhere-0")).as("a task on an agent that was not cut off")
           .doesNotContain(TaskState.TASK_UNREACHABLE);
 
-      Files.createFile(dir.resolve("go"));
-      for (String id : concat(stay, elsewhere)) {
-        s.awaitState(id, TaskState.TASK_FINISHED, WAIT);
-      }
-      assertNothingLost(s);
+      letFinish(s, dir, concat(stay, elsewhere));
     } finally {
       driver.stop();
       driver.join();
@@ -176,11 +172,7 @@ class NetworkFaultsIT {
       await().atMost(WAIT).until(() -> s.registrations.contains("reregistered"));
       assertThat(reconcile(s, driver, ids)).allSatisfy(
           st -> assertThat(st.getState()).as(st.getTaskId()).isEqualTo(TaskState.TASK_RUNNING));
-      Files.createFile(dir.resolve("go"));
-      for (String id : ids) {
-        s.awaitState(id, TaskState.TASK_FINISHED, WAIT);
-      }
-      assertNothingLost(s);
+      letFinish(s, dir, ids);
     } finally {
       driver.stop();
       driver.join();
@@ -217,11 +209,7 @@ class NetworkFaultsIT {
       }
       assertThat(reconcile(s, driver, ids)).allSatisfy(
           st -> assertThat(st.getState()).as(st.getTaskId()).isEqualTo(TaskState.TASK_RUNNING));
-      Files.createFile(dir.resolve("go"));
-      for (String id : ids) {
-        s.awaitState(id, TaskState.TASK_FINISHED, WAIT);
-      }
-      assertNothingLost(s);
+      letFinish(s, dir, ids);
     } finally {
       driver.stop();
       driver.join();
@@ -267,6 +255,15 @@ class NetworkFaultsIT {
   }
 
   /** No task ended in any way but finishing (lost, failed, killed, gone). */
+  /** Lets the tasks waiting on {@code dir}'s go-ahead end, awaits each one's TASK_FINISHED, and finds nothing lost. */
+  private static void letFinish(RecordingScheduler s, Path dir, List<String> ids) throws Exception {
+    Files.createFile(dir.resolve("go"));
+    for (String id : ids) {
+      s.awaitState(id, TaskState.TASK_FINISHED, WAIT);
+    }
+    assertNothingLost(s);
+  }
+
   private static void assertNothingLost(RecordingScheduler s) {
     assertThat(s.statuses).noneMatch(st -> st.getState() == TaskState.TASK_LOST || st.getState() == TaskState.TASK_FAILED
         || st.getState() == TaskState.TASK_KILLED || st.getState() == TaskState.TASK_GONE
