@@ -47,16 +47,23 @@ final class MultiHostCluster implements AutoCloseable {
   private final Map<Host, Daemon> daemons = new LinkedHashMap<>();
   private final Map<String, Integer> starts = new LinkedHashMap<>();
 
-  private MultiHostCluster(Network net, Path dir, Path dist, int masters, int agents) {
+  /** What each agent offers unless a test says otherwise. */
+  static final String AGENT_RESOURCES = "cpus:2;mem:1024;disk:1024;ports:[31000-31099]";
+
+  private final String agentResources;
+
+  private MultiHostCluster(Network net, Path dir, Path dist, int masters, int agents, String agentResources) {
     this.net = net;
     this.dir = dir;
     this.dist = dist;
-    this.zkHost = net.add("zk");
+    this.agentResources = agentResources;
+    // The short names are the README's walk-through's (zk1, m1..m3, a1..a3).
+    this.zkHost = net.add("zk", List.of("zk1"));
     for (int i = 1; i <= masters; i++) {
-      masterHosts.add(net.add("master-" + i));
+      masterHosts.add(net.add("master-" + i, List.of("m" + i)));
     }
     for (int i = 1; i <= agents; i++) {
-      agentHosts.add(net.add("agent-" + i));
+      agentHosts.add(net.add("agent-" + i, List.of("a" + i)));
     }
     this.clientHost = net.add("client");
     this.zkUrl = "zk://" + zkHost.address() + ":" + ZK_PORT + "/corral";
@@ -64,10 +71,15 @@ final class MultiHostCluster implements AutoCloseable {
 
   /** Makes the network and starts everything; returns once a master leads and every agent registered. */
   static MultiHostCluster start(Path dir, Path dist, int masters, int agents) throws Exception {
+    return start(dir, dist, masters, agents, AGENT_RESOURCES);
+  }
+
+  /** As {@link #start(Path, Path, int, int)}, each agent offering {@code agentResources}. */
+  static MultiHostCluster start(Path dir, Path dist, int masters, int agents, String agentResources) throws Exception {
     Network net = Network.create();
     MultiHostCluster c;
     try {
-      c = new MultiHostCluster(net, dir, dist, masters, agents);
+      c = new MultiHostCluster(net, dir, dist, masters, agents, agentResources);
     } catch (RuntimeException e) {
       net.close();
       throw e;
@@ -122,7 +134,7 @@ final class MultiHostCluster implements AutoCloseable {
   Daemon startAgent(Host h) {
     List<String> args = List.of("agent", "--master", zkUrl, "--host", h.address(), "--advertise-host", h.address(),
         "--port", Integer.toString(AGENT_PORT), "--work-dir", dir.resolve(h.name()).toString(),
-        "--resources", "cpus:2;mem:1024;disk:1024;ports:[31000-31099]",
+        "--resources", agentResources,
         "--shutdown-executors-on-exit");
     Daemon a = corral(h, args);
     a.awaitLine("agent: \\S+ registered with .*", START);

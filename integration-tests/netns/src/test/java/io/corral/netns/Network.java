@@ -1,6 +1,14 @@
 package io.corral.netns;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +41,8 @@ final class Network implements AutoCloseable {
   private final String bridge = "crl" + pid + "br";
   private final String prefix;
   private final List<Host> hosts = new ArrayList<>();
+  private final Map<Host, List<String>> names = new LinkedHashMap<>();
+  private final String machineName = Command.check("hostname");
   private Relay relay;
   private final Set<List<String>> drops = new LinkedHashSet<>();
   private final Thread hook = new Thread(this::remove, "netns-cleanup");
@@ -88,6 +98,14 @@ final class Network implements AutoCloseable {
 
   /** Adds a host: its namespace, a veth pair to the bridge, its address (.2, .3, ...). */
   synchronized Host add(String name) {
+    return add(name, List.of());
+  }
+
+  /**
+   * Adds a host known to every host by {@code name} and {@code aliases} (their {@code /etc/hosts}):
+   * its namespace, a veth pair to the bridge, its address (.2, .3, ...).
+   */
+  synchronized Host add(String name, List<String> aliases) {
     int index = hosts.size();
     Host h = new Host(name, "crl-" + pid + "-" + name, prefix + (index + 2));
     String outside = "crl" + pid + "v" + index;
@@ -115,7 +133,33 @@ final class Network implements AutoCloseable {
     Command.check("ip", "netns", "exec", h.namespace(), "ethtool", "-K", "vx0", "tx", "off");
     Command.check("ip", "-n", h.namespace(), "link", "set", "vx0", "up");
     relay.addHost(h.address());
+    names.put(h, List.copyOf(aliases));
+    writeHostsFiles();
     return h;
+  }
+
+  /**
+   * Every host's {@code /etc/hosts} ({@code ip netns exec} mounts {@code /etc/netns/<namespace>/hosts}
+   * over it): each host by its name and aliases, and this machine's own name as the host itself, as a
+   * machine's resolver answers. Rewritten in place, so processes already running see hosts added later.
+   */
+  private void writeHostsFiles() {
+    StringBuilder all = new StringBuilder("127.0.0.1 localhost\n");
+    names.forEach((h, aliases) -> all.append(h.address()).append(' ').append(h.name())
+        .append(aliases.isEmpty() ? "" : " " + String.join(" ", aliases)).append('\n'));
+    for (Host h : hosts) {
+      Path file = etcDir(h.namespace()).resolve("hosts");
+      try {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, all + h.address() + " " + machineName + "\n");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + file, e);
+      }
+    }
+  }
+
+  private static Path etcDir(String namespace) {
+    return Path.of("/etc/netns", namespace);
   }
 
   synchronized List<Host> hosts() {
@@ -218,6 +262,14 @@ final class Network implements AutoCloseable {
       }
     }
     Command.run("ip", "netns", "del", namespace);
+    Path etc = etcDir(namespace);
+    if (Files.isDirectory(etc)) {
+      try (Stream<Path> files = Files.walk(etc)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        System.out.println("cannot remove " + etc + ": " + e.getMessage());
+      }
+    }
   }
 
   /** Removes the namespaces and links of networks whose JVM is gone. */
