@@ -139,8 +139,8 @@ final class Network implements AutoCloseable {
   }
 
   /**
-   * Every host's {@code /etc/hosts} ({@code ip netns exec} mounts {@code /etc/netns/<namespace>/hosts}
-   * over it): each host by its name and aliases, and this machine's own name as the host itself, as a
+   * Every host's {@code /etc/hosts} and {@code /etc/resolv.conf} ({@code ip netns exec} mounts
+   * {@code /etc/netns/<namespace>/*} over them): each host by its name and aliases, and this machine's own name as the host itself, as a
    * machine's resolver answers. Rewritten in place, so processes already running see hosts added later.
    */
   private void writeHostsFiles() {
@@ -152,6 +152,9 @@ final class Network implements AutoCloseable {
       try {
         Files.createDirectories(file.getParent());
         Files.writeString(file, all + h.address() + " " + machineName + "\n");
+        // No DNS server on this network: a name not in /etc/hosts fails at once (nothing listens on
+        // 127.0.0.1:53) rather than after the machine's resolver times out on a server it cannot reach.
+        Files.writeString(file.resolveSibling("resolv.conf"), "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + file, e);
       }

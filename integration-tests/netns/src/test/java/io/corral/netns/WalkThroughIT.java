@@ -69,8 +69,12 @@ class WalkThroughIT {
   }
 
   @AfterAll
-  static void stopCluster() {
-    commands.forEach(Daemon::close);
+  static void stopCluster() throws IOException {
+    for (int i = 0; i < commands.size(); i++) {
+      Daemon c = commands.get(i);
+      c.close();
+      Files.write(cluster.dir.resolve("step-" + (i + 1) + "-" + c.host().name() + ".out"), c.stdout());
+    }
     if (hdfs != null) {
       hdfs.close();
     }
@@ -184,7 +188,6 @@ class WalkThroughIT {
     Daemon d = start(host, command);
     int rc = d.awaitExit(STEP);
     String out = String.join("\n", d.stdout());
-    Files.writeString(cluster.dir.resolve("step-" + commands.size() + "-" + host.name() + ".out"), out + "\n");
     System.out.printf("walk-through: %.1f s on %s: %s%n", (System.nanoTime() - start) / 1e9, host.name(), command);
     assertThat(rc).as("`%s` on %s exited %d\n%s", command, host, rc, d.describe()).isZero();
     return out;
