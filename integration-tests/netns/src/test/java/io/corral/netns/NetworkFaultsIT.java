@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.corral.common.resources.Resources;
-import io.corral.common.testing.Capabilities;
 import io.corral.it.RecordingScheduler;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.Offer;
@@ -20,10 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -34,31 +33,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * active, no fault), so they hold in any order.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@ExtendWith(SharedCluster.Resolver.class)
 class NetworkFaultsIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Resources TASK = Resources.parse("cpus:0.1;mem:32");
 
+  private static SharedCluster shared;
   private static MultiHostCluster cluster;
 
   @RegisterExtension
   static final DescribeOnFailure DESCRIBE = new DescribeOnFailure(
-      () -> cluster == null ? "(no cluster)" : cluster.describe());
+      () -> shared == null ? "(no cluster)" : shared.describe());
 
   @BeforeAll
-  static void startCluster() throws Exception {
-    String missing = Network.unavailableReason();
-    Capabilities.require(missing == null, "NetworkFaultsIT", missing);
-    Path dir = Path.of(System.getProperty("corral.test.tmp", "target/it-tmp")).toAbsolutePath().resolve("network-faults");
-    deleteTree(dir);
-    Files.createDirectories(dir);
-    cluster = MultiHostCluster.start(dir, Distribution.home(), 3, 3);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void useCluster(SharedCluster c) {
+    shared = c;
+    cluster = c.cluster();
   }
 
   /** A framework of the test JVM (a client host on the bridge), finding the leader through ZooKeeper. */
