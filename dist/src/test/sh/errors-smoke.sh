@@ -6,7 +6,8 @@
 # unknown commands and options, unreachable masters (a name that does not resolve: gRPC's own
 # warning stays off stderr), a zk:// master whose ZooKeeper is down (the real time waited, and what
 # to check), bad files; and with `corral --verbose` the stack trace is there.
-# The cases that wait (ZooKeeper down: 15 s each) run in parallel with the others.
+# The cases that wait (ZooKeeper down: 15 s each) run in parallel with the others. Then bin/storm's
+# and bin/spark-submit's own errors.
 # Usage: errors-smoke.sh <unpacked distribution dir>
 set -euo pipefail
 
@@ -38,12 +39,20 @@ start_env=()
 start() {
   local name=$1
   shift
+  start_program "$name" "$corral" "$@"
+}
+
+# start_program <name> <program> <args...>: as start, for the distribution's other launchers
+# (bin/storm, bin/spark-submit).
+start_program() {
+  local name=$1 program=$2
+  shift 2
   while (($(jobs -rp | wc -l) > 4)); do
     wait -n || true
   done
   (
     rc=0
-    env "${start_env[@]}" timeout 120 "$corral" "$@" > "$work/$name.out" 2> "$work/$name.err" < /dev/null || rc=$?
+    env "${start_env[@]}" timeout 120 "$program" "$@" > "$work/$name.out" 2> "$work/$name.err" < /dev/null || rc=$?
     echo "$rc" > "$work/$name.rc"
   ) &
   cases+=("$!")
@@ -107,7 +116,25 @@ printf 'status.json=\\u00zz\n' > "$work/bad-conf/corral.properties"
 start_env=(CORRAL_CONF_DIR="$work/bad-conf")
 start bad-properties status --master "$master"
 start_env=()
+# The Storm and Spark launchers: what is not in the distribution, bad usage, a Spark home that is not one.
+start_program storm-list "$dist/bin/storm" list
+start_program storm-usage "$dist/bin/storm"
+start_program storm-jar "$dist/bin/storm" jar topology.jar
+start_program storm-option "$dist/bin/storm" jar topology.jar org.example.Main -c nimbus.seeds
+start_env=(SPARK_HOME="$work/no-spark")
+start_program spark-home "$dist/bin/spark-submit" --version
+start_env=()
 wait "${cases[@]}"
+
+expect storm-list 2 "^storm: 'list' is not in this distribution \(its Storm has no storm-core\): run it with a stock Storm 2\.8 installation's bin/storm .*; the Nimbus is 'corral storm nimbus'$"
+expect storm-usage 2 "^storm: no command \(usage: storm jar <topology\.jar> <main class> .*\)$"
+expect storm-jar 2 "^storm: jar needs a topology jar and a main class \(usage: .*\)$"
+expect storm-option 2 "^storm: -c nimbus\.seeds: expected KEY=VALUE \(usage: .*\)$"
+expect spark-home 1 "^corral: SPARK_HOME=$work/no-spark has no jars/ directory: not a Spark installation$"
+# Their working paths (bin/storm jar and bin/spark-submit submitting to a cluster) are the multi-host
+# walk-through's (integration-tests/netns WalkThroughIT).
+[ "$("$dist/bin/storm" version 2>&1 | head -n 1)" = "Storm 2.8.3" ] || fail "bin/storm version: $("$dist/bin/storm" version 2>&1)"
+"$dist/bin/spark-submit" --version 2>&1 | grep -q 'version 4\.0\.2' || fail "bin/spark-submit --version: no Spark 4.0.2"
 
 expect master-port 1 "^corral master: cannot listen on 0\.0\.0\.0:$port: the port is already in use \(another process listens there: stop it, or choose another port\)$"
 expect master-http 1 "^corral master: HTTP API: cannot listen on 0\.0\.0\.0:$http_port: the port is already in use \(.*choose another port\)$"
