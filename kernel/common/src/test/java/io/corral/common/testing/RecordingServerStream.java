@@ -14,6 +14,8 @@ public class RecordingServerStream<E> extends ServerCallStreamObserver<E> {
   public final List<E> sent = new CopyOnWriteArrayList<>();
   /** Whether the daemon ended the stream (completed or failed it). */
   public volatile boolean completed;
+  /** What the daemon failed the stream with, if it did. */
+  public volatile Throwable error;
 
   /** The first event sent so far that matches {@code p}; fails the test when none does. */
   public E first(Predicate<E> p) {
@@ -37,6 +39,7 @@ public class RecordingServerStream<E> extends ServerCallStreamObserver<E> {
 
   @Override
   public void onError(Throwable t) {
+    error = t;
     completed = true;
   }
 

@@ -1,6 +1,8 @@
 package io.corral.master.core;
 
 import io.corral.common.loop.EventLoop;
+import io.corral.common.net.Grpc;
+import io.corral.common.net.StreamConnection;
 import io.corral.master.MasterConfig;
 import io.corral.master.allocator.DrfAllocator;
 import io.corral.master.registry.AgentRecord;
@@ -8,12 +10,12 @@ import io.corral.master.registry.AgentRegistry;
 import io.corral.master.state.AgentEntry;
 import io.corral.master.state.FrameworkEntry;
 import io.corral.master.transport.MasterStreams;
-import io.corral.common.net.StreamConnection;
 import io.corral.protocol.AgentCall;
 import io.corral.protocol.AgentEvent;
 import io.corral.protocol.MasterInfo;
 import io.corral.protocol.SchedulerCall;
 import io.corral.protocol.SchedulerEvent;
+import io.grpc.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,6 +175,9 @@ public final class MasterCore implements MasterStreams {
       if (!conn.isOpen()) {
         return; // its stream ended (its end is handled once, already or next): nothing may bind to it
       }
+      if (refusedWithoutLease(conn)) {
+        return;
+      }
       agents.register(conn, call.getRegister(), agent -> agentByConnection.put(conn.id(), agent.id()));
       return;
     }
@@ -236,6 +241,9 @@ public final class MasterCore implements MasterStreams {
         // Other calls received while the stream was open (a TEARDOWN just before the close) still count.
         return;
       }
+      if (refusedWithoutLease(conn)) {
+        return;
+      }
       if (bound != null) {
         FrameworkEntry current = s.frameworks.get(bound);
         if (current != null && current.connection() == conn) {
@@ -276,6 +284,21 @@ public final class MasterCore implements MasterStreams {
       case MESSAGE -> statuses.frameworkMessage(fw, call.getMessage());
       default -> invalid(conn, call, "empty or unknown call type");
     }
+  }
+
+  /**
+   * A master that leads but has lost its lease (ZooKeeper unreachable: another master may be elected
+   * before this one learns that its session expired) binds no new framework or agent: the stream is
+   * ended as a standby ends it, and the client looks for the leader again. Streams already bound stay;
+   * what they ask that needs the lease (launches, offers) is refused where it is handled.
+   */
+  private boolean refusedWithoutLease(StreamConnection<?> conn) {
+    if (s.leaseValid.getAsBoolean()) {
+      return false;
+    }
+    LOG.info("refused a subscription from {}: this master's lease on its leadership lapsed", conn.peer());
+    conn.fail(Status.UNAVAILABLE.withDescription(Grpc.NOT_LEADER));
+    return true;
   }
 
   private void invalid(StreamConnection<SchedulerEvent> conn, SchedulerCall call, String message) {

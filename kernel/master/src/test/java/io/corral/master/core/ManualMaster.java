@@ -47,8 +47,13 @@ final class ManualMaster {
   }
 
   ManualMaster(MasterConfig config, AgentRegistry registry) {
+    this(config, registry, () -> true);
+  }
+
+  /** A master whose lease on its leadership is {@code lease} (always held without ZooKeeper). */
+  ManualMaster(MasterConfig config, AgentRegistry registry, java.util.function.BooleanSupplier lease) {
     core = new MasterCore(config, MasterInfo.newBuilder().setId("M1").setHost("localhost").setPort(5050).build(),
-        loop, loop.clock(), new DrfAllocator(new Random(1)), registry, () -> true);
+        loop, loop.clock(), new DrfAllocator(new Random(1)), registry, lease);
   }
 
   /** Default settings, no election, recovered from an empty registry: serving, its periodic timers not started. */
