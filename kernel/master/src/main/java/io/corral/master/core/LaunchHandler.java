@@ -114,6 +114,7 @@ final class LaunchHandler {
                 : s.authorizer.check(Acls.Action.RUN_TASK, fw.info().getPrincipal(), user,
                     "launch by framework " + fw.id()).orElse(null),
             s.largestAgent);
+    plan = s.schedulerTasks.admit(fw, plan);
     launch(fw, agent, plan);
     offers.recover(fw.id(), agent.id(), offered.minus(plan.used()), refuse);
     reportRejected(fw, agent.id(), plan.rejected());
@@ -134,6 +135,7 @@ final class LaunchHandler {
       TaskEntry entry = new TaskEntry(fw.id(), task, agent.id(), a.resources(), now);
       fw.tasks().put(task.getTaskId(), entry);
       agent.tasks().put(entry.key(), entry);
+      s.schedulerTasks.add(entry);
       s.metrics.taskReached(TaskState.TASK_STAGING);
       toRun.add(task);
     }
