@@ -8,6 +8,7 @@ import io.corral.protocol.Offer;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
+import io.corral.protocol.TaskStatusReason;
 import io.corral.scheduler.CorralSchedulerDriver;
 import io.corral.scheduler.OfferMatcher;
 import io.corral.scheduler.ResourceRequest;
@@ -23,10 +24,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Registers the driver's framework (with a failover timeout, so it outlives this process),
- * launches the driver task on the first offer it fits, waits until the task runs, and leaves:
- * the driver then holds the framework itself ({@code ClusterDriver}).
+ * launches the driver task (its framework's scheduler task) on the first offer it fits, waits until
+ * the task runs, and leaves: the driver then holds the framework itself ({@code ClusterDriver}).
+ *
+ * <p>While the cluster's scheduler tasks hold their share ({@code --scheduler-task-share}), the master
+ * drops the driver's launch with {@code REASON_SCHEDULER_TASK_SHARE}: the submission says it waits for
+ * a scheduler slot and tries again every {@link #SLOT_RETRY}; its timeout counts from the latest refusal.
  */
 final class DriverLaunch implements Scheduler {
+  /** How long a submission waiting for a scheduler slot waits before it offers to launch its driver again. */
+  static final Duration SLOT_RETRY = Duration.ofSeconds(5);
+
   private final String master;
   private final ClientCredentials credentials;
   private final SparkDriverTask task;
@@ -36,6 +44,11 @@ final class DriverLaunch implements Scheduler {
   private final PrintStream out;
   private final CompletableFuture<TaskStatus> running = new CompletableFuture<>();
   private boolean launched;
+  private boolean waitingForSlot;
+  /** While waiting for a slot (System.nanoTime): no launch before this. */
+  private long retryAt = System.nanoTime();
+  /** When the submission gives up (System.nanoTime); moves on each refusal for the share. */
+  private volatile long deadline;
   private String host = "";
 
   DriverLaunch(String master, ClientCredentials credentials, SparkDriverTask task, String role, double cpus,
@@ -53,9 +66,10 @@ final class DriverLaunch implements Scheduler {
     FrameworkInfo info = FrameworkInfo.newBuilder().setName("spark driver: " + task.name()).setRole(role)
         .setFailoverTimeout(task.failoverTimeoutSeconds()).putLabels("spark.deploy-mode", "cluster").build();
     CorralSchedulerDriver driver = new CorralSchedulerDriver(this, info, master, true, credentials);
+    deadline = System.nanoTime() + timeout.toNanos();
     driver.start();
     try {
-      TaskStatus s = running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      TaskStatus s = awaitRunning();
       out.println("submitted: driver " + s.getTaskId() + " of framework " + driver.frameworkId() + " on " + host
           + " (agent " + s.getAgentId() + "); its log is the task sandbox's stdout and stderr");
       driver.stop(true); // keep the framework: the driver task holds it from now on
@@ -72,10 +86,26 @@ final class DriverLaunch implements Scheduler {
     return 1;
   }
 
+  /** Waits until the driver runs, or until the deadline (which a wait for a scheduler slot moves) passes. */
+  private TaskStatus awaitRunning() throws InterruptedException, ExecutionException, TimeoutException {
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new TimeoutException();
+      }
+      try {
+        return running.get(left, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // the deadline may have moved meanwhile: look again
+      }
+    }
+  }
+
   @Override
   public void resourceOffers(SchedulerDriver d, List<Offer> offers) {
     for (Offer o : offers) {
-      Resources fit = launched ? null : OfferMatcher.fit(Resources.fromProto(o.getResourcesList()), request);
+      boolean waiting = !launched && System.nanoTime() - retryAt < 0;
+      Resources fit = launched || waiting ? null : OfferMatcher.fit(Resources.fromProto(o.getResourcesList()), request);
       if (fit == null) {
         d.declineOffer(o.getId());
         continue;
@@ -83,7 +113,7 @@ final class DriverLaunch implements Scheduler {
       launched = true;
       host = o.getHostname();
       d.launchTasks(List.of(o.getId()), List.of(TaskInfo.newBuilder().setTaskId("driver").setName("spark driver: "
-          + task.name()).setAgentId(o.getAgentId()).addAllResources(fit.toProto()).setCommand(commandWithRole()).build()));
+          + task.name()).setAgentId(o.getAgentId()).addAllResources(fit.toProto()).setCommand(commandWithRole()).setSchedulerTask(true).build()));
       d.suppressOffers();
     }
   }
@@ -96,7 +126,18 @@ final class DriverLaunch implements Scheduler {
 
   @Override
   public void statusUpdate(SchedulerDriver d, TaskStatus status) {
-    if (status.getState() == TaskState.TASK_RUNNING) {
+    if (status.getReason() == TaskStatusReason.REASON_SCHEDULER_TASK_SHARE) {
+      if (!waitingForSlot) {
+        out.println("waiting: for a scheduler slot, the driver is tried again every " + SLOT_RETRY.toSeconds()
+            + " s (" + status.getMessage() + ")");
+      }
+      waitingForSlot = true;
+      launched = false;
+      retryAt = System.nanoTime() + SLOT_RETRY.toNanos();
+      deadline = System.nanoTime() + timeout.toNanos();
+      // Still suppressed since the launch: offers come again once the retry is due.
+      CompletableFuture.delayedExecutor(SLOT_RETRY.toMillis(), TimeUnit.MILLISECONDS).execute(d::reviveOffers);
+    } else if (status.getState() == TaskState.TASK_RUNNING) {
       running.complete(status);
     } else if (TaskStates.isTerminal(status.getState())) {
       running.completeExceptionally(new IllegalStateException("driver task " + TaskStates.shortName(status.getState())
