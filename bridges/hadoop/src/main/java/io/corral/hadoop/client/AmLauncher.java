@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -52,21 +53,24 @@ final class AmLauncher implements Scheduler {
   private final CompletableFuture<String> running = new CompletableFuture<>();
   private final String frameworkIdEnv;
   private final Duration timeout;
+  /** Runs the retry of a launch the share refused, {@link #SLOT_RETRY} later. */
+  private final Executor retryLater;
   private volatile String frameworkId;
   /** When the launch gives up (System.nanoTime); moves on each refusal for the share. */
   private volatile long deadline;
   private boolean launched;
   private boolean waitingForSlot;
-  /** While waiting for a slot (System.nanoTime): no launch before this. */
-  private long retryAt = System.nanoTime();
+  /** A launch was refused for the share and its retry is not due yet. */
+  private volatile boolean retryPending;
 
-  private AmLauncher(ResourceRequest need, String sizedBy, CommandInfo command, String frameworkIdEnv,
-      Duration timeout) {
+  AmLauncher(ResourceRequest need, String sizedBy, CommandInfo command, String frameworkIdEnv, Duration timeout,
+      Executor retryLater) {
     this.need = need;
     this.sizedBy = sizedBy;
     this.command = command;
     this.frameworkIdEnv = frameworkIdEnv;
     this.timeout = timeout;
+    this.retryLater = retryLater;
     this.deadline = System.nanoTime() + timeout.toNanos();
   }
 
@@ -78,7 +82,8 @@ final class AmLauncher implements Scheduler {
    */
   static String launch(String master, ClientCredentials credentials, FrameworkInfo framework, ResourceRequest need,
       String sizedBy, CommandInfo command, String frameworkIdEnv, Duration timeout) throws IOException {
-    AmLauncher l = new AmLauncher(need, sizedBy, command, frameworkIdEnv, timeout);
+    AmLauncher l = new AmLauncher(need, sizedBy, command, frameworkIdEnv, timeout,
+        CompletableFuture.delayedExecutor(SLOT_RETRY.toMillis(), TimeUnit.MILLISECONDS));
     CorralSchedulerDriver driver = new CorralSchedulerDriver(l, framework, master, true, credentials);
     driver.start();
     try {
@@ -135,7 +140,7 @@ final class AmLauncher implements Scheduler {
   @Override
   public void resourceOffers(SchedulerDriver driver, List<Offer> offers) {
     for (Offer offer : offers) {
-      boolean waiting = !launched && System.nanoTime() - retryAt < 0;
+      boolean waiting = !launched && retryPending;
       Resources fit = launched || waiting ? null
           : OfferMatcher.fit(Resources.fromProto(offer.getResourcesList()), need);
       if (fit == null) {
@@ -178,10 +183,14 @@ final class AmLauncher implements Scheduler {
     }
     waitingForSlot = true;
     launched = false;
-    retryAt = System.nanoTime() + SLOT_RETRY.toNanos();
     deadline = System.nanoTime() + timeout.toNanos();
-    // Still suppressed since the launch: offers come again once the retry is due.
-    CompletableFuture.delayedExecutor(SLOT_RETRY.toMillis(), TimeUnit.MILLISECONDS).execute(driver::reviveOffers);
+    if (!retryPending) { // still suppressed since the launch: offers come again once the retry is due
+      retryPending = true;
+      retryLater.execute(() -> {
+        retryPending = false;
+        driver.reviveOffers();
+      });
+    }
   }
 
   @Override

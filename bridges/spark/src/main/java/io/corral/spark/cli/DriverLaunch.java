@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -45,14 +46,23 @@ final class DriverLaunch implements Scheduler {
   private final CompletableFuture<TaskStatus> running = new CompletableFuture<>();
   private boolean launched;
   private boolean waitingForSlot;
-  /** While waiting for a slot (System.nanoTime): no launch before this. */
-  private long retryAt = System.nanoTime();
+  /** Runs the retry of a launch the share refused, {@link #SLOT_RETRY} later. */
+  private final Executor retryLater;
+  /** A launch was refused for the share and its retry is not due yet. */
+  private volatile boolean retryPending;
   /** When the submission gives up (System.nanoTime); moves on each refusal for the share. */
   private volatile long deadline;
   private String host = "";
 
   DriverLaunch(String master, ClientCredentials credentials, SparkDriverTask task, String role, double cpus,
       double memMib, Duration timeout, PrintStream out) {
+    this(master, credentials, task, role, cpus, memMib, timeout, out,
+        CompletableFuture.delayedExecutor(SLOT_RETRY.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  DriverLaunch(String master, ClientCredentials credentials, SparkDriverTask task, String role, double cpus,
+      double memMib, Duration timeout, PrintStream out, Executor retryLater) {
+    this.retryLater = retryLater;
     this.master = master;
     this.credentials = credentials;
     this.task = task;
@@ -104,7 +114,7 @@ final class DriverLaunch implements Scheduler {
   @Override
   public void resourceOffers(SchedulerDriver d, List<Offer> offers) {
     for (Offer o : offers) {
-      boolean waiting = !launched && System.nanoTime() - retryAt < 0;
+      boolean waiting = !launched && retryPending;
       Resources fit = launched || waiting ? null : OfferMatcher.fit(Resources.fromProto(o.getResourcesList()), request);
       if (fit == null) {
         d.declineOffer(o.getId());
@@ -133,10 +143,14 @@ final class DriverLaunch implements Scheduler {
       }
       waitingForSlot = true;
       launched = false;
-      retryAt = System.nanoTime() + SLOT_RETRY.toNanos();
       deadline = System.nanoTime() + timeout.toNanos();
-      // Still suppressed since the launch: offers come again once the retry is due.
-      CompletableFuture.delayedExecutor(SLOT_RETRY.toMillis(), TimeUnit.MILLISECONDS).execute(d::reviveOffers);
+      if (!retryPending) { // still suppressed since the launch: offers come again once the retry is due
+        retryPending = true;
+        retryLater.execute(() -> {
+          retryPending = false;
+          d.reviveOffers();
+        });
+      }
     } else if (status.getState() == TaskState.TASK_RUNNING) {
       running.complete(status);
     } else if (TaskStates.isTerminal(status.getState())) {
