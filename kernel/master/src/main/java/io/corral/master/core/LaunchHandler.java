@@ -182,7 +182,9 @@ final class LaunchHandler {
     if (rejected.isEmpty()) {
       return;
     }
-    s.metrics.tasksInvalid.addAndGet(rejected.size());
+    // A scheduler task waiting for its share is not an invalid launch.
+    s.metrics.tasksInvalid.addAndGet(rejected.stream()
+        .filter(r -> r.reason() != TaskStatusReason.REASON_SCHEDULER_TASK_SHARE).count());
     List<TaskStatus> statuses = new ArrayList<>(rejected.size());
     for (LaunchPlan.Rejected r : rejected) {
       LOG.info("refused task '{}' of framework {}: {}", r.task().getTaskId(), fw.id(), r.message());

@@ -55,6 +55,7 @@ class SchedulerTasksTest {
         + "(--scheduler-task-share) and with this one would hold 1.2 of its 8 cpus (2 running): it waits for a "
         + "scheduler slot, launch it again once one ends");
     assertThat(c.statuses("work")).as("ordinary tasks are not held back").isEmpty();
+    assertThat(master.core.metrics().tasksInvalid.get()).as("waiting is not invalid").isZero();
     assertThat(freeOrOffered(offer.getAgentId())).as("the AM's resources went back")
         .isEqualTo(Resources.parse("cpus:1;mem:1536"));
     assertThat(usage().running()).isEqualTo(2);
