@@ -78,11 +78,12 @@ class SchedulerTaskShareIT {
         assertThat(app.finished).as("work of an app").isEqualTo(WORK);
         assertThat(app.end.getState()).as("its scheduler task, ended by the app").isEqualTo(TaskState.TASK_KILLED);
       }
-      assertThat(samples).as("the scheduler tasks never held more than the share")
-          .allSatisfy(s -> assertThat(s.schedulerTasks().share()).isLessThanOrEqualTo(0.1 + 1e-9))
-          .allSatisfy(s -> assertThat(s.schedulerTasks().running()).isLessThanOrEqualTo(SLOTS));
-      assertThat(samples).as("they filled it, and the work ran while they did")
-          .anyMatch(s -> s.schedulerTasks().running() == SLOTS && s.workRunning() > 0);
+      double mostShare = samples.stream().mapToDouble(s -> s.schedulerTasks().share()).max().orElseThrow();
+      int mostRunning = samples.stream().mapToInt(s -> s.schedulerTasks().running()).max().orElseThrow();
+      assertThat(mostShare).as("the most the scheduler tasks held").isLessThanOrEqualTo(0.1 + 1e-9);
+      assertThat(mostRunning).as("the most scheduler tasks running at once").isEqualTo(SLOTS);
+      assertThat(samples.stream().anyMatch(s -> s.schedulerTasks().running() == SLOTS && s.workRunning() > 0))
+          .as("work ran while the scheduler tasks held the share").isTrue();
       List<TaskStatus> drops = apps.stream().flatMap(a -> a.drops.stream()).toList();
       assertThat(drops).as("scheduler tasks that waited for a slot").isNotEmpty().allSatisfy(d -> {
         assertThat(d.getState()).isEqualTo(TaskState.TASK_DROPPED);
