@@ -65,6 +65,10 @@ class AgentLossIT {
         finished[0] = candidate.orElse(null);
         return candidate.isPresent() && mapsDone < 6;
       });
+      List<Task> seen = jobs.tasks(frameworkId[0]);
+      assertThat(seen).filteredOn(t -> t.getTaskId().equals("appmaster")).as("the AM: its framework's scheduler task")
+          .singleElement().matches(Task::getSchedulerTask);
+      assertThat(seen).filteredOn(t -> t.getName().contains("_m_")).isNotEmpty().noneMatch(Task::getSchedulerTask);
       String lostAgent = finished[0].getAgentId();
       Set<String> doneThere = jobs.tasks(frameworkId[0]).stream().filter(t -> t.getName().contains("_m_")
           && t.getState() == TaskState.TASK_FINISHED && t.getAgentId().equals(lostAgent))

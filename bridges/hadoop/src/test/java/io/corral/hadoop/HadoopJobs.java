@@ -85,9 +85,12 @@ final class HadoopJobs implements AutoCloseable {
           .agentArgs(agentArgs(security))
           // An agent killed mid-job (AgentLossIT) is lost after 8 missed pings of 1 s (not fewer:
           // jobs run side by side and starve the agents' threads of CPU at times).
+          // The classes' jobs run side by side, each AM as its framework's scheduler task: as many AMs as fit (the
+          // default share, a tenth, would let one 1536 MiB AM run at a time on this pool). The share's own tests
+          // are the master's and SchedulerTaskShareIT.
           .masterConfig(m -> {
             m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
-                .maxAgentPingTimeouts(8).zk(zkUrl);
+                .maxAgentPingTimeouts(8).schedulerTaskShare(1.0).zk(zkUrl);
             if (security != null) {
               security.master(m);
             }

@@ -50,6 +50,7 @@ class ClusterModeIT {
     String fw = submit(List.of(), "io.corral.spark.apps.GroupBy", List.of("20000", "2"), "cluster.log");
     Task driver = awaitDriverEnd(fw);
     assertThat(driver.getState()).isEqualTo(TaskState.TASK_FINISHED);
+    assertThat(driver.getSchedulerTask()).as("the driver: its framework's scheduler task").isTrue();
     String out = driverStdout(fw);
     assertThat(out).contains("GROUPS=100").contains("TOTAL=" + 20000L * 19999 / 2)
         .contains("ClusterDriver: holding framework " + fw).contains("the Spark driver exited with 0");

@@ -45,6 +45,7 @@ class SettingsTest {
         master.offer-timeout = 2min
         master.allocation-interval=3s
         master.weights=prod=3
+        master.scheduler-task-share=0.25
         agent.resources=cpus:4;mem:8192
         agent.drain.grace=45s
         """);
@@ -54,6 +55,7 @@ class SettingsTest {
     assertThat(value(m, "--offer-timeout")).isEqualTo(Duration.ofMinutes(2)); // file
     assertThat(value(m, "--allocation-interval")).isEqualTo(Duration.ofSeconds(4)); // environment over file
     assertThat(value(m, "--weights")).isEqualTo("prod=3");
+    assertThat(value(m, "--scheduler-task-share")).isEqualTo(0.25);
     assertThat(value(m, "--agent-ping-timeout")).isEqualTo(Duration.ofSeconds(15)); // built-in default
     CommandSpec flagged = leaf(corral(env), "master", "--allocation-interval", "5s");
     assertThat(value(flagged, "--allocation-interval")).isEqualTo(Duration.ofSeconds(5)); // flag over everything

@@ -97,6 +97,12 @@ public final class MasterCommand implements Callable<Integer> {
       description = "Role weights, e.g. 'analytics=1,prod=3'.")
   String weights;
 
+  @Option(names = "--scheduler-task-share", converter = SpecChecks.Share.class, defaultValue = "0.1",
+      description = "The fraction of each resource of the cluster that frameworks' own schedulers run as tasks "
+          + "(an application master, a cluster-mode Spark driver) may hold together; one always may run "
+          + "(default ${DEFAULT-VALUE}).")
+  double schedulerTaskShare;
+
   @Option(names = "--max-message-size", description = "Largest message accepted, in bytes (default ${DEFAULT-VALUE}).")
   int maxMessageBytes = io.corral.common.net.Grpc.DEFAULT_MAX_MESSAGE_BYTES;
 
@@ -112,6 +118,7 @@ public final class MasterCommand implements Callable<Integer> {
         .agentPingTimeout(agentPingTimeout).maxAgentPingTimeouts(maxAgentPingTimeouts)
         .allocationInterval(allocationInterval).offerTimeout(offerTimeout)
         .defaultFailoverTimeout(defaultFailoverTimeout).roleWeights(parseWeights(weights))
+        .schedulerTaskShare(schedulerTaskShare)
         .maxMessageBytes(maxMessageBytes).zkSessionTimeout(zkSessionTimeout)
         .agentReregisterTimeout(agentReregisterTimeout).agentGoneTimeout(agentGoneTimeout)
         .drainGracePeriod(drainGracePeriod).security(security.load("master")).zkDigest(zkDigest());

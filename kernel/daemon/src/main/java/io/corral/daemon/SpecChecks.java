@@ -36,6 +36,23 @@ final class SpecChecks {
     }
   }
 
+  /** {@code --scheduler-task-share}: a fraction of the cluster, from 0 to 1. */
+  static final class Share implements ITypeConverter<Double> {
+    @Override
+    public Double convert(String value) {
+      double share;
+      try {
+        share = Double.parseDouble(value.trim());
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("'" + value + "' is not a number (a fraction of the cluster, e.g. 0.1)");
+      }
+      if (!(share >= 0 && share <= 1)) {
+        throw new TypeConversionException("'" + value + "' is not between 0 and 1 (a fraction of the cluster, e.g. 0.1)");
+      }
+      return share;
+    }
+  }
+
   private static String check(String value, Runnable parse, String example) {
     try {
       parse.run();

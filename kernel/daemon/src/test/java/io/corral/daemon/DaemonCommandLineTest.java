@@ -83,6 +83,20 @@ class DaemonCommandLineTest {
   }
 
   @Test
+  void schedulerTaskShareIsAFractionOfTheCluster() {
+    assertThat(master().schedulerTaskShare).as("default, as YARN's maxAMShare").isEqualTo(0.1);
+    assertThat(master("--scheduler-task-share", "0.25").schedulerTaskShare).isEqualTo(0.25);
+    assertThatThrownBy(() -> master("--scheduler-task-share", "1.5"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--scheduler-task-share")
+        .hasMessageContaining("'1.5' is not between 0 and 1");
+    assertThatThrownBy(() -> master("--scheduler-task-share", "a tenth"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--scheduler-task-share")
+        .hasMessageContaining("'a tenth' is not a number");
+  }
+
+  @Test
   void aBadNumberNamesTheOption() {
     assertThatThrownBy(() -> new CommandLine(new MasterCommand()).parseArgs("--port", "fifty"))
         .isInstanceOf(ParameterException.class)

@@ -40,6 +40,8 @@ import java.util.Objects;
  *     reconciliation and the API
  * @param maxCompletedFrameworks removed frameworks remembered (their ids cannot come back)
  * @param offerBatchSize offers per Offers event
+ * @param schedulerTaskShare the fraction of each scalar resource of the cluster that the frameworks'
+ *     own schedulers run as tasks ({@code TaskInfo.scheduler_task}) may hold together (always one)
  * @param zkSessionTimeout the ZooKeeper session timeout of a master in an election (Mesos: 10 s)
  * @param agentReregisterTimeout after a failover, how long the new leader waits for the agents
  *     of the registry to re-register before marking them unreachable (Mesos: 10 min)
@@ -73,6 +75,7 @@ public record MasterConfig(
     int maxCompletedTasksPerFramework,
     int maxCompletedFrameworks,
     int offerBatchSize,
+    double schedulerTaskShare,
     Duration zkSessionTimeout,
     Duration agentReregisterTimeout,
     Duration agentGoneTimeout,
@@ -135,6 +138,9 @@ public record MasterConfig(
     }
     if (offerBatchSize < 1) {
       throw new IllegalArgumentException("offerBatchSize must be at least 1: " + offerBatchSize);
+    }
+    if (!(schedulerTaskShare >= 0 && schedulerTaskShare <= 1)) {
+      throw new IllegalArgumentException("schedulerTaskShare must be between 0 and 1: " + schedulerTaskShare);
     }
     if (maxCompletedTasksPerFramework < 0) {
       throw new IllegalArgumentException(
@@ -199,6 +205,7 @@ public record MasterConfig(
     private int maxCompletedTasksPerFramework = 1000;
     private int maxCompletedFrameworks = 1000;
     private int offerBatchSize = 500;
+    private double schedulerTaskShare = io.corral.master.core.SchedulerTaskShare.DEFAULT;
     private Duration zkSessionTimeout = Duration.ofSeconds(10);
     private Duration agentReregisterTimeout = Duration.ofMinutes(10);
     private Duration agentGoneTimeout = Duration.ZERO;
@@ -310,6 +317,12 @@ public record MasterConfig(
       return this;
     }
 
+    /** The fraction of the cluster the frameworks' schedulers run as tasks may hold together. */
+    public Builder schedulerTaskShare(double v) {
+      schedulerTaskShare = v;
+      return this;
+    }
+
     public Builder zkSessionTimeout(Duration v) {
       zkSessionTimeout = v;
       return this;
@@ -369,6 +382,7 @@ public record MasterConfig(
           maxCompletedTasksPerFramework,
           maxCompletedFrameworks,
           offerBatchSize,
+          schedulerTaskShare,
           zkSessionTimeout,
           agentReregisterTimeout,
           agentGoneTimeout,

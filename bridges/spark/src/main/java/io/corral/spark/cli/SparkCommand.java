@@ -91,7 +91,8 @@ public final class SparkCommand implements Runnable, CorralSubcommand {
     Duration failoverTimeout;
 
     @Option(names = "--timeout", converter = DurationConverter.class, defaultValue = "5min",
-        description = "Give up when the driver does not run within this long (default ${DEFAULT-VALUE}).")
+        description = "Give up when the driver does not run within this long; a wait for a scheduler slot "
+            + "(the master's --scheduler-task-share) restarts it (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Parameters(paramLabel = "SPARK-SUBMIT-ARGS", arity = "1..*",

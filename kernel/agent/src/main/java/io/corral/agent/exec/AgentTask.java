@@ -114,7 +114,8 @@ public final class AgentTask {
         .setExecutorId(run.key().executorId())
         .setName(info.getName())
         .setState(acknowledged == null ? TaskState.TASK_STAGING : acknowledged.getState())
-        .addAllResources(Resources.fromProto(info.getResourcesList()).toProto());
+        .addAllResources(Resources.fromProto(info.getResourcesList()).toProto())
+        .setSchedulerTask(info.getSchedulerTask());
     if (acknowledged != null) {
       b.setLatestStatus(acknowledged);
     }

@@ -233,9 +233,11 @@ final class AgentManager {
         return; // its terminal update is still being delivered by the agent
       }
       TaskEntry entry = new TaskEntry(t.getFrameworkId(), t.getTaskId(), agent.id(), t.getExecutorId(),
-          t.getName(), r, s.now(), t.getState(), t.hasLatestStatus() ? t.getLatestStatus() : null);
+          t.getName(), r, s.now(), t.getState(), t.hasLatestStatus() ? t.getLatestStatus() : null,
+          t.getSchedulerTask());
       fw.tasks().put(entry.taskId(), entry);
       agent.tasks().put(entry.key(), entry);
+      s.schedulerTasks.add(entry);
       s.allocator.addAllocation(fw.id(), agent.id(), r);
       return;
     }

@@ -114,6 +114,7 @@ final class LaunchHandler {
                 : s.authorizer.check(Acls.Action.RUN_TASK, fw.info().getPrincipal(), user,
                     "launch by framework " + fw.id()).orElse(null),
             s.largestAgent);
+    plan = s.schedulerTasks.admit(fw, plan);
     launch(fw, agent, plan);
     offers.recover(fw.id(), agent.id(), offered.minus(plan.used()), refuse);
     reportRejected(fw, agent.id(), plan.rejected());
@@ -134,6 +135,7 @@ final class LaunchHandler {
       TaskEntry entry = new TaskEntry(fw.id(), task, agent.id(), a.resources(), now);
       fw.tasks().put(task.getTaskId(), entry);
       agent.tasks().put(entry.key(), entry);
+      s.schedulerTasks.add(entry);
       s.metrics.taskReached(TaskState.TASK_STAGING);
       toRun.add(task);
     }
@@ -180,7 +182,9 @@ final class LaunchHandler {
     if (rejected.isEmpty()) {
       return;
     }
-    s.metrics.tasksInvalid.addAndGet(rejected.size());
+    // A scheduler task waiting for its share is not an invalid launch.
+    s.metrics.tasksInvalid.addAndGet(rejected.stream()
+        .filter(r -> r.reason() != TaskStatusReason.REASON_SCHEDULER_TASK_SHARE).count());
     List<TaskStatus> statuses = new ArrayList<>(rejected.size());
     for (LaunchPlan.Rejected r : rejected) {
       LOG.info("refused task '{}' of framework {}: {}", r.task().getTaskId(), fw.id(), r.message());

@@ -31,6 +31,8 @@ final class MasterState {
   final DrfAllocator allocator;
   final MasterMetrics metrics;
   final IdGenerator ids;
+  /** The frameworks' own schedulers run as tasks, and their share of the cluster. */
+  final SchedulerTasks schedulerTasks;
   /** The ACLs every request is checked against (permissive without security). */
   final io.corral.http.auth.Authorizer authorizer;
 
@@ -76,6 +78,7 @@ final class MasterState {
     this.registry = registry;
     this.leaseValid = leaseValid;
     this.ids = new IdGenerator(masterInfo.getId());
+    this.schedulerTasks = new SchedulerTasks(this, new SchedulerTaskShare(config.schedulerTaskShare()));
     this.electedAt = clock.instant();
     int maxRemoved = config.maxCompletedFrameworks();
     int maxShown = Math.min(maxRemoved, MAX_COMPLETED_FRAMEWORKS_SHOWN);

@@ -29,6 +29,17 @@ public final class MasterView {
       String id, String name, String role, boolean connected, boolean suppressed, int activeTasks,
       int completedTasks, int offers, double dominantShare) {}
 
+  /**
+   * The frameworks' schedulers run as tasks ({@code TaskInfo.scheduler_task}): how many are non-terminal,
+   * what those on agents in service hold, those agents' total, the largest fraction of any scalar
+   * resource they hold, and the most they may hold ({@code --scheduler-task-share}).
+   */
+  public record SchedulerTaskUsage(int running, Resources held, Resources cluster, double share, double limit) {}
+
+  public SchedulerTaskUsage schedulerTasks() {
+    return s.schedulerTasks.usage();
+  }
+
   public List<AgentSummary> agents() {
     List<AgentSummary> out = new ArrayList<>();
     for (AgentEntry a : s.agents.values()) {

@@ -80,6 +80,13 @@ public final class MasterPrometheus {
         .description("Tasks not yet ended").register(registry);
     Gauge.builder("corral.offers.outstanding", this, p -> p.gauges.offers())
         .description("Offers not yet answered").register(registry);
+    Gauge.builder("corral.scheduler.tasks", this, p -> p.gauges.schedulerTasks().running())
+        .description("Frameworks' schedulers run as tasks (scheduler_task) not yet ended").register(registry);
+    Gauge.builder("corral.scheduler.tasks.share", this, p -> p.gauges.schedulerTasks().share())
+        .description("Largest fraction of any resource of the cluster the scheduler tasks hold").register(registry);
+    Gauge.builder("corral.scheduler.tasks.max.share", this, p -> p.gauges.schedulerTasks().maxShare())
+        .description("The most the scheduler tasks may hold of each resource (--scheduler-task-share)")
+        .register(registry);
     for (String r : new String[] {"cpus", "mem", "disk"}) {
       Gauge.builder("corral.resources.capacity", this, p -> p.gauges.total(r)).tag("resource", r)
           .description("Resources of the agents in service (mem and disk in MiB)").register(registry);
@@ -136,14 +143,15 @@ public final class MasterPrometheus {
   public record ClusterGauges(
       int agents, int activeAgents, int frameworks, int activeTasks, int offers,
       java.util.Map<String, Object> totals, java.util.Map<String, Object> usedRes,
-      java.util.Map<String, Object> offeredRes, StateSnapshot.FetcherJson fetcher) {
+      java.util.Map<String, Object> offeredRes, StateSnapshot.FetcherJson fetcher,
+      StateSnapshot.SchedulerTasksJson schedulerTasks) {
     static final ClusterGauges NONE = new ClusterGauges(0, 0, 0, 0, 0, java.util.Map.of(), java.util.Map.of(),
-        java.util.Map.of(), StateSnapshot.FetcherJson.ZERO);
+        java.util.Map.of(), StateSnapshot.FetcherJson.ZERO, StateSnapshot.SchedulerTasksJson.NONE);
 
     static ClusterGauges of(StateSnapshot s) {
       return new ClusterGauges(s.cluster().agents(), s.cluster().activeAgents(), s.cluster().frameworks(),
           s.cluster().activeTasks(), s.offers().size(), s.cluster().resources(), s.cluster().usedResources(),
-          s.cluster().offeredResources(), s.cluster().fetcher());
+          s.cluster().offeredResources(), s.cluster().fetcher(), s.cluster().schedulerTasks());
     }
 
     double total(String r) {

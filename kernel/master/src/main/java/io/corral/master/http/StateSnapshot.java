@@ -39,7 +39,17 @@ public record StateSnapshot(
   /** Totals over the agents in service (the fetcher's: over every agent known, as of its latest pong). */
   public record ClusterJson(
       int agents, int activeAgents, int frameworks, int activeTasks, Map<String, Object> resources,
-      Map<String, Object> usedResources, Map<String, Object> offeredResources, FetcherJson fetcher) {}
+      Map<String, Object> usedResources, Map<String, Object> offeredResources, FetcherJson fetcher,
+      SchedulerTasksJson schedulerTasks) {}
+
+  /**
+   * The frameworks' schedulers run as tasks ({@code scheduler_task}): how many are running, what they hold
+   * (on agents in service), the largest fraction of any scalar resource of the cluster that is, and the most
+   * they may hold ({@code --scheduler-task-share}).
+   */
+  public record SchedulerTasksJson(int running, Map<String, Object> resources, double share, double maxShare) {
+    static final SchedulerTasksJson NONE = new SchedulerTasksJson(0, Map.of(), 0, 0);
+  }
 
   /** What agents' fetchers did since each agent started. */
   public record FetcherJson(long fetched, long cacheHits, long bytesDownloaded, long failures) {
@@ -80,7 +90,8 @@ public record StateSnapshot(
 
   public record TaskJson(
       String id, String name, String state, String agentId, String frameworkId, String executorId,
-      Map<String, Object> resources, String message, String reason, Integer exitCode, Double updatedAt) {}
+      Map<String, Object> resources, String message, String reason, Integer exitCode, Double updatedAt,
+      boolean schedulerTask) {}
 
   public record OfferJson(
       String id, String frameworkId, String agentId, Map<String, Object> resources, double expiresAt) {}
@@ -181,7 +192,8 @@ public record StateSnapshot(
     MasterJson master = new MasterJson(info.getId(), info.getVersion(), info.getHost() + ":" + info.getPort(),
         httpUrl, seconds(view.electedAt()), seconds(now));
     ClusterJson cluster = new ClusterJson(agents.size(), active, frameworks.size(), activeTasks,
-        ResourcesJson.of(total), ResourcesJson.of(used), ResourcesJson.of(offered), fetched);
+        ResourcesJson.of(total), ResourcesJson.of(used), ResourcesJson.of(offered), fetched,
+        schedulerTasks(view.schedulerTasks()));
     return new StateSnapshot(master, cluster, List.copyOf(agents), List.copyOf(frameworks), List.copyOf(tasks),
         List.copyOf(completed), List.copyOf(offers), List.copyOf(gone));
   }
@@ -224,7 +236,11 @@ public record StateSnapshot(
         s == null || s.getMessage().isEmpty() ? null : s.getMessage(),
         s == null ? null : s.getReason().name(),
         s != null && s.hasExitCode() ? s.getExitCode() : null,
-        s == null || s.getTimestamp() == 0 ? null : s.getTimestamp());
+        s == null || s.getTimestamp() == 0 ? null : s.getTimestamp(), t.getSchedulerTask());
+  }
+
+  private static SchedulerTasksJson schedulerTasks(MasterView.SchedulerTaskUsage u) {
+    return new SchedulerTasksJson(u.running(), ResourcesJson.of(u.held()), ResourcesJson.round(u.share()), u.limit());
   }
 
   private static double seconds(Instant t) {

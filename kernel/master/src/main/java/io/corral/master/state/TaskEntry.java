@@ -16,6 +16,7 @@ public final class TaskEntry {
   private final String name;
   private final Resources resources;
   private final Instant launchedAt;
+  private final boolean schedulerTask;
   private TaskState state;
   private TaskStatus latestStatus;
 
@@ -30,7 +31,8 @@ public final class TaskEntry {
         resources,
         launchedAt,
         TaskState.TASK_STAGING,
-        null);
+        null,
+        info.getSchedulerTask());
   }
 
   public TaskEntry(
@@ -42,7 +44,8 @@ public final class TaskEntry {
       Resources resources,
       Instant launchedAt,
       TaskState state,
-      TaskStatus latestStatus) {
+      TaskStatus latestStatus,
+      boolean schedulerTask) {
     this.frameworkId = frameworkId;
     this.taskId = taskId;
     this.agentId = agentId;
@@ -52,6 +55,7 @@ public final class TaskEntry {
     this.launchedAt = launchedAt;
     this.state = state;
     this.latestStatus = latestStatus;
+    this.schedulerTask = schedulerTask;
   }
 
   public String frameworkId() {
@@ -82,6 +86,11 @@ public final class TaskEntry {
     return launchedAt;
   }
 
+  /** Whether the task is its framework's own scheduler ({@code TaskInfo.scheduler_task}). */
+  public boolean schedulerTask() {
+    return schedulerTask;
+  }
+
   public TaskState state() {
     return state;
   }
@@ -108,7 +117,8 @@ public final class TaskEntry {
             .setExecutorId(executorId)
             .setName(name)
             .setState(state)
-            .addAllResources(resources.toProto());
+            .addAllResources(resources.toProto())
+            .setSchedulerTask(schedulerTask);
     if (latestStatus != null) {
       b.setLatestStatus(latestStatus);
     }
