@@ -130,7 +130,9 @@ public final class MasterHttpServer implements AutoCloseable {
       MasterPrometheus.ClusterGauges gauges = master.leading()
           ? MasterPrometheus.ClusterGauges.of(summary())
           : MasterPrometheus.ClusterGauges.NONE;
-      return Response.of(200, prometheus.contentType(), prometheus.scrape(gauges).getBytes(StandardCharsets.UTF_8));
+      List<io.corral.master.core.RoleSummary> roles = master.leading() ? await(master.query(v -> v.roles())) : List.of();
+      return Response.of(200, prometheus.contentType(),
+          prometheus.scrape(gauges, roles).getBytes(StandardCharsets.UTF_8));
     }
     if (!master.leading()) {
       return redirectToLeader(rawPath, rawQuery);

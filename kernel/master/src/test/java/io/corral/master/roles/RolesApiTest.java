@@ -81,6 +81,10 @@ class RolesApiTest {
     assertThat(role(roles, "eng").get("weight").asDouble()).isEqualTo(2.5); // an ancestor, listed
     assertThat(role(roles, "eng").get("guarantee").toString()).isEqualTo("{}");
     assertThat(role(roles, "flag").get("weight").asDouble()).isEqualTo(5.0);
+    String metrics = send("GET", "metrics", null).body();
+    assertThat(metrics).contains("corral_role_limit{role=\"eng/etl\",resource=\"cpus\"} 2.0")
+        .contains("corral_role_guarantee{role=\"eng/etl\",resource=\"cpus\"} 1.5")
+        .contains("corral_role_weight{role=\"eng\"} 2.5");
 
     master.close();
     start();
