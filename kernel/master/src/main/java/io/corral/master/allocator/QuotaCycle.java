@@ -41,6 +41,8 @@ final class QuotaCycle {
   private long[] spare;
   /** The roles with a guarantee and no guaranteed ancestor: their lack is the headroom. */
   private final List<RoleState> tops = new ArrayList<>();
+  /** Stage 1: the tops below their guarantee with demand, least served first. */
+  private final List<RoleState> lacking = new ArrayList<>();
 
   QuotaCycle(DrfSorter sorter, ResourceIndex index, Ledger ledger, MinAllocatable minimum,
       Collection<RoleState> quotaRoles) {
@@ -55,12 +57,22 @@ final class QuotaCycle {
   void run(List<AgentState> agents, List<Allocation> out) {
     start();
     if (!tops.isEmpty()) {
+      lacking.clear();
+      for (RoleState top : tops) {
+        if (top.offerableCount > 0 && top.belowGuarantee()) {
+          lacking.add(top);
+        }
+      }
+      lacking.sort(DrfSorter::compareRoles);
       for (AgentState agent : agents) {
+        if (lacking.isEmpty()) {
+          break;
+        }
         allocateGuarantees(agent, out);
       }
     }
     for (AgentState agent : agents) {
-      allocate(agent, out, null);
+      allocate(agent, out, null, new ArrayList<>(2));
     }
   }
 
@@ -82,32 +94,44 @@ final class QuotaCycle {
     }
   }
 
+  /**
+   * Stage 1 on one agent: the roles below their guarantee, least served first. Only the role
+   * served changes its share, so the list stays sorted by moving that one role.
+   */
   private void allocateGuarantees(AgentState agent, List<Allocation> out) {
-    List<RoleState> lacking = new ArrayList<>();
-    for (RoleState top : tops) {
-      if (top.offerableCount > 0 && top.belowGuarantee()) {
-        lacking.add(top);
+    List<FrameworkState> served = new ArrayList<>(2);
+    for (int i = 0; i < lacking.size() && minimum.allows(agent.free); ) {
+      RoleState top = lacking.get(i);
+      if (!allocate(agent, out, top, served)) {
+        i++;
+        continue;
       }
-    }
-    lacking.sort(DrfSorter::compareRoles);
-    for (RoleState top : lacking) {
-      allocate(agent, out, top);
+      lacking.remove(i);
+      if (top.offerableCount > 0 && top.belowGuarantee()) {
+        int at = java.util.Collections.binarySearch(lacking, top, DrfSorter::compareRoles);
+        lacking.add(at < 0 ? -at - 1 : at, top);
+      }
+      // Roles before position i took nothing here and still come first; go on from the start.
+      i = 0;
     }
   }
 
   /**
-   * Offers slices of {@code agent}'s free resources, one framework after another, while what is
-   * left is worth offering. With {@code guaranteed} set (stage 1), only that role's subtree is
-   * considered and slices are capped at what it lacks of its guarantee.
+   * Offers slices of {@code agent}'s free resources, one framework after another (none twice: see
+   * {@code served}), while what is left is worth offering. With {@code guaranteed} set (stage 1),
+   * one slice at most, to that role's subtree, capped at what it lacks of its guarantee.
+   *
+   * @return whether a slice was offered
    */
-  private void allocate(AgentState agent, List<Allocation> out, RoleState guaranteed) {
-    List<FrameworkState> served = new ArrayList<>(2);
+  private boolean allocate(AgentState agent, List<Allocation> out, RoleState guaranteed,
+      List<FrameworkState> served) {
+    int before = served.size();
     while (minimum.allows(agent.free)) {
       Choice choice = guaranteed == null
           ? walk(sorter.root(), agent, served, unlimited(), null)
           : walkFrom(guaranteed, agent, served);
       if (choice == null) {
-        return;
+        break;
       }
       RoleState top = choice.fw.role.topGuaranteed();
       long[] lackBefore = top == null ? null : lack(top);
@@ -123,7 +147,11 @@ final class QuotaCycle {
           spare[i] += lackBefore[i] - top.lacking(i);
         }
       }
+      if (guaranteed != null) {
+        break; // stage 1: one slice per role and agent, then the next role in order
+      }
     }
+    return served.size() > before;
   }
 
   /** Stage 1 inside {@code top}: the limits above it apply, and its subtree's guarantees cap the slices. */
