@@ -87,6 +87,25 @@ public final class AllocatorView {
     return Collections.unmodifiableMap(out);
   }
 
+  /**
+   * What a role and its sub-roles hold (offered or used) beyond the role's guarantee, scalars;
+   * everything they hold if it has none. What a preemption pass may take from the role without
+   * breaking its guarantee.
+   */
+  public Resources surplus(String role) {
+    RoleState node = sorter.existingNode(role);
+    if (node == null) {
+      return Resources.EMPTY;
+    }
+    long[] over = node.allocated.clone();
+    if (node.guarantee != null) {
+      for (int i = 0; i < Math.min(over.length, node.guarantee.length); i++) {
+        over[i] = Math.max(0, over[i] - node.guarantee[i]);
+      }
+    }
+    return index.toResources(over);
+  }
+
   /** Whether a role (or a sub-role) has a framework that may be offered resources now. */
   public boolean demand(String role) {
     RoleState node = sorter.existingNode(role);

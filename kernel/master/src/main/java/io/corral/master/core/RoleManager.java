@@ -57,6 +57,9 @@ final class RoleManager {
       return CompletableFuture.completedFuture(OperatorResult.invalid(problem));
     }
     s.allocator.setQuota(role, quota.guarantee(), quota.limit());
+    // Outstanding offers were made without this quota: take them back (as Mesos does when a quota is
+    // set), so the next cycle holds the new guarantee's headroom and offers no role past its limit.
+    offers.rescindAll();
     String what = "role " + role + ": guarantee " + shown(quota.guarantee()) + ", limit " + shown(quota.limit());
     return save(s.roleSettings.withQuota(role, quota), what);
   }

@@ -116,6 +116,23 @@ class QuotaAllocatorTest {
   }
 
   @Test
+  void aPreemptionPassCanAskWhoLacksWhatAndWhoHoldsMore() {
+    DrfAllocator a = Fixtures.allocator();
+    a.addAgent("s1", res("cpus:4;mem:4096"));
+    a.addFramework("fa", "a");
+    a.allocate(T0);
+    a.addFramework("fb", "b");
+    a.setQuota("a", res("cpus:1"), Resources.EMPTY);
+    a.setQuota("b", res("cpus:2"), Resources.EMPTY);
+
+    assertThat(a.view().lackingGuarantees()).containsOnlyKeys("b");
+    assertThat(a.view().lackingGuarantees().get("b")).isEqualTo(res("cpus:2"));
+    assertThat(a.view().demand("b")).isTrue();
+    assertThat(a.view().surplus("a")).isEqualTo(res("cpus:3;mem:4096"));
+    assertThat(a.view().surplus("b")).isEqualTo(Resources.EMPTY);
+  }
+
+  @Test
   void removingAQuotaEndsItsHeadroom() {
     DrfAllocator a = Fixtures.allocator();
     a.addAgent("s1", res("cpus:4;mem:4096"));
