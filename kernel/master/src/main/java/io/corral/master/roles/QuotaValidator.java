@@ -63,8 +63,10 @@ public final class QuotaValidator {
     if (!force) {
       Resources sum = topGuarantees(next);
       if ((over = beyondCapacity(sum, capacity)) != null) {
-        return "the guarantees would sum to " + sum + ", beyond the cluster's capacity " + capacity.scalarsOnly()
-            + " in " + over + " (use force to set it anyway)";
+        Resources has = capacity.scalarsOnly();
+        return "the guarantees would sum to " + sum + ", beyond the cluster's capacity "
+            + (has.isEmpty() ? "(no agent yet)" : has.toString())
+            + " in " + over + " (to set it anyway: --force, or ?force=true in the API)";
       }
     }
     return null;
