@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  * ./mvnw -B -q -pl benchmarks -am package -DskipTests
  * java -cp "benchmarks/target/corral-benchmarks.jar:benchmarks/target/lib/*" \
  *     io.corral.benchmarks.AllocatorBenchmark [--cycles=20] [--warmup=10] \
- *     [--grid=1000x100,5000x500,10000x100,10000x1000] [--scenario=all|all-free|mostly-filtered]
+ *     [--grid=1000x100,5000x500,10000x100,10000x1000] [--scenario=all|all-free|mostly-filtered|quotas]
  * </pre>
  */
 public final class AllocatorBenchmark {
@@ -35,7 +35,7 @@ public final class AllocatorBenchmark {
 
   private AllocatorBenchmark() {}
 
-  /** One measured grid point. */
+  /** One measured grid point ({@code offersPerCycle}: of the last measured cycle). */
   record Result(Scenario scenario, Cluster cluster, long filters, double setupSeconds,
       int offersPerCycle, Histogram nanos, long gcCount, long gcMillis) {
     String row() {
@@ -96,35 +96,38 @@ public final class AllocatorBenchmark {
 
   static Result run(Scenario scenario, Cluster cluster, int warmup, int cycles) {
     long setupStart = System.nanoTime();
-    DrfAllocator allocator = cluster.build(42);
+    DrfAllocator allocator = cluster.build(42, scenario);
     Instant[] now = {START};
+    int[] offers = {0};
     scenario.prepare(allocator, cluster, now[0]);
     double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
     // Warm up for the given cycles and at least WARMUP_NANOS, so the JIT is done.
     long warmupEnd = System.nanoTime() + WARMUP_NANOS;
     for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {
-      cycle(allocator, scenario, cluster, now);
+      cycle(allocator, scenario, cluster, now, offers);
     }
     Histogram nanos = new Histogram(3);
     long[] gcBefore = gcTotals();
     for (int i = 0; i < cycles; i++) {
-      nanos.recordValue(cycle(allocator, scenario, cluster, now));
+      nanos.recordValue(cycle(allocator, scenario, cluster, now, offers));
     }
     long[] gcAfter = gcTotals();
     return new Result(scenario, cluster, scenario.filters(cluster), setupSeconds,
-        cluster.agents(), nanos, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
+        offers[0], nanos, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
   }
 
   /** One second later: one timed full cycle, then the frameworks' (untimed) answers. */
   private static long cycle(DrfAllocator allocator, Scenario scenario, Cluster cluster,
-      Instant[] now) {
+      Instant[] now, int[] offers) {
     now[0] = now[0].plus(Duration.ofSeconds(1));
     long t0 = System.nanoTime();
     List<Allocation> out = allocator.allocateAll(now[0]);
     long t = System.nanoTime() - t0;
-    if (out.size() != cluster.agents()) {
-      throw new IllegalStateException("expected every agent offered, got " + out.size());
+    if (scenario.offersEveryAgentWhole() ? out.size() != cluster.agents()
+        : out.stream().map(Allocation::agentId).distinct().count() != cluster.agents()) {
+      throw new IllegalStateException("expected every agent offered, got " + out.size() + " offers");
     }
+    offers[0] = out.size();
     scenario.respond(allocator, out, now[0]);
     return t;
   }

@@ -54,7 +54,46 @@ enum Scenario {
     long filters(Cluster cluster) {
       return (long) (cluster.frameworks() - takers(cluster)) * cluster.agents();
     }
+  },
+
+  /**
+   * As {@link #ALL_FREE}, but the frameworks are spread over {@link #QUOTA_ROLES} roles, two levels
+   * deep ({@code org-<r % 10>/team-<r>}), and every team has a quota: a guarantee of half a
+   * percent of the cluster (the guarantees sum to half of it) and a limit of two percent (the
+   * limits sum to twice the cluster). Every cycle runs the quota stages: guarantees first, then
+   * fair share, each offer capped by the limits and the headroom.
+   */
+  QUOTAS("100 quota roles") {
+    @Override
+    void prepare(DrfAllocator allocator, Cluster cluster, Instant now) {
+      Resources total = cluster.agentTotal().scalarsOnly();
+      Resources.Builder guarantee = Resources.builder();
+      Resources.Builder limit = Resources.builder();
+      for (java.util.Map.Entry<String, Double> e : total.scalars().entrySet()) {
+        guarantee.scalar(e.getKey(), e.getValue() * cluster.agents() * 0.005);
+        limit.scalar(e.getKey(), e.getValue() * cluster.agents() * 0.02);
+      }
+      for (int r = 0; r < QUOTA_ROLES; r++) {
+        allocator.setQuota(team(r), guarantee.build(), limit.build());
+      }
+    }
+
+    @Override
+    String roleOf(int framework) {
+      return team(framework % QUOTA_ROLES);
+    }
+
+    @Override
+    boolean offersEveryAgentWhole() {
+      return false;
+    }
   };
+
+  static final int QUOTA_ROLES = 100;
+
+  private static String team(int r) {
+    return "org-" + (r % 10) + "/team-" + r;
+  }
 
   private final String label;
 
@@ -76,6 +115,16 @@ enum Scenario {
     }
   }
 
+  /** The role of framework number {@code framework}. */
+  String roleOf(int framework) {
+    return "*";
+  }
+
+  /** Whether each cycle offers each agent whole, once (else: each agent at least once, in slices). */
+  boolean offersEveryAgentWhole() {
+    return true;
+  }
+
   /** The number of (framework, agent) filters in the steady state. */
   long filters(Cluster cluster) {
     return 0;
@@ -89,7 +138,7 @@ enum Scenario {
     return (cluster.frameworks() + 9) / 10;
   }
 
-  /** The shape of a benchmark cluster: identical agents, frameworks in one role. */
+  /** The shape of a benchmark cluster: identical agents, frameworks in the scenario's roles. */
   record Cluster(int agents, int frameworks) {
     private static final Resources AGENT =
         Resources.parse("cpus:32;mem:131072;disk:1000000;ports:[31000-32000]");
@@ -106,13 +155,13 @@ enum Scenario {
       return "framework-" + i;
     }
 
-    DrfAllocator build(long seed) {
+    DrfAllocator build(long seed, Scenario scenario) {
       DrfAllocator allocator = new DrfAllocator(new java.util.SplittableRandom(seed));
       for (int a = 0; a < agents; a++) {
         allocator.addAgent(agentId(a), AGENT);
       }
       for (int f = 0; f < frameworks; f++) {
-        allocator.addFramework(frameworkId(f), "*");
+        allocator.addFramework(frameworkId(f), scenario.roleOf(f));
       }
       return allocator;
     }

@@ -19,10 +19,11 @@ final class CorralProcess implements AutoCloseable {
   private final Process process;
   private final List<String> stdout = new CopyOnWriteArrayList<>();
   private final List<ProcessHandle> tree = new ArrayList<>();
+  private final Thread reader;
 
   private CorralProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(() -> {
+    this.reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
@@ -82,6 +83,15 @@ final class CorralProcess implements AutoCloseable {
   }
 
   List<String> stdout() {
+    return stdout;
+  }
+
+  /** All of stdout, once the process has closed it (it exited). */
+  List<String> wholeStdout(Duration within) throws InterruptedException {
+    reader.join(within.toMillis());
+    if (reader.isAlive()) {
+      throw new AssertionError("stdout still open after " + within);
+    }
     return stdout;
   }
 

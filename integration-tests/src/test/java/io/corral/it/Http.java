@@ -38,6 +38,12 @@ public final class Http {
         .POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  /** A PUT with a JSON body, as the CLI sends it. */
+  public static Answer put(String url, String json) {
+    return send(HttpRequest.newBuilder(URI.create(url)).header("X-Corral-Request", "test")
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   /** A POST as a form on another site would make a browser send it: no custom header. */
   public static Answer postAsABrowserForm(String url) {
     return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")

@@ -113,6 +113,23 @@ class WebUiIT {
           + ".textContent === '0'", WAIT);
       assertThat(browser.eval("typeof window.__pwned").asText()).isEqualTo("undefined");
       browser.screenshot(shots.resolve("overview-after.png"));
+
+      // Roles: each role's guarantee, limit, allocation and preemptions
+      assertThat(Http.put(http + "api/v1/quota/ui/team?force=true",
+          "{\"guarantee\": {\"cpus\": 0.5}, \"limit\": {\"cpus\": 1, \"mem\": 512}}").status()).isEqualTo(200);
+      browser.navigate(http + "#/roles");
+      browser.waitFor("!!document.querySelector('#roles-table tr[data-role=\"ui/team\"]')", WAIT);
+      assertThat(browser.eval("document.querySelector('#roles-table tr[data-role=\"ui/team\"] td.guarantee')"
+          + ".textContent").asText()).isEqualTo("cpus 0.5");
+      assertThat(browser.eval("document.querySelector('#roles-table tr[data-role=\"ui/team\"] td.limit')"
+          + ".textContent").asText()).isEqualTo("cpus 1 · mem 512 MiB");
+      assertThat(browser.eval("document.querySelector('#roles-table tr[data-role=\"ui/team\"] td.preemptions')"
+          + ".textContent").asText()).isEqualTo("0");
+      assertThat(browser.eval("!!document.querySelector('#roles-table tr[data-role=\"ui\"]')").asBoolean())
+          .as("the ancestor is listed").isTrue();
+      assertThat(browser.eval("!!document.querySelector('#roles-table tr[data-role=\"*\"] td.allocated')")
+          .asBoolean()).isTrue();
+      browser.screenshot(shots.resolve("roles.png"));
       driver.stop();
       driver.join();
     }

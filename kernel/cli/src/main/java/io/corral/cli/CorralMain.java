@@ -37,6 +37,9 @@ public final class CorralMain implements Runnable {
       io.corral.cli.ops.TasksCommand.class,
       io.corral.cli.ops.FrameworkCommand.class,
       io.corral.cli.ops.TaskCommand.class,
+      io.corral.cli.ops.RolesCommand.class,
+      io.corral.cli.ops.QuotaCommand.class,
+      io.corral.cli.ops.WeightsCommand.class,
       io.corral.cli.ops.LogsCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -50,7 +50,7 @@ class ContributedCommandsTest {
   void eachIsListedAfterTheCommandItNamesAndOneThatNamesNoneLast() {
     List<String> names = List.copyOf(CorralMain.commandLine().getSubcommands().keySet());
     assertThat(names).containsExactly("master", "agent", "local", "bundle", "zebra", "aardvark", "certs", "status",
-        "agents", "frameworks", "tasks", "framework", "task", "logs", "stray", "generate-completion", "help");
+        "agents", "frameworks", "tasks", "framework", "task", "roles", "quota", "weights", "logs", "stray", "generate-completion", "help");
   }
 
   @Test

@@ -53,4 +53,12 @@ class ParseWeightsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("role 'prod' given twice");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-prod=1", "eng/=2", "a//b=1", "eng/*=1"})
+  void anInvalidRoleNameIsRefusedWithTheReason(String spec) {
+    assertThatThrownBy(() -> MasterCommand.parseWeights(spec))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("role '");
+  }
 }

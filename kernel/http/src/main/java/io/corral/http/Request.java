@@ -9,8 +9,8 @@ import java.util.Objects;
 
 /**
  * One HTTP request as a route sees it, read whole and checked (its URI is well-formed and within
- * {@link HttpLimits#maxUriChars()}, its body within {@link HttpLimits#maxBodyBytes()} and read
- * away: requests carry their parameters in the query).
+ * {@link HttpLimits#maxUriChars()}, its body within {@link HttpLimits#maxBodyBytes()}). Most
+ * requests carry their parameters in the query; a few (quotas, weights) send a JSON body.
  *
  * @param method as sent ({@code GET}, {@code HEAD}, {@code POST}, ...)
  * @param rawPath the path, still percent-encoded ({@link HttpIo#segments} decodes it)
@@ -20,13 +20,17 @@ import java.util.Objects;
  * @param clientCertificate the certificate the TLS handshake verified, null without one
  * @param identity who the request is from once authenticated ({@link io.corral.http.auth.HttpAuthenticator}),
  *     null without security
+ * @param body the request's body (empty without one); do not modify
  */
 public record Request(String method, String rawPath, String rawQuery, Map<String, String> headers,
-    InetSocketAddress remote, X509Certificate clientCertificate, Identity identity) {
+    InetSocketAddress remote, X509Certificate clientCertificate, Identity identity, byte[] body) {
+  private static final byte[] NO_BODY = new byte[0];
+
   public Request {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(rawPath, "rawPath");
     headers = Map.copyOf(headers);
+    body = body == null ? NO_BODY : body;
   }
 
   /** The first value of a header (any case), null if absent. */
@@ -40,7 +44,7 @@ public record Request(String method, String rawPath, String rawQuery, Map<String
   }
 
   public Request withIdentity(Identity id) {
-    return new Request(method, rawPath, rawQuery, headers, remote, clientCertificate, id);
+    return new Request(method, rawPath, rawQuery, headers, remote, clientCertificate, id, body);
   }
 
   /** {@code METHOD /path} (no query: parameters may be long), for log lines. */

@@ -77,6 +77,8 @@ public final class Master implements AutoCloseable {
   private volatile java.util.Map.Entry<String, String> leaderHttp;
   private ZkLeadership leadership;
   private AgentRegistry registry;
+  /** Where the quotas and weights set at run time are kept (ZooKeeper, or the work dir). */
+  private io.corral.master.roles.RoleSettingsStore roleStore;
 
   public Master(MasterConfig config) {
     this.config = config;
@@ -114,6 +116,7 @@ public final class Master implements AutoCloseable {
     }
     if (config.zk() == null) {
       registry = new InMemoryAgentRegistry();
+      roleStore = new io.corral.master.roles.FileRoleSettingsStore(config.workDir());
       loop.submit(() -> {
         on(MasterLifecycle.Event.ELECTED);
         return null;
@@ -135,6 +138,7 @@ public final class Master implements AutoCloseable {
       throw new IOException(startFailure, e);
     }
     registry = new ZkAgentRegistry(leadership.client(), url.registryPath());
+    roleStore = new io.corral.master.roles.ZkRoleSettingsStore(leadership.client(), url.registryPath());
     LOG.info("master {} on {} joined the election at {}", id, address, url);
     leadership.awaitSettled(Duration.ofSeconds(30));
     if (leadership.hasLeadership()) {
@@ -180,6 +184,7 @@ public final class Master implements AutoCloseable {
 
   private void startRecovery() {
     java.util.Map<String, io.corral.master.registry.AgentRecord> records;
+    io.corral.master.roles.RoleSettings roleSettings;
     try {
       records = registry.load();
     } catch (Exception e) {
@@ -187,6 +192,14 @@ public final class Master implements AutoCloseable {
       exit(ExitCodes.ZK_SESSION_LOST, "its registry could not be read");
       return;
     }
+    try {
+      roleSettings = roleStore.load();
+    } catch (java.io.IOException e) {
+      LOG.error("could not read the quotas and weights: {}", e.getMessage());
+      exit(ExitCodes.ZK_SESSION_LOST, "its quotas and weights could not be read (" + e.getMessage() + ")");
+      return;
+    }
+    core.installRoleSettings(roleStore, roleSettings);
     // Recovery starts at once (we are on the loop); RECOVERED comes as an event of its own, even
     // when no agent is expected, so that it is not applied inside this ELECTED transition.
     core.recover(records, () -> loop.execute(() -> on(MasterLifecycle.Event.RECOVERED)));
@@ -321,6 +334,22 @@ public final class Master implements AutoCloseable {
     @Override
     public CompletableFuture<io.corral.master.core.OperatorResult> killTask(String frameworkId, String taskId) {
       return Master.this.leading().killTask(frameworkId, taskId);
+    }
+
+    @Override
+    public CompletableFuture<io.corral.master.core.OperatorResult> setQuota(String role,
+        io.corral.master.roles.Quota quota, boolean force) {
+      return Master.this.leading().setQuota(role, quota, force);
+    }
+
+    @Override
+    public CompletableFuture<io.corral.master.core.OperatorResult> removeQuota(String role) {
+      return Master.this.leading().removeQuota(role);
+    }
+
+    @Override
+    public CompletableFuture<io.corral.master.core.OperatorResult> setWeights(java.util.Map<String, Double> weights) {
+      return Master.this.leading().setWeights(weights);
     }
   }
 

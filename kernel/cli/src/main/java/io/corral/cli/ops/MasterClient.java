@@ -134,6 +134,18 @@ public final class MasterClient {
         .POST(HttpRequest.BodyPublishers.noBody()), path);
   }
 
+  /** A PUT with a JSON body. */
+  public JsonNode put(String path, JsonNode body) {
+    return call(HttpRequest.newBuilder(uri(path)).header(io.corral.http.HttpIo.CSRF_HEADER, "corral-cli")
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())), path);
+  }
+
+  public JsonNode delete(String path) {
+    return call(HttpRequest.newBuilder(uri(path)).header(io.corral.http.HttpIo.CSRF_HEADER, "corral-cli").DELETE(),
+        path);
+  }
+
   /** Reads a URL of an agent (or anything else) the master pointed to. */
   public JsonNode getAbsolute(String url) {
     return call(HttpRequest.newBuilder(URI.create(url)).GET(), url);

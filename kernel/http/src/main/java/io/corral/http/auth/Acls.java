@@ -27,6 +27,8 @@ import java.util.Set;
  *   "teardown_frameworks": [ {"principals": ["ops"], "framework_principals": "ANY"} ],
  *   "view_state":          [ {"principals": "ANY"} ],
  *   "drain_agents":        [ {"principals": ["ops"]} ],
+ *   "update_quotas":       [ {"principals": ["ops"], "roles": "ANY"} ],
+ *   "update_weights":      [ {"principals": ["ops"], "roles": ["eng", "eng/etl"]} ],
  *   "register_agents":     [ {"principals": ["agent"]} ]
  * }
  * }</pre>
@@ -45,6 +47,8 @@ public final class Acls {
     READ_SANDBOX("read_sandboxes", "framework_principals", "read sandboxes of frameworks of principal"),
     VIEW_STATE("view_state", null, "view the cluster's state"),
     DRAIN_AGENT("drain_agents", null, "drain or undrain agents"),
+    UPDATE_QUOTA("update_quotas", "roles", "set or remove the quota of role"),
+    UPDATE_WEIGHT("update_weights", "roles", "set the weight of role"),
     REGISTER_AGENT("register_agents", null, "register agents");
 
     final String key;

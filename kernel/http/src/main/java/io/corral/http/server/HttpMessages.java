@@ -35,8 +35,10 @@ final class HttpMessages {
     for (Map.Entry<String, String> h : request.headers()) {
       headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
     }
+    byte[] body = new byte[request.content().readableBytes()];
+    request.content().getBytes(request.content().readerIndex(), body);
     return new Request(request.method().name(), target.rawPath(), target.rawQuery(), headers,
-        (InetSocketAddress) channel.remoteAddress(), clientCertificate(channel), null);
+        (InetSocketAddress) channel.remoteAddress(), clientCertificate(channel), null, body);
   }
 
   /** The leaf of the certificate chain the client presented and the TLS handshake verified. */

@@ -134,6 +134,15 @@ final class AgentFilters {
     return word < blocked.length && (blocked[word] & (1L << fw.index)) != 0;
   }
 
+  /**
+   * Whether a refusal of {@code fw} blocks offering {@code offered} (a slice of the free
+   * resources, which {@link #blocks} does not answer for); valid after {@link #expire}.
+   */
+  boolean refuses(FrameworkState fw, Resources offered) {
+    int i = fw.index;
+    return i < filters.length && frameworks[i] == fw && filters[i].blocks(offered);
+  }
+
   private void drop(int i) {
     frameworks[i].filteredAgents--;
     frameworks[i] = null;

@@ -8,9 +8,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * One allocation pass over a list of agents (Mesos {@code __generateOffers}, one role per
- * framework, no quota): agents in random order; each agent's whole free amount, if it meets the
- * minimum, goes to the first framework in DRF order that no filter blocks; shares are updated
- * before the next agent.
+ * framework): agents in random order; without quotas, each agent's whole free amount, if it meets
+ * the minimum, goes to the first framework in hierarchical DRF order that no filter blocks; shares
+ * are updated before the next agent. With a quota anywhere, {@link QuotaCycle} decides instead.
  */
 final class AllocationCycle {
   private final DrfSorter sorter;
@@ -18,7 +18,13 @@ final class AllocationCycle {
   private final MinAllocatable minimum;
   private final RandomGenerator random;
 
-  AllocationCycle(DrfSorter sorter, Ledger ledger, MinAllocatable minimum, RandomGenerator random) {
+  private final QuotaCycle quotaCycle;
+  private final java.util.Collection<RoleState> quotaRoles;
+
+  AllocationCycle(DrfSorter sorter, ResourceIndex index, Ledger ledger, MinAllocatable minimum,
+      RandomGenerator random, java.util.Collection<RoleState> quotaRoles) {
+    this.quotaRoles = quotaRoles;
+    this.quotaCycle = new QuotaCycle(sorter, index, ledger, minimum, quotaRoles);
     this.sorter = sorter;
     this.ledger = ledger;
     this.minimum = minimum;
@@ -34,6 +40,13 @@ final class AllocationCycle {
     sorter.refreshIfStale();
     shuffle(agents);
     List<Allocation> out = new ArrayList<>();
+    if (!quotaRoles.isEmpty()) {
+      for (AgentState agent : agents) {
+        agent.filters.expire(now);
+      }
+      quotaCycle.run(agents, out);
+      return out;
+    }
     for (AgentState agent : agents) {
       agent.filters.expire(now);
       Resources free = agent.free;
@@ -56,9 +69,22 @@ final class AllocationCycle {
     if (filtered) {
       filters.prepare(free, now);
     }
-    for (RoleState role : sorter.roles()) {
-      for (FrameworkState fw : role.offerable) {
+    return first(sorter.root(), filters, filtered);
+  }
+
+  private static FrameworkState first(RoleState node, AgentFilters filters, boolean filtered) {
+    if (node.leaf) {
+      for (FrameworkState fw : node.offerable) {
         if (!filtered || !filters.blocks(fw)) {
+          return fw;
+        }
+      }
+      return null;
+    }
+    for (RoleState child : node.children) {
+      if (child.offerableCount > 0) {
+        FrameworkState fw = first(child, filters, filtered);
+        if (fw != null) {
           return fw;
         }
       }

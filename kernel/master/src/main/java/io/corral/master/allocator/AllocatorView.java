@@ -14,11 +14,13 @@ public final class AllocatorView {
   private final Registry registry;
   private final ResourceIndex index;
   private final DrfSorter sorter;
+  private final Map<String, RoleState> quotaRoles;
 
-  AllocatorView(Registry registry, ResourceIndex index, DrfSorter sorter) {
+  AllocatorView(Registry registry, ResourceIndex index, DrfSorter sorter, Map<String, RoleState> quotaRoles) {
     this.registry = registry;
     this.index = index;
     this.sorter = sorter;
+    this.quotaRoles = quotaRoles;
   }
 
   /** A framework's dominant share: the largest fraction of any cluster total it holds. */
@@ -35,13 +37,79 @@ public final class AllocatorView {
     return Collections.unmodifiableMap(out);
   }
 
-  /** Every role with frameworks: its frameworks' summed dominant share divided by its weight. */
+  /**
+   * Every role with frameworks of its own: the dominant share of its (and its sub-roles')
+   * allocations divided by its weight.
+   */
   public Map<String, Double> roleShares() {
     Map<String, Double> out = new TreeMap<>();
-    for (RoleState role : sorter.allRoles()) {
-      out.put(role.name, index.share(role.allocated) / role.weight);
+    for (RoleState role : sorter.allNodes()) {
+      if (role.ownLeaf != null) {
+        out.put(role.name, index.share(role.allocated) / role.weight);
+      }
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * What is allocated (offered or in use) to a role and its sub-roles, scalars only; empty for a
+   * role the allocator does not know.
+   */
+  public Resources roleAllocation(String role) {
+    RoleState node = sorter.existingNode(role);
+    return node == null ? Resources.EMPTY : index.toResources(node.allocated);
+  }
+
+  /** The roles the allocator knows: with frameworks (in them or below them) or a quota. */
+  public java.util.Set<String> roles() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (RoleState role : sorter.allNodes()) {
+      out.add(role.name);
+    }
+    return out;
+  }
+
+  /**
+   * The roles below their guarantee, with what each lacks of it (scalars): what a preemption
+   * pass would have to find for them. Roles without demand are included; see {@link #demand}.
+   */
+  public Map<String, Resources> lackingGuarantees() {
+    Map<String, Resources> out = new TreeMap<>();
+    for (RoleState role : quotaRoles.values()) {
+      if (role.belowGuarantee()) {
+        long[] lack = new long[role.guarantee.length];
+        for (int i = 0; i < lack.length; i++) {
+          lack[i] = role.lacking(i);
+        }
+        out.put(role.name, index.toResources(lack));
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * What a role and its sub-roles hold (offered or used) beyond the role's guarantee, scalars;
+   * everything they hold if it has none. What a preemption pass may take from the role without
+   * breaking its guarantee.
+   */
+  public Resources surplus(String role) {
+    RoleState node = sorter.existingNode(role);
+    if (node == null) {
+      return Resources.EMPTY;
+    }
+    long[] over = node.allocated.clone();
+    if (node.guarantee != null) {
+      for (int i = 0; i < Math.min(over.length, node.guarantee.length); i++) {
+        over[i] = Math.max(0, over[i] - node.guarantee[i]);
+      }
+    }
+    return index.toResources(over);
+  }
+
+  /** Whether a role (or a sub-role) has a framework that may be offered resources now. */
+  public boolean demand(String role) {
+    RoleState node = sorter.existingNode(role);
+    return node != null && node.offerableCount > 0;
   }
 
   /** A role's weight (1.0 unless set). */

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The weighted DRF allocator (Mesos {@code HierarchicalDRF}, one role per framework, no quota or
+ * The weighted DRF allocator (Mesos {@code HierarchicalDRF}, one role per framework, quotas, no
  * reservations): it decides which framework is offered each agent's free resources.
  *
  * <p><b>Threading.</b> Not thread-safe and lock-free by design: the master's event-loop thread
@@ -23,11 +23,18 @@ import org.slf4j.LoggerFactory;
  * gives back what is not used with {@link #recover}. Free on an agent is its total minus all
  * allocations on it; it goes whole to one framework at a time, so nothing is offered twice.
  *
- * <p><b>Order.</b> Agents are shuffled each cycle. For each agent, roles go by ascending weighted
- * dominant share (ties by role name), and frameworks inside a role by ascending dominant share
- * (ties by registration order); the first active, unsuppressed, unfiltered framework gets the
- * agent's free resources if they meet the {@link MinAllocatable minimum}. Shares count scalar
- * resources only, against the totals of all agents (active or not).
+ * <p><b>Order.</b> Agents are shuffled each cycle. Roles form a tree ({@code eng/etl} under {@code
+ * eng}); a role's allocation counts towards its ancestors. For each agent, at every level of the
+ * tree, sibling roles go by ascending weighted dominant share (ties by role name), and frameworks
+ * inside a role by ascending dominant share (ties by registration order); the first active,
+ * unsuppressed, unfiltered framework gets the agent's free resources if they meet the {@link
+ * MinAllocatable minimum}. Shares count scalar resources only, against the totals of all agents
+ * (active or not).
+ *
+ * <p><b>Quotas.</b> A role may have a guarantee and a limit ({@link #setQuota}). Then roles below
+ * their guarantee are served first, the headroom their guarantees still need is held back from
+ * the others, and no role is offered past its limit; offers may then be slices of an agent's free
+ * resources (see {@link QuotaCycle}).
  *
  * <p><b>Errors.</b> A call naming an unknown agent or framework, a duplicate id, or an invalid
  * argument throws {@link IllegalArgumentException} (or {@link NullPointerException}) before
@@ -46,9 +53,11 @@ public final class DrfAllocator {
   private final ResourceIndex index = new ResourceIndex();
   private final DrfSorter sorter = new DrfSorter(index);
   private final Ledger ledger = new Ledger(sorter);
+  /** The role nodes with a guarantee or a limit. */
+  private final java.util.Map<String, RoleState> quotaRoles = new java.util.HashMap<>();
   private final DirtyAgents dirty = new DirtyAgents();
   private final AllocationCycle cycle;
-  private final AllocatorView view = new AllocatorView(registry, index, sorter);
+  private final AllocatorView view = new AllocatorView(registry, index, sorter, quotaRoles);
 
   /** An allocator with the default minimum ({@link MinAllocatable#DEFAULT}). */
   public DrfAllocator(RandomGenerator random) {
@@ -62,7 +71,7 @@ public final class DrfAllocator {
   public DrfAllocator(RandomGenerator random, MinAllocatable minimum) {
     Objects.requireNonNull(random, "random");
     Objects.requireNonNull(minimum, "minimum");
-    this.cycle = new AllocationCycle(sorter, ledger, minimum, random);
+    this.cycle = new AllocationCycle(sorter, index, ledger, minimum, random, quotaRoles.values());
   }
 
   /** Live read-only queries (shares, allocations, free resources, totals). */
@@ -203,6 +212,44 @@ public final class DrfAllocator {
       throw new IllegalArgumentException("weight of role " + role + " must be > 0: " + weight);
     }
     sorter.setWeight(role, weight);
+    dirty.markAll();
+  }
+
+  /**
+   * Sets a role's quota: scalar {@code guarantee} (what it is offered first whenever it has
+   * demand; empty for none) and scalar {@code limit} (what it never holds more of, offered or
+   * used; a resource it does not name is not limited; empty for no limit). Both empty removes the
+   * quota. The caller validates (guarantee within limit, within the cluster).
+   *
+   * @throws IllegalArgumentException if either names a non-scalar resource
+   */
+  public void setQuota(String role, Resources guarantee, Resources limit) {
+    checkId(role, "role");
+    Objects.requireNonNull(guarantee, "guarantee");
+    Objects.requireNonNull(limit, "limit");
+    if (!guarantee.rangeResources().isEmpty() || !limit.rangeResources().isEmpty()) {
+      throw new IllegalArgumentException("quotas are on scalar resources only");
+    }
+    if (guarantee.isEmpty() && limit.isEmpty()) {
+      RoleState node = quotaRoles.remove(role);
+      if (node != null) {
+        node.guarantee = null;
+        node.limit = null;
+        sorter.prune(node);
+      }
+    } else {
+      RoleState node = sorter.node(role);
+      long[] g = index.vector(guarantee);
+      long[] l = index.vector(limit);
+      java.util.Arrays.fill(l, -1L);
+      for (var e : limit.scalarMillis().entrySet()) {
+        l[index.indexOf(e.getKey())] = e.getValue();
+      }
+      node.guarantee = guarantee.isEmpty() ? null : g;
+      node.limit = limit.isEmpty() ? null : l;
+      quotaRoles.put(role, node);
+    }
+    dirty.markAll();
   }
 
   // ---- Allocations ----

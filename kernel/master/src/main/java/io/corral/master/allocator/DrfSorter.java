@@ -5,24 +5,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.TreeSet;
 
 /**
- * The weighted DRF order: roles by ascending weighted dominant share (ties by name), and inside
- * each role its offerable frameworks by ascending dominant share (ties by registration order).
+ * The hierarchical weighted DRF order (Mesos' hierarchical sorter): at every node of the role
+ * tree, its children by ascending weighted dominant share (ties by name), and inside each role's
+ * leaf its offerable frameworks by ascending dominant share (ties by registration order). A
+ * role's share counts its sub-roles' allocations; weights compare siblings only.
  *
  * <p>Sort keys are cached fields; a key changes only while its owner is out of its sorted set
- * ({@link #changeAllocation} removes, updates, reinserts), so an allocation costs O(log n) and no
- * one sorts whole lists. When the cluster totals change every share is stale; {@link
- * #refreshIfStale} recomputes them all once, at the start of the next cycle.
+ * ({@link #changeAllocation} removes, updates and reinserts each node on the way to the root), so
+ * an allocation costs O(depth · log n) and no one sorts whole lists. When the cluster totals
+ * change every share is stale; {@link #refreshIfStale} recomputes them all once, at the start of
+ * the next cycle.
  */
 final class DrfSorter {
   static final double DEFAULT_WEIGHT = 1.0;
 
   private final ResourceIndex index;
-  private final TreeSet<RoleState> roles = new TreeSet<>(DrfSorter::compareRoles);
-  private final Map<String, RoleState> roleByName = new HashMap<>();
+  private final RoleState root = new RoleState("", null, false, DEFAULT_WEIGHT);
+  /** Inner nodes by role name (leaves are reached through {@link RoleState#ownLeaf}). */
+  private final Map<String, RoleState> nodes = new HashMap<>();
   private final Map<String, Double> weights = new HashMap<>();
   private long sharesVersion;
 
@@ -38,25 +40,51 @@ final class DrfSorter {
 
   static int compareRoles(RoleState a, RoleState b) {
     int c = Double.compare(a.weightedShare, b.weightedShare);
-    return c != 0 ? c : a.name.compareTo(b.name);
+    if (c != 0) {
+      return c;
+    }
+    c = a.name.compareTo(b.name);
+    return c != 0 ? c : Boolean.compare(!a.leaf, !b.leaf); // a role's own leaf before its sub-roles
   }
 
-  /** Roles that have at least one framework, in allocation order. Do not modify. */
-  NavigableSet<RoleState> roles() {
-    return roles;
+  /** The root of the role tree; its allocation is the whole cluster's. */
+  RoleState root() {
+    return root;
   }
 
-  /** The role of that name, created (empty, not yet ordered) if needed. */
+  /** The leaf of role {@code name} (where its frameworks hang), created with its ancestors if needed. */
   RoleState role(String name) {
-    return roleByName.computeIfAbsent(name, n -> new RoleState(n, weight(n)));
+    RoleState node = node(name);
+    if (node.ownLeaf == null) {
+      RoleState leaf = new RoleState(name, node, true, DEFAULT_WEIGHT);
+      node.ownLeaf = leaf;
+      node.children.add(leaf);
+    }
+    return node.ownLeaf;
   }
 
-  RoleState existingRole(String name) {
-    return roleByName.get(name);
+  /** The inner node of role {@code name}, created with its ancestors if needed. */
+  RoleState node(String name) {
+    RoleState node = nodes.get(name);
+    if (node != null) {
+      return node;
+    }
+    int slash = name.lastIndexOf('/');
+    RoleState parent = slash < 0 ? root : node(name.substring(0, slash));
+    node = new RoleState(name, parent, false, weight(name));
+    parent.subRoles.put(name.substring(slash + 1), node);
+    parent.children.add(node);
+    nodes.put(name, node);
+    return node;
   }
 
-  List<RoleState> allRoles() {
-    return new ArrayList<>(roleByName.values());
+  RoleState existingNode(String name) {
+    return nodes.get(name);
+  }
+
+  /** Every role's inner node. */
+  List<RoleState> allNodes() {
+    return new ArrayList<>(nodes.values());
   }
 
   double weight(String role) {
@@ -69,40 +97,48 @@ final class DrfSorter {
     } else {
       weights.put(role, weight);
     }
-    RoleState r = roleByName.get(role);
+    RoleState r = nodes.get(role);
     if (r != null) {
-      boolean ordered = roles.remove(r);
-      r.weight = weight;
-      r.weightedShare = index.share(r.allocated) / weight;
-      if (ordered) {
-        roles.add(r);
-      }
+      reposition(r, () -> r.weight = weight);
     }
   }
 
-  /** Adds a framework that holds nothing yet to its role (and to the order if offerable). */
+  /** Adds a framework that holds nothing yet to its role's leaf (and to the order if offerable). */
   void add(FrameworkState fw) {
-    RoleState role = fw.role;
-    if (role.members.isEmpty()) {
-      role.weightedShare = index.share(role.allocated) / role.weight;
-      roles.add(role);
+    RoleState leaf = fw.role;
+    leaf.members.add(fw);
+    for (RoleState r = leaf; r != null; r = r.parent) {
+      r.frameworkCount++;
     }
-    role.members.add(fw);
     fw.share = index.share(fw.allocated);
     syncOfferable(fw);
   }
 
-  /** Removes a framework whose allocations were already released; drops an empty role. */
+  /** Removes a framework whose allocations were already released; drops nodes nothing keeps. */
   void remove(FrameworkState fw) {
-    RoleState role = fw.role;
     if (fw.inOrder) {
-      role.offerable.remove(fw);
+      fw.role.offerable.remove(fw);
       fw.inOrder = false;
+      countOfferable(fw.role, -1);
     }
-    role.members.remove(fw);
-    if (role.members.isEmpty()) {
-      roles.remove(role);
-      roleByName.remove(role.name);
+    RoleState leaf = fw.role;
+    leaf.members.remove(fw);
+    for (RoleState r = leaf; r != null; r = r.parent) {
+      r.frameworkCount--;
+    }
+    if (leaf.members.isEmpty()) {
+      leaf.parent.children.remove(leaf);
+      leaf.parent.ownLeaf = null;
+      prune(leaf.parent);
+    }
+  }
+
+  /** Drops {@code node} and then its ancestors while nothing keeps them. */
+  void prune(RoleState node) {
+    for (RoleState r = node; r != null && r.unused(); r = r.parent) {
+      r.parent.children.remove(r);
+      r.parent.subRoles.remove(r.name.substring(r.name.lastIndexOf('/') + 1));
+      nodes.remove(r.name);
     }
   }
 
@@ -111,48 +147,73 @@ final class DrfSorter {
     boolean want = fw.offerable();
     if (want && !fw.inOrder) {
       fw.role.offerable.add(fw);
+      countOfferable(fw.role, 1);
     } else if (!want && fw.inOrder) {
       fw.role.offerable.remove(fw);
+      countOfferable(fw.role, -1);
     }
     fw.inOrder = want;
   }
 
-  /** Adds ({@code sign = 1}) or removes ({@code sign = -1}) resources and repositions. */
-  void changeAllocation(FrameworkState fw, Resources delta, int sign) {
-    RoleState role = fw.role;
-    if (fw.inOrder) {
-      role.offerable.remove(fw);
-    }
-    boolean roleOrdered = roles.remove(role);
-    fw.allocated = index.add(fw.allocated, delta, sign);
-    role.allocated = index.add(role.allocated, delta, sign);
-    fw.share = index.share(fw.allocated);
-    role.weightedShare = index.share(role.allocated) / role.weight;
-    if (roleOrdered) {
-      roles.add(role);
-    }
-    if (fw.inOrder) {
-      role.offerable.add(fw);
+  private static void countOfferable(RoleState leaf, int delta) {
+    for (RoleState r = leaf; r != null; r = r.parent) {
+      r.offerableCount += delta;
     }
   }
 
-  /** Recomputes every share and rebuilds both orders, if the totals changed since last time. */
+  /** Adds ({@code sign = 1}) or removes ({@code sign = -1}) resources and repositions. */
+  void changeAllocation(FrameworkState fw, Resources delta, int sign) {
+    RoleState leaf = fw.role;
+    if (fw.inOrder) {
+      leaf.offerable.remove(fw);
+    }
+    fw.allocated = index.add(fw.allocated, delta, sign);
+    fw.share = index.share(fw.allocated);
+    if (fw.inOrder) {
+      leaf.offerable.add(fw);
+    }
+    for (RoleState r = leaf; r != null; r = r.parent) {
+      RoleState node = r;
+      reposition(node, () -> node.allocated = index.add(node.allocated, delta, sign));
+    }
+  }
+
+  /** Changes a node's key with {@code change} while it is out of its parent's order. */
+  private void reposition(RoleState node, Runnable change) {
+    boolean ordered = node.parent != null && node.parent.children.remove(node);
+    change.run();
+    node.weightedShare = index.share(node.allocated) / node.weight;
+    if (ordered) {
+      node.parent.children.add(node);
+    }
+  }
+
+  /** Recomputes every share and rebuilds every order, if the totals changed since last time. */
   void refreshIfStale() {
     if (sharesVersion == index.version()) {
       return;
     }
-    roles.clear();
-    for (RoleState role : roleByName.values()) {
-      role.offerable.clear();
-      for (FrameworkState fw : role.members) {
+    refresh(root);
+    sharesVersion = index.version();
+  }
+
+  private void refresh(RoleState node) {
+    node.weightedShare = index.share(node.allocated) / node.weight;
+    if (node.leaf) {
+      node.offerable.clear();
+      for (FrameworkState fw : node.members) {
         fw.share = index.share(fw.allocated);
         if (fw.inOrder) {
-          role.offerable.add(fw);
+          node.offerable.add(fw);
         }
       }
-      role.weightedShare = index.share(role.allocated) / role.weight;
-      roles.add(role);
+      return;
     }
-    sharesVersion = index.version();
+    List<RoleState> kids = new ArrayList<>(node.children);
+    node.children.clear();
+    for (RoleState child : kids) {
+      refresh(child);
+      node.children.add(child);
+    }
   }
 }

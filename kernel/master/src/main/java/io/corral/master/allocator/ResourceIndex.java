@@ -38,6 +38,26 @@ final class ResourceIndex {
     return next;
   }
 
+  /** The number of scalar names numbered so far. */
+  int size() {
+    return names.size();
+  }
+
+  /** The name numbered {@code i}. */
+  String name(int i) {
+    return names.get(i);
+  }
+
+  /** The cluster total of resource {@code i}, in thousandths. */
+  long total(int i) {
+    return i < totals.length ? totals[i] : 0;
+  }
+
+  /** A vector of {@code resources}' scalars (thousandths), as long as the names numbered. */
+  long[] vector(Resources resources) {
+    return add(new long[names.size()], resources, 1);
+  }
+
   /** Adds ({@code sign = 1}) or removes ({@code sign = -1}) an agent's total. */
   void changeTotal(Resources total, int sign) {
     for (Map.Entry<String, Long> e : total.scalarMillis().entrySet()) {

@@ -20,14 +20,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Framework subscriptions, disconnections, failover timeouts and removal. */
 final class FrameworkManager {
   private static final Logger LOG = LoggerFactory.getLogger(FrameworkManager.class);
-  private static final Pattern ROLE = Pattern.compile("\\*|[a-zA-Z0-9_][a-zA-Z0-9_.\\-/]{0,127}");
   /** Longest failover timeout accepted: a year. */
   private static final double MAX_FAILOVER_SECONDS = 365 * 24 * 3600.0;
 
@@ -171,8 +169,8 @@ final class FrameworkManager {
     if (info.getName().length() > 256) {
       return "framework name is longer than 256 characters";
     }
-    if (!info.getRole().isEmpty() && !ROLE.matcher(info.getRole()).matches()) {
-      return "invalid role '" + info.getRole() + "'";
+    if (!info.getRole().isEmpty() && io.corral.master.roles.RoleNames.problem(info.getRole()) != null) {
+      return "invalid role: " + io.corral.master.roles.RoleNames.problem(info.getRole());
     }
     if (info.hasFailoverTimeout()) {
       double t = info.getFailoverTimeout();

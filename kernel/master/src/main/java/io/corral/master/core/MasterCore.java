@@ -46,6 +46,7 @@ public final class MasterCore implements MasterStreams {
   private final AgentManager agents;
   private final AgentRecovery recovery;
   private final Operations operations;
+  private final RoleManager roles;
   private final Map<Long, String> agentByConnection = new HashMap<>();
   private final Map<Long, String> frameworkByConnection = new HashMap<>();
   private final List<EventLoop.Cancellable> timers = new ArrayList<>();
@@ -66,7 +67,21 @@ public final class MasterCore implements MasterStreams {
     this.frameworks = new FrameworkManager(s, offers, book, statuses);
     this.operations = new Operations(s, offers, frameworks, statuses, recovery);
     this.agents = new AgentManager(s, offers, book, statuses, frameworks, recovery, operations);
+    this.roles = new RoleManager(s, offers);
     config.roleWeights().forEach(allocator::setWeight);
+  }
+
+  /**
+   * Enforces the quotas and weights a new leader loaded from {@code store} (runtime weights over
+   * {@code --weights}), and saves later changes there.
+   */
+  public void installRoleSettings(io.corral.master.roles.RoleSettingsStore store,
+      io.corral.master.roles.RoleSettings settings) {
+    if (s.loop.inLoop()) {
+      roles.install(store, settings);
+    } else {
+      s.loop.execute(() -> roles.install(store, settings));
+    }
   }
 
   /**
@@ -158,6 +173,21 @@ public final class MasterCore implements MasterStreams {
   /** Kills one task as its framework's scheduler would. */
   public CompletableFuture<OperatorResult> killTask(String frameworkId, String taskId) {
     return s.loop.submit(() -> operations.kill(frameworkId, taskId));
+  }
+
+  /** Sets (or changes) a role's quota; {@code force} skips the check against the cluster's capacity. */
+  public CompletableFuture<OperatorResult> setQuota(String role, io.corral.master.roles.Quota quota, boolean force) {
+    return s.loop.submit(() -> roles.setQuota(role, quota, force)).thenCompose(f -> f);
+  }
+
+  /** Removes a role's quota. */
+  public CompletableFuture<OperatorResult> removeQuota(String role) {
+    return s.loop.submit(() -> roles.removeQuota(role)).thenCompose(f -> f);
+  }
+
+  /** Sets roles' weights (validated by the caller). */
+  public CompletableFuture<OperatorResult> setWeights(Map<String, Double> weights) {
+    return s.loop.submit(() -> roles.setWeights(weights)).thenCompose(f -> f);
   }
 
   // ---- agents ---------------------------------------------------------------------------

@@ -46,6 +46,13 @@ final class MasterState {
   /** When this master was elected (started recovering); failover timeouts of recovered frameworks count from it. */
   Instant electedAt;
 
+  /** The quotas and weights operators set at run time ({@link RoleManager}). */
+  io.corral.master.roles.RoleSettings roleSettings = io.corral.master.roles.RoleSettings.EMPTY;
+  /** Where {@link #roleSettings} are saved. */
+  io.corral.master.roles.RoleSettingsStore roleStore = new io.corral.master.roles.InMemoryRoleSettingsStore();
+  /** Tasks preempted, by role and each of its ancestors (counted by preemption). */
+  final Map<String, Long> preemptions = new HashMap<>();
+
   final Map<String, AgentEntry> agents = new HashMap<>();
   /**
    * Per resource, the most any one registered agent has, as the frameworks were told it

@@ -131,4 +131,12 @@ public final class MasterView {
   public Resources freeOn(String agentId) {
     return s.allocator.view().free(agentId);
   }
+
+  /**
+   * Every role with a quota, a weight, a framework or an allocation, and their ancestors, by
+   * name.
+   */
+  public List<RoleSummary> roles() {
+    return new RoleManager(s, null).roles();
+  }
 }

@@ -28,4 +28,10 @@ public interface MasterBackend {
   CompletableFuture<OperatorResult> undrainAgent(String agentId);
 
   CompletableFuture<OperatorResult> killTask(String frameworkId, String taskId);
+
+  CompletableFuture<OperatorResult> setQuota(String role, io.corral.master.roles.Quota quota, boolean force);
+
+  CompletableFuture<OperatorResult> removeQuota(String role);
+
+  CompletableFuture<OperatorResult> setWeights(java.util.Map<String, Double> weights);
 }

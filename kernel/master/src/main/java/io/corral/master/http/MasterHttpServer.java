@@ -130,7 +130,9 @@ public final class MasterHttpServer implements AutoCloseable {
       MasterPrometheus.ClusterGauges gauges = master.leading()
           ? MasterPrometheus.ClusterGauges.of(summary())
           : MasterPrometheus.ClusterGauges.NONE;
-      return Response.of(200, prometheus.contentType(), prometheus.scrape(gauges).getBytes(StandardCharsets.UTF_8));
+      List<io.corral.master.core.RoleSummary> roles = master.leading() ? await(master.query(v -> v.roles())) : List.of();
+      return Response.of(200, prometheus.contentType(),
+          prometheus.scrape(gauges, roles).getBytes(StandardCharsets.UTF_8));
     }
     if (!master.leading()) {
       return redirectToLeader(rawPath, rawQuery);
@@ -192,6 +194,14 @@ public final class MasterHttpServer implements AutoCloseable {
         yield Response.json(200, q.boolValue("tasks", true) ? snapshot() : summary());
       }
       case "agents" -> agents(req, seg);
+      case "roles" -> {
+        expectLength(seg, 1);
+        HttpIo.allow(method, "GET");
+        Query.parse(rawQuery, Set.of());
+        yield Response.json(200, Map.of("roles", roles()));
+      }
+      case "quota" -> quota(req, seg);
+      case "weights" -> weights(req, seg);
       case "frameworks" -> frameworks(req, seg);
       case "tasks" -> tasks(req, seg);
       case "offers" -> {
@@ -236,6 +246,79 @@ public final class MasterHttpServer implements AutoCloseable {
       }
       default -> throw ApiException.notFound("no such endpoint: /api/v1/" + String.join("/", seg));
     };
+  }
+
+  /**
+   * {@code PUT /api/v1/quota/<role>} with {@code {"guarantee": {...}, "limit": {...}}} ({@code
+   * ?force=true} skips the capacity check), {@code DELETE /api/v1/quota/<role>}; the role is the
+   * rest of the path, slashes included.
+   */
+  private Response quota(Request req, List<String> seg) {
+    if (seg.size() < 2) {
+      throw ApiException.notFound("no such endpoint: /api/v1/quota (name the role: /api/v1/quota/<role>)");
+    }
+    String role = String.join("/", seg.subList(1, seg.size()));
+    String problem = io.corral.master.roles.RoleNames.problem(role);
+    if (problem != null) {
+      throw ApiException.badRequest(problem);
+    }
+    if (req.method().equals("DELETE")) {
+      Query.parse(req.rawQuery(), Set.of());
+      authorize(req, Acls.Action.UPDATE_QUOTA, role);
+      return result(req, await(master.removeQuota(role)));
+    }
+    HttpIo.allow(req.method(), "PUT");
+    Query q = Query.parse(req.rawQuery(), Set.of("force"));
+    authorize(req, Acls.Action.UPDATE_QUOTA, role);
+    io.corral.master.roles.Quota quota;
+    try {
+      quota = io.corral.master.roles.QuotaRequests.quota(req.body());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    return result(req, await(master.setQuota(role, quota, q.boolValue("force", false))));
+  }
+
+  /** {@code PUT /api/v1/weights} with {@code {"<role>": <weight>, ...}}. */
+  private Response weights(Request req, List<String> seg) {
+    expectLength(seg, 1);
+    HttpIo.allow(req.method(), "PUT");
+    Query.parse(req.rawQuery(), Set.of());
+    Map<String, Double> weights;
+    try {
+      weights = io.corral.master.roles.QuotaRequests.weights(req.body());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    for (String role : weights.keySet()) {
+      authorize(req, Acls.Action.UPDATE_WEIGHT, role);
+    }
+    return result(req, await(master.setWeights(weights)));
+  }
+
+  private List<Map<String, Object>> roles() {
+    List<io.corral.master.core.RoleSummary> roles = await(master.query(v -> v.roles()));
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (io.corral.master.core.RoleSummary r : roles) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", r.name());
+      m.put("weight", r.weight());
+      m.put("guarantee", scalars(r.guarantee()));
+      m.put("limit", scalars(r.limit()));
+      m.put("allocated", scalars(r.allocated()));
+      m.put("offered", scalars(r.offered()));
+      m.put("frameworks", r.frameworks());
+      m.put("preemptions", r.preemptions());
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** Scalar resources as an object of numbers ({@code {}} when none). */
+  private static Map<String, Double> scalars(io.corral.common.resources.Resources r) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    r.scalars().forEach((name, v) -> out.put(name, io.corral.http.ResourcesJson.round(v)));
+    return out;
   }
 
   private Response frameworks(Request req, List<String> seg) {
@@ -404,6 +487,8 @@ public final class MasterHttpServer implements AutoCloseable {
       }
       case NOT_FOUND -> throw ApiException.notFound(r.message());
       case CONFLICT -> throw new ApiException(409, r.message());
+      case INVALID -> throw ApiException.badRequest(r.message());
+      case UNAVAILABLE -> throw new ApiException(503, r.message());
     };
   }
 }

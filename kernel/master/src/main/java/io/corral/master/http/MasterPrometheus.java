@@ -131,8 +131,53 @@ public final class MasterPrometheus {
 
   /** The text to serve, with gauges taken from {@code latest}. */
   public String scrape(ClusterGauges latest) {
+    return scrape(latest, java.util.List.of());
+  }
+
+  /**
+   * The text to serve, with gauges taken from {@code latest} and, per role and scalar resource, its
+   * guarantee, limit, allocation and offers ({@code corral_role_guarantee{role="eng",resource="cpus"}};
+   * a role without a guarantee or limit has no such line), weight and preemptions.
+   */
+  public String scrape(ClusterGauges latest, java.util.List<io.corral.master.core.RoleSummary> roles) {
     gauges = latest;
-    return registry.scrape();
+    StringBuilder b = new StringBuilder(registry.scrape());
+    if (!roles.isEmpty()) {
+      family(b, "corral_role_weight", "gauge", "A role's DRF weight among its siblings");
+      roles.forEach(r -> b.append("corral_role_weight{role=\"").append(label(r.name())).append("\"} ")
+          .append(r.weight()).append('\n'));
+      resources(b, roles, "corral_role_guarantee", "A role's guaranteed resources (mem and disk in MiB)",
+          io.corral.master.core.RoleSummary::guarantee);
+      resources(b, roles, "corral_role_limit", "A role's resource limit (mem and disk in MiB)",
+          io.corral.master.core.RoleSummary::limit);
+      resources(b, roles, "corral_role_allocated", "What a role's and its sub-roles' tasks and executors hold",
+          io.corral.master.core.RoleSummary::allocated);
+      resources(b, roles, "corral_role_offered", "What is offered to a role's and its sub-roles' frameworks",
+          io.corral.master.core.RoleSummary::offered);
+      family(b, "corral_role_preemptions_total", "counter", "Tasks preempted from a role");
+      roles.forEach(r -> b.append("corral_role_preemptions_total{role=\"").append(label(r.name())).append("\"} ")
+          .append((double) r.preemptions()).append('\n'));
+    }
+    return b.toString();
+  }
+
+  private static void resources(StringBuilder b, java.util.List<io.corral.master.core.RoleSummary> roles, String name,
+      String help, java.util.function.Function<io.corral.master.core.RoleSummary, io.corral.common.resources.Resources> of) {
+    family(b, name, "gauge", help);
+    for (io.corral.master.core.RoleSummary r : roles) {
+      of.apply(r).scalars().forEach((resource, v) -> b.append(name).append("{role=\"").append(label(r.name()))
+          .append("\",resource=\"").append(label(resource)).append("\"} ").append(v).append('\n'));
+    }
+  }
+
+  private static void family(StringBuilder b, String name, String type, String help) {
+    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  /** A label value as the text format takes it. */
+  private static String label(String v) {
+    return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 
   public String contentType() {

@@ -121,6 +121,21 @@ function frameworksTable(frameworks) {
       fmt(f.dominant_share * 100, 1) + '%'))));
 }
 
+/** Scalar resources as "cpus 2 · mem 1 GiB", or "–" when none. */
+function scalars(r) {
+  const parts = Object.keys(r || {}).map(k => k + ' ' + amount(k, r[k]));
+  return parts.length ? parts.join(' · ') : '–';
+}
+
+function rolesTable(roles) {
+  return table('roles-table', ['Role', 'Weight', 'Guarantee', 'Limit', 'Allocated', 'Offered', 'Frameworks',
+    'Preemptions'], roles.map(r => el('tr', { 'data-role': r.name },
+    el('td', { text: r.name }), el('td', { class: 'num', text: fmt(r.weight) }),
+    el('td', { class: 'guarantee', text: scalars(r.guarantee) }), el('td', { class: 'limit', text: scalars(r.limit) }),
+    el('td', { class: 'allocated', text: scalars(r.allocated) }), el('td', { text: scalars(r.offered) }),
+    el('td', { class: 'num', text: r.frameworks }), el('td', { class: 'num preemptions', text: r.preemptions }))));
+}
+
 function completedFrameworksTable(frameworks) {
   return table('completed-frameworks-table', ['ID', 'Name', 'Role', 'Removed', 'Why', 'Tasks'],
     [...frameworks].reverse().map(f => el('tr', { 'data-framework-id': f.id },
@@ -333,6 +348,7 @@ function render() {
   else if (parts[0] === 'frameworks') page = frameworkPage(parts[1]);
   else if (parts[0] === 'tasks' && parts.length === 1) page = tasksPage();
   else if (parts[0] === 'tasks' && parts.length >= 3) page = taskPage(parts[1], parts[2]);
+  else if (parts[0] === 'roles') page = rolesTable(state.roles || []);
   else page = el('p', { class: 'error', text: 'No such page' });
   content.replaceChildren(page);
   const wantsLogs = parts[0] === 'tasks' && parts.length >= 3;
@@ -354,11 +370,14 @@ function needsTasks() {
 /** Reads the state once and renders it. */
 function load() {
   const tasks = needsTasks();
-  return fetch(tasks ? '/api/v1/state' : '/api/v1/state?tasks=false').then(r => {
+  const json = url => fetch(url).then(r => {
     if (!r.ok) throw new Error('HTTP ' + r.status);
     return r.json();
-  }).then(s => {
+  });
+  const roles = route()[0] === 'roles' ? json('/api/v1/roles') : Promise.resolve({ roles: [] });
+  return Promise.all([json(tasks ? '/api/v1/state' : '/api/v1/state?tasks=false'), roles]).then(([s, r]) => {
     s.withTasks = tasks;
+    s.roles = r.roles;
     state = s;
     lastError = null;
     document.getElementById('master-info').textContent =
@@ -381,6 +400,9 @@ function refresh() {
 }
 
 window.addEventListener('hashchange', () => {
+  if (state && route()[0] === 'roles') {
+    load(); // the roles are read only for their page
+  }
   if (state && needsTasks() && !state.withTasks) {
     state = null; // arrived from a page that read no tasks: read them now
     render();

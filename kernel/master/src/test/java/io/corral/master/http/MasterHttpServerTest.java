@@ -72,6 +72,22 @@ class MasterHttpServerTest {
         return done("killed");
       }
 
+      @Override
+      public CompletableFuture<OperatorResult> setQuota(String role, io.corral.master.roles.Quota quota,
+          boolean force) {
+        return done("quota set");
+      }
+
+      @Override
+      public CompletableFuture<OperatorResult> removeQuota(String role) {
+        return done("quota removed");
+      }
+
+      @Override
+      public CompletableFuture<OperatorResult> setWeights(java.util.Map<String, Double> weights) {
+        return done("weights set");
+      }
+
       private CompletableFuture<OperatorResult> done(String message) {
         return CompletableFuture.completedFuture(new OperatorResult(OperatorResult.Outcome.DONE, message));
       }
