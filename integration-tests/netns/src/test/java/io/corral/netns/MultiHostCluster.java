@@ -47,9 +47,6 @@ final class MultiHostCluster implements AutoCloseable {
   private final Map<Host, Daemon> daemons = new LinkedHashMap<>();
   private final Map<String, Integer> starts = new LinkedHashMap<>();
 
-  /** What each agent offers unless a test says otherwise. */
-  static final String AGENT_RESOURCES = "cpus:2;mem:1024;disk:1024;ports:[31000-31099]";
-
   private final String agentResources;
 
   private MultiHostCluster(Network net, Path dir, Path dist, int masters, int agents, String agentResources) {
@@ -69,12 +66,10 @@ final class MultiHostCluster implements AutoCloseable {
     this.zkUrl = "zk://" + zkHost.address() + ":" + ZK_PORT + "/corral";
   }
 
-  /** Makes the network and starts everything; returns once a master leads and every agent registered. */
-  static MultiHostCluster start(Path dir, Path dist, int masters, int agents) throws Exception {
-    return start(dir, dist, masters, agents, AGENT_RESOURCES);
-  }
-
-  /** As {@link #start(Path, Path, int, int)}, each agent offering {@code agentResources}. */
+  /**
+   * Makes the network and starts everything, each agent offering {@code agentResources}; returns once a
+   * master leads and every agent registered.
+   */
   static MultiHostCluster start(Path dir, Path dist, int masters, int agents, String agentResources) throws Exception {
     Network net = Network.create();
     MultiHostCluster c;

@@ -65,7 +65,7 @@ final class SharedCluster implements AutoCloseable {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
       return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-          .getOrComputeIfAbsent(SharedCluster.class, k -> start(), SharedCluster.class);
+          .computeIfAbsent(SharedCluster.class, k -> start(), SharedCluster.class);
     }
   }
 
