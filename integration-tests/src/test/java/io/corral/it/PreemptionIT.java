@@ -89,9 +89,13 @@ class PreemptionIT {
   }
 
   private static LocalCluster cluster(Path dir) throws Exception {
+    return cluster(dir, true, GRACE);
+  }
+
+  private static LocalCluster cluster(Path dir, boolean preemption, Duration grace) throws Exception {
     return TestClusters.inProcess(dir, 2, "cpus:1;mem:100000")
         .masterConfig(m -> m.agentPingTimeout(Duration.ofSeconds(1)).allocationInterval(INTERVAL).httpPort(0)
-            .preemptionGrace(GRACE))
+            .preemption(preemption).preemptionGrace(grace))
         .start();
   }
 
@@ -179,6 +183,104 @@ class PreemptionIT {
         assertThat(out.get(out.size() - 2)).matches("preempted: ([1-9]|10)");
         b.stop();
       }
+    }
+  }
+
+  /**
+   * A framework that ends the tasks a notice names at once (it saved what it had to) lets the role in
+   * need have them long before the deadline; nothing is killed at the deadline.
+   */
+  @Test
+  void aFrameworkThatReleasesAtTheNoticeServesTheRoleBeforeTheDeadline(TestInfo info) throws Exception {
+    Duration grace = Duration.ofSeconds(60);
+    try (LocalCluster cluster = cluster(TestClusters.dir(info), true, grace)) {
+      String master = cluster.masterAddress().toString();
+      String http = cluster.master().httpUrl();
+      RecordingScheduler polite = new RecordingScheduler() {
+        @Override
+        public void preemptionNotice(SchedulerDriver driver, SchedulerEvent.PreemptionNotice notice) {
+          super.preemptionNotice(driver, notice);
+          notice.getTasksList().forEach(t -> driver.killTask(t.getTaskId()));
+        }
+      };
+      polite.onOffers(launcher("a-", 20, "exec sleep 600"));
+      CorralSchedulerDriver d = new CorralSchedulerDriver(polite, FrameworkInfo.newBuilder().setName("a").setRole("a")
+          .build(), master);
+      d.start();
+      Running a = new Running(polite, d);
+      await().atMost(Duration.ofSeconds(60)).until(a::running, n -> n == 20);
+
+      assertThat(Http.put(http + "api/v1/quota/b", "{\"guarantee\": {\"cpus\": 1}}").status()).isEqualTo(200);
+      long start = System.nanoTime();
+      Running b = framework(master, "b", "b", 10, "exec sleep 600");
+      await().atMost(Duration.ofSeconds(30)).until(() -> b.running() == 10);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(took).as("served %s after b arrived, the deadline %s after the notice", took, grace)
+          .isLessThan(grace.dividedBy(2));
+      assertThat(a.preempted()).as("released by a itself, not killed by the master").isEmpty();
+      assertThat(a.ids(TaskState.TASK_KILLED)).hasSize(10);
+      assertThat(role(http, "a").get("preemptions").asLong()).isEqualTo(10);
+      a.stop();
+      b.stop();
+    }
+  }
+
+  /** With --preemption=false a role below its guarantee waits for what ends: nothing is noticed or killed. */
+  @Test
+  void withPreemptionOffAFloodedPoolIsLeftAlone(TestInfo info) throws Exception {
+    try (LocalCluster cluster = cluster(TestClusters.dir(info), false, GRACE)) {
+      String master = cluster.masterAddress().toString();
+      String http = cluster.master().httpUrl();
+      Running a = framework(master, "a", "a", 20, "exec sleep 600");
+      await().atMost(Duration.ofSeconds(60)).until(a::running, n -> n == 20);
+      assertThat(Http.put(http + "api/v1/quota/b", "{\"guarantee\": {\"cpus\": 1}}").status()).isEqualTo(200);
+      Running b = framework(master, "b", "b", 10, "exec sleep 600");
+
+      await().during(GRACE.plusSeconds(2)).atMost(GRACE.plusSeconds(10))
+          .until(() -> a.running() == 20 && b.running() == 0);
+      assertThat(a.scheduler().preemptionNotices).isEmpty();
+      assertThat(role(http, "a").get("preemptions").asLong()).isZero();
+      a.stop();
+      b.stop();
+    }
+  }
+
+  /**
+   * Three masters on ZooKeeper; the leader is SIGKILLed just after its notice: the new leader kills the
+   * tasks named at the deadline named (not sooner), the framework hears the notice again when it
+   * re-subscribes, and the role gets its guarantee.
+   */
+  @Test
+  void aLeaderKilledDuringAPreemptionLosesNothing(TestInfo info) throws Exception {
+    Path dir = TestClusters.dir(info);
+    try (HaCluster c = HaCluster.start(dir, 3, 1, List.of("--preemption-grace", "20s"), List.of())) {
+      HaCluster.MasterProcess first = c.awaitLeader(HaCluster.START);
+      Running a = framework(c.zkUrl, "a", "a", 20, "exec sleep 600");
+      await().atMost(Duration.ofSeconds(60)).until(a::running, n -> n == 20);
+      try (CorralProcess q = CorralProcess.start(dir.resolve("quota.log"), "quota", "set", "b", "--guarantee",
+          "cpus:1", "--master", c.zkUrl)) {
+        assertThat(q.awaitExit(Duration.ofSeconds(60))).isZero();
+      }
+      Running b = framework(c.zkUrl, "b", "b", 10, "exec sleep 600");
+      await().atMost(Duration.ofSeconds(30)).until(() -> !a.scheduler().preemptionNotices.isEmpty());
+      SchedulerEvent.PreemptionNotice notice = a.scheduler().preemptionNotices.get(0);
+      Set<String> named = notice.getTasksList().stream().map(SchedulerEvent.PreemptionNotice.Task::getTaskId)
+          .collect(Collectors.toSet());
+      assertThat(named).hasSize(10);
+
+      first.process().kill();
+      c.awaitLeaderOtherThan(first, Duration.ofSeconds(60));
+      await().atMost(Duration.ofSeconds(90)).until(() -> b.running() == 10);
+
+      assertThat(a.preempted()).extracting(TaskStatus::getTaskId).containsExactlyInAnyOrderElementsOf(named);
+      assertThat(a.preempted()).allSatisfy(s -> assertThat(s.getTimestamp())
+          .as("killed at the deadline, not sooner").isGreaterThanOrEqualTo(notice.getDeadlineSeconds() - 0.5));
+      assertThat(a.scheduler().preemptionNotices).as("told again by the new leader").hasSizeGreaterThanOrEqualTo(2)
+          .allSatisfy(n -> assertThat(n.getDeadlineSeconds()).isEqualTo(notice.getDeadlineSeconds()));
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> a.running() == 10);
+      a.stop();
+      b.stop();
     }
   }
 }
