@@ -140,10 +140,12 @@ final class Preemptions {
     if (needs.isEmpty()) {
       return;
     }
-    if (rescindOffersOutside(needs)) {
-      return; // what they held is free again: the next cycle offers it to the roles below their guarantee first
+    // What other roles' offers hold is free again once rescinded: the next cycle offers it to the roles
+    // below their guarantee first. Tasks are chosen for what that leaves.
+    needs = rescindOffersFor(needs, lacking.keySet());
+    if (!needs.isEmpty()) {
+      choose(needs, view);
     }
-    choose(needs, view);
   }
 
   private void choose(List<VictimChooser.Need> needs, AllocatorView view) {
@@ -192,18 +194,46 @@ final class Preemptions {
         deadline);
   }
 
-  /** Rescinds the offers of frameworks outside the needing roles; whether there were any. */
-  private boolean rescindOffersOutside(List<VictimChooser.Need> needs) {
-    boolean any = false;
-    for (FrameworkEntry fw : s.frameworks.values()) {
-      if (fw.offerIds().isEmpty() || needs.stream().anyMatch(n -> RoleNames.isWithin(fw.role(), n.role()))) {
+  /**
+   * Rescinds the offers of frameworks in roles not below their guarantee (nor under one that is) that
+   * hold something a need lacks, and returns the needs less what those offers held.
+   */
+  private List<VictimChooser.Need> rescindOffersFor(List<VictimChooser.Need> needs, Set<String> lackingRoles) {
+    Map<String, Long> lacking = new HashMap<>();
+    needs.forEach(n -> n.amount().scalarMillis().forEach((k, v) -> lacking.merge(k, v, Long::sum)));
+    Map<String, Long> freed = new HashMap<>();
+    for (FrameworkEntry fw : List.copyOf(s.frameworks.values())) {
+      if (fw.offerIds().isEmpty() || chain(fw.role()).stream().anyMatch(lackingRoles::contains)) {
         continue;
       }
-      LOG.info("rescinding the offers of framework {} (role {}) for roles below their guarantee", fw.id(), fw.role());
+      Resources held = Resources.builder().build();
+      for (String id : fw.offerIds()) {
+        io.corral.master.state.OfferEntry o = s.offers.get(id);
+        if (o != null) {
+          held = held.plus(o.resources().scalarsOnly());
+        }
+      }
+      if (!helps(held, lacking)) {
+        continue;
+      }
+      LOG.info("rescinding the offers of framework {} (role {}: {}) for roles below their guarantee", fw.id(),
+          fw.role(), held);
       offers.rescindAllOfFramework(fw, true);
-      any = true;
+      held.scalarMillis().forEach((k, v) -> freed.merge(k, v, Long::sum));
     }
-    return any;
+    if (freed.isEmpty()) {
+      return needs;
+    }
+    List<VictimChooser.Need> left = new ArrayList<>();
+    for (VictimChooser.Need n : needs) {
+      Map<String, Long> need = new HashMap<>(n.amount().scalarMillis());
+      take(need, freed);
+      Resources amount = resources(need);
+      if (worthIt.allows(amount)) {
+        left.add(new VictimChooser.Need(n.role(), amount));
+      }
+    }
+    return left;
   }
 
   /** A task that holds resources on a connected agent and is not being killed. */

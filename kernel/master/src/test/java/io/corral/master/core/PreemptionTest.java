@@ -136,6 +136,24 @@ class PreemptionTest {
   }
 
   @Test
+  void offersHeldOutsideTheRoleAreRescindedBeforeAnyTaskIsChosen() {
+    flooded(true);
+    ManualMaster.Agent second = master.agent("cpus:1;mem:1024");
+    assertThat(a.outstanding()).as("a holds the new agent's cpu, unanswered").singleElement()
+        .satisfies(o -> assertThat(o.getAgentId()).isEqualTo(second.id()));
+    String held = a.outstanding().get(0).getId();
+    guarantee("b", "cpus:2");
+    b = master.scheduler(framework("b", "b"));
+    master.advance(TICK);
+
+    assertThat(a.rescinded()).contains(held);
+    assertThat(notices(a)).as("the offer makes up one cpu; one task the other").singleElement()
+        .satisfies(n -> assertThat(tasksOf(n)).containsExactly("t3"));
+    master.advance(TICK);
+    assertThat(offeredCpus(b)).as("b is offered the rescinded cpu first").isEqualTo(1.0);
+  }
+
+  @Test
   void aFrameworkThatReleasesItsTasksEarlyIsNotKilledAgain() {
     flooded(true);
     guarantee("b", "cpus:1");
