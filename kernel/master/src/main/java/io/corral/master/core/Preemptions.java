@@ -85,7 +85,11 @@ final class Preemptions {
   private void adopt() {
     List<Notice> from = loaded;
     loaded = List.of();
-    if (from.isEmpty() || !s.config.preemption()) {
+    if (from.isEmpty()) {
+      return;
+    }
+    if (!s.config.preemption()) {
+      save(); // preemption is off: the notices of a leader that had it on are not carried out
       return;
     }
     Map<Instant, List<TaskKey>> byDeadline = new TreeMap<>();
