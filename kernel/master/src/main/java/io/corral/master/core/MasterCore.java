@@ -46,6 +46,7 @@ public final class MasterCore implements MasterStreams {
   private final Operations operations;
   private final RoleManager roles;
   private final Preemptions preemptions;
+  private final PreemptionNotices notices;
   private final Map<Long, String> agentByConnection = new HashMap<>();
   private final Map<Long, String> frameworkByConnection = new HashMap<>();
   private final List<EventLoop.Cancellable> timers = new ArrayList<>();
@@ -61,7 +62,8 @@ public final class MasterCore implements MasterStreams {
     this.offers = new OfferManager(s);
     TaskBook book = new TaskBook(s, offers, this::taskEnded);
     this.recovery = new AgentRecovery(s, book, new LargestAgent(s));
-    this.preemptions = new Preemptions(s, offers, recovery, SchedulerTasks::isSchedulerTask);
+    this.notices = new PreemptionNotices(s, recovery);
+    this.preemptions = new Preemptions(s, offers, recovery, notices, SchedulerTasks::isSchedulerTask);
     this.launches = new LaunchHandler(s, offers);
     this.statuses = new StatusHandler(s, book, recovery);
     this.frameworks = new FrameworkManager(s, offers, book, statuses);
@@ -91,9 +93,9 @@ public final class MasterCore implements MasterStreams {
   public void installNotices(io.corral.master.preemption.NoticeStore store,
       List<io.corral.master.preemption.Notice> notices) {
     if (s.loop.inLoop()) {
-      preemptions.install(store, notices);
+      this.notices.install(store, notices);
     } else {
-      s.loop.execute(() -> preemptions.install(store, notices));
+      s.loop.execute(() -> this.notices.install(store, notices));
     }
   }
 
@@ -110,11 +112,11 @@ public final class MasterCore implements MasterStreams {
   public void recover(Map<String, AgentRecord> registry, Runnable recovered) {
     if (s.loop.inLoop()) {
       recovery.start(registry, recovered);
-      preemptions.recoveryStarted();
+      notices.recoveryStarted();
     } else {
       s.loop.execute(() -> {
         recovery.start(registry, recovered);
-        preemptions.recoveryStarted();
+        notices.recoveryStarted();
       });
     }
   }
@@ -133,7 +135,7 @@ public final class MasterCore implements MasterStreams {
 
   /** A task ended (its books are settled): a preemption may have ended with it. */
   private void taskEnded(io.corral.master.state.TaskEntry task) {
-    preemptions.taskEnded(task);
+    notices.taskEnded(task);
   }
 
   /** Starts the periodic work. */
@@ -301,7 +303,7 @@ public final class MasterCore implements MasterStreams {
       FrameworkEntry fw = frameworks.subscribe(conn, call.getSubscribe());
       if (fw != null) {
         frameworkByConnection.put(conn.id(), fw.id());
-        preemptions.resubscribed(fw);
+        notices.resubscribed(fw);
       }
       return;
     }
