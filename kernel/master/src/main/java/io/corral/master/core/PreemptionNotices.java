@@ -96,7 +96,10 @@ final class PreemptionNotices {
     return notices.containsKey(key);
   }
 
-  /** Puts the chosen tasks under notice until {@code deadline}, tells their frameworks and saves. */
+  /**
+   * Puts the chosen tasks under notice until {@code deadline} and saves; their frameworks are told
+   * once the save is done, so that a notice a framework has seen is one a new leader honours.
+   */
   void add(List<Notice> chosen, Instant deadline) {
     List<TaskKey> keys = new ArrayList<>();
     for (Notice n : chosen) {
@@ -104,9 +107,20 @@ final class PreemptionNotices {
       notices.put(key, n);
       keys.add(key);
     }
-    send(chosen);
     expireAt(deadline, keys);
-    save();
+    save().whenComplete((ok, e) -> s.loop.execute(() -> send(stillUnder(chosen))));
+  }
+
+  /** Those of {@code chosen} still under notice and not killed yet. */
+  private List<Notice> stillUnder(List<Notice> chosen) {
+    List<Notice> out = new ArrayList<>();
+    for (Notice n : chosen) {
+      TaskKey key = new TaskKey(n.frameworkId(), n.taskId());
+      if (n.equals(notices.get(key)) && !killed.contains(key)) {
+        out.add(n);
+      }
+    }
+    return out;
   }
 
   // ---- notices -----------------------------------------------------------------------------------
@@ -252,9 +266,9 @@ final class PreemptionNotices {
     return out;
   }
 
-  private void save() {
+  private java.util.concurrent.CompletableFuture<Void> save() {
     List<Notice> now = List.copyOf(notices.values());
-    store.save(now).whenComplete((ok, e) -> {
+    return store.save(now).whenComplete((ok, e) -> {
       if (e != null) {
         LOG.warn("could not save the {} preemption notice(s): {}; a new leader would not honour them",
             now.size(), e.getMessage());

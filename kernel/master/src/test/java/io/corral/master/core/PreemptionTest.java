@@ -35,7 +35,7 @@ class PreemptionTest {
   private static final Duration GRACE = Duration.ofSeconds(10);
   private static final Duration TICK = Duration.ofSeconds(1); // the allocation interval
 
-  private final NoticeStore store = NoticeStore.inMemory();
+  private NoticeStore store = NoticeStore.inMemory();
   private ManualMaster master;
   private ManualMaster.Agent agent;
   private ManualMaster.Scheduler a;
@@ -133,6 +133,34 @@ class PreemptionTest {
 
     master.advance(GRACE.multipliedBy(3));
     assertThat(kills()).as("nothing more is taken").hasSize(2);
+  }
+
+  @Test
+  void aFrameworkIsToldOnlyOnceItsNoticeIsSaved() {
+    java.util.concurrent.CompletableFuture<Void> saved = new java.util.concurrent.CompletableFuture<>();
+    List<List<Notice>> saves = new ArrayList<>();
+    store = new NoticeStore() {
+      @Override
+      public List<Notice> load() {
+        return List.of();
+      }
+
+      @Override
+      public java.util.concurrent.CompletableFuture<Void> save(List<Notice> notices) {
+        saves.add(notices);
+        return saved;
+      }
+    };
+    flooded(true);
+    guarantee("b", "cpus:1");
+    b = master.scheduler(framework("b", "b"));
+    master.advance(TICK);
+    assertThat(saves).singleElement().satisfies(n -> assertThat(n).extracting(Notice::taskId).containsExactly("t3"));
+    assertThat(notices(a)).as("not before it is saved").isEmpty();
+
+    saved.complete(null);
+    master.loop.runPending();
+    assertThat(notices(a)).singleElement().satisfies(n -> assertThat(tasksOf(n)).containsExactly("t3"));
   }
 
   @Test
