@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Many fake agents in one JVM, for the kernel benchmark: each opens an {@code AgentService.Connect}
  * stream to the master, registers, answers pings, and finishes every task it is given at once
- * (TASK_RUNNING then TASK_FINISHED, batched per launch). No processes are started; nothing is
+ * (TASK_RUNNING then TASK_FINISHED, batched per launch), or, with {@code updateMessages} {@code
+ * hold}, reports it TASK_RUNNING and keeps it until the master kills it (then TASK_KILLED with the
+ * kill's reason and message, as a real agent reports a preempted task). No processes are started; nothing is
  * resent (acknowledgements are ignored). The streams share a few gRPC channels (HTTP/2
  * connections), so 10,000 agents need a handful of sockets, not 10,000.
  *
@@ -38,33 +40,36 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp ... io.corral.benchmarks.SimulatedAgents host:port agents channels resources updateMessages
  * </pre>
  *
- * {@code updateMessages} is 2 (one StatusUpdates message for RUNNING, one for FINISHED) or 1
- * (both in one message, RUNNING first).
+ * {@code updateMessages} is 2 (one StatusUpdates message for RUNNING, one for FINISHED), 1
+ * (both in one message, RUNNING first) or {@code hold} (RUNNING, then KILLED once killed).
  */
 public final class SimulatedAgents {
   private final List<Resource> resources;
   private final boolean splitUpdates;
+  /** Tasks run until killed. */
+  private final boolean hold;
   private final CountDownLatch registered;
   private final AtomicLong tasks = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private volatile boolean closing;
 
-  private SimulatedAgents(List<Resource> resources, boolean splitUpdates, int agents) {
+  private SimulatedAgents(List<Resource> resources, String updateMessages, int agents) {
     this.resources = resources;
-    this.splitUpdates = splitUpdates;
+    this.splitUpdates = updateMessages.equals("2");
+    this.hold = updateMessages.equals("hold");
     this.registered = new CountDownLatch(agents);
   }
 
   public static void main(String[] args) throws Exception {
     if (args.length != 5) {
-      System.err.println("usage: SimulatedAgents host:port agents channels resources updateMessages(1|2)");
+      System.err.println("usage: SimulatedAgents host:port agents channels resources updateMessages(1|2|hold)");
       System.exit(2);
     }
     HostPort master = HostPort.parse(args[0]);
     int agents = Integer.parseInt(args[1]);
     int channelCount = Math.max(1, Integer.parseInt(args[2]));
     List<Resource> resources = Resources.parse(args[3]).toProto();
-    SimulatedAgents sim = new SimulatedAgents(resources, args[4].equals("2"), agents);
+    SimulatedAgents sim = new SimulatedAgents(resources, args[4], agents);
 
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < channelCount; i++) {
@@ -131,13 +136,40 @@ public final class SimulatedAgents {
         }
         case PING -> send(AgentCall.newBuilder()
             .setPong(AgentCall.Pong.newBuilder().setSeq(event.getPing().getSeq())).build());
-        case RUN_TASKS -> finish(event.getRunTasks());
+        case RUN_TASKS -> {
+          if (hold) {
+            start(event.getRunTasks());
+          } else {
+            finish(event.getRunTasks());
+          }
+        }
+        case KILL_TASK -> {
+          if (!hold) {
+            return; // its tasks finished as they started
+          }
+          AgentEvent.KillTask k = event.getKillTask();
+          TaskStatus killed = status(k.getFrameworkId(), k.getTaskId(), TaskState.TASK_KILLED,
+              System.currentTimeMillis() / 1000.0).toBuilder().setReason(k.getReason()).setMessage(k.getMessage())
+              .build();
+          send(AgentCall.newBuilder().setUpdates(AgentCall.StatusUpdates.newBuilder().addUpdates(killed)).build());
+        }
         case ERROR -> {
           errors.incrementAndGet();
           System.err.printf("sim-%d: master error: %s%n", index, event.getError().getMessage());
         }
         default -> { } // acknowledgements, kills, framework messages: nothing to do
       }
+    }
+
+    private void start(AgentEvent.RunTasks run) {
+      String frameworkId = run.getFramework().getId();
+      AgentCall.StatusUpdates.Builder running = AgentCall.StatusUpdates.newBuilder();
+      double now = System.currentTimeMillis() / 1000.0;
+      for (TaskInfo t : run.getTasksList()) {
+        running.addUpdates(status(frameworkId, t.getTaskId(), TaskState.TASK_RUNNING, now));
+      }
+      send(AgentCall.newBuilder().setUpdates(running).build());
+      tasks.addAndGet(run.getTasksCount());
     }
 
     private void finish(AgentEvent.RunTasks run) {

@@ -24,12 +24,18 @@ final class SimulatedAgentsProcess implements AutoCloseable {
    */
   static SimulatedAgentsProcess start(HostPort master, int agents, int agentsPerChannel, int updateMessages)
       throws IOException, InterruptedException {
+    return start(master, agents, agentsPerChannel, Integer.toString(updateMessages));
+  }
+
+  /** @param updateMessages 2, 1, or {@code hold}: tasks run until killed (see {@link SimulatedAgents}) */
+  static SimulatedAgentsProcess start(HostPort master, int agents, int agentsPerChannel, String updateMessages)
+      throws IOException, InterruptedException {
     int channels = Math.max(1, (agents + agentsPerChannel - 1) / agentsPerChannel);
     List<String> jvmOptions = List.of("-Xmx1g", "-XX:+UseSerialGC",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     ChildJvm jvm = ChildJvm.start("sim-agents", jvmOptions, SimulatedAgents.class,
         List.of(master.toString(), Integer.toString(agents), Integer.toString(channels), AGENT_RESOURCES,
-            Integer.toString(updateMessages)));
+            updateMessages));
     try {
       String ready = jvm.await("READY", Duration.ofMinutes(5));
       return new SimulatedAgentsProcess(jvm, Long.parseLong(ready.split(" ")[2]) / 1000.0);

@@ -34,6 +34,8 @@ public class RecordingScheduler implements Scheduler {
   public final List<String> lostExecutors = new CopyOnWriteArrayList<>();
   public final List<byte[]> messages = new CopyOnWriteArrayList<>();
   public final List<LargestAgent> largestAgents = new CopyOnWriteArrayList<>();
+  public final List<io.corral.protocol.SchedulerEvent.PreemptionNotice> preemptionNotices =
+      new CopyOnWriteArrayList<>();
   public final List<String> events = new CopyOnWriteArrayList<>();
   public final LinkedBlockingQueue<Offer> offers = new LinkedBlockingQueue<>();
   /** Every offer received, with the time it arrived (System.nanoTime). */
@@ -93,6 +95,12 @@ public class RecordingScheduler implements Scheduler {
   @Override
   public void frameworkMessage(SchedulerDriver driver, String executorId, String agentId, byte[] data) {
     messages.add(data);
+  }
+
+  @Override
+  public void preemptionNotice(SchedulerDriver driver, io.corral.protocol.SchedulerEvent.PreemptionNotice notice) {
+    preemptionNotices.add(notice);
+    events.add("preemption notice");
   }
 
   @Override

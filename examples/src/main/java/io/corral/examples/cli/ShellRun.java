@@ -42,7 +42,8 @@ public final class ShellRun {
 
   /**
    * Prints {@code finished: N/N} and returns 0 when every task finished; otherwise prints
-   * {@code failed: <k>/<N> <task-id> <STATE> <reason>[; ...]} and returns 1. The framework is torn
+   * {@code failed: <k>/<N> <task-id> <STATE> <reason>[; ...]} and returns 1. Before that line, {@code
+   * preempted: <n>} when the master preempted runs (each was run again). The framework is torn
    * down at the end (and its id file removed), but not when the process is killed.
    *
    * @param user the framework's user, whom agents that switch users run the tasks as (empty: the
@@ -96,7 +97,14 @@ public final class ShellRun {
     }, !oldId.isEmpty());
     driver.start();
     try {
-      ShellFramework.Outcome o = framework.outcome().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      ShellFramework.Outcome o;
+      try {
+        o = framework.outcome().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } finally {
+        if (framework.preempted() > 0) {
+          out.println("preempted: " + framework.preempted());
+        }
+      }
       if (o.failures().isEmpty()) {
         out.println("finished: " + o.finished() + "/" + o.total());
         return 0;

@@ -24,7 +24,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs a command (and its URIs) N times across the cluster, retrying each failed run up to k times.
+ * Runs a command (and its URIs) N times across the cluster, retrying each failed run up to k times;
+ * a run the master preempted ({@code REASON_PREEMPTED}) is run again without spending a retry.
  * After a failover it first asks the master what became of its tasks and adopts them. Tasks that no
  * agent of the cluster could ever hold fail the run at once ({@link TooLarge}).
  */
@@ -54,7 +55,11 @@ public final class ShellFramework implements Scheduler {
   private final int retries;
   private final ArrayDeque<Integer> waiting = new ArrayDeque<>(); // numbers of the tasks to launch
   private final Map<String, Integer> running = new HashMap<>(); // task id -> task number
+  /** Retries spent, per task. */
   private final int[] attempts;
+  /** Runs launched after the first (retries and re-runs of preempted runs), per task: its id's suffix. */
+  private final int[] reruns;
+  private final java.util.concurrent.atomic.AtomicInteger preempted = new java.util.concurrent.atomic.AtomicInteger();
   private final List<TaskStatus> failures = new ArrayList<>();
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private int finished;
@@ -67,7 +72,13 @@ public final class ShellFramework implements Scheduler {
     this.total = tasks;
     this.retries = retries;
     this.attempts = new int[tasks];
+    this.reruns = new int[tasks];
     java.util.stream.IntStream.range(0, tasks).forEach(waiting::add);
+  }
+
+  /** Runs the master preempted so far (each was run again). */
+  public int preempted() {
+    return preempted.get();
   }
 
   /** Completes when every task finished or ran out of retries. */
@@ -116,7 +127,7 @@ public final class ShellFramework implements Scheduler {
       List<TaskInfo> tasks = new ArrayList<>();
       for (OfferMatcher.Placed<Integer> p : m.placed()) {
         int n = p.task();
-        String id = "task-" + n + (attempts[n] > 0 ? "." + attempts[n] : "");
+        String id = "task-" + n + (reruns[n] > 0 ? "." + reruns[n] : "");
         running.put(id, n);
         tasks.add(TaskInfos.command(id, m.offer(), p.resources(), command));
       }
@@ -138,6 +149,7 @@ public final class ShellFramework implements Scheduler {
           waiting.remove(n);
           String id = s.getTaskId();
           attempts[n] = id.indexOf('.') < 0 ? 0 : Integer.parseInt(id.substring(id.indexOf('.') + 1));
+          reruns[n] = attempts[n];
           running.put(id, n);
           statusUpdate(driver, s);
         });
@@ -152,8 +164,14 @@ public final class ShellFramework implements Scheduler {
     }
     if (status.getState() == TaskState.TASK_FINISHED) {
       finished++;
+    } else if (status.getReason() == io.corral.protocol.TaskStatusReason.REASON_PREEMPTED) {
+      preempted.incrementAndGet(); // not its fault: run it again, no retry spent
+      reruns[n]++;
+      waiting.add(n);
+      driver.reviveOffers();
     } else if (attempts[n] < retries) {
       attempts[n]++;
+      reruns[n]++;
       waiting.add(n);
       driver.reviveOffers();
     } else {

@@ -161,7 +161,7 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
           .setPong(AgentCall.Pong.newBuilder().setSeq(event.getPing().getSeq()).setFetcher(fetcherCounters())).build());
       case RUN_TASKS -> supervisor.runTasks(event.getRunTasks().getFramework(), event.getRunTasks().getTasksList());
       case KILL_TASK -> supervisor.killTask(event.getKillTask().getFrameworkId(), event.getKillTask().getTaskId(),
-          event.getKillTask().getKillPolicy());
+          event.getKillTask().getKillPolicy(), io.corral.agent.exec.KillCause.of(event.getKillTask()));
       case ACKNOWLEDGE -> {
         for (AgentEvent.Acknowledge.Ack a : event.getAcknowledge().getAcksList()) {
           TaskKey key = new TaskKey(a.getFrameworkId(), a.getTaskId());

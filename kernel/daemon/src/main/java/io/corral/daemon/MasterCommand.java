@@ -31,6 +31,15 @@ public final class MasterCommand implements Callable<Integer> {
           + "(default ${DEFAULT-VALUE}).")
   Duration drainGracePeriod;
 
+  @Option(names = "--preemption", negatable = true, arity = "0..1", defaultValue = "true", fallbackValue = "true",
+      description = "Preempt tasks of roles above their guarantee for roles below theirs, after a notice "
+          + "(default ${DEFAULT-VALUE}; --no-preemption or --preemption=false turns it off).")
+  boolean preemption;
+
+  @Option(names = "--preemption-grace", converter = DurationConverter.class, defaultValue = "10s",
+      description = "Time between a preemption notice and the kill of the tasks it names (default ${DEFAULT-VALUE}).")
+  Duration preemptionGrace;
+
   @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}: every interface).")
   String host = Addresses.EVERY_INTERFACE;
 
@@ -121,7 +130,8 @@ public final class MasterCommand implements Callable<Integer> {
         .schedulerTaskShare(schedulerTaskShare)
         .maxMessageBytes(maxMessageBytes).zkSessionTimeout(zkSessionTimeout)
         .agentReregisterTimeout(agentReregisterTimeout).agentGoneTimeout(agentGoneTimeout)
-        .drainGracePeriod(drainGracePeriod).security(security.load("master")).zkDigest(zkDigest());
+        .drainGracePeriod(drainGracePeriod).preemption(preemption).preemptionGrace(preemptionGrace)
+        .security(security.load("master")).zkDigest(zkDigest());
     if (httpPort != null) {
       b.httpPort(httpPort);
     }

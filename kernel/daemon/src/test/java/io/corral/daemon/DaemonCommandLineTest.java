@@ -39,6 +39,22 @@ class DaemonCommandLineTest {
   }
 
   @Test
+  void masterPreemption() {
+    assertThat(master().preemption).isTrue();
+    assertThat(master().preemptionGrace).isEqualTo(Duration.ofSeconds(10));
+    assertThat(master("--preemption=false").preemption).isFalse();
+    assertThat(master("--no-preemption").preemption).isFalse();
+    assertThat(master("--preemption").preemption).isTrue();
+    assertThat(master("--preemption-grace", "1min").preemptionGrace).isEqualTo(Duration.ofMinutes(1));
+    // conf/corral.properties's master.preemption=false reaches the option as its default value does
+    CommandLine fromFile = new CommandLine(new MasterCommand()).setDefaultValueProvider(
+        a -> a instanceof CommandLine.Model.OptionSpec o && o.longestName().equals("--preemption") ? "false"
+            : a.defaultValue());
+    fromFile.parseArgs();
+    assertThat(((MasterCommand) fromFile.getCommand()).preemption).isFalse();
+  }
+
+  @Test
   void agentUsersAndSecrets() {
     assertThat(agent("--master", "m:5050").switchUser).isTrue();
     assertThat(agent("--master", "m:5050", "--no-switch-user").switchUser).isFalse();

@@ -79,6 +79,8 @@ public final class Master implements AutoCloseable {
   private AgentRegistry registry;
   /** Where the quotas and weights set at run time are kept (ZooKeeper, or the work dir). */
   private io.corral.master.roles.RoleSettingsStore roleStore;
+  /** Where the preemption notices not yet carried out are kept (ZooKeeper, or the work dir). */
+  private io.corral.master.preemption.NoticeStore noticeStore;
 
   public Master(MasterConfig config) {
     this.config = config;
@@ -117,6 +119,7 @@ public final class Master implements AutoCloseable {
     if (config.zk() == null) {
       registry = new InMemoryAgentRegistry();
       roleStore = new io.corral.master.roles.FileRoleSettingsStore(config.workDir());
+      noticeStore = new io.corral.master.preemption.FileNoticeStore(config.workDir());
       loop.submit(() -> {
         on(MasterLifecycle.Event.ELECTED);
         return null;
@@ -139,6 +142,7 @@ public final class Master implements AutoCloseable {
     }
     registry = new ZkAgentRegistry(leadership.client(), url.registryPath());
     roleStore = new io.corral.master.roles.ZkRoleSettingsStore(leadership.client(), url.registryPath());
+    noticeStore = new io.corral.master.preemption.ZkNoticeStore(leadership.client(), url.registryPath());
     LOG.info("master {} on {} joined the election at {}", id, address, url);
     leadership.awaitSettled(Duration.ofSeconds(30));
     if (leadership.hasLeadership()) {
@@ -200,6 +204,13 @@ public final class Master implements AutoCloseable {
       return;
     }
     core.installRoleSettings(roleStore, roleSettings);
+    try {
+      core.installNotices(noticeStore, noticeStore.load());
+    } catch (java.io.IOException e) {
+      // Not fatal: the roles below their guarantee get new notices; those sent are not honoured.
+      LOG.error("could not read the preemption notices of the previous leader: {}", e.getMessage());
+      core.installNotices(noticeStore, List.of());
+    }
     // Recovery starts at once (we are on the loop); RECOVERED comes as an event of its own, even
     // when no agent is expected, so that it is not applied inside this ELECTED transition.
     core.recover(records, () -> loop.execute(() -> on(MasterLifecycle.Event.RECOVERED)));

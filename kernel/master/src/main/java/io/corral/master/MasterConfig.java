@@ -49,6 +49,8 @@ import java.util.Objects;
  *     reported TASK_GONE; if it returns it must drop them); zero means never
  * @param httpPort port of the HTTP API, web UI and /metrics (0 = any free port, -1 = none)
  * @param drainGracePeriod default time a draining agent's tasks get to finish before they are killed
+ * @param preemption whether tasks of roles above their guarantee are preempted for roles below theirs
+ * @param preemptionGrace how long after its notice a preempted task is killed
  * @param security TLS, authentication and ACLs (null = off: plaintext, anyone may do anything)
  * @param zkDigest the masters' ZooKeeper identity (null = none: the election's znodes are open to
  *     anyone who reaches ZooKeeper); only with {@code zk}
@@ -81,6 +83,8 @@ public record MasterConfig(
     Duration agentGoneTimeout,
     int httpPort,
     Duration drainGracePeriod,
+    boolean preemption,
+    Duration preemptionGrace,
     DaemonSecurity security,
     ZkDigest zkDigest) {
 
@@ -113,6 +117,7 @@ public record MasterConfig(
     if (drainGracePeriod == null || drainGracePeriod.isNegative()) {
       throw new IllegalArgumentException("drainGracePeriod must not be negative: " + drainGracePeriod);
     }
+    requireNotNegative(preemptionGrace, "preemptionGrace");
     if (zk != null) {
       ZkUrl.parse(zk); // fail here, not after the server is already up
     } else if (zkDigest != null) {
@@ -186,6 +191,8 @@ public record MasterConfig(
     /** Unset: {@link #defaultHttpPort} of the gRPC port. */
     private Integer httpPort;
     private Duration drainGracePeriod = Duration.ofMinutes(1);
+    private boolean preemption = true;
+    private Duration preemptionGrace = Duration.ofSeconds(10);
     private DaemonSecurity security;
     private String zk = null;
     private ZkDigest zkDigest = null;
@@ -358,6 +365,18 @@ public record MasterConfig(
       return this;
     }
 
+    /** Whether roles below their guarantee may have other roles' tasks preempted for them (default true). */
+    public Builder preemption(boolean v) {
+      preemption = v;
+      return this;
+    }
+
+    /** How long after its notice a preempted task is killed (default 10 s). */
+    public Builder preemptionGrace(Duration v) {
+      preemptionGrace = v;
+      return this;
+    }
+
     public MasterConfig build() {
       return new MasterConfig(
           bindHost,
@@ -387,7 +406,7 @@ public record MasterConfig(
           agentReregisterTimeout,
           agentGoneTimeout,
           httpPort != null ? httpPort : defaultHttpPort(port),
-          drainGracePeriod, security, zkDigest);
+          drainGracePeriod, preemption, preemptionGrace, security, zkDigest);
     }
   }
 }

@@ -382,6 +382,12 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
         }
       }
       case LARGEST_AGENT -> largestAgentEvent(event.getLargestAgent().getResourcesList());
+      case PREEMPTION_NOTICE -> {
+        SchedulerEvent.PreemptionNotice notice = event.getPreemptionNotice();
+        LOG.info("master: {}: {}", notice.getMessage(), notice.getTasksList().stream()
+            .map(SchedulerEvent.PreemptionNotice.Task::getTaskId).toList());
+        callback(() -> scheduler.preemptionNotice(this, notice));
+      }
       case HEARTBEAT -> { }
       default -> LOG.warn("ignored an empty or unknown event from the master");
     }

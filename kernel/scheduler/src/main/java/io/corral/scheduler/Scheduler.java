@@ -51,6 +51,15 @@ public interface Scheduler {
   /** Data an executor sent. At most once. */
   default void frameworkMessage(SchedulerDriver driver, String executorId, String agentId, byte[] data) {}
 
+  /**
+   * The master takes back resources for a role below its guarantee: the tasks the notice names are
+   * killed ({@code TASK_KILLED} with {@code REASON_PREEMPTED}) if they still run at its deadline
+   * ({@code deadline_seconds}, seconds since the epoch). Save what must be saved and kill them
+   * sooner, or let them be killed. A scheduler that re-subscribes before the deadline is told again
+   * (the deadline does not move). By default nothing is done.
+   */
+  default void preemptionNotice(SchedulerDriver driver, io.corral.protocol.SchedulerEvent.PreemptionNotice notice) {}
+
   /** The connection to the master is lost; the driver is reconnecting. */
   default void disconnected(SchedulerDriver driver) {}
 

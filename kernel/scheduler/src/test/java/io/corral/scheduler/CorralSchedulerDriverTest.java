@@ -161,6 +161,19 @@ class CorralSchedulerDriverTest {
   }
 
   @Test
+  void aPreemptionNoticeReachesTheScheduler() throws Exception {
+    Recorder scheduler = new Recorder();
+    CorralSchedulerDriver d = driver(scheduler, true);
+    FakeMaster.Stream stream = subscribed(d, scheduler);
+
+    stream.send(SchedulerEvent.newBuilder().setPreemptionNotice(SchedulerEvent.PreemptionNotice.newBuilder()
+        .setRole("b").setDeadlineSeconds(1767225610.0).setMessage("role b is below its guarantee")
+        .addTasks(SchedulerEvent.PreemptionNotice.Task.newBuilder().setTaskId("t-3").setAgentId("a-1"))).build());
+
+    assertThat(scheduler.next()).isEqualTo("preemption for b of t-3 at 1.76722561E9");
+  }
+
+  @Test
   void callsMadeBeforeTheSubscriptionAreDroppedNotSentLater() throws Exception {
     Recorder scheduler = new Recorder();
     CorralSchedulerDriver d = driver(scheduler, true);
@@ -345,6 +358,12 @@ class CorralSchedulerDriverTest {
     @Override
     public void statusUpdate(SchedulerDriver d, TaskStatus s) {
       callbacks.add("update " + s.getTaskId() + " " + s.getState());
+    }
+
+    @Override
+    public void preemptionNotice(SchedulerDriver d, SchedulerEvent.PreemptionNotice n) {
+      callbacks.add("preemption for " + n.getRole() + " of " + String.join(",", n.getTasksList().stream()
+          .map(SchedulerEvent.PreemptionNotice.Task::getTaskId).toList()) + " at " + n.getDeadlineSeconds());
     }
 
     @Override

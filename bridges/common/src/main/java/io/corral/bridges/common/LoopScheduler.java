@@ -74,6 +74,11 @@ final class LoopScheduler implements Scheduler {
   }
 
   @Override
+  public void preemptionNotice(SchedulerDriver d, io.corral.protocol.SchedulerEvent.PreemptionNotice notice) {
+    onLoop(d, () -> scheduler.preemptionNotice(d, notice));
+  }
+
+  @Override
   public void disconnected(SchedulerDriver d) {
     onLoop(d, () -> scheduler.disconnected(d));
   }

@@ -76,6 +76,11 @@ class FrameworkActorTest {
     }
 
     @Override
+    public void preemptionNotice(SchedulerDriver d, io.corral.protocol.SchedulerEvent.PreemptionNotice notice) {
+      note("preemption " + notice.getRole());
+    }
+
+    @Override
     public void disconnected(SchedulerDriver d) {
       note("disconnected");
     }
@@ -119,6 +124,7 @@ class FrameworkActorTest {
       callbacks.offerRescinded(d, "o1");
       callbacks.statusUpdate(d, TaskStatus.newBuilder().setTaskId("t1").setState(TaskState.TASK_RUNNING).build());
       callbacks.frameworkMessage(d, "e1", "a1", new byte[0]);
+      callbacks.preemptionNotice(d, io.corral.protocol.SchedulerEvent.PreemptionNotice.newBuilder().setRole("b").build());
       callbacks.disconnected(d);
       callbacks.reregistered(d, MASTER);
       callbacks.agentLost(d, "a1");
@@ -131,7 +137,7 @@ class FrameworkActorTest {
 
     loop.runPending();
     assertThat(journal.seen).containsExactly("registered fw-1", "largest unknown", "offers 2", "rescinded o1",
-        "update t1 TASK_RUNNING", "message e1", "disconnected", "reregistered", "agent lost a1",
+        "update t1 TASK_RUNNING", "message e1", "preemption b", "disconnected", "reregistered", "agent lost a1",
         "executor lost e1 137", "error boom");
     assertThat(journal.threads).containsOnly(Thread.currentThread()); // the manual loop's thread
   }

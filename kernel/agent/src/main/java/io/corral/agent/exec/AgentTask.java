@@ -23,6 +23,8 @@ public final class AgentTask {
   private TaskStatus acknowledged;
   /** A limit the task broke (memory, disk), set by the agent's isolation; null: none. */
   private Limitation limitation;
+  /** Why the master kills it, when its framework did not ask (a preemption); null: none. */
+  private KillCause killCause;
 
   /** A task waiting for its executor. */
   public AgentTask(String frameworkId, TaskInfo info, ExecutorRun run) {
@@ -98,6 +100,17 @@ public final class AgentTask {
   void limit(Limitation l) {
     if (limitation == null) {
       limitation = l;
+    }
+  }
+
+  public KillCause killCause() {
+    return killCause;
+  }
+
+  /** Records why the master kills it (the first cause wins). */
+  void killCause(KillCause cause) {
+    if (killCause == null) {
+      killCause = cause;
     }
   }
 

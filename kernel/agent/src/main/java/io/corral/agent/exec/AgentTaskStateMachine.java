@@ -62,8 +62,16 @@ public final class AgentTaskStateMachine {
   /** After an agent restart its executor re-subscribed, listing the task among those it has, or not. */
   public record Resubscribed(boolean listed) implements Event {}
 
-  /** Its framework (through the master) asked to kill it. */
-  public record Kill(KillPolicy policy) implements Event {}
+  /**
+   * The master asked to kill it: for its framework ({@code cause} null), or for a reason of its own
+   * (a preemption), which its {@code TASK_KILLED} update then carries.
+   */
+  public record Kill(KillPolicy policy, KillCause cause) implements Event {
+    /** A kill its framework asked for. */
+    public Kill(KillPolicy policy) {
+      this(policy, null);
+    }
+  }
 
   /** Its executor is being stopped, the task with it (the agent or its framework shuts down). */
   public record StopWithRun() implements Event {}
@@ -84,8 +92,8 @@ public final class AgentTaskStateMachine {
   public record TerminalAcknowledged() implements Event {}
 
   /** What the agent must do after a transition, in order. */
-  public sealed interface Effect permits Deliver, Report, Forward, SendKill, RecordLimit, KillCgroups, Release,
-      Forget {}
+  public sealed interface Effect permits Deliver, Report, Forward, SendKill, RecordLimit, RecordKillCause,
+      KillCgroups, Release, Forget {}
 
   /** Send its run's queued tasks to the executor, if it has subscribed. */
   public record Deliver() implements Effect {}
@@ -101,6 +109,9 @@ public final class AgentTaskStateMachine {
 
   /** Remember the limit it broke: its terminal update fails with it. */
   public record RecordLimit(Limitation limitation) implements Effect {}
+
+  /** Remember why the master kills it: its {@code TASK_KILLED} update carries the cause. */
+  public record RecordKillCause(KillCause cause) implements Effect {}
 
   /** Kill what runs in its own cgroups (a command task's). */
   public record KillCgroups() implements Effect {}
@@ -167,13 +178,14 @@ public final class AgentTaskStateMachine {
       };
     }
     if (event instanceof Kill k) {
+      Effect[] cause = k.cause() == null ? new Effect[0] : new Effect[] {new RecordKillCause(k.cause())};
       return switch (from) {
         case FETCHING -> Transition.ends(TaskState.TASK_KILLED, TaskStatusReason.REASON_TASK_KILLED_DURING_LAUNCH,
-            "killed while its files were fetched");
+            "killed while its files were fetched", cause);
         case QUEUED -> Transition.ends(TaskState.TASK_KILLED, TaskStatusReason.REASON_TASK_KILLED_DURING_LAUNCH,
-            "killed before its executor started");
-        case RECOVERED, LAUNCHED, KILLING -> Transition.to(KILLING, new SendKill(k.policy()));
-        case LIMITED -> Transition.to(LIMITED, new SendKill(k.policy()));
+            "killed before its executor started", cause);
+        case RECOVERED, LAUNCHED, KILLING -> Transition.to(KILLING, with(cause, new SendKill(k.policy())));
+        case LIMITED -> Transition.to(LIMITED, new SendKill(k.policy())); // it ends with the limit's reason
         case ENDED -> Transition.refused(from);
       };
     }
@@ -209,6 +221,12 @@ public final class AgentTaskStateMachine {
       return Transition.refused(from); // a live task has no terminal update to acknowledge
     }
     throw new IllegalArgumentException("unknown event " + event);
+  }
+
+  private static Effect[] with(Effect[] first, Effect last) {
+    Effect[] all = java.util.Arrays.copyOf(first, first.length + 1);
+    all[first.length] = last;
+    return all;
   }
 
   /** Whether the task is live: it holds resources in its container and keeps its run busy. */

@@ -128,7 +128,12 @@ public final class ExecutorSupervisor {
   }
 
   public void killTask(String frameworkId, String taskId, KillPolicy policy) {
-    delivery.killTask(frameworkId, taskId, policy);
+    killTask(frameworkId, taskId, policy, null);
+  }
+
+  /** Kills a task for the master's own {@code cause} (a preemption; null: its framework asked). */
+  public void killTask(String frameworkId, String taskId, KillPolicy policy, KillCause cause) {
+    delivery.killTask(frameworkId, taskId, policy, cause);
   }
 
   public void shutdownFramework(String frameworkId) {

@@ -268,6 +268,8 @@ final class RunBook {
       messages.kill(t.run(), t.info().getTaskId(), k.policy());
     } else if (effect instanceof AgentTaskStateMachine.RecordLimit l) {
       t.limit(l.limitation());
+    } else if (effect instanceof AgentTaskStateMachine.RecordKillCause c) {
+      t.killCause(c.cause());
     } else if (effect instanceof AgentTaskStateMachine.KillCgroups) {
       isolation.killTask(t);
     } else if (effect instanceof AgentTaskStateMachine.Release) {
@@ -280,9 +282,15 @@ final class RunBook {
     }
   }
 
-  /** An update on its way: a terminal one fails with the limit the task broke, if it broke one. */
+  /**
+   * An update on its way: a terminal one fails with the limit the task broke, if it broke one; else a
+   * {@code TASK_KILLED} one carries why the master killed it, if it said.
+   */
   private void send(AgentTask t, TaskStatus status) {
     TaskStatus limited = isolation.limited(t, status);
+    if (t.killCause() != null && t.limitation() == null) {
+      limited = t.killCause().applied(limited);
+    }
     t.update(limited);
     reports.send(t, limited);
   }

@@ -86,13 +86,13 @@ final class TaskDelivery {
             : new FetchFailed(failure.uri() + ": " + failure.getMessage())));
   }
 
-  /** The master's KILL_TASK. A task this agent does not know is reported lost. */
-  void killTask(String frameworkId, String taskId, KillPolicy policy) {
+  /** The master's KILL_TASK ({@code cause} null: its framework asked). A task this agent does not know is reported lost. */
+  void killTask(String frameworkId, String taskId, KillPolicy policy, KillCause cause) {
     AgentTask t = runs.task(new TaskKey(frameworkId, taskId));
     if (t == null) {
       reports.unknown(frameworkId, taskId);
       return;
     }
-    book.apply(t, new Kill(policy));
+    book.apply(t, new Kill(policy, cause));
   }
 }

@@ -173,6 +173,38 @@ class TaskDeliveryTest {
   }
 
   @Test
+  void aTaskTheMasterPreemptsEndsKilledWithTheMastersReasonWhateverItsExecutorSays() {
+    SupervisorFixture f = new SupervisorFixture(work);
+    f.runTasks(commandTask("t1"));
+    ExecutorRun run = f.run(COMMAND);
+    ExecutorStream s = f.subscribe(run);
+    KillCause cause = new KillCause(TaskStatusReason.REASON_PREEMPTED, "preempted for role b");
+
+    f.supervisor.killTask("F1", "t1", KillPolicy.getDefaultInstance(), cause);
+    assertThat(s.of(KILL)).hasSize(1);
+    f.update(s, run, "t1", TaskState.TASK_KILLED); // the executor says REASON_KILLED_BY_SCHEDULER or nothing
+
+    assertThat(f.last("t1").getState()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(f.last("t1").getReason()).isEqualTo(TaskStatusReason.REASON_PREEMPTED);
+    assertThat(f.last("t1").getMessage()).isEqualTo("preempted for role b");
+  }
+
+  @Test
+  void aPreemptedTaskThatFinishesFirstStaysFinished() {
+    SupervisorFixture f = new SupervisorFixture(work);
+    f.runTasks(commandTask("t1"));
+    ExecutorRun run = f.run(COMMAND);
+    ExecutorStream s = f.subscribe(run);
+    f.supervisor.killTask("F1", "t1", KillPolicy.getDefaultInstance(),
+        new KillCause(TaskStatusReason.REASON_PREEMPTED, "preempted for role b"));
+
+    f.update(s, run, "t1", TaskState.TASK_FINISHED);
+
+    assertThat(f.last("t1").getState()).isEqualTo(TaskState.TASK_FINISHED);
+    assertThat(f.last("t1").getReason()).isNotEqualTo(TaskStatusReason.REASON_PREEMPTED);
+  }
+
+  @Test
   void aKillOfATaskTheAgentDoesNotKnowReportsItLost() {
     SupervisorFixture f = new SupervisorFixture(work);
     f.supervisor.killTask("F1", "ghost", KillPolicy.getDefaultInstance());

@@ -9,6 +9,7 @@ import io.corral.master.registry.AgentRecord;
 import io.corral.master.registry.AgentRegistry;
 import io.corral.master.state.AgentEntry;
 import io.corral.master.state.FrameworkEntry;
+import io.corral.master.state.TaskEntry;
 import io.corral.master.transport.MasterStreams;
 import io.corral.protocol.AgentCall;
 import io.corral.protocol.AgentEvent;
@@ -47,6 +48,8 @@ public final class MasterCore implements MasterStreams {
   private final AgentRecovery recovery;
   private final Operations operations;
   private final RoleManager roles;
+  private final Preemptions preemptions;
+  private final PreemptionNotices notices;
   private final Map<Long, String> agentByConnection = new HashMap<>();
   private final Map<Long, String> frameworkByConnection = new HashMap<>();
   private final List<EventLoop.Cancellable> timers = new ArrayList<>();
@@ -60,8 +63,10 @@ public final class MasterCore implements MasterStreams {
       AgentRegistry registry, BooleanSupplier leaseValid) {
     this.s = new MasterState(config, info, loop, clock, allocator, new MasterMetrics(), registry, leaseValid);
     this.offers = new OfferManager(s);
-    TaskBook book = new TaskBook(s, offers);
+    TaskBook book = new TaskBook(s, offers, this::taskEnded);
     this.recovery = new AgentRecovery(s, book, new LargestAgent(s));
+    this.notices = new PreemptionNotices(s, recovery);
+    this.preemptions = new Preemptions(s, offers, recovery, notices, TaskEntry::schedulerTask);
     this.launches = new LaunchHandler(s, offers);
     this.statuses = new StatusHandler(s, book, recovery);
     this.frameworks = new FrameworkManager(s, offers, book, statuses);
@@ -85,6 +90,19 @@ public final class MasterCore implements MasterStreams {
   }
 
   /**
+   * Carries out the preemption notices a new leader loaded from {@code store} (once its agents are
+   * back), and saves later ones there.
+   */
+  public void installNotices(io.corral.master.preemption.NoticeStore store,
+      List<io.corral.master.preemption.Notice> notices) {
+    if (s.loop.inLoop()) {
+      this.notices.install(store, notices);
+    } else {
+      s.loop.execute(() -> this.notices.install(store, notices));
+    }
+  }
+
+  /**
    * Starts recovering from the registry: the agents it admitted are expected back;
    * {@code recovered} runs (on the loop) once they are, or once the re-register timeout is over.
    *
@@ -97,8 +115,12 @@ public final class MasterCore implements MasterStreams {
   public void recover(Map<String, AgentRecord> registry, Runnable recovered) {
     if (s.loop.inLoop()) {
       recovery.start(registry, recovered);
+      notices.recoveryStarted();
     } else {
-      s.loop.execute(() -> recovery.start(registry, recovered));
+      s.loop.execute(() -> {
+        recovery.start(registry, recovered);
+        notices.recoveryStarted();
+      });
     }
   }
 
@@ -114,6 +136,11 @@ public final class MasterCore implements MasterStreams {
     });
   }
 
+  /** A task ended (its books are settled): a preemption may have ended with it. */
+  private void taskEnded(io.corral.master.state.TaskEntry task) {
+    notices.taskEnded(task);
+  }
+
   /** Starts the periodic work. */
   public void start() {
     s.loop.execute(
@@ -125,6 +152,7 @@ public final class MasterCore implements MasterStreams {
           timers.add(s.loop.scheduleWithFixedDelay(s.config.allocationInterval(), () -> {
             offers.expireOffers();
             offers.allocateAll();
+            preemptions.pass();
           }));
           timers.add(s.loop.scheduleWithFixedDelay(s.config.agentPingTimeout(), agents::pingTick));
           timers.add(s.loop.scheduleWithFixedDelay(s.config.heartbeatInterval(), frameworks::sendHeartbeats));
@@ -284,6 +312,7 @@ public final class MasterCore implements MasterStreams {
       FrameworkEntry fw = frameworks.subscribe(conn, call.getSubscribe());
       if (fw != null) {
         frameworkByConnection.put(conn.id(), fw.id());
+        notices.resubscribed(fw);
       }
       return;
     }

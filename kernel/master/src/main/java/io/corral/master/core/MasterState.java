@@ -52,6 +52,8 @@ final class MasterState {
   io.corral.master.roles.RoleSettingsStore roleStore = new io.corral.master.roles.InMemoryRoleSettingsStore();
   /** Tasks preempted, by role and each of its ancestors (counted by preemption). */
   final Map<String, Long> preemptions = new HashMap<>();
+  /** What those preempted tasks held, by role and each of its ancestors (scalars). */
+  final Map<String, io.corral.common.resources.Resources> reclaimed = new HashMap<>();
 
   final Map<String, AgentEntry> agents = new HashMap<>();
   /**

@@ -137,7 +137,8 @@ final class RoleManager {
       Resources held = s.allocator.view().roleAllocation(name);
       Resources used = held.minus(off); // stops at zero
       out.add(new RoleSummary(name, s.allocator.view().weight(name), q.guarantee(), q.limit(), used, off,
-          frameworks.getOrDefault(name, 0), s.preemptions.getOrDefault(name, 0L)));
+          frameworks.getOrDefault(name, 0), s.preemptions.getOrDefault(name, 0L),
+          s.reclaimed.getOrDefault(name, Resources.EMPTY)));
     }
     return out;
   }

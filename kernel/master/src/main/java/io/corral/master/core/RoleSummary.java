@@ -11,7 +11,8 @@ import io.corral.common.resources.Resources;
  * @param allocated what its and its sub-roles' tasks and executors hold (scalars)
  * @param offered what is offered to its and its sub-roles' frameworks (scalars)
  * @param frameworks its and its sub-roles' frameworks
- * @param preemptions tasks preempted from it
+ * @param preemptions tasks preempted from it (and its sub-roles) since this master leads
+ * @param reclaimed what those tasks held (scalars)
  */
 public record RoleSummary(String name, double weight, Resources guarantee, Resources limit, Resources allocated,
-    Resources offered, int frameworks, long preemptions) {}
+    Resources offered, int frameworks, long preemptions, Resources reclaimed) {}

@@ -17,10 +17,13 @@ import java.time.Duration;
 final class TaskBook {
   private final MasterState s;
   private final OfferManager offers;
+  /** Told of every task that ended (archived). */
+  private final java.util.function.Consumer<TaskEntry> ended;
 
-  TaskBook(MasterState state, OfferManager offers) {
+  TaskBook(MasterState state, OfferManager offers, java.util.function.Consumer<TaskEntry> ended) {
     this.s = state;
     this.offers = offers;
+    this.ended = ended;
   }
 
   /** Applies a reported status; returns whether the task's state was accepted. */
@@ -61,6 +64,7 @@ final class TaskBook {
       agent.tasks().remove(task.key());
       Operations.drainedIfEmpty(agent);
     }
+    ended.accept(task);
   }
 
   /** Forgets an executor that exited and returns its own resources. */

@@ -157,6 +157,11 @@ public final class MasterPrometheus {
       family(b, "corral_role_preemptions_total", "counter", "Tasks preempted from a role");
       roles.forEach(r -> b.append("corral_role_preemptions_total{role=\"").append(label(r.name())).append("\"} ")
           .append((double) r.preemptions()).append('\n'));
+      family(b, "corral_role_reclaimed_total", "counter",
+          "What the tasks preempted from a role held (mem and disk in MiB)");
+      roles.forEach(r -> r.reclaimed().scalars().forEach((resource, v) -> b.append("corral_role_reclaimed_total{role=\"")
+          .append(label(r.name())).append("\",resource=\"").append(label(resource)).append("\"} ").append(v)
+          .append('\n')));
     }
     return b.toString();
   }
