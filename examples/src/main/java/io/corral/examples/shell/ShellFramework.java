@@ -8,6 +8,7 @@ import io.corral.protocol.Offer;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
+import io.corral.protocol.TaskStatusReason;
 import io.corral.scheduler.LargestAgent;
 import io.corral.scheduler.OfferMatcher;
 import io.corral.scheduler.ResourceRequest;
@@ -22,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /**
  * Runs a command (and its URIs) N times across the cluster, retrying each failed run up to k times;
@@ -59,7 +62,9 @@ public final class ShellFramework implements Scheduler {
   private final int[] attempts;
   /** Runs launched after the first (retries and re-runs of preempted runs), per task: its id's suffix. */
   private final int[] reruns;
-  private final java.util.concurrent.atomic.AtomicInteger preempted = new java.util.concurrent.atomic.AtomicInteger();
+  /** After a failover, the last run asked about, per task. */
+  private final int[] asked;
+  private final AtomicInteger preempted = new AtomicInteger();
   private final List<TaskStatus> failures = new ArrayList<>();
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private int finished;
@@ -73,7 +78,8 @@ public final class ShellFramework implements Scheduler {
     this.retries = retries;
     this.attempts = new int[tasks];
     this.reruns = new int[tasks];
-    java.util.stream.IntStream.range(0, tasks).forEach(waiting::add);
+    this.asked = new int[tasks];
+    IntStream.range(0, tasks).forEach(waiting::add);
   }
 
   /** Runs the master preempted so far (each was run again). */
@@ -91,11 +97,30 @@ public final class ShellFramework implements Scheduler {
     this.progress = progress;
     Map<String, Integer> ids = new LinkedHashMap<>();
     for (int n = 0; resumed && n < total; n++) {
-      for (int k = 0; k <= retries; k++) {
-        ids.put("task-" + n + (k > 0 ? "." + k : ""), n);
-      }
+      ids.putAll(runs(n, 0));
     }
     reconciler = new TaskReconciler<>(ids);
+  }
+
+  /**
+   * The ids of a batch of task {@code n}'s runs from {@code first}: as many as its first run and its
+   * retries; preempted runs may take it further, asked batch by batch ({@link #reconciled}).
+   */
+  private Map<String, Integer> runs(int n, int first) {
+    Map<String, Integer> ids = new LinkedHashMap<>();
+    for (int k = first; k <= first + retries; k++) {
+      ids.put(id(n, k), n);
+    }
+    asked[n] = first + retries;
+    return ids;
+  }
+
+  private static String id(int n, int run) {
+    return "task-" + n + (run > 0 ? "." + run : "");
+  }
+
+  private static int run(String id) {
+    return id.indexOf('.') < 0 ? 0 : Integer.parseInt(id.substring(id.indexOf('.') + 1));
   }
 
   @Override
@@ -127,7 +152,7 @@ public final class ShellFramework implements Scheduler {
       List<TaskInfo> tasks = new ArrayList<>();
       for (OfferMatcher.Placed<Integer> p : m.placed()) {
         int n = p.task();
-        String id = "task-" + n + (reruns[n] > 0 ? "." + reruns[n] : "");
+        String id = id(n, reruns[n]);
         running.put(id, n);
         tasks.add(TaskInfos.command(id, m.offer(), p.resources(), command));
       }
@@ -144,16 +169,8 @@ public final class ShellFramework implements Scheduler {
   public void statusUpdate(SchedulerDriver driver, TaskStatus status) {
     progress.update(status);
     if (reconciler.offer(status)) {
-      if (reconciler.done()) { // adopt each task's latest attempt: keep it if it runs, count it if over
-        reconciler.latest().forEach((n, s) -> {
-          waiting.remove(n);
-          String id = s.getTaskId();
-          attempts[n] = id.indexOf('.') < 0 ? 0 : Integer.parseInt(id.substring(id.indexOf('.') + 1));
-          reruns[n] = attempts[n];
-          running.put(id, n);
-          statusUpdate(driver, s);
-        });
-        driver.reviveOffers();
+      if (reconciler.done()) {
+        reconciled(driver);
       }
       return;
     }
@@ -164,7 +181,7 @@ public final class ShellFramework implements Scheduler {
     }
     if (status.getState() == TaskState.TASK_FINISHED) {
       finished++;
-    } else if (status.getReason() == io.corral.protocol.TaskStatusReason.REASON_PREEMPTED) {
+    } else if (status.getReason() == TaskStatusReason.REASON_PREEMPTED) {
       preempted.incrementAndGet(); // not its fault: run it again, no retry spent
       reruns[n]++;
       waiting.add(n);
@@ -180,6 +197,42 @@ public final class ShellFramework implements Scheduler {
     if (finished + failures.size() == total) {
       outcome.complete(new Outcome(total, finished, failures));
     }
+  }
+
+  /**
+   * Every asked id has its answer. A task whose last asked run is known may have run further (its
+   * preempted runs spend no retry, so the runs can outnumber the retries): ask its next batch.
+   * Otherwise adopt each task's latest run (kept if it runs, counted if over), with the retries its
+   * earlier runs spent and the preemptions among them.
+   */
+  private void reconciled(SchedulerDriver driver) {
+    Map<Integer, List<TaskStatus>> known = reconciler.known();
+    Map<String, Integer> more = new LinkedHashMap<>();
+    known.forEach((n, runs) -> {
+      int last = run(runs.get(runs.size() - 1).getTaskId());
+      if (last == asked[n]) {
+        more.putAll(runs(n, last + 1));
+      }
+    });
+    if (!more.isEmpty()) {
+      reconciler.askMore(driver, more);
+      return;
+    }
+    known.forEach((n, runs) -> {
+      waiting.remove(n);
+      for (TaskStatus earlier : runs.subList(0, runs.size() - 1)) {
+        if (earlier.getReason() == TaskStatusReason.REASON_PREEMPTED) {
+          preempted.incrementAndGet();
+        } else {
+          attempts[n]++;
+        }
+      }
+      TaskStatus latest = runs.get(runs.size() - 1);
+      reruns[n] = run(latest.getTaskId());
+      running.put(latest.getTaskId(), n);
+      statusUpdate(driver, latest);
+    });
+    driver.reviveOffers();
   }
 
   @Override

@@ -21,12 +21,17 @@ import org.junit.jupiter.api.Test;
 /** The example framework's answers to its callbacks, with a driver that only writes down what it is asked. */
 class ShellFrameworkTest {
   private final List<String> launched = new ArrayList<>();
+  private final List<List<String>> asked = new ArrayList<>();
   private final SchedulerDriver driver = (SchedulerDriver) Proxy.newProxyInstance(getClass().getClassLoader(),
       new Class<?>[] {SchedulerDriver.class}, (proxy, method, args) -> {
         if (method.getName().equals("launchTasks")) {
           @SuppressWarnings("unchecked")
           Collection<TaskInfo> tasks = (Collection<TaskInfo>) args[1];
           tasks.forEach(t -> launched.add(t.getTaskId()));
+        } else if (method.getName().equals("reconcileTasks")) {
+          @SuppressWarnings("unchecked")
+          Collection<TaskStatus> statuses = (Collection<TaskStatus>) args[0];
+          asked.add(statuses.stream().map(TaskStatus::getTaskId).toList());
         }
         return DriverStatus.DRIVER_RUNNING;
       });
@@ -84,5 +89,31 @@ class ShellFrameworkTest {
     f.statusUpdate(driver, status("task-0", TaskState.TASK_KILLED, TaskStatusReason.REASON_KILLED_BY_SCHEDULER));
     assertThat(f.outcome().join().failures()).hasSize(1);
     assertThat(f.preempted()).isZero();
+  }
+
+  @Test
+  void afterAFailoverItFindsRunsBeyondItsRetriesAndAdoptsTheLatest() {
+    ShellFramework f = new ShellFramework(CommandInfo.newBuilder().setValue("true").build(), 1, 1, 128, 1);
+    f.start(new ShellFramework.Progress() {}, true);
+    f.registered(driver, "fw", MasterInfo.getDefaultInstance());
+    assertThat(asked).containsExactly(List.of("task-0", "task-0.1"));
+    f.statusUpdate(driver, status("task-0", TaskState.TASK_KILLED, TaskStatusReason.REASON_PREEMPTED));
+    f.statusUpdate(driver, status("task-0.1", TaskState.TASK_KILLED, TaskStatusReason.REASON_PREEMPTED));
+    assertThat(asked).as("two preempted runs: there may be later ones").hasSize(2)
+        .last().isEqualTo(List.of("task-0.2", "task-0.3"));
+    f.resourceOffers(driver, List.of(offer("o1")));
+    assertThat(launched).as("nothing launched before every run is known").isEmpty();
+
+    f.statusUpdate(driver, status("task-0.2", TaskState.TASK_RUNNING, TaskStatusReason.REASON_COMMAND_EXITED));
+    f.statusUpdate(driver, status("task-0.3", TaskState.TASK_UNKNOWN, TaskStatusReason.REASON_RECONCILIATION));
+    f.resourceOffers(driver, List.of(offer("o2")));
+    assertThat(launched).as("task-0.2 runs: adopted, not run again").isEmpty();
+    assertThat(f.preempted()).isEqualTo(2);
+
+    f.statusUpdate(driver, status("task-0.2", TaskState.TASK_FAILED, TaskStatusReason.REASON_COMMAND_EXITED));
+    f.resourceOffers(driver, List.of(offer("o3")));
+    assertThat(launched).as("the preemptions spent no retry: one is left").containsExactly("task-0.3");
+    f.statusUpdate(driver, status("task-0.3", TaskState.TASK_FINISHED, TaskStatusReason.REASON_COMMAND_EXITED));
+    assertThat(f.outcome().join().finished()).isEqualTo(1);
   }
 }

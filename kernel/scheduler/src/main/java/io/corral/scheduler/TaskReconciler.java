@@ -2,6 +2,7 @@ package io.corral.scheduler;
 
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,16 @@ public final class TaskReconciler<K> {
   }
 
   /**
+   * Adds ids to ask about and asks them (say, the next attempts of tasks whose last asked id turned
+   * out to be known: there may be later ones). Give them in launch order, after the ids asked
+   * before; it is not done again until they are answered.
+   */
+  public void askMore(SchedulerDriver driver, Map<String, K> taskIds) {
+    asked.putAll(taskIds);
+    ask(driver);
+  }
+
+  /**
    * Takes {@code status} as an answer if reconciliation is under way and it is about an asked id.
    *
    * @return whether it was taken (then the scheduler should not act on it by itself)
@@ -69,10 +80,17 @@ public final class TaskReconciler<K> {
   /** Per key, the answer of its last id (in launch order) whose state is known to the master. */
   public Map<K, TaskStatus> latest() {
     Map<K, TaskStatus> out = new LinkedHashMap<>();
+    known().forEach((key, statuses) -> out.put(key, statuses.get(statuses.size() - 1)));
+    return out;
+  }
+
+  /** Per key, the answers of its ids whose state is known to the master, in launch order. */
+  public Map<K, List<TaskStatus>> known() {
+    Map<K, List<TaskStatus>> out = new LinkedHashMap<>();
     asked.forEach((id, key) -> {
       TaskStatus s = answers.get(id);
       if (s != null && s.getState() != TaskState.TASK_UNKNOWN) {
-        out.put(key, s);
+        out.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
       }
     });
     return out;

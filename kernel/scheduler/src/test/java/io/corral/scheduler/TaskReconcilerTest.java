@@ -80,4 +80,25 @@ class TaskReconcilerTest {
     assertThat(r.latest().get(0).getTaskId()).isEqualTo("task-0.1");
     assertThat(r.latest().get(0).getState()).isEqualTo(TaskState.TASK_FINISHED);
   }
+
+  @Test
+  void idsAskedLaterAreAnsweredBeforeItIsDoneAgainAndKeepTheirOrder() {
+    TaskReconciler<Integer> r = attemptsOfTwoTasks();
+    SchedulerDriver d = driver();
+    r.ask(d);
+    r.offer(status("task-0", TaskState.TASK_KILLED));
+    r.offer(status("task-0.1", TaskState.TASK_KILLED));
+    r.offer(status("task-1", TaskState.TASK_FINISHED));
+    r.offer(status("task-1.1", TaskState.TASK_UNKNOWN));
+    assertThat(r.done()).isTrue();
+
+    r.askMore(d, Map.of("task-0.2", 0));
+    assertThat(r.done()).isFalse();
+    assertThat(asks.get(asks.size() - 1)).containsExactly("task-0.2");
+    assertThat(r.offer(status("task-0.2", TaskState.TASK_RUNNING))).isTrue();
+    assertThat(r.done()).isTrue();
+    assertThat(r.known().get(0)).extracting(TaskStatus::getTaskId).containsExactly("task-0", "task-0.1", "task-0.2");
+    assertThat(r.latest().get(0).getTaskId()).isEqualTo("task-0.2");
+    assertThat(r.known().get(1)).extracting(TaskStatus::getTaskId).containsExactly("task-1");
+  }
 }
