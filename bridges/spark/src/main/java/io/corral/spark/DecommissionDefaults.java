@@ -32,7 +32,14 @@ final class DecommissionDefaults {
 
   /** Sets each default the configuration does not set. Before the backend exists: its executors read them. */
   static void apply(SparkConf conf) {
-    DEFAULTS.forEach(conf::setIfMissing);
+    missing(conf::contains).forEach(conf::set);
+  }
+
+  /** The defaults of the settings not set ({@code isSet}). */
+  static Map<String, String> missing(java.util.function.Predicate<String> isSet) {
+    Map<String, String> m = new LinkedHashMap<>(DEFAULTS);
+    m.keySet().removeIf(isSet);
+    return m;
   }
 
   /** Whether executors are decommissioned rather than just killed ({@code spark.decommission.enabled}). */

@@ -31,7 +31,8 @@ final class PreemptedExecutors implements AutoCloseable {
     void apply(Tuple2<String, ExecutorDecommissionInfo>[] executors, boolean adjustTarget);
   }
 
-  private final SparkConf conf;
+  private final boolean enabled;
+  private final boolean adjustTarget;
   private final ExecutorFleet fleet;
   private final Decommission decommission;
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -41,7 +42,17 @@ final class PreemptedExecutors implements AutoCloseable {
   });
 
   PreemptedExecutors(SparkConf conf, ExecutorFleet fleet, Decommission decommission) {
-    this.conf = conf;
+    this(DecommissionDefaults.enabled(conf), org.apache.spark.util.Utils.isDynamicAllocationEnabled(conf), fleet,
+        decommission);
+  }
+
+  /**
+   * @param enabled whether Spark decommissions executors ({@code spark.decommission.enabled})
+   * @param adjustTarget whether the executor target drops by the executors decommissioned (dynamic allocation)
+   */
+  PreemptedExecutors(boolean enabled, boolean adjustTarget, ExecutorFleet fleet, Decommission decommission) {
+    this.enabled = enabled;
+    this.adjustTarget = adjustTarget;
     this.fleet = fleet;
     this.decommission = decommission;
   }
@@ -55,7 +66,7 @@ final class PreemptedExecutors implements AutoCloseable {
     }
     String ids = String.join(", ", executors.stream().map(ExecutorFleet.Executor::id).toList());
     String deadline = Instant.ofEpochMilli((long) (notice.getDeadlineSeconds() * 1000)).toString();
-    if (!DecommissionDefaults.enabled(conf)) {
+    if (!enabled) {
       LOG.warn("the Corral master preempts executors {} for role {}: killed at {} (spark.decommission.enabled is "
           + "false: they are not decommissioned, and what they hold is computed again)", ids, notice.getRole(),
           deadline);
@@ -70,7 +81,6 @@ final class PreemptedExecutors implements AutoCloseable {
       which[i] = new Tuple2<>(e.id(), new ExecutorDecommissionInfo("preempted by Corral for role " + notice.getRole()
           + " (task " + e.taskId() + " on " + e.host() + ", killed at " + deadline + ")", Option.empty()));
     }
-    boolean adjustTarget = org.apache.spark.util.Utils.isDynamicAllocationEnabled(conf);
     try {
       thread.execute(() -> {
         try {
