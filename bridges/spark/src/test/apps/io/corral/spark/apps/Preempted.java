@@ -22,9 +22,9 @@ import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 /**
- * A job to preempt mid-stage: caches an RDD of {@code args[1]} partitions (10 numbers each), then
- * runs a shuffle over it whose map tasks take 150 ms each until the file {@code args[0]} exists,
- * then reads the cache again. Prints {@code SLOW_STAGE_RUNNING} once that stage's first task
+ * A job to preempt mid-stage: caches an RDD (8 partitions of 100 numbers), then runs a shuffle of
+ * {@code args[1]} partitions (10 numbers each) whose map tasks take 150 ms each until the file
+ * {@code args[0]} exists, then reads the cache again. Prints {@code SLOW_STAGE_RUNNING} once that stage's first task
  * started, each executor removed with Spark's reason, each task that did not succeed, and at the
  * end the results, how often the cached numbers were computed, how many of the slow stage's tasks
  * succeeded, and the failed tasks as this listener and Spark's status tracker count them.
@@ -84,17 +84,13 @@ public final class Preempted {
         }
       });
       LongAccumulator computed = sc.sc().longAccumulator("computed");
-      List<Long> numbers = new ArrayList<>();
-      for (long i = 1; i <= partitions * 10L; i++) {
-        numbers.add(i);
-      }
-      JavaRDD<Long> cached = sc.parallelize(numbers, partitions).map(x -> {
+      JavaRDD<Long> cached = sc.parallelize(numbers(800), 8).map(x -> {
         computed.add(1);
         return x;
       }).persist(StorageLevel.MEMORY_ONLY());
       say("CACHED=" + cached.count());
       sc.setJobGroup("slow", "the shuffle to preempt mid-stage", false);
-      long byKey = cached.mapPartitionsToPair(it -> {
+      long byKey = sc.parallelize(numbers(partitions * 10), partitions).mapPartitionsToPair(it -> {
         if (!Files.exists(Path.of(release))) {
           Thread.sleep(150); // a slow task until the test's go-ahead
         }
@@ -116,6 +112,14 @@ public final class Preempted {
           + succeeded.getOrDefault(slowStage.get(), new AtomicInteger()).get() + " FAILED_TASKS=" + failedTasks.get()
           + " STATUS_FAILED_TASKS=" + statusFailed);
     }
+  }
+
+  private static List<Long> numbers(int n) {
+    List<Long> numbers = new ArrayList<>();
+    for (long i = 1; i <= n; i++) {
+      numbers.add(i);
+    }
+    return numbers;
   }
 
   private static void say(String line) {
