@@ -25,9 +25,10 @@ import scala.Tuple2;
  * A job to preempt mid-stage: caches an RDD (8 partitions of 100 numbers), then runs a shuffle of
  * {@code args[1]} partitions (10 numbers each) whose map tasks take 150 ms each until the file
  * {@code args[0]} exists, then reads the cache again. Prints {@code SLOW_STAGE_RUNNING} once that stage's first task
- * started, each executor removed with Spark's reason, each task that did not succeed, and at the
- * end the results, how often the cached numbers were computed, how many of the slow stage's tasks
- * succeeded, and the failed tasks as this listener and Spark's status tracker count them.
+ * started, each executor removed with Spark's reason, each task that failed or is run again, and at
+ * the end the results, how often the cached numbers were computed, how many of the slow stage's
+ * tasks succeeded, the failed tasks as this listener and Spark's status tracker count them, and
+ * the tasks run again because their shuffle output was lost.
  */
 public final class Preempted {
   public static void main(String[] args) throws Exception {
@@ -35,6 +36,7 @@ public final class Preempted {
     int partitions = Integer.parseInt(args[1]);
     AtomicInteger slowStage = new AtomicInteger(-1);
     AtomicInteger failedTasks = new AtomicInteger();
+    AtomicInteger resubmitted = new AtomicInteger();
     Map<Integer, AtomicInteger> succeeded = new ConcurrentHashMap<>();
     try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName("preempted"))) {
       sc.sc().addSparkListener(new SparkListener() {
@@ -64,6 +66,9 @@ public final class Preempted {
         public void onTaskEnd(SparkListenerTaskEnd end) {
           if (end.reason() == Success$.MODULE$) {
             succeeded.computeIfAbsent(end.stageId(), k -> new AtomicInteger()).incrementAndGet();
+          } else if (end.reason() == org.apache.spark.Resubmitted$.MODULE$) {
+            resubmitted.incrementAndGet(); // its output was lost: it runs again (no failure)
+            say("TASK_RESUBMITTED stage " + end.stageId() + " on executor " + end.taskInfo().executorId());
           } else {
             failedTasks.incrementAndGet();
             say("TASK_NOT_SUCCEEDED stage " + end.stageId() + " on executor " + end.taskInfo().executorId() + ": "
@@ -110,7 +115,7 @@ public final class Preempted {
       }
       say("TOTAL=" + byKey + " AGAIN=" + again + " COMPUTED=" + computed.value() + " SLOW_STAGE_SUCCEEDED="
           + succeeded.getOrDefault(slowStage.get(), new AtomicInteger()).get() + " FAILED_TASKS=" + failedTasks.get()
-          + " STATUS_FAILED_TASKS=" + statusFailed);
+          + " STATUS_FAILED_TASKS=" + statusFailed + " RESUBMITTED=" + resubmitted.get());
     }
   }
 
