@@ -32,12 +32,12 @@ class ZkDocumentTest {
       assertThat(node.where()).isEqualTo("ZooKeeper node /corral/registry/doc");
 
       List<CompletableFuture<Void>> writes = new ArrayList<>();
-      for (int i = 1; i <= 20; i++) {
+      for (int i = 1; i <= 100; i++) {
         writes.add(node.write(bytes("{\"n\": " + i + "}")));
       }
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get();
       assertThat(new ZkDocument(client, "/corral/registry/doc").read()).hasValueSatisfying(
-          d -> assertThat(new String(d, StandardCharsets.UTF_8)).as("the last one asked for").isEqualTo("{\"n\": 20}"));
+          d -> assertThat(new String(d, StandardCharsets.UTF_8)).as("the last one asked for").isEqualTo("{\"n\": 100}"));
     }
   }
 
