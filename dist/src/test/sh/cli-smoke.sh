@@ -171,6 +171,22 @@ expect_error 1 'already' "$corral" agent drain "$agent" --master "$master"
 "$corral" agent undrain "$agent" --master "$master" > /dev/null || fail "undrain exited $?"
 "$corral" agents --master "$master" | grep -qE "^$agent .* ACTIVE +- " || fail "agent not back in service"
 
+# corral spark submit (cluster mode) from lib/ alone: the driver runs as a task and finishes
+"$corral" spark submit --master "$master" --deploy-mode cluster --spark-home "$home/bridges/spark/spark-home" \
+  --driver-memory 512m --timeout 2min --conf spark.executor.instances=1 --conf spark.executor.memory=512m \
+  --conf spark.driver.host=127.0.0.1 --conf spark.ui.enabled=false \
+  --class io.corral.spark.examples.WordCount "$home/bridges/spark/corral-spark.jar" 2000 2 \
+  > "$work/spark-submit.out" 2> "$work/spark-submit.err" || fail "spark submit exited $?: $(cat "$work/spark-submit.out" "$work/spark-submit.err")"
+driver_framework="$(sed -nE 's/^submitted: driver driver of framework (\S+) on .*/\1/p' "$work/spark-submit.out")"
+[ -n "$driver_framework" ] || fail "spark submit printed no submitted: line: $(cat "$work/spark-submit.out")"
+for _ in $(seq 600); do
+  "$corral" tasks --master "$master" --json | grep -A3 '"id" : "driver"' | grep -qE '"state" : "TASK_(FINISHED|FAILED|KILLED|LOST|ERROR)"' && break
+  sleep 0.2 # polling the master, with a deadline
+done
+"$corral" logs "$driver_framework/driver" --master "$master" > "$work/driver.out" || fail "logs of the driver exited $?"
+"$corral" tasks --master "$master" --json | grep -A3 '"id" : "driver"' | grep -q '"state" : "TASK_FINISHED"' \
+  || fail "the cluster-mode driver did not finish: $(tail -5 "$work/driver.out")"
+
 "$corral" generate-completion > "$work/completion.out" || fail "generate-completion exited $?"
 grep -q 'complete -F' "$work/completion.out" || fail "no bash completion script"
 for cmd in status agents frameworks tasks logs "task kill" "agent drain" "framework teardown"; do

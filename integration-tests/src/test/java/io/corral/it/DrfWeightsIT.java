@@ -6,20 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
-import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
-import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
 import io.corral.scheduler.CorralSchedulerDriver;
-import io.corral.scheduler.SchedulerDriver;
-import io.corral.scheduler.TaskInfos;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -29,32 +22,16 @@ import org.junit.jupiter.api.Timeout;
 class DrfWeightsIT {
   private static final Resources TASK = Resources.parse("cpus:0.1;mem:32");
 
-  /** Takes one task's worth of every offer and gives the rest straight back. */
-  private static BiConsumer<SchedulerDriver, List<Offer>> greedyOneAtATime(String prefix, AtomicInteger seq) {
-    return (driver, offers) -> {
-      for (Offer o : offers) {
-        if (Resources.fromProto(o.getResourcesList()).contains(TASK)) {
-          driver.launchTasks(List.of(o.getId()), List.of(TaskInfos.command(prefix + seq.incrementAndGet(), o, TASK,
-              TaskInfos.shell("exec sleep 600"))), Filters.newBuilder().setRefuseSeconds(0).build());
-        } else {
-          driver.declineOffer(o.getId(), Filters.newBuilder().setRefuseSeconds(1).build());
-        }
-      }
-    };
-  }
-
   @Test
   void rolesWithWeightsOneAndThreeConvergeToAOneToThreeSplit(TestInfo info) throws Exception {
     Path dir = TestClusters.dir(info);
-    try (LocalCluster cluster = TestClusters.inProcess(dir, 3, "cpus:1;mem:100000")
-        .masterConfig(m -> m.agentPingTimeout(Duration.ofSeconds(1)).allocationInterval(Duration.ofMillis(200))
-            .roleWeights(Map.of("light", 1.0, "heavy", 3.0)))
-        .start()) {
+    try (LocalCluster cluster = TestClusters.inProcess(dir, 3, "cpus:1;mem:100000",
+        m -> m.roleWeights(Map.of("light", 1.0, "heavy", 3.0))).start()) {
       String master = cluster.masterAddress().toString();
       RecordingScheduler light = new RecordingScheduler();
       RecordingScheduler heavy = new RecordingScheduler();
-      light.onOffers(greedyOneAtATime("l", new AtomicInteger()));
-      heavy.onOffers(greedyOneAtATime("h", new AtomicInteger()));
+      light.onOffers(RecordingScheduler.oneTaskPerOffer("l", TASK, "exec sleep 600"));
+      heavy.onOffers(RecordingScheduler.oneTaskPerOffer("h", TASK, "exec sleep 600"));
       CorralSchedulerDriver dl = new CorralSchedulerDriver(light,
           FrameworkInfo.newBuilder().setName("light").setRole("light").build(), master);
       CorralSchedulerDriver dh = new CorralSchedulerDriver(heavy,

@@ -7,13 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
-import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
-import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
 import io.corral.scheduler.CorralSchedulerDriver;
-import io.corral.scheduler.SchedulerDriver;
-import io.corral.scheduler.TaskInfos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -33,21 +27,6 @@ import org.junit.jupiter.api.Timeout;
 class QuotasIT {
   private static final Resources TASK = Resources.parse("cpus:0.1;mem:32");
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** Launches one task of every offer that holds one and gives the rest straight back. */
-  private static BiConsumer<SchedulerDriver, List<Offer>> greedy(String prefix) {
-    AtomicInteger seq = new AtomicInteger();
-    return (driver, offers) -> {
-      for (Offer o : offers) {
-        if (Resources.fromProto(o.getResourcesList()).contains(TASK)) {
-          driver.launchTasks(List.of(o.getId()), List.of(TaskInfos.command(prefix + seq.incrementAndGet(), o, TASK,
-              TaskInfos.shell("exec sleep 600"))), Filters.newBuilder().setRefuseSeconds(0).build());
-        } else {
-          driver.declineOffer(o.getId(), Filters.newBuilder().setRefuseSeconds(1).build());
-        }
-      }
-    };
-  }
 
   private record Running(RecordingScheduler scheduler, CorralSchedulerDriver driver) {
     int tasks() {
@@ -60,7 +39,7 @@ class QuotasIT {
 
   private static Running framework(String master, String name, String role) {
     RecordingScheduler s = new RecordingScheduler();
-    s.onOffers(greedy(name + "-"));
+    s.onOffers(RecordingScheduler.oneTaskPerOffer(name + "-", TASK, "exec sleep 600"));
     CorralSchedulerDriver d = new CorralSchedulerDriver(s, FrameworkInfo.newBuilder().setName(name).setRole(role)
         .build(), master);
     d.start();
@@ -80,10 +59,7 @@ class QuotasIT {
   @Test
   void limitsHierarchyAndGuaranteesShapeWhatRolesGet(TestInfo info) throws Exception {
     Path dir = TestClusters.dir(info);
-    try (LocalCluster cluster = TestClusters.inProcess(dir, 2, "cpus:2;mem:100000")
-        .masterConfig(m -> m.agentPingTimeout(Duration.ofSeconds(1)).allocationInterval(Duration.ofMillis(200))
-            .httpPort(0))
-        .start()) {
+    try (LocalCluster cluster = TestClusters.inProcess(dir, 2, "cpus:2;mem:100000", m -> m.httpPort(0)).start()) {
       String master = cluster.masterAddress().toString();
       String http = cluster.master().httpUrl();
 

@@ -2,6 +2,8 @@ package io.corral.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.corral.common.resources.Resources;
+import io.corral.protocol.Filters;
 import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
@@ -9,6 +11,7 @@ import io.corral.protocol.TaskStatus;
 import io.corral.scheduler.LargestAgent;
 import io.corral.scheduler.Scheduler;
 import io.corral.scheduler.SchedulerDriver;
+import io.corral.scheduler.TaskInfos;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
@@ -42,6 +46,26 @@ public class RecordingScheduler implements Scheduler {
   public final List<java.util.Map.Entry<Long, Offer>> offerLog = new CopyOnWriteArrayList<>();
   private volatile BiConsumer<SchedulerDriver, List<Offer>> onOffers = (d, o) -> offers.addAll(o);
   private volatile String frameworkId;
+
+  /**
+   * An offer handler that wants all it can get: on every offer that holds {@code task} it launches one
+   * task of that size running {@code command} ({@code prefix}1, {@code prefix}2...), asking for the rest
+   * again at once; offers too small are declined for 1 s.
+   */
+  public static BiConsumer<SchedulerDriver, List<Offer>> oneTaskPerOffer(String prefix, Resources task,
+      String command) {
+    AtomicInteger seq = new AtomicInteger();
+    return (driver, offers) -> {
+      for (Offer o : offers) {
+        if (Resources.fromProto(o.getResourcesList()).contains(task)) {
+          driver.launchTasks(List.of(o.getId()), List.of(TaskInfos.command(prefix + seq.incrementAndGet(), o, task,
+              TaskInfos.shell(command))), Filters.newBuilder().setRefuseSeconds(0).build());
+        } else {
+          driver.declineOffer(o.getId(), Filters.newBuilder().setRefuseSeconds(1).build());
+        }
+      }
+    };
+  }
 
   /** Replaces the offer handler (runs on the driver's callback thread). */
   public RecordingScheduler onOffers(BiConsumer<SchedulerDriver, List<Offer>> handler) {

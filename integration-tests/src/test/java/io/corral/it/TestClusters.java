@@ -2,11 +2,13 @@ package io.corral.it;
 
 import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
+import io.corral.master.MasterConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.TestInfo;
 
 /** Local clusters with test settings: pings tolerant of a busy 2-core machine (5 s), quick retries, a work dir per test. */
@@ -34,9 +36,16 @@ public final class TestClusters {
 
   /** In-process agents of {@code resources} each, with short timeouts. */
   public static LocalCluster.Builder inProcess(Path dir, int agents, String resources) {
+    return inProcess(dir, agents, resources, m -> {});
+  }
+
+  /** The same, the master set as {@code master} says on top of the test settings. */
+  public static LocalCluster.Builder inProcess(Path dir, int agents, String resources,
+      Consumer<MasterConfig.Builder> master) {
+    Consumer<MasterConfig.Builder> test = m -> m.agentPingTimeout(Duration.ofSeconds(1)).maxAgentPingTimeouts(5)
+        .allocationInterval(Duration.ofMillis(200));
     return LocalCluster.builder(dir).agents(agents).agentResources(Resources.parse(resources))
-        .masterConfig(m -> m.agentPingTimeout(Duration.ofSeconds(1)).maxAgentPingTimeouts(5)
-            .allocationInterval(Duration.ofMillis(200)))
+        .masterConfig(test.andThen(master))
         .agentConfig(a -> a.statusUpdateRetry(Duration.ofMillis(500), Duration.ofSeconds(5))
             .commandExecutorIdleTimeout(Duration.ofSeconds(30))
             .executorRegistrationTimeout(Duration.ofSeconds(60)));

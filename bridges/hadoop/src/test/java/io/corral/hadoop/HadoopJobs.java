@@ -43,6 +43,8 @@ final class HadoopJobs implements AutoCloseable {
       "-Dyarn.app.mapreduce.am.command-opts=-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
       "-Dmapreduce.map.speculative=false", "-Dmapreduce.reduce.speculative=false",
       "-Dmapreduce.client.progressmonitor.pollinterval=500");
+  /** Between a preemption notice and the kill (the master's default is 10 s). */
+  static final Duration PREEMPTION_GRACE = Duration.ofSeconds(3);
   private static final Pattern JOB_ID = Pattern.compile("(?:Running job: |submitted )(job_\\d+_\\d+)");
 
   final Path dir;
@@ -90,7 +92,9 @@ final class HadoopJobs implements AutoCloseable {
           // are the master's and SchedulerTaskShareIT.
           .masterConfig(m -> {
             m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
-                .maxAgentPingTimeouts(8).schedulerTaskShare(1.0).zk(zkUrl);
+                .maxAgentPingTimeouts(8).schedulerTaskShare(1.0).zk(zkUrl)
+                // Quotas (PreemptionIT) through the HTTP API; a short grace keeps preemption tests short.
+                .httpPort(0).preemptionGrace(PREEMPTION_GRACE);
             if (security != null) {
               security.master(m);
             }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.mapreduce.v2.api.records.TaskAttemptId;
 import org.apache.hadoop.mapreduce.v2.api.records.TaskType;
+import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 
 /**
@@ -27,16 +28,21 @@ final class Containers {
   static final class Slot {
     final TaskAttemptId attempt;
     final ContainerId id;
+    /** What Hadoop was given for it (its id is {@link #id}). */
+    final Container container;
     final String agentId;
     final Resources resources;
     final String offerId;
     State state = State.ASSIGNED;
     /** Killed to make room for maps; its container is not gone yet. */
     boolean preempted;
+    /** Named in a preemption notice the job's AMPreemptionPolicy was handed. */
+    boolean noticed;
 
-    Slot(TaskAttemptId attempt, ContainerId id, String agentId, Resources resources, String offerId) {
+    Slot(TaskAttemptId attempt, Container container, String agentId, Resources resources, String offerId) {
       this.attempt = attempt;
-      this.id = id;
+      this.id = container.getId();
+      this.container = container;
       this.agentId = agentId;
       this.resources = resources;
       this.offerId = offerId;
@@ -63,17 +69,23 @@ final class Containers {
   private final Map<String, Batch> batches = new HashMap<>(); // by offer id
 
   /** Gives the attempt a container of the batch's offer, waiting for its launch context. */
-  Slot assign(Batch batch, TaskAttemptId attempt, ContainerId id, Resources resources) {
-    Slot s = new Slot(attempt, id, batch.offer.getAgentId(), resources, batch.offer.getId());
-    slots.put(id.toString(), s);
+  Slot assign(Batch batch, TaskAttemptId attempt, Container container, Resources resources) {
+    Slot s = new Slot(attempt, container, batch.offer.getAgentId(), resources, batch.offer.getId());
+    slots.put(s.id.toString(), s);
     byAttempt.put(attempt, s);
-    batch.waiting.add(id.toString());
+    batch.waiting.add(s.id.toString());
     return s;
   }
 
   /** Keeps a batch that got containers until they are all launched or withdrawn. */
   void keep(Batch batch) {
     batches.put(batch.offer.getId(), batch);
+  }
+
+  /** The containers launched (or being launched) for attempts of the given type. */
+  List<Slot> launched(TaskType type) {
+    return slots.values().stream().filter(s -> s.state != State.ASSIGNED && s.attempt.getTaskId().getTaskType() == type)
+        .toList();
   }
 
   /** The container's slot (by container id = Corral task id), or null. */

@@ -4,6 +4,8 @@ import io.corral.hadoop.common.CorralMr;
 import io.corral.hadoop.common.FinalStatus;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,6 +20,7 @@ import org.apache.hadoop.mapreduce.v2.app.rm.ContainerAllocator;
 import org.apache.hadoop.mapreduce.v2.app.rm.ContainerAllocatorEvent;
 import org.apache.hadoop.mapreduce.v2.app.rm.ContainerRequestEvent;
 import org.apache.hadoop.mapreduce.v2.app.rm.RMHeartbeatHandler;
+import org.apache.hadoop.mapreduce.v2.app.rm.preemption.AMPreemptionPolicy;
 import org.apache.hadoop.service.AbstractService;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.slf4j.Logger;
@@ -26,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Where MRAppMaster asks for containers (RMContainerAllocator's place): requests go to the job's
  * Corral framework. Registering and unregistering with the "RM" become: subscribe, publish the
- * AM's address, and at the end write the final status and release the executors.
+ * AM's address, and at the end write the final status and release the executors. As
+ * RMContainerAllocator hands the RM's preemption requests to the job's AMPreemptionPolicy, the
+ * framework hands it the master's preemption notices ({@link AmPreemption}).
  */
 final class CorralContainerAllocator extends AbstractService implements ContainerAllocator, RMHeartbeatHandler {
   private static final Logger LOG = LoggerFactory.getLogger(CorralContainerAllocator.class);
@@ -34,15 +39,19 @@ final class CorralContainerAllocator extends AbstractService implements Containe
   private final JobFramework framework;
   private final ClientService clientService;
   private final AppContext context;
+  /** The job's policy, which MRAppMaster creates after its allocator (before starting it). */
+  private final Supplier<AMPreemptionPolicy> preemptionPolicy;
   private Job job;
   /** The job's page on the AM's web UI ("" without one), as published. */
   private String trackingUrl = "";
 
-  CorralContainerAllocator(JobFramework framework, ClientService clientService, AppContext context) {
+  CorralContainerAllocator(JobFramework framework, ClientService clientService, AppContext context,
+      Supplier<AMPreemptionPolicy> preemptionPolicy) {
     super(CorralContainerAllocator.class.getName());
     this.framework = framework;
     this.clientService = clientService;
     this.context = context;
+    this.preemptionPolicy = preemptionPolicy;
   }
 
   @Override
@@ -51,7 +60,7 @@ final class CorralContainerAllocator extends AbstractService implements Containe
     job = context.getJob(TypeConverter.toYarn(id));
     // Corral has no per-container maximum; the offers decide what fits.
     context.getClusterInfo().setMaxContainerCapability(Resource.newInstance(Integer.MAX_VALUE, Integer.MAX_VALUE));
-    framework.start(job, getConfig());
+    framework.start(job, getConfig(), Objects.requireNonNull(preemptionPolicy.get(), "no preemption policy"));
     publishAddress(id);
     super.serviceStart();
   }
@@ -116,7 +125,10 @@ final class CorralContainerAllocator extends AbstractService implements Containe
     switch (event.getType()) {
       case CONTAINER_REQ -> framework.request(event.getAttemptID(), ((ContainerRequestEvent) event).getCapability());
       case CONTAINER_DEALLOCATE -> framework.deallocate(event.getAttemptID());
-      case CONTAINER_FAILED -> LOG.info("container of {} failed", event.getAttemptID());
+      case CONTAINER_FAILED -> {
+        LOG.info("container of {} failed", event.getAttemptID());
+        framework.containerFailed(event.getAttemptID());
+      }
       default -> LOG.warn("unexpected allocator event {}", event.getType());
     }
   }

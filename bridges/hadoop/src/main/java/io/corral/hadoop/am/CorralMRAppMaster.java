@@ -16,6 +16,7 @@ import org.apache.hadoop.mapreduce.v2.app.client.ClientService;
 import org.apache.hadoop.mapreduce.v2.app.MRAppMaster;
 import org.apache.hadoop.mapreduce.v2.app.launcher.ContainerLauncher;
 import org.apache.hadoop.mapreduce.v2.app.rm.ContainerAllocator;
+import org.apache.hadoop.mapreduce.v2.app.rm.preemption.AMPreemptionPolicy;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.util.ExitUtil;
@@ -46,6 +47,8 @@ public class CorralMRAppMaster extends MRAppMaster {
 
   private final String frameworkId;
   private JobFramework framework;
+  /** The job's preemption policy, as MRAppMaster created it (it keeps its own in a private field). */
+  private AMPreemptionPolicy preemptionPolicy;
 
   public CorralMRAppMaster(ContainerId containerId, String host, long appSubmitTime, String frameworkId) {
     super(containerId.getApplicationAttemptId(), containerId, host, 0, 0, appSubmitTime);
@@ -61,7 +64,21 @@ public class CorralMRAppMaster extends MRAppMaster {
 
   @Override
   protected ContainerAllocator createContainerAllocator(ClientService clientService, AppContext context) {
-    return new CorralContainerAllocator(framework(context), clientService, context);
+    return new CorralContainerAllocator(framework(context), clientService, context, this::preemptionPolicy);
+  }
+
+  /** Captures the policy the job's preemption notices go to (what RMContainerAllocator is given). */
+  @Override
+  protected AMPreemptionPolicy createPreemptionPolicy(Configuration conf) {
+    AMPreemptionPolicy policy = super.createPreemptionPolicy(conf);
+    synchronized (this) {
+      preemptionPolicy = policy;
+    }
+    return policy;
+  }
+
+  private synchronized AMPreemptionPolicy preemptionPolicy() {
+    return preemptionPolicy;
   }
 
   @Override
@@ -108,6 +125,8 @@ public class CorralMRAppMaster extends MRAppMaster {
       conf.addResource(new Path(MRJobConfig.JOB_CONF_FILE));
       // One AM attempt for now: its end is the job's end (see README, "not done yet").
       conf.setInt(MRJobConfig.MR_AM_MAX_ATTEMPTS, 1);
+      // A preemption notice kills the attempts it names at once, unless the job names its own policy.
+      AmPreemption.defaultPolicy(conf);
       // JobSubmitter asks for YARN's AmIpFilter, which sends every browser to the ResourceManager's
       // proxy; there is none: the AM's web UI is the job's tracking URL itself.
       conf.setStrings(HTTP_FILTER_INITIALIZERS, java.util.Arrays.stream(conf.getTrimmedStrings(HTTP_FILTER_INITIALIZERS))

@@ -16,7 +16,7 @@ import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
-import io.corral.protocol.TaskStatusReason;
+import io.corral.protocol.SchedulerEvent.PreemptionNotice;
 import io.corral.scheduler.LargestAgent;
 import io.corral.scheduler.Scheduler;
 import io.corral.scheduler.SchedulerDriver;
@@ -31,6 +31,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.mapreduce.MRJobConfig;
 import org.apache.hadoop.mapreduce.v2.api.records.TaskAttemptId;
+import org.apache.hadoop.mapreduce.v2.api.records.TaskAttemptState;
 import org.apache.hadoop.mapreduce.v2.api.records.TaskType;
 import org.apache.hadoop.mapreduce.v2.app.AppContext;
 import org.apache.hadoop.mapreduce.v2.app.job.Job;
@@ -45,6 +46,7 @@ import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptEvent;
 import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptEventType;
 import org.apache.hadoop.mapreduce.v2.app.job.event.TaskAttemptKillEvent;
 import org.apache.hadoop.mapreduce.v2.app.launcher.ContainerRemoteLaunchEvent;
+import org.apache.hadoop.mapreduce.v2.app.rm.preemption.AMPreemptionPolicy;
 import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerId;
@@ -82,6 +84,7 @@ final class JobFramework implements Scheduler {
   private final TaskTrackers trackers;
   private final Nodes nodes = new Nodes();
   private final ReducerPreemption preemption;
+  private AmPreemption amPreemption;
   private LargestAgent largest = LargestAgent.UNKNOWN;
   private boolean killedForSize;
   private Job job;
@@ -99,9 +102,15 @@ final class JobFramework implements Scheduler {
     this.preemption = new ReducerPreemption(ReducerPreemption.delayMillis(conf), actor.clock()::millis);
   }
 
-  /** Subscribes as the scheduler of the framework the client registered. */
-  void start(Job job, Configuration conf) {
-    actor.execute(() -> this.job = job);
+  /**
+   * Subscribes as the scheduler of the framework the client registered; the master's preemption
+   * notices go to the job's {@code policy} ({@link AmPreemption}).
+   */
+  void start(Job job, Configuration conf, AMPreemptionPolicy policy) {
+    actor.execute(() -> {
+      this.job = job;
+      this.amPreemption = new AmPreemption(policy, containers);
+    });
     String role = conf.get(CorralMr.ROLE, conf.get(MRJobConfig.QUEUE_NAME, "default"));
     FrameworkInfo info = FrameworkInfo.newBuilder().setId(frameworkId)
         .setName(conf.get(MRJobConfig.JOB_NAME, "hadoop job")).setRole(role)
@@ -173,6 +182,11 @@ final class JobFramework implements Scheduler {
     });
   }
 
+  /** The attempt's container failed (the allocator's {@code CONTAINER_FAILED}). */
+  void containerFailed(TaskAttemptId attempt) {
+    actor.execute(() -> amPreemption.failed(attempt));
+  }
+
   void cleanup(TaskAttemptId attempt, ContainerId container) {
     actor.execute(() -> {
       Slot s = containers.get(container.toString());
@@ -210,6 +224,11 @@ final class JobFramework implements Scheduler {
   @Override
   public void statusUpdate(SchedulerDriver d, TaskStatus status) {
     update(status);
+  }
+
+  @Override
+  public void preemptionNotice(SchedulerDriver d, PreemptionNotice notice) {
+    amPreemption.notice(notice);
   }
 
   @Override
@@ -288,9 +307,9 @@ final class JobFramework implements Scheduler {
       left = left.minus(need);
       it.remove();
       ContainerId id = ContainerId.newContainerId(attemptId, ++containerSeq);
-      containers.assign(batch, r.attempt(), id, need);
       Container container = Container.newInstance(id, nodes.of(offer.getAgentId(), offer.getHostname()),
           offer.getHostname() + ":0", r.capability(), Priority.newInstance(priority), null);
+      containers.assign(batch, r.attempt(), container, need);
       context.getEventHandler().handle(new TaskAttemptContainerAssignedEvent(r.attempt(), container, Map.of()));
     }
     return left;
@@ -346,42 +365,48 @@ final class JobFramework implements Scheduler {
       return;
     }
     containers.forget(s);
-    if (s.state == Containers.State.RUNNING && s.isMap()) {
+    amPreemption.ended(s.attempt);
+    boolean ran = s.state == Containers.State.RUNNING;
+    if (ran && s.isMap()) {
       trackers.mapRanOn(s.agentId);
     }
     String why = "Container " + s.id + " " + status.getState() + (status.getMessage().isEmpty() ? ""
         : ": " + status.getMessage());
-    if (lostWithItsExecutor(status)) {
-      nodeLost(s.agentId, why);
-      killed(s, why);
-      return;
+    ContainerEnd end = ContainerEnd.of(status, ran);
+    if (end == ContainerEnd.PREEMPTED && succeeded(s.attempt)) {
+      end = ContainerEnd.COMPLETED; // it outlived its attempt; the map output is the executor's, not lost
     }
-    if (s.state == Containers.State.RUNNING) {
-      if (status.getState() != TaskState.TASK_FINISHED) {
-        // The executor's message is the NodeManager's container diagnostics (exit code, stderr).
-        String diagnostics = status.getMessage().isEmpty() ? why : status.getMessage();
-        context.getEventHandler().handle(new TaskAttemptDiagnosticsUpdateEvent(s.attempt, diagnostics));
-      }
-      context.getEventHandler().handle(new TaskAttemptEvent(s.attempt, TaskAttemptEventType.TA_CONTAINER_COMPLETED));
-      return;
-    }
-    if (trackers.isStarting(s.agentId)) {
+    if (!ran && end != ContainerEnd.LOST && trackers.isStarting(s.agentId)) {
       nodeLost(s.agentId, why); // its executor never came up: start it again next time
     }
-    if (status.getState() == TaskState.TASK_DROPPED) {
-      killed(s, why); // never launched (a stale offer): not the attempt's failure
-    } else {
-      launchFailed(s.attempt, why);
+    switch (end) {
+      case LOST -> {
+        nodeLost(s.agentId, why);
+        killed(s, why);
+      }
+      case PREEMPTED -> {
+        // As RMContainerAllocator for ContainerExitStatus.PREEMPTED: killed, not failed.
+        LOG.info("{} of {} preempted: {}", s.id, s.attempt, why);
+        context.getEventHandler().handle(new TaskAttemptDiagnosticsUpdateEvent(s.attempt, why));
+        context.getEventHandler().handle(new TaskAttemptEvent(s.attempt, TaskAttemptEventType.TA_KILL));
+      }
+      case COMPLETED -> {
+        if (status.getState() != TaskState.TASK_FINISHED) {
+          // The executor's message is the NodeManager's container diagnostics (exit code, stderr).
+          String diagnostics = status.getMessage().isEmpty() ? why : status.getMessage();
+          context.getEventHandler().handle(new TaskAttemptDiagnosticsUpdateEvent(s.attempt, diagnostics));
+        }
+        context.getEventHandler().handle(new TaskAttemptEvent(s.attempt, TaskAttemptEventType.TA_CONTAINER_COMPLETED));
+      }
+      case DROPPED -> killed(s, why); // never launched (a stale offer): not the attempt's failure
+      case LAUNCH_FAILED -> launchFailed(s.attempt, why);
     }
   }
 
-  /** The container died with its agent or executor, not of its own doing (YARN's ABORTED exit). */
-  private static boolean lostWithItsExecutor(TaskStatus status) {
-    return switch (status.getState()) {
-      case TASK_LOST, TASK_UNREACHABLE, TASK_GONE, TASK_GONE_BY_OPERATOR -> true;
-      default -> status.getReason() == TaskStatusReason.REASON_EXECUTOR_TERMINATED
-          || status.getReason() == TaskStatusReason.REASON_AGENT_REMOVED;
-    };
+  private boolean succeeded(TaskAttemptId attempt) {
+    var task = job.getTask(attempt.getTaskId());
+    var a = task == null ? null : task.getAttempt(attempt);
+    return a != null && a.getState() == TaskAttemptState.SUCCEEDED;
   }
 
   /**

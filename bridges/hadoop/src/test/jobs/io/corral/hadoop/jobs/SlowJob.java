@@ -12,13 +12,37 @@ import org.apache.hadoop.util.ToolRunner;
  * to be watched, killed, or to lose an agent: {@code slow [-s] <in> <out>}; with {@code -s} it
  * only submits, prints the job id and exits (the client goes away). With
  * {@code corral.test.straggler=true} only the first attempt of the first map pauses: a straggler
- * for the speculator.
+ * for the speculator. With {@code corral.test.release=<path>} the first attempt of every map waits
+ * until that file exists before it reads a line (later attempts do not): its container is held for
+ * as long as a test needs, e.g. to be preempted.
  */
 public class SlowJob extends Configured implements Tool {
   public static final String LINE_MILLIS = "corral.test.line.millis";
   public static final String STRAGGLER = "corral.test.straggler";
+  public static final String RELEASE = "corral.test.release";
 
   public static class Map extends Words.Tokens {
+    @Override
+    protected void setup(Context context) throws IOException {
+      super.setup(context);
+      String release = context.getConfiguration().get(RELEASE);
+      if (release == null || context.getTaskAttemptID().getId() > 0) {
+        return;
+      }
+      org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(release);
+      org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(context.getConfiguration());
+      try {
+        while (!fs.exists(file)) {
+          context.progress();
+          Thread.sleep(100);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for " + file, e);
+      }
+    }
+
+
     @Override
     protected void map(Object key, Text value, Context context) throws IOException, InterruptedException {
       org.apache.hadoop.mapreduce.TaskAttemptID attempt = context.getTaskAttemptID();

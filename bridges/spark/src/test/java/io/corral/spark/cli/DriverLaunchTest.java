@@ -2,7 +2,9 @@ package io.corral.spark.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.bridges.common.SchedulerTaskLaunch;
 import io.corral.common.DriverStatus;
+import io.corral.common.loop.ManualEventLoop;
 import io.corral.common.resources.Resources;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskInfo;
@@ -20,12 +22,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code corral spark submit}'s driver launch: the driver is its framework's scheduler task, and a
- * submission the master drops for the scheduler tasks' share says it waits for a slot and launches
- * the driver again later. The later is the test's: nothing waits in real time.
+ * {@code corral spark submit}'s driver launch: the driver is its framework's scheduler task, told its
+ * framework's role, and a submission the master drops for the scheduler tasks' share says once that
+ * it waits for a slot (the wait itself: {@code SchedulerTaskLaunchTest}). Time is a manual loop's.
  */
 class DriverLaunchTest {
-  private final List<Runnable> later = new ArrayList<>();
+  private final ManualEventLoop loop = new ManualEventLoop();
   private final List<String> calls = new ArrayList<>();
   private final List<TaskInfo> launched = new ArrayList<>();
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -41,26 +43,24 @@ class DriverLaunchTest {
       });
   private final DriverLaunch launch = new DriverLaunch("m1:5050", null, new SparkDriverTask("m1:5050", "/opt/spark",
       null, "/opt/corral/bridges/spark/corral-spark.jar", "1g", false, "my app", 60,
-      List.of("--class", "a.B", "app.jar")), "", 1, 1024, Duration.ofMinutes(5),
-      new PrintStream(printed, true, StandardCharsets.UTF_8), later::add);
+      List.of("--class", "a.B", "app.jar")), "etl", 1, 1024, Duration.ofMinutes(5),
+      new PrintStream(printed, true, StandardCharsets.UTF_8), loop::schedule);
 
   @Test
-  void theDriverIsTheFrameworksSchedulerTaskAndTheSubmissionWaitsForASlot() {
+  void theDriverIsTheFrameworksSchedulerTaskAndTheSubmissionSaysOnceThatItWaitsForASlot() {
     launch.resourceOffers(driver, List.of(offer("o1")));
     assertThat(launched).singleElement().satisfies(d -> {
       assertThat(d.getTaskId()).isEqualTo("driver");
       assertThat(d.getSchedulerTask()).isTrue();
+      assertThat(d.getCommand().getEnvironmentList()).anyMatch(v -> v.getName().equals("CORRAL_SPARK_DRIVER_ROLE")
+          && v.getValue().equals("etl"));
     });
     assertThat(take()).containsExactly("launchTasks", "suppressOffers");
 
     launch.statusUpdate(driver, shareRefusal());
-    launch.resourceOffers(driver, List.of(offer("o2"))); // made before the master saw the suppress
-    assertThat(take()).as("waits: no launch until the retry is due").containsExactly("declineOffer");
-    assertThat(later).hasSize(1);
-
-    later.remove(0).run();
+    loop.advance(SchedulerTaskLaunch.SLOT_RETRY);
     assertThat(take()).containsExactly("reviveOffers");
-    launch.resourceOffers(driver, List.of(offer("o3")));
+    launch.resourceOffers(driver, List.of(offer("o2")));
     assertThat(launched).hasSize(2).allMatch(TaskInfo::getSchedulerTask);
     launch.statusUpdate(driver, shareRefusal());
 

@@ -9,7 +9,6 @@ import io.corral.master.registry.AgentRecord;
 import io.corral.master.registry.AgentRegistry;
 import io.corral.master.state.AgentEntry;
 import io.corral.master.state.FrameworkEntry;
-import io.corral.master.state.TaskEntry;
 import io.corral.master.transport.MasterStreams;
 import io.corral.protocol.AgentCall;
 import io.corral.protocol.AgentEvent;
@@ -66,7 +65,7 @@ public final class MasterCore implements MasterStreams {
     TaskBook book = new TaskBook(s, offers, this::taskEnded);
     this.recovery = new AgentRecovery(s, book, new LargestAgent(s));
     this.notices = new PreemptionNotices(s, recovery);
-    this.preemptions = new Preemptions(s, offers, recovery, notices, TaskEntry::schedulerTask);
+    this.preemptions = new Preemptions(s, offers, recovery, notices);
     this.launches = new LaunchHandler(s, offers);
     this.statuses = new StatusHandler(s, book, recovery);
     this.frameworks = new FrameworkManager(s, offers, book, statuses);

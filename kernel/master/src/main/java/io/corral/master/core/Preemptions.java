@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,21 +36,14 @@ final class Preemptions {
   private final OfferManager offers;
   private final AgentRecovery recovery;
   private final PreemptionNotices notices;
-  private final Predicate<TaskEntry> schedulerTask;
   /** Needs smaller than this are not worth a preemption (the allocator's smallest offer). */
   private final MinAllocatable worthIt;
 
-  /**
-   * @param schedulerTask whether a task is its framework's own scheduler (taken only once the
-   *     framework's other tasks are gone)
-   */
-  Preemptions(MasterState s, OfferManager offers, AgentRecovery recovery, PreemptionNotices notices,
-      Predicate<TaskEntry> schedulerTask) {
+  Preemptions(MasterState s, OfferManager offers, AgentRecovery recovery, PreemptionNotices notices) {
     this.s = s;
     this.offers = offers;
     this.recovery = recovery;
     this.notices = notices;
-    this.schedulerTask = schedulerTask;
     this.worthIt = new MinAllocatable(s.config.minAllocatable());
   }
 
@@ -103,7 +95,7 @@ final class Preemptions {
       for (TaskEntry t : fw.tasks().values()) {
         if (!notices.contains(t.key()) && preemptible(t)) {
           candidates.add(new VictimChooser.Candidate(fw.id(), t.taskId(), t.agentId(), fw.role(),
-              t.resources().scalarsOnly(), t.launchedAt(), schedulerTask.test(t)));
+              t.resources().scalarsOnly(), t.launchedAt(), t.schedulerTask()));
           roles.addAll(ScalarAmounts.chain(fw.role()));
         }
       }

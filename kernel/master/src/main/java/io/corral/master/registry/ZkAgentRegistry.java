@@ -1,5 +1,6 @@
 package io.corral.master.registry;
 
+import io.corral.master.store.ZkNodeWrites;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +30,13 @@ public final class ZkAgentRegistry implements AgentRegistry {
 
   private final CuratorFramework client;
   private final String agentsPath;
+  /** An agent's entry is written and deleted in the order asked for. */
+  private final ZkNodeWrites writes;
 
   public ZkAgentRegistry(CuratorFramework client, String registryPath) {
     this.client = client;
     this.agentsPath = registryPath + "/agents";
+    this.writes = new ZkNodeWrites(client);
   }
 
   /**
@@ -81,39 +84,11 @@ public final class ZkAgentRegistry implements AgentRegistry {
 
   @Override
   public CompletableFuture<Void> put(String agentId, AgentRecord record) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    byte[] data = record.format().getBytes(StandardCharsets.UTF_8);
-    String path = agentsPath + "/" + agentId;
-    try {
-      client.create().orSetData().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
-          .inBackground((c, event) -> complete(done, event.getResultCode(), "write " + path))
-          .forPath(path, data);
-    } catch (Exception e) {
-      done.completeExceptionally(e);
-    }
-    return done;
+    return writes.put(agentsPath + "/" + agentId, record.format().getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
   public CompletableFuture<Void> remove(String agentId) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    String path = agentsPath + "/" + agentId;
-    try {
-      client.delete().quietly().inBackground((c, event) -> {
-        int rc = event.getResultCode();
-        complete(done, rc == KeeperException.Code.NONODE.intValue() ? 0 : rc, "delete " + path);
-      }).forPath(path);
-    } catch (Exception e) {
-      done.completeExceptionally(e);
-    }
-    return done;
-  }
-
-  private static void complete(CompletableFuture<Void> done, int rc, String what) {
-    if (rc == 0) {
-      done.complete(null);
-    } else {
-      done.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), what));
-    }
+    return writes.delete(agentsPath + "/" + agentId);
   }
 }

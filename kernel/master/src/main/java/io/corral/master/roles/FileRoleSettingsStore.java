@@ -1,39 +1,27 @@
 package io.corral.master.roles;
 
+import io.corral.master.store.FileDocument;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** The role settings of a master without ZooKeeper: {@code roles.json} in its work dir, replaced atomically. */
 public final class FileRoleSettingsStore implements RoleSettingsStore {
-  private final Path file;
+  private final FileDocument file;
 
   public FileRoleSettingsStore(Path workDir) {
-    this.file = workDir.resolve("roles.json");
+    this.file = new FileDocument(workDir.resolve("roles.json"));
   }
 
   @Override
   public RoleSettings load() throws IOException {
-    try {
-      return RoleSettingsJson.read(Files.readAllBytes(file), file.toString());
-    } catch (NoSuchFileException e) {
-      return RoleSettings.EMPTY;
-    }
+    Optional<byte[]> data = file.read();
+    return data.isEmpty() ? RoleSettings.EMPTY : RoleSettingsJson.read(data.get(), file.where());
   }
 
   @Override
   public CompletableFuture<Void> save(RoleSettings settings) {
-    try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, RoleSettingsJson.write(settings));
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return CompletableFuture.completedFuture(null);
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(new IOException("could not write " + file + ": " + e.getMessage(), e));
-    }
+    return file.write(RoleSettingsJson.write(settings));
   }
 }

@@ -1,10 +1,10 @@
 package io.corral.master.roles;
 
+import io.corral.master.store.ZkDocument;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 
 /**
  * The role settings in ZooKeeper: one persistent node ({@code <zk path>/registry/roles}) holding
@@ -12,44 +12,20 @@ import org.apache.zookeeper.KeeperException;
  * order they are asked for; one ZooKeeper session applies them in that order.
  */
 public final class ZkRoleSettingsStore implements RoleSettingsStore {
-  private final CuratorFramework client;
-  private final String path;
+  private final ZkDocument node;
 
   public ZkRoleSettingsStore(CuratorFramework client, String registryPath) {
-    this.client = client;
-    this.path = registryPath + "/roles";
+    this.node = new ZkDocument(client, registryPath + "/roles");
   }
 
   @Override
   public RoleSettings load() throws IOException {
-    byte[] data;
-    try {
-      data = client.getData().forPath(path);
-    } catch (KeeperException.NoNodeException e) {
-      return RoleSettings.EMPTY;
-    } catch (Exception e) {
-      throw new IOException("could not read " + path + " in ZooKeeper: " + e.getMessage(), e);
-    }
-    return RoleSettingsJson.read(data, "ZooKeeper node " + path);
+    Optional<byte[]> data = node.read();
+    return data.isEmpty() ? RoleSettings.EMPTY : RoleSettingsJson.read(data.get(), node.where());
   }
 
   @Override
   public CompletableFuture<Void> save(RoleSettings settings) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    try {
-      client.create().orSetData().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
-          .inBackground((c, event) -> {
-            if (event.getResultCode() == 0) {
-              done.complete(null);
-            } else {
-              done.completeExceptionally(new IOException("could not write " + path + " in ZooKeeper: "
-                  + KeeperException.Code.get(event.getResultCode())));
-            }
-          })
-          .forPath(path, RoleSettingsJson.write(settings));
-    } catch (Exception e) {
-      done.completeExceptionally(e);
-    }
-    return done;
+    return node.write(RoleSettingsJson.write(settings));
   }
 }

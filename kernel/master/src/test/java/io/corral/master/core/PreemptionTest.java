@@ -48,6 +48,11 @@ class PreemptionTest {
 
   /** A flooded cluster: framework a (role a) runs 4 one-cpu tasks on the only agent (the same launch time: by id, t3 is newest). */
   private void flooded(boolean preemption) {
+    flooded(preemption, -1);
+  }
+
+  /** As {@link #flooded(boolean)}, task {@code schedulerTask} marked as a's own scheduler ({@code TaskInfo.scheduler_task}). */
+  private void flooded(boolean preemption, int schedulerTask) {
     master = new ManualMaster(config(preemption), new InMemoryAgentRegistry());
     master.core.installNotices(store, List.of());
     master.recover(Map.of()).start();
@@ -55,7 +60,7 @@ class PreemptionTest {
     a = master.scheduler(framework("a", "a"));
     TaskInfo[] tasks = new TaskInfo[4];
     for (int i = 0; i < 4; i++) {
-      tasks[i] = ManualMaster.task("t" + i, "cpus:1;mem:128");
+      tasks[i] = ManualMaster.task("t" + i, "cpus:1;mem:128").toBuilder().setSchedulerTask(i == schedulerTask).build();
     }
     a.launch(a.outstanding().get(0), tasks);
     for (int i = 0; i < 4; i++) {
@@ -133,6 +138,16 @@ class PreemptionTest {
 
     master.advance(GRACE.multipliedBy(3));
     assertThat(kills()).as("nothing more is taken").hasSize(2);
+  }
+
+  @Test
+  void aSchedulerTaskIsTakenOnlyAfterItsFrameworksOtherTasks() {
+    flooded(true, 3);
+    guarantee("b", "cpus:2");
+    b = master.scheduler(framework("b", "b"));
+    master.advance(TICK);
+    assertThat(notices(a)).singleElement().satisfies(n -> assertThat(tasksOf(n))
+        .as("t3 is newest but a's scheduler: the newest others go first").containsExactly("t2", "t1"));
   }
 
   @Test
