@@ -3,6 +3,7 @@ package io.corral.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corral.common.task.TaskStates;
+import io.corral.protocol.TaskState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,5 +64,10 @@ class DynamicAllocationIT {
         .contains("executor 2 decommissioned (Corral task executor-2 on")
         .contains("gracefully decommissioned: 2, decommission unfinished: 0, driver killed: 0, unexpectedly exited: 0")
         .doesNotContain("killing executor").doesNotContain("executor 1 lost").doesNotContain("executor 2 lost");
+    String fw = SparkApps.frameworkId(log);
+    assertThat(apps.tasksSeen(fw)).as("a clean, requested exit").allSatisfy(t -> {
+      assertThat(t.getState()).isEqualTo(TaskState.TASK_FINISHED);
+      assertThat(t.getLatestStatus().getMessage()).isEqualTo("Finished decommissioning");
+    });
   }
 }

@@ -101,6 +101,9 @@ class PreemptionIT {
     String id = victim.getTaskId().substring("executor-".length());
     assertThat(victim.getLatestStatus().getReason()).as("it left before the deadline: %s", victim.getLatestStatus())
         .isNotEqualTo(TaskStatusReason.REASON_PREEMPTED);
+    assertThat(victim.getState()).as("a clean, requested exit: %s", victim.getLatestStatus())
+        .isEqualTo(TaskState.TASK_FINISHED);
+    assertThat(victim.getLatestStatus().getMessage()).isEqualTo("Finished decommissioning");
     assertThat(out).contains("the Corral master preempts executors " + id + " for role b: decommissioning them")
         .contains("executor " + id + " decommissioned (Corral task " + victim.getTaskId())
         .contains("EXECUTOR_REMOVED " + id + " Executor decommission: preempted by Corral for role b");
