@@ -10,7 +10,8 @@ import org.apache.spark.scheduler.TaskSchedulerImpl;
  * Spark's entry point into Corral, found through {@code ServiceLoader}
  * ({@code META-INF/services/org.apache.spark.scheduler.ExternalClusterManager}) for master URLs
  * of the forms {@link CorralMasterUrl} accepts. A malformed Corral URL fails the application at
- * once with one line saying what was expected.
+ * once with one line saying what was expected. Executors are decommissioned, not just killed,
+ * unless the application says otherwise ({@link DecommissionDefaults}).
  */
 public final class CorralClusterManager implements ExternalClusterManager {
 
@@ -22,6 +23,7 @@ public final class CorralClusterManager implements ExternalClusterManager {
   @Override
   public TaskScheduler createTaskScheduler(SparkContext sc, String masterURL) {
     parse(masterURL);
+    DecommissionDefaults.apply(sc.conf()); // before the scheduler and backend read them
     return new TaskSchedulerImpl(sc);
   }
 

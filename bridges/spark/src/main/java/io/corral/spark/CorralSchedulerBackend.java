@@ -9,6 +9,7 @@ import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
+import io.corral.protocol.SchedulerEvent.PreemptionNotice;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
@@ -27,6 +28,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.resource.ResourceProfile;
+import org.apache.spark.scheduler.ExecutorDecommission;
+import org.apache.spark.scheduler.ExecutorDecommissionInfo;
 import org.apache.spark.scheduler.ExecutorKilled$;
 import org.apache.spark.scheduler.ExecutorLossReason;
 import org.apache.spark.scheduler.ExecutorProcessLost;
@@ -36,6 +39,7 @@ import org.apache.spark.scheduler.cluster.SchedulerBackendUtils$;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
+import scala.Tuple2;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -45,7 +49,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * driver goes), and each executor is a Corral task running Spark's own
  * {@code CoarseGrainedExecutorBackend}, launched from offers up to the count Spark wants
  * ({@code spark.executor.instances}, {@code spark.cores.max}, dynamic allocation). Executors that
- * keep failing fail the application ({@link ExecutorFailures}, {@link ApplicationFailure}).
+ * keep failing fail the application ({@link ExecutorFailures}, {@link ApplicationFailure}). The
+ * executors a preemption notice names are decommissioned by Spark's own means
+ * ({@link PreemptedExecutors}, {@link DecommissionDefaults}): their blocks move to the other
+ * executors and their loss counts as no task's failure.
  *
  * <p>Threads: the executors' bookkeeping ({@link ExecutorFleet}) belongs to one thread,
  * "corral-spark-backend", a {@link FrameworkActor}'s: Corral's callbacks run on it, and Spark's
@@ -79,6 +86,7 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
   private ApplicationFailure appFailure;
   private ExecutorSpark executorSpark;
   private ExecutorCommand command;
+  private PreemptedExecutors preempted;
   private int initialTarget;
   private volatile String appId;
   private volatile boolean stopping;
@@ -104,6 +112,8 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     initialTarget = initialTarget(conf, spec, maxCores);
     fleet = new ExecutorFleet(spec, maxCores, initialTarget, actor.loop(), this::kill);
     failures = new ExecutorFailures(conf);
+    preempted = new PreemptedExecutors(conf, fleet, (executors, adjustTarget) ->
+        decommissionExecutors(executors, adjustTarget, false));
     String driverUrl = "spark://" + CoarseGrainedSchedulerBackend.ENDPOINT_NAME() + "@"
         + hostForUri(conf.get("spark.driver.host")) + ":" + conf.get("spark.driver.port");
     command = new ExecutorCommand(conf, spec, driverUrl, executorSpark,
@@ -254,12 +264,33 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     return Future.successful(true);
   }
 
+  /**
+   * Spark decommissions executors (for a preemption notice, or dynamic allocation lets them go with
+   * {@code spark.decommission.enabled}): they exit by themselves once their tasks ended and their
+   * blocks moved, which the fleet then takes for no failure.
+   */
+  @Override
+  public scala.collection.immutable.Seq<String> decommissionExecutors(
+      Tuple2<String, ExecutorDecommissionInfo>[] executors, boolean adjustTargetNumExecutors,
+      boolean triggeredByExecutor) {
+    List<String> ids = java.util.Arrays.stream(executors).map(Tuple2::_1).toList();
+    try {
+      actor.execute(() -> ids.forEach(fleet::decommissioning)); // before Spark tells them: they exit after
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // stopped meanwhile
+    }
+    return super.decommissionExecutors(executors, adjustTargetNumExecutors, triggeredByExecutor);
+  }
+
   @Override
   public void stop() {
     stopping = true;
     try {
       super.stop();
     } finally {
+      if (preempted != null) {
+        preempted.close();
+      }
       if (actor != null) {
         actor.close(); // tears the framework down: the master kills whatever executor is left
       }
@@ -308,6 +339,10 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     if (ended.killedByUs()) {
       reason = ExecutorKilled$.MODULE$;
       LOG.info("executor {} killed ({})", e.id(), why);
+    } else if (ended.decommissioned()) {
+      // Spark's loss reason for it: its tasks' loss counts as no failure, and its moved shuffle output stays.
+      reason = new ExecutorDecommission(Option.empty(), why);
+      LOG.info("executor {} decommissioned ({})", e.id(), why);
     } else {
       reason = new ExecutorProcessLost(why, ended.agentLost() ? Option.apply(e.host()) : Option.empty(),
           status.getState() == TaskState.TASK_FAILED);
@@ -360,6 +395,13 @@ public final class CorralSchedulerBackend extends CoarseGrainedSchedulerBackend 
     @Override
     public void statusUpdate(SchedulerDriver d, TaskStatus status) {
       status(status);
+    }
+
+    @Override
+    public void preemptionNotice(SchedulerDriver d, PreemptionNotice notice) {
+      if (!stopping) {
+        preempted.notice(notice);
+      }
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.corral.scheduler.OfferMatcher;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,19 +40,27 @@ final class ExecutorFleet {
   /** An executor to launch on an offer, with the exact resources it takes. */
   record Launch(Offer offer, Executor executor, Resources resources) {}
 
-  /** How an executor ended, for Spark's {@code removeExecutor}. */
-  record Ended(Executor executor, TaskState state, TaskStatusReason reason, boolean killedByUs, boolean agentLost) {
+  /**
+   * How an executor ended, for Spark's {@code removeExecutor}.
+   *
+   * @param decommissioned Spark decommissioned it (for a preemption notice, or dynamic allocation
+   *     let it go), or the master preempted it ({@code REASON_PREEMPTED}): it left as Spark asked or
+   *     the cluster decided, however its task ended
+   */
+  record Ended(Executor executor, TaskState state, TaskStatusReason reason, boolean killedByUs, boolean agentLost,
+      boolean decommissioned) {
     /**
      * Whether it counts as a failed executor (toward {@code spark.executor.maxNumFailures}): its launch
      * failed or was refused, or it died (exited, ran out of memory). Not an executor the application
-     * killed (dynamic allocation, stop), nor one lost with its agent or ended by the agent's or the
-     * cluster's doing (agent lost, removed, restarted without it, shut down; framework removed): like
-     * YARN, which counts neither preempted containers nor those of lost or decommissioned nodes, since
-     * an executor elsewhere would do as well; a machine's loss is not a sign that the application's
-     * executors cannot run.
+     * killed (dynamic allocation, stop) or decommissioned (it exits by itself once its blocks moved),
+     * nor one lost with its agent or ended by the agent's or the cluster's doing (agent lost, removed,
+     * restarted without it, shut down; framework removed; preempted): like YARN, which counts neither
+     * preempted containers nor those of lost or decommissioned nodes, since an executor elsewhere would
+     * do as well; a machine's loss is not a sign that the application's executors cannot run.
      */
     boolean failed() {
-      if (killedByUs || agentLost || (state != TaskState.TASK_FAILED && state != TaskState.TASK_ERROR)) {
+      if (killedByUs || agentLost || decommissioned
+          || (state != TaskState.TASK_FAILED && state != TaskState.TASK_ERROR)) {
         return false;
       }
       return switch (reason) {
@@ -65,6 +74,8 @@ final class ExecutorFleet {
   private final ExecutorSpec spec;
   private final int maxCores;
   private final Fleet<Executor> executors;
+  /** Task ids of the executors Spark decommissions: they leave by themselves. */
+  private final Set<String> decommissioning = new HashSet<>();
   private int target;
   private int nextId = 1;
 
@@ -175,6 +186,36 @@ final class ExecutorFleet {
   }
 
   /**
+   * The executors among {@code taskIds} (a preemption notice's) that run or start and that Spark does
+   * not decommission yet: those to decommission now. Executors being killed, and tasks not of this
+   * fleet, are left out.
+   */
+  List<Executor> toDecommission(Collection<String> taskIds) {
+    List<Executor> out = new ArrayList<>();
+    for (String taskId : taskIds) {
+      Member<Executor> m = executors.get(taskId);
+      if (m != null && m.live() && !decommissioning.contains(taskId)) {
+        out.add(m.executor());
+      }
+    }
+    return out;
+  }
+
+  /** Spark decommissions the executor (by Spark's id): it leaves by itself, which is no failure. */
+  void decommissioning(String executorId) {
+    Executor e = byExecutorId(executorId);
+    if (e != null) {
+      decommissioning.add(e.taskId());
+    }
+  }
+
+  /** Whether Spark decommissions the executor (by Spark's id). */
+  boolean isDecommissioning(String executorId) {
+    Executor e = byExecutorId(executorId);
+    return e != null && decommissioning.contains(e.taskId());
+  }
+
+  /**
    * Applies a task's new state; returns how the executor ended when the state is terminal (or
    * unreachable: Spark cannot use it), else null.
    */
@@ -198,7 +239,8 @@ final class ExecutorFleet {
         boolean killed = !e.live();
         boolean agentLost = state == TaskState.TASK_LOST || state == TaskState.TASK_UNREACHABLE
             || state == TaskState.TASK_GONE || state == TaskState.TASK_GONE_BY_OPERATOR;
-        return new Ended(e.executor(), state, status.getReason(), killed, agentLost);
+        boolean decommissioned = decommissioning.remove(taskId) || status.getReason() == TaskStatusReason.REASON_PREEMPTED;
+        return new Ended(e.executor(), state, status.getReason(), killed, agentLost, decommissioned);
       }
     }
   }

@@ -15,10 +15,12 @@ import java.util.concurrent.CompletableFuture;
  * for Corral's). One JVM per executor, as Spark's standalone Worker starts them (a command task
  * would cost a second JVM).
  *
- * <p>The task is RUNNING while Spark's executor runs and FINISHED when Spark stops it; a kill, or
- * the agent's shutdown, ends the process (the agent then reports the task KILLED). When Spark's
- * executor exits the JVM on its own (driver gone, fatal error) or cannot run, the agent reports the
- * task FAILED with the exit status and the tail of stderr.
+ * <p>The task is RUNNING while Spark's executor runs, and FINISHED when it ends cleanly: the driver
+ * stopped it, or it left once decommissioned (for a preemption notice, or released by dynamic
+ * allocation); the JVM exits once the agent has that update. A kill, or the agent's shutdown, ends
+ * the process (the agent then reports the task KILLED). When Spark's executor leaves with a
+ * failure (driver gone) the JVM exits with its status and reason; when it cannot run, with 1
+ * ({@link SparkExecutor}): the agent reports the task FAILED with the status and stderr's tail.
  */
 final class SparkExecutorTask extends ProcessTaskExecutor {
   private final CompletableFuture<ExecutorDriver> driver = new CompletableFuture<>();
@@ -30,12 +32,14 @@ final class SparkExecutorTask extends ProcessTaskExecutor {
     SparkExecutorTask executor = new SparkExecutorTask();
     // Spark first: the Corral client's start-up (gRPC, the agent connection) runs beside Spark's.
     Thread spark = new Thread(() -> {
+      ExecutorExit exit;
       try {
-        org.apache.spark.executor.CoarseGrainedExecutorBackend.main(args);
+        exit = ExecutorBackend.run(args);
       } catch (Throwable t) {
         SparkExecutor.fail(t);
+        return;
       }
-      executor.sparkStopped();
+      executor.sparkEnded(exit);
     }, "spark-executor");
     spark.start();
     CorralExecutorDriver driver = new CorralExecutorDriver(executor);
@@ -43,15 +47,19 @@ final class SparkExecutorTask extends ProcessTaskExecutor {
     driver.run();
   }
 
-  /** Spark stopped its executor (the driver asked it to): the task is done. */
-  private void sparkStopped() {
+  /** Spark's executor ended: a clean end finishes the task, a failed one ends the JVM with its status. */
+  private void sparkEnded(ExecutorExit exit) {
+    if (!exit.clean()) {
+      System.err.println(exit.failureLine());
+      System.err.flush();
+      System.exit(exit.code());
+    }
     ExecutorDriver d = driver.join();
     String id = taskId();
     if (id != null) {
-      d.sendStatusUpdate(TaskStatus.newBuilder().setTaskId(id).setState(TaskState.TASK_FINISHED)
-          .setMessage("Spark stopped the executor").build());
+      d.sendStatusUpdate(exit.finished(id));
     }
-    d.stop();
+    d.stopWhenAcknowledged(); // then run() returns and the JVM exits
   }
 
   @Override

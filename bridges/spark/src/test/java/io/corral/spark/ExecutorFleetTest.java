@@ -129,4 +129,37 @@ class ExecutorFleetTest {
     assertThat(fleet.wanted()).isEqualTo(2);
     assertThat(fleet.setTarget(0)).isFalse();
   }
+
+  /**
+   * Executors Spark decommissions (a preemption notice, dynamic allocation's scale-down) exit by
+   * themselves once their blocks moved: however their task ends, that is no failure, and Spark is
+   * told of a decommission; so is an executor the master killed at a notice's deadline.
+   */
+  @Test
+  void decommissionedAndPreemptedExecutorsLeaveWithoutFailing() {
+    ExecutorFleet fleet = fleet(ONE_CORE, Integer.MAX_VALUE, 4);
+    fleet.place(List.of(offer("a", "cpus:4;mem:8192")), Set.of(), NONE_FAILING);
+    fleet.kill("4");
+    assertThat(fleet.toDecommission(List.of("executor-1", "executor-2", "executor-4", "someone-else")))
+        .as("live executors of this fleet only").extracting(ExecutorFleet.Executor::id).containsExactly("1", "2");
+    fleet.decommissioning("1");
+    assertThat(fleet.isDecommissioning("1")).isTrue();
+    assertThat(fleet.toDecommission(List.of("executor-1", "executor-2"))).as("not twice")
+        .extracting(ExecutorFleet.Executor::id).containsExactly("2");
+    assertThat(fleet.alive()).as("still there until it exits").isEqualTo(3);
+
+    ExecutorFleet.Ended exited = fleet.update(status("executor-1", TaskState.TASK_FAILED));
+    assertThat(exited.decommissioned()).isTrue();
+    assertThat(exited.failed()).as("its JVM exited on its own, as decommissioning has it").isFalse();
+
+    ExecutorFleet.Ended preempted = fleet.update(status("executor-2", TaskState.TASK_KILLED,
+        TaskStatusReason.REASON_PREEMPTED));
+    assertThat(preempted.decommissioned()).as("killed at the deadline").isTrue();
+    assertThat(preempted.failed()).isFalse();
+
+    ExecutorFleet.Ended died = fleet.update(status("executor-3", TaskState.TASK_FAILED));
+    assertThat(died.decommissioned()).isFalse();
+    assertThat(died.failed()).isTrue();
+    assertThat(fleet.wanted()).as("the target stays: replaced once there is room").isEqualTo(4);
+  }
 }

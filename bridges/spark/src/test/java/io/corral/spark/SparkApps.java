@@ -115,6 +115,12 @@ final class SparkApps implements AutoCloseable {
 
   /** Like {@link #startFor(Path, int, Resources)}, with a master and agents secured by {@code security} (or not: null). */
   static SparkApps startFor(Path dir, int agents, Resources resources, SecuredCorral security) throws IOException {
+    return startFor(dir, agents, resources, security, m -> { });
+  }
+
+  /** Like {@link #startFor(Path, int, Resources, SecuredCorral)}, with more of the master's settings. */
+  static SparkApps startFor(Path dir, int agents, Resources resources, SecuredCorral security,
+      java.util.function.Consumer<io.corral.master.MasterConfig.Builder> master) throws IOException {
     io.corral.bridges.testkit.TestDirs.fresh(dir);
     LocalCluster corral = LocalCluster.builder(dir.resolve("corral")).agents(agents)
         .mode(LocalCluster.Mode.PROCESSES).agentResources(resources)
@@ -124,6 +130,7 @@ final class SparkApps implements AutoCloseable {
           if (security != null) {
             security.master(m);
           }
+          master.accept(m);
         })
         .start();
     return new SparkApps(dir, corral);

@@ -58,6 +58,7 @@ public final class CorralExecutorDriver implements ExecutorDriver {
   private String agentId = "";
   private EventLoop.Cancellable recoveryTimer;
   private boolean shuttingDown;
+  private boolean stopWhenAcknowledged;
   private final Map<ByteString, TaskStatus> unacknowledged = new LinkedHashMap<>();
   private final Map<String, TaskInfo> tasks = new LinkedHashMap<>();
 
@@ -113,6 +114,26 @@ public final class CorralExecutorDriver implements ExecutorDriver {
   @Override
   public DriverStatus stop() {
     return runtime.finish(DriverStatus.DRIVER_STOPPED, stream::close);
+  }
+
+  @Override
+  public DriverStatus stopWhenAcknowledged() {
+    if (!runtime.isRunning()) {
+      return runtime.status();
+    }
+    loop.execute(() -> { // after the updates sent before: they are queued on this loop first
+      stopWhenAcknowledged = true;
+      loop.schedule(shutdownGrace, this::stop);
+      stopIfAcknowledged();
+    });
+    return runtime.status();
+  }
+
+  /** Stops if the executor asked to once its updates are acknowledged, or was shut down and its tasks ended. */
+  private void stopIfAcknowledged() {
+    if (unacknowledged.isEmpty() && (stopWhenAcknowledged || shuttingDown && tasks.isEmpty())) {
+      stop();
+    }
   }
 
   @Override
@@ -261,9 +282,7 @@ public final class CorralExecutorDriver implements ExecutorDriver {
         if (acked != null && TaskStates.isTerminal(acked.getState())) {
           tasks.remove(acked.getTaskId());
         }
-        if (shuttingDown && tasks.isEmpty() && unacknowledged.isEmpty()) {
-          stop();
-        }
+        stopIfAcknowledged();
       }
       case MESSAGE -> {
         byte[] data = event.getMessage().getData().toByteArray();

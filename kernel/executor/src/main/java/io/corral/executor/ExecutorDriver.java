@@ -15,6 +15,14 @@ public interface ExecutorDriver {
   /** Disconnects and stops; tasks are the executor's to clean up first. */
   DriverStatus stop();
 
+  /**
+   * Stops once the agent has acknowledged every status update sent before this call, or after the
+   * shutdown grace ({@code CORRAL_SHUTDOWN_GRACE}, 5 s) if it does not: how an executor whose
+   * process ends with its task reports that end without racing its own exit (the agent would take
+   * an exit before the task's terminal update for a failure).
+   */
+  DriverStatus stopWhenAcknowledged();
+
   /** Stops without ceremony; {@link #join} returns DRIVER_ABORTED. */
   DriverStatus abort();
 

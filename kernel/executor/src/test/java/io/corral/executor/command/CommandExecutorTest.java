@@ -65,6 +65,11 @@ class CommandExecutorTest {
     }
 
     @Override
+    public DriverStatus stopWhenAcknowledged() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public DriverStatus abort() {
       throw new UnsupportedOperationException();
     }
