@@ -105,7 +105,7 @@ class SecureSubmitIT {
         "-Xmx128m", "-cp", System.getProperty("java.class.path"), CorralCommands.class.getName(),
         "spark", "submit", "--master", apps.corral.masterAddress().toString(), "--deploy-mode", "cluster",
         "--role", "analytics", "--spark-home", SparkApps.SPARK_HOME.toString(),
-        "--bridge-jar", SparkApps.SHADED_JAR.toString(), "--driver-memory", "512m", "--failover-timeout", "5s"));
+        "--bridge-jar", SparkApps.SHADED_JAR.toString(), "--driver-memory", "512m", "--failover-timeout", "30s"));
     cmd.addAll(settings("analytics", "spark.corral.principal=analyst",
         "spark.corral.secret.file=" + security.secretFile("analyst"), "spark.executor.memory=512m",
         "spark.driver.host=127.0.0.1", "spark.ui.enabled=false"));

@@ -3,6 +3,7 @@ package io.corral.agent.checkpoint;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import io.corral.common.io.AtomicFiles;
 import io.corral.protocol.AgentCheckpoint;
 import io.corral.protocol.ExecutorCheckpoint;
 import io.corral.protocol.FrameworkCheckpoint;

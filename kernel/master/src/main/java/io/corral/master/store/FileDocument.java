@@ -1,17 +1,17 @@
 package io.corral.master.store;
 
+import io.corral.common.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * One document kept whole in one file, for what a master without ZooKeeper saves in its work dir
- * (what the bytes mean is the caller's). A write replaces the file atomically (a temp file beside it,
- * renamed over it): a reader finds the old document or the new one, never half of one.
+ * (what the bytes mean is the caller's). A write replaces the file durably and atomically ({@link
+ * AtomicFiles}): a reader, also after a crash, finds the old document or the new one, never half of one.
  */
 public final class FileDocument {
   private final Path file;
@@ -32,10 +32,7 @@ public final class FileDocument {
   /** Replaces the file (creating its directory if needed); done when this returns. */
   public CompletableFuture<Void> write(byte[] data) {
     try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, data);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.write(file, data);
       return CompletableFuture.completedFuture(null);
     } catch (IOException e) {
       return CompletableFuture.failedFuture(new IOException("could not write " + file + ": " + e.getMessage(), e));

@@ -1,4 +1,4 @@
-package io.corral.agent.checkpoint;
+package io.corral.common.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,15 +12,16 @@ import java.nio.file.StandardOpenOption;
 /**
  * Durable whole-file writes: the bytes go to a temp file next to the target, are fsync'd, the
  * temp file is renamed over the target atomically, and the directory is fsync'd so the rename
- * survives a crash. A reader sees the old file or the new one, never a half-written one.
+ * survives a crash. A reader sees the old file or the new one, never a half-written one. For what a
+ * daemon must find again after a crash: an agent's checkpoints, a master's documents in its work dir.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
   /** Suffix of temp files; a crash may leave one behind, readers ignore them. */
-  static final String TEMP_SUFFIX = ".tmp";
+  public static final String TEMP_SUFFIX = ".tmp";
 
   private AtomicFiles() {}
 
-  static void write(Path target, byte[] bytes) throws IOException {
+  public static void write(Path target, byte[] bytes) throws IOException {
     Path dir = target.getParent();
     Files.createDirectories(dir);
     Path temp = dir.resolve(target.getFileName() + TEMP_SUFFIX);
@@ -42,13 +43,13 @@ final class AtomicFiles {
   }
 
   /** Deletes the file (if it exists) durably. */
-  static void delete(Path target) throws IOException {
+  public static void delete(Path target) throws IOException {
     if (Files.deleteIfExists(target)) {
       syncDirectory(target.getParent());
     }
   }
 
-  static void syncDirectory(Path dir) throws IOException {
+  public static void syncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {
