@@ -30,7 +30,12 @@ final class HaCluster implements AutoCloseable {
   final List<CorralProcess> agents = new ArrayList<>();
 
   /** A master process and what it printed. */
-  record MasterProcess(int index, CorralProcess process, String address) {}
+  record MasterProcess(int index, CorralProcess process, String address) {
+    /** Where it serves its HTTP API ({@code http://host:port/}). */
+    String httpUrl() {
+      return process.awaitLine("http: (\\S+)", START).group(1);
+    }
+  }
 
   private HaCluster(Path dir, TestingServer zk) {
     this.dir = dir;
@@ -72,11 +77,14 @@ final class HaCluster implements AutoCloseable {
     return mp;
   }
 
+  /** Starts agent {@code index} (again, on the same work dir); {@code extra} may name its own --resources. */
   CorralProcess startAgent(int index, List<String> extra) throws IOException {
     Path work = dir.resolve("agent-" + index);
     List<String> args = new ArrayList<>(List.of("agent", "--master", zkUrl, "--host", "127.0.0.1", "--port", "0", "--work-dir",
-        work.toString(), "--resources", "cpus:2;mem:2048;ports:[" + (31000 + 100 * index) + "-" + (31099 + 100 * index) + "]",
-        "--shutdown-executors-on-exit"));
+        work.toString(), "--shutdown-executors-on-exit"));
+    if (!extra.contains("--resources")) {
+      args.addAll(List.of("--resources", "cpus:2;mem:2048;ports:[" + (31000 + 100 * index) + "-" + (31099 + 100 * index) + "]"));
+    }
     args.addAll(extra);
     CorralProcess p = CorralProcess.start(dir.resolve("agent-" + index + ".log"), args.toArray(String[]::new));
     agents.add(p);

@@ -38,6 +38,12 @@ public final class Http {
         .POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  /** A POST with a JSON body, as the CLI sends it. */
+  public static Answer post(String url, String json) {
+    return send(HttpRequest.newBuilder(URI.create(url)).header("X-Corral-Request", "test")
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   /** A PUT with a JSON body, as the CLI sends it. */
   public static Answer put(String url, String json) {
     return send(HttpRequest.newBuilder(URI.create(url)).header("X-Corral-Request", "test")

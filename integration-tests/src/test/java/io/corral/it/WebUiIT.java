@@ -75,6 +75,14 @@ class WebUiIT {
           .isEqualTo("0 from agents' caches, 0 MiB downloaded, 0 failed");
       browser.screenshot(shots.resolve("overview.png"));
 
+      // Agents: what is reserved, role by role
+      Http.Answer reserved = Http.post(http + "api/v1/agents/" + offer.getAgentId() + "/reserve",
+          "{\"resources\": \"cpus(eng/etl):0.5;mem(eng/etl):128\"}");
+      assertThat(reserved.status()).as(reserved.body()).isEqualTo(200);
+      browser.navigate(http + "#/agents");
+      browser.waitFor("[...document.querySelectorAll('#agents-table td.reserved')].map(td => td.textContent).sort()"
+          + ".join('|') === '|eng/etl: 0.5 cpus, 128 MiB mem'", WAIT);
+
       // Tasks: the hostile name is text, and filters work
       browser.navigate(http + "#/tasks");
       browser.waitFor("document.querySelectorAll('#tasks-table tbody tr').length === 2", WAIT);

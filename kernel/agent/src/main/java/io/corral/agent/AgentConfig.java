@@ -1,6 +1,7 @@
 package io.corral.agent;
 
 import io.corral.common.net.Grpc;
+import io.corral.common.resources.PooledResources;
 import io.corral.common.resources.Resources;
 import io.corral.fetcher.FetcherConfig;
 import io.corral.fetcher.HdfsSupport;
@@ -22,7 +23,7 @@ import java.util.Objects;
  * @param advertiseHttpPort the port others reach the HTTP API at, when a NAT forwards another one to it (0 = the
  *     port it listens on). The endpoint needs no such port: only executors on this host connect to it
  * @param workDir sandboxes live under {@code <workDir>/frameworks/...}
- * @param resources what the agent offers (detected, then overridden by flags)
+ * @param resources what the agent offers (detected, then overridden by flags), static reservations included
  * @param attributes free-form properties passed along in offers
  * @param recoveryTimeout how long executors wait for a lost agent to come back (Mesos: 15 min)
  * @param executorRegistrationTimeout how long a started executor has to connect (fetching,
@@ -59,7 +60,7 @@ public record AgentConfig(
     int port,
     int advertiseHttpPort,
     Path workDir,
-    Resources resources,
+    PooledResources resources,
     List<Attribute> attributes,
     Duration recoveryTimeout,
     Duration executorRegistrationTimeout,
@@ -145,7 +146,7 @@ public record AgentConfig(
     private String advertiseHost;
     private int port = DEFAULT_PORT;
     private int advertiseHttpPort;
-    private Resources resources;
+    private PooledResources resources;
     private List<Attribute> attributes = List.of();
     private Duration recoveryTimeout = Duration.ofMinutes(15);
     private Duration executorRegistrationTimeout = Duration.ofMinutes(2);
@@ -234,7 +235,14 @@ public record AgentConfig(
       return this;
     }
 
+    /** Unreserved resources. */
     public Builder resources(Resources v) {
+      resources = v == null ? null : PooledResources.of(v);
+      return this;
+    }
+
+    /** Resources with static reservations ({@code cpus(eng/etl):4;cpus:4}). */
+    public Builder resources(PooledResources v) {
       resources = v;
       return this;
     }
@@ -344,7 +352,8 @@ public record AgentConfig(
     }
 
     public AgentConfig build() {
-      Resources r = resources == null ? ResourceDetector.detect(workDir) : resources;
+      PooledResources r = resources == null
+          ? PooledResources.of(ResourceDetector.detect(workDir)) : resources;
       String advertise = advertiseHost != null ? advertiseHost
           : io.corral.common.net.Advertisement.choose(bindHost, null, io.corral.common.net.Machine.THIS).host();
       return new AgentConfig(master, bindHost, advertise, port, advertiseHttpPort, workDir, r, attributes, recoveryTimeout,

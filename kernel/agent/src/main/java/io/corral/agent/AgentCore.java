@@ -87,7 +87,8 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         link.start();
         return;
       }
-      info = info.toBuilder().setId(recovered.get().agent().getAgentInfo().getId()).build();
+      info = info.toBuilder().setId(recovered.get().agent().getAgentInfo().getId())
+          .addAllDynamicReservations(checkpoint.readReservations().getDynamicReservationsList()).build();
       LOG.info("recovering agent {} from its checkpoint; waiting up to {} for its executors to reconnect",
           info.getId(), config.executorReregistrationTimeout());
       supervisor.recover(recovered.get(), () -> {
@@ -188,6 +189,7 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         updates.resendFramework(event.getUpdateFramework().getFramework().getId());
       }
       case SHUTDOWN_AGENT -> shutdownAgent(event.getShutdownAgent().getReason());
+      case UPDATE_RESERVATIONS -> updateReservations(event.getUpdateReservations().getDynamicReservationsList());
       case ERROR -> {
         io.corral.protocol.Error e = event.getError();
         if (e.getFatal()) {
@@ -200,6 +202,21 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         }
       }
       default -> LOG.warn("ignored an empty or unknown event from the master");
+    }
+  }
+
+  /**
+   * The master changed this agent's dynamic reservations: keep them, so that they are reported in
+   * every registration from now on, also after a restart of this agent or a failover of the master.
+   */
+  private void updateReservations(List<io.corral.protocol.Resource> reservations) {
+    info = info.toBuilder().clearDynamicReservations().addAllDynamicReservations(reservations).build();
+    try {
+      checkpoint.writeReservations(io.corral.protocol.ReservationsCheckpoint.newBuilder()
+          .addAllDynamicReservations(reservations).build());
+      LOG.info("dynamic reservations now '{}'", io.corral.common.resources.PooledResources.fromProto(reservations));
+    } catch (CheckpointException e) {
+      LOG.error("{}; the dynamic reservations of this agent are lost if it restarts", e.getMessage());
     }
   }
 
@@ -227,7 +244,7 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
     } catch (CheckpointException e) {
       LOG.error(e.getMessage());
     }
-    info = info.toBuilder().clearId().build();
+    info = info.toBuilder().clearId().clearDynamicReservations().build();
   }
 
   @Override

@@ -43,7 +43,7 @@ final class AgentStates {
               core.supervisor().limits(run))));
     }
     return new AgentStateJson(info.getId(), info.getHostname(), info.getPort(), info.getHttpPort(), config.master(),
-        info.getVersion(), ResourcesJson.of(config.resources()), ResourcesJson.attributes(info.getAttributesList()),
+        info.getVersion(), ResourcesJson.of(config.resources().all()), ResourcesJson.attributes(info.getAttributesList()),
         executors);
   }
 }

@@ -55,6 +55,9 @@ final class CheckpointRecovery {
       return Optional.empty();
     }
     String problem = mismatch(config, state.get().agent().getAgentInfo());
+    if (problem == null) {
+      problem = reservationsProblem(config, store);
+    }
     if (problem != null) {
       throw new RecoveryRefusedException("cannot recover agent " + state.get().agent().getAgentInfo().getId()
           + " from " + store.dir() + ": " + problem + ". Its executors would be misaccounted. To start it as a new"
@@ -75,7 +78,8 @@ final class CheckpointRecovery {
     String oldResources;
     boolean same;
     try {
-      Resources r = Resources.fromProto(old.getResourcesList());
+      io.corral.common.resources.PooledResources r =
+          io.corral.common.resources.PooledResources.fromProto(old.getResourcesList());
       oldResources = r.toString();
       same = r.equals(config.resources());
     } catch (InvalidResourcesException e) {
@@ -95,6 +99,18 @@ final class CheckpointRecovery {
           + " (executors reconnect to the old one)");
     }
     return out.length() == 0 ? null : out.toString();
+  }
+
+  /** Why the checkpointed dynamic reservations cannot be taken back, or null. */
+  private static String reservationsProblem(AgentConfig config, CheckpointStore store) {
+    try {
+      config.resources().reserve(
+          io.corral.common.resources.PooledResources.fromProto(store.readReservations().getDynamicReservationsList()));
+      return null;
+    } catch (CheckpointException | InvalidResourcesException e) {
+      return "its dynamic reservations cannot be taken back (" + e.getMessage() + "); remove "
+          + store.dir().resolve("reservations.pb") + " to start without them";
+    }
   }
 
   private static void append(StringBuilder out, String s) {

@@ -27,6 +27,17 @@ public final class ResourceDetector {
   }
 
   /** Detected resources with the names given in {@code overrides} replaced. */
+  /**
+   * The detected resources, unreserved, for the names {@code given} does not name in any pool, with
+   * {@code given} (so {@code cpus(eng):2} alone means the agent offers 2 cpus, reserved).
+   */
+  public static io.corral.common.resources.PooledResources detectWithOverrides(Path workDir,
+      io.corral.common.resources.PooledResources given) {
+    Resources overrides = given.all();
+    Resources detected = detectWithOverrides(workDir, overrides).minus(overrides);
+    return given.plus(io.corral.common.resources.PooledResources.of(detected));
+  }
+
   public static Resources detectWithOverrides(Path workDir, Resources overrides) {
     Resources.Builder b = Resources.builder();
     Resources detected = detect(workDir);

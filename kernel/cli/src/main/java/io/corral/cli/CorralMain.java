@@ -89,7 +89,9 @@ public final class CorralMain implements Runnable {
     }
     cli.getSubcommands().get("agent")
         .addSubcommand(new io.corral.cli.ops.AgentDrainCommand())
-        .addSubcommand(new io.corral.cli.ops.AgentUndrainCommand());
+        .addSubcommand(new io.corral.cli.ops.AgentUndrainCommand())
+        .addSubcommand(new io.corral.cli.ops.AgentReserveCommand())
+        .addSubcommand(new io.corral.cli.ops.AgentUnreserveCommand());
     cli.addSubcommand(new picocli.AutoComplete.GenerateCompletion()).addSubcommand(new CommandLine.HelpCommand());
     cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
     return cli.setCaseInsensitiveEnumValuesAllowed(true);

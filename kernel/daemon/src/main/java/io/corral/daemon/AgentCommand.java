@@ -8,7 +8,6 @@ import io.corral.command.CommandLines;
 import io.corral.command.DurationConverter;
 import io.corral.command.SizeConverter;
 import io.corral.common.resources.Attributes;
-import io.corral.common.resources.Resources;
 import io.corral.fetcher.FetcherConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +60,9 @@ public final class AgentCommand implements Callable<Integer> {
   Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "corral-agent");
 
   @Option(names = "--resources", converter = SpecChecks.Resources.class,
-      description = "Resources to offer, replacing detected ones by name, e.g. 'cpus:4;mem:8192;ports:[31000-32000]'.")
+      description = "Resources to offer, replacing detected ones by name, e.g. 'cpus:4;mem:8192;ports:[31000-32000]'. "
+          + "A name followed by (role) is reserved to that role (static reservation): offered only to frameworks of "
+          + "the role and its sub-roles, e.g. 'cpus(eng/etl):4;mem(eng/etl):8192;cpus:4;mem:8192'.")
   String resources;
 
   @Option(names = "--attributes", converter = SpecChecks.Attributes.class,
@@ -233,7 +234,7 @@ public final class AgentCommand implements Callable<Integer> {
     }
     String advertised = Addresses.advertise("agent", host, advertiseHost);
     Path log = DaemonLogs.start(port == AgentConfig.DEFAULT_PORT ? "agent" : "agent-" + port); // several on one host
-    Resources given = Resources.parse(resources);
+    io.corral.common.resources.PooledResources given = io.corral.common.resources.PooledResources.parse(resources);
     AgentConfig.Builder b = AgentConfig.builder(master, workDir).port(port).bindHost(host).advertiseHost(advertised)
         .advertiseHttpPort(Addresses.port("--advertise-http-port", advertiseHttpPort))
         .httpPort(httpPort != null ? httpPort : AgentConfig.defaultHttpPort(port))

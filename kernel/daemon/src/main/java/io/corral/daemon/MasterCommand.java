@@ -188,7 +188,7 @@ public final class MasterCommand implements Callable<Integer> {
         throw new IllegalArgumentException("expected role=weight in '" + item.trim() + "'");
       }
       String role = kv[0].trim();
-      String invalid = io.corral.master.roles.RoleNames.problem(role);
+      String invalid = io.corral.common.roles.RoleNames.problem(role);
       if (invalid != null) {
         throw new IllegalArgumentException(invalid);
       }

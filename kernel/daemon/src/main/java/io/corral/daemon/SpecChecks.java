@@ -15,7 +15,7 @@ final class SpecChecks {
   static final class Resources implements ITypeConverter<String> {
     @Override
     public String convert(String value) {
-      return check(value, () -> io.corral.common.resources.Resources.parse(value),
+      return check(value, () -> io.corral.common.resources.PooledResources.parse(value),
           "e.g. 'cpus:4;mem:8192;disk:20000;ports:[31000-32000]'");
     }
   }

@@ -113,6 +113,17 @@ class DaemonCommandLineTest {
   }
 
   @Test
+  void agentResourcesMayBeReservedToARoleWhoseNameIsChecked() {
+    assertThat(agent("--resources", "cpus(eng/etl):4;mem(eng/etl):8192;cpus:4;mem:8192").resources)
+        .isEqualTo("cpus(eng/etl):4;mem(eng/etl):8192;cpus:4;mem:8192");
+    assertThatThrownBy(() -> agent("--resources", "cpus(eng//etl):4"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--resources")
+        .hasMessageContaining("invalid reservation in 'cpus(eng//etl):4': role 'eng//etl' contains '//'")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
   void aBadNumberNamesTheOption() {
     assertThatThrownBy(() -> new CommandLine(new MasterCommand()).parseArgs("--port", "fifty"))
         .isInstanceOf(ParameterException.class)

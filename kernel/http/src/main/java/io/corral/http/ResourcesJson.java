@@ -26,6 +26,17 @@ public final class ResourcesJson {
     return out;
   }
 
+  /**
+   * Only the resources present, by name: scalars as numbers, ranges as Mesos writes them (what is
+   * reserved to a role: {@code {"cpus": 4.0, "mem": 8192.0}}).
+   */
+  public static Map<String, Object> present(Resources r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    r.scalars().forEach((name, value) -> out.put(name, round(value)));
+    r.rangeResources().forEach((name, value) -> out.put(name, value.toString()));
+    return out;
+  }
+
   /** Agent attributes by name: text or number, as the agent declared them. */
   public static Map<String, Object> attributes(java.util.List<io.corral.protocol.Attribute> list) {
     Map<String, Object> out = new LinkedHashMap<>();

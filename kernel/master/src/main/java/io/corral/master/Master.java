@@ -343,6 +343,18 @@ public final class Master implements AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<io.corral.master.core.OperatorResult> reserve(String agentId,
+        io.corral.common.resources.PooledResources wanted) {
+      return Master.this.leading().reserve(agentId, wanted);
+    }
+
+    @Override
+    public CompletableFuture<io.corral.master.core.OperatorResult> unreserve(String agentId,
+        io.corral.common.resources.PooledResources wanted) {
+      return Master.this.leading().unreserve(agentId, wanted);
+    }
+
+    @Override
     public CompletableFuture<io.corral.master.core.OperatorResult> killTask(String frameworkId, String taskId) {
       return Master.this.leading().killTask(frameworkId, taskId);
     }

@@ -209,6 +209,17 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   }
 
   @Override
+  public DriverStatus acceptOffers(Collection<String> offerIds, Collection<io.corral.protocol.Resource> reserve,
+      Collection<io.corral.protocol.Resource> unreserve, Collection<TaskInfo> tasks, Filters filters) {
+    SchedulerCall.Accept.Builder a = SchedulerCall.Accept.newBuilder().addAllOfferIds(offerIds).addAllTasks(tasks)
+        .addAllReserve(reserve).addAllUnreserve(unreserve);
+    if (filters != null) {
+      a.setFilters(filters);
+    }
+    return call(SchedulerCall.newBuilder().setAccept(a));
+  }
+
+  @Override
   public DriverStatus declineOffer(String offerId) {
     return declineOffer(offerId, null);
   }

@@ -3,6 +3,7 @@ package io.corral.scheduler;
 import io.corral.common.DriverStatus;
 import io.corral.protocol.Filters;
 import io.corral.protocol.KillPolicy;
+import io.corral.protocol.Resource;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskStatus;
 import java.util.Collection;
@@ -45,6 +46,19 @@ public interface SchedulerDriver {
 
   /** Same as {@link #launchTasks(Collection, Collection, Filters)} (Mesos' name for it). */
   DriverStatus acceptOffers(Collection<String> offerIds, Collection<TaskInfo> tasks, Filters filters);
+
+  /**
+   * Mesos' RESERVE and UNRESERVE, then a launch, on offers of one agent: {@code reserve} names
+   * unreserved resources of the offers to reserve for this framework's role, each with the role in
+   * {@code Resource.reservation} ({@code PooledResources.reserved(role, r).toProto()});
+   * {@code unreserve} names dynamically reserved resources of the offers to give back to the shared
+   * pool. The reservation is the agent's until it is unreserved, through its restarts and the
+   * master's failovers. {@code tasks} may use what they make; what is left of the offers is
+   * declined. A refused reservation comes back as {@link Scheduler#error}, and the tasks are
+   * launched on the offers as they were.
+   */
+  DriverStatus acceptOffers(Collection<String> offerIds, Collection<Resource> reserve, Collection<Resource> unreserve,
+      Collection<TaskInfo> tasks, Filters filters);
 
   /** Declines an offer for the master's default refusal time (5 s). */
   DriverStatus declineOffer(String offerId);

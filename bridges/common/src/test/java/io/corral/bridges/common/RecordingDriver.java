@@ -102,6 +102,13 @@ public final class RecordingDriver implements SchedulerDriver {
   }
 
   @Override
+  public DriverStatus acceptOffers(Collection<String> offerIds, Collection<io.corral.protocol.Resource> reserve,
+      Collection<io.corral.protocol.Resource> unreserve, Collection<TaskInfo> tasks, Filters filters) {
+    record("reserve " + reserve.size() + ", unreserve " + unreserve.size());
+    return launchTasks(offerIds, tasks, filters);
+  }
+
+  @Override
   public DriverStatus declineOffer(String offerId) {
     return record("decline " + offerId);
   }

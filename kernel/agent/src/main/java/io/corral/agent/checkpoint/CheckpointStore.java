@@ -7,6 +7,7 @@ import io.corral.common.io.AtomicFiles;
 import io.corral.protocol.AgentCheckpoint;
 import io.corral.protocol.ExecutorCheckpoint;
 import io.corral.protocol.FrameworkCheckpoint;
+import io.corral.protocol.ReservationsCheckpoint;
 import io.corral.protocol.TaskCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +54,21 @@ public final class CheckpointStore {
 
   public void writeAgent(AgentCheckpoint agent) {
     write(agentFile(), agent);
+  }
+
+  /** The agent's dynamic reservations, replacing the earlier ones. */
+  public void writeReservations(ReservationsCheckpoint reservations) {
+    write(reservationsFile(), reservations);
+  }
+
+  /**
+   * The agent's dynamic reservations; none if never written.
+   *
+   * @throws CheckpointException when the file cannot be read or parsed
+   */
+  public ReservationsCheckpoint readReservations() {
+    return Files.isRegularFile(reservationsFile()) ? parse(reservationsFile(), ReservationsCheckpoint.parser())
+        : ReservationsCheckpoint.getDefaultInstance();
   }
 
   public void writeFramework(FrameworkCheckpoint framework) {
@@ -118,6 +134,10 @@ public final class CheckpointStore {
     } catch (IOException e) {
       throw new CheckpointException("could not remove the checkpoint " + meta + ": " + e.getMessage(), e);
     }
+  }
+
+  private Path reservationsFile() {
+    return meta.resolve("reservations" + SUFFIX);
   }
 
   private Path agentFile() {

@@ -127,7 +127,7 @@ public final class AgentTask {
         .setExecutorId(run.key().executorId())
         .setName(info.getName())
         .setState(acknowledged == null ? TaskState.TASK_STAGING : acknowledged.getState())
-        .addAllResources(Resources.fromProto(info.getResourcesList()).toProto())
+        .addAllResources(io.corral.common.resources.PooledResources.fromProto(info.getResourcesList()).toProto())
         .setSchedulerTask(info.getSchedulerTask());
     if (acknowledged != null) {
       b.setLatestStatus(acknowledged);

@@ -24,7 +24,7 @@ final class Actions {
 
   /** A role as given on the command line: a valid role name, else bad input (exit 2). */
   static String role(String role) {
-    String problem = io.corral.master.roles.RoleNames.problem(role);
+    String problem = io.corral.common.roles.RoleNames.problem(role);
     if (problem != null) {
       throw new CliException(2, problem);
     }

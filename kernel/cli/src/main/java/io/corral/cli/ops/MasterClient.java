@@ -134,6 +134,13 @@ public final class MasterClient {
         .POST(HttpRequest.BodyPublishers.noBody()), path);
   }
 
+  /** A POST with a JSON body. */
+  public JsonNode post(String path, JsonNode body) {
+    return call(HttpRequest.newBuilder(uri(path)).header(io.corral.http.HttpIo.CSRF_HEADER, "corral-cli")
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())), path);
+  }
+
   /** A PUT with a JSON body. */
   public JsonNode put(String path, JsonNode body) {
     return call(HttpRequest.newBuilder(uri(path)).header(io.corral.http.HttpIo.CSRF_HEADER, "corral-cli")

@@ -29,6 +29,8 @@ import java.util.Set;
  *   "drain_agents":        [ {"principals": ["ops"]} ],
  *   "update_quotas":       [ {"principals": ["ops"], "roles": "ANY"} ],
  *   "update_weights":      [ {"principals": ["ops"], "roles": ["eng", "eng/etl"]} ],
+ *   "reserve_resources":   [ {"principals": ["ops"], "roles": "ANY"} ],
+ *   "unreserve_resources": [ {"principals": ["ops"], "roles": "ANY"} ],
  *   "register_agents":     [ {"principals": ["agent"]} ]
  * }
  * }</pre>
@@ -49,6 +51,8 @@ public final class Acls {
     DRAIN_AGENT("drain_agents", null, "drain or undrain agents"),
     UPDATE_QUOTA("update_quotas", "roles", "set or remove the quota of role"),
     UPDATE_WEIGHT("update_weights", "roles", "set the weight of role"),
+    RESERVE_RESOURCES("reserve_resources", "roles", "reserve resources for role"),
+    UNRESERVE_RESOURCES("unreserve_resources", "roles", "unreserve resources of role"),
     REGISTER_AGENT("register_agents", null, "register agents");
 
     final String key;

@@ -1,6 +1,6 @@
 package io.corral.master.allocator;
 
-import io.corral.common.resources.Resources;
+import io.corral.common.resources.PooledResources;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -26,7 +26,7 @@ final class AgentFilters {
   private int count;
   private long[] blocked = NO_BITS;
   /** The free resources the bits were computed for; null when they must be recomputed. */
-  private Resources checkedFor;
+  private PooledResources checkedFor;
   /** No filter expires before this (it may be earlier than needed after a removal). */
   private Instant nextExpiry = Instant.MAX;
 
@@ -44,7 +44,7 @@ final class AgentFilters {
   }
 
   /** Records a refusal of {@code refused} by {@code fw} until {@code until} (exclusive). */
-  void add(FrameworkState fw, Resources refused, Instant until) {
+  void add(FrameworkState fw, PooledResources refused, Instant until) {
     int i = fw.index;
     if (i >= filters.length) {
       int size = Math.max(i + 1, filters.length * 2);
@@ -114,7 +114,7 @@ final class AgentFilters {
   }
 
   /** Makes {@link #blocks} answer for offering {@code free} at {@code now}. */
-  void prepare(Resources free, Instant now) {
+  void prepare(PooledResources free, Instant now) {
     expire(now);
     if (checkedFor != null && checkedFor.equals(free)) {
       return;
@@ -138,7 +138,7 @@ final class AgentFilters {
    * Whether a refusal of {@code fw} blocks offering {@code offered} (a slice of the free
    * resources, which {@link #blocks} does not answer for); valid after {@link #expire}.
    */
-  boolean refuses(FrameworkState fw, Resources offered) {
+  boolean refuses(FrameworkState fw, PooledResources offered) {
     int i = fw.index;
     return i < filters.length && frameworks[i] == fw && filters[i].blocks(offered);
   }

@@ -1,11 +1,11 @@
 package io.corral.master.allocator;
 
-import io.corral.common.resources.Resources;
+import io.corral.common.resources.PooledResources;
 import java.util.Objects;
 
 /**
- * One decision of an allocation cycle: all the free resources of one agent, offered to one
- * framework. The allocator already counts them as allocated to that framework; the master turns
+ * One decision of an allocation cycle: free resources of one agent (unreserved, and reserved to the
+ * framework's role or an ancestor of it), offered to one framework. The allocator already counts them as allocated to that framework; the master turns
  * them into an offer, and gives back what the framework does not use through {@link
  * DrfAllocator#recover}.
  *
@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param agentId the agent the resources are on
  * @param resources the resources (never empty)
  */
-public record Allocation(String frameworkId, String agentId, Resources resources) {
+public record Allocation(String frameworkId, String agentId, PooledResources resources) {
   public Allocation {
     Objects.requireNonNull(frameworkId, "frameworkId");
     Objects.requireNonNull(agentId, "agentId");

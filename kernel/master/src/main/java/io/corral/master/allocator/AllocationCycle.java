@@ -1,16 +1,21 @@
 package io.corral.master.allocator;
 
-import io.corral.common.resources.Resources;
+import io.corral.common.resources.PooledResources;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
  * One allocation pass over a list of agents (Mesos {@code __generateOffers}, one role per
- * framework): agents in random order; without quotas, each agent's whole free amount, if it meets
- * the minimum, goes to the first framework in hierarchical DRF order that no filter blocks; shares
- * are updated before the next agent. With a quota anywhere, {@link QuotaCycle} decides instead.
+ * framework): agents in random order. First each agent's free reservations, each to the first
+ * framework of its role's subtree in DRF order that no filter blocks ({@link ReservedOffers}). Then
+ * the unreserved pool: without quotas, each agent's whole free amount, if it meets the minimum,
+ * goes to the first framework in hierarchical DRF order that no filter blocks; shares are updated
+ * before the next agent. With a quota anywhere, {@link QuotaCycle} decides instead. A framework
+ * given both reserved and unreserved resources of one agent gets them as one allocation.
  */
 final class AllocationCycle {
   private final DrfSorter sorter;
@@ -19,12 +24,14 @@ final class AllocationCycle {
   private final RandomGenerator random;
 
   private final QuotaCycle quotaCycle;
+  private final ReservedOffers reservedOffers;
   private final java.util.Collection<RoleState> quotaRoles;
 
   AllocationCycle(DrfSorter sorter, ResourceIndex index, Ledger ledger, MinAllocatable minimum,
       RandomGenerator random, java.util.Collection<RoleState> quotaRoles) {
     this.quotaRoles = quotaRoles;
     this.quotaCycle = new QuotaCycle(sorter, index, ledger, minimum, quotaRoles);
+    this.reservedOffers = new ReservedOffers(sorter, ledger, minimum);
     this.sorter = sorter;
     this.ledger = ledger;
     this.minimum = minimum;
@@ -34,23 +41,23 @@ final class AllocationCycle {
   /**
    * Allocates the free resources of {@code agents} (active ones; the list is shuffled in place).
    *
-   * @return the allocations made, in the order they were made
+   * @return the allocations made, in the order they were made, one per framework and agent
    */
   List<Allocation> run(List<AgentState> agents, Instant now) {
     sorter.refreshIfStale();
     shuffle(agents);
     List<Allocation> out = new ArrayList<>();
-    if (!quotaRoles.isEmpty()) {
-      for (AgentState agent : agents) {
-        agent.filters.expire(now);
-      }
-      quotaCycle.run(agents, out);
-      return out;
-    }
     for (AgentState agent : agents) {
       agent.filters.expire(now);
-      Resources free = agent.free;
-      if (!minimum.allows(free)) {
+    }
+    boolean reserved = reservedOffers.run(agents, out);
+    if (!quotaRoles.isEmpty()) {
+      quotaCycle.run(agents, out);
+      return reserved ? merged(out) : out;
+    }
+    for (AgentState agent : agents) {
+      PooledResources free = agent.free.reserved().isEmpty() ? agent.free : PooledResources.of(agent.free.unreserved());
+      if (!minimum.allows(free.unreserved())) {
         continue;
       }
       FrameworkState taker = firstUnfiltered(agent, free, now);
@@ -59,11 +66,21 @@ final class AllocationCycle {
         out.add(new Allocation(taker.id, agent.id, free));
       }
     }
-    return out;
+    return reserved ? merged(out) : out;
+  }
+
+  /** One allocation per framework and agent, in the order of their first. */
+  private static List<Allocation> merged(List<Allocation> allocations) {
+    Map<List<String>, Allocation> out = new LinkedHashMap<>();
+    for (Allocation a : allocations) {
+      out.merge(List.of(a.frameworkId(), a.agentId()), a,
+          (x, y) -> new Allocation(x.frameworkId(), x.agentId(), x.resources().plus(y.resources())));
+    }
+    return new ArrayList<>(out.values());
   }
 
   /** The first offerable framework, in DRF order, that no filter blocks from {@code free}. */
-  private FrameworkState firstUnfiltered(AgentState agent, Resources free, Instant now) {
+  private FrameworkState firstUnfiltered(AgentState agent, PooledResources free, Instant now) {
     AgentFilters filters = agent.filters;
     boolean filtered = !filters.isEmpty();
     if (filtered) {

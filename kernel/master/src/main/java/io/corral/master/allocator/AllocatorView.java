@@ -1,5 +1,6 @@
 package io.corral.master.allocator;
 
+import io.corral.common.resources.PooledResources;
 import io.corral.common.resources.Resources;
 import java.util.Collections;
 import java.util.Map;
@@ -120,25 +121,38 @@ public final class AllocatorView {
   /** Everything allocated to a framework (offered or in use), on all agents. */
   public Resources allocated(String frameworkId) {
     Resources.Builder b = Resources.builder();
-    registry.framework(frameworkId).allocations.values().forEach(b::add);
+    registry.framework(frameworkId).allocations.values().forEach(r -> b.add(r.all()));
     return b.build();
   }
 
   /** What is allocated to a framework, per agent id. */
   public Map<String, Resources> allocations(String frameworkId) {
     Map<String, Resources> out = new TreeMap<>();
-    registry.framework(frameworkId).allocations.forEach((agent, r) -> out.put(agent.id, r));
+    registry.framework(frameworkId).allocations.forEach((agent, r) -> out.put(agent.id, r.all()));
     return Collections.unmodifiableMap(out);
   }
 
-  /** An agent's free resources: its total minus all allocations on it. */
+  /**
+   * An agent's free unreserved resources: its unreserved total minus what is allocated of it. What
+   * any role may be offered.
+   */
   public Resources free(String agentId) {
+    return registry.agent(agentId).free.unreserved();
+  }
+
+  /** An agent's free resources, pool by pool. */
+  public PooledResources freePools(String agentId) {
     return registry.agent(agentId).free;
   }
 
-  /** An agent's total resources. */
+  /** An agent's total resources, every pool summed. */
   public Resources total(String agentId) {
-    return registry.agent(agentId).total;
+    return registry.agent(agentId).total.all();
+  }
+
+  /** What is allocated (offered or used) to a framework on an agent, pool by pool (empty: nothing). */
+  public PooledResources allocation(String frameworkId, String agentId) {
+    return registry.framework(frameworkId).allocations.getOrDefault(registry.agent(agentId), PooledResources.EMPTY);
   }
 
   /** The sum of all agents' scalar totals, active or not: the denominators of the shares. */

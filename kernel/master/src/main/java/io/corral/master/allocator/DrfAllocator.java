@@ -1,5 +1,6 @@
 package io.corral.master.allocator;
 
+import io.corral.common.resources.PooledResources;
 import io.corral.common.resources.Resources;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The weighted DRF allocator (Mesos {@code HierarchicalDRF}, one role per framework, quotas, no
+ * The weighted DRF allocator (Mesos {@code HierarchicalDRF}, one role per framework, quotas,
  * reservations): it decides which framework is offered each agent's free resources.
  *
  * <p><b>Threading.</b> Not thread-safe and lock-free by design: the master's event-loop thread
@@ -30,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * unsuppressed, unfiltered framework gets the agent's free resources if they meet the {@link
  * MinAllocatable minimum}. Shares count scalar resources only, against the totals of all agents
  * (active or not).
+ *
+ * <p><b>Reservations.</b> An agent's resources are in pools ({@link PooledResources}): unreserved,
+ * and reserved per role. What is reserved to a role is offered only to frameworks of that role or of
+ * a sub-role, first in each cycle, to the first of them in DRF order that no filter blocks; they
+ * count towards the role's share once allocated, and towards its guarantee and limit whether
+ * allocated or not (Mesos' quota consumption). Everything else below is about the unreserved pool.
  *
  * <p><b>Quotas.</b> A role may have a guarantee and a limit ({@link #setQuota}). Then roles below
  * their guarantee are served first, the headroom their guarantees still need is held back from
@@ -81,12 +88,18 @@ public final class DrfAllocator {
 
   // ---- Agents ----
 
-  /** Adds an active agent with nothing allocated (see {@link #addAllocation} for its tasks). */
+  /** Adds an active agent with nothing reserved and nothing allocated. */
   public void addAgent(String agentId, Resources total) {
+    addAgent(agentId, PooledResources.of(total));
+  }
+
+  /** Adds an active agent with nothing allocated (see {@link #addAllocation} for its tasks). */
+  public void addAgent(String agentId, PooledResources total) {
     checkId(agentId, "agentId");
     Objects.requireNonNull(total, "total");
     AgentState agent = registry.addAgent(agentId, total);
-    index.changeTotal(total, 1);
+    ledger.addAgent(agent);
+    index.changeTotal(total.all(), 1);
     dirty.mark(agent);
   }
 
@@ -99,21 +112,26 @@ public final class DrfAllocator {
     }
     ledger.releaseAgent(agent);
     agent.filters.clear();
-    index.changeTotal(agent.total, -1);
+    index.changeTotal(agent.total.all(), -1);
     dirty.forget(agent);
   }
 
-  /**
-   * Changes an agent's total (e.g. its resources were reconfigured). If allocations no longer
-   * fit, nothing is taken back: the agent has nothing free until enough is recovered.
-   */
+  /** Changes an agent's total to {@code total}, unreserved. */
   public void updateAgentTotal(String agentId, Resources total) {
+    updateAgentTotal(agentId, PooledResources.of(total));
+  }
+
+  /**
+   * Changes an agent's total (e.g. its resources were reconfigured, or reserved differently). If
+   * allocations no longer fit, nothing is taken back: the agent has nothing free in that pool until
+   * enough is recovered.
+   */
+  public void updateAgentTotal(String agentId, PooledResources total) {
     Objects.requireNonNull(total, "total");
     AgentState agent = registry.agent(agentId);
-    index.changeTotal(agent.total, -1);
-    index.changeTotal(total, 1);
-    agent.total = total;
-    agent.recomputeFree();
+    index.changeTotal(agent.total.all(), -1);
+    index.changeTotal(total.all(), 1);
+    ledger.changeTotal(agent, total);
     if (agent.overcommitted()) {
       LOG.warn("{}: allocations {} exceed the new total {}", agent, agent.allocatedSum, total);
     }
@@ -260,6 +278,11 @@ public final class DrfAllocator {
    * warning; the agent then has nothing free.
    */
   public void addAllocation(String frameworkId, String agentId, Resources resources) {
+    addAllocation(frameworkId, agentId, PooledResources.of(resources));
+  }
+
+  /** As {@link #addAllocation(String, String, Resources)}, pool by pool. */
+  public void addAllocation(String frameworkId, String agentId, PooledResources resources) {
     Objects.requireNonNull(resources, "resources");
     FrameworkState fw = registry.framework(frameworkId);
     AgentState agent = registry.agent(agentId);
@@ -287,6 +310,15 @@ public final class DrfAllocator {
    */
   public void recover(
       String frameworkId, String agentId, Resources resources, Duration refuse, Instant now) {
+    recover(frameworkId, agentId, PooledResources.of(resources), refuse, now);
+  }
+
+  /**
+   * As {@link #recover(String, String, Resources, Duration, Instant)}, pool by pool: a refusal blocks
+   * offers of no more than was refused in each pool.
+   */
+  public void recover(
+      String frameworkId, String agentId, PooledResources resources, Duration refuse, Instant now) {
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(refuse, "refuse");
     Objects.requireNonNull(now, "now");
@@ -296,7 +328,7 @@ public final class DrfAllocator {
       LOG.debug("Dropping {} recovered for {} on {}: unknown", resources, frameworkId, agentId);
       return;
     }
-    Resources released = ledger.release(fw, agent, resources);
+    PooledResources released = ledger.release(fw, agent, resources);
     if (!released.equals(resources)) {
       LOG.warn("{} recovered {} on {} but held only {} of it", fw, resources, agent, released);
     }

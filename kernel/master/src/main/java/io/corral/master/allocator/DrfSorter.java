@@ -178,6 +178,21 @@ final class DrfSorter {
     }
   }
 
+  /**
+   * Adds ({@code sign = 1}) or removes ({@code sign = -1}) free resources reserved to {@code role},
+   * on the role's node and its ancestors (the node is created if needed, and dropped when nothing
+   * keeps it any more). Shares do not change: nothing is allocated.
+   */
+  void changeReservedFree(String role, Resources delta, int sign) {
+    RoleState node = node(role);
+    for (RoleState r = node; r != null; r = r.parent) {
+      r.reservedFree = index.add(r.reservedFree, delta, sign);
+    }
+    if (sign < 0) {
+      prune(node);
+    }
+  }
+
   /** Changes a node's key with {@code change} while it is out of its parent's order. */
   private void reposition(RoleState node, Runnable change) {
     boolean ordered = node.parent != null && node.parent.children.remove(node);

@@ -1,6 +1,6 @@
 package io.corral.master.allocator;
 
-import io.corral.common.resources.Resources;
+import io.corral.common.resources.PooledResources;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,7 +24,7 @@ final class FrameworkState {
   boolean inOrder;
 
   /** Allocated resources (offered or used) per agent. */
-  final Map<AgentState, Resources> allocations = new HashMap<>();
+  final Map<AgentState, PooledResources> allocations = new HashMap<>();
   /** The sum of {@link #allocations} as a vector over {@link ResourceIndex} (thousandths). */
   long[] allocated = new long[0];
   /** Dominant share, cached; the sort key. */

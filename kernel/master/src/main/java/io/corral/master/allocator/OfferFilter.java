@@ -1,24 +1,25 @@
 package io.corral.master.allocator;
 
-import io.corral.common.resources.Resources;
+import io.corral.common.resources.PooledResources;
 import java.time.Instant;
 
 /**
  * The refusals of one framework for one agent, as an immutable list (newest first). Until its
  * expiry, a refusal blocks an offer that is contained in the refused resources; an offer of more
- * (or other) resources is not blocked (Mesos {@code RefusedOfferFilter}).
+ * (or other) resources is not blocked (Mesos {@code RefusedOfferFilter}). Pool by pool: refusing
+ * reserved resources does not block the same amounts unreserved, nor the other way round.
  *
  * @param refused what the framework declined
  * @param expiry the first instant at which the refusal no longer applies
  * @param next older refusals, or null
  */
-record OfferFilter(Resources refused, Instant expiry, OfferFilter next) {
+record OfferFilter(PooledResources refused, Instant expiry, OfferFilter next) {
 
   /**
    * A list with a new refusal in front. Older refusals that the new one covers (fewer or equal
    * resources, expiring no later) are dropped, so repeated declines do not pile up.
    */
-  static OfferFilter prepend(Resources refused, Instant expiry, OfferFilter list) {
+  static OfferFilter prepend(PooledResources refused, Instant expiry, OfferFilter list) {
     OfferFilter kept = null;
     for (OfferFilter f = list; f != null; f = f.next) {
       boolean covered = refused.contains(f.refused) && !f.expiry.isAfter(expiry);
@@ -31,7 +32,7 @@ record OfferFilter(Resources refused, Instant expiry, OfferFilter next) {
   }
 
   /** Whether some refusal in the list blocks offering {@code offered} (expiry not checked). */
-  boolean blocks(Resources offered) {
+  boolean blocks(PooledResources offered) {
     for (OfferFilter f = this; f != null; f = f.next) {
       if (f.refused.contains(offered)) {
         return true;

@@ -1,5 +1,6 @@
 package io.corral.master.allocator;
 
+import io.corral.common.resources.PooledResources;
 import io.corral.common.resources.RangeSet;
 import io.corral.common.resources.Resources;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Map;
  *   <li><b>Fair share.</b> Weighted DRF over the whole role tree, as without quotas.
  * </ol>
  *
+ * Both stages offer the unreserved pool only (reservations went first, see {@link ReservedOffers}).
  * In both stages an offer is a slice of an agent's free resources: never past the limit of the
  * role or of an ancestor (a limit counts what is offered as well as what is used; a role at its
  * limit in any limited resource gets nothing in the fair-share stage), and never into the <i>headroom</i>, the
@@ -37,7 +39,7 @@ final class QuotaCycle {
   private final MinAllocatable minimum;
   private final Collection<RoleState> quotaRoles;
 
-  /** Per resource: the cluster's unallocated amount minus the headroom (may be negative). */
+  /** Per resource: the cluster's unallocated unreserved amount minus the headroom (may be negative). */
   private long[] spare;
   /** The roles with a guarantee and no guaranteed ancestor: their lack is the headroom. */
   private final List<RoleState> tops = new ArrayList<>();
@@ -87,7 +89,7 @@ final class QuotaCycle {
     RoleState root = sorter.root();
     spare = new long[n];
     for (int i = 0; i < n; i++) {
-      spare[i] = index.total(i) - held(root, i);
+      spare[i] = index.total(i) - root.consumed(i);
       for (RoleState top : tops) {
         spare[i] -= top.lacking(i);
       }
@@ -100,7 +102,7 @@ final class QuotaCycle {
    */
   private void allocateGuarantees(AgentState agent, List<Allocation> out) {
     List<FrameworkState> served = new ArrayList<>(2);
-    for (int i = 0; i < lacking.size() && minimum.allows(agent.free); ) {
+    for (int i = 0; i < lacking.size() && minimum.allows(agent.free.unreserved()); ) {
       RoleState top = lacking.get(i);
       if (!allocate(agent, out, top, served)) {
         i++;
@@ -126,7 +128,7 @@ final class QuotaCycle {
   private boolean allocate(AgentState agent, List<Allocation> out, RoleState guaranteed,
       List<FrameworkState> served) {
     int before = served.size();
-    while (minimum.allows(agent.free)) {
+    while (minimum.allows(agent.free.unreserved())) {
       Choice choice = guaranteed == null
           ? walk(sorter.root(), agent, served, unlimited(), null)
           : walkFrom(guaranteed, agent, served);
@@ -135,9 +137,11 @@ final class QuotaCycle {
       }
       RoleState top = choice.fw.role.topGuaranteed();
       long[] lackBefore = top == null ? null : lack(top);
-      ledger.grant(choice.fw, agent, choice.offer);
+      PooledResources offer = choice.offer == agent.free.unreserved() && agent.free.reserved().isEmpty()
+          ? agent.free : PooledResources.of(choice.offer);
+      ledger.grant(choice.fw, agent, offer);
       served.add(choice.fw);
-      out.add(new Allocation(choice.fw.id, agent.id, choice.offer));
+      out.add(new Allocation(choice.fw.id, agent.id, offer));
       // The slice left the unallocated pool; what it gave the role's guarantee leaves the headroom too.
       for (Map.Entry<String, Long> e : choice.offer.scalarMillis().entrySet()) {
         int i = index.indexOf(e.getKey());
@@ -203,8 +207,8 @@ final class QuotaCycle {
       if (served.contains(fw)) {
         continue;
       }
-      Resources offer = slice(agent.free, cap, lack, top);
-      if (offer != null && !agent.filters.refuses(fw, offer)) {
+      Resources offer = slice(agent.free.unreserved(), cap, lack, top);
+      if (offer != null && !agent.filters.refuses(fw, PooledResources.of(offer))) {
         return new Choice(fw, offer);
       }
     }
@@ -225,7 +229,7 @@ final class QuotaCycle {
       if (node.limit[i] < 0) {
         continue;
       }
-      long room = Math.max(0, node.limit[i] - held(node, i));
+      long room = Math.max(0, node.limit[i] - node.consumed(i));
       if (room == 0 && !guaranteeStage) {
         return null;
       }
@@ -297,10 +301,6 @@ final class QuotaCycle {
     if (i >= spare.length) {
       spare = Arrays.copyOf(spare, i + 1);
     }
-  }
-
-  private static long held(RoleState node, int i) {
-    return i < node.allocated.length ? node.allocated[i] : 0;
   }
 
   private record Choice(FrameworkState fw, Resources offer) {}

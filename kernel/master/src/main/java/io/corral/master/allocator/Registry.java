@@ -1,6 +1,6 @@
 package io.corral.master.allocator;
 
-import io.corral.common.resources.Resources;
+import io.corral.common.resources.PooledResources;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -31,7 +31,7 @@ final class Registry {
   }
 
   /** @throws IllegalArgumentException if the id is taken */
-  AgentState addAgent(String id, Resources total) {
+  AgentState addAgent(String id, PooledResources total) {
     if (agents.containsKey(id)) {
       throw new IllegalArgumentException("agent " + id + " is already known");
     }

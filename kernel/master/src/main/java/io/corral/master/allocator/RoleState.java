@@ -36,6 +36,12 @@ final class RoleState {
 
   /** Sum of the allocations in this subtree (thousandths over {@link ResourceIndex}). */
   long[] allocated = new long[0];
+  /**
+   * What is reserved to this role or its sub-roles and allocated to no one, on all agents
+   * (thousandths over {@link ResourceIndex}): it is the role's whatever happens, so it counts towards
+   * its guarantee and limit (Mesos' quota consumption), though not towards its share.
+   */
+  long[] reservedFree = new long[0];
   /** Dominant share of {@link #allocated}, divided by {@link #weight}; the sort key. */
   double weightedShare;
   /** Offerable frameworks in this subtree: a walk skips a subtree without any. */
@@ -85,8 +91,15 @@ final class RoleState {
     if (guarantee == null || i >= guarantee.length) {
       return 0;
     }
-    long held = i < allocated.length ? allocated[i] : 0;
-    return Math.max(0, guarantee[i] - held);
+    return Math.max(0, guarantee[i] - consumed(i));
+  }
+
+  /**
+   * What counts of resource {@code i} towards this role's guarantee and limit: what it and its
+   * sub-roles hold (offered or used), and what is reserved to them and free.
+   */
+  long consumed(int i) {
+    return (i < allocated.length ? allocated[i] : 0) + (i < reservedFree.length ? reservedFree[i] : 0);
   }
 
   /** Whether this role lacks any guaranteed resource. */
@@ -105,7 +118,7 @@ final class RoleState {
   /** Whether nothing keeps this inner node: no frameworks, sub-roles, quota or weight of its own. */
   boolean unused() {
     return !leaf && !isRoot() && frameworkCount == 0 && subRoles.isEmpty() && ownLeaf == null
-        && guarantee == null && limit == null;
+        && guarantee == null && limit == null && java.util.Arrays.stream(reservedFree).allMatch(v -> v == 0);
   }
 
   @Override

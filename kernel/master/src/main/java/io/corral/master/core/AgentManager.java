@@ -1,7 +1,7 @@
 package io.corral.master.core;
 
 import io.corral.common.resources.InvalidResourcesException;
-import io.corral.common.resources.Resources;
+import io.corral.common.resources.PooledResources;
 import io.corral.common.task.TaskStates;
 import io.corral.master.state.AgentEntry;
 import io.corral.master.state.ExecutorEntry;
@@ -128,10 +128,10 @@ final class AgentManager {
     if (reg.getAgentInfo().getId().isEmpty()) {
       agent = new AgentEntry(id, info, conn, now);
       s.agents.put(id, agent);
-      s.allocator.addAgent(id, agent.total());
+      s.allocator.addAgent(id, agent.resources());
       s.metrics.agentsRegistered.incrementAndGet();
       LOG.info("agent {} registered from {} ({}:{}) with {}", id, conn.peer(), info.getHostname(),
-          info.getPort(), agent.total());
+          info.getPort(), agent.resources());
     } else {
       agent = reregister(s.agents.get(id), info, conn, reg, now);
     }
@@ -172,14 +172,14 @@ final class AgentManager {
       s.allocator.removeAgent(id);
       agent.reregistered(info, conn, now);
     }
-    s.allocator.addAgent(id, agent.total());
+    s.allocator.addAgent(id, agent.resources());
     s.metrics.agentsReregistered.incrementAndGet();
     for (FrameworkInfo f : reg.getFrameworksList()) {
       recoverFramework(agent, f);
     }
     agent.executors().clear();
     for (ExecutorInfo e : reg.getExecutorsList()) {
-      Resources r = safeResources(e.getResourcesList());
+      PooledResources r = safeResources(e.getResourcesList());
       agent.executors().put(new ExecutorKey(e.getFrameworkId(), e.getExecutorId()), new ExecutorEntry(e, r));
       if (s.frameworks.containsKey(e.getFrameworkId())) {
         s.allocator.addAllocation(e.getFrameworkId(), id, r);
@@ -226,7 +226,7 @@ final class AgentManager {
     if (fw == null) {
       return; // removed framework: the agent was told to shut it down
     }
-    Resources r = safeResources(t.getResourcesList());
+    PooledResources r = safeResources(t.getResourcesList());
     TaskEntry known = fw.tasks().get(t.getTaskId());
     if (known == null) {
       if (TaskStates.isTerminal(t.getState())) {
@@ -262,11 +262,11 @@ final class AgentManager {
     }
   }
 
-  private static Resources safeResources(List<io.corral.protocol.Resource> resources) {
+  private static PooledResources safeResources(List<io.corral.protocol.Resource> resources) {
     try {
-      return Resources.fromProto(resources);
+      return PooledResources.fromProto(resources);
     } catch (InvalidResourcesException e) {
-      return Resources.EMPTY;
+      return PooledResources.EMPTY;
     }
   }
 
@@ -297,12 +297,17 @@ final class AgentManager {
       return "agent port out of range: " + info.getPort();
     }
     try {
-      Resources r = Resources.fromProto(info.getResourcesList());
-      if (r.isEmpty()) {
+      if (PooledResources.fromProto(info.getResourcesList()).isEmpty()) {
         return "agent offers no resources";
       }
     } catch (InvalidResourcesException e) {
       return "invalid agent resources: " + e.getMessage();
+    }
+    try {
+      AgentEntry.pools(info);
+    } catch (InvalidResourcesException e) {
+      return "invalid dynamic reservations of the agent: " + e.getMessage()
+          + "; restart it with its earlier --resources, or remove its work dir's meta/reservations.pb";
     }
     if (!info.getId().isEmpty() && io.corral.master.validation.Ids.problem("agent", info.getId()) != null) {
       return io.corral.master.validation.Ids.problem("agent", info.getId());

@@ -169,8 +169,8 @@ final class FrameworkManager {
     if (info.getName().length() > 256) {
       return "framework name is longer than 256 characters";
     }
-    if (!info.getRole().isEmpty() && io.corral.master.roles.RoleNames.problem(info.getRole()) != null) {
-      return "invalid role: " + io.corral.master.roles.RoleNames.problem(info.getRole());
+    if (!info.getRole().isEmpty() && io.corral.common.roles.RoleNames.problem(info.getRole()) != null) {
+      return "invalid role: " + io.corral.common.roles.RoleNames.problem(info.getRole());
     }
     if (info.hasFailoverTimeout()) {
       double t = info.getFailoverTimeout();

@@ -1,6 +1,6 @@
 package io.corral.master.core;
 
-import io.corral.common.resources.Resources;
+import io.corral.common.resources.PooledResources;
 import io.corral.master.state.AgentEntry;
 import io.corral.master.state.ExecutorEntry;
 import io.corral.master.state.ExecutorKey;
@@ -38,10 +38,12 @@ final class LaunchHandler {
 
   private final MasterState s;
   private final OfferManager offers;
+  private final Reservations reservations;
 
-  LaunchHandler(MasterState state, OfferManager offers) {
+  LaunchHandler(MasterState state, OfferManager offers, Reservations reservations) {
     this.s = state;
     this.offers = offers;
+    this.reservations = reservations;
   }
 
   void accept(FrameworkEntry fw, SchedulerCall.Accept accept) {
@@ -90,12 +92,13 @@ final class LaunchHandler {
       rejectAll(fw, accept, valid, refuse, TaskStatusReason.REASON_INVALID_OFFERS, offerProblem);
       return;
     }
-    Resources offered = Resources.EMPTY;
+    PooledResources offered = PooledResources.EMPTY;
     for (OfferEntry o : valid) {
       offers.take(o.id());
       offered = offered.plus(o.resources());
     }
     s.metrics.offersAccepted.addAndGet(valid.size());
+    offered = reserveOrUnreserve(fw, agent, offered, accept);
     Map<String, ExecutorInfo> running = new HashMap<>();
     for (Map.Entry<ExecutorKey, ExecutorEntry> e : agent.executors().entrySet()) {
       if (e.getKey().frameworkId().equals(fw.id())) {
@@ -118,6 +121,23 @@ final class LaunchHandler {
     launch(fw, agent, plan);
     offers.recover(fw.id(), agent.id(), offered.minus(plan.used()), refuse);
     reportRejected(fw, agent.id(), plan.rejected());
+  }
+
+  /** The ACCEPT's RESERVE and UNRESERVE; one not allowed is reported and leaves the offers as they were. */
+  private PooledResources reserveOrUnreserve(FrameworkEntry fw, AgentEntry agent, PooledResources offered,
+      SchedulerCall.Accept accept) {
+    if (accept.getReserveCount() == 0 && accept.getUnreserveCount() == 0) {
+      return offered;
+    }
+    try {
+      return reservations.inAccept(fw, agent, offered, PooledResources.fromProto(accept.getReserveList()),
+          PooledResources.fromProto(accept.getUnreserveList()));
+    } catch (IllegalArgumentException e) { // InvalidResourcesException too
+      s.metrics.invalidCalls.incrementAndGet();
+      LOG.info("refused RESERVE/UNRESERVE of framework {}: {}", fw.id(), e.getMessage());
+      fw.send(Statuses.error("ACCEPT", e.getMessage(), false));
+      return offered;
+    }
   }
 
   private void launch(FrameworkEntry fw, AgentEntry agent, LaunchPlan plan) {

@@ -46,6 +46,7 @@ public final class MasterCore implements MasterStreams {
   private final AgentManager agents;
   private final AgentRecovery recovery;
   private final Operations operations;
+  private final Reservations reservations;
   private final RoleManager roles;
   private final Preemptions preemptions;
   private final PreemptionNotices notices;
@@ -66,7 +67,8 @@ public final class MasterCore implements MasterStreams {
     this.recovery = new AgentRecovery(s, book, new LargestAgent(s));
     this.notices = new PreemptionNotices(s, recovery);
     this.preemptions = new Preemptions(s, offers, recovery, notices);
-    this.launches = new LaunchHandler(s, offers);
+    this.reservations = new Reservations(s, offers);
+    this.launches = new LaunchHandler(s, offers, reservations);
     this.statuses = new StatusHandler(s, book, recovery);
     this.frameworks = new FrameworkManager(s, offers, book, statuses);
     this.operations = new Operations(s, offers, frameworks, statuses, recovery);
@@ -190,6 +192,16 @@ public final class MasterCore implements MasterStreams {
   /** Takes an agent out of service: no new offers; its tasks are killed after {@code grace} (null: default). */
   public CompletableFuture<OperatorResult> drainAgent(String agentId, Duration grace) {
     return s.loop.submit(() -> operations.drain(agentId, grace));
+  }
+
+  /** Reserves free unreserved resources of a live agent for the roles they name. */
+  public CompletableFuture<OperatorResult> reserve(String agentId, io.corral.common.resources.PooledResources wanted) {
+    return s.loop.submit(() -> reservations.reserve(agentId, wanted));
+  }
+
+  /** Returns free dynamically reserved resources of a live agent to the shared pool. */
+  public CompletableFuture<OperatorResult> unreserve(String agentId, io.corral.common.resources.PooledResources wanted) {
+    return s.loop.submit(() -> reservations.unreserve(agentId, wanted));
   }
 
   /** Puts a drained or draining agent back into service. */

@@ -1,6 +1,6 @@
 package io.corral.master.core;
 
-import io.corral.common.resources.Resources;
+import io.corral.common.resources.PooledResources;
 import io.corral.master.allocator.Allocation;
 import io.corral.master.state.AgentEntry;
 import io.corral.master.state.ExecutorKey;
@@ -135,7 +135,7 @@ final class OfferManager {
   }
 
   /** Gives resources of an offer (or what a launch left of it) back to the allocator. */
-  void recover(String frameworkId, String agentId, Resources resources, Duration refuse) {
+  void recover(String frameworkId, String agentId, PooledResources resources, Duration refuse) {
     if (!resources.isEmpty()) {
       s.allocator.recover(frameworkId, agentId, resources, refuse, s.now());
       requestAllocation();

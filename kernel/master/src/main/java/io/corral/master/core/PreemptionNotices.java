@@ -3,7 +3,7 @@ package io.corral.master.core;
 import io.corral.common.resources.Resources;
 import io.corral.master.preemption.Notice;
 import io.corral.master.preemption.NoticeStore;
-import io.corral.master.roles.RoleNames;
+import io.corral.common.roles.RoleNames;
 import io.corral.master.state.AgentEntry;
 import io.corral.master.state.FrameworkEntry;
 import io.corral.master.state.TaskEntry;
@@ -198,13 +198,13 @@ final class PreemptionNotices {
         ScalarAmounts.take(need, free);
         return need;
       });
-      if (t == null || !ScalarAmounts.helps(t.resources(), lack) || !kill(t, n)) {
+      if (t == null || !ScalarAmounts.helps(t.resources().unreserved(), lack) || !kill(t, n)) {
         notices.remove(key);
         lapsed += t == null ? 0 : 1;
         continue;
       }
       kills++;
-      ScalarAmounts.subtract(lack, t.resources().scalarMillis());
+      ScalarAmounts.subtract(lack, t.resources().unreserved().scalarMillis());
     }
     if (kills + lapsed > 0) {
       LOG.info("preemption deadline: {} task(s) killed, {} no longer needed and left running", kills, lapsed);
@@ -240,7 +240,7 @@ final class PreemptionNotices {
     }
     for (String r : ScalarAmounts.chain(role)) {
       s.preemptions.merge(r, 1L, Long::sum);
-      s.reclaimed.merge(r, t.resources().scalarsOnly(), Resources::plus);
+      s.reclaimed.merge(r, t.resources().all().scalarsOnly(), Resources::plus);
     }
   }
 
@@ -259,7 +259,7 @@ final class PreemptionNotices {
       if (RoleNames.isWithin(e.getValue().role(), role) && (!killedOnly || killed.contains(e.getKey()))) {
         TaskEntry t = live(e.getValue());
         if (t != null) {
-          t.resources().scalarMillis().forEach((k, v) -> out.merge(k, v, Long::sum));
+          t.resources().unreserved().scalarMillis().forEach((k, v) -> out.merge(k, v, Long::sum));
         }
       }
     }

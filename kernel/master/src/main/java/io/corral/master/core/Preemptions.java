@@ -93,9 +93,11 @@ final class Preemptions {
     Set<String> roles = new HashSet<>();
     for (FrameworkEntry fw : s.frameworks.values()) {
       for (TaskEntry t : fw.tasks().values()) {
-        if (!notices.contains(t.key()) && preemptible(t)) {
+        // What a task uses of reservations goes back to their role, not to the roles in need.
+        Resources shared = t.resources().unreserved().scalarsOnly();
+        if (!notices.contains(t.key()) && preemptible(t) && !shared.isEmpty()) {
           candidates.add(new VictimChooser.Candidate(fw.id(), t.taskId(), t.agentId(), fw.role(),
-              t.resources().scalarsOnly(), t.launchedAt(), t.schedulerTask()));
+              shared, t.launchedAt(), t.schedulerTask()));
           roles.addAll(ScalarAmounts.chain(fw.role()));
         }
       }
@@ -145,7 +147,7 @@ final class Preemptions {
       for (String id : fw.offerIds()) {
         io.corral.master.state.OfferEntry o = s.offers.get(id);
         if (o != null) {
-          held = held.plus(o.resources().scalarsOnly());
+          held = held.plus(o.resources().unreserved().scalarsOnly());
         }
       }
       if (!ScalarAmounts.helps(held, lacking)) {

@@ -3,7 +3,7 @@ package io.corral.master.core;
 import io.corral.common.resources.Resources;
 import io.corral.master.roles.Quota;
 import io.corral.master.roles.QuotaValidator;
-import io.corral.master.roles.RoleNames;
+import io.corral.common.roles.RoleNames;
 import io.corral.master.roles.RoleSettings;
 import io.corral.master.roles.RoleSettingsStore;
 import io.corral.master.state.FrameworkEntry;
@@ -126,7 +126,7 @@ final class RoleManager {
       FrameworkEntry fw = s.frameworks.get(o.frameworkId());
       if (fw != null) {
         for (String r : withAncestors(fw.role())) {
-          offered.computeIfAbsent(r, k -> Resources.builder()).add(o.resources().scalarsOnly());
+          offered.computeIfAbsent(r, k -> Resources.builder()).add(o.resources().all().scalarsOnly());
         }
       }
     }

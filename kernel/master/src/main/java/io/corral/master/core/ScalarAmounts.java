@@ -1,7 +1,7 @@
 package io.corral.master.core;
 
 import io.corral.common.resources.Resources;
-import io.corral.master.roles.RoleNames;
+import io.corral.common.roles.RoleNames;
 import io.corral.master.state.AgentEntry;
 import java.util.ArrayList;
 import java.util.List;

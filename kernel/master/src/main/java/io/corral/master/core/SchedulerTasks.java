@@ -55,7 +55,7 @@ final class SchedulerTasks {
         .findFirst().orElse(null);
     List<LaunchPlan.Accepted> accepted = new ArrayList<>(plan.accepted());
     List<LaunchPlan.Rejected> rejected = new ArrayList<>(plan.rejected());
-    Resources used = plan.used();
+    io.corral.common.resources.PooledResources used = plan.used();
     for (int i = 0; i < accepted.size(); i++) {
       LaunchPlan.Accepted a = accepted.get(i);
       if (!a.task().getSchedulerTask()) {
@@ -65,11 +65,11 @@ final class SchedulerTasks {
           ? Optional.of(new LaunchPlan.Rejected(a.task(), TaskState.TASK_ERROR, TaskStatusReason.REASON_TASK_INVALID,
               "framework " + fw.id() + " already runs scheduler task '" + ownTask
                   + "': a framework has at most one task with scheduler_task set until it ends"))
-          : rule.refusal(cluster, held, running, a.resources()).map(why -> new LaunchPlan.Rejected(a.task(),
+          : rule.refusal(cluster, held, running, a.resources().all()).map(why -> new LaunchPlan.Rejected(a.task(),
               TaskState.TASK_DROPPED, TaskStatusReason.REASON_SCHEDULER_TASK_SHARE, why));
       if (refused.isEmpty()) {
         ownTask = a.task().getTaskId();
-        held = held.plus(a.resources());
+        held = held.plus(a.resources().all());
         running++;
         continue;
       }
@@ -128,7 +128,7 @@ final class SchedulerTasks {
     Resources held = Resources.EMPTY;
     for (TaskEntry t : books.values()) {
       if (TaskBook.isLive(t)) {
-        held = held.plus(t.resources().scalarsOnly());
+        held = held.plus(t.resources().all().scalarsOnly());
       }
     }
     return held;

@@ -27,6 +27,10 @@ public interface MasterBackend {
 
   CompletableFuture<OperatorResult> undrainAgent(String agentId);
 
+  CompletableFuture<OperatorResult> reserve(String agentId, io.corral.common.resources.PooledResources wanted);
+
+  CompletableFuture<OperatorResult> unreserve(String agentId, io.corral.common.resources.PooledResources wanted);
+
   CompletableFuture<OperatorResult> killTask(String frameworkId, String taskId);
 
   CompletableFuture<OperatorResult> setQuota(String role, io.corral.master.roles.Quota quota, boolean force);

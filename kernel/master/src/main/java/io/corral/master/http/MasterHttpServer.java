@@ -244,6 +244,21 @@ public final class MasterHttpServer implements AutoCloseable {
         Query.parse(rawQuery, Set.of());
         yield result(req, await(master.undrainAgent(id)));
       }
+      case "reserve", "unreserve" -> {
+        HttpIo.allow(method, "POST");
+        Query.parse(rawQuery, Set.of());
+        boolean reserve = seg.get(2).equals("reserve");
+        io.corral.common.resources.PooledResources wanted;
+        try {
+          wanted = ReserveRequest.resources(req.body(), seg.get(2));
+        } catch (IllegalArgumentException e) {
+          throw ApiException.badRequest(e.getMessage());
+        }
+        for (String role : wanted.reserved().keySet()) {
+          authorize(req, reserve ? Acls.Action.RESERVE_RESOURCES : Acls.Action.UNRESERVE_RESOURCES, role);
+        }
+        yield result(req, await(reserve ? master.reserve(id, wanted) : master.unreserve(id, wanted)));
+      }
       default -> throw ApiException.notFound("no such endpoint: /api/v1/" + String.join("/", seg));
     };
   }
@@ -258,7 +273,7 @@ public final class MasterHttpServer implements AutoCloseable {
       throw ApiException.notFound("no such endpoint: /api/v1/quota (name the role: /api/v1/quota/<role>)");
     }
     String role = String.join("/", seg.subList(1, seg.size()));
-    String problem = io.corral.master.roles.RoleNames.problem(role);
+    String problem = io.corral.common.roles.RoleNames.problem(role);
     if (problem != null) {
       throw ApiException.badRequest(problem);
     }

@@ -74,7 +74,7 @@ public record StateSnapshot(
   public record AgentJson(
       String id, String hostname, int port, String httpUrl, String status, String maintenance,
       Double drainDeadline, double registeredAt, Map<String, Object> resources,
-      Map<String, Object> usedResources, Map<String, Object> offeredResources, Map<String, Object> attributes,
+      Map<String, Map<String, Object>> reserved, Map<String, Object> usedResources, Map<String, Object> offeredResources, Map<String, Object> attributes,
       List<String> isolators, int activeTasks, String version, FetcherJson fetcher) {}
 
   public record FrameworkJson(
@@ -96,6 +96,13 @@ public record StateSnapshot(
   public record OfferJson(
       String id, String frameworkId, String agentId, Map<String, Object> resources, double expiresAt) {}
 
+  /** An agent's reservations (static and dynamic) by role: {@code {"eng/etl": {"cpus": 4.0, ...}}}. */
+  private static Map<String, Map<String, Object>> reserved(io.corral.common.resources.PooledResources r) {
+    Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
+    r.reserved().forEach((role, res) -> out.put(role, ResourcesJson.present(res)));
+    return out;
+  }
+
   /** Reads the whole state; call it on the master's loop (inside {@code Master.query}). */
   public static StateSnapshot capture(MasterView view, String httpUrl, Instant now) {
     return capture(view, httpUrl, now, true);
@@ -113,19 +120,19 @@ public record StateSnapshot(
     List<TaskJson> tasks = new ArrayList<>();
     for (AgentEntry a : view.agentEntries()) {
       for (TaskEntry t : a.tasks().values()) {
-        usedByAgent.merge(a.id(), t.resources(), Resources::plus);
-        usedByFramework.merge(t.frameworkId(), t.resources(), Resources::plus);
+        usedByAgent.merge(a.id(), t.resources().all(), Resources::plus);
+        usedByFramework.merge(t.frameworkId(), t.resources().all(), Resources::plus);
       }
       for (Map.Entry<ExecutorKey, ExecutorEntry> e : a.executors().entrySet()) {
-        usedByAgent.merge(a.id(), e.getValue().resources(), Resources::plus);
-        usedByFramework.merge(e.getKey().frameworkId(), e.getValue().resources(), Resources::plus);
+        usedByAgent.merge(a.id(), e.getValue().resources().all(), Resources::plus);
+        usedByFramework.merge(e.getKey().frameworkId(), e.getValue().resources().all(), Resources::plus);
       }
     }
     List<OfferJson> offers = new ArrayList<>();
     for (OfferEntry o : view.offerEntries()) {
-      offeredByAgent.merge(o.agentId(), o.resources(), Resources::plus);
-      offeredByFramework.merge(o.frameworkId(), o.resources(), Resources::plus);
-      offers.add(new OfferJson(o.id(), o.frameworkId(), o.agentId(), ResourcesJson.of(o.resources()),
+      offeredByAgent.merge(o.agentId(), o.resources().all(), Resources::plus);
+      offeredByFramework.merge(o.frameworkId(), o.resources().all(), Resources::plus);
+      offers.add(new OfferJson(o.id(), o.frameworkId(), o.agentId(), ResourcesJson.of(o.resources().all()),
           seconds(o.expiresAt())));
     }
     List<AgentJson> agents = new ArrayList<>();
@@ -153,7 +160,8 @@ public record StateSnapshot(
           httpPort > 0 ? (httpUrl != null && httpUrl.startsWith("https:") ? "https://" : "http://")
               + new io.corral.common.net.HostPort(a.hostname(), httpPort) + "/" : null, a.status().name(),
           a.maintenance().name(), a.drainDeadline() == null ? null : seconds(a.drainDeadline()),
-          seconds(a.registeredAt()), ResourcesJson.of(a.total()), ResourcesJson.of(u), ResourcesJson.of(o),
+          seconds(a.registeredAt()), ResourcesJson.of(a.total()), reserved(a.resources()), ResourcesJson.of(u),
+          ResourcesJson.of(o),
           ResourcesJson.attributes(a.info().getAttributesList()), a.info().getIsolatorsList(), a.tasks().size(), a.info().getVersion(),
           fetcher));
     }

@@ -1,7 +1,7 @@
 package io.corral.master.preemption;
 
 import io.corral.common.resources.Resources;
-import io.corral.master.roles.RoleNames;
+import io.corral.common.roles.RoleNames;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,6 @@
 package io.corral.master.roles;
 
+import io.corral.common.roles.RoleNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.common.resources.InvalidResourcesException;

@@ -1,5 +1,6 @@
 package io.corral.master.roles;
 
+import io.corral.common.roles.RoleNames;
 import io.corral.common.resources.Resources;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package io.corral.master.state;
 
+import io.corral.common.resources.PooledResources;
 import io.corral.common.resources.Resources;
 import io.corral.common.net.StreamConnection;
 import io.corral.protocol.AgentEvent;
@@ -39,7 +40,8 @@ public final class AgentEntry {
   private Maintenance maintenance = Maintenance.NONE;
   private Instant drainDeadline;
   private io.corral.common.loop.EventLoop.Cancellable drainTimer;
-  private Resources total;
+  /** The agent's resources by pool: as configured, with its dynamic reservations taken out of the unreserved pool. */
+  private PooledResources resources;
   private StreamConnection<AgentEvent> connection;
   private Status status = Status.ACTIVE;
   private final Instant registeredAt;
@@ -55,7 +57,7 @@ public final class AgentEntry {
   public AgentEntry(String id, AgentInfo info, StreamConnection<AgentEvent> connection, Instant now) {
     this.id = id;
     this.info = info;
-    this.total = Resources.fromProto(info.getResourcesList());
+    this.resources = pools(info);
     this.connection = connection;
     this.registeredAt = now;
     this.statusSince = now;
@@ -73,13 +75,42 @@ public final class AgentEntry {
     return info.getHostname();
   }
 
+  /** Every pool summed: the agent's total amounts. */
   public Resources total() {
-    return total;
+    return resources.all();
+  }
+
+  /** The agent's resources by pool (unreserved, reserved per role). */
+  public PooledResources resources() {
+    return resources;
+  }
+
+  /** The reservations made while the agent runs (operators, frameworks), by role. */
+  public PooledResources dynamicReservations() {
+    return PooledResources.fromProto(info.getDynamicReservationsList());
+  }
+
+  /** Replaces the agent's dynamic reservations; {@code resources()} follows. */
+  public void dynamicReservations(PooledResources reservations) {
+    AgentInfo changed = info.toBuilder().clearDynamicReservations().addAllDynamicReservations(reservations.toProto()).build();
+    this.resources = pools(changed);
+    this.info = changed;
+  }
+
+  /**
+   * An agent's resources by pool: its configured ones with its dynamic reservations moved out of
+   * the unreserved pool.
+   *
+   * @throws io.corral.common.resources.InvalidResourcesException if they do not fit in it
+   */
+  public static PooledResources pools(AgentInfo info) {
+    return PooledResources.fromProto(info.getResourcesList())
+        .reserve(PooledResources.fromProto(info.getDynamicReservationsList()));
   }
 
   public void reregistered(AgentInfo newInfo, StreamConnection<AgentEvent> conn, Instant now) {
     this.info = newInfo;
-    this.total = Resources.fromProto(newInfo.getResourcesList());
+    this.resources = pools(newInfo);
     this.connection = conn;
     setStatus(Status.ACTIVE, now);
     this.missedPings = 0;

@@ -1,8 +1,8 @@
 package io.corral.master.state;
 
-import io.corral.common.resources.Resources;
+import io.corral.common.resources.PooledResources;
 import java.time.Instant;
 
 /** An outstanding offer: resources of one agent held for one framework until it answers. */
 public record OfferEntry(
-    String id, String frameworkId, String agentId, Resources resources, Instant expiresAt) {}
+    String id, String frameworkId, String agentId, PooledResources resources, Instant expiresAt) {}

@@ -1,6 +1,6 @@
 package io.corral.master.state;
 
-import io.corral.common.resources.Resources;
+import io.corral.common.resources.PooledResources;
 import io.corral.protocol.Task;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
@@ -14,14 +14,15 @@ public final class TaskEntry {
   private final String agentId;
   private final String executorId;
   private final String name;
-  private final Resources resources;
+  /** What the task uses, pool by pool (a task may use its role's reservations and unreserved resources). */
+  private final PooledResources resources;
   private final Instant launchedAt;
   private final boolean schedulerTask;
   private TaskState state;
   private TaskStatus latestStatus;
 
   public TaskEntry(
-      String frameworkId, TaskInfo info, String agentId, Resources resources, Instant launchedAt) {
+      String frameworkId, TaskInfo info, String agentId, PooledResources resources, Instant launchedAt) {
     this(
         frameworkId,
         info.getTaskId(),
@@ -41,7 +42,7 @@ public final class TaskEntry {
       String agentId,
       String executorId,
       String name,
-      Resources resources,
+      PooledResources resources,
       Instant launchedAt,
       TaskState state,
       TaskStatus latestStatus,
@@ -78,7 +79,7 @@ public final class TaskEntry {
     return name;
   }
 
-  public Resources resources() {
+  public PooledResources resources() {
     return resources;
   }
 

@@ -1,6 +1,7 @@
 package io.corral.master.validation;
 
 import io.corral.common.resources.InvalidResourcesException;
+import io.corral.common.resources.PooledResources;
 import io.corral.common.resources.Resources;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.EnvironmentVariable;
@@ -20,6 +21,12 @@ import java.util.function.Predicate;
 /**
  * Checks the tasks of one ACCEPT, in order, against the resources of its (already valid)
  * offers. Pure: no state of its own, so every rule is unit-tested without a master.
+ *
+ * <p>Offers hold resources by pool ({@link PooledResources}). A task's resource that names a
+ * reservation is taken from that reservation; one that names none from the offer's reservations
+ * first (those of the framework's role, which no other role may use), then from its unreserved
+ * resources. The task the agent is sent names the pools it was given, so that its resources return
+ * to the right pools, also after a failover.
  */
 public final class LaunchValidator {
   /** Longest kill grace period a task may ask for. */
@@ -57,7 +64,8 @@ public final class LaunchValidator {
       Predicate<String> taskIdInUse,
       Map<String, ExecutorInfo> runningExecutors,
       Function<String, String> userRefusal) {
-    return validate(frameworkId, agentId, offered, tasks, taskIdInUse, runningExecutors, userRefusal, Resources.EMPTY);
+    return validate(frameworkId, agentId, PooledResources.of(offered), tasks, taskIdInUse, runningExecutors,
+        userRefusal, Resources.EMPTY);
   }
 
   /**
@@ -69,7 +77,7 @@ public final class LaunchValidator {
   public static LaunchPlan validate(
       String frameworkId,
       String agentId,
-      Resources offered,
+      PooledResources offered,
       List<TaskInfo> tasks,
       Predicate<String> taskIdInUse,
       Map<String, ExecutorInfo> runningExecutors,
@@ -79,7 +87,7 @@ public final class LaunchValidator {
     List<LaunchPlan.Rejected> rejected = new ArrayList<>();
     Set<String> idsInThisLaunch = new HashSet<>();
     Map<String, ExecutorInfo> executors = new HashMap<>(runningExecutors);
-    Resources left = offered;
+    PooledResources left = offered;
     for (TaskInfo task : tasks) {
       String problem = checkTask(frameworkId, agentId, task, taskIdInUse, idsInThisLaunch, executors);
       TaskStatusReason reason = TaskStatusReason.REASON_TASK_INVALID;
@@ -89,24 +97,31 @@ public final class LaunchValidator {
           reason = TaskStatusReason.REASON_TASK_UNAUTHORIZED;
         }
       }
-      Resources taskResources = Resources.EMPTY;
-      Resources executorResources = Resources.EMPTY;
+      PooledResources taskResources = PooledResources.EMPTY;
+      PooledResources executorResources = PooledResources.EMPTY;
       if (problem == null) {
         try {
-          taskResources = Resources.fromProto(task.getResourcesList());
+          taskResources = PooledResources.fromProto(task.getResourcesList());
           if (task.hasExecutor() && !executors.containsKey(task.getExecutor().getExecutorId())) {
-            executorResources = Resources.fromProto(task.getExecutor().getResourcesList());
+            executorResources = PooledResources.fromProto(task.getExecutor().getResourcesList());
           }
         } catch (InvalidResourcesException e) {
           problem = "invalid resources: " + e.getMessage();
         }
       }
-      Resources needed = taskResources.plus(executorResources);
+      PooledResources needed = taskResources.plus(executorResources);
       if (problem == null && needed.isEmpty()) {
         problem = "task uses no resources (give it cpus or mem)";
       }
-      if (problem == null && !left.contains(needed)) {
-        if (!largestAgent.isEmpty() && !largestAgent.contains(needed)) {
+      PooledResources taskTaken = null;
+      PooledResources executorTaken = null;
+      if (problem == null) {
+        taskTaken = left.take(taskResources.reservedOnly(), taskResources.unreserved());
+        executorTaken = taskTaken == null ? null
+            : left.minus(taskTaken).take(executorResources.reservedOnly(), executorResources.unreserved());
+      }
+      if (problem == null && executorTaken == null) {
+        if (!largestAgent.isEmpty() && !largestAgent.contains(needed.all())) {
           reason = TaskStatusReason.REASON_EXCEEDS_LARGEST_AGENT;
           problem = "no agent of the cluster can ever run this task: it needs " + needed
               + (executorResources.isEmpty() ? "" : " (with its executor's " + executorResources + ")")
@@ -126,14 +141,20 @@ public final class LaunchValidator {
         continue;
       }
       idsInThisLaunch.add(task.getTaskId());
-      left = left.minus(needed);
+      left = left.minus(taskTaken).minus(executorTaken);
       TaskInfo.Builder normalized = task.toBuilder().setAgentId(agentId);
-      if (task.hasExecutor()) {
-        ExecutorInfo ex = task.getExecutor().toBuilder().setFrameworkId(frameworkId).build();
-        normalized.setExecutor(ex);
-        executors.putIfAbsent(ex.getExecutorId(), ex);
+      if (!taskTaken.reserved().isEmpty()) {
+        normalized.clearResources().addAllResources(taskTaken.toProto());
       }
-      accepted.add(new LaunchPlan.Accepted(normalized.build(), taskResources, executorResources));
+      if (task.hasExecutor()) {
+        ExecutorInfo.Builder ex = task.getExecutor().toBuilder().setFrameworkId(frameworkId);
+        if (!executorTaken.reserved().isEmpty()) {
+          ex.clearResources().addAllResources(executorTaken.toProto());
+        }
+        normalized.setExecutor(ex);
+        executors.putIfAbsent(ex.getExecutorId(), ex.build());
+      }
+      accepted.add(new LaunchPlan.Accepted(normalized.build(), taskTaken, executorTaken));
     }
     return new LaunchPlan(accepted, rejected, offered.minus(left));
   }

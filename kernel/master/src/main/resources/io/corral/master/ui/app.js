@@ -146,15 +146,24 @@ function completedFrameworksTable(frameworks) {
 
 function agentsTable(agents) {
   return table('agents-table', ['ID', 'Host', 'Status', 'Maintenance', 'CPUs used / total', 'Mem used / total',
-    'Tasks', 'Attributes'], agents.map(a => el('tr', { 'data-agent-id': a.id },
+    'Reserved', 'Tasks', 'Attributes'], agents.map(a => el('tr', { 'data-agent-id': a.id },
     el('td', {}, link('#/agents/' + encodeURIComponent(a.id), a.id)),
     el('td', { text: a.hostname }),
     el('td', {}, el('span', { class: 'state ' + a.status, text: a.status })),
     el('td', { text: a.maintenance === 'NONE' ? '' : a.maintenance }),
     el('td', { class: 'num', text: fmt(a.used_resources.cpus) + ' / ' + fmt(a.resources.cpus) }),
     el('td', { class: 'num', text: mib(a.used_resources.mem) + ' / ' + mib(a.resources.mem) }),
+    el('td', { class: 'reserved', text: reservedText(a.reserved) }),
     el('td', { class: 'num', text: a.active_tasks }),
     el('td', { text: Object.entries(a.attributes).map(([k, v]) => k + ':' + v).join(', ') }))));
+}
+
+/** An agent's reservations, role by role: "eng/etl: 4 cpus, 8.0 GiB mem". */
+function reservedText(reserved) {
+  return Object.entries(reserved || {}).map(([role, r]) => role + ': ' + Object.entries(r)
+    .map(([name, v]) => typeof v === 'string' ? name + ' ' + v
+      : name === 'mem' || name === 'disk' ? mib(v) + ' ' + name : fmt(v) + ' ' + name).join(', '))
+    .join('; ');
 }
 
 function tasksTable(tasks) {
@@ -226,7 +235,8 @@ function agentPage(id) {
     fields([['Host', a.hostname + ':' + a.port], ['Status', a.status], ['Maintenance', a.maintenance],
       ['HTTP', a.http_url ? link(a.http_url + 'api/v1/state', a.http_url) : ''],
       ['Registered', time(a.registered_at)],
-      ['Resources', JSON.stringify(a.resources)], ['Used', JSON.stringify(a.used_resources)],
+      ['Resources', JSON.stringify(a.resources)], ['Reserved', reservedText(a.reserved) || 'none'],
+      ['Used', JSON.stringify(a.used_resources)],
       ['Offered', JSON.stringify(a.offered_resources)], ['Attributes', JSON.stringify(a.attributes)],
       ['Isolation', (a.isolators || []).join(', ') || 'none']]),
     el('h2', { text: 'Tasks' }), tasksTable(state.tasks.filter(t => t.agent_id === id)));

@@ -27,10 +27,10 @@ class DrfOrderTest {
         return slices;
       }
       for (Allocation offer : offers) {
-        if (offer.resources().contains(slice)) {
+        if (offer.resources().all().contains(slice)) {
           slices.merge(offer.frameworkId(), 1, Integer::sum);
           allocator.recover(offer.frameworkId(), offer.agentId(),
-              offer.resources().minus(slice), NO_FILTER, T0);
+              offer.resources().all().minus(slice), NO_FILTER, T0);
         } else {
           allocator.recover(offer.frameworkId(), offer.agentId(), offer.resources(),
               java.time.Duration.ofHours(1), T0);
@@ -78,9 +78,9 @@ class DrfOrderTest {
       }
       Allocation offer = offers.get(0);
       Resources t = task.get(offer.frameworkId());
-      boolean fits = offer.resources().contains(t);
+      boolean fits = offer.resources().all().contains(t);
       allocator.recover(offer.frameworkId(), offer.agentId(),
-          fits ? offer.resources().minus(t) : offer.resources(),
+          fits ? offer.resources().all().minus(t) : offer.resources().all(),
           fits ? NO_FILTER : java.time.Duration.ofHours(1), T0);
     }
     // DRF equalizes dominant shares: 9 tasks each, 90% of cpus for one and of mem for the other.

@@ -17,6 +17,11 @@ final class Fixtures {
     return Resources.parse(spec);
   }
 
+  /** Unreserved resources, as allocations hold them. */
+  static io.corral.common.resources.PooledResources pooled(String spec) {
+    return io.corral.common.resources.PooledResources.of(Resources.parse(spec));
+  }
+
   static Instant at(double seconds) {
     return T0.plusMillis(Math.round(seconds * 1000));
   }

@@ -71,7 +71,7 @@ class InvalidCallsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> allocator.addFramework("f2", ""))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> allocator.addAgent("a2", null))
+    assertThatThrownBy(() -> allocator.addAgent("a2", (io.corral.common.resources.Resources) null))
         .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> allocator.recover("f1", "a1", res("cpus:1"), null, T0))
         .isInstanceOf(NullPointerException.class);

@@ -1,10 +1,10 @@
 package io.corral.master.allocator;
 
 import static io.corral.master.allocator.Fixtures.T0;
-import static io.corral.master.allocator.Fixtures.res;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.corral.common.resources.PooledResources;
 import io.corral.common.resources.Resources;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,18 +20,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Random sequences of events against a plain model of who holds what. Checks after every step:
- * nothing is offered twice (each offer is exactly the agent's free amount, which then becomes
- * allocated), allocations never exceed totals, free amounts and allocations match the model, and
- * an incremental cycle leaves nothing that a full cycle would still offer.
+ * Random sequences of events against a plain model of who holds what, pool by pool (some agents
+ * have resources reserved to roles a, a/x or b). Checks after every step: nothing is offered twice
+ * (each offer is an agent's whole free unreserved pool or whole free reservations, which then become
+ * allocated), reserved resources are offered only to frameworks of their role or a sub-role,
+ * allocations never exceed totals, free amounts and allocations match the model, and an incremental
+ * cycle leaves nothing that a full cycle would still offer.
  */
 class RandomizedAllocatorTest {
-  private static final List<Resources> SHAPES =
+  private static final List<PooledResources> SHAPES =
       List.of(
-          res("cpus:4;mem:4096;ports:[31000-31009]"),
-          res("cpus:8;mem:16384;disk:1000"),
-          res("cpus:0.5;mem:100"),
-          res("gpus:1;cpus:2;mem:1024;ports:[1-3]"));
+          pooled("cpus:4;mem:4096;ports:[31000-31009]"),
+          pooled("cpus:8;mem:16384;disk:1000"),
+          pooled("cpus:0.5;mem:100"),
+          pooled("gpus:1;cpus:2;mem:1024;ports:[1-3]"),
+          pooled("cpus(a):2;mem(a):2048;cpus:2;mem:2048;ports(a):[40-44]"),
+          pooled("cpus(a/x):1;mem(a/x):512;cpus(b):1;mem(b):512;cpus:1;mem:512"),
+          pooled("cpus(b):4;mem(b):4096"));
+  private static final List<String> ROLES = List.of("*", "a", "b", "a/x");
   private static final List<Duration> REFUSALS =
       List.of(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(-1), Duration.ofSeconds(1),
           Duration.ofSeconds(5), Duration.ofHours(1));
@@ -39,13 +45,15 @@ class RandomizedAllocatorTest {
   private Random random;
   private DrfAllocator allocator;
   private Instant now = T0;
-  private final Map<String, Resources> totals = new TreeMap<>();
+  private final Map<String, PooledResources> totals = new TreeMap<>();
   private final Set<String> inactiveAgents = new HashSet<>();
-  private final Map<String, Map<String, Resources>> held = new TreeMap<>();
+  private final Map<String, Map<String, PooledResources>> held = new TreeMap<>();
+  private final Map<String, String> roles = new HashMap<>();
   private final Set<String> inactiveFrameworks = new HashSet<>();
   private final Set<String> suppressed = new HashSet<>();
   private int nextId;
   private int offersSeen;
+  private int reservedOffersSeen;
   private int filteredSteps;
 
   @ParameterizedTest
@@ -59,6 +67,7 @@ class RandomizedAllocatorTest {
     }
     // The walk reached the interesting states.
     assertThat(offersSeen).isGreaterThan(100);
+    assertThat(reservedOffersSeen).isGreaterThan(10);
     assertThat(filteredSteps).isGreaterThan(10);
   }
 
@@ -68,7 +77,7 @@ class RandomizedAllocatorTest {
       case 0, 1 -> {
         if (totals.size() < 12) {
           String id = "agent-" + nextId++;
-          Resources total = SHAPES.get(random.nextInt(SHAPES.size()));
+          PooledResources total = SHAPES.get(random.nextInt(SHAPES.size()));
           allocator.addAgent(id, total);
           totals.put(id, total);
         }
@@ -82,8 +91,10 @@ class RandomizedAllocatorTest {
       case 3 -> {
         if (held.size() < 6) {
           String id = "fw-" + nextId++;
-          allocator.addFramework(id, List.of("*", "a", "b").get(random.nextInt(3)));
+          String role = ROLES.get(random.nextInt(ROLES.size()));
+          allocator.addFramework(id, role);
           held.put(id, new TreeMap<>());
+          roles.put(id, role);
         }
       }
       case 4 -> pick(held.keySet()).ifPresent(id -> {
@@ -132,25 +143,39 @@ class RandomizedAllocatorTest {
   }
 
   private void handle(List<Allocation> offers) {
-    Set<String> seenAgents = new HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (Allocation offer : offers) {
-      assertThat(seenAgents.add(offer.agentId())).as("one offer per agent per cycle").isTrue();
+      assertThat(seen.add(offer.frameworkId() + " " + offer.agentId()))
+          .as("one offer per framework and agent per cycle").isTrue();
       assertThat(inactiveAgents).doesNotContain(offer.agentId());
       assertThat(inactiveFrameworks).doesNotContain(offer.frameworkId());
       assertThat(suppressed).doesNotContain(offer.frameworkId());
-      assertThat(offer.resources()).as("the whole free amount").isEqualTo(free(offer.agentId()));
-      assertThat(MinAllocatable.DEFAULT.allows(offer.resources())).isTrue();
-      held.get(offer.frameworkId()).merge(offer.agentId(), offer.resources(), Resources::plus);
+      PooledResources free = free(offer.agentId());
+      PooledResources offered = offer.resources();
+      String role = roles.get(offer.frameworkId());
+      assertThat(free.usableBy(role).contains(offered))
+          .as("%s offered to role %s: free usable by it is %s", offered, role, free.usableBy(role)).isTrue();
+      assertThat(offered.unreserved()).as("the whole free unreserved pool or none")
+          .isIn(Resources.EMPTY, free.unreserved());
+      offered.reserved().forEach((owner, r) -> {
+        assertThat(r).as("the whole free reservation of %s", owner).isEqualTo(free.reserved(owner));
+        assertThat(MinAllocatable.DEFAULT.allows(r)).isTrue();
+      });
+      if (!offered.unreserved().isEmpty()) {
+        assertThat(MinAllocatable.DEFAULT.allows(offered.unreserved())).isTrue();
+      }
+      held.get(offer.frameworkId()).merge(offer.agentId(), offered, PooledResources::plus);
       offersSeen++;
+      reservedOffersSeen += offered.reserved().isEmpty() ? 0 : 1;
     }
     checkInvariants();
     assertThat(allocator.allocateAll(now)).as("nothing left that a full cycle would offer")
         .isEmpty();
     for (Allocation offer : offers) {
-      Resources used = switch (random.nextInt(3)) {
+      PooledResources used = switch (random.nextInt(3)) {
         case 0 -> offer.resources();
         case 1 -> slice(offer.resources());
-        default -> Resources.EMPTY;
+        default -> PooledResources.EMPTY;
       };
       recover(offer.frameworkId(), offer.agentId(), offer.resources().minus(used));
     }
@@ -163,15 +188,15 @@ class RandomizedAllocatorTest {
       return;
     }
     String[] pair = pairs.get(random.nextInt(pairs.size()));
-    Resources has = held.get(pair[0]).get(pair[1]);
+    PooledResources has = held.get(pair[0]).get(pair[1]);
     recover(pair[0], pair[1], random.nextBoolean() ? has : slice(has));
   }
 
-  private void recover(String fw, String agent, Resources resources) {
+  private void recover(String fw, String agent, PooledResources resources) {
     Duration refuse = REFUSALS.get(random.nextInt(REFUSALS.size()));
     allocator.recover(fw, agent, resources, refuse, now);
-    Map<String, Resources> m = held.get(fw);
-    Resources left = m.getOrDefault(agent, Resources.EMPTY).minus(resources);
+    Map<String, PooledResources> m = held.get(fw);
+    PooledResources left = m.getOrDefault(agent, PooledResources.EMPTY).minus(resources);
     if (left.isEmpty()) {
       m.remove(agent);
     } else {
@@ -179,7 +204,15 @@ class RandomizedAllocatorTest {
     }
   }
 
-  /** Roughly one small task out of {@code r}. */
+  /** Roughly one small task out of {@code r}: from one of its pools. */
+  private PooledResources slice(PooledResources r) {
+    List<String> pools = new ArrayList<>(r.reserved().keySet());
+    pools.add("");
+    String pool = pools.get(random.nextInt(pools.size()));
+    return pool.isEmpty() ? PooledResources.of(slice(r.unreserved()))
+        : PooledResources.reserved(pool, slice(r.reserved(pool)));
+  }
+
   private static Resources slice(Resources r) {
     Resources.Builder b = Resources.builder();
     if (r.cpus() > 0) {
@@ -194,33 +227,41 @@ class RandomizedAllocatorTest {
     return b.build();
   }
 
-  private Resources free(String agent) {
-    Resources sum = Resources.EMPTY;
-    for (Map<String, Resources> m : held.values()) {
-      sum = sum.plus(m.getOrDefault(agent, Resources.EMPTY));
+  private PooledResources free(String agent) {
+    PooledResources sum = PooledResources.EMPTY;
+    for (Map<String, PooledResources> m : held.values()) {
+      sum = sum.plus(m.getOrDefault(agent, PooledResources.EMPTY));
     }
     return totals.get(agent).minus(sum);
   }
 
   private void checkInvariants() {
-    Map<String, Resources> sums = new HashMap<>();
-    held.values().forEach(m -> m.forEach((agent, r) -> sums.merge(agent, r, Resources::plus)));
+    Map<String, PooledResources> sums = new HashMap<>();
+    held.values().forEach(m -> m.forEach((agent, r) -> sums.merge(agent, r, PooledResources::plus)));
     Resources.Builder clusterTotal = Resources.builder();
-    for (Map.Entry<String, Resources> e : totals.entrySet()) {
+    for (Map.Entry<String, PooledResources> e : totals.entrySet()) {
       String agent = e.getKey();
-      Resources allocated = sums.getOrDefault(agent, Resources.EMPTY);
+      PooledResources allocated = sums.getOrDefault(agent, PooledResources.EMPTY);
       assertThat(e.getValue().contains(allocated)).as("allocations fit on %s", agent).isTrue();
-      assertThat(allocator.view().free(agent)).isEqualTo(e.getValue().minus(allocated));
-      clusterTotal.add(e.getValue().scalarsOnly());
+      assertThat(allocator.view().freePools(agent)).isEqualTo(e.getValue().minus(allocated));
+      clusterTotal.add(e.getValue().all().scalarsOnly());
     }
     Resources clusterTotals = clusterTotal.build();
     assertThat(allocator.view().totals()).isEqualTo(clusterTotals);
     boolean filtered = false;
-    for (Map.Entry<String, Map<String, Resources>> e : held.entrySet()) {
+    for (Map.Entry<String, Map<String, PooledResources>> e : held.entrySet()) {
       filtered |= allocator.view().filteredAgents(e.getKey()) > 0;
-      assertThat(allocator.view().allocations(e.getKey())).isEqualTo(e.getValue());
+      String role = roles.get(e.getKey());
+      Map<String, Resources> amounts = new TreeMap<>();
+      e.getValue().forEach((agent, r) -> {
+        amounts.put(agent, r.all());
+        assertThat(allocator.view().allocation(e.getKey(), agent)).isEqualTo(r);
+        assertThat(r.usableBy(role)).as("only reservations of its role's tree held by a framework of %s", role)
+            .isEqualTo(r);
+      });
+      assertThat(allocator.view().allocations(e.getKey())).isEqualTo(amounts);
       Resources.Builder mine = Resources.builder();
-      e.getValue().values().forEach(mine::add);
+      e.getValue().values().forEach(r -> mine.add(r.all()));
       assertThat(allocator.view().dominantShare(e.getKey()))
           .isCloseTo(share(mine.build(), clusterTotals), within(1e-9));
     }
@@ -238,6 +279,10 @@ class RandomizedAllocatorTest {
       }
     }
     return max;
+  }
+
+  private static PooledResources pooled(String spec) {
+    return PooledResources.parse(spec);
   }
 
   private <T> java.util.Optional<T> pick(Set<T> set) {

@@ -169,7 +169,7 @@ class SchedulerTasksTest {
       Resources r = v.freeOn(agentId);
       for (io.corral.master.state.OfferEntry o : v.offerEntries()) {
         if (o.agentId().equals(agentId)) {
-          r = r.plus(o.resources());
+          r = r.plus(o.resources().all());
         }
       }
       return r;

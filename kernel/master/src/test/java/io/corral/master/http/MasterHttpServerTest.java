@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,6 +69,18 @@ class MasterHttpServerTest {
       }
 
       @Override
+      public CompletableFuture<OperatorResult> reserve(String agentId,
+          io.corral.common.resources.PooledResources wanted) {
+        return done("reserved " + wanted);
+      }
+
+      @Override
+      public CompletableFuture<OperatorResult> unreserve(String agentId,
+          io.corral.common.resources.PooledResources wanted) {
+        return done("unreserved " + wanted);
+      }
+
+      @Override
       public CompletableFuture<OperatorResult> killTask(String frameworkId, String taskId) {
         return done("killed");
       }
@@ -104,6 +117,30 @@ class MasterHttpServerTest {
   private HttpResponse<String> send(String method, String path) throws Exception {
     return client.send(HttpRequest.newBuilder(URI.create(server.url() + path)).header(HttpIo.CSRF_HEADER, "test")
         .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aReservationNeedsABodyWithRolesAndBadOnesAre400s() throws Exception {
+    Map<String, String> bad = Map.of(
+        "", "the request has no body",
+        "[1]", "the body must be a JSON object with one key",
+        "{\"resources\": 4}", "the body must be a JSON object with one key",
+        "{\"resources\": \"cpus:1\"}", "every resource to reserve needs its role",
+        "{\"resources\": \"cpus(eng//x):1\"}", "role 'eng//x' contains '//'",
+        "{\"resources\": \"\"}", "no resources to reserve");
+    for (Map.Entry<String, String> e : bad.entrySet()) {
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server.url() + "api/v1/agents/a1/reserve"))
+          .header(HttpIo.CSRF_HEADER, "test").POST(HttpRequest.BodyPublishers.ofString(e.getKey())).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(e.getKey() + ": " + r.body()).isEqualTo(400);
+      assertThat(HttpIo.JSON.readTree(r.body()).get("error").asText()).contains(e.getValue());
+    }
+    HttpResponse<String> ok = client.send(HttpRequest.newBuilder(URI.create(server.url() + "api/v1/agents/a1/unreserve"))
+        .header(HttpIo.CSRF_HEADER, "test")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"resources\": \"cpus(eng):1\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    assertThat(HttpIo.JSON.readTree(ok.body()).get("message").asText()).isEqualTo("unreserved cpus(eng):1");
   }
 
   @Test

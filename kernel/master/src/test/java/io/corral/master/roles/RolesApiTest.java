@@ -1,5 +1,6 @@
 package io.corral.master.roles;
 
+import io.corral.common.roles.RoleNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -62,9 +62,9 @@ class LaunchValidatorTest {
     assertThat(plan.accepted().size() + plan.rejected().size()).isEqualTo(list.size());
     Resources sum = Resources.EMPTY;
     for (LaunchPlan.Accepted a : plan.accepted()) {
-      sum = sum.plus(a.resources()).plus(a.newExecutor());
+      sum = sum.plus(a.resources().all()).plus(a.newExecutor().all());
     }
-    assertThat(plan.used()).as("used is the sum of what the accepted tasks take").isEqualTo(sum);
+    assertThat(plan.used().all()).as("used is the sum of what the accepted tasks take").isEqualTo(sum);
     return plan;
   }
 
@@ -75,7 +75,7 @@ class LaunchValidatorTest {
   /** Asserts the only task was refused as invalid, and returns why. */
   private static String onlyRejection(LaunchPlan plan) {
     assertThat(plan.accepted()).isEmpty();
-    assertThat(plan.used()).isEqualTo(Resources.EMPTY);
+    assertThat(plan.used().all()).isEqualTo(Resources.EMPTY);
     assertThat(plan.rejected()).hasSize(1);
     return rejection(plan, 0);
   }
@@ -92,7 +92,7 @@ class LaunchValidatorTest {
     Resources largest = Resources.parse("cpus:4;mem:4096");
     TaskInfo fits = executorTask("fits", "cpus:1;mem:3000", executor("ex", "mem:1000")).build();
     TaskInfo tooBig = executorTask("too-big", "cpus:1;mem:4000", executor("ex2", "mem:192")).build();
-    LaunchPlan plan = LaunchValidator.validate(FW, AGENT, Resources.parse("cpus:2;mem:2048"), List.of(fits, tooBig),
+    LaunchPlan plan = LaunchValidator.validate(FW, AGENT, io.corral.common.resources.PooledResources.of(Resources.parse("cpus:2;mem:2048")), List.of(fits, tooBig),
         id -> false, Map.of(), user -> null, largest);
     assertThat(plan.accepted()).isEmpty();
     assertThat(plan.rejected().get(0).reason()).as("fits the largest agent, not this offer")
@@ -103,7 +103,7 @@ class LaunchValidatorTest {
     assertThat(r.message()).isEqualTo("no agent of the cluster can ever run this task: it needs cpus:1;mem:4192"
         + " (with its executor's mem:192) and the largest agent has cpus:4;mem:4096");
     // Unknown (no agent yet): only the offer counts.
-    assertThat(LaunchValidator.validate(FW, AGENT, Resources.parse("cpus:2;mem:2048"), List.of(tooBig),
+    assertThat(LaunchValidator.validate(FW, AGENT, io.corral.common.resources.PooledResources.of(Resources.parse("cpus:2;mem:2048")), List.of(tooBig),
         id -> false, Map.of(), user -> null, Resources.EMPTY).rejected().get(0).reason())
         .isEqualTo(TaskStatusReason.REASON_TASK_INVALID);
   }
@@ -116,9 +116,9 @@ class LaunchValidatorTest {
     LaunchPlan.Accepted a = plan.accepted().get(0);
     assertThat(a.task().getAgentId()).isEqualTo(AGENT);
     assertThat(a.task().getCommand().getValue()).isEqualTo("echo hi");
-    assertThat(a.resources()).isEqualTo(Resources.parse("cpus:1;mem:128;ports:[31000-31001]"));
-    assertThat(a.newExecutor()).isEqualTo(Resources.EMPTY);
-    assertThat(plan.used()).isEqualTo(Resources.parse("cpus:1;mem:128;ports:[31000-31001]"));
+    assertThat(a.resources().all()).isEqualTo(Resources.parse("cpus:1;mem:128;ports:[31000-31001]"));
+    assertThat(a.newExecutor().all()).isEqualTo(Resources.EMPTY);
+    assertThat(plan.used().all()).isEqualTo(Resources.parse("cpus:1;mem:128;ports:[31000-31001]"));
   }
 
   @Test
@@ -271,9 +271,9 @@ class LaunchValidatorTest {
     LaunchPlan.Accepted a = plan.accepted().get(0);
     assertThat(a.task().getExecutor().getFrameworkId()).isEqualTo(FW);
     assertThat(a.task().getAgentId()).isEqualTo(AGENT);
-    assertThat(a.resources()).isEqualTo(Resources.parse("cpus:1;mem:128"));
-    assertThat(a.newExecutor()).isEqualTo(Resources.parse("cpus:0.5;mem:64"));
-    assertThat(plan.used()).isEqualTo(Resources.parse("cpus:1.5;mem:192"));
+    assertThat(a.resources().all()).isEqualTo(Resources.parse("cpus:1;mem:128"));
+    assertThat(a.newExecutor().all()).isEqualTo(Resources.parse("cpus:0.5;mem:64"));
+    assertThat(plan.used().all()).isEqualTo(Resources.parse("cpus:1.5;mem:192"));
   }
 
   @Test
@@ -310,8 +310,8 @@ class LaunchValidatorTest {
         executorTask("t1", "cpus:1;mem:128", executor("e1", "cpus:1;mem:512")));
 
     assertThat(acceptedIds(plan)).containsExactly("t1");
-    assertThat(plan.accepted().get(0).newExecutor()).isEqualTo(Resources.EMPTY);
-    assertThat(plan.used()).isEqualTo(Resources.parse("cpus:1;mem:128"));
+    assertThat(plan.accepted().get(0).newExecutor().all()).isEqualTo(Resources.EMPTY);
+    assertThat(plan.used().all()).isEqualTo(Resources.parse("cpus:1;mem:128"));
   }
 
   @Test
@@ -330,10 +330,10 @@ class LaunchValidatorTest {
         executorTask("t3", "cpus:0.5;mem:64", executor("e1", "").setCommand(command("./other"))));
 
     assertThat(acceptedIds(plan)).containsExactly("t1", "t2");
-    assertThat(plan.accepted().get(0).newExecutor()).isEqualTo(Resources.parse("cpus:0.5;mem:64"));
-    assertThat(plan.accepted().get(1).newExecutor()).isEqualTo(Resources.EMPTY);
+    assertThat(plan.accepted().get(0).newExecutor().all()).isEqualTo(Resources.parse("cpus:0.5;mem:64"));
+    assertThat(plan.accepted().get(1).newExecutor().all()).isEqualTo(Resources.EMPTY);
     assertThat(rejection(plan, 0)).contains("different command");
-    assertThat(plan.used()).isEqualTo(Resources.parse("cpus:1.5;mem:192"));
+    assertThat(plan.used().all()).isEqualTo(Resources.parse("cpus:1.5;mem:192"));
   }
 
   @Test
@@ -342,7 +342,7 @@ class LaunchValidatorTest {
         executorTask("t1", "cpus:5", executor("e1", "cpus:0.5")),
         executorTask("t2", "cpus:0.5", executor("e1", "cpus:0.5")));
     assertThat(acceptedIds(plan)).containsExactly("t2");
-    assertThat(plan.accepted().get(0).newExecutor()).isEqualTo(Resources.parse("cpus:0.5"));
+    assertThat(plan.accepted().get(0).newExecutor().all()).isEqualTo(Resources.parse("cpus:0.5"));
   }
 
   @Test
@@ -377,7 +377,7 @@ class LaunchValidatorTest {
     assertThat(acceptedIds(plan)).containsExactly("t1", "t3");
     assertThat(plan.rejected()).extracting(r -> r.task().getTaskId()).containsExactly("t2", "t4");
     assertThat(rejection(plan, 0)).contains("resources exceed the offer").contains("cpus:0.6");
-    assertThat(plan.used()).isEqualTo(Resources.parse("cpus:1;mem:200"));
+    assertThat(plan.used().all()).isEqualTo(Resources.parse("cpus:1;mem:200"));
   }
 
   @Test
@@ -397,7 +397,7 @@ class LaunchValidatorTest {
 
     assertThat(acceptedIds(plan)).containsExactly("t1", "t3");
     assertThat(plan.rejected()).extracting(r -> r.task().getTaskId()).containsExactly("t2", "t4", "t5");
-    assertThat(plan.used().ports().toString()).isEqualTo("[31000-31004]");
+    assertThat(plan.used().all().ports().toString()).isEqualTo("[31000-31004]");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.corral.master.roles;
+package io.corral.common.roles;
 
 import java.util.ArrayList;
 import java.util.List;
