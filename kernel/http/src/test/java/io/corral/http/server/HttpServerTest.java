@@ -43,13 +43,19 @@ class HttpServerTest {
   /** Short timeouts, so that the cases that wait for them are quick. */
   private static final HttpLimits QUICK = HttpLimits.DEFAULTS.withTimeouts(Duration.ofMillis(600),
       Duration.ofMillis(600), Duration.ofMillis(600));
-  /** Bound for what should happen within a timeout or two (generous: the build machine may be busy). */
+  /**
+   * For the cases that test no timeout but send several requests on one connection: a loaded build
+   * machine may pause the client longer than {@link #QUICK}'s idle timeout between two of them.
+   */
+  private static final HttpLimits PATIENT = QUICK.withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30),
+      Duration.ofSeconds(30));
   /**
    * For the cases that also send 32 MiB to a client that reads: a loaded machine may pause a moment,
    * and the client may still be reading the last answer when the server counts it as idle.
    */
   private static final HttpLimits QUICK_WRITES_SLOWER = QUICK.withTimeouts(Duration.ofMillis(600),
       Duration.ofSeconds(5), Duration.ofSeconds(2));
+  /** Bound for what should happen within a timeout or two (generous: the build machine may be busy). */
   private static final Duration SOON = Duration.ofSeconds(10);
 
   @TempDir Path dir;
@@ -98,7 +104,7 @@ class HttpServerTest {
 
   @Test
   void answersWithItsHeadersKeepsConnectionsAliveAndAnswersPipelinedRequestsInOrder() throws Exception {
-    int port = serve(QUICK, HttpServerTest::hello);
+    int port = serve(PATIENT, HttpServerTest::hello);
     try (RawClient c = RawClient.connect(port)) {
       RawClient.Answer a = c.send(get("/hello?x=1&y=%20")).read();
       assertThat(a.status()).isEqualTo(200);
@@ -119,7 +125,7 @@ class HttpServerTest {
 
   @Test
   void headAnswersAsGetDoesWithoutABody() throws Exception {
-    int port = serve(QUICK, HttpServerTest::hello);
+    int port = serve(PATIENT, HttpServerTest::hello);
     try (RawClient c = RawClient.connect(port)) {
       RawClient.Answer got = c.send(get("/hello")).read();
       RawClient.Answer head = c.send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n").readHead();
@@ -133,7 +139,7 @@ class HttpServerTest {
 
   @Test
   void every405NamesTheAllowedMethods() throws Exception {
-    int port = serve(QUICK, HttpServerTest::hello);
+    int port = serve(PATIENT, HttpServerTest::hello);
     try (RawClient c = RawClient.connect(port)) {
       RawClient.Answer post = c.send("POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").read();
       assertJsonError(post, 405);
@@ -149,7 +155,7 @@ class HttpServerTest {
 
   @Test
   void malformedAndOversizedRequestsGetJsonErrors() throws Exception {
-    int port = serve(QUICK, HttpServerTest::hello);
+    int port = serve(PATIENT, HttpServerTest::hello);
     for (String bad : List.of("GET /a\\b HTTP/1.1\r\nHost: x\r\n\r\n", "GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n",
         "GET /a?b=%z HTTP/1.1\r\nHost: x\r\n\r\n", "GET /a|b HTTP/1.1\r\nHost: x\r\n\r\n",
         "GET /caf\u00e9 HTTP/1.1\r\nHost: x\r\n\r\n", "GET * HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -195,7 +201,7 @@ class HttpServerTest {
 
   @Test
   void failuresAre500sAndRefusalsKeepTheirHeaders() throws Exception {
-    int port = serve(QUICK, HttpServerTest::hello);
+    int port = serve(PATIENT, HttpServerTest::hello);
     try (RawClient c = RawClient.connect(port)) {
       RawClient.Answer fail = c.send(get("/fail")).read();
       assertJsonError(fail, 500);
