@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -23,13 +24,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.storm.generated.KillOptions;
 import org.apache.storm.generated.SupervisorSummary;
+import org.apache.storm.generated.SupervisorPageInfo;
+import org.apache.storm.generated.WorkerSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * A Storm topology keeps acking through a preemption, on real processes: two agents of 1 cpu; a
  * Nimbus in role {@code stream} (guarantee 0.7 cpus) runs two Supervisors of 0.75 cpus, one per
- * agent: S1, idle (its topology killed, kept for the idle timeout), and S2, the word count's worker.
+ * agent, one word count's worker each; the one on the older Supervisor, S1, is killed (S1 is kept
+ * idle for the idle timeout), the other's worker is on S2.
  * A framework of role {@code urgent} (guarantee 0.6 cpus) arrives and takes the 0.25 left on each
  * agent; it lacks one more task, and the master gives the Nimbus notice for its newest task, S2
  * (taking S1 too would bring {@code stream} below its guarantee). The bridge withholds S2's slot,
@@ -59,16 +63,21 @@ class PreemptionIT {
       String framework = storm.frameworkId();
       assertThat(RoleQuotas.put(http, "stream", "{\"guarantee\": {\"cpus\": 0.7}}")).isEqualTo(200);
 
-      storm.submitWordCount("spare", 1, SMALL);
-      StormCluster.await(Duration.ofMinutes(2), "spare assigned to a Supervisor", () -> usedWorkers(storm).size() == 1);
-      String s1 = usedWorkers(storm).get(0);
-      storm.submitWordCount("wc", 1, SMALL);
-      StormCluster.await(Duration.ofMinutes(2), "acked tuples of wc", () -> acked(storm, "wc") > 0);
-      List<String> busy = usedWorkers(storm);
-      assertThat(busy).hasSize(2).contains(s1);
-      String s2 = busy.stream().filter(id -> !id.equals(s1)).findFirst().orElseThrow();
-      kill(storm, "spare");
-      StormCluster.await(Duration.ofMinutes(1), "S1 idle", () -> usedWorkers(storm).equals(List.of(s2)));
+      // Two word counts, their Supervisors launched one after the other (the master names the newest task
+      // first) and starting side by side; the one whose worker is on the newer Supervisor, S2, is kept.
+      storm.submitWordCount("wc-a", 1, SMALL);
+      StormCluster.await(Duration.ofMinutes(1), "a first Supervisor launched", () -> storm.tasksSeen(framework).size() == 1);
+      storm.submitWordCount("wc-b", 1, SMALL);
+      StormCluster.await(Duration.ofMinutes(2), "both assigned", () -> usedWorkers(storm).size() == 2);
+      List<String> launched = storm.tasksSeen(framework).stream().map(Task::getTaskId)
+          .sorted(Comparator.comparingLong(PreemptionIT::launchSeq)).toList();
+      assertThat(launched).hasSize(2);
+      String s1 = launched.get(0);
+      String s2 = launched.get(1);
+      String wc = topologyOn(storm, s2);
+      kill(storm, topologyOn(storm, s1));
+      StormCluster.await(Duration.ofMinutes(2), "acked tuples of " + wc + ", and S1 idle",
+          () -> acked(storm, wc) > 0 && usedWorkers(storm).equals(List.of(s2)));
 
       try (UrgentFramework urgent = UrgentFramework.start(storm.corral.masterAddress().toString(), "urgent",
           URGENT_TASK, 3)) {
@@ -85,7 +94,7 @@ class PreemptionIT {
             .isNotEqualTo(TaskStatusReason.REASON_PREEMPTED);
         assertThat(StormCluster.read(storm.nimbusLog())).containsPattern(
             "preemption notice for role urgent: .*workers of \\[" + s2 + "\\] move before");
-        awaitAckedGrowth(storm, "wc", 100, Duration.ofMinutes(1));
+        awaitAckedGrowth(storm, wc, 100, Duration.ofMinutes(1));
         assertThat(storm.tasksSeen(framework).stream().map(Task::getTaskId).collect(Collectors.toSet()))
             .as("no Supervisor launched: the worker went to S1's free slot").isEqualTo(Set.of(s1, s2));
         assertThat(storm.runningTasks(framework)).extracting(Task::getTaskId).containsExactly(s1);
@@ -103,6 +112,18 @@ class PreemptionIT {
     } catch (Exception e) {
       throw new RuntimeException(e);
     }
+  }
+
+  /** The order the fleet launched a Supervisor in: its id ends in a sequence number. */
+  private static long launchSeq(String supervisorId) {
+    return Long.parseLong(supervisorId.substring(supervisorId.lastIndexOf('-') + 1));
+  }
+
+  /** The topology with a worker on the Supervisor (Storm UI's supervisor page). */
+  private static String topologyOn(StormCluster storm, String supervisorId) throws Exception {
+    SupervisorPageInfo page = storm.nimbus(n -> n.getSupervisorPageInfo(supervisorId, StormCluster.NIMBUS_HOST, false));
+    return page.get_worker_summaries().stream().map(WorkerSummary::get_topology_name).findFirst()
+        .orElseThrow(() -> new AssertionError("no topology on " + supervisorId));
   }
 
   private static Optional<Task> ended(StormCluster storm, String framework, String taskId) {
