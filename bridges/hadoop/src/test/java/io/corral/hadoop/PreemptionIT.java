@@ -3,23 +3,12 @@ package io.corral.hadoop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.corral.bridges.testkit.RoleQuotas;
+import io.corral.bridges.testkit.UrgentFramework;
 import io.corral.common.resources.Resources;
-import io.corral.protocol.Filters;
-import io.corral.protocol.FrameworkInfo;
-import io.corral.protocol.MasterInfo;
-import io.corral.protocol.Offer;
 import io.corral.protocol.Task;
 import io.corral.protocol.TaskState;
-import io.corral.protocol.TaskStatus;
 import io.corral.protocol.TaskStatusReason;
-import io.corral.scheduler.CorralSchedulerDriver;
-import io.corral.scheduler.Scheduler;
-import io.corral.scheduler.SchedulerDriver;
-import io.corral.scheduler.TaskInfos;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,10 +68,10 @@ class PreemptionIT {
     List<String> quotas = List.of("etl-kill", "etl-noop", "urgent");
     HeldJob kill = null;
     HeldJob noop = null;
-    Urgent urgent = null;
+    UrgentFramework urgent = null;
     try {
-      assertThat(putQuota(http, "etl-kill", "{\"limit\": {\"cpus\": 4}}")).isEqualTo(200);
-      assertThat(putQuota(http, "etl-noop", "{\"limit\": {\"cpus\": 4}}")).isEqualTo(200);
+      assertThat(RoleQuotas.put(http, "etl-kill", "{\"limit\": {\"cpus\": 4}}")).isEqualTo(200);
+      assertThat(RoleQuotas.put(http, "etl-noop", "{\"limit\": {\"cpus\": 4}}")).isEqualTo(200);
       kill = HeldJob.start("etl-kill", List.of());
       noop = HeldJob.start("etl-noop", List.of("-Dyarn.app.mapreduce.am.preemption.policy=" + NOOP_POLICY));
       HeldJob k = kill;
@@ -94,9 +82,9 @@ class PreemptionIT {
       assertThat(k.client().isAlive()).as("the job in etl-kill runs; see %s", k.log()).isTrue();
       assertThat(n.client().isAlive()).as("the job in etl-noop runs; see %s", n.log()).isTrue();
 
-      assertThat(putQuota(http, "urgent", "{\"guarantee\": {\"cpus\": 2}}")).isEqualTo(200);
-      urgent = Urgent.start(jobs.corral.masterAddress().toString(), 2);
-      Urgent u = urgent;
+      assertThat(RoleQuotas.put(http, "urgent", "{\"guarantee\": {\"cpus\": 2}}")).isEqualTo(200);
+      urgent = UrgentFramework.start(jobs.corral.masterAddress().toString(), "urgent", URGENT_TASK, 2);
+      UrgentFramework u = urgent;
       // Remembered while the jobs' frameworks are there to ask.
       Map<String, Task> tasksOfNoop = new ConcurrentHashMap<>();
       await().atMost(HadoopJobs.PREEMPTION_GRACE.plusSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -136,7 +124,7 @@ class PreemptionIT {
           job.client().destroyForcibly();
         }
       }
-      quotas.forEach(role -> deleteQuota(http, role));
+      quotas.forEach(role -> RoleQuotas.delete(http, role));
     }
   }
 
@@ -148,78 +136,5 @@ class PreemptionIT {
   private static long runningMaps(String role) {
     return tasksOfRole(role).stream().filter(t -> t.getName().contains("_m_") && t.getState() == TaskState.TASK_RUNNING)
         .count();
-  }
-
-  private static int putQuota(String http, String role, String body) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http + "api/v1/quota/"
-        + role)).header("X-Corral-Request", "test").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      System.out.println("PUT quota " + role + ": " + r.statusCode() + " " + r.body());
-    }
-    return r.statusCode();
-  }
-
-  /** Leaves the suite's shared cluster without the quotas of this test. */
-  private static void deleteQuota(String http, String role) {
-    try {
-      HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http + "api/v1/quota/" + role))
-          .header("X-Corral-Request", "test").DELETE().build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      System.out.println("DELETE quota " + role + ": " + e);
-    }
-  }
-
-  /** A framework of role {@code urgent} that runs {@code most} long tasks of 1 cpu, then asks for nothing more. */
-  private static final class Urgent implements Scheduler, AutoCloseable {
-    private final int most;
-    private final AtomicInteger launched = new AtomicInteger();
-    private final Map<String, TaskState> states = new ConcurrentHashMap<>();
-    private CorralSchedulerDriver driver;
-
-    private Urgent(int most) {
-      this.most = most;
-    }
-
-    static Urgent start(String master, int most) {
-      Urgent u = new Urgent(most);
-      u.driver = new CorralSchedulerDriver(u, FrameworkInfo.newBuilder().setName("urgent").setRole("urgent")
-          .setUser(System.getProperty("user.name")).build(), master);
-      u.driver.start();
-      return u;
-    }
-
-    long running() {
-      return states.values().stream().filter(s -> s == TaskState.TASK_RUNNING).count();
-    }
-
-    @Override
-    public void registered(SchedulerDriver d, String id, MasterInfo masterInfo) {}
-
-    @Override
-    public void resourceOffers(SchedulerDriver d, List<Offer> offers) {
-      for (Offer o : offers) {
-        if (launched.get() < most && Resources.fromProto(o.getResourcesList()).contains(URGENT_TASK)) {
-          d.launchTasks(List.of(o.getId()), List.of(TaskInfos.command("urgent-" + launched.incrementAndGet(), o,
-              URGENT_TASK, TaskInfos.shell("exec sleep 600"))), Filters.newBuilder().setRefuseSeconds(0).build());
-        } else {
-          d.declineOffer(o.getId(), Filters.newBuilder().setRefuseSeconds(1).build());
-        }
-      }
-      if (launched.get() >= most) {
-        d.suppressOffers();
-      }
-    }
-
-    @Override
-    public void statusUpdate(SchedulerDriver d, TaskStatus status) {
-      states.put(status.getTaskId(), status.getState());
-    }
-
-    @Override
-    public void close() {
-      driver.stop();
-      driver.join();
-    }
   }
 }

@@ -13,17 +13,20 @@ import org.apache.storm.scheduler.WorkerSlot;
 
 /**
  * Nimbus's view of the cluster through Corral. Slots are those of the registered Supervisors
- * (the ports each reports), less those of Supervisors this Nimbus is retiring or whose Corral
- * task ended; the scheduler is Storm's own, watched by {@link DemandScheduler} so that missing
+ * (the ports each reports), less those of Supervisors this Nimbus is retiring, draining for a
+ * preemption notice, or whose Corral task ended; the scheduler is Storm's own, watched by {@link DemandScheduler} so that missing
  * slots become Supervisors launched from offers.
  */
 public final class CorralINimbus implements INimbus {
   private final StormFramework framework;
   private final IScheduler scheduler;
+  private final RoundWithheld round;
 
-  CorralINimbus(StormFramework framework, IScheduler scheduler) {
+  /** @param round where the Supervisors withheld this round go for the scheduler ({@link DemandScheduler}) */
+  CorralINimbus(StormFramework framework, IScheduler scheduler, RoundWithheld round) {
     this.framework = framework;
     this.scheduler = scheduler;
+    this.round = round;
   }
 
   @Override
@@ -34,10 +37,11 @@ public final class CorralINimbus implements INimbus {
   @Override
   public Collection<WorkerSlot> allSlotsAvailableForScheduling(Collection<SupervisorDetails> existingSupervisors,
       Topologies topologies, Set<String> topologiesMissingAssignments) {
-    Set<String> unusable = framework.unusable();
+    SupervisorFleet.Withheld withheld = framework.withheld();
+    round.set(withheld);
     List<WorkerSlot> slots = new ArrayList<>();
     for (SupervisorDetails sd : existingSupervisors) {
-      if (unusable.contains(sd.getId()) || !(sd.getMeta() instanceof Collection<?> ports)) {
+      if (withheld.all().contains(sd.getId()) || !(sd.getMeta() instanceof Collection<?> ports)) {
         continue;
       }
       for (Object p : ports) {

@@ -71,8 +71,9 @@ public final class CorralNimbus {
       ids.close();
     }, "corral-storm-shutdown"));
     announceWhenServing(host, port);
+    RoundWithheld round = new RoundWithheld();
     Nimbus.launch(new CorralINimbus(framework,
-        new DemandScheduler(DemandScheduler.configured(conf), conf, framework::observe)));
+        new DemandScheduler(DemandScheduler.configured(conf), conf, round, framework::observe), round));
   }
 
   /** The settings the user gave the Nimbus: its {@code storm.yaml} (storm.conf.file), then storm.options. */

@@ -2,6 +2,7 @@ package io.corral.storm;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.storm.metric.StormMetricsRegistry;
 import org.apache.storm.scheduler.Cluster;
@@ -13,21 +14,27 @@ import org.apache.storm.scheduler.WorkerSlot;
 import org.apache.storm.scheduler.resource.ResourceAwareScheduler;
 
 /**
- * Storm's own scheduler ({@code storm.scheduler}, else {@code DefaultScheduler}), followed by a
+ * Storm's own scheduler ({@code storm.scheduler}, else {@code DefaultScheduler}), after
+ * {@link Drain} freed the slots whose workers must move (of Supervisors gone or drained for a
+ * preemption notice), and followed by a
  * look at what it could not do: after each round, the workers topologies still miss (asked for
  * by {@code topology.workers}, not placed for want of slots, or placed on a Supervisor that is
  * gone) and how busy each Supervisor is go
  * to the Corral framework, which launches Supervisors for the missing slots and retires idle ones.
- * The assignments are Storm's, unchanged.
+ * The assignments are Storm's, but for the slots Drain freed.
  */
 final class DemandScheduler implements IScheduler {
   private final IScheduler storms;
   private final Consumer<SupervisorFleet.Observation> sink;
   private final Map<String, Object> nimbusConf;
+  private final RoundWithheld round;
 
-  DemandScheduler(IScheduler storms, Map<String, Object> nimbusConf, Consumer<SupervisorFleet.Observation> sink) {
+  /** @param round the Supervisors withheld this round ({@link CorralINimbus} took them) */
+  DemandScheduler(IScheduler storms, Map<String, Object> nimbusConf, RoundWithheld round,
+      Consumer<SupervisorFleet.Observation> sink) {
     this.storms = storms;
     this.nimbusConf = nimbusConf;
+    this.round = round;
     this.sink = sink;
   }
 
@@ -47,12 +54,14 @@ final class DemandScheduler implements IScheduler {
 
   @Override
   public void schedule(org.apache.storm.scheduler.Topologies topologies, Cluster cluster) {
+    boolean resourceAware = storms instanceof ResourceAwareScheduler;
+    Set<String> drained = Drain.apply(cluster, topologies, round.get(), resourceAware);
     storms.schedule(topologies, cluster);
-    sink.accept(observe(topologies, cluster));
+    sink.accept(observe(topologies, cluster, drained, resourceAware));
   }
 
-  SupervisorFleet.Observation observe(org.apache.storm.scheduler.Topologies topologies, Cluster cluster) {
-    boolean resourceAware = storms instanceof ResourceAwareScheduler;
+  SupervisorFleet.Observation observe(org.apache.storm.scheduler.Topologies topologies, Cluster cluster,
+      Set<String> drained, boolean resourceAware) {
     int missing = 0;
     WorkerSize size = null;
     for (TopologyDetails td : topologies.getTopologies()) {
@@ -70,14 +79,14 @@ final class DemandScheduler implements IScheduler {
     for (SupervisorDetails sd : cluster.getSupervisors().values()) {
       used.put(sd.getId(), cluster.getUsedPorts(sd).size());
     }
-    return new SupervisorFleet.Observation(missing, cluster.getAvailableSlots().size(), size, used);
+    return new SupervisorFleet.Observation(missing, cluster.getAvailableSlots().size(), size, used, drained);
   }
 
   /**
-   * Workers of the topology on slots Storm may still use. A worker on a Supervisor whose task
-   * ended (or that is retiring) counts as missing at once: its slot was taken out of the
-   * Supervisor's ports, but Storm keeps the assignment until it has somewhere to move it, and
-   * drops the Supervisor only after {@code nimbus.supervisor.timeout.secs}.
+   * Workers of the topology on slots Storm may still use. A worker on a Supervisor that is
+   * draining, retiring or whose task ended counts as missing at once: its slot was taken out of
+   * the Supervisor's ports, but Storm keeps the assignment while the worker's executors are alive
+   * (or until {@link Drain} frees it), and lists the Supervisor until its ZooKeeper node goes.
    */
   static int usableWorkers(TopologyDetails td, Cluster cluster) {
     SchedulerAssignment a = cluster.getAssignmentById(td.getId());

@@ -6,16 +6,18 @@ import io.corral.bridges.common.OfferDemand;
 import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.MasterInfo;
+import io.corral.protocol.SchedulerEvent.PreemptionNotice;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
+import io.corral.protocol.TaskStatusReason;
 import io.corral.scheduler.Scheduler;
 import io.corral.scheduler.SchedulerDriver;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Nimbus's Corral framework: subscribes (failing over to the framework id kept in ZooKeeper),
  * launches Supervisor executors from offers for the slots Storm's scheduler is missing, retires idle
- * ones, and takes its Supervisors back after a Nimbus restart (reconciliation).
+ * ones, answers preemption notices by moving the named Supervisors' workers before they go, and
+ * takes its Supervisors back after a Nimbus restart (reconciliation).
  *
  * <p>Threads: a {@link FrameworkActor} ("corral-storm-framework") owns the {@link SupervisorFleet};
  * Corral's callbacks (this {@link Scheduler}) run on it, and Nimbus's scheduling rounds only post
@@ -56,7 +59,7 @@ final class StormFramework implements Scheduler, AutoCloseable {
     this.info = info;
     this.master = master;
     this.idStore = idStore;
-    this.fleet = new SupervisorFleet(sizing, actor.loop(), actor.clock(), this::retire);
+    this.fleet = new SupervisorFleet(sizing, actor.loop(), actor.clock(), this::release);
     this.demand = new OfferDemand(actor, BUSY_REFUSE_SECONDS, IDLE_REFUSE_SECONDS);
     this.command = command;
     this.clusterSettings = Map.copyOf(clusterSettings);
@@ -99,12 +102,12 @@ final class StormFramework implements Scheduler, AutoCloseable {
   }
 
   /** Supervisors Storm must not schedule onto (Nimbus's thread; waits for the actor). */
-  Set<String> unusable() {
+  SupervisorFleet.Withheld withheld() {
     try {
-      return actor.submit(fleet::unusable).get(10, TimeUnit.SECONDS);
+      return actor.submit(fleet::withheld).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("could not read the Supervisors' state: {}", e.toString());
-      return Set.of();
+      return SupervisorFleet.Withheld.NONE;
     }
   }
 
@@ -141,14 +144,32 @@ final class StormFramework implements Scheduler, AutoCloseable {
     return StormYaml.render(own);
   }
 
+  /**
+   * The master will kill these Supervisors at the deadline: the idle ones go now, the others once
+   * their workers moved (see {@link SupervisorFleet}).
+   */
+  @Override
+  public void preemptionNotice(SchedulerDriver d, PreemptionNotice notice) {
+    Instant deadline = Instant.ofEpochMilli(Math.round(notice.getDeadlineSeconds() * 1000));
+    List<String> ids = notice.getTasksList().stream().map(PreemptionNotice.Task::getTaskId).toList();
+    SupervisorFleet.Answer a = fleet.noticed(ids, deadline);
+    if (!a.released().isEmpty() || !a.draining().isEmpty()) {
+      LOG.info("preemption notice for role {}: Supervisor(s) {} released now (no worker); workers of {} move before {}",
+          notice.getRole(), a.released(), a.draining(), deadline);
+    }
+  }
+
   @Override
   public void statusUpdate(SchedulerDriver d, TaskStatus s) {
     Member<SupervisorFleet.Supervisor> ended = fleet.update(s.getTaskId(), s.getAgentId(), s.getState());
     if (ended != null) {
       String how = "Supervisor " + ended.key() + " on " + ended.executor().host() + " ended " + s.getState()
           + (s.getMessage().isEmpty() ? "" : ": " + s.getMessage());
-      if (!ended.live()) {
-        LOG.info("{} (retired)", how);
+      if (s.getReason() == TaskStatusReason.REASON_PREEMPTED) {
+        LOG.warn("{}: killed at the preemption deadline before its workers could move (no free slot); Storm "
+            + "reassigns them at once, and slots are asked for again", how);
+      } else if (!ended.live()) {
+        LOG.info("{} (released)", how);
       } else {
         LOG.warn("{}; Storm will reassign its workers and slots will be asked for again", how);
       }
@@ -158,9 +179,12 @@ final class StormFramework implements Scheduler, AutoCloseable {
     }
   }
 
-  /** An idle Supervisor's time is up (see {@link SupervisorFleet}). */
-  private void retire(Member<SupervisorFleet.Supervisor> s) {
-    LOG.info("retiring Supervisor {}: no worker for the idle timeout", s.key());
+  /** An idle Supervisor's time is up, or a preempted one has no worker left (see {@link SupervisorFleet}). */
+  private void release(Member<SupervisorFleet.Supervisor> s, SupervisorFleet.Reason why) {
+    switch (why) {
+      case IDLE -> LOG.info("retiring Supervisor {}: no worker for the idle timeout", s.key());
+      case PREEMPTED -> LOG.info("releasing Supervisor {} for the preemption notice: no worker of it left", s.key());
+    }
     actor.driver().killTask(s.key());
   }
 

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Supervisors the Nimbus runs as Corral executors, and how many more worker slots Storm
@@ -38,9 +41,17 @@ import java.util.function.Consumer;
  * back to the pool), unless some topology still waits for slots: the bridges' {@link Fleet} times
  * it on the framework's loop.
  *
+ * <p>A preemption notice naming Supervisors ({@link #noticed}) releases at once those with no
+ * worker, and drains the others: their slots are withheld from Storm, {@link Drain} moves their
+ * workers to free slots (or the fleet launches Supervisors for them from offers), and each is
+ * released once Storm's assignment shows it empty ({@link Observation#drained}). A drain the master
+ * did not carry out by its deadline (its role no longer needs the resources) lapses: the slots are
+ * Storm's again.
+ *
  * <p>Not thread-safe: owned by the framework's loop.
  */
 final class SupervisorFleet {
+  private static final Logger LOG = LoggerFactory.getLogger(SupervisorFleet.class);
   /**
    * One Supervisor (its Storm supervisor id is its Corral task id, its key in the fleet).
    *
@@ -72,8 +83,14 @@ final class SupervisorFleet {
    *     topology Storm does not place on them needs no other Supervisor either)
    * @param size the largest worker among those topologies
    * @param usedSlots busy slots of each Supervisor registered with Storm (its keys: the registered ones)
+   * @param drained draining Supervisors with no worker left in Storm's assignments
    */
-  record Observation(int missingWorkers, int freeSlots, WorkerSize size, Map<String, Integer> usedSlots) {
+  record Observation(int missingWorkers, int freeSlots, WorkerSize size, Map<String, Integer> usedSlots,
+      Set<String> drained) {
+    Observation(int missingWorkers, int freeSlots, WorkerSize size, Map<String, Integer> usedSlots) {
+      this(missingWorkers, freeSlots, size, usedSlots, Set.of());
+    }
+
     boolean registered(String supervisorId) {
       return usedSlots.containsKey(supervisorId);
     }
@@ -86,7 +103,41 @@ final class SupervisorFleet {
    * already exists" (Storm 2.8's WorkerState.refreshConnections). Storm's own Supervisors come back
    * with their old id, which never meets this; Corral's replacements are new Supervisors.
    */
-  private record Ended(String agentId, RangeSet ports, Instant at) {}
+  private record Ended(String agentId, RangeSet ports, Instant at, boolean confirmed) {}
+
+  /**
+   * Supervisors Storm must not schedule onto, as one round sees them.
+   *
+   * @param all every Supervisor whose slots are withheld: retiring, ended, or draining
+   * @param gone those whose task the agent saw end (not a lost agent's): no worker of theirs runs
+   * @param draining those named by a preemption notice that still have workers, with the master's
+   *     deadline for them
+   */
+  record Withheld(Set<String> all, Set<String> gone, Map<String, Instant> draining) {
+    static final Withheld NONE = new Withheld(Set.of(), Set.of(), Map.of());
+
+    Withheld {
+      all = Set.copyOf(all);
+      gone = Set.copyOf(gone);
+      draining = Collections.unmodifiableMap(new LinkedHashMap<>(draining));
+    }
+  }
+
+  /** Why a Supervisor is released. */
+  enum Reason {
+    /** No worker for the idle timeout. */
+    IDLE,
+    /** A preemption notice named it. */
+    PREEMPTED
+  }
+
+  /**
+   * What a preemption notice did.
+   *
+   * @param released Supervisors with no worker, released at once
+   * @param draining Supervisors whose workers move first
+   */
+  record Answer(List<String> released, List<String> draining) {}
 
   /** Terminal task states this long ago are forgotten (Storm has dropped the Supervisor by then). */
   private static final Duration DEAD_MEMORY = Duration.ofMinutes(10);
@@ -94,6 +145,8 @@ final class SupervisorFleet {
   static final int MAX_START_FAILURES = 2;
   /** ... for this long. */
   static final Duration FAILED_AGENT_PAUSE = Duration.ofMinutes(5);
+  /** A drain still under way this long after the master's deadline lapses (the master's clock may differ). */
+  static final Duration LAPSE_SLACK = Duration.ofSeconds(5);
 
   private final Fleet<Supervisor> supervisors;
   /** Supervisors whose task ended lately, by id. */
@@ -102,18 +155,25 @@ final class SupervisorFleet {
   private final FailingAgents startFailures;
   private final Sizing sizing;
   private final Clock clock;
+  private final EventLoop loop;
+  /** Supervisors a preemption notice named, not ended yet, in the order named: the master's deadline. */
+  private final Map<String, Instant> noticed = new LinkedHashMap<>();
+  /** Busy slots of each registered Supervisor in the last round; null before the first. */
+  private Map<String, Integer> used;
   private int wanted;
   private WorkerSize size;
   private long seq;
 
   /**
    * @param loop the framework's loop, where idle Supervisors are timed
-   * @param retire kills an idle Supervisor's task
+   * @param retire kills the task of a Supervisor released, idle or preempted
    */
-  SupervisorFleet(Sizing sizing, EventLoop loop, Clock clock, Consumer<Member<Supervisor>> retire) {
+  SupervisorFleet(Sizing sizing, EventLoop loop, Clock clock, BiConsumer<Member<Supervisor>, Reason> retire) {
     this.sizing = sizing;
     this.clock = clock;
-    this.supervisors = new Fleet<>(loop, IdleRelease.after(sizing.idleTimeout()), retire);
+    this.loop = loop;
+    this.supervisors = new Fleet<>(loop, IdleRelease.after(sizing.idleTimeout()),
+        s -> retire.accept(s, noticed.containsKey(s.key()) ? Reason.PREEMPTED : Reason.IDLE));
     this.startFailures = new FailingAgents(MAX_START_FAILURES, Optional.of(FAILED_AGENT_PAUSE), clock);
   }
 
@@ -151,8 +211,53 @@ final class SupervisorFleet {
       }
     }
     supervisors.hold(o.missingWorkers() > 0);
+    used = Map.copyOf(o.usedSlots());
+    for (String id : o.drained()) {
+      if (noticed.containsKey(id)) {
+        supervisors.release(id);
+      }
+    }
     Instant now = clock.instant();
     ended.values().removeIf(e -> Duration.between(e.at(), now).compareTo(DEAD_MEMORY) > 0);
+  }
+
+  /**
+   * A preemption notice named these tasks (Supervisor ids; others are not this fleet's): the master
+   * kills them at {@code deadline}. One still starting, or with no worker in the last round, is
+   * released now; the others drain (see the class). A notice made again (after a failover) changes
+   * nothing.
+   */
+  Answer noticed(Collection<String> ids, Instant deadline) {
+    List<String> released = new ArrayList<>();
+    List<String> draining = new ArrayList<>();
+    for (String id : ids) {
+      Member<Supervisor> s = supervisors.get(id);
+      if (s == null || !s.live() || noticed.containsKey(id)) {
+        continue;
+      }
+      noticed.put(id, deadline);
+      if (s.phase() == Phase.STARTING || used != null && used.getOrDefault(id, 0) == 0) {
+        supervisors.release(id);
+        released.add(id);
+      } else {
+        draining.add(id);
+        Duration left = Duration.between(clock.instant(), deadline.plus(LAPSE_SLACK));
+        loop.schedule(left.isNegative() ? Duration.ZERO : left, () -> lapse(id));
+      }
+    }
+    return new Answer(List.copyOf(released), List.copyOf(draining));
+  }
+
+  /**
+   * A drain past its deadline: the master left the Supervisor running, so its role needs the
+   * resources no more; its slots are Storm's again.
+   */
+  private void lapse(String id) {
+    Member<Supervisor> s = supervisors.get(id);
+    if (s != null && s.live() && noticed.remove(id) != null) {
+      LOG.info("Supervisor {} still runs after its preemption deadline: the master let it be; its slots "
+          + "are Storm's again", id);
+    }
   }
 
   /**
@@ -237,9 +342,10 @@ final class SupervisorFleet {
    */
   Member<Supervisor> update(String taskId, String agentId, TaskState state) {
     if (TaskStates.isTerminal(state)) {
+      noticed.remove(taskId);
       Member<Supervisor> s = supervisors.remove(taskId);
       if (s != null) {
-        ended.put(taskId, new Ended(s.agentId(), s.executor().ports(), clock.instant()));
+        ended.put(taskId, new Ended(s.agentId(), s.executor().ports(), clock.instant(), seenToEnd(state)));
         if (s.phase() == Phase.STARTING) {
           startFailures.failed(s.agentId());
         }
@@ -257,14 +363,36 @@ final class SupervisorFleet {
     return null;
   }
 
+  /** Whether the agent saw the task end, so that no process of it is left (not so when its agent was lost). */
+  private static boolean seenToEnd(TaskState state) {
+    return switch (state) {
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_DROPPED -> true;
+      default -> false;
+    };
+  }
+
   /**
-   * Supervisors whose slots Storm must not schedule onto: retiring, or whose task ended while
-   * Storm may still list them (until {@code nimbus.supervisor.timeout.secs}).
+   * Supervisors whose slots Storm must not schedule onto: retiring, draining, or whose task ended
+   * while Storm may still list them (until their ZooKeeper session expires).
    */
-  Set<String> unusable() {
-    Set<String> out = new HashSet<>(ended.keySet());
-    supervisors.members().stream().filter(s -> !s.live()).forEach(s -> out.add(s.key()));
-    return out;
+  Withheld withheld() {
+    Set<String> all = new HashSet<>(ended.keySet());
+    supervisors.members().stream().filter(s -> !s.live()).forEach(s -> all.add(s.key()));
+    Map<String, Instant> draining = new LinkedHashMap<>();
+    noticed.forEach((id, deadline) -> {
+      Member<Supervisor> s = supervisors.get(id);
+      if (s != null && s.live()) {
+        draining.put(id, deadline);
+        all.add(id);
+      }
+    });
+    Set<String> gone = new HashSet<>();
+    ended.forEach((id, e) -> {
+      if (e.confirmed()) {
+        gone.add(id);
+      }
+    });
+    return new Withheld(all, gone, draining);
   }
 
   /** The port list as Storm wants it in {@code supervisor.slots.ports}. */

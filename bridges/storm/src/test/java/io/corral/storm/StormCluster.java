@@ -89,6 +89,22 @@ final class StormCluster implements AutoCloseable {
   /** Like {@link #start(String, int, boolean, List)}, with a master and agents secured by {@code security}. */
   static StormCluster start(String name, int agents, boolean fromHdfs, List<String> extraNimbusArgs,
       SecuredCorral security) throws Exception {
+    return start(name, agents, fromHdfs, extraNimbusArgs, security, m -> { }, null);
+  }
+
+  /**
+   * Like {@link #start(String, int, boolean, List)}, with the master's settings changed by
+   * {@code master} (after the cluster's own) and agent {@code i} offering {@code agentResources(i)}.
+   */
+  static StormCluster start(String name, int agents, List<String> extraNimbusArgs,
+      java.util.function.Consumer<io.corral.master.MasterConfig.Builder> master,
+      java.util.function.IntFunction<io.corral.common.resources.Resources> agentResources) throws Exception {
+    return start(name, agents, false, extraNimbusArgs, null, master, agentResources);
+  }
+
+  private static StormCluster start(String name, int agents, boolean fromHdfs, List<String> extraNimbusArgs,
+      SecuredCorral security, java.util.function.Consumer<io.corral.master.MasterConfig.Builder> master,
+      java.util.function.IntFunction<io.corral.common.resources.Resources> agentResources) throws Exception {
     Path dir = io.corral.bridges.testkit.TestDirs.fresh(name);
     TestingServer zk = new TestingServer(true);
     LocalCluster corral = null;
@@ -105,16 +121,20 @@ final class StormCluster implements AutoCloseable {
         push(SHADED_JAR, base + "corral-storm.jar");
         args.addAll(List.of("--storm-uri", base + "storm-2.8.3.tar.gz", "--bridge-uri", base + "corral-storm.jar"));
       }
-      corral = LocalCluster.builder(dir.resolve("corral")).agents(agents).mode(LocalCluster.Mode.PROCESSES)
-          .agentArgs(agentArgs(security))
+      LocalCluster.Builder cluster = LocalCluster.builder(dir.resolve("corral")).agents(agents)
+          .mode(LocalCluster.Mode.PROCESSES).agentArgs(agentArgs(security))
           .masterConfig(m -> {
             m.allocationInterval(Duration.ofMillis(200)).agentPingTimeout(Duration.ofSeconds(1))
                 .maxAgentPingTimeouts(8);
             if (security != null) {
               security.master(m);
             }
-          })
-          .start();
+            master.accept(m);
+          });
+      if (agentResources != null) {
+        cluster.agentResources(agentResources);
+      }
+      corral = cluster.start();
       args.addAll(List.of("--master", corral.masterAddress().toString(),
           "--zk", NIMBUS_HOST + ":" + zk.getPort() + "/storm", "--host", NIMBUS_HOST,
           "--storm-home", STORM_HOME.toString(), "--bridge-jar", SHADED_JAR.toString(),

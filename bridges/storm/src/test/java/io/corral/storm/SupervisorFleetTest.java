@@ -23,8 +23,11 @@ class SupervisorFleetTest {
   private final Instant start = loop.now();
   /** The Supervisors retired for idleness, in order. */
   private final List<String> retired = new ArrayList<>();
+  /** The Supervisors released for a preemption notice, in order. */
+  private final List<String> preempted = new ArrayList<>();
   private final SupervisorFleet fleet = new SupervisorFleet(new SupervisorFleet.Sizing(0.2, 256,
-      Duration.ofMillis(IDLE)), loop, loop.clock(), s -> retired.add(s.key()));
+      Duration.ofMillis(IDLE)), loop, loop.clock(),
+      (s, why) -> (why == SupervisorFleet.Reason.IDLE ? retired : preempted).add(s.key()));
 
   private static Offer offer(String id, String agent, String resources) {
     return Offer.newBuilder().setId(id).setAgentId(agent).setHostname(agent + ".example")
@@ -143,12 +146,12 @@ class SupervisorFleetTest {
     assertThat(retired).isEmpty();
     at(2000 + IDLE);
     assertThat(retired).containsExactly(id);
-    assertThat(fleet.unusable()).containsExactly(id);
+    assertThat(fleet.withheld().all()).containsExactly(id);
     // Its end is expected: it stays unusable while Storm may still list it.
     at(2000 + IDLE + 100);
     Member<SupervisorFleet.Supervisor> ended = fleet.update(id, "a1", TaskState.TASK_KILLED);
     assertThat(ended.phase()).isEqualTo(Phase.RELEASING);
-    assertThat(fleet.unusable()).containsExactly(id);
+    assertThat(fleet.withheld().all()).containsExactly(id);
     assertThat(fleet.supervisors()).isEmpty();
   }
 
@@ -208,7 +211,7 @@ class SupervisorFleetTest {
     at(2);
     update("supervisor-x-1", TaskState.TASK_RUNNING);
     assertThat(fleet.supervisors()).isEmpty();
-    assertThat(fleet.unusable()).containsExactly("supervisor-x-1");
+    assertThat(fleet.withheld().all()).containsExactly("supervisor-x-1");
   }
 
   @Test
@@ -253,8 +256,119 @@ class SupervisorFleetTest {
     String id = place(offer("o1", "a1", "cpus:4;mem:8192;ports:[31000-31100]")).get(0).supervisorId();
     update(id, TaskState.TASK_KILLED);
     observeAt(Duration.ofMinutes(10).toMillis(), missing(0, Map.of()));
-    assertThat(fleet.unusable()).containsExactly(id);
+    assertThat(fleet.withheld().all()).containsExactly(id);
     observeAt(Duration.ofMinutes(10).toMillis() + 1, missing(0, Map.of()));
-    assertThat(fleet.unusable()).isEmpty();
+    assertThat(fleet.withheld().all()).isEmpty();
+  }
+
+  // ---- preemption notices ----
+
+  /** A Supervisor launched and running at {@code millis} on {@code agent} (the round after says how busy it is). */
+  private String running(long millis, String agent) {
+    Map<String, Integer> registered = new java.util.HashMap<>();
+    fleet.supervisors().forEach(s -> registered.put(s.key(), 1));
+    observeAt(millis, missing(1, registered));
+    String id = place(offer("o-" + agent, agent, "cpus:4;mem:8192;ports:[31000-31100]")).get(0).supervisorId();
+    fleet.update(id, agent, TaskState.TASK_RUNNING);
+    return id;
+  }
+
+  private static SupervisorFleet.Observation round(Map<String, Integer> used, String... drained) {
+    return new SupervisorFleet.Observation(0, 0, null, used, java.util.Set.of(drained));
+  }
+
+  @Test
+  void aNoticeReleasesASupervisorWithNoWorkerAtOnceAndOneStillStarting() {
+    String idle = running(0, "a1");
+    observeAt(1000, missing(1, Map.of(idle, 0)));
+    String starting = place(offer("o2", "a2", "cpus:4;mem:8192;ports:[31000-31100]")).get(0).supervisorId();
+
+    SupervisorFleet.Answer a = fleet.noticed(List.of(idle, starting, "not-ours"), start.plusSeconds(10));
+
+    assertThat(a.released()).containsExactly(idle, starting);
+    assertThat(a.draining()).isEmpty();
+    assertThat(preempted).containsExactly(idle, starting);
+    assertThat(retired).isEmpty();
+    assertThat(fleet.withheld().all()).containsExactlyInAnyOrder(idle, starting);
+    assertThat(fleet.withheld().draining()).isEmpty();
+  }
+
+  @Test
+  void aBusySupervisorNamedIsWithheldUntilItsWorkersMovedThenReleased() {
+    String busy = running(0, "a1");
+    observeAt(1000, missing(0, Map.of(busy, 1)));
+    Instant deadline = start.plusSeconds(10);
+
+    assertThat(fleet.noticed(List.of(busy), deadline).draining()).containsExactly(busy);
+    assertThat(preempted).isEmpty();
+    assertThat(fleet.withheld().all()).containsExactly(busy);
+    assertThat(fleet.withheld().draining()).containsExactly(Map.entry(busy, deadline));
+    assertThat(fleet.withheld().gone()).isEmpty();
+    // The same notice again (the master resends it after a failover): nothing changes.
+    assertThat(fleet.noticed(List.of(busy), deadline.plusSeconds(5)).draining()).isEmpty();
+    assertThat(fleet.withheld().draining()).containsExactly(Map.entry(busy, deadline));
+
+    // A round where its worker still runs there: kept; then one where Storm's assignment has moved it.
+    observeAt(2000, round(Map.of(busy, 1)));
+    assertThat(preempted).isEmpty();
+    observeAt(4000, round(Map.of(busy, 0), busy));
+    assertThat(preempted).containsExactly(busy);
+    assertThat(retired).isEmpty();
+
+    // Killed at our request: gone, no longer draining.
+    at(4100);
+    update(busy, TaskState.TASK_KILLED);
+    SupervisorFleet.Withheld w = fleet.withheld();
+    assertThat(w.draining()).isEmpty();
+    assertThat(w.all()).containsExactly(busy);
+    assertThat(w.gone()).containsExactly(busy);
+  }
+
+  @Test
+  void aDrainTheMasterDidNotCarryOutLapsesAfterItsDeadline() {
+    String busy = running(0, "a1");
+    observeAt(1000, missing(0, Map.of(busy, 1)));
+    fleet.noticed(List.of(busy), start.plusSeconds(10));
+
+    at(10_000 + SupervisorFleet.LAPSE_SLACK.toMillis() - 1);
+    assertThat(fleet.withheld().all()).containsExactly(busy);
+    at(10_000 + SupervisorFleet.LAPSE_SLACK.toMillis());
+    assertThat(fleet.withheld().all()).as("its slots are Storm's again").isEmpty();
+    assertThat(fleet.withheld().draining()).isEmpty();
+    // No longer under notice: a round that finds it empty does not release it.
+    observeAt(20_000, round(Map.of(busy, 0), busy));
+    assertThat(preempted).isEmpty();
+  }
+
+  @Test
+  void aDrainingSupervisorKilledAtTheDeadlineIsGoneAndOneLostWithItsAgentIsNot() {
+    String killed = running(0, "a1");
+    String lost = running(10, "a2");
+    observeAt(1000, missing(0, Map.of(killed, 1, lost, 1)));
+    fleet.noticed(List.of(killed, lost), start.plusSeconds(10));
+
+    at(10_000);
+    fleet.update(killed, "a1", TaskState.TASK_KILLED);
+    fleet.update(lost, "a2", TaskState.TASK_LOST);
+
+    SupervisorFleet.Withheld w = fleet.withheld();
+    assertThat(w.draining()).isEmpty();
+    assertThat(w.all()).containsExactlyInAnyOrder(killed, lost);
+    assertThat(w.gone()).as("no worker of a lost agent's Supervisor is known to have stopped").containsExactly(killed);
+    assertThat(preempted).isEmpty();
+  }
+
+  @Test
+  void whileADrainWaitsForSlotsIdleSupervisorsAreKeptForItsWorkers() {
+    String busy = running(0, "a1");
+    String idle = running(10, "a2");
+    observeAt(1000, missing(0, Map.of(busy, 1, idle, 0)));
+    fleet.noticed(List.of(busy), start.plusSeconds(100));
+    // Its worker counts as missing (its slot is withheld) while nowhere else has room.
+    for (long t = 2000; t <= 3 * IDLE; t += 2000) {
+      observeAt(t, new SupervisorFleet.Observation(1, 0, WORKER, Map.of(busy, 1, idle, 0)));
+    }
+    assertThat(retired).isEmpty();
+    assertThat(fleet.wanted()).as("a Supervisor elsewhere for the worker").isEqualTo(1);
   }
 }

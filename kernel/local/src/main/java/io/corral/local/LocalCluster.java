@@ -161,7 +161,7 @@ public final class LocalCluster implements AutoCloseable {
 
   private Resources resourcesOf(int index) {
     if (b.agentResources != null) {
-      return b.agentResources;
+      return b.agentResources.apply(index);
     }
     if (machine == null) {
       machine = ResourceDetector.detect(b.workDir);
@@ -241,7 +241,7 @@ public final class LocalCluster implements AutoCloseable {
     int agents = 1;
     int masterPort = 0;
     Mode mode = Mode.IN_PROCESS;
-    Resources agentResources;
+    java.util.function.IntFunction<Resources> agentResources;
     double minAgentCpus = DEFAULT_MIN_AGENT_CPUS;
     Consumer<MasterConfig.Builder> masterConfig = m -> { };
     Consumer<AgentConfig.Builder> agentConfig = a -> { };
@@ -273,7 +273,13 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Each agent's resources (default: an equal share of the machine). */
     public Builder agentResources(Resources r) {
-      agentResources = r;
+      agentResources = index -> r;
+      return this;
+    }
+
+    /** The resources of agent {@code index}, {@code 0..agents-1} (ports of their own where agents share a host). */
+    public Builder agentResources(java.util.function.IntFunction<Resources> byIndex) {
+      agentResources = byIndex;
       return this;
     }
 
