@@ -196,6 +196,13 @@ class SecurityIT {
         HttpResponse<String> aliceRead = send(aliceCert, null, "GET", file);
         assertThat(aliceRead.statusCode()).isEqualTo(403);
         assertThat(aliceRead.body()).contains("may not read sandboxes of frameworks of principal 'bob'");
+        // nor learn what is there: a file that does not exist is refused as one that does (not a 404)
+        HttpResponse<String> aliceProbe = send(aliceCert, null, "GET",
+            agentHttp + "api/v1/files/read?path=" + enc(path + "/no-such-file"));
+        assertThat(aliceProbe.statusCode()).isEqualTo(403);
+        assertThat(aliceProbe.body()).contains("may not read sandboxes of frameworks of principal 'bob'");
+        assertThat(send(trusting, bobAuth, "GET", agentHttp + "api/v1/files/read?path=" + enc(path + "/no-such-file"))
+            .statusCode()).isEqualTo(404);
         assertThat(send(trusting, null, "GET", file).statusCode()).isEqualTo(401);
         // Through the master (as the web UI reads sandboxes): the agent judges the user the master names.
         String proxied = http + "api/v1/agents/" + agentId + "/proxy/api/v1/files/read?path=" + enc(path + "/secret.txt");

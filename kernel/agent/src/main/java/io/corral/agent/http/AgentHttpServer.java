@@ -79,6 +79,18 @@ public final class AgentHttpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Reading a path: authorised first against the framework its first part names, so that whoever
+   * may not read there learns nothing of what is there (not even whether the file exists), then
+   * against the framework whose sandbox it leads to (a link may lead into another's).
+   */
+  private void authorizeReadPath(Request req, String rel) {
+    if (authorizer.enabled()) {
+      authorizeRead(req, files.frameworkDirNamed(rel));
+      authorizeRead(req, files.frameworkDirOf(rel));
+    }
+  }
+
   /** Serves {@code /metrics} from now on. */
   public void metrics(AgentPrometheus p) {
     prometheus = p;
@@ -184,7 +196,7 @@ public final class AgentHttpServer implements AutoCloseable {
       case "api/v1/files/browse" -> {
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
-        authorizeRead(req, files.frameworkDirOf(required(q, "path")));
+        authorizeReadPath(req, required(q, "path"));
         return Response.json(200, files.browse(required(q, "path")));
       }
       case "api/v1/files/read" -> {
@@ -192,20 +204,20 @@ public final class AgentHttpServer implements AutoCloseable {
         Query q = Query.parse(rawQuery, Set.of("path", "offset", "length"));
         long offset = q.longValue("offset", 0, -1, Long.MAX_VALUE);
         int length = q.intValue("length", SandboxFiles.DEFAULT_READ, 0, SandboxFiles.MAX_READ);
-        authorizeRead(req, files.frameworkDirOf(required(q, "path")));
+        authorizeReadPath(req, required(q, "path"));
         return Response.json(200, files.read(required(q, "path"), offset, length));
       }
       case "api/v1/files/download" -> {
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
-        authorizeRead(req, files.frameworkDirOf(required(q, "path")));
+        authorizeReadPath(req, required(q, "path"));
         return download(files.open(required(q, "path")), true);
       }
       case "api/v1/files/view" -> {
         // A log shown in the browser (the Spark UI's executor log links): plain text, never rendered
         HttpIo.allow(method, "GET");
         Query q = Query.parse(rawQuery, Set.of("path"));
-        authorizeRead(req, files.frameworkDirOf(required(q, "path")));
+        authorizeReadPath(req, required(q, "path"));
         return download(files.open(required(q, "path")), false);
       }
       default -> throw ApiException.notFound("no such endpoint: /" + path

@@ -75,25 +75,27 @@ public final class SandboxFiles {
   }
 
   /**
+   * The directory of the framework a path an operator gave names by its first part, read from the
+   * path alone (nothing on disk is looked at): what to authorise a read against before anything
+   * about the file, even whether it exists, is told.
+   */
+  public String frameworkDirNamed(String rel) {
+    checkNamed(rel);
+    for (String part : rel.split("/")) {
+      if (!part.isEmpty() && !part.equals(".")) {
+        return part;
+      }
+    }
+    return "";
+  }
+
+  /**
    * Resolves a path an operator gave to the file it names, refusing anything that leads out of the
    * sandboxes: no absolute path, no {@code ..}; links are followed one step at a time and each
    * must point inside (judged from the link alone, never from whether its target exists).
    */
   Path resolve(String rel) {
-    if (rel == null || rel.isEmpty()) {
-      throw ApiException.badRequest("the path parameter is required (relative to the agent's sandboxes)");
-    }
-    if (rel.indexOf('\0') >= 0) {
-      throw ApiException.badRequest("path contains a NUL character");
-    }
-    if (rel.startsWith("/") || rel.startsWith("\\")) {
-      throw new ApiException(403, "absolute paths are refused; give a path relative to the agent's sandboxes");
-    }
-    for (String part : rel.split("[/\\\\]")) {
-      if (part.equals("..")) {
-        throw new ApiException(403, "'..' is refused in sandbox paths");
-      }
-    }
+    checkNamed(rel);
     Path realRoot = realRoot();
     Deque<String> todo = new ArrayDeque<>(List.of(rel.split("/")));
     Path at = realRoot;
@@ -149,6 +151,24 @@ public final class SandboxFiles {
       at = next;
     }
     return at;
+  }
+
+  /** Refuses, from the path alone, a missing path and one that names something outside the sandboxes. */
+  private static void checkNamed(String rel) {
+    if (rel == null || rel.isEmpty()) {
+      throw ApiException.badRequest("the path parameter is required (relative to the agent's sandboxes)");
+    }
+    if (rel.indexOf('\0') >= 0) {
+      throw ApiException.badRequest("path contains a NUL character");
+    }
+    if (rel.startsWith("/") || rel.startsWith("\\")) {
+      throw new ApiException(403, "absolute paths are refused; give a path relative to the agent's sandboxes");
+    }
+    for (String part : rel.split("[/\\\\]")) {
+      if (part.equals("..")) {
+        throw new ApiException(403, "'..' is refused in sandbox paths");
+      }
+    }
   }
 
   private static ApiException outThroughALink() {

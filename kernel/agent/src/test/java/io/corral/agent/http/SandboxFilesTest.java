@@ -54,6 +54,17 @@ class SandboxFilesTest {
   }
 
   @Test
+  void theFrameworkAPathNamesIsReadFromThePathAloneWhetherOrNotItExists() {
+    assertThat(files.frameworkDirNamed("f1/executors/corral%3Acommand/runs/r1/tasks/t1/stdout")).isEqualTo("f1");
+    assertThat(files.frameworkDirNamed("./f2/no/such/file")).isEqualTo("f2");
+    assertThat(files.frameworkDirNamed(".")).isEmpty();
+    assertThat(status(() -> files.frameworkDirOf("f2/no/such/file"))).isEqualTo(404); // resolving tells
+    assertThat(status(() -> files.frameworkDirNamed("../secret"))).isEqualTo(403);
+    assertThat(status(() -> files.frameworkDirNamed("/etc/passwd"))).isEqualTo(403);
+    assertThat(status(() -> files.frameworkDirNamed(""))).isEqualTo(400);
+  }
+
+  @Test
   void refusesEveryWayOut() throws Exception {
     Files.createSymbolicLink(run.resolve("out"), work);
     Files.createSymbolicLink(run.resolve("passwd"), Path.of("/etc/passwd"));
