@@ -65,6 +65,8 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   private boolean subscribed;
   private boolean everSubscribed;
   private Duration heartbeatInterval = Duration.ofSeconds(15);
+  /** The framework's roles as last confirmed or updated; read from any thread. */
+  private volatile List<String> roles = List.of();
 
   /**
    * @param scheduler the framework's callbacks
@@ -259,6 +261,57 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   }
 
   @Override
+  public DriverStatus reviveOffers(Collection<String> roles) {
+    return call(SchedulerCall.newBuilder().setRevive(SchedulerCall.Revive.newBuilder().addAllRoles(roles)));
+  }
+
+  @Override
+  public DriverStatus suppressOffers(Collection<String> roles) {
+    return call(SchedulerCall.newBuilder().setSuppress(SchedulerCall.Suppress.newBuilder().addAllRoles(roles)));
+  }
+
+  @Override
+  public DriverStatus updateFramework(FrameworkInfo info, Collection<String> suppressedRoles) {
+    java.util.Objects.requireNonNull(info, "info");
+    List<String> suppressed = List.copyOf(suppressedRoles);
+    if (runtime.isRunning()) {
+      loop.execute(() -> {
+        FrameworkInfo.Builder f = info.toBuilder().setId(framework.getId());
+        if (f.getPrincipal().isEmpty()) {
+          f.setPrincipal(framework.getPrincipal());
+        }
+        if (f.getUser().isEmpty()) {
+          f.setUser(framework.getUser());
+        }
+        if (f.getHostname().isEmpty()) {
+          f.setHostname(framework.getHostname());
+        }
+        framework = f.build();
+        roles = rolesOf(framework);
+        if (subscribed) {
+          sendNow(SchedulerCall.newBuilder().setUpdateFramework(SchedulerCall.UpdateFramework.newBuilder()
+              .setFrameworkInfo(framework).addAllSuppressedRoles(suppressed)));
+        } else {
+          LOG.info("framework info updated while not subscribed: the next subscription carries it");
+        }
+      });
+    }
+    return runtime.status();
+  }
+
+  @Override
+  public List<String> roles() {
+    return roles;
+  }
+
+  private static List<String> rolesOf(FrameworkInfo f) {
+    if (f.getRolesCount() > 0) {
+      return List.copyOf(f.getRolesList());
+    }
+    return List.of(f.getRole().isEmpty() ? "*" : f.getRole());
+  }
+
+  @Override
   public DriverStatus acknowledgeStatusUpdate(TaskStatus s) {
     if (runtime.isRunning() && !s.getUuid().isEmpty()) {
       loop.execute(() -> acks.add(s));
@@ -410,6 +463,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     everSubscribed = true;
     stream.resetBackoff();
     framework = framework.toBuilder().setId(s.getFrameworkId()).build();
+    roles = s.getRolesCount() > 0 ? List.copyOf(s.getRolesList()) : rolesOf(framework);
     if (s.getHeartbeatIntervalSeconds() > 0) {
       heartbeatInterval = Duration.ofMillis((long) (s.getHeartbeatIntervalSeconds() * 1000));
     }
