@@ -190,6 +190,13 @@ public final class AllocatorView {
     return sum;
   }
 
+  /** What is allocated (offered or used) to a framework in one role on an agent, pool by pool (empty: nothing). */
+  public PooledResources allocation(String frameworkId, String role, String agentId) {
+    FrameworkState fw = registry.clients(frameworkId).get(role);
+    return fw == null ? PooledResources.EMPTY
+        : fw.allocations.getOrDefault(registry.agent(agentId), PooledResources.EMPTY);
+  }
+
   /** The sum of all agents' scalar totals, active or not: the denominators of the shares. */
   public Resources totals() {
     return index.totals();
