@@ -26,7 +26,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import org.slf4j.Logger;
@@ -65,6 +67,8 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   private boolean subscribed;
   private boolean everSubscribed;
   private Duration heartbeatInterval = Duration.ofSeconds(15);
+  /** The roles offers are suppressed for: subscriptions carry them (those among the framework's roles). */
+  private final Set<String> suppressedRoles = new LinkedHashSet<>();
   /** The framework's roles as last confirmed or updated; read from any thread. */
   private volatile List<String> roles = List.of();
 
@@ -252,22 +256,51 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
 
   @Override
   public DriverStatus reviveOffers() {
-    return call(SchedulerCall.newBuilder().setRevive(SchedulerCall.Revive.getDefaultInstance()));
+    return reviveOffers(List.of());
   }
 
   @Override
   public DriverStatus suppressOffers() {
-    return call(SchedulerCall.newBuilder().setSuppress(SchedulerCall.Suppress.getDefaultInstance()));
+    return suppressOffers(List.of());
   }
 
   @Override
   public DriverStatus reviveOffers(Collection<String> roles) {
-    return call(SchedulerCall.newBuilder().setRevive(SchedulerCall.Revive.newBuilder().addAllRoles(roles)));
+    List<String> named = List.copyOf(roles);
+    return suppression(() -> {
+      if (named.isEmpty()) {
+        suppressedRoles.clear();
+      } else {
+        named.forEach(suppressedRoles::remove);
+      }
+    }, SchedulerCall.newBuilder().setRevive(SchedulerCall.Revive.newBuilder().addAllRoles(named)));
   }
 
   @Override
   public DriverStatus suppressOffers(Collection<String> roles) {
-    return call(SchedulerCall.newBuilder().setSuppress(SchedulerCall.Suppress.newBuilder().addAllRoles(roles)));
+    List<String> named = List.copyOf(roles);
+    return suppression(() -> suppressedRoles.addAll(named.isEmpty() ? rolesOf(framework) : named),
+        SchedulerCall.newBuilder().setSuppress(SchedulerCall.Suppress.newBuilder().addAllRoles(named)));
+  }
+
+  /**
+   * A SUPPRESS or REVIVE: the driver keeps the roles suppressed ({@code change}) and subscribes with
+   * them after a reconnection (as Mesos' driver does), so a call made while the master is away is
+   * not lost; the call itself goes out when subscribed.
+   */
+  private DriverStatus suppression(Runnable change, SchedulerCall.Builder call) {
+    if (runtime.isRunning()) {
+      loop.execute(() -> {
+        change.run();
+        if (subscribed) {
+          sendNow(call);
+        } else {
+          LOG.debug("{} while not subscribed: the next subscription suppresses {}", call.getTypeCase(),
+              suppressedRoles);
+        }
+      });
+    }
+    return runtime.status();
   }
 
   @Override
@@ -288,6 +321,8 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
         }
         framework = f.build();
         roles = rolesOf(framework);
+        this.suppressedRoles.clear();
+        this.suppressedRoles.addAll(suppressed);
         if (subscribed) {
           sendNow(SchedulerCall.newBuilder().setUpdateFramework(SchedulerCall.UpdateFramework.newBuilder()
               .setFrameworkInfo(framework).addAllSuppressedRoles(suppressed)));
@@ -363,7 +398,9 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     @Override
     public void opened(HostPort master) {
       heartbeats.heard();
-      sendNow(SchedulerCall.newBuilder().setSubscribe(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(framework)));
+      List<String> suppressed = suppressedRoles.stream().filter(rolesOf(framework)::contains).toList();
+      sendNow(SchedulerCall.newBuilder().setSubscribe(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(framework)
+          .addAllSuppressedRoles(suppressed)));
     }
 
     @Override

@@ -75,7 +75,11 @@ public interface SchedulerDriver {
   /** Clears every filter and resumes offers (for all the framework's roles). */
   DriverStatus reviveOffers();
 
-  /** No more offers (for any of the framework's roles) until {@link #reviveOffers}. */
+  /**
+   * No more offers (for any of the framework's roles) until {@link #reviveOffers}. The driver keeps
+   * the roles suppressed (and revived) and subscribes with them when it reconnects, so suppression
+   * outlives a lost master, and a call made while it is away takes effect when it is back.
+   */
   DriverStatus suppressOffers();
 
   /**

@@ -45,11 +45,14 @@ final class FrameworkManager {
   FrameworkEntry subscribe(StreamConnection<SchedulerEvent> conn, SchedulerCall.Subscribe sub) {
     FrameworkInfo info = sub.getFrameworkInfo();
     String problem = validate(info);
+    if (problem == null) {
+      info = normalized(info);
+      problem = suppressedRolesProblem(FrameworkEntry.rolesOf(info), sub.getSuppressedRolesList());
+    }
     if (problem != null) {
       refuse(conn, problem);
       return null;
     }
-    info = normalized(info);
     if (s.authorizer.enabled()) {
       String who = conn.identity().map(Identity::principal).orElse(null);
       problem = authorize(conn, info, who);
@@ -97,12 +100,7 @@ final class FrameworkManager {
       notifyAgents(fw);
     }
     s.metrics.frameworksSubscribed.incrementAndGet();
-    fw.setSuppressed(fw.roles(), sub.getSuppressed());
-    if (sub.getSuppressed()) {
-      s.allocator.suppress(id);
-    } else {
-      s.allocator.revive(id);
-    }
+    subscribeSuppressed(fw, sub.getSuppressed() ? fw.roles() : sub.getSuppressedRolesList());
     conn.send(
         SchedulerEvent.newBuilder()
             .setSubscribed(
@@ -116,6 +114,33 @@ final class FrameworkManager {
             .build());
     offers.requestAllocation();
     return fw;
+  }
+
+  /**
+   * A subscription's suppression: offers for the {@code suppressed} roles stop, the framework's other
+   * roles are revived (their filters cleared, as a scheduler subscribing again starts afresh).
+   */
+  private void subscribeSuppressed(FrameworkEntry fw, List<String> suppressed) {
+    List<String> revived = new ArrayList<>(fw.roles());
+    revived.removeAll(suppressed);
+    fw.setSuppressed(fw.roles(), false);
+    fw.setSuppressed(suppressed, true);
+    if (!suppressed.isEmpty()) {
+      s.allocator.suppress(fw.id(), suppressed);
+    }
+    if (!revived.isEmpty()) {
+      s.allocator.revive(fw.id(), revived);
+    }
+  }
+
+  /** Why {@code suppressed} (of a SUBSCRIBE or an UPDATE_FRAMEWORK) does not fit {@code roles}, or null. */
+  private static String suppressedRolesProblem(List<String> roles, List<String> suppressed) {
+    for (String r : suppressed) {
+      if (!roles.contains(r)) {
+        return "suppressed role " + r + " is not one of the framework's roles " + roles;
+      }
+    }
+    return null;
   }
 
   /** A framework's info as the master keeps it: a framework naming no role is in {@code "*"}. */
@@ -181,10 +206,9 @@ final class FrameworkManager {
       return "checkpoint of a framework cannot change (it is " + now.getCheckpoint() + ")";
     }
     List<String> roles = FrameworkEntry.rolesOf(info);
-    for (String r : suppressedRoles) {
-      if (!roles.contains(r)) {
-        return "suppressed role " + r + " is not one of the framework's roles " + roles;
-      }
+    problem = suppressedRolesProblem(roles, suppressedRoles);
+    if (problem != null) {
+      return problem;
     }
     if (s.authorizer.enabled()) {
       for (String r : roles) {

@@ -109,6 +109,47 @@ class MultiRoleTest {
   }
 
   @Test
+  void aSubscriptionSuppressesTheRolesItNamesAndTheOldFlagMeansAllRoles() {
+    master.agent("cpus:2;mem:1024");
+    master.agent("cpus:2;mem:1024");
+
+    ManualMaster.Scheduler some = master.scheduler(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(roles("a", "b"))
+        .addSuppressedRoles("a").build());
+    ManualMaster.Scheduler all = master.scheduler(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(roles("a", "b"))
+        .setSuppressed(true).addSuppressedRoles("a").build());
+    ManualMaster.Scheduler wrong = master.scheduler(SchedulerCall.Subscribe.newBuilder()
+        .setFrameworkInfo(roles("a", "b")).addSuppressedRoles("c").build());
+
+    assertThat(some.outstanding()).hasSize(2).extracting(Offer::getAllocationRole).containsOnly("b");
+    assertThat(master.<java.util.Set<String>>query(v -> v.frameworkEntry(some.id()).suppressedRoles())).containsExactly("a");
+    assertThat(all.offers()).isEmpty();
+    assertThat(master.<java.util.Set<String>>query(v -> v.frameworkEntry(all.id()).suppressedRoles()))
+        .containsExactly("a", "b");
+    assertThat(wrong.out.first(SchedulerEvent::hasError).getError().getMessage())
+        .isEqualTo("suppressed role c is not one of the framework's roles [a, b]");
+    assertThat(wrong.out.any(SchedulerEvent::hasSubscribed)).isFalse();
+  }
+
+  @Test
+  void aSchedulerSubscribingAgainWithSuppressedRolesKeepsThemSuppressed() {
+    master.agent("cpus:2;mem:1024");
+    ManualMaster.Scheduler first = master.scheduler(roles("a", "b").toBuilder().setFailoverTimeout(60).build());
+    first.call(SchedulerCall.newBuilder().setSuppress(SchedulerCall.Suppress.newBuilder().addRoles("b")));
+    first.hangUp();
+
+    ManualMaster.Scheduler second = master.scheduler(SchedulerCall.Subscribe.newBuilder()
+        .setFrameworkInfo(roles("a", "b").toBuilder().setId(first.id()).setFailoverTimeout(60)).addSuppressedRoles("b")
+        .build());
+
+    assertThat(master.<java.util.Set<String>>query(v -> v.frameworkEntry(first.id()).suppressedRoles()))
+        .containsExactly("b");
+    assertThat(second.outstanding()).singleElement().satisfies(o -> assertThat(o.getAllocationRole()).isEqualTo("a"));
+    second.decline(second.outstanding().get(0), 3600);
+    master.advance(Duration.ofSeconds(1));
+    assertThat(second.outstanding()).as("a filtered, b suppressed").isEmpty();
+  }
+
+  @Test
   void anUpdateDroppingARoleRescindsItsOffersAndItsRunningTaskStaysInIt() {
     master.agent("cpus:2;mem:1024");
     master.agent("cpus:2;mem:1024");
