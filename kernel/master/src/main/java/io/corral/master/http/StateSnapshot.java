@@ -88,9 +88,9 @@ public record StateSnapshot(
       Map<String, Object> offeredResources, double dominantShare, int activeTasks, int completedTasks,
       Map<String, String> labels) {}
 
-  /** A removed framework; its tasks are in {@code completed_tasks}. */
+  /** A removed framework (its roles when it was removed); its tasks are in {@code completed_tasks}. */
   public record CompletedFrameworkJson(
-      String id, String name, String role, String principal, String user, boolean active, double registeredAt,
+      String id, String name, String role, List<String> roles, String principal, String user, boolean active, double registeredAt,
       double removedAt, String reason, int completedTasks) {}
 
   /** A task; {@code role} is the role it is charged to (that of the offers it was launched on). */
@@ -196,7 +196,8 @@ public record StateSnapshot(
     }
     List<CompletedFrameworkJson> gone = new ArrayList<>();
     for (io.corral.master.state.CompletedFramework f : view.completedFrameworks()) {
-      gone.add(new CompletedFrameworkJson(f.id(), f.info().getName(), f.role(), f.info().getPrincipal(),
+      gone.add(new CompletedFrameworkJson(f.id(), f.info().getName(), f.role(),
+          FrameworkEntry.rolesOf(f.info()), f.info().getPrincipal(),
           f.info().getUser(), false, seconds(f.registeredAt()), seconds(f.removedAt()), f.reason(), f.tasks().size()));
       if (withTasks) {
         for (Task t : f.tasks()) {

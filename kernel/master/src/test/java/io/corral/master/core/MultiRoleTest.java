@@ -2,6 +2,7 @@ package io.corral.master.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.common.resources.PooledResources;
 import io.corral.common.resources.Resources;
 import io.corral.master.MasterConfig;
 import io.corral.master.http.StateSnapshot;
@@ -170,6 +171,66 @@ class MultiRoleTest {
     assertThat(master.<List<String>>query(v -> v.allocator().roles(multi.id()))).containsExactly("a", "b", "c");
     master.advance(Duration.ofSeconds(1));
     assertThat(multi.outstanding()).extracting(Offer::getAllocationRole).doesNotContain("a");
+  }
+
+  /** What the scheduler's outstanding offers hold together, pool by pool. */
+  private static PooledResources held(ManualMaster.Scheduler s) {
+    return s.outstanding().stream().map(o -> PooledResources.fromProto(o.getResourcesList()))
+        .reduce(PooledResources.EMPTY, PooledResources::plus);
+  }
+
+  @Test
+  void aReservationOfARoleGoesToOneClientOfAFrameworkInTheRoleAndASubRoleAndIsNeverOfferedTwice() {
+    PooledResources total = PooledResources.parse("cpus(eng):1;mem(eng):256;cpus:1;mem:256");
+    master.agent(AgentCall.Register.newBuilder().setAgentInfo(ManualMaster.agentInfo("", "cpus:1").toBuilder()
+        .clearResources().addAllResources(total.toProto())).build());
+    ManualMaster.Scheduler multi = master.scheduler(roles("eng/etl", "eng"));
+
+    // The reservation first, to the first of the framework's clients under eng in DRF order: eng's own
+    // frameworks before its sub-roles at equal shares (whatever the order of FrameworkInfo.roles); the
+    // shared pool then to the client holding less, eng/etl.
+    Offer reserved = forRole(multi, "eng");
+    assertThat(PooledResources.fromProto(reserved.getResourcesList()))
+        .isEqualTo(PooledResources.parse("cpus(eng):1;mem(eng):256"));
+    assertThat(PooledResources.fromProto(forRole(multi, "eng/etl").getResourcesList()))
+        .isEqualTo(PooledResources.parse("cpus:1;mem:256"));
+    assertThat(multi.outstanding()).hasSize(2);
+    master.advance(Duration.ofSeconds(1));
+    assertThat(multi.outstanding()).as("nothing offered twice").hasSize(2);
+    assertThat(held(multi)).isEqualTo(total);
+
+    // Declined by eng (filtered there), the reservation goes to eng/etl, once.
+    multi.decline(reserved, 3600);
+    master.advance(Duration.ofSeconds(1));
+    assertThat(multi.outstanding()).extracting(Offer::getAllocationRole).containsOnly("eng/etl");
+    assertThat(held(multi)).isEqualTo(total);
+    master.advance(Duration.ofSeconds(1));
+    assertThat(held(multi)).isEqualTo(total);
+    assertThat(multi.offers()).hasSize(3);
+  }
+
+  @Test
+  void anUpdateTakingARoleOutOfSuppressionClearsItsFiltersAndKeepsTheOtherRolesFilters() {
+    master.agent("cpus:2;mem:1024");
+    master.agent("cpus:2;mem:1024");
+    ManualMaster.Scheduler multi = master.scheduler(roles("a", "b", "c"));
+    // Every role declines what it was offered, for an hour; then a is suppressed too.
+    for (int i = 0; i < 3 && !multi.outstanding().isEmpty(); i++) {
+      multi.outstanding().forEach(o -> multi.decline(o, 3600));
+      master.advance(Duration.ofSeconds(1));
+    }
+    assertThat(multi.offers()).extracting(Offer::getAllocationRole).contains("a", "b");
+    multi.call(SchedulerCall.newBuilder().setSuppress(SchedulerCall.Suppress.newBuilder().addRoles("a")));
+
+    // As Mesos' UPDATE_FRAMEWORK: a role leaving suppression is revived (its filters cleared); a role
+    // neither suppressed before nor now keeps its filters; a role now suppressed gets nothing.
+    update(multi, roles("a", "b", "c"), "c");
+    master.advance(Duration.ofSeconds(1));
+
+    assertThat(errors(multi)).isEmpty();
+    assertThat(multi.outstanding()).hasSize(2).extracting(Offer::getAllocationRole).containsOnly("a");
+    assertThat(master.<java.util.Set<String>>query(v -> v.frameworkEntry(multi.id()).suppressedRoles()))
+        .containsExactly("c");
   }
 
   @Test
