@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The web UI in a real headless Chromium against a live local cluster: the pages render the
- * cluster, user-given names stay text, the page follows the cluster without a reload, and a task's
- * page tails its log from the agent. Screenshots go to {@code target/ui-screenshots/}.
+ * cluster, user-given names stay text, the page follows the cluster without a reload, a task's
+ * page tails its log from the agent, and a framework of several roles shows them and its tasks'
+ * roles. Screenshots go to {@code target/ui-screenshots/}.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class WebUiIT {
@@ -140,6 +141,35 @@ class WebUiIT {
       browser.screenshot(shots.resolve("roles.png"));
       driver.stop();
       driver.join();
+
+      // A framework of several roles: its roles (those suppressed marked) and each task's role
+      RecordingScheduler m = new RecordingScheduler();
+      CorralSchedulerDriver multi = new CorralSchedulerDriver(m, FrameworkInfo.newBuilder().setName("multi")
+          .addRoles("ui/etl").addRoles("ui/adhoc").build(), cluster.masterAddress().toString());
+      multi.start();
+      Offer forRole = m.nextOffer();
+      String role = forRole.getAllocationRole();
+      String other = role.equals("ui/etl") ? "ui/adhoc" : "ui/etl";
+      multi.launchTasks(List.of(forRole.getId()), List.of(TaskInfos.command("in-role", forRole,
+          Resources.parse("cpus:0.25;mem:32"), TaskInfos.shell("sleep 300"))));
+      m.awaitState("in-role", TaskState.TASK_RUNNING);
+      multi.suppressOffers(List.of(other));
+      String mf = m.frameworkId();
+      String roles = role.equals("ui/etl") ? "ui/etl, ui/adhoc (suppressed)" : "ui/etl (suppressed), ui/adhoc";
+      browser.navigate(http + "#/frameworks");
+      browser.waitFor("(document.querySelector('#frameworks-table tr[data-framework-id=\"" + mf + "\"] td.roles')"
+          + " || {}).textContent === '" + roles + "'", WAIT);
+      assertThat(browser.eval("document.querySelector('#completed-frameworks-table tr[data-framework-id=\"" + fw
+          + "\"] td.roles').textContent").asText()).isEqualTo("*");
+      browser.navigate(http + "#/frameworks/" + mf);
+      browser.waitFor("(document.getElementById('framework-roles') || {}).textContent === '" + roles + "'", WAIT);
+      browser.waitFor("(document.querySelector('#tasks-table tr[data-task-id=\"in-role\"] td.role') || {})"
+          + ".textContent === '" + role + "'", WAIT);
+      browser.screenshot(shots.resolve("framework-of-several-roles.png"));
+      browser.navigate(http + "#/tasks/" + mf + "/in-role");
+      browser.waitFor("(document.getElementById('task-role') || {}).textContent === '" + role + "'", WAIT);
+      multi.stop();
+      multi.join();
     }
   }
 }

@@ -26,7 +26,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import org.slf4j.Logger;
@@ -65,6 +67,10 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
   private boolean subscribed;
   private boolean everSubscribed;
   private Duration heartbeatInterval = Duration.ofSeconds(15);
+  /** The roles offers are suppressed for: subscriptions carry them (those among the framework's roles). */
+  private final Set<String> suppressedRoles = new LinkedHashSet<>();
+  /** The framework's roles as last confirmed or updated; read from any thread. */
+  private volatile List<String> roles = List.of();
 
   /**
    * @param scheduler the framework's callbacks
@@ -250,12 +256,94 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
 
   @Override
   public DriverStatus reviveOffers() {
-    return call(SchedulerCall.newBuilder().setRevive(SchedulerCall.Revive.getDefaultInstance()));
+    return reviveOffers(List.of());
   }
 
   @Override
   public DriverStatus suppressOffers() {
-    return call(SchedulerCall.newBuilder().setSuppress(SchedulerCall.Suppress.getDefaultInstance()));
+    return suppressOffers(List.of());
+  }
+
+  @Override
+  public DriverStatus reviveOffers(Collection<String> roles) {
+    List<String> named = List.copyOf(roles);
+    return suppression(() -> {
+      if (named.isEmpty()) {
+        suppressedRoles.clear();
+      } else {
+        named.forEach(suppressedRoles::remove);
+      }
+    }, SchedulerCall.newBuilder().setRevive(SchedulerCall.Revive.newBuilder().addAllRoles(named)));
+  }
+
+  @Override
+  public DriverStatus suppressOffers(Collection<String> roles) {
+    List<String> named = List.copyOf(roles);
+    return suppression(() -> suppressedRoles.addAll(named.isEmpty() ? rolesOf(framework) : named),
+        SchedulerCall.newBuilder().setSuppress(SchedulerCall.Suppress.newBuilder().addAllRoles(named)));
+  }
+
+  /**
+   * A SUPPRESS or REVIVE: the driver keeps the roles suppressed ({@code change}) and subscribes with
+   * them after a reconnection (as Mesos' driver does), so a call made while the master is away is
+   * not lost; the call itself goes out when subscribed.
+   */
+  private DriverStatus suppression(Runnable change, SchedulerCall.Builder call) {
+    if (runtime.isRunning()) {
+      loop.execute(() -> {
+        change.run();
+        if (subscribed) {
+          sendNow(call);
+        } else {
+          LOG.debug("{} while not subscribed: the next subscription suppresses {}", call.getTypeCase(),
+              suppressedRoles);
+        }
+      });
+    }
+    return runtime.status();
+  }
+
+  @Override
+  public DriverStatus updateFramework(FrameworkInfo info, Collection<String> suppressedRoles) {
+    java.util.Objects.requireNonNull(info, "info");
+    List<String> suppressed = List.copyOf(suppressedRoles);
+    if (runtime.isRunning()) {
+      loop.execute(() -> {
+        FrameworkInfo.Builder f = info.toBuilder().setId(framework.getId());
+        if (f.getPrincipal().isEmpty()) {
+          f.setPrincipal(framework.getPrincipal());
+        }
+        if (f.getUser().isEmpty()) {
+          f.setUser(framework.getUser());
+        }
+        if (f.getHostname().isEmpty()) {
+          f.setHostname(framework.getHostname());
+        }
+        framework = f.build();
+        roles = rolesOf(framework);
+        this.suppressedRoles.clear();
+        this.suppressedRoles.addAll(suppressed);
+        if (subscribed) {
+          sendNow(SchedulerCall.newBuilder().setUpdateFramework(SchedulerCall.UpdateFramework.newBuilder()
+              .setFrameworkInfo(framework).addAllSuppressedRoles(suppressed)));
+        } else {
+          LOG.info("framework info updated while not subscribed: the next subscription carries it");
+        }
+      });
+    }
+    return runtime.status();
+  }
+
+  @Override
+  public List<String> roles() {
+    return roles;
+  }
+
+  private static List<String> rolesOf(FrameworkInfo f) {
+    if (f.getRolesCount() > 0) {
+      return List.copyOf(f.getRolesList());
+    }
+    return List.of(f.getRole().isEmpty() ? "*" : f.getRole());
   }
 
   @Override
@@ -310,7 +398,9 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     @Override
     public void opened(HostPort master) {
       heartbeats.heard();
-      sendNow(SchedulerCall.newBuilder().setSubscribe(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(framework)));
+      List<String> suppressed = suppressedRoles.stream().filter(rolesOf(framework)::contains).toList();
+      sendNow(SchedulerCall.newBuilder().setSubscribe(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(framework)
+          .addAllSuppressedRoles(suppressed)));
     }
 
     @Override
@@ -410,6 +500,7 @@ public final class CorralSchedulerDriver implements SchedulerDriver {
     everSubscribed = true;
     stream.resetBackoff();
     framework = framework.toBuilder().setId(s.getFrameworkId()).build();
+    roles = s.getRolesCount() > 0 ? List.copyOf(s.getRolesList()) : rolesOf(framework);
     if (s.getHeartbeatIntervalSeconds() > 0) {
       heartbeatInterval = Duration.ofMillis((long) (s.getHeartbeatIntervalSeconds() * 1000));
     }

@@ -38,7 +38,10 @@ public interface Scheduler {
 
   /**
    * Resources offered to the framework. Answer each offer: accept it (launch tasks) or
-   * decline it; unanswered offers are rescinded after the master's offer timeout.
+   * decline it; unanswered offers are rescinded after the master's offer timeout. Each offer is for
+   * one of the framework's roles ({@code Offer.getAllocationRole()}, see {@link SchedulerDriver#roles}):
+   * tasks launched on it are charged to that role, and offers for different roles cannot be accepted
+   * together.
    */
   void resourceOffers(SchedulerDriver driver, List<Offer> offers);
 

@@ -2,11 +2,13 @@ package io.corral.scheduler;
 
 import io.corral.common.DriverStatus;
 import io.corral.protocol.Filters;
+import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.KillPolicy;
 import io.corral.protocol.Resource;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskStatus;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * How a scheduler talks to the master. Every method is thread-safe and returns at once (the
@@ -70,11 +72,45 @@ public interface SchedulerDriver {
 
   DriverStatus killTask(String taskId, String agentId, KillPolicy killPolicy);
 
-  /** Clears every filter and resumes offers. */
+  /** Clears every filter and resumes offers (for all the framework's roles). */
   DriverStatus reviveOffers();
 
-  /** No more offers until {@link #reviveOffers}. */
+  /**
+   * No more offers (for any of the framework's roles) until {@link #reviveOffers}. The driver keeps
+   * the roles suppressed (and revived) and subscribes with them when it reconnects, so suppression
+   * outlives a lost master, and a call made while it is away takes effect when it is back.
+   */
   DriverStatus suppressOffers();
+
+  /**
+   * Clears the filters of the given roles and resumes their offers (empty: all the framework's
+   * roles). A role the framework is not in comes back as {@link Scheduler#error}.
+   */
+  DriverStatus reviveOffers(Collection<String> roles);
+
+  /**
+   * No more offers for the given roles (empty: all the framework's roles) until they are revived;
+   * offers for its other roles continue. A role the framework is not in comes back as
+   * {@link Scheduler#error}.
+   */
+  DriverStatus suppressOffers(Collection<String> roles);
+
+  /**
+   * Mesos' UPDATE_FRAMEWORK: changes the framework's roles ({@code role}, or {@code roles} for several),
+   * name, failover timeout, labels or hostname; its id, user, principal and checkpoint stay. Offers for
+   * roles it leaves are rescinded ({@link Scheduler#offerRescinded}); its running tasks keep the role
+   * they were launched in. {@code suppressedRoles} (some of the new roles) get no offers until revived,
+   * the others do. A refused update comes back as {@link Scheduler#error} and changes nothing. The
+   * driver subscribes with the new info from now on (after a reconnection, a new leader).
+   */
+  DriverStatus updateFramework(FrameworkInfo info, Collection<String> suppressedRoles);
+
+  /**
+   * The framework's roles as the master last confirmed them (on registration) or as the last
+   * {@link #updateFramework} set them: {@code "*"} for a framework that names none; empty before
+   * the first registration.
+   */
+  List<String> roles();
 
   /** Acknowledges an update (only needed with explicit acknowledgements). */
   DriverStatus acknowledgeStatusUpdate(TaskStatus status);

@@ -244,6 +244,48 @@ class CorralSchedulerDriverTest {
   }
 
   @Test
+  void itSubscribesAgainWithTheRolesItHadSuppressed() throws Exception {
+    Recorder scheduler = new Recorder();
+    master = new FakeMaster();
+    CorralSchedulerDriver d = new CorralSchedulerDriver(scheduler,
+        FrameworkInfo.newBuilder().setName("test").addRoles("a").addRoles("b").build(), master.address(), true,
+        ClientCredentials.NONE);
+    drivers.add(d);
+    FakeMaster.Stream first = subscribed(d, scheduler);
+    d.suppressOffers(List.of("a"));
+    assertThat(first.next(TypeCase.SUPPRESS).getSuppress().getRolesList()).containsExactly("a");
+
+    FakeMaster.Stream second = resubscribed(first, scheduler);
+
+    assertThat(second.next(TypeCase.SUBSCRIBE).getSubscribe().getSuppressedRolesList()).containsExactly("a");
+    second.send(subscribedEvent(FW, 15));
+    assertThat(scheduler.next()).startsWith("reregistered");
+    d.reviveOffers(List.of("a"));
+    d.suppressOffers();
+    assertThat(second.next(TypeCase.REVIVE).getRevive().getRolesList()).containsExactly("a");
+    assertThat(second.next(TypeCase.SUPPRESS).getSuppress().getRolesList()).isEmpty();
+    FakeMaster.Stream third = resubscribed(second, scheduler);
+    assertThat(third.next(TypeCase.SUBSCRIBE).getSubscribe().getSuppressedRolesList()).containsExactly("a", "b");
+    third.send(subscribedEvent(FW, 15));
+    assertThat(scheduler.next()).startsWith("reregistered");
+
+    d.updateFramework(FrameworkInfo.newBuilder().setName("test").addRoles("b").addRoles("c").build(), List.of("c"));
+    assertThat(third.next(TypeCase.UPDATE_FRAMEWORK).getUpdateFramework().getSuppressedRolesList())
+        .containsExactly("c");
+    FakeMaster.Stream fourth = resubscribed(third, scheduler);
+    SchedulerCall.Subscribe last = fourth.next(TypeCase.SUBSCRIBE).getSubscribe();
+    assertThat(last.getFrameworkInfo().getRolesList()).containsExactly("b", "c");
+    assertThat(last.getSuppressedRolesList()).containsExactly("c");
+  }
+
+  /** Ends {@code stream} as a lost master: the next stream the driver opens. */
+  private FakeMaster.Stream resubscribed(FakeMaster.Stream stream, Recorder scheduler) throws Exception {
+    stream.fail(Status.UNAVAILABLE.withDescription("the master went away"));
+    assertThat(scheduler.next()).isEqualTo("disconnected");
+    return master.nextStream();
+  }
+
+  @Test
   void aMasterSilentForThreeHeartbeatIntervalsIsLeftForANewStream() throws Exception {
     Recorder scheduler = new Recorder();
     CorralSchedulerDriver d = driver(scheduler, true);

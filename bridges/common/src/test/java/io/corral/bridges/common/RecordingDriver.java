@@ -139,6 +139,26 @@ public final class RecordingDriver implements SchedulerDriver {
   }
 
   @Override
+  public DriverStatus reviveOffers(java.util.Collection<String> roles) {
+    return record("revive " + String.join(",", roles));
+  }
+
+  @Override
+  public DriverStatus suppressOffers(java.util.Collection<String> roles) {
+    return record("suppress " + String.join(",", roles));
+  }
+
+  @Override
+  public DriverStatus updateFramework(io.corral.protocol.FrameworkInfo info, java.util.Collection<String> suppressedRoles) {
+    return record("update " + String.join(",", info.getRolesList()));
+  }
+
+  @Override
+  public java.util.List<String> roles() {
+    return java.util.List.of("*");
+  }
+
+  @Override
   public DriverStatus acknowledgeStatusUpdate(TaskStatus status) {
     return record("ack " + status.getTaskId());
   }

@@ -128,7 +128,8 @@ public final class AgentTask {
         .setName(info.getName())
         .setState(acknowledged == null ? TaskState.TASK_STAGING : acknowledged.getState())
         .addAllResources(io.corral.common.resources.PooledResources.fromProto(info.getResourcesList()).toProto())
-        .setSchedulerTask(info.getSchedulerTask());
+        .setSchedulerTask(info.getSchedulerTask())
+        .setRole(info.getRole());
     if (acknowledged != null) {
       b.setLatestStatus(acknowledged);
     }

@@ -63,18 +63,18 @@ final class AllocationCycle {
       FrameworkState taker = firstUnfiltered(agent, free, now);
       if (taker != null) {
         ledger.grant(taker, agent, free);
-        out.add(new Allocation(taker.id, agent.id, free));
+        out.add(new Allocation(taker.id, taker.role.name, agent.id, free));
       }
     }
     return reserved ? merged(out) : out;
   }
 
-  /** One allocation per framework and agent, in the order of their first. */
+  /** One allocation per framework, role and agent, in the order of their first. */
   private static List<Allocation> merged(List<Allocation> allocations) {
     Map<List<String>, Allocation> out = new LinkedHashMap<>();
     for (Allocation a : allocations) {
-      out.merge(List.of(a.frameworkId(), a.agentId()), a,
-          (x, y) -> new Allocation(x.frameworkId(), x.agentId(), x.resources().plus(y.resources())));
+      out.merge(List.of(a.frameworkId(), a.role(), a.agentId()), a,
+          (x, y) -> new Allocation(x.frameworkId(), x.role(), x.agentId(), x.resources().plus(y.resources())));
     }
     return new ArrayList<>(out.values());
   }

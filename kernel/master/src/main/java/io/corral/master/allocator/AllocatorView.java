@@ -24,18 +24,44 @@ public final class AllocatorView {
     this.quotaRoles = quotaRoles;
   }
 
-  /** A framework's dominant share: the largest fraction of any cluster total it holds. */
+  /** A framework's dominant share: the largest fraction of any cluster total it holds (in all its roles). */
   public double dominantShare(String frameworkId) {
-    return index.share(registry.framework(frameworkId).allocated);
+    java.util.Collection<FrameworkState> clients = registry.clients(frameworkId).values();
+    if (clients.size() == 1) {
+      return index.share(clients.iterator().next().allocated);
+    }
+    long[] sum = new long[0];
+    for (FrameworkState fw : clients) {
+      sum = index.add(sum, index.toResources(fw.allocated), 1);
+    }
+    return index.share(sum);
   }
 
   /** Every framework's dominant share, by framework id. */
   public Map<String, Double> dominantShares() {
     Map<String, Double> out = new TreeMap<>();
-    for (FrameworkState fw : registry.frameworks()) {
-      out.put(fw.id, index.share(fw.allocated));
+    for (String id : registry.frameworkIds()) {
+      out.put(id, dominantShare(id));
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The roles a framework is a client of, in the order added: its roles, and roles it left while its
+   * tasks there still hold resources.
+   */
+  public java.util.List<String> roles(String frameworkId) {
+    return java.util.List.copyOf(registry.clients(frameworkId).keySet());
+  }
+
+  /** Everything allocated to a framework in one role (offered or in use), on all agents; empty if none. */
+  public Resources allocated(String frameworkId, String role) {
+    FrameworkState fw = registry.clients(frameworkId).get(role);
+    Resources.Builder b = Resources.builder();
+    if (fw != null) {
+      fw.allocations.values().forEach(r -> b.add(r.all()));
+    }
+    return b.build();
   }
 
   /**
@@ -118,17 +144,21 @@ public final class AllocatorView {
     return sorter.weight(role);
   }
 
-  /** Everything allocated to a framework (offered or in use), on all agents. */
+  /** Everything allocated to a framework (offered or in use), on all agents, in all its roles. */
   public Resources allocated(String frameworkId) {
     Resources.Builder b = Resources.builder();
-    registry.framework(frameworkId).allocations.values().forEach(r -> b.add(r.all()));
+    for (FrameworkState fw : registry.clients(frameworkId).values()) {
+      fw.allocations.values().forEach(r -> b.add(r.all()));
+    }
     return b.build();
   }
 
-  /** What is allocated to a framework, per agent id. */
+  /** What is allocated to a framework (in all its roles), per agent id. */
   public Map<String, Resources> allocations(String frameworkId) {
     Map<String, Resources> out = new TreeMap<>();
-    registry.framework(frameworkId).allocations.forEach((agent, r) -> out.put(agent.id, r.all()));
+    for (FrameworkState fw : registry.clients(frameworkId).values()) {
+      fw.allocations.forEach((agent, r) -> out.merge(agent.id, r.all(), Resources::plus));
+    }
     return Collections.unmodifiableMap(out);
   }
 
@@ -150,9 +180,21 @@ public final class AllocatorView {
     return registry.agent(agentId).total.all();
   }
 
-  /** What is allocated (offered or used) to a framework on an agent, pool by pool (empty: nothing). */
+  /** What is allocated (offered or used) to a framework on an agent, in all its roles, pool by pool (empty: nothing). */
   public PooledResources allocation(String frameworkId, String agentId) {
-    return registry.framework(frameworkId).allocations.getOrDefault(registry.agent(agentId), PooledResources.EMPTY);
+    AgentState agent = registry.agent(agentId);
+    PooledResources sum = PooledResources.EMPTY;
+    for (FrameworkState fw : registry.clients(frameworkId).values()) {
+      sum = sum.plus(fw.allocations.getOrDefault(agent, PooledResources.EMPTY));
+    }
+    return sum;
+  }
+
+  /** What is allocated (offered or used) to a framework in one role on an agent, pool by pool (empty: nothing). */
+  public PooledResources allocation(String frameworkId, String role, String agentId) {
+    FrameworkState fw = registry.clients(frameworkId).get(role);
+    return fw == null ? PooledResources.EMPTY
+        : fw.allocations.getOrDefault(registry.agent(agentId), PooledResources.EMPTY);
   }
 
   /** The sum of all agents' scalar totals, active or not: the denominators of the shares. */
@@ -160,9 +202,13 @@ public final class AllocatorView {
     return index.totals();
   }
 
-  /** The number of agents on which a framework holds filters (expired ones may linger). */
+  /** The number of agents on which a framework holds filters, summed over its roles (expired ones may linger). */
   public int filteredAgents(String frameworkId) {
-    return registry.framework(frameworkId).filteredAgents;
+    int n = 0;
+    for (FrameworkState fw : registry.clients(frameworkId).values()) {
+      n += fw.filteredAgents;
+    }
+    return n;
   }
 
   /** The number of known agents, active or not. */
@@ -172,6 +218,6 @@ public final class AllocatorView {
 
   /** The number of known frameworks, active or not. */
   public int frameworkCount() {
-    return registry.frameworks().size();
+    return registry.frameworkIds().size();
   }
 }

@@ -5,15 +5,22 @@ import io.corral.common.resources.Resources;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The weighted DRF allocator (Mesos {@code HierarchicalDRF}, one role per framework, quotas,
- * reservations): it decides which framework is offered each agent's free resources.
+ * The weighted DRF allocator (Mesos {@code HierarchicalDRF}, quotas, reservations, frameworks of
+ * several roles): it decides which framework is offered each agent's free resources, for which role.
+ *
+ * <p><b>Roles of a framework.</b> A framework is a client of each of its roles (Mesos' MULTI_ROLE):
+ * each (framework, role) is sorted, offered, filtered, suppressed and charged on its own, so
+ * everything below about "a framework" holds for each of its roles. An allocation names the role it
+ * is for. Calls without a role (a framework of one role) mean the framework's first role.
  *
  * <p><b>Threading.</b> Not thread-safe and lock-free by design: the master's event-loop thread
  * owns the instance and makes every call. Time is passed in ({@code Instant now}) and randomness
@@ -156,36 +163,89 @@ public final class DrfAllocator {
 
   /** Adds an active framework in {@code role} ({@code "*"} is the default role). */
   public void addFramework(String frameworkId, String role) {
+    addFramework(frameworkId, List.of(role));
+  }
+
+  /**
+   * Adds an active framework in each of {@code roles} (Mesos' MULTI_ROLE): a client of each role, with
+   * its own offers, filters, suppression and allocations.
+   *
+   * @throws IllegalArgumentException if the id is taken, or {@code roles} is empty or names a role twice
+   */
+  public void addFramework(String frameworkId, Collection<String> roles) {
     checkId(frameworkId, "frameworkId");
-    checkId(role, "role");
-    if (registry.findFramework(frameworkId) != null) {
-      throw new IllegalArgumentException("framework " + frameworkId + " is already known");
+    checkRoles(roles);
+    registry.addFramework(frameworkId);
+    for (String role : roles) {
+      sorter.add(registry.addClient(frameworkId, sorter.role(role)));
     }
-    sorter.add(registry.addFramework(frameworkId, sorter.role(role)));
+    dirty.markAll();
+  }
+
+  /**
+   * Changes a framework's roles (Mesos' UPDATE_FRAMEWORK, or a re-subscription with other roles). It
+   * becomes a client of each new role (active as the framework is, not suppressed). A role it leaves
+   * gets no more offers and loses its filters; what the framework holds in it (its running tasks, and
+   * offers the master has not taken back yet) still counts towards that role until recovered, then the
+   * role's client is dropped. Rejoining such a role takes its allocations back into the new client.
+   *
+   * @throws IllegalArgumentException if the framework is unknown, or {@code roles} is empty or names a role twice
+   */
+  public void updateRoles(String frameworkId, Collection<String> roles) {
+    checkRoles(roles);
+    Map<String, FrameworkState> clients = registry.clients(frameworkId);
+    boolean active = clients.values().stream().anyMatch(c -> c.active);
+    for (FrameworkState fw : List.copyOf(clients.values())) {
+      if (!roles.contains(fw.role.name) && !fw.retired) {
+        fw.retired = true;
+        fw.suppressed = false;
+        clearFilters(fw);
+        sorter.syncOfferable(fw);
+        dropIfDone(fw);
+      }
+    }
+    for (String role : roles) {
+      FrameworkState fw = clients.get(role);
+      if (fw == null) {
+        fw = registry.addClient(frameworkId, sorter.role(role));
+        fw.active = active;
+        sorter.add(fw);
+      } else if (fw.retired) {
+        fw.retired = false;
+        fw.active = active;
+        sorter.syncOfferable(fw);
+      }
+    }
     dirty.markAll();
   }
 
   /** Forgets a framework, everything allocated to it and its filters. Unknown ids are ignored. */
   public void removeFramework(String frameworkId) {
-    FrameworkState fw = registry.findFramework(frameworkId);
-    if (fw == null) {
+    Map<String, FrameworkState> clients = registry.findClients(frameworkId);
+    if (clients == null) {
       LOG.debug("Ignoring removal of unknown framework {}", frameworkId);
       return;
     }
-    for (AgentState agent : ledger.releaseAll(fw)) {
-      dirty.mark(agent);
+    for (FrameworkState fw : List.copyOf(clients.values())) {
+      for (AgentState agent : ledger.releaseAll(fw)) {
+        dirty.mark(agent);
+      }
+      drop(fw);
     }
-    clearFilters(fw);
-    sorter.remove(fw);
     registry.removeFramework(frameworkId);
   }
 
-  /** The framework (re)connected: it gets offers again, unless suppressed. */
+  /** The framework (re)connected: it gets offers again in each of its roles, unless suppressed there. */
   public void activateFramework(String frameworkId) {
-    FrameworkState fw = registry.framework(frameworkId);
-    if (!fw.active) {
-      fw.active = true;
-      sorter.syncOfferable(fw);
+    boolean changed = false;
+    for (FrameworkState fw : registry.clients(frameworkId).values()) {
+      if (!fw.active) {
+        fw.active = true;
+        sorter.syncOfferable(fw);
+        changed = true;
+      }
+    }
+    if (changed) {
       dirty.markAll();
     }
   }
@@ -196,27 +256,68 @@ public final class DrfAllocator {
    * calls {@link #suppress} again if the new subscription asks for it).
    */
   public void deactivateFramework(String frameworkId) {
-    FrameworkState fw = registry.framework(frameworkId);
-    fw.active = false;
-    fw.suppressed = false;
-    clearFilters(fw);
-    sorter.syncOfferable(fw);
+    for (FrameworkState fw : registry.clients(frameworkId).values()) {
+      fw.active = false;
+      fw.suppressed = false;
+      clearFilters(fw);
+      sorter.syncOfferable(fw);
+    }
   }
 
-  /** No offers for this framework until {@link #revive}. */
+  /** No offers for this framework, in any of its roles, until {@link #revive}. */
   public void suppress(String frameworkId) {
-    FrameworkState fw = registry.framework(frameworkId);
-    fw.suppressed = true;
-    sorter.syncOfferable(fw);
+    suppress(frameworkId, List.of());
   }
 
-  /** Ends suppression and clears all the framework's filters. */
+  /**
+   * No offers for this framework in {@code roles} (empty: all its roles) until they are revived. Roles
+   * the framework is not in are ignored (the master checks them).
+   */
+  public void suppress(String frameworkId, Collection<String> roles) {
+    for (FrameworkState fw : named(frameworkId, roles)) {
+      fw.suppressed = true;
+      sorter.syncOfferable(fw);
+    }
+  }
+
+  /** Ends suppression and clears the filters of the framework in all its roles. */
   public void revive(String frameworkId) {
-    FrameworkState fw = registry.framework(frameworkId);
-    fw.suppressed = false;
-    clearFilters(fw);
-    sorter.syncOfferable(fw);
+    revive(frameworkId, List.of());
+  }
+
+  /** Ends suppression and clears the filters of the framework in {@code roles} (empty: all its roles). */
+  public void revive(String frameworkId, Collection<String> roles) {
+    for (FrameworkState fw : named(frameworkId, roles)) {
+      fw.suppressed = false;
+      clearFilters(fw);
+      sorter.syncOfferable(fw);
+    }
     dirty.markAll();
+  }
+
+  /** The framework's clients in {@code roles} it is still in (all of them for an empty list). */
+  private List<FrameworkState> named(String frameworkId, Collection<String> roles) {
+    List<FrameworkState> out = new ArrayList<>();
+    for (FrameworkState fw : registry.clients(frameworkId).values()) {
+      if (!fw.retired && (roles.isEmpty() || roles.contains(fw.role.name))) {
+        out.add(fw);
+      }
+    }
+    return out;
+  }
+
+  /** Drops a retired client once it holds nothing. */
+  private void dropIfDone(FrameworkState fw) {
+    if (fw.retired && fw.allocations.isEmpty()) {
+      drop(fw);
+    }
+  }
+
+  /** Forgets a client that holds nothing. */
+  private void drop(FrameworkState fw) {
+    clearFilters(fw);
+    sorter.remove(fw);
+    registry.removeClient(fw);
   }
 
   /**
@@ -281,11 +382,31 @@ public final class DrfAllocator {
     addAllocation(frameworkId, agentId, PooledResources.of(resources));
   }
 
-  /** As {@link #addAllocation(String, String, Resources)}, pool by pool. */
+  /** As {@link #addAllocation(String, String, Resources)}, pool by pool, in the framework's (first) role. */
   public void addAllocation(String frameworkId, String agentId, PooledResources resources) {
+    addAllocation(frameworkId, registry.primary(frameworkId).role.name, agentId, resources);
+  }
+
+  /**
+   * As {@link #addAllocation(String, String, Resources)}, pool by pool, charged to {@code role}. A
+   * role the framework is not in (tasks launched in a role it has left since) counts them there all
+   * the same, without offers, until they are recovered.
+   */
+  public void addAllocation(String frameworkId, String role, String agentId, PooledResources resources) {
     Objects.requireNonNull(resources, "resources");
-    FrameworkState fw = registry.framework(frameworkId);
+    checkId(role, "role");
+    Map<String, FrameworkState> clients = registry.clients(frameworkId);
     AgentState agent = registry.agent(agentId);
+    FrameworkState fw = clients.get(role);
+    if (resources.isEmpty()) {
+      return;
+    }
+    if (fw == null) {
+      fw = registry.addClient(frameworkId, sorter.role(role));
+      fw.retired = true;
+      fw.active = clients.values().stream().anyMatch(c -> c.active);
+      sorter.add(fw);
+    }
     if (resources.isEmpty()) {
       return;
     }
@@ -319,10 +440,22 @@ public final class DrfAllocator {
    */
   public void recover(
       String frameworkId, String agentId, PooledResources resources, Duration refuse, Instant now) {
+    Map<String, FrameworkState> clients = registry.findClients(frameworkId);
+    String role = clients == null || clients.isEmpty() ? "*" : registry.primary(frameworkId).role.name;
+    recover(frameworkId, role, agentId, resources, refuse, now);
+  }
+
+  /**
+   * As {@link #recover(String, String, PooledResources, Duration, Instant)}, for what the framework
+   * holds in {@code role}: the refusal filters offers for that role only. A role the framework left
+   * is dropped once it holds nothing.
+   */
+  public void recover(String frameworkId, String role, String agentId, PooledResources resources, Duration refuse,
+      Instant now) {
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(refuse, "refuse");
     Objects.requireNonNull(now, "now");
-    FrameworkState fw = registry.findFramework(frameworkId);
+    FrameworkState fw = registry.findClient(frameworkId, role);
     AgentState agent = registry.findAgent(agentId);
     if (fw == null || agent == null) {
       LOG.debug("Dropping {} recovered for {} on {}: unknown", resources, frameworkId, agentId);
@@ -334,6 +467,10 @@ public final class DrfAllocator {
     }
     if (!released.isEmpty()) {
       dirty.mark(agent);
+    }
+    if (fw.retired) {
+      dropIfDone(fw);
+      return;
     }
     if (refuse.isNegative() || refuse.isZero() || resources.isEmpty()) {
       return;
@@ -385,6 +522,17 @@ public final class DrfAllocator {
         agent.filters.remove(fw);
       }
     }
+  }
+
+  private static void checkRoles(Collection<String> roles) {
+    Objects.requireNonNull(roles, "roles");
+    if (roles.isEmpty()) {
+      throw new IllegalArgumentException("a framework needs at least one role");
+    }
+    if (new java.util.HashSet<>(roles).size() != roles.size()) {
+      throw new IllegalArgumentException("roles named twice: " + roles);
+    }
+    roles.forEach(r -> checkId(r, "role"));
   }
 
   private static void checkId(String id, String what) {

@@ -5,7 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What the allocator knows about one framework. Mutable, owned by the allocator's thread.
+ * What the allocator knows about one framework in one of its roles: a client of that role in the DRF
+ * tree (a framework of several roles, Mesos' MULTI_ROLE, has one per role; its offers, filters,
+ * suppression and allocations are each role's own). Mutable, owned by the allocator's thread.
  *
  * <p>{@link #share} is the sort key in its role's order: it changes only while the framework is
  * out of that order (see {@link DrfSorter}).
@@ -20,6 +22,11 @@ final class FrameworkState {
 
   boolean active = true;
   boolean suppressed;
+  /**
+   * The framework left this role (an update or a re-subscription without it): no offers; what its
+   * tasks hold still counts here until they end, then the client is dropped.
+   */
+  boolean retired;
   /** Whether this framework is currently in its role's order of offerable frameworks. */
   boolean inOrder;
 
@@ -41,11 +48,11 @@ final class FrameworkState {
 
   /** Whether the framework may receive offers at all (filters aside). */
   boolean offerable() {
-    return active && !suppressed;
+    return active && !suppressed && !retired;
   }
 
   @Override
   public String toString() {
-    return "framework " + id;
+    return "framework " + id + " in role " + role.name;
   }
 }

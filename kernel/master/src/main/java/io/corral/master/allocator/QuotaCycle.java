@@ -141,7 +141,7 @@ final class QuotaCycle {
           ? agent.free : PooledResources.of(choice.offer);
       ledger.grant(choice.fw, agent, offer);
       served.add(choice.fw);
-      out.add(new Allocation(choice.fw.id, agent.id, offer));
+      out.add(new Allocation(choice.fw.id, choice.fw.role.name, agent.id, offer));
       // The slice left the unallocated pool; what it gave the role's guarantee leaves the headroom too.
       for (Map.Entry<String, Long> e : choice.offer.scalarMillis().entrySet()) {
         int i = index.indexOf(e.getKey());

@@ -44,7 +44,7 @@ final class ReservedOffers {
         FrameworkState taker = first(node, agent, offer);
         if (taker != null) {
           ledger.grant(taker, agent, offer);
-          out.add(new Allocation(taker.id, agent.id, offer));
+          out.add(new Allocation(taker.id, taker.role.name, agent.id, offer));
           any = true;
         }
       }

@@ -180,9 +180,11 @@ final class AgentManager {
     agent.executors().clear();
     for (ExecutorInfo e : reg.getExecutorsList()) {
       PooledResources r = safeResources(e.getResourcesList());
-      agent.executors().put(new ExecutorKey(e.getFrameworkId(), e.getExecutorId()), new ExecutorEntry(e, r));
-      if (s.frameworks.containsKey(e.getFrameworkId())) {
-        s.allocator.addAllocation(e.getFrameworkId(), id, r);
+      FrameworkEntry fw = s.frameworks.get(e.getFrameworkId());
+      String role = roleOf(e.getRole(), fw);
+      agent.executors().put(new ExecutorKey(e.getFrameworkId(), e.getExecutorId()), new ExecutorEntry(e, r, role));
+      if (fw != null) {
+        s.allocator.addAllocation(e.getFrameworkId(), role, id, r);
       }
     }
     Set<TaskKey> reported = new HashSet<>();
@@ -216,7 +218,7 @@ final class AgentManager {
     // until its scheduler re-subscribes or its failover timeout ends.
     FrameworkEntry fw = new FrameworkEntry(f.getId(), f, null, s.now(), s.config.maxCompletedTasksPerFramework());
     s.frameworks.put(fw.id(), fw);
-    s.allocator.addFramework(fw.id(), fw.role());
+    s.allocator.addFramework(fw.id(), fw.roles());
     LOG.info("recovered framework {} ({}) from agent {}", fw.id(), fw.name(), agent.id());
     frameworks.recovered(fw);
   }
@@ -234,15 +236,15 @@ final class AgentManager {
       }
       TaskEntry entry = new TaskEntry(t.getFrameworkId(), t.getTaskId(), agent.id(), t.getExecutorId(),
           t.getName(), r, s.now(), t.getState(), t.hasLatestStatus() ? t.getLatestStatus() : null,
-          t.getSchedulerTask());
+          t.getSchedulerTask(), roleOf(t.getRole(), fw));
       fw.tasks().put(entry.taskId(), entry);
       agent.tasks().put(entry.key(), entry);
       s.schedulerTasks.add(entry);
-      s.allocator.addAllocation(fw.id(), agent.id(), r);
+      s.allocator.addAllocation(fw.id(), entry.role(), agent.id(), r);
       return;
     }
     if (!TaskStates.isTerminal(known.state())) {
-      s.allocator.addAllocation(fw.id(), agent.id(), known.resources());
+      s.allocator.addAllocation(fw.id(), known.role(), agent.id(), known.resources());
     }
     if (known.state() != t.getState()) {
       TaskStatus status = t.hasLatestStatus() && t.getLatestStatus().getState() == t.getState()
@@ -253,6 +255,17 @@ final class AgentManager {
         sendToFramework(fw.id(), status);
       }
     }
+  }
+
+  /**
+   * The role an agent reports a task or executor in; one launched before tasks had roles (empty) is
+   * in its framework's (first) role.
+   */
+  private static String roleOf(String reported, FrameworkEntry fw) {
+    if (!reported.isEmpty()) {
+      return reported;
+    }
+    return fw == null ? io.corral.common.roles.RoleNames.DEFAULT : fw.role();
   }
 
   private void sendToFramework(String frameworkId, TaskStatus status) {

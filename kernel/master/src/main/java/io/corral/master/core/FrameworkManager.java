@@ -45,12 +45,13 @@ final class FrameworkManager {
   FrameworkEntry subscribe(StreamConnection<SchedulerEvent> conn, SchedulerCall.Subscribe sub) {
     FrameworkInfo info = sub.getFrameworkInfo();
     String problem = validate(info);
+    if (problem == null) {
+      info = normalized(info);
+      problem = suppressedRolesProblem(FrameworkEntry.rolesOf(info), sub.getSuppressedRolesList());
+    }
     if (problem != null) {
       refuse(conn, problem);
       return null;
-    }
-    if (info.getRole().isEmpty()) {
-      info = info.toBuilder().setRole("*").build();
     }
     if (s.authorizer.enabled()) {
       String who = conn.identity().map(Identity::principal).orElse(null);
@@ -76,17 +77,14 @@ final class FrameworkManager {
       }
       fw = new FrameworkEntry(id, info, conn, now, s.config.maxCompletedTasksPerFramework());
       s.frameworks.put(id, fw);
-      s.allocator.addFramework(id, fw.role());
-      LOG.info("framework {} ({}) subscribed in role {} as {} from {}",
-          id, info.getName(), fw.role(), info.getUser(), conn.peer());
+      s.allocator.addFramework(id, fw.roles());
+      LOG.info("framework {} ({}) subscribed in role{} {} as {} from {}",
+          id, info.getName(), fw.roles().size() == 1 ? "" : "s", String.join(", ", fw.roles()), info.getUser(),
+          conn.peer());
     } else {
       if (s.authorizer.enabled() && !fw.info().getPrincipal().equals(info.getPrincipal())) {
         refuse(conn, "framework " + id + " belongs to principal '" + fw.info().getPrincipal()
             + "'; principal '" + info.getPrincipal() + "' cannot take it over");
-        return null;
-      }
-      if (!fw.role().equals(info.getRole())) {
-        refuse(conn, "framework " + id + " is in role " + fw.role() + "; changing roles on failover is not supported");
         return null;
       }
       StreamConnection<SchedulerEvent> old = fw.connection();
@@ -95,19 +93,14 @@ final class FrameworkManager {
         old.complete();
         offers.rescindAllOfFramework(fw, false);
       }
-      fw.setInfo(info);
+      changeRoles(fw, info, false);
       fw.connected(conn);
       s.allocator.activateFramework(id);
       LOG.info("framework {} ({}) re-subscribed from {} with {} task(s)", id, info.getName(), conn.peer(), fw.tasks().size());
       notifyAgents(fw);
     }
     s.metrics.frameworksSubscribed.incrementAndGet();
-    fw.setSuppressed(sub.getSuppressed());
-    if (sub.getSuppressed()) {
-      s.allocator.suppress(id);
-    } else {
-      s.allocator.revive(id);
-    }
+    subscribeSuppressed(fw, sub.getSuppressed() ? fw.roles() : sub.getSuppressedRolesList());
     conn.send(
         SchedulerEvent.newBuilder()
             .setSubscribed(
@@ -116,10 +109,144 @@ final class FrameworkManager {
                     .setHeartbeatIntervalSeconds(s.config.heartbeatInterval().toMillis() / 1000.0)
                     .setMasterInfo(s.masterInfo)
                     .setResubscribed(resubscribed)
-                    .addAllLargestAgent(s.largestAgent.toProto()))
+                    .addAllLargestAgent(s.largestAgent.toProto())
+                    .addAllRoles(fw.roles()))
             .build());
     offers.requestAllocation();
     return fw;
+  }
+
+  /**
+   * A subscription's suppression: offers for the {@code suppressed} roles stop, the framework's other
+   * roles are revived (their filters cleared, as a scheduler subscribing again starts afresh).
+   */
+  private void subscribeSuppressed(FrameworkEntry fw, List<String> suppressed) {
+    List<String> revived = new ArrayList<>(fw.roles());
+    revived.removeAll(suppressed);
+    fw.setSuppressed(fw.roles(), false);
+    fw.setSuppressed(suppressed, true);
+    if (!suppressed.isEmpty()) {
+      s.allocator.suppress(fw.id(), suppressed);
+    }
+    if (!revived.isEmpty()) {
+      s.allocator.revive(fw.id(), revived);
+    }
+  }
+
+  /** Why {@code suppressed} (of a SUBSCRIBE or an UPDATE_FRAMEWORK) does not fit {@code roles}, or null. */
+  private static String suppressedRolesProblem(List<String> roles, List<String> suppressed) {
+    for (String r : suppressed) {
+      if (!roles.contains(r)) {
+        return "suppressed role " + r + " is not one of the framework's roles " + roles;
+      }
+    }
+    return null;
+  }
+
+  /** A framework's info as the master keeps it: a framework naming no role is in {@code "*"}. */
+  private static FrameworkInfo normalized(FrameworkInfo info) {
+    return info.getRole().isEmpty() && info.getRolesCount() == 0 ? info.toBuilder().setRole("*").build() : info;
+  }
+
+  /**
+   * Mesos' UPDATE_FRAMEWORK: the framework's roles (and name, failover timeout, labels, hostname)
+   * change; refused with an Error naming why (and nothing changed) when the update is invalid.
+   */
+  void update(FrameworkEntry fw, SchedulerCall.UpdateFramework call) {
+    FrameworkInfo info = call.getFrameworkInfo();
+    if (info.getId().isEmpty()) {
+      info = info.toBuilder().setId(fw.id()).build();
+    }
+    if (s.authorizer.enabled() && info.getPrincipal().isEmpty()) {
+      info = info.toBuilder().setPrincipal(fw.info().getPrincipal()).build();
+    }
+    info = normalized(info);
+    String problem = updateProblem(fw, info, call.getSuppressedRolesList());
+    if (problem != null) {
+      s.metrics.invalidCalls.incrementAndGet();
+      LOG.info("refused UPDATE_FRAMEWORK of framework {}: {}", fw.id(), problem);
+      fw.send(Statuses.error("UPDATE_FRAMEWORK", problem, false));
+      return;
+    }
+    List<String> before = fw.roles();
+    changeRoles(fw, info, true);
+    Set<String> suppressed = new HashSet<>(call.getSuppressedRolesList());
+    List<String> revived = new ArrayList<>(fw.suppressedRoles());
+    revived.removeAll(suppressed);
+    fw.setSuppressed(fw.roles(), false);
+    fw.setSuppressed(suppressed, true);
+    if (!revived.isEmpty()) {
+      s.allocator.revive(fw.id(), revived);
+    }
+    if (!suppressed.isEmpty()) {
+      s.allocator.suppress(fw.id(), suppressed);
+    }
+    LOG.info("framework {} ({}) updated: roles {} (were {}){}", fw.id(), info.getName(), fw.roles(), before,
+        suppressed.isEmpty() ? "" : ", suppressed in " + new java.util.TreeSet<>(suppressed));
+    offers.requestAllocation();
+  }
+
+  /** Why {@code info} cannot replace the framework's info, or null. */
+  private String updateProblem(FrameworkEntry fw, FrameworkInfo info, List<String> suppressedRoles) {
+    String problem = validate(info);
+    if (problem != null) {
+      return problem;
+    }
+    FrameworkInfo now = fw.info();
+    if (!info.getId().equals(fw.id())) {
+      return "an update names framework " + info.getId() + " but comes from framework " + fw.id();
+    }
+    if (!info.getUser().equals(now.getUser())) {
+      return "the user of a framework cannot change (it is '" + now.getUser() + "'); subscribe a new framework";
+    }
+    if (!info.getPrincipal().equals(now.getPrincipal())) {
+      return "the principal of a framework cannot change (it is '" + now.getPrincipal() + "')";
+    }
+    if (info.getCheckpoint() != now.getCheckpoint()) {
+      return "checkpoint of a framework cannot change (it is " + now.getCheckpoint() + ")";
+    }
+    List<String> roles = FrameworkEntry.rolesOf(info);
+    problem = suppressedRolesProblem(roles, suppressedRoles);
+    if (problem != null) {
+      return problem;
+    }
+    if (s.authorizer.enabled()) {
+      for (String r : roles) {
+        if (!fw.roles().contains(r)) {
+          problem = s.authorizer.check(Acls.Action.REGISTER_FRAMEWORK, info.getPrincipal(), r,
+              "UPDATE_FRAMEWORK of framework " + fw.id()).orElse(null);
+          if (problem != null) {
+            return problem;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Gives the framework {@code info} and the roles it names: offers for the roles it leaves are
+   * rescinded (the framework told with {@code notify}); its tasks keep the role they were launched in
+   * and count towards it until they end. Agents hear of the new info, so they report it to a new leader.
+   */
+  private void changeRoles(FrameworkEntry fw, FrameworkInfo info, boolean notify) {
+    List<String> roles = FrameworkEntry.rolesOf(info);
+    List<String> left = new ArrayList<>(fw.roles());
+    left.removeAll(roles);
+    boolean changed = !fw.info().equals(info);
+    if (!left.isEmpty()) {
+      offers.rescindOfRoles(fw, Set.copyOf(left), notify);
+      fw.setSuppressed(left, false);
+      LOG.info("framework {} leaves role(s) {}; its {} task(s) there keep their role until they end", fw.id(), left,
+          fw.tasks().values().stream().filter(t -> left.contains(t.role())).count());
+    }
+    if (!roles.equals(fw.roles())) {
+      s.allocator.updateRoles(fw.id(), roles);
+    }
+    fw.setInfo(info);
+    if (changed && notify) {
+      notifyAgents(fw);
+    }
   }
 
   /**
@@ -150,9 +277,13 @@ final class FrameworkManager {
       return "FrameworkInfo.principal '" + info.getPrincipal() + "' is not the authenticated principal '"
           + principal + "'";
     }
-    return s.authorizer.check(Acls.Action.REGISTER_FRAMEWORK, principal, info.getRole(), where)
-        .or(() -> s.authorizer.check(Acls.Action.RUN_TASK, principal, info.getUser(), where))
-        .orElse(null);
+    for (String role : FrameworkEntry.rolesOf(info)) {
+      String problem = s.authorizer.check(Acls.Action.REGISTER_FRAMEWORK, principal, role, where).orElse(null);
+      if (problem != null) {
+        return problem;
+      }
+    }
+    return s.authorizer.check(Acls.Action.RUN_TASK, principal, info.getUser(), where).orElse(null);
   }
 
   private void refuse(StreamConnection<SchedulerEvent> conn, String problem) {
@@ -171,6 +302,18 @@ final class FrameworkManager {
     }
     if (!info.getRole().isEmpty() && io.corral.common.roles.RoleNames.problem(info.getRole()) != null) {
       return "invalid role: " + io.corral.common.roles.RoleNames.problem(info.getRole());
+    }
+    if (info.getRolesCount() > 0 && !info.getRole().isEmpty()) {
+      return "set either role (one role) or roles (several), not both";
+    }
+    Set<String> seen = new HashSet<>();
+    for (String r : info.getRolesList()) {
+      if (io.corral.common.roles.RoleNames.problem(r) != null) {
+        return "invalid role in roles: " + io.corral.common.roles.RoleNames.problem(r);
+      }
+      if (!seen.add(r)) {
+        return "roles names " + r + " twice";
+      }
     }
     if (info.hasFailoverTimeout()) {
       double t = info.getFailoverTimeout();
@@ -284,15 +427,39 @@ final class FrameworkManager {
     }
   }
 
-  void revive(FrameworkEntry fw) {
-    fw.setSuppressed(false);
-    s.allocator.revive(fw.id());
-    offers.requestAllocation();
+  /** Revives the roles named (none: all the framework's). */
+  void revive(FrameworkEntry fw, List<String> roles) {
+    List<String> named = named(fw, roles, "REVIVE");
+    if (named != null) {
+      fw.setSuppressed(named, false);
+      s.allocator.revive(fw.id(), named);
+      offers.requestAllocation();
+    }
   }
 
-  void suppress(FrameworkEntry fw) {
-    fw.setSuppressed(true);
-    s.allocator.suppress(fw.id());
+  /** Suppresses the roles named (none: all the framework's). */
+  void suppress(FrameworkEntry fw, List<String> roles) {
+    List<String> named = named(fw, roles, "SUPPRESS");
+    if (named != null) {
+      fw.setSuppressed(named, true);
+      s.allocator.suppress(fw.id(), named);
+    }
+  }
+
+  /** The roles a SUPPRESS or REVIVE means, or null (and an Error sent) if it names one the framework is not in. */
+  private List<String> named(FrameworkEntry fw, List<String> roles, String call) {
+    if (roles.isEmpty()) {
+      return fw.roles();
+    }
+    for (String r : roles) {
+      if (!fw.roles().contains(r)) {
+        s.metrics.invalidCalls.incrementAndGet();
+        fw.send(Statuses.error(call, "framework " + fw.id() + " is not in role " + r + " (its roles: "
+            + String.join(", ", fw.roles()) + ")", false));
+        return null;
+      }
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(roles));
   }
 
   void sendHeartbeats() {

@@ -10,6 +10,7 @@ import io.corral.master.state.TaskEntry;
 import io.corral.master.validation.LaunchPlan;
 import io.corral.http.auth.Acls;
 import io.corral.master.validation.LaunchValidator;
+import io.corral.master.validation.TaskRoles;
 import io.corral.protocol.AgentEvent;
 import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.SchedulerCall;
@@ -62,6 +63,7 @@ final class LaunchHandler {
     }
     String offerProblem = null;
     String agentId = null;
+    String role = null;
     List<OfferEntry> valid = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     if (accept.getOfferIdsCount() == 0) {
@@ -80,7 +82,12 @@ final class LaunchHandler {
           offerProblem = "offers of different agents cannot be accepted together ("
               + agentId + ", " + offer.agentId() + ")";
         }
+        if (role != null && !role.equals(offer.role())) {
+          offerProblem = "offers for different roles cannot be accepted together (" + role + ", " + offer.role()
+              + "): a task is charged to the role of its offers";
+        }
         agentId = agentId == null ? offer.agentId() : agentId;
+        role = role == null ? offer.role() : role;
         valid.add(offer);
       }
     }
@@ -98,19 +105,22 @@ final class LaunchHandler {
       offered = offered.plus(o.resources());
     }
     s.metrics.offersAccepted.addAndGet(valid.size());
-    offered = reserveOrUnreserve(fw, agent, offered, accept);
+    offered = reserveOrUnreserve(fw, role, agent, offered, accept);
     Map<String, ExecutorInfo> running = new HashMap<>();
+    Map<String, String> runningRoles = new HashMap<>();
     for (Map.Entry<ExecutorKey, ExecutorEntry> e : agent.executors().entrySet()) {
       if (e.getKey().frameworkId().equals(fw.id())) {
         running.put(e.getKey().executorId(), e.getValue().info());
+        runningRoles.put(e.getKey().executorId(), e.getValue().role());
       }
     }
+    TaskRoles.Stamped stamped = TaskRoles.stamp(role, accept.getTasksList(), runningRoles);
     LaunchPlan plan =
         LaunchValidator.validate(
             fw.id(),
             agent.id(),
             offered,
-            accept.getTasksList(),
+            stamped.tasks(),
             id -> fw.tasks().containsKey(id) || fw.completed().containsKey(id),
             running,
             user -> user.isEmpty() ? null // the framework's user, allowed when it subscribed
@@ -118,19 +128,20 @@ final class LaunchHandler {
                     "launch by framework " + fw.id()).orElse(null),
             s.largestAgent);
     plan = s.schedulerTasks.admit(fw, plan);
-    launch(fw, agent, plan);
-    offers.recover(fw.id(), agent.id(), offered.minus(plan.used()), refuse);
+    launch(fw, agent, role, plan);
+    offers.recover(fw.id(), role, agent.id(), offered.minus(plan.used()), refuse);
+    reportRejected(fw, agent.id(), stamped.rejected());
     reportRejected(fw, agent.id(), plan.rejected());
   }
 
   /** The ACCEPT's RESERVE and UNRESERVE; one not allowed is reported and leaves the offers as they were. */
-  private PooledResources reserveOrUnreserve(FrameworkEntry fw, AgentEntry agent, PooledResources offered,
-      SchedulerCall.Accept accept) {
+  private PooledResources reserveOrUnreserve(FrameworkEntry fw, String role, AgentEntry agent,
+      PooledResources offered, SchedulerCall.Accept accept) {
     if (accept.getReserveCount() == 0 && accept.getUnreserveCount() == 0) {
       return offered;
     }
     try {
-      return reservations.inAccept(fw, agent, offered, PooledResources.fromProto(accept.getReserveList()),
+      return reservations.inAccept(fw, role, agent, offered, PooledResources.fromProto(accept.getReserveList()),
           PooledResources.fromProto(accept.getUnreserveList()));
     } catch (IllegalArgumentException e) { // InvalidResourcesException too
       s.metrics.invalidCalls.incrementAndGet();
@@ -140,7 +151,7 @@ final class LaunchHandler {
     }
   }
 
-  private void launch(FrameworkEntry fw, AgentEntry agent, LaunchPlan plan) {
+  private void launch(FrameworkEntry fw, AgentEntry agent, String role, LaunchPlan plan) {
     if (plan.accepted().isEmpty()) {
       return;
     }
@@ -150,7 +161,7 @@ final class LaunchHandler {
       TaskInfo task = a.task();
       if (task.hasExecutor()) {
         agent.executors().putIfAbsent(
-            executorKey(fw, task), new ExecutorEntry(task.getExecutor(), a.newExecutor()));
+            executorKey(fw, task), new ExecutorEntry(task.getExecutor(), a.newExecutor(), role));
       }
       TaskEntry entry = new TaskEntry(fw.id(), task, agent.id(), a.resources(), now);
       fw.tasks().put(task.getTaskId(), entry);
@@ -182,7 +193,7 @@ final class LaunchHandler {
     LOG.info("refused ACCEPT from framework {}: {}", fw.id(), problem);
     for (OfferEntry o : valid) {
       offers.take(o.id());
-      offers.recover(fw.id(), o.agentId(), o.resources(), refuse);
+      offers.recover(fw.id(), o.role(), o.agentId(), o.resources(), refuse);
     }
     if (accept.getTasksCount() == 0) {
       fw.send(Statuses.error("ACCEPT", problem, false));

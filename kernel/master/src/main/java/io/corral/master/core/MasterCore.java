@@ -346,8 +346,9 @@ public final class MasterCore implements MasterStreams {
       case ACCEPT -> launches.accept(fw, call.getAccept());
       case DECLINE -> offers.decline(fw, call.getDecline().getOfferIdsList(),
           call.getDecline().hasFilters() ? call.getDecline().getFilters() : null);
-      case REVIVE -> frameworks.revive(fw);
-      case SUPPRESS -> frameworks.suppress(fw);
+      case REVIVE -> frameworks.revive(fw, call.getRevive().getRolesList());
+      case SUPPRESS -> frameworks.suppress(fw, call.getSuppress().getRolesList());
+      case UPDATE_FRAMEWORK -> frameworks.update(fw, call.getUpdateFramework());
       case KILL -> statuses.kill(fw, call.getKill());
       case ACKNOWLEDGE -> statuses.acknowledge(fw, call.getAcknowledge());
       case RECONCILE -> statuses.reconcile(fw, call.getReconcile());

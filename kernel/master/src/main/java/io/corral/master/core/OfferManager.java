@@ -81,11 +81,11 @@ final class OfferManager {
         // The stream closed a moment ago and the loop has not heard yet: give it back.
         LOG.debug("allocation of {} of agent {} to {} is not offerable (disconnected); returned",
             a.resources(), a.agentId(), a.frameworkId());
-        s.allocator.recover(a.frameworkId(), a.agentId(), a.resources(), Duration.ZERO, now);
+        s.allocator.recover(a.frameworkId(), a.role(), a.agentId(), a.resources(), Duration.ZERO, now);
         continue;
       }
       OfferEntry offer =
-          new OfferEntry(s.ids.nextOfferId(), fw.id(), agent.id(), a.resources(), expiresAt);
+          new OfferEntry(s.ids.nextOfferId(), fw.id(), a.role(), agent.id(), a.resources(), expiresAt);
       s.offers.put(offer.id(), offer);
       fw.offerIds().add(offer.id());
       agent.offerIds().add(offer.id());
@@ -95,6 +95,7 @@ final class OfferManager {
               .setFrameworkId(fw.id())
               .setAgentId(agent.id())
               .setHostname(agent.hostname())
+              .setAllocationRole(a.role())
               .addAllResources(a.resources().toProto())
               .addAllAttributes(agent.info().getAttributesList());
       for (ExecutorKey ek : agent.executors().keySet()) {
@@ -134,10 +135,13 @@ final class OfferManager {
     return offer;
   }
 
-  /** Gives resources of an offer (or what a launch left of it) back to the allocator. */
-  void recover(String frameworkId, String agentId, PooledResources resources, Duration refuse) {
+  /**
+   * Gives resources a framework holds in {@code role} (an offer, what a launch left of it, what a
+   * task or executor of that role held) back to the allocator.
+   */
+  void recover(String frameworkId, String role, String agentId, PooledResources resources, Duration refuse) {
     if (!resources.isEmpty()) {
-      s.allocator.recover(frameworkId, agentId, resources, refuse, s.now());
+      s.allocator.recover(frameworkId, role, agentId, resources, refuse, s.now());
       requestAllocation();
     }
   }
@@ -152,7 +156,7 @@ final class OfferManager {
         continue;
       }
       take(id);
-      recover(fw.id(), offer.agentId(), offer.resources(), refuse);
+      recover(fw.id(), offer.role(), offer.agentId(), offer.resources(), refuse);
       s.metrics.offersDeclined.incrementAndGet();
     }
     if (!unknown.isEmpty()) {
@@ -175,7 +179,7 @@ final class OfferManager {
       }
       s.metrics.offersRescinded.incrementAndGet();
       if (s.agents.containsKey(offer.agentId())) {
-        recover(offer.frameworkId(), offer.agentId(), offer.resources(), filter);
+        recover(offer.frameworkId(), offer.role(), offer.agentId(), offer.resources(), filter);
       }
     }
     byFramework.forEach(
@@ -193,6 +197,22 @@ final class OfferManager {
 
   void rescindAllOfFramework(FrameworkEntry fw, boolean notify) {
     rescind(outstanding(fw.offerIds()), notify, Duration.ZERO);
+  }
+
+  /** Withdraws the framework's offers for the given roles (it left them). */
+  void rescindOfRoles(FrameworkEntry fw, java.util.Set<String> roles, boolean notify) {
+    List<OfferEntry> ofRoles = new ArrayList<>();
+    for (OfferEntry o : outstanding(fw.offerIds())) {
+      if (roles.contains(o.role())) {
+        ofRoles.add(o);
+      }
+    }
+    rescind(ofRoles, notify, Duration.ZERO);
+  }
+
+  /** Withdraws the given offers, telling their frameworks. */
+  void rescindOffers(List<OfferEntry> toRescind) {
+    rescind(toRescind, true, Duration.ZERO);
   }
 
   /** Takes back every outstanding offer (a leader in doubt must not have its offers used). */

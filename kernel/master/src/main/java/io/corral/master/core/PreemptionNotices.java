@@ -233,12 +233,7 @@ final class PreemptionNotices {
     if (n == null || t.state() != TaskState.TASK_KILLED) {
       return;
     }
-    FrameworkEntry fw = s.frameworks.get(t.frameworkId());
-    String role = fw == null ? null : fw.role();
-    if (role == null) {
-      return;
-    }
-    for (String r : ScalarAmounts.chain(role)) {
+    for (String r : ScalarAmounts.chain(t.role())) {
       s.preemptions.merge(r, 1L, Long::sum);
       s.reclaimed.merge(r, t.resources().all().scalarsOnly(), Resources::plus);
     }

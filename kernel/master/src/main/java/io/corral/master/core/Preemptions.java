@@ -96,9 +96,9 @@ final class Preemptions {
         // What a task uses of reservations goes back to their role, not to the roles in need.
         Resources shared = t.resources().unreserved().scalarsOnly();
         if (!notices.contains(t.key()) && preemptible(t) && !shared.isEmpty()) {
-          candidates.add(new VictimChooser.Candidate(fw.id(), t.taskId(), t.agentId(), fw.role(),
+          candidates.add(new VictimChooser.Candidate(fw.id(), t.taskId(), t.agentId(), t.role(),
               shared, t.launchedAt(), t.schedulerTask()));
-          roles.addAll(ScalarAmounts.chain(fw.role()));
+          roles.addAll(ScalarAmounts.chain(t.role()));
         }
       }
     }
@@ -140,23 +140,30 @@ final class Preemptions {
     needs.forEach(n -> n.amount().scalarMillis().forEach((k, v) -> lacking.merge(k, v, Long::sum)));
     Map<String, Long> freed = new HashMap<>();
     for (FrameworkEntry fw : List.copyOf(s.frameworks.values())) {
-      if (fw.offerIds().isEmpty() || ScalarAmounts.chain(fw.role()).stream().anyMatch(lackingRoles::contains)) {
+      if (fw.offerIds().isEmpty()) {
         continue;
       }
-      Resources held = Resources.builder().build();
+      // Per role of the framework: its offers for a role below its guarantee (or under one) stay.
+      Map<String, List<io.corral.master.state.OfferEntry>> byRole = new HashMap<>();
       for (String id : fw.offerIds()) {
         io.corral.master.state.OfferEntry o = s.offers.get(id);
-        if (o != null) {
-          held = held.plus(o.resources().unreserved().scalarsOnly());
+        if (o != null && ScalarAmounts.chain(o.role()).stream().noneMatch(lackingRoles::contains)) {
+          byRole.computeIfAbsent(o.role(), r -> new ArrayList<>()).add(o);
         }
       }
-      if (!ScalarAmounts.helps(held, lacking)) {
-        continue;
+      for (Map.Entry<String, List<io.corral.master.state.OfferEntry>> e : byRole.entrySet()) {
+        Resources held = Resources.builder().build();
+        for (io.corral.master.state.OfferEntry o : e.getValue()) {
+          held = held.plus(o.resources().unreserved().scalarsOnly());
+        }
+        if (!ScalarAmounts.helps(held, lacking)) {
+          continue;
+        }
+        LOG.info("rescinding the offers of framework {} (role {}: {}) for roles below their guarantee", fw.id(),
+            e.getKey(), held);
+        offers.rescindOffers(e.getValue());
+        held.scalarMillis().forEach((k, v) -> freed.merge(k, v, Long::sum));
       }
-      LOG.info("rescinding the offers of framework {} (role {}: {}) for roles below their guarantee", fw.id(),
-          fw.role(), held);
-      offers.rescindAllOfFramework(fw, true);
-      held.scalarMillis().forEach((k, v) -> freed.merge(k, v, Long::sum));
     }
     if (freed.isEmpty()) {
       return needs;

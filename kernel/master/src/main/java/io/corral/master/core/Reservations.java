@@ -87,27 +87,26 @@ final class Reservations {
   }
 
   /**
-   * RESERVE and UNRESERVE in a framework's ACCEPT, on the resources of its offers (already taken from
-   * the books, still allocated to it): what it reserves or unreserves stays allocated to it, in its
-   * new pool.
+   * RESERVE and UNRESERVE in a framework's ACCEPT, on the resources of its offers for {@code role}
+   * (already taken from the books, still allocated to it): it reserves for that role; what it reserves
+   * or unreserves stays allocated to it in that role, in its new pool.
    *
    * @param offered what the accepted offers hold
    * @return what they hold after the operations
    * @throws IllegalArgumentException with the reason, when an operation is not allowed (nothing changed)
    */
-  PooledResources inAccept(FrameworkEntry fw, AgentEntry agent, PooledResources offered, PooledResources reserve,
-      PooledResources unreserve) {
+  PooledResources inAccept(FrameworkEntry fw, String role, AgentEntry agent, PooledResources offered,
+      PooledResources reserve, PooledResources unreserve) {
     if (reserve.isEmpty() && unreserve.isEmpty()) {
       return offered;
     }
-    String role = fw.role();
     if (!reserve.unreserved().isEmpty() || !unreserve.unreserved().isEmpty()) {
       throw new IllegalArgumentException("every resource to reserve or unreserve needs its role in `reservation`");
     }
     for (String r : reserve.reserved().keySet()) {
       if (!r.equals(role)) {
-        throw new IllegalArgumentException("framework " + fw.id() + " of role " + role + " cannot reserve for role "
-            + r + ": a framework reserves for its own role");
+        throw new IllegalArgumentException("framework " + fw.id() + " cannot reserve for role " + r
+            + " on offers for role " + role + ": a framework reserves for the role of its offers");
       }
       authorize(fw, Acls.Action.RESERVE_RESOURCES, r);
     }
@@ -125,15 +124,15 @@ final class Reservations {
     }
     PooledResources from = PooledResources.of(reserve.all()).plus(unreserve);
     PooledResources to = reserve.plus(PooledResources.of(unreserve.all()));
-    s.allocator.recover(fw.id(), agent.id(), from, java.time.Duration.ZERO, s.now());
+    s.allocator.recover(fw.id(), role, agent.id(), from, java.time.Duration.ZERO, s.now());
     OperatorResult r = change(agent, dynamic.plus(reserve).minus(unreserve), false,
         "framework " + fw.id() + (reserve.isEmpty() ? "" : " reserved " + reserve)
             + (unreserve.isEmpty() ? "" : " unreserved " + unreserve) + " on agent " + agent.id());
     if (r.outcome() != OperatorResult.Outcome.DONE) {
-      s.allocator.addAllocation(fw.id(), agent.id(), from); // as it was
+      s.allocator.addAllocation(fw.id(), role, agent.id(), from); // as it was
       throw new IllegalArgumentException(r.message());
     }
-    s.allocator.addAllocation(fw.id(), agent.id(), to);
+    s.allocator.addAllocation(fw.id(), role, agent.id(), to);
     return offered.minus(from).plus(to);
   }
 

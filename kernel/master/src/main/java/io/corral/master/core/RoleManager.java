@@ -108,7 +108,7 @@ final class RoleManager {
     names.addAll(s.config.roleWeights().keySet());
     names.addAll(s.allocator.view().roles());
     for (FrameworkEntry fw : s.frameworks.values()) {
-      names.add(fw.role());
+      names.addAll(fw.roles());
     }
     for (String n : List.copyOf(names)) {
       if (!n.equals(RoleNames.DEFAULT) && RoleNames.problem(n) == null) {
@@ -118,16 +118,13 @@ final class RoleManager {
     Map<String, Resources.Builder> offered = new HashMap<>();
     Map<String, Integer> frameworks = new HashMap<>();
     for (FrameworkEntry fw : s.frameworks.values()) {
-      for (String r : withAncestors(fw.role())) {
-        frameworks.merge(r, 1, Integer::sum);
-      }
+      Set<String> counted = new TreeSet<>(); // a framework in a/x and a/y is one framework of a
+      fw.roles().forEach(role -> counted.addAll(withAncestors(role)));
+      counted.forEach(r -> frameworks.merge(r, 1, Integer::sum));
     }
     for (OfferEntry o : s.offers.values()) {
-      FrameworkEntry fw = s.frameworks.get(o.frameworkId());
-      if (fw != null) {
-        for (String r : withAncestors(fw.role())) {
-          offered.computeIfAbsent(r, k -> Resources.builder()).add(o.resources().all().scalarsOnly());
-        }
+      for (String r : withAncestors(o.role())) {
+        offered.computeIfAbsent(r, k -> Resources.builder()).add(o.resources().all().scalarsOnly());
       }
     }
     List<RoleSummary> out = new ArrayList<>();

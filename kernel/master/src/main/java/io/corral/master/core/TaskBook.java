@@ -49,7 +49,7 @@ final class TaskBook {
   private void release(TaskEntry task) {
     AgentEntry agent = s.agents.get(task.agentId());
     if (agent != null && agent.status() != AgentEntry.Status.UNREACHABLE) {
-      offers.recover(task.frameworkId(), task.agentId(), task.resources(), Duration.ZERO);
+      offers.recover(task.frameworkId(), task.role(), task.agentId(), task.resources(), Duration.ZERO);
     }
   }
 
@@ -71,7 +71,7 @@ final class TaskBook {
   void executorGone(AgentEntry agent, ExecutorKey key) {
     ExecutorEntry ex = agent.executors().remove(key);
     if (ex != null && agent.status() != AgentEntry.Status.UNREACHABLE) {
-      offers.recover(key.frameworkId(), agent.id(), ex.resources(), Duration.ZERO);
+      offers.recover(key.frameworkId(), ex.role(), agent.id(), ex.resources(), Duration.ZERO);
     }
   }
 

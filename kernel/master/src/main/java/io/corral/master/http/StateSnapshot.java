@@ -77,24 +77,31 @@ public record StateSnapshot(
       Map<String, Map<String, Object>> reserved, Map<String, Object> usedResources, Map<String, Object> offeredResources, Map<String, Object> attributes,
       List<String> isolators, int activeTasks, String version, FetcherJson fetcher) {}
 
+  /**
+   * A framework: {@code role} is its (first) role, {@code roles} all of them (one for a framework of
+   * one role), {@code suppressed} whether offers are suppressed for all of them, {@code
+   * suppressed_roles} for which.
+   */
   public record FrameworkJson(
-      String id, String name, String role, String principal, String user, String hostname, boolean active,
-      boolean suppressed, double registeredAt, Double disconnectedAt, Map<String, Object> usedResources,
+      String id, String name, String role, List<String> roles, String principal, String user, String hostname,
+      boolean active, boolean suppressed, List<String> suppressedRoles, double registeredAt, Double disconnectedAt, Map<String, Object> usedResources,
       Map<String, Object> offeredResources, double dominantShare, int activeTasks, int completedTasks,
       Map<String, String> labels) {}
 
-  /** A removed framework; its tasks are in {@code completed_tasks}. */
+  /** A removed framework (its roles when it was removed); its tasks are in {@code completed_tasks}. */
   public record CompletedFrameworkJson(
-      String id, String name, String role, String principal, String user, boolean active, double registeredAt,
+      String id, String name, String role, List<String> roles, String principal, String user, boolean active, double registeredAt,
       double removedAt, String reason, int completedTasks) {}
 
+  /** A task; {@code role} is the role it is charged to (that of the offers it was launched on). */
   public record TaskJson(
       String id, String name, String state, String agentId, String frameworkId, String executorId,
       Map<String, Object> resources, String message, String reason, Integer exitCode, Double updatedAt,
-      boolean schedulerTask) {}
+      boolean schedulerTask, String role) {}
 
+  /** An outstanding offer, for {@code role}. */
   public record OfferJson(
-      String id, String frameworkId, String agentId, Map<String, Object> resources, double expiresAt) {}
+      String id, String frameworkId, String role, String agentId, Map<String, Object> resources, double expiresAt) {}
 
   /** An agent's reservations (static and dynamic) by role: {@code {"eng/etl": {"cpus": 4.0, ...}}}. */
   private static Map<String, Map<String, Object>> reserved(io.corral.common.resources.PooledResources r) {
@@ -132,7 +139,7 @@ public record StateSnapshot(
     for (OfferEntry o : view.offerEntries()) {
       offeredByAgent.merge(o.agentId(), o.resources().all(), Resources::plus);
       offeredByFramework.merge(o.frameworkId(), o.resources().all(), Resources::plus);
-      offers.add(new OfferJson(o.id(), o.frameworkId(), o.agentId(), ResourcesJson.of(o.resources().all()),
+      offers.add(new OfferJson(o.id(), o.frameworkId(), o.role(), o.agentId(), ResourcesJson.of(o.resources().all()),
           seconds(o.expiresAt())));
     }
     List<AgentJson> agents = new ArrayList<>();
@@ -178,8 +185,9 @@ public record StateSnapshot(
           completed.add(task(t));
         }
       }
-      frameworks.add(new FrameworkJson(f.id(), f.name(), f.role(), f.info().getPrincipal(), f.info().getUser(),
-          f.info().getHostname(), f.isConnected(), f.suppressed(), seconds(f.registeredAt()),
+      frameworks.add(new FrameworkJson(f.id(), f.name(), f.role(), f.roles(), f.info().getPrincipal(),
+          f.info().getUser(), f.info().getHostname(), f.isConnected(), f.suppressed(), List.copyOf(f.suppressedRoles()),
+          seconds(f.registeredAt()),
           f.disconnectedAt() == null ? null : seconds(f.disconnectedAt()),
           ResourcesJson.of(usedByFramework.getOrDefault(f.id(), Resources.EMPTY)),
           ResourcesJson.of(offeredByFramework.getOrDefault(f.id(), Resources.EMPTY)),
@@ -188,7 +196,8 @@ public record StateSnapshot(
     }
     List<CompletedFrameworkJson> gone = new ArrayList<>();
     for (io.corral.master.state.CompletedFramework f : view.completedFrameworks()) {
-      gone.add(new CompletedFrameworkJson(f.id(), f.info().getName(), f.role(), f.info().getPrincipal(),
+      gone.add(new CompletedFrameworkJson(f.id(), f.info().getName(), f.role(),
+          FrameworkEntry.rolesOf(f.info()), f.info().getPrincipal(),
           f.info().getUser(), false, seconds(f.registeredAt()), seconds(f.removedAt()), f.reason(), f.tasks().size()));
       if (withTasks) {
         for (Task t : f.tasks()) {
@@ -244,7 +253,8 @@ public record StateSnapshot(
         s == null || s.getMessage().isEmpty() ? null : s.getMessage(),
         s == null ? null : s.getReason().name(),
         s != null && s.hasExitCode() ? s.getExitCode() : null,
-        s == null || s.getTimestamp() == 0 ? null : s.getTimestamp(), t.getSchedulerTask());
+        s == null || s.getTimestamp() == 0 ? null : s.getTimestamp(), t.getSchedulerTask(),
+        t.getRole().isEmpty() ? null : t.getRole());
   }
 
   private static SchedulerTasksJson schedulerTasks(MasterView.SchedulerTaskUsage u) {

@@ -8,6 +8,7 @@ import io.corral.protocol.Task;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,7 +20,8 @@ public final class FrameworkEntry {
   private final Instant registeredAt;
   private Instant disconnectedAt;
   private Cancellable failoverTimer;
-  private boolean suppressed;
+  /** The roles offers are suppressed for. */
+  private final Set<String> suppressedRoles = new HashSet<>();
   private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
   private final LinkedHashMap<String, Task> completed;
   private final Set<String> offerIds = new HashSet<>();
@@ -55,13 +57,27 @@ public final class FrameworkEntry {
     this.info = info;
   }
 
+  /** The framework's (first) role; see {@link #roles()} for a framework of several. */
   public String role() {
     return roleOf(info);
   }
 
-  /** A framework's role: {@code "*"} when it names none. */
+  /** The framework's roles: {@code roles} (Mesos' MULTI_ROLE) when it names some, else its one role. */
+  public List<String> roles() {
+    return rolesOf(info);
+  }
+
+  /** A framework's (first) role: {@code "*"} when it names none. */
   public static String roleOf(FrameworkInfo info) {
-    return info.getRole().isEmpty() ? "*" : info.getRole();
+    return rolesOf(info).get(0);
+  }
+
+  /** A framework's roles: {@code roles} when it names some, else {@code role} ({@code "*"} when empty). */
+  public static List<String> rolesOf(FrameworkInfo info) {
+    if (info.getRolesCount() > 0) {
+      return List.copyOf(info.getRolesList());
+    }
+    return List.of(info.getRole().isEmpty() ? "*" : info.getRole());
   }
 
   public String name() {
@@ -112,12 +128,25 @@ public final class FrameworkEntry {
     }
   }
 
+  /** Whether offers are suppressed for all its roles. */
   public boolean suppressed() {
-    return suppressed;
+    return suppressedRoles.containsAll(roles());
   }
 
-  public void setSuppressed(boolean s) {
-    suppressed = s;
+  /** The roles offers are suppressed for, among its roles. */
+  public Set<String> suppressedRoles() {
+    Set<String> out = new java.util.TreeSet<>(suppressedRoles);
+    out.retainAll(roles());
+    return out;
+  }
+
+  /** Suppresses ({@code true}) or revives the given roles. */
+  public void setSuppressed(java.util.Collection<String> roles, boolean s) {
+    if (s) {
+      suppressedRoles.addAll(roles);
+    } else {
+      suppressedRoles.removeAll(roles);
+    }
   }
 
   public Map<String, TaskEntry> tasks() {

@@ -18,9 +18,12 @@ public final class TaskEntry {
   private final PooledResources resources;
   private final Instant launchedAt;
   private final boolean schedulerTask;
+  /** The role the task is charged to: its offers' (a framework of several roles has tasks in each). */
+  private final String role;
   private TaskState state;
   private TaskStatus latestStatus;
 
+  /** A task being launched; {@code info} names its role (the master sets it from the offers). */
   public TaskEntry(
       String frameworkId, TaskInfo info, String agentId, PooledResources resources, Instant launchedAt) {
     this(
@@ -33,7 +36,8 @@ public final class TaskEntry {
         launchedAt,
         TaskState.TASK_STAGING,
         null,
-        info.getSchedulerTask());
+        info.getSchedulerTask(),
+        info.getRole());
   }
 
   public TaskEntry(
@@ -46,7 +50,8 @@ public final class TaskEntry {
       Instant launchedAt,
       TaskState state,
       TaskStatus latestStatus,
-      boolean schedulerTask) {
+      boolean schedulerTask,
+      String role) {
     this.frameworkId = frameworkId;
     this.taskId = taskId;
     this.agentId = agentId;
@@ -57,6 +62,7 @@ public final class TaskEntry {
     this.state = state;
     this.latestStatus = latestStatus;
     this.schedulerTask = schedulerTask;
+    this.role = java.util.Objects.requireNonNull(role, "role");
   }
 
   public String frameworkId() {
@@ -92,6 +98,11 @@ public final class TaskEntry {
     return schedulerTask;
   }
 
+  /** The role the task is charged to. */
+  public String role() {
+    return role;
+  }
+
   public TaskState state() {
     return state;
   }
@@ -119,7 +130,8 @@ public final class TaskEntry {
             .setName(name)
             .setState(state)
             .addAllResources(resources.toProto())
-            .setSchedulerTask(schedulerTask);
+            .setSchedulerTask(schedulerTask)
+            .setRole(role);
     if (latestStatus != null) {
       b.setLatestStatus(latestStatus);
     }

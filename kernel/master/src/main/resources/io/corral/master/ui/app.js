@@ -107,12 +107,19 @@ function capacityChart(resource) {
       el('i', { class: 'free' }), 'free ' + amount(resource, Math.max(0, total - used - offered))));
 }
 
+/** A framework's roles (several for a framework of several), those suppressed marked: "eng/etl, eng/adhoc (suppressed)". */
+function rolesText(f) {
+  const suppressed = new Set(f.suppressed_roles || []);
+  return (f.roles || [f.role]).map(r => suppressed.has(r) ? r + ' (suppressed)' : r).join(', ');
+}
+
 function frameworksTable(frameworks) {
   const sorted = [...frameworks].sort((a, b) => b.dominant_share - a.dominant_share);
-  return table('frameworks-table', ['ID', 'Name', 'Role', 'Principal', 'Active', 'CPUs', 'Mem', 'Tasks',
+  return table('frameworks-table', ['ID', 'Name', 'Roles', 'Principal', 'Active', 'CPUs', 'Mem', 'Tasks',
     'Dominant share'], sorted.map(f => el('tr', { 'data-framework-id': f.id },
     el('td', {}, link('#/frameworks/' + encodeURIComponent(f.id), f.id)),
-    el('td', { text: f.name }), el('td', { text: f.role }), el('td', { text: f.principal || '' }),
+    el('td', { text: f.name }), el('td', { class: 'roles', text: rolesText(f) }),
+    el('td', { text: f.principal || '' }),
     el('td', { text: f.active ? 'yes' : 'no' }),
     el('td', { class: 'num', text: fmt(f.used_resources.cpus) }),
     el('td', { class: 'num', text: mib(f.used_resources.mem) }),
@@ -137,10 +144,10 @@ function rolesTable(roles) {
 }
 
 function completedFrameworksTable(frameworks) {
-  return table('completed-frameworks-table', ['ID', 'Name', 'Role', 'Removed', 'Why', 'Tasks'],
+  return table('completed-frameworks-table', ['ID', 'Name', 'Roles', 'Removed', 'Why', 'Tasks'],
     [...frameworks].reverse().map(f => el('tr', { 'data-framework-id': f.id },
       el('td', {}, link('#/frameworks/' + encodeURIComponent(f.id), f.id)), el('td', { text: f.name }),
-      el('td', { text: f.role }), el('td', { text: time(f.removed_at) }), el('td', { text: f.reason }),
+      el('td', { class: 'roles', text: rolesText(f) }), el('td', { text: time(f.removed_at) }), el('td', { text: f.reason }),
       el('td', { class: 'num', text: f.completed_tasks }))));
 }
 
@@ -167,12 +174,13 @@ function reservedText(reserved) {
 }
 
 function tasksTable(tasks) {
-  return table('tasks-table', ['ID', 'Name', 'State', 'Framework', 'Agent', 'CPUs', 'Mem', 'Updated'],
+  return table('tasks-table', ['ID', 'Name', 'State', 'Framework', 'Role', 'Agent', 'CPUs', 'Mem', 'Updated'],
     tasks.map(t => el('tr', { 'data-task-id': t.id, 'data-state': t.state },
       el('td', {}, link(taskHref(t), t.id)),
       el('td', { class: 'task-name', text: t.name }),
       el('td', {}, el('span', { class: 'state ' + t.state, text: t.state })),
       el('td', {}, link('#/frameworks/' + encodeURIComponent(t.framework_id), t.framework_id)),
+      el('td', { class: 'role', text: t.role || '' }),
       el('td', {}, link('#/agents/' + encodeURIComponent(t.agent_id), t.agent_id)),
       el('td', { class: 'num', text: fmt(t.resources.cpus) }),
       el('td', { class: 'num', text: mib(t.resources.mem) }),
@@ -247,7 +255,8 @@ function frameworkPage(id) {
     || state.completed_frameworks.find(x => x.id === id);
   if (!f) return el('p', { class: 'error', text: 'No framework ' + id });
   return el('div', {}, el('h2', { text: 'Framework ' + f.name }),
-    fields([['ID', f.id], ['Role', f.role], ['Principal', f.principal], ['User', f.user], ['Host', f.hostname],
+    fields([['ID', f.id], ['Roles', el('span', { id: 'framework-roles', text: rolesText(f) })],
+      ['Principal', f.principal], ['User', f.user], ['Host', f.hostname],
       ['Active', f.active ? 'yes' : 'no'], ['Registered', time(f.registered_at)],
       ['Removed', f.removed_at ? time(f.removed_at) + ' (' + f.reason + ')' : ''],
       ['Dominant share', fmt((f.dominant_share || 0) * 100, 1) + '%'], ['Used', JSON.stringify(f.used_resources || {})],
@@ -263,6 +272,7 @@ function taskPage(fw, id) {
   return el('div', { id: 'task' }, el('h2', { text: 'Task ' + t.id }),
     fields([['Name', t.name], ['State', el('span', { class: 'state ' + t.state, id: 'task-state', text: t.state })],
       ['Framework', link('#/frameworks/' + encodeURIComponent(fw), fw)],
+      ['Role', el('span', { id: 'task-role', text: t.role || '' })],
       ['Agent', agent ? link('#/agents/' + encodeURIComponent(agent.id), agent.id + ' (' + agent.hostname + ')')
         : t.agent_id],
       ['Executor', t.executor_id || '(command executor)'], ['Message', t.message], ['Reason', t.reason],

@@ -150,7 +150,7 @@ class LifecycleTest {
 
     allocator.updateAgentTotal("a1", res("cpus:8;mem:4096"));
     assertThat(allocator.allocate(T0))
-        .containsExactly(new Allocation("f1", "a1", Fixtures.pooled("cpus:5;mem:3072")));
+        .containsExactly(new Allocation("f1", "*", "a1", Fixtures.pooled("cpus:5;mem:3072")));
     assertThat(allocator.view().totals()).isEqualTo(res("cpus:8;mem:4096"));
   }
 

@@ -26,7 +26,7 @@ class OfferFilterTest {
   void aRefusalBlocksTheAgentUntilItExpires() {
     List<Allocation> first = allocator.allocate(T0);
     assertThat(first).containsExactly(
-        new Allocation("f1", "a1", Fixtures.pooled("cpus:4;mem:4096;ports:[31000-31009]")));
+        new Allocation("f1", "*", "a1", Fixtures.pooled("cpus:4;mem:4096;ports:[31000-31009]")));
     declineAll(allocator, first, Duration.ofSeconds(10), T0);
 
     assertThat(allocator.allocate(at(1))).isEmpty();
@@ -53,7 +53,7 @@ class OfferFilterTest {
     allocator.addAllocation("f2", "a1", res("cpus:1;mem:1024")); // a running task
     List<Allocation> offers = allocator.allocate(T0);
     assertThat(offers).containsExactly(
-        new Allocation("f1", "a1", Fixtures.pooled("cpus:3;mem:3072;ports:[31000-31009]")));
+        new Allocation("f1", "*", "a1", Fixtures.pooled("cpus:3;mem:3072;ports:[31000-31009]")));
     declineAll(allocator, offers, Duration.ofHours(1), T0);
     assertThat(allocator.allocate(at(1))).isEmpty();
 
@@ -61,7 +61,7 @@ class OfferFilterTest {
     allocator.recover("f2", "a1", res("cpus:1;mem:1024"), NO_FILTER, at(2));
 
     assertThat(allocator.allocate(at(2))).containsExactly(
-        new Allocation("f1", "a1", Fixtures.pooled("cpus:4;mem:4096;ports:[31000-31009]")));
+        new Allocation("f1", "*", "a1", Fixtures.pooled("cpus:4;mem:4096;ports:[31000-31009]")));
   }
 
   @Test
@@ -104,8 +104,8 @@ class OfferFilterTest {
 
     List<Allocation> next = allocator.allocate(at(1));
 
-    assertThat(next).contains(new Allocation("f2", "a1", Fixtures.pooled("cpus:4;mem:4096;ports:[31000-31009]")));
-    assertThat(next).contains(new Allocation("f1", "a2", Fixtures.pooled("cpus:4;mem:4096")));
+    assertThat(next).contains(new Allocation("f2", "*", "a1", Fixtures.pooled("cpus:4;mem:4096;ports:[31000-31009]")));
+    assertThat(next).contains(new Allocation("f1", "*", "a2", Fixtures.pooled("cpus:4;mem:4096")));
   }
 
   @Test

@@ -141,9 +141,13 @@ final class ManualMaster {
 
   /** A scheduler that subscribes as {@code info} says. */
   Scheduler scheduler(FrameworkInfo info) {
+    return scheduler(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(info).build());
+  }
+
+  /** A scheduler that subscribes with {@code subscribe}. */
+  Scheduler scheduler(SchedulerCall.Subscribe subscribe) {
     Scheduler scheduler = new Scheduler();
-    scheduler.call(SchedulerCall.newBuilder()
-        .setSubscribe(SchedulerCall.Subscribe.newBuilder().setFrameworkInfo(info)));
+    scheduler.call(SchedulerCall.newBuilder().setSubscribe(subscribe));
     return scheduler;
   }
 
