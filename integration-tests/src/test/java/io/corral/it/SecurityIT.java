@@ -62,6 +62,10 @@ class SecurityIT {
         "teardown_frameworks": [ {"principals": ["ops"], "framework_principals": "ANY"} ],
         "view_state":          [ {"principals": "ANY"} ],
         "drain_agents":        [ {"principals": ["ops"]} ],
+        "update_quotas":       [ {"principals": ["ops"], "roles": "ANY"} ],
+        "update_weights":      [ {"principals": ["ops"], "roles": ["b"]} ],
+        "reserve_resources":   [ {"principals": ["ops"], "roles": ["b"]} ],
+        "unreserve_resources": [ {"principals": ["ops"], "roles": "ANY"} ],
         "register_agents":     [ {"principals": ["agent"]} ]
       }
       """;
@@ -231,6 +235,30 @@ class SecurityIT {
           assertThat(shell.stdout()).contains("finished: 1/1");
         }
 
+        // Quotas, weights and reservations are for ops, and only for the roles the ACLs name.
+        String ops = BasicAuth.header("ops", "ops-secret");
+        String reserve = http + "api/v1/agents/" + agentId + "/reserve";
+        String unreserve = http + "api/v1/agents/" + agentId + "/unreserve";
+        HttpResponse<String> aliceReserves = send(aliceCert, null, "POST", reserve, "{\"resources\": \"cpus(b):0.1\"}");
+        assertThat(aliceReserves.statusCode()).isEqualTo(403);
+        assertThat(aliceReserves.body()).contains("principal 'alice' may not reserve resources for role 'b'");
+        assertThat(send(trusting, ops, "POST", reserve, "{\"resources\": \"cpus(a):0.1\"}").body())
+            .contains("principal 'ops' may not reserve resources for role 'a'");
+        assertThat(send(trusting, ops, "POST", reserve, "{\"resources\": \"cpus(b):0.1\"}").statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(send(trusting, ops, "GET", http + "api/v1/agents/" + agentId).body())
+            .at("/reserved/b/cpus").asDouble()).isEqualTo(0.1);
+        assertThat(send(trusting, bobAuth, "POST", unreserve, "{\"resources\": \"cpus(b):0.1\"}").body())
+            .contains("principal 'bob' may not unreserve resources of role 'b'");
+        assertThat(send(trusting, ops, "POST", unreserve, "{\"resources\": \"cpus(b):0.1\"}").statusCode()).isEqualTo(200);
+        String quota = http + "api/v1/quota/a";
+        HttpResponse<String> aliceQuota = send(aliceCert, null, "PUT", quota, "{\"guarantee\": {\"cpus\": 0.1}}");
+        assertThat(aliceQuota.statusCode()).isEqualTo(403);
+        assertThat(aliceQuota.body()).contains("principal 'alice' may not");
+        assertThat(send(trusting, ops, "PUT", quota, "{\"guarantee\": {\"cpus\": 0.1}}").statusCode()).isEqualTo(200);
+        assertThat(send(trusting, ops, "DELETE", quota).statusCode()).isEqualTo(200);
+        assertThat(send(trusting, ops, "PUT", http + "api/v1/weights", "{\"a\": 2.0}").statusCode()).isEqualTo(403);
+        assertThat(send(trusting, ops, "PUT", http + "api/v1/weights", "{\"b\": 2.0}").statusCode()).isEqualTo(200);
+
         // Draining is for ops only.
         String drain = http + "api/v1/agents/" + agentId + "/drain";
         assertThat(send(aliceCert, null, "POST", drain).statusCode()).isEqualTo(403);
@@ -257,9 +285,19 @@ class SecurityIT {
 
   private static HttpResponse<String> send(SSLContext ssl, String authorization, String method, String url)
       throws Exception {
+    return send(ssl, authorization, method, url, null);
+  }
+
+  /** As above, with a JSON body ({@code null}: none). */
+  private static HttpResponse<String> send(SSLContext ssl, String authorization, String method, String url, String json)
+      throws Exception {
     HttpClient client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .header("X-Corral-Request", "test").method(method, HttpRequest.BodyPublishers.noBody());
+        .header("X-Corral-Request", "test").method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
