@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.certs.CertificateAuthority;
 import io.corral.common.net.Grpc;
 import io.corral.common.net.HostPort;
+import io.corral.common.resources.PooledResources;
 import io.corral.common.resources.Resources;
 import io.corral.common.security.BasicAuth;
 import io.corral.common.security.ClientCredentials;
@@ -19,6 +20,7 @@ import io.corral.protocol.AgentServiceGrpc;
 import io.corral.protocol.ExecutorCall;
 import io.corral.protocol.ExecutorEvent;
 import io.corral.protocol.ExecutorServiceGrpc;
+import io.corral.protocol.Filters;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskState;
@@ -250,6 +252,20 @@ class SecurityIT {
         assertThat(send(trusting, bobAuth, "POST", unreserve, "{\"resources\": \"cpus(b):0.1\"}").body())
             .contains("principal 'bob' may not unreserve resources of role 'b'");
         assertThat(send(trusting, ops, "POST", unreserve, "{\"resources\": \"cpus(b):0.1\"}").statusCode()).isEqualTo(200);
+        // A framework's RESERVE in its ACCEPT is judged by the same ACLs: bob may use role b but not reserve in it.
+        bobDriver.reviveOffers();
+        await().atMost(START).until(() -> {
+          Offer o = bob.offers.poll(1, TimeUnit.SECONDS);
+          if (o != null) {
+            bobDriver.acceptOffers(List.of(o.getId()),
+                PooledResources.reserved("b", Resources.parse("cpus:0.1")).toProto(), List.of(), List.of(),
+                Filters.getDefaultInstance());
+          }
+          return bob.errors.stream().anyMatch(e -> e.contains("principal 'bob' may not reserve resources for role 'b'"));
+        });
+        bobDriver.suppressOffers();
+        assertThat(JSON.readTree(send(trusting, ops, "GET", http + "api/v1/agents/" + agentId).body())
+            .get("reserved").size()).as("nothing reserved").isZero();
         String quota = http + "api/v1/quota/a";
         HttpResponse<String> aliceQuota = send(aliceCert, null, "PUT", quota, "{\"guarantee\": {\"cpus\": 0.1}}");
         assertThat(aliceQuota.statusCode()).isEqualTo(403);
