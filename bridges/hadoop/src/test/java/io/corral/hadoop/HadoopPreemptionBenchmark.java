@@ -1,6 +1,7 @@
 package io.corral.hadoop;
 
 import io.corral.common.resources.Resources;
+import io.corral.hadoop.common.CorralMr;
 import io.corral.hadoop.PreemptionScenario.Settings;
 import io.corral.hadoop.PreemptionScenario.Timing;
 import java.io.File;
@@ -24,13 +25,16 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
  * with preemption on, at the same grace (Corral's {@code --preemption-grace}, YARN's
  * {@code max_wait_before_kill}). On the same pool (N agents / NodeManagers of the same size) a
  * flood of MapReduce sleep-job maps in queue (role) {@code a} takes every cpu; then a sleep job is
- * submitted to {@code b}, guaranteed half the pool's cpus (YARN: capacity 50% each under the
- * DominantResourceCalculator; Corral: a quota guarantee). The figure is the time from the arriving
- * job's submission until {@code b} holds its guarantee. Runs alternate between the pools (A B A B),
+ * submitted to {@code b}, guaranteed half the pool's cpus (YARN: capacity 50% each; the containers
+ * take memory and cpus in the pool's proportion, so YARN's default calculator, memory only, counts
+ * as Corral's cpus do; Corral: a quota guarantee). The figure is the time from the arriving
+ * job's submission until {@code b} holds its guarantee. The pool holds 16 containers by default: YARN
+ * preempts at most {@code total_preemption_per_round} (a tenth) of the cluster per round, and never
+ * a container larger than that, so on a pool of 8 it would preempt nothing. Runs alternate between the pools (A B A B),
  * each on a fresh cluster; one MiniDFSCluster serves all. Not a test; see docs/benchmarks.md.
  *
- * <p>Options: {@code --runs=2} (of each pool), {@code --nodes=2}, {@code --node=cpus:4;mem:4096},
- * {@code --grace=15s}, {@code --flood-maps=16}, {@code --arriving-maps=8}, {@code --map-seconds=600},
+ * <p>Options: {@code --runs=2} (of each pool), {@code --nodes=2}, {@code --node=cpus:8;mem:8192},
+ * {@code --grace=15s}, {@code --flood-maps=32}, {@code --arriving-maps=12}, {@code --map-seconds=600},
  * {@code --am-policy=} ({@code kill} or {@code noop} for both jobs; empty: each pool's default),
  * {@code --scheduler-task-share=0.25} (Corral's), {@code --order=corral,yarn},
  * {@code --work=target/preemption-bench}.
@@ -50,13 +54,16 @@ public final class HadoopPreemptionBenchmark {
     HadoopPreemptionBenchmark b = new HadoopPreemptionBenchmark();
     for (String a : args) {
       if (!a.startsWith("--") || !a.contains("=")) {
-        System.err.println("usage: HadoopPreemptionBenchmark [--runs=2] [--nodes=2] [--node=cpus:4;mem:4096]"
-            + " [--grace=15s] [--flood-maps=16] [--arriving-maps=8] [--map-seconds=600] [--am-policy=kill|noop]"
+        System.err.println("usage: HadoopPreemptionBenchmark [--runs=2] [--nodes=2] [--node=cpus:8;mem:8192]"
+            + " [--grace=15s] [--flood-maps=32] [--arriving-maps=12] [--map-seconds=600] [--am-policy=kill|noop]"
             + " [--scheduler-task-share=0.25] [--order=corral,yarn] [--work=DIR]");
         System.exit(2);
       }
       b.opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
     }
+    // Stopped before its end (Ctrl-C, kill), it leaves no job client, agent or container behind.
+    Runtime.getRuntime().addShutdownHook(new Thread(
+        () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly), "process-reaper"));
     int rc = 0;
     try {
       b.run();
@@ -77,7 +84,7 @@ public final class HadoopPreemptionBenchmark {
     Files.createDirectories(work);
     int runs = Integer.parseInt(opt("runs", "2"));
     int nodes = Integer.parseInt(opt("nodes", "2"));
-    Resources node = Resources.parse(opt("node", "cpus:4;mem:4096"));
+    Resources node = Resources.parse(opt("node", "cpus:8;mem:8192"));
     Duration grace = Duration.parse("PT" + opt("grace", "15s").toUpperCase(Locale.ROOT));
     double share = Double.parseDouble(opt("scheduler-task-share", "0.25"));
     List<String> order = Arrays.asList(opt("order", "corral,yarn").split(","));
@@ -85,9 +92,12 @@ public final class HadoopPreemptionBenchmark {
     if (policy == null) {
       throw new IllegalArgumentException("--am-policy is kill, noop or empty, not " + opt("am-policy", ""));
     }
-    Settings settings = new Settings(node.cpus() * nodes, Integer.parseInt(opt("flood-maps", "16")),
-        Integer.parseInt(opt("arriving-maps", "8")), Duration.ofSeconds(Long.parseLong(opt("map-seconds", "600"))),
+    Settings settings = new Settings(node.cpus() * nodes, Math.round(node.mem() / node.cpus()), Integer.parseInt(opt("flood-maps", "32")),
+        Integer.parseInt(opt("arriving-maps", "12")), Duration.ofSeconds(Long.parseLong(opt("map-seconds", "600"))),
         policy);
+    // On Corral a job's containers on an agent run in its TaskTracker executor, which takes memory of its own
+    // (corral.tasktracker.memory.mb): the agents have it on top, as a NodeManager's own heap is outside its memory-mb.
+    Resources taskTracker = Resources.builder().mem(CorralMr.TASKTRACKER_MEMORY_MB_DEFAULT).build();
     PreemptionScenario scenario = new PreemptionScenario(settings, classpath);
 
     Configuration conf = new Configuration();
@@ -96,9 +106,9 @@ public final class HadoopPreemptionBenchmark {
     List<Timing> timings = new ArrayList<>();
     try {
       String fs = hdfs.getURI().toString();
-      System.out.printf("HDFS %s; %d nodes of %s; grace %s; flood: %d maps in queue %s; arriving: %d maps in queue"
+      System.out.printf("HDFS %s; %d nodes of %s (Corral's agents: %s); containers of 1 cpu and %d MiB; grace %s; flood: %d maps in queue %s; arriving: %d maps in queue"
           + " %s, guaranteed %.1f cpus; maps of %d s; AM preemption policy: %s; %d runs of each, in the order %s%n",
-          fs, nodes, node, grace, settings.floodMaps(), PreemptionScenario.FLOOD, settings.arrivingMaps(),
+          fs, nodes, node, node.plus(taskTracker), settings.taskMemMb(), grace, settings.floodMaps(), PreemptionScenario.FLOOD, settings.arrivingMaps(),
           PreemptionScenario.ARRIVING, settings.guarantee(), settings.mapTime().toSeconds(),
           policy.isEmpty() ? "each pool's default" : policy, runs, order);
       for (int run = 1; run <= runs; run++) {
@@ -106,8 +116,8 @@ public final class HadoopPreemptionBenchmark {
           String name = way + "-" + run;
           Path dir = work.resolve(name);
           try (PreemptionPool pool = switch (way) {
-            case "corral" -> CorralPreemptionPool.start(dir.resolve("cluster"), nodes, node, grace, share, classpath,
-                fs);
+            case "corral" -> CorralPreemptionPool.start(dir.resolve("cluster"), nodes, node.plus(taskTracker), grace,
+                share, classpath, fs);
             case "yarn" -> YarnPreemptionPool.start(name, dir.resolve("cluster"), nodes, node, grace,
                 List.of(PreemptionScenario.FLOOD, PreemptionScenario.ARRIVING), fs);
             default -> throw new IllegalArgumentException("--order names corral and yarn, not " + way);

@@ -25,20 +25,23 @@ final class PreemptionScenario {
   static final String ARRIVING = "b";
   private static final Duration POLL = Duration.ofMillis(50);
 
-  /** Maps and AMs of 1 cpu (the vcore default) and 512 MiB, on both pools. */
-  private static final List<String> TASKS = List.of("-Dmapreduce.map.memory.mb=512",
-      "-Dmapreduce.map.java.opts=-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
-      "-Dyarn.app.mapreduce.am.resource.mb=512",
-      "-Dyarn.app.mapreduce.am.command-opts=-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
-      "-Dyarn.app.mapreduce.am.staging-dir=/staging", "-Dmapreduce.map.speculative=false");
-
   /**
    * @param poolCpus the pool's cpus: the flood holds them all before the arriving job comes
+   * @param taskMemMb the memory of each map and AM container
    * @param amPolicy {@code yarn.app.mapreduce.am.preemption.policy} for both jobs, or empty for each pool's default
    */
-  record Settings(double poolCpus, int floodMaps, int arrivingMaps, Duration mapTime, String amPolicy) {
+  record Settings(double poolCpus, long taskMemMb, int floodMaps, int arrivingMaps, Duration mapTime,
+      String amPolicy) {
     double guarantee() {
       return poolCpus / 2;
+    }
+
+    /** Maps and AMs of 1 cpu (the vcore default) and a node's memory per cpu, on both pools. */
+    List<String> tasks() {
+      String opts = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+      return List.of("-Dmapreduce.map.memory.mb=" + taskMemMb, "-Dmapreduce.map.java.opts=" + opts,
+          "-Dyarn.app.mapreduce.am.resource.mb=" + taskMemMb, "-Dyarn.app.mapreduce.am.command-opts=" + opts,
+          "-Dyarn.app.mapreduce.am.staging-dir=/staging", "-Dmapreduce.map.speculative=false");
     }
   }
 
@@ -127,7 +130,7 @@ final class PreemptionScenario {
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
         "org.apache.hadoop.util.RunJar", jobclientTestsJar(), "sleep"));
     cmd.addAll(pool.clientOptions());
-    cmd.addAll(TASKS);
+    cmd.addAll(settings.tasks());
     cmd.add("-Dmapreduce.job.queuename=" + queue);
     if (!settings.amPolicy().isEmpty()) {
       cmd.add("-Dyarn.app.mapreduce.am.preemption.policy=" + settings.amPolicy());

@@ -21,14 +21,13 @@ import org.apache.hadoop.yarn.server.resourcemanager.scheduler.QueueMetrics;
 import org.apache.hadoop.yarn.server.resourcemanager.scheduler.capacity.CSQueue;
 import org.apache.hadoop.yarn.server.resourcemanager.scheduler.capacity.CapacityScheduler;
 import org.apache.hadoop.yarn.server.resourcemanager.scheduler.capacity.CapacitySchedulerConfiguration;
-import org.apache.hadoop.yarn.util.resource.DominantResourceCalculator;
 
 /**
  * The YARN side of {@link HadoopPreemptionBenchmark}: a {@code MiniMRYarnCluster} (ResourceManager
  * with the CapacityScheduler, N NodeManagers, a JobHistoryServer) in this JVM, whose queues each
  * have an equal share of the pool as capacity, with the scheduler monitor on
  * ({@code ProportionalCapacityPreemptionPolicy}) and the given {@code max_wait_before_kill}; every
- * other preemption setting at its default. A queue's usage is the scheduler's own account of it.
+ * other scheduler and preemption setting at its default. A queue's usage is the scheduler's own account of it.
  */
 final class YarnPreemptionPool implements PreemptionPool {
   private final MiniMRYarnCluster yarn;
@@ -51,10 +50,13 @@ final class YarnPreemptionPool implements PreemptionPool {
     y.setInt(YarnConfiguration.NM_VCORES, (int) node.cpus());
     y.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
     y.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
-    // As HadoopBenchmark: containers of the size asked for, and vcores counted as Corral counts cpus.
-    y.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 64);
-    y.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_VCORES, 1);
-    y.set(CapacitySchedulerConfiguration.RESOURCE_CALCULATOR_CLASS, DominantResourceCalculator.class.getName());
+    // A NodeManager takes a disk more than 90% full as failed and runs nothing: the mini cluster's dirs share
+    // one (the build machine's) disk with everything else, and Corral's agents check no such thing.
+    y.setFloat(YarnConfiguration.NM_MAX_PER_DISK_UTILIZATION_PERCENTAGE, 100f);
+    y.setFloat(YarnConfiguration.NM_WM_LOW_PER_DISK_UTILIZATION_PERCENTAGE, 100f);
+    // The default resource calculator (memory only): the jobs' containers take a node's memory and cpus in the same
+    // proportion, so memory counts here as cpus count on Corral. (Under the DominantResourceCalculator, a flood over
+    // its capacity in vcores but not in memory is never preempted: what is to be taken back is negative in memory.)
     String root = CapacitySchedulerConfiguration.PREFIX + CapacitySchedulerConfiguration.ROOT;
     y.set(root + ".queues", String.join(",", queues));
     float capacity = 100f / queues.size();
