@@ -95,9 +95,10 @@ public final class HadoopPreemptionBenchmark {
     Settings settings = new Settings(node.cpus() * nodes, Math.round(node.mem() / node.cpus()), Integer.parseInt(opt("flood-maps", "32")),
         Integer.parseInt(opt("arriving-maps", "12")), Duration.ofSeconds(Long.parseLong(opt("map-seconds", "600"))),
         policy);
-    // On Corral a job's containers on an agent run in its TaskTracker executor, which takes memory of its own
-    // (corral.tasktracker.memory.mb): the agents have it on top, as a NodeManager's own heap is outside its memory-mb.
-    Resources taskTracker = Resources.builder().mem(CorralMr.TASKTRACKER_MEMORY_MB_DEFAULT).build();
+    // On Corral each job's containers on an agent run in that job's TaskTracker executor, which takes memory of its
+    // own (corral.tasktracker.memory.mb): the agents have one per job (2) on top, as a NodeManager's own heap is
+    // outside its memory-mb. Without it an agent running both jobs holds a container fewer than a NodeManager.
+    Resources taskTracker = Resources.builder().mem(2 * CorralMr.TASKTRACKER_MEMORY_MB_DEFAULT).build();
     PreemptionScenario scenario = new PreemptionScenario(settings, classpath);
 
     Configuration conf = new Configuration();
