@@ -105,6 +105,7 @@ public final class HadoopPreemptionBenchmark {
     conf.setInt("dfs.replication", 1);
     MiniDFSCluster hdfs = new MiniDFSCluster.Builder(conf, work.resolve("dfs").toFile()).numDataNodes(1).build();
     List<Timing> timings = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
     try {
       String fs = hdfs.getURI().toString();
       System.out.printf("HDFS %s; %d nodes of %s (Corral's agents: %s); containers of 1 cpu and %d MiB; grace %s; flood: %d maps in queue %s; arriving: %d maps in queue"
@@ -126,12 +127,17 @@ public final class HadoopPreemptionBenchmark {
             Timing t = scenario.run(pool, run, dir);
             timings.add(t);
             print(t);
+          } catch (Exception e) {
+            // One failed run is reported and the series goes on: the runs' order must stay A B A B.
+            failures.add(name + ": " + e.getMessage());
+            System.out.println(name + " FAILED: " + e.getMessage());
           } finally {
             reapLeftovers(name);
           }
         }
       }
       report(timings, order);
+      failures.forEach(f -> System.out.println("failed run " + f));
     } finally {
       hdfs.shutdown();
     }
