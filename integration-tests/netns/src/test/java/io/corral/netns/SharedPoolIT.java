@@ -172,6 +172,7 @@ class SharedPoolIT {
           + " -Dfs.defaultFS=hdfs://nn:8020 -Dmapreduce.framework.name=corral -Dcorral.master=" + MASTER
           + " -Dcorral.hadoop.bundle.uri=" + Walkthrough.pushedTo(steps, "bundle") + " -Dcorral.role=" + ETL.role()
           + " -Dshared.pool.release=" + RELEASE + " -Dmapreduce.job.reduce.slowstart.completedmaps=1.0"
+          + " -Dmapreduce.map.speculative=false"
           + " " + DIR + "/" + name + "/in " + DIR + "/" + name + "/out"), inputs.get(j - 1)));
     }
     Daemon[] floodClients = jobs.stream().map(Job::client).toArray(Daemon[]::new);
