@@ -41,7 +41,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The shared pool, end to end: on the multi-host cluster's 6 cpus, a Storm topology in role
  * {@code stream}, a flood of MapReduce jobs in {@code eng/etl} and a Spark application in
- * {@code eng/adhoc}, each role with a guarantee set with {@code bin/corral quota set}, each
+ * {@code eng/adhoc}, each role with a guarantee ({@code bin/corral quota set} on the client;
+ * {@code eng/adhoc}'s through {@code PUT /api/v1/quota} at the moment its application arrives), each
  * framework started from the client machine as a user starts it (the README walk-through's
  * commands, with {@code corral.role}, {@code spark.corral.role} and {@code --role}).
  *
@@ -79,6 +80,12 @@ class SharedPoolIT {
   private static final int MAPS_PER_JOB = 3;
   /** The topology acks this many sentences, at most 20 a second, and ends: it outlasts the rest. */
   private static final int SENTENCES = 2000;
+  /**
+   * The JVMs the scenario starts besides the harness's (job clients, AMs, map and reduce tasks, the
+   * Spark driver and executors) use one GC thread and no C2 compiler, as the daemons do: some 30
+   * JVMs share the machine's cores at the busiest moment.
+   */
+  private static final String LIGHT_JVM = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
   private static SharedCluster shared;
   private static MultiHostCluster cluster;
@@ -102,6 +109,13 @@ class SharedPoolIT {
 
     String quotaSet() {
       return "bin/corral quota set " + role + " --guarantee '" + spec + "' --master " + MASTER;
+    }
+
+    String json() {
+      StringBuilder b = new StringBuilder("{\"guarantee\": {");
+      amounts().forEach((r, v) -> b.append(b.charAt(b.length() - 1) == '{' ? "" : ", ").append('"').append(r)
+          .append("\": ").append(v));
+      return b.append("}}").toString();
     }
 
     boolean heldBy(RoleWatch.Role r) {
@@ -167,12 +181,15 @@ class SharedPoolIT {
     List<Job> jobs = new ArrayList<>();
     for (int j = 1; j <= JOBS; j++) {
       String name = "etl-" + j;
-      jobs.add(new Job(name, shell.start(client, "\"$JAVA_HOME/bin/java\" -cp"
+      jobs.add(new Job(name, shell.start(client, "\"$JAVA_HOME/bin/java\" " + LIGHT_JVM + " -Xmx256m -cp"
           + " 'bridges/hadoop/hadoop-lib/*:bridges/hadoop/corral-hadoop.jar' org.apache.hadoop.util.RunJar " + jar
           + " -Dfs.defaultFS=hdfs://nn:8020 -Dmapreduce.framework.name=corral -Dcorral.master=" + MASTER
           + " -Dcorral.hadoop.bundle.uri=" + Walkthrough.pushedTo(steps, "bundle") + " -Dcorral.role=" + ETL.role()
           + " -Dshared.pool.release=" + RELEASE + " -Dmapreduce.job.reduce.slowstart.completedmaps=1.0"
-          + " -Dmapreduce.map.speculative=false"
+          + " -Dmapreduce.map.speculative=false -Dmapreduce.task.io.sort.mb=32"
+          + " -Dyarn.app.mapreduce.am.command-opts='-Xmx384m " + LIGHT_JVM + "'"
+          + " -Dmapreduce.map.java.opts='-Xmx192m " + LIGHT_JVM + "'"
+          + " -Dmapreduce.reduce.java.opts='-Xmx192m " + LIGHT_JVM + "'"
           + " " + DIR + "/" + name + "/in " + DIR + "/" + name + "/out"), inputs.get(j - 1)));
     }
     Daemon[] floodClients = jobs.stream().map(Job::client).toArray(Daemon[]::new);
@@ -181,13 +198,16 @@ class SharedPoolIT {
             && freeCpus(http) < 1, floodClients);
     long poolFull = System.nanoTime();
 
-    // 3. Spark in `eng/adhoc`: its guarantee, then its application.
-    shell.run(client, ADHOC.quotaSet(), STEP);
+    // 3. Spark in `eng/adhoc`: its guarantee (through the API, as `corral quota set` sends it), then its application.
+    Http.Answer quota = Http.put(http + "api/v1/quota/" + ADHOC.role(), ADHOC.json());
+    assertThat(quota.status()).as("PUT quota %s: %s", ADHOC.role(), quota.body()).isEqualTo(200);
     long submitted = System.nanoTime();
     Daemon spark = shell.start(client, "bin/spark-submit --master spark+corral://" + MASTER
         + " --conf spark.corral.executor.uri=" + Walkthrough.pushedTo(steps, "bridges/spark/spark-home")
         + " --conf spark.corral.bridge.uri=" + Walkthrough.pushedTo(steps, "bridges/spark/corral-spark.jar")
-        + " --conf spark.driver.host=client --conf spark.corral.role=" + ADHOC.role()
+        + " --conf spark.driver.host=client --conf spark.corral.role=" + ADHOC.role() + " --driver-memory 512m"
+        + " --conf spark.driver.extraJavaOptions='" + LIGHT_JVM + "'"
+        + " --conf spark.executor.extraJavaOptions='" + LIGHT_JVM + "'"
         + " --conf spark.executor.instances=2 --conf spark.executor.memory=512m"
         + " --conf spark.scheduler.minRegisteredResourcesRatio=1.0"
         + " --conf spark.scheduler.maxRegisteredResourcesWaitingTime=300s"
@@ -403,7 +423,7 @@ class SharedPoolIT {
       return;
     }
     shell.close();
-    Host leader = cluster.awaitLeader(Duration.ofSeconds(30));
+    Host leader = cluster.awaitSteady(Duration.ofSeconds(60));
     Set<String> roles = Set.of(STREAM.role(), ETL.role(), ADHOC.role());
     cluster.tearDown(leader, cluster.frameworks(leader, f -> roles.contains(f.path("role").asText())),
         Duration.ofSeconds(60));

@@ -72,7 +72,7 @@ class WalkThroughIT {
     }
     shell.close();
     if (before != null) {
-      Host leader = cluster.awaitLeader(Duration.ofSeconds(30));
+      Host leader = cluster.awaitSteady(Duration.ofSeconds(60));
       cluster.tearDown(leader, cluster.frameworks(leader, f -> !before.contains(f.path("id").asText())),
           Duration.ofSeconds(60));
     }
