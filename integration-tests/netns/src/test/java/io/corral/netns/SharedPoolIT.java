@@ -159,7 +159,7 @@ class SharedPoolIT {
       inputs.add(writeInput(DIR + "/etl-" + j + "/in", MAPS_PER_JOB, j));
     }
 
-    watch = RoleWatch.start(() -> http + ROLES, Duration.ofMillis(200));
+    watch = RoleWatch.start(() -> http, Duration.ofMillis(200));
     long t0 = System.nanoTime();
     long etlPreemptionsBefore = roles(http).getOrDefault(ETL.role(), 0L);
     shell.run(client, STREAM.quotaSet() + " && " + ETL.quotaSet(), STEP);
@@ -231,7 +231,8 @@ class SharedPoolIT {
     watch.close();
 
     printTimeline(t0);
-    // Each role reached its guarantee while it had demand, and kept it.
+    // Each role reached its guarantee while it had demand, and kept it (an agent that missed its pings on this
+    // busy machine takes its tasks out of the count until it is back: those moments are left out, and counted).
     List<RoleWatch.Sample> streamShort = watch.violations(streamHeld, Math.min(jobsEnded, topologyEnded),
         STREAM.role(), STREAM::heldBy);
     assertThat(streamShort).as("samples in which stream held less than its guarantee while its topology ran")
@@ -239,22 +240,24 @@ class SharedPoolIT {
     long etlHeld = watch.first(streamHeld, ETL.role(), ETL::heldBy).orElseThrow().nanos();
     assertThat(watch.violations(etlHeld, released, ETL.role(), ETL::heldBy))
         .as("samples in which eng/etl, its maps waiting, held less than its guarantee").isEmpty();
-    assertThat(watch.count(streamHeld, released)).as("samples taken meanwhile").isGreaterThan(20);
+    assertThat(watch.count(streamHeld, released) - watch.unsettled(streamHeld, released))
+        .as("samples taken meanwhile with every agent active").isGreaterThan(20);
     RoleWatch.Sample adhocDemand = watch.first(submitted, ADHOC.role(), r -> r.frameworks() > 0)
         .orElseThrow(() -> new AssertionError("no sample shows the Spark application's framework in eng/adhoc"));
     RoleWatch.Sample adhocHeld = watch.first(submitted, ADHOC.role(), ADHOC::heldBy)
         .orElseThrow(() -> new AssertionError("eng/adhoc never held its guarantee " + ADHOC.spec()));
     assertThat(adhocHeld.nanos()).as("eng/adhoc reached its guarantee while its application ran")
         .isLessThan(sparkEnded);
-    System.out.printf("shared pool: eng/adhoc held its guarantee (%s) %.1f s after spark-submit started, %.1f s after"
-            + " its framework subscribed; stream held its (%s) from %.1f s to the end, eng/etl its (%s) from %.1f s;"
+    System.out.printf("shared pool: eng/adhoc was allocated its guarantee (%s) %.1f s after spark-submit started, %.1f s"
+            + " after its framework subscribed; stream held its (%s) from %.1f s to the end, eng/etl its (%s) from %.1f s;"
             + " the pool was full at %.1f s%n", ADHOC.spec(), adhocHeld.secondsSince(submitted),
         adhocHeld.secondsSince(adhocDemand.nanos()), STREAM.spec(), (streamHeld - t0) / 1e9, ETL.spec(),
         (etlHeld - t0) / 1e9, (poolFull - t0) / 1e9);
 
     // Preemptions are counted, and only eng/etl's.
     long etlPreemptions = last.role(ETL.role()).preemptions() - etlPreemptionsBefore;
-    System.out.printf("shared pool: eng/etl preemptions %d%n", etlPreemptions);
+    System.out.printf("shared pool: eng/etl preemptions %d; %d of %d samples taken while an agent was unreachable%n",
+        etlPreemptions, watch.unsettled(t0, Long.MAX_VALUE), watch.count(t0, Long.MAX_VALUE));
     assertThat(etlPreemptions).as("eng/etl's tasks preempted for eng/adhoc (/api/v1/roles preemptions)").isPositive();
     assertThat(last.role(STREAM.role()).preemptions()).as("stream's preemptions").isZero();
     assertThat(last.role(ADHOC.role()).preemptions()).as("eng/adhoc's preemptions").isZero();
@@ -396,6 +399,9 @@ class SharedPoolIT {
         for (Guarantee g : GUARANTEES) {
           RoleWatch.Role r = s.role(g.role());
           b.append(String.format(" %s cpus %.1f (%d preempted)", g.role(), r.cpus(), r.preemptions()));
+        }
+        if (!s.settled()) {
+          b.append(String.format(" [%d agent(s) not active]", s.inactiveAgents()));
         }
         System.out.println(b);
         next = s.nanos() + 2_000_000_000L;
