@@ -50,6 +50,11 @@ public final class Http {
         .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** A DELETE as the CLI sends it. */
+  public static Answer delete(String url) {
+    return send(HttpRequest.newBuilder(URI.create(url)).header("X-Corral-Request", "test").DELETE());
+  }
+
   /** A POST as a form on another site would make a browser send it: no custom header. */
   public static Answer postAsABrowserForm(String url) {
     return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")

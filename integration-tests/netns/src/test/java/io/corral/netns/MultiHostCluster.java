@@ -13,10 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 
 /**
@@ -114,12 +117,18 @@ final class MultiHostCluster implements AutoCloseable {
     });
   }
 
-  /** Starts (or starts again) the master on {@code h}; returns once it printed its role. */
+  /**
+   * Starts (or starts again) the master on {@code h}; returns once it printed its role. Scheduler
+   * tasks may hold half the cluster ({@code --scheduler-task-share}; the default, a tenth, admits one
+   * application master at a time on these 6 cpus), so that the shared-pool scenario's two MapReduce
+   * jobs run side by side.
+   */
   Daemon startMaster(Host h) {
     List<String> args = List.of("master", "--zk", zkUrl, "--host", h.address(), "--advertise-host", h.address(),
         "--port", Integer.toString(MASTER_PORT), "--work-dir", dir.resolve(h.name()).toString(),
         "--zk-session-timeout", SESSION_TIMEOUT.toSeconds() + "s", "--agent-ping-timeout", "1s",
-        "--max-agent-ping-timeouts", "5", "--allocation-interval", "200ms", "--agent-reregister-timeout", "60s");
+        "--max-agent-ping-timeouts", "5", "--allocation-interval", "200ms", "--agent-reregister-timeout", "60s",
+        "--scheduler-task-share", "0.5");
     Daemon m = corral(h, args);
     m.awaitLine("master: \\S+ \\((leader|standby)\\)", START);
     return m;
@@ -257,6 +266,33 @@ final class MultiHostCluster implements AutoCloseable {
       return agentHosts.stream().allMatch(a -> "ACTIVE".equals(statuses.get(a.address())));
     });
     return leader;
+  }
+
+  /** The ids of the frameworks the leader has (connected or failing over; not those it removed). */
+  Set<String> frameworks(Host leader, Predicate<JsonNode> which) {
+    Set<String> ids = new LinkedHashSet<>();
+    Http.json(httpUrl(leader) + "api/v1/state?tasks=false").path("frameworks").forEach(f -> {
+      if (which.test(f)) {
+        ids.add(f.path("id").asText());
+      }
+    });
+    return ids;
+  }
+
+  /**
+   * Tears these frameworks down at the leader (their tasks are killed, as {@code corral framework
+   * teardown} does) and waits until it has removed them: what a test leaves behind, such as a Storm
+   * Nimbus's framework, which outlives its Nimbus (it fails over) with its Supervisors running.
+   */
+  void tearDown(Host leader, Set<String> frameworkIds, Duration within) {
+    for (String id : frameworkIds) {
+      Http.Answer a = Http.post(httpUrl(leader) + "api/v1/frameworks/" + id + "/teardown");
+      if (a.status() != 200 && a.status() != 404) {
+        throw new AssertionError("teardown of framework " + id + " answered " + a.status() + ": " + a.body());
+      }
+    }
+    await().atMost(within).pollInterval(Duration.ofMillis(200))
+        .until(() -> frameworks(leader, f -> frameworkIds.contains(f.path("id").asText())).isEmpty());
   }
 
   Optional<Host> masterAt(String address) {

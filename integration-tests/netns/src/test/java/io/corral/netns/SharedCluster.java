@@ -3,6 +3,7 @@ package io.corral.netns;
 import io.corral.common.testing.Capabilities;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -13,15 +14,22 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * The one cluster the multi-host test classes share (ZooKeeper, three masters, three agents, a
  * client; an HDFS machine once a test asks for it): started by the first class that needs it, kept
  * in JUnit's root store and closed after the last. Each case leaves it steady (one leader, every
- * agent active, no partition), so the classes run in any order.
+ * agent active, no partition, no framework or quota of its own left), so the classes run in any
+ * order; the bundles the README's walk-through publishes are pushed once, by the first class that
+ * needs them ({@link #publishBundles}).
  */
 final class SharedCluster implements AutoCloseable {
-  /** Big enough for the walk-through's MapReduce job, Spark executors and Storm Supervisors. */
-  static final String AGENT_RESOURCES = "cpus:2;mem:4096;disk:16384;ports:[31000-31099]";
+  /**
+   * Big enough for the walk-through's MapReduce job, Spark executors and Storm Supervisors, and for
+   * the shared-pool scenario's two MapReduce jobs, two Spark executors and a Storm Supervisor on 6
+   * cpus in all (memory is no constraint there: cpus are what the roles contend for).
+   */
+  static final String AGENT_RESOURCES = "cpus:2;mem:8192;disk:16384;ports:[31000-31099]";
 
   private final MultiHostCluster cluster;
   private Host nn;
   private Daemon hdfs;
+  private boolean published;
 
   private SharedCluster(MultiHostCluster cluster) {
     this.cluster = cluster;
@@ -44,6 +52,36 @@ final class SharedCluster implements AutoCloseable {
       nn = host;
     }
     return nn;
+  }
+
+  /** The README walk-through's machine names ({@code m1}, {@code a2}, {@code nn}, {@code client}): the hosts. */
+  Host machine(String name) throws Exception {
+    return switch (name) {
+      case "client" -> cluster.clientHost;
+      case "nn" -> hdfs();
+      case "m1", "m2", "m3" -> cluster.masterHosts.get(name.charAt(1) - '1');
+      case "a1", "a2", "a3" -> cluster.agentHosts.get(name.charAt(1) - '1');
+      default -> throw new AssertionError("the walk-through names a machine the test does not have: " + name);
+    };
+  }
+
+  /**
+   * The walk-through's steps to be done once ({@code # client: publish the bridges' bundles to HDFS,
+   * once}), run as written through {@code shell} by the first class that asks; later calls find them
+   * done, so the classes push the bundles once between them, whichever runs first.
+   */
+  synchronized void publishBundles(HostShell shell, Duration within) throws Exception {
+    if (published) {
+      return;
+    }
+    for (Walkthrough.Step step : Walkthrough.read(Walkthrough.readme())) {
+      if (step.once()) {
+        for (String name : step.machines()) {
+          shell.run(machine(name), step.command(), within);
+        }
+      }
+    }
+    published = true;
   }
 
   /** The cluster, its HDFS daemon included: for failure messages. */

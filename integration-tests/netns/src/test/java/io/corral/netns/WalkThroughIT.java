@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.corral.it.Http;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +16,6 @@ import java.util.StringTokenizer;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>The masters and agents are started by the cluster harness with the README's commands plus the
  * test's own options (fixed ports, work directories, shorter timeouts); everything else is the
- * README's text.
+ * README's text. The steps done once (publishing the bundles) are run by whichever class of the
+ * shared cluster needs them first ({@link SharedCluster#publishBundles}). At the end the
+ * walk-through's frameworks still registered (the Nimbus's) are torn down.
  */
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 @ExtendWith(SharedCluster.Resolver.class)
@@ -46,8 +45,9 @@ class WalkThroughIT {
 
   private static SharedCluster shared;
   private static MultiHostCluster cluster;
-  private static Host nn;
-  private static final List<Daemon> commands = new ArrayList<>();
+  private static HostShell shell;
+  /** The frameworks the leader had before the walk-through: the others are the walk-through's. */
+  private static Set<String> before;
 
   @RegisterExtension
   static final DescribeOnFailure DESCRIBE = new DescribeOnFailure(WalkThroughIT::describe);
@@ -56,23 +56,32 @@ class WalkThroughIT {
   static void useCluster(SharedCluster c) throws Exception {
     shared = c;
     cluster = c.cluster();
-    nn = c.hdfs();
+    shell = new HostShell(cluster, "step");
+    c.hdfs();
   }
 
-  /** Ends what the steps started (the Nimbus), keeping each step's output in its directory. */
+  /**
+   * Ends what the steps started (the Nimbus), keeping each step's output in its directory, and tears
+   * down the walk-through's frameworks still registered (the Nimbus's, which fails over when the
+   * Nimbus ends and keeps its Supervisors), so the cluster is as the other classes expect it.
+   */
   @AfterAll
   static void stopCommands() throws IOException {
-    for (int i = 0; i < commands.size(); i++) {
-      Daemon c = commands.get(i);
-      c.close();
-      Files.write(cluster.dir.resolve("step-" + (i + 1) + "-" + c.host().name() + ".out"), c.stdout());
+    if (shell == null) {
+      return;
+    }
+    shell.close();
+    if (before != null) {
+      Host leader = cluster.awaitSteady(Duration.ofSeconds(60));
+      cluster.tearDown(leader, cluster.frameworks(leader, f -> !before.contains(f.path("id").asText())),
+          Duration.ofSeconds(60));
     }
   }
 
   @Test
   void theReadmesWalkThroughRunsAMapReduceJobASparkApplicationAndAStormTopologyOnSeparateMachines() throws Exception {
-    List<Walkthrough.Step> steps = Walkthrough.read(readme());
-    Set<String> before = frameworkIds(cluster.awaitSteady(Duration.ofSeconds(60)));
+    List<Walkthrough.Step> steps = Walkthrough.read(Walkthrough.readme());
+    before = frameworkIds(cluster.awaitSteady(Duration.ofSeconds(60)));
     Map<String, String> outputs = new LinkedHashMap<>();
     for (Walkthrough.Step step : steps) {
       if (step.startsWith("bin/corral master ") || step.startsWith("bin/corral agent ")) {
@@ -81,13 +90,18 @@ class WalkThroughIT {
             .isIn("bin/corral master --zk zk://zk1:2181/corral", "bin/corral agent --master zk://zk1:2181/corral");
         continue;
       }
+      if (step.once()) {
+        // Publishing the bundles: run as written by whichever class asks first (SharedPoolIT may have).
+        shared.publishBundles(shell, STEP);
+        continue;
+      }
       for (String machine : step.machines()) {
-        Host host = machine(machine);
+        Host host = shared.machine(machine);
         if (step.startsWith("bin/corral storm nimbus ")) {
-          Daemon nimbus = start(host, step.command());
+          Daemon nimbus = shell.start(host, step.command());
           nimbus.awaitLine("nimbus: \\S+", STEP);
         } else {
-          outputs.put(step.command(), run(host, step.command()));
+          outputs.put(step.command(), shell.run(host, step.command(), STEP));
         }
       }
     }
@@ -140,58 +154,6 @@ class WalkThroughIT {
     return ids;
   }
 
-  /** The README's machine names: the harness's hosts. */
-  private static Host machine(String name) {
-    return switch (name) {
-      case "client" -> cluster.clientHost;
-      case "nn" -> nn;
-      case "m1", "m2", "m3" -> cluster.masterHosts.get(name.charAt(1) - '1');
-      case "a1", "a2", "a3" -> cluster.agentHosts.get(name.charAt(1) - '1');
-      default -> throw new AssertionError("the walk-through names a machine the test does not have: " + name);
-    };
-  }
-
-  /**
-   * A machine's working directory: the distribution's entries linked into a directory of its own,
-   * so that what a step writes (the Hadoop bundle's {@code bundle/}) stays on that machine.
-   */
-  private static Path home(Host host) throws IOException {
-    Path home = cluster.dir.resolve(host.name() + "-home");
-    if (!Files.isDirectory(home)) {
-      Files.createDirectories(home);
-      try (Stream<Path> entries = Files.list(cluster.dist)) {
-        for (Path e : entries.toList()) {
-          Files.createSymbolicLink(home.resolve(e.getFileName()), e);
-        }
-      }
-    }
-    return home;
-  }
-
-  /** {@code command} started with bash in {@code host}'s working directory; its stderr in a log of its own. */
-  private static Daemon start(Host host, String command) throws IOException {
-    int n = commands.size() + 1;
-    Path log = cluster.dir.resolve("step-" + n + "-" + host.name() + ".log");
-    Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"),
-        "CORRAL_HEAP_OPTS", "-Xmx256m", "CORRAL_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
-        "CORRAL_LOG_DIR", cluster.dir.resolve("step-" + n + "-logs").toString());
-    Daemon d = Daemon.start("step " + n + " (" + command + ")", host,
-        List.of("bash", "-c", "cd " + home(host) + " && " + command), env, log);
-    commands.add(d);
-    return d;
-  }
-
-  /** Runs {@code command} on {@code host} to its end; returns its stdout, having checked that it exited 0. */
-  private static String run(Host host, String command) throws Exception {
-    long start = System.nanoTime();
-    Daemon d = start(host, command);
-    int rc = d.awaitExit(STEP);
-    String out = String.join("\n", d.stdout());
-    System.out.printf("walk-through: %.1f s on %s: %s%n", (System.nanoTime() - start) / 1e9, host.name(), command);
-    assertThat(rc).as("`%s` on %s exited %d\n%s", command, host, rc, d.describe()).isZero();
-    return out;
-  }
-
   private static String output(Map<String, String> outputs, String fragment) {
     return outputs.entrySet().stream().filter(e -> e.getKey().contains(fragment)).map(Map.Entry::getValue)
         .findFirst().orElseThrow(() -> new AssertionError("the walk-through has no step with '" + fragment + "'"));
@@ -209,16 +171,10 @@ class WalkThroughIT {
     return m;
   }
 
-  private static Path readme() {
-    return Path.of(System.getProperty("corral.readme", "../../README.md")).toAbsolutePath().normalize();
-  }
-
   private static String describe() {
     if (shared == null) {
       return "(no cluster)";
     }
-    StringBuilder b = new StringBuilder(shared.describe());
-    commands.forEach(c -> b.append(c.describe()));
-    return b.toString();
+    return shared.describe() + (shell == null ? "" : shell.describe());
   }
 }
