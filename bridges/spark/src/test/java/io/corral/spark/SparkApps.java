@@ -81,6 +81,8 @@ final class SparkApps implements AutoCloseable {
           m.put(f.id(), v.tasks(f.id()));
           roles.put(f.id(), f.role());
         });
+        // a framework removed between two samples: its last tasks as the master kept them
+        v.completedFrameworks().forEach(c -> m.putIfAbsent(c.id(), c.tasks()));
         return m;
       });
       now.forEach((fw, tasks) -> tasks.forEach(
