@@ -274,7 +274,8 @@ public final class HadoopBenchmark {
     }
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  /** Deletes {@code dir} and everything under it, if it exists (also for HadoopPreemptionBenchmark). */
+  static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

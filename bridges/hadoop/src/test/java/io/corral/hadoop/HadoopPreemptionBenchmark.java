@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,7 +79,7 @@ public final class HadoopPreemptionBenchmark {
 
   private void run() throws Exception {
     Path work = Path.of(opt("work", "target/preemption-bench")).toAbsolutePath();
-    deleteRecursively(work);
+    HadoopBenchmark.deleteRecursively(work);
     Files.createDirectories(work);
     int runs = Integer.parseInt(opt("runs", "2"));
     int nodes = Integer.parseInt(opt("nodes", "2"));
@@ -201,17 +200,6 @@ public final class HadoopPreemptionBenchmark {
           left.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?").lines().findFirst().orElse(""))
               .map(s -> s.length() > 120 ? s.substring(0, 120) + "..." : s).toList());
       left.forEach(ProcessHandle::destroyForcibly);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }
