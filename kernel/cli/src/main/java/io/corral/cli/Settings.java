@@ -45,10 +45,11 @@ final class Settings implements CommandLine.IDefaultValueProvider {
   static final String FILE = "corral.properties";
   /**
    * Options whose value is the same for every command: the cluster's master ({@code master=} or
-   * {@code CORRAL_MASTER}, for every command that takes {@code --master}) and its security.
+   * {@code CORRAL_MASTER}, for every command that takes {@code --master}), the services framework's URL
+   * ({@code services=} or {@code CORRAL_SERVICES}, for the {@code corral app} commands) and security.
    */
   static final Set<String> SHARED =
-      Set.of("master", "security", "tls-dir", "credentials", "acls", "principal", "secret-file");
+      Set.of("master", "services", "security", "tls-dir", "credentials", "acls", "principal", "secret-file");
 
   private final Map<String, String> file;
   private final Path source;
