@@ -81,8 +81,12 @@ public final class CommandExecutor implements Executor {
     tasks.put(id, running);
     driver.sendStatusUpdate(status(id, TaskState.TASK_RUNNING, "pid " + process.pid(), TaskStatusReason.REASON_UNSPECIFIED));
     if (task.hasHealthCheck()) { // before its exit is watched: its end stops the checks
-      running.health = healthChecks().start(driver, task, TaskProcesses.checks(sandbox, task, secrets),
-          message -> killUnhealthy(driver, running, message));
+      try {
+        running.health = healthChecks().start(driver, task, TaskProcesses.checks(sandbox, task, secrets),
+            message -> killUnhealthy(driver, running, message));
+      } catch (RuntimeException e) { // a check the master let through that this executor cannot run
+        LOG.warn("task {} runs without its health check, which could not start: {}", id, e.toString());
+      }
     }
     process.onExit().thenRun(() -> exited(driver, running));
   }
