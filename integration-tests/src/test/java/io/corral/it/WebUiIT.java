@@ -54,7 +54,9 @@ class WebUiIT {
       driver.launchTasks(List.of(offer.getId()), List.of(
           TaskInfos.command("ticker", offer, Resources.parse("cpus:0.5;mem:64"),
               TaskInfos.shell("i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.3; done"))
-              .toBuilder().setName(HOSTILE).build(),
+              .toBuilder().setName(HOSTILE).setHealthCheck(io.corral.protocol.HealthCheck.newBuilder()
+                  .setType(io.corral.protocol.HealthCheck.Type.COMMAND).setDelaySeconds(0).setIntervalSeconds(1)
+                  .setCommand(io.corral.protocol.CommandInfo.newBuilder().setValue("test -s stdout"))).build(),
           TaskInfos.command("quick", offer, Resources.parse("cpus:0.25;mem:32"), TaskInfos.shell("echo done",
               List.of(java.nio.file.Files.writeString(dir.resolve("fetched.txt"), "a file to fetch\n").toString())))));
       s.awaitState("ticker", TaskState.TASK_RUNNING);
@@ -92,6 +94,10 @@ class WebUiIT {
       assertThat(browser.eval("typeof window.__pwned").asText()).isEqualTo("undefined");
       assertThat(browser.eval("document.querySelectorAll('#tasks-table img, #tasks-table script').length").asInt())
           .isZero();
+      browser.waitFor("document.querySelector('#tasks-table tr[data-task-id=\"ticker\"] td.health').textContent"
+          + " === 'healthy'", WAIT); // its health check passes
+      assertThat(browser.eval("document.querySelector('#tasks-table tr[data-task-id=\"quick\"] td.health')"
+          + ".textContent").asText()).as("no health check, no health").isEmpty();
       browser.eval("(() => { const s = document.getElementById('filter-state'); s.value = 'TASK_FINISHED';"
           + " s.dispatchEvent(new Event('change')); return true; })()");
       browser.waitFor("[...document.querySelectorAll('#tasks-table tbody tr')].map(r => r.dataset.taskId)"
@@ -105,6 +111,7 @@ class WebUiIT {
       browser.navigate(http + "#/tasks/" + fw + "/ticker");
       browser.waitFor("document.getElementById('task-state') && document.getElementById('task-state')"
           + ".textContent === 'TASK_RUNNING'", WAIT);
+      assertThat(browser.eval("document.getElementById('task-health').textContent").asText()).isEqualTo("healthy");
       browser.waitFor("!!document.querySelector('#sandbox-files a[data-file=\"stdout\"]')", WAIT);
       browser.waitFor("(document.getElementById('log-tail') || {}).textContent.includes('tick-3')", WAIT);
       int seen = browser.eval("document.getElementById('log-tail').textContent.split('\\n').length").asInt();

@@ -11,6 +11,12 @@ import io.corral.protocol.TaskInfo;
  * one thread of its own (never concurrently, never on the caller's thread); they may call
  * any {@link ExecutorDriver} method, which never blocks. A callback that blocks delays the
  * ones after it, not the driver's connection to the agent.
+ *
+ * <p><b>Health checks.</b> A task may carry a {@code health_check} (HTTP, TCP or COMMAND). The
+ * command executor runs it; a custom executor gets the same checks from {@link HealthChecks}: start
+ * them with the task once it runs, stop them when it ends, and kill the task when they say it is
+ * unhealthy, reporting {@link HealthChecks#killedUnhealthy}. An executor that does not leaves its
+ * tasks unchecked (no {@code healthy} in their updates).
  */
 public interface Executor {
 

@@ -48,7 +48,17 @@ public interface Scheduler {
   /** An offer is no longer valid (its agent left, it timed out, ...). */
   default void offerRescinded(SchedulerDriver driver, String offerId) {}
 
-  /** A task changed state. Updates of one task arrive in order. */
+  /**
+   * A task changed state. Updates of one task arrive in order.
+   *
+   * <p>A task launched with a {@code health_check} also gets updates about its health: {@code
+   * TASK_RUNNING} with {@link TaskStatus#hasHealthy()} set, reason {@code
+   * REASON_TASK_HEALTH_CHECK_STATUS_UPDATED} and a message saying what the check saw, sent on its first
+   * counted check and whenever its health changes (not on every check). One that fails {@code
+   * consecutive_failures} checks in a row is killed by its executor: {@code TASK_KILLED} with {@code
+   * REASON_TASK_UNHEALTHY} and {@code healthy} false. Reconciliation answers carry the latest health the
+   * master knows.
+   */
   void statusUpdate(SchedulerDriver driver, TaskStatus status);
 
   /** Data an executor sent. At most once. */

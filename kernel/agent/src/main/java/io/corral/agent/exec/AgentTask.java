@@ -88,8 +88,12 @@ public final class AgentTask {
     return acknowledged;
   }
 
+  /**
+   * Records the latest update its framework acknowledged; one that says nothing of the task's health
+   * keeps the health the one before carried, so that a master it re-registers with learns the latest.
+   */
   void acknowledged(TaskStatus status) {
-    acknowledged = status;
+    acknowledged = io.corral.common.task.TaskHealth.carried(acknowledged, status);
   }
 
   public Limitation limitation() {

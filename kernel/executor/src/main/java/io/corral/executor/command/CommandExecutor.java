@@ -4,6 +4,7 @@ import io.corral.common.process.ProcessTree;
 import io.corral.common.secret.SecretFiles;
 import io.corral.executor.Executor;
 import io.corral.executor.ExecutorDriver;
+import io.corral.executor.HealthChecks;
 import io.corral.protocol.AgentInfo;
 import io.corral.protocol.ExecutorInfo;
 import io.corral.protocol.FrameworkInfo;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * sandbox ({@code tasks/<task-id>/} with {@code stdout} and {@code stderr}), in a session of
  * its own. It reports TASK_STARTING, TASK_RUNNING, then TASK_FINISHED (exit 0) or
  * TASK_FAILED (exit code and the tail of stderr), or TASK_KILLED after a kill.
+ *
+ * <p>A task with a {@code health_check} is checked from its TASK_RUNNING on ({@link HealthChecks}; a
+ * COMMAND check runs as the task does, see {@link TaskProcesses#checks}): its health goes to the
+ * framework as TASK_RUNNING updates with {@code healthy}, and one that fails too many checks in a row is
+ * killed with its kill policy's grace and ends TASK_KILLED with {@code REASON_TASK_UNHEALTHY}.
  */
 public final class CommandExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(CommandExecutor.class);
@@ -35,6 +41,8 @@ public final class CommandExecutor implements Executor {
   private final Path sandbox;
   private final SecretFiles secrets;
   private final Map<String, CommandTask> tasks = new ConcurrentHashMap<>();
+  /** Made for the first task with a health check (callback thread). */
+  private HealthChecks healthChecks;
 
   /** An executor whose tasks have no secrets. */
   public CommandExecutor(Path sandbox) {
@@ -72,7 +80,22 @@ public final class CommandExecutor implements Executor {
     CommandTask running = new CommandTask(task, process);
     tasks.put(id, running);
     driver.sendStatusUpdate(status(id, TaskState.TASK_RUNNING, "pid " + process.pid(), TaskStatusReason.REASON_UNSPECIFIED));
+    if (task.hasHealthCheck()) { // before its exit is watched: its end stops the checks
+      try {
+        running.health = healthChecks().start(driver, task, TaskProcesses.checks(sandbox, task, secrets),
+            message -> killUnhealthy(driver, running, message));
+      } catch (RuntimeException e) { // a check the master let through that this executor cannot run
+        LOG.warn("task {} runs without its health check, which could not start: {}", id, e.toString());
+      }
+    }
     process.onExit().thenRun(() -> exited(driver, running));
+  }
+
+  private HealthChecks healthChecks() {
+    if (healthChecks == null) {
+      healthChecks = new HealthChecks();
+    }
+    return healthChecks;
   }
 
   private void exited(ExecutorDriver driver, CommandTask task) {
@@ -80,9 +103,13 @@ public final class CommandExecutor implements Executor {
     int code = task.process.exitValue();
     // A task is over when its command is: what it left running in its session goes too.
     ProcessTree.killSession(task.process.pid(), Duration.ZERO);
+    task.health.stop(); // no health update after its end
+    CommandTask.Kill kill = task.kill();
     TaskStatus.Builder update;
-    if (task.killRequested) {
-      update = status(id, TaskState.TASK_KILLED, "killed", TaskStatusReason.REASON_KILLED_BY_SCHEDULER).toBuilder();
+    if (kill != null && kill.reason() == TaskStatusReason.REASON_TASK_UNHEALTHY) {
+      update = HealthChecks.killedUnhealthy(id, kill.message()).toBuilder();
+    } else if (kill != null) {
+      update = status(id, TaskState.TASK_KILLED, "killed", kill.reason()).toBuilder();
     } else if (code == 0) {
       update = status(id, TaskState.TASK_FINISHED, "command exited with status 0",
           TaskStatusReason.REASON_COMMAND_EXITED).toBuilder();
@@ -107,12 +134,23 @@ public final class CommandExecutor implements Executor {
   }
 
   private void kill(ExecutorDriver driver, CommandTask task, Duration grace) {
-    if (task.killRequested) {
+    if (!task.killFor(new CommandTask.Kill(TaskStatusReason.REASON_KILLED_BY_SCHEDULER, "killed"))) {
       return;
     }
-    task.killRequested = true;
+    task.health.stop();
     driver.sendStatusUpdate(status(task.info.getTaskId(), TaskState.TASK_KILLING, "killing (grace " + grace + ")",
         TaskStatusReason.REASON_KILLED_BY_SCHEDULER));
+    ProcessTree.kill(task.process.toHandle(), grace);
+  }
+
+  /** The task failed its health checks too many times in a row (on the checks' thread; they have stopped). */
+  private void killUnhealthy(ExecutorDriver driver, CommandTask task, String message) {
+    if (!task.killFor(new CommandTask.Kill(TaskStatusReason.REASON_TASK_UNHEALTHY, message))) {
+      return;
+    }
+    Duration grace = grace(task.info.getKillPolicy());
+    driver.sendStatusUpdate(status(task.info.getTaskId(), TaskState.TASK_KILLING, message,
+        TaskStatusReason.REASON_TASK_UNHEALTHY).toBuilder().setHealthy(false).build());
     ProcessTree.kill(task.process.toHandle(), grace);
   }
 

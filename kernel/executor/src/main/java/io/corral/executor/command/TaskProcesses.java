@@ -8,6 +8,7 @@ import io.corral.common.secret.SecretFiles;
 import io.corral.common.user.PrivateSandbox;
 import io.corral.common.user.RunAs;
 import io.corral.common.user.UserAccount;
+import io.corral.executor.CheckProcesses;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.EnvironmentVariable;
 import io.corral.protocol.TaskInfo;
@@ -50,15 +51,41 @@ final class TaskProcesses {
     pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr").toFile()));
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Map<String, String> env = pb.environment();
+    environment(env, dir, task, user, secrets);
+    requireExecutable(argv.get(0), dir, env);
+    return pb.start();
+  }
+
+  /**
+   * How the task's {@code COMMAND} health check runs: next to the task, in its sandbox, as its user
+   * (the sandbox is the user's already), in its cgroups, with its environment and the check's own
+   * variables on top.
+   */
+  static CheckProcesses checks(Path executorSandbox, TaskInfo task, SecretFiles secrets) {
+    CommandInfo command = task.getCommand();
+    Path dir = sandbox(executorSandbox, task.getTaskId());
+    return check -> {
+      Optional<UserAccount> user = RunAs.resolve(command.getUser(), true);
+      List<String> argv = CommandLines.argv(check);
+      ProcessBuilder pb = new ProcessBuilder(CgroupEntry.wrap(cgroupProcs(command),
+          Sessions.inNewSession(user.isPresent() ? RunAs.as(user.get(), argv) : argv)));
+      pb.directory(dir.toFile());
+      environment(pb.environment(), dir, task, user, secrets);
+      secrets.putAll(check.getEnvironmentList(), pb.environment());
+      return pb;
+    };
+  }
+
+  /** The task's environment: the executor's without its secrets, the task's ids and variables. */
+  private static void environment(Map<String, String> env, Path dir, TaskInfo task, Optional<UserAccount> user,
+      SecretFiles secrets) throws IOException {
     env.remove(Env.EXECUTOR_TOKEN); // the executor's proof of identity is not the task's
     env.remove(Env.SECRETS_DIR);
     env.put(Env.SANDBOX, dir.toString());
     env.put(Env.TASK_ID, task.getTaskId());
     env.put(Env.RESOURCES, io.corral.common.resources.Resources.fromProto(task.getResourcesList()).toString());
     user.ifPresent(u -> RunAs.environment(u, env));
-    secrets.putAll(command.getEnvironmentList(), env);
-    requireExecutable(argv.get(0), dir, env);
-    return pb.start();
+    secrets.putAll(task.getCommand().getEnvironmentList(), env);
   }
 
   /** The task's own cgroups, when the agent isolates it with cgroups ({@link Env#CGROUP_PROCS}). */

@@ -16,6 +16,7 @@ import io.corral.common.testing.Capabilities;
 import io.corral.executor.ExecutorDriver;
 import io.corral.protocol.CommandInfo;
 import io.corral.protocol.EnvironmentVariable;
+import io.corral.protocol.HealthCheck;
 import io.corral.protocol.KillPolicy;
 import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
@@ -388,6 +389,76 @@ class CommandExecutorTest {
     long pid = Long.parseLong(Files.readString(taskDir("t-bg").resolve("bg.pid")).trim());
     ProcessHandle.of(pid).ifPresent(roots::add);
     await().atMost(WAIT).until(() -> !running(pid));
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A check from the start, every 0.2 s, failures not counted for 20 s until one passes. */
+  private static HealthCheck.Builder quickCheck() {
+    return HealthCheck.newBuilder().setDelaySeconds(0).setIntervalSeconds(0.2).setTimeoutSeconds(5)
+        .setGracePeriodSeconds(20).setConsecutiveFailures(2);
+  }
+
+  private List<TaskStatus> healthUpdatesOf(String taskId) {
+    return updatesOf(taskId).stream().filter(TaskStatus::hasHealthy).toList();
+  }
+
+  @Test
+  void anHttpCheckedServerIsReportedHealthyOnceAndItsKillEndsTheChecks() throws Exception {
+    int port = freePort();
+    TaskInfo t = shellTask("t-web", "exec python3 -m http.server " + port + " --bind 127.0.0.1").toBuilder()
+        .setHealthCheck(quickCheck().setType(HealthCheck.Type.HTTP)
+            .setHttp(HealthCheck.HttpCheck.newBuilder().setPort(port))).build();
+    executor().launchTask(driver, t);
+    awaitRunning("t-web");
+
+    await().atMost(WAIT).until(() -> !healthUpdatesOf("t-web").isEmpty());
+    TaskStatus healthy = healthUpdatesOf("t-web").get(0);
+    assertThat(healthy.getState()).isEqualTo(TASK_RUNNING);
+    assertThat(healthy.getHealthy()).isTrue();
+    assertThat(healthy.getReason()).isEqualTo(TaskStatusReason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
+    assertThat(healthy.getMessage()).isEqualTo("HTTP GET http://127.0.0.1:" + port + "/: 200");
+
+    executor().killTask(driver, "t-web", KillPolicy.newBuilder().setGracePeriodSeconds(5).build());
+    TaskStatus last = awaitTerminal("t-web");
+
+    assertThat(last.getState()).isEqualTo(TASK_KILLED);
+    assertThat(last.getReason()).isEqualTo(TaskStatusReason.REASON_KILLED_BY_SCHEDULER);
+    assertThat(statesOf("t-web")).as("one health update: health did not change; none after the kill")
+        .containsExactly(TASK_STARTING, TASK_RUNNING, TASK_RUNNING, TASK_KILLING, TASK_KILLED);
+  }
+
+  @Test
+  void aTaskFailingItsCommandCheckIsKilledAndEndsKilledAsUnhealthy() throws Exception {
+    TaskInfo t = task("t-sick", CommandInfo.newBuilder().setValue("touch ready; exec sleep 1000")
+        .addEnvironment(EnvironmentVariable.newBuilder().setName("GREETING").setValue("hi")).build()).toBuilder()
+        .setKillPolicy(KillPolicy.newBuilder().setGracePeriodSeconds(0.5))
+        .setHealthCheck(quickCheck().setType(HealthCheck.Type.COMMAND)
+            .setCommand(CommandInfo.newBuilder().setValue("test -e ready && test \"$GREETING\" = hi"))).build();
+    executor().launchTask(driver, t);
+    ProcessHandle root = awaitRunning("t-sick");
+    await().atMost(WAIT).until(() -> !healthUpdatesOf("t-sick").isEmpty());
+    assertThat(healthUpdatesOf("t-sick").get(0).getHealthy()).as("the check runs in the sandbox with the task's "
+        + "environment").isTrue();
+
+    Files.delete(taskDir("t-sick").resolve("ready"));
+    TaskStatus last = awaitTerminal("t-sick");
+
+    assertThat(last.getState()).isEqualTo(TASK_KILLED);
+    assertThat(last.getReason()).isEqualTo(TaskStatusReason.REASON_TASK_UNHEALTHY);
+    assertThat(last.hasHealthy()).isTrue();
+    assertThat(last.getHealthy()).isFalse();
+    assertThat(last.getMessage()).isEqualTo("killed after 2 consecutive failed health checks: command exited 1");
+    assertThat(healthUpdatesOf("t-sick")).extracting(TaskStatus::getState, TaskStatus::getHealthy).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(TASK_RUNNING, true), org.assertj.core.groups.Tuple.tuple(TASK_RUNNING, false),
+        org.assertj.core.groups.Tuple.tuple(TASK_KILLING, false), org.assertj.core.groups.Tuple.tuple(TASK_KILLED, false));
+    assertThat(updatesOf("t-sick").get(updatesOf("t-sick").size() - 2).getReason())
+        .isEqualTo(TaskStatusReason.REASON_TASK_UNHEALTHY);
+    await().atMost(WAIT).until(() -> !running(root.pid()));
   }
 
   @Test

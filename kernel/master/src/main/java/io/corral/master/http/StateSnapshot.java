@@ -93,11 +93,14 @@ public record StateSnapshot(
       String id, String name, String role, List<String> roles, String principal, String user, boolean active, double registeredAt,
       double removedAt, String reason, int completedTasks) {}
 
-  /** A task; {@code role} is the role it is charged to (that of the offers it was launched on). */
+  /**
+   * A task; {@code role} is the role it is charged to (that of the offers it was launched on), {@code
+   * healthy} what its health check last found (null, left out of the JSON: it reported no health).
+   */
   public record TaskJson(
       String id, String name, String state, String agentId, String frameworkId, String executorId,
       Map<String, Object> resources, String message, String reason, Integer exitCode, Double updatedAt,
-      boolean schedulerTask, String role) {}
+      boolean schedulerTask, String role, Boolean healthy) {}
 
   /** An outstanding offer, for {@code role}. */
   public record OfferJson(
@@ -254,7 +257,7 @@ public record StateSnapshot(
         s == null ? null : s.getReason().name(),
         s != null && s.hasExitCode() ? s.getExitCode() : null,
         s == null || s.getTimestamp() == 0 ? null : s.getTimestamp(), t.getSchedulerTask(),
-        t.getRole().isEmpty() ? null : t.getRole());
+        t.getRole().isEmpty() ? null : t.getRole(), s != null && s.hasHealthy() ? s.getHealthy() : null);
   }
 
   private static SchedulerTasksJson schedulerTasks(MasterView.SchedulerTaskUsage u) {

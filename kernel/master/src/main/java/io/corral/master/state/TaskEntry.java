@@ -111,9 +111,13 @@ public final class TaskEntry {
     return latestStatus;
   }
 
+  /**
+   * Records the task's new state and latest update; an update that says nothing of the task's health
+   * keeps the health the previous one carried ({@code healthy}: the latest known).
+   */
   public void update(TaskState newState, TaskStatus status) {
     this.state = newState;
-    this.latestStatus = status;
+    this.latestStatus = io.corral.common.task.TaskHealth.carried(latestStatus, status);
   }
 
   public TaskKey key() {

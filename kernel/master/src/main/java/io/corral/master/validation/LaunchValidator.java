@@ -195,6 +195,12 @@ public final class LaunchValidator {
         return "kill grace period must be between 0 and " + (long) MAX_GRACE_SECONDS + " s: " + g;
       }
     }
+    if (task.hasHealthCheck()) {
+      problem = HealthCheckValidator.problem(task.getHealthCheck());
+      if (problem != null) {
+        return problem;
+      }
+    }
     if (task.hasCommand()) {
       return checkCommand("task command", task.getCommand());
     }

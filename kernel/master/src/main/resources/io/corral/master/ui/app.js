@@ -173,12 +173,18 @@ function reservedText(reserved) {
     .join('; ');
 }
 
+/** What the task's health check last found: healthy, unhealthy, or '' for a task without health checks. */
+function health(t) {
+  return t.healthy === true ? 'healthy' : t.healthy === false ? 'unhealthy' : '';
+}
+
 function tasksTable(tasks) {
-  return table('tasks-table', ['ID', 'Name', 'State', 'Framework', 'Role', 'Agent', 'CPUs', 'Mem', 'Updated'],
+  return table('tasks-table', ['ID', 'Name', 'State', 'Health', 'Framework', 'Role', 'Agent', 'CPUs', 'Mem', 'Updated'],
     tasks.map(t => el('tr', { 'data-task-id': t.id, 'data-state': t.state },
       el('td', {}, link(taskHref(t), t.id)),
       el('td', { class: 'task-name', text: t.name }),
       el('td', {}, el('span', { class: 'state ' + t.state, text: t.state })),
+      el('td', { class: 'health ' + health(t), text: health(t) }),
       el('td', {}, link('#/frameworks/' + encodeURIComponent(t.framework_id), t.framework_id)),
       el('td', { class: 'role', text: t.role || '' }),
       el('td', {}, link('#/agents/' + encodeURIComponent(t.agent_id), t.agent_id)),
@@ -271,6 +277,7 @@ function taskPage(fw, id) {
   const agent = state.agents.find(a => a.id === t.agent_id);
   return el('div', { id: 'task' }, el('h2', { text: 'Task ' + t.id }),
     fields([['Name', t.name], ['State', el('span', { class: 'state ' + t.state, id: 'task-state', text: t.state })],
+      ['Health', el('span', { class: 'health ' + health(t), id: 'task-health', text: health(t) })],
       ['Framework', link('#/frameworks/' + encodeURIComponent(fw), fw)],
       ['Role', el('span', { id: 'task-role', text: t.role || '' })],
       ['Agent', agent ? link('#/agents/' + encodeURIComponent(agent.id), agent.id + ' (' + agent.hostname + ')')

@@ -188,6 +188,15 @@ final class ManualMaster {
           .setUuid(com.google.protobuf.ByteString.copyFromUtf8(taskId + "-" + state)))));
     }
 
+    /** Relays an executor's update as given (this agent's id and a uuid filled in when it has none). */
+    void update(TaskStatus.Builder status) {
+      if (status.getUuid().isEmpty()) {
+        status.setUuid(com.google.protobuf.ByteString.copyFromUtf8(java.util.UUID.randomUUID().toString()));
+      }
+      call(AgentCall.newBuilder().setUpdates(AgentCall.StatusUpdates.newBuilder()
+          .addUpdates(status.setAgentId(id()))));
+    }
+
     /** The tasks the master asked this agent to kill so far. */
     List<String> killed() {
       return out.all(AgentEvent::hasKillTask).stream().map(e -> e.getKillTask().getTaskId()).toList();
