@@ -9,7 +9,6 @@ import io.corral.http.Response;
 import io.corral.http.Route;
 import io.corral.services.api.json.InvalidRequestException;
 import io.corral.services.api.json.MalformedJsonException;
-import io.corral.services.api.json.MarathonJson;
 import io.corral.services.app.AppId;
 import io.corral.services.app.ServiceException;
 import io.corral.services.app.ServicesBackend;
@@ -48,7 +47,7 @@ public final class MarathonApi implements Route {
     try {
       return route(request, HttpIo.segments(request.rawPath()), QueryParams.parse(request.rawQuery()));
     } catch (InvalidRequestException e) {
-      return Answers.json(e.status(), MarathonJson.MAPPER.valueToTree(new InvalidBody(e.getMessage(), e.details())));
+      return Answers.json(e.status(), e.toJson());
     } catch (MalformedJsonException e) {
       return Answers.json(400, Answers.object().put("message", e.getMessage()).put("details", e.details()));
     } catch (LockedException e) {
@@ -115,7 +114,4 @@ public final class MarathonApi implements Route {
       throw new ApiException(404, "App '/" + String.join("/", segments) + "' does not exist");
     }
   }
-
-  /** Marathon's 422 body. */
-  private record InvalidBody(String message, List<InvalidRequestException.Detail> details) {}
 }

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param outputFile the name to store it under, null for the uri's last segment
  */
 public record FetchUri(String uri, boolean extract, boolean executable, boolean cache, String outputFile) {
-  private static final String[] ARCHIVES = {".tgz", ".tar.gz", ".tbz2", ".tar.bz2", ".txz", ".tar.xz", ".zip"};
+  private static final String[] ARCHIVES = {".tar", ".tar.gz", ".tar.bz2", ".tar.xz", ".gz", ".tgz", ".tbz2", ".txz", ".zip"};
 
   public FetchUri {
     Objects.requireNonNull(uri, "uri");
@@ -29,7 +29,8 @@ public record FetchUri(String uri, boolean extract, boolean executable, boolean 
 
   /** Whether the uri's name ends like an archive Mesos' fetcher unpacks. */
   public static boolean isArchive(String uri) {
-    String lower = uri.toLowerCase(Locale.ROOT);
+    int end = uri.indexOf('?');
+    String lower = (end < 0 ? uri : uri.substring(0, end)).toLowerCase(Locale.ROOT);
     for (String ext : ARCHIVES) {
       if (lower.endsWith(ext)) {
         return true;

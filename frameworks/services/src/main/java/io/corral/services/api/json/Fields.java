@@ -200,14 +200,16 @@ final class Fields {
   }
 
   /**
-   * Marks fields as ignored: reported in the warning when they say something (not null, not empty),
+   * Marks fields as ignored: reported in the warning when they say something (not null, empty or false),
    * e.g. Marathon fields that have no effect here.
    */
   void ignore(String... names) {
     for (String name : names) {
       read.add(name);
       JsonNode v = node.get(name);
-      if (v != null && !v.isNull() && !(v.isContainerNode() && v.isEmpty()) && !(v.isTextual() && v.textValue().isEmpty())) {
+      boolean says = v != null && !v.isNull() && !(v.isContainerNode() && v.isEmpty())
+          && !(v.isTextual() && v.textValue().isEmpty()) && !(v.isBoolean() && !v.booleanValue());
+      if (says) {
         problems.ignored(pathOf(name));
       }
     }

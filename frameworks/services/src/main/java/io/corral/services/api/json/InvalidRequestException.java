@@ -1,5 +1,7 @@
 package io.corral.services.api.json;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +39,18 @@ public final class InvalidRequestException extends RuntimeException {
 
   public List<Detail> details() {
     return details;
+  }
+
+  /** Marathon's body: {@code {"message": ..., "details": [{"path": ..., "errors": [...]}]}}. */
+  public ObjectNode toJson() {
+    ObjectNode o = MarathonJson.object();
+    o.put("message", getMessage());
+    ArrayNode array = o.putArray("details");
+    for (Detail d : details) {
+      ObjectNode detail = array.addObject().put("path", d.path());
+      d.errors().forEach(detail.putArray("errors")::add);
+    }
+    return o;
   }
 
   private static List<Detail> group(List<Violation> violations) {
