@@ -53,9 +53,9 @@ public final class AppWriter {
     ArrayNode checks = o.putArray("healthChecks");
     app.healthChecks().forEach(h -> healthCheck(checks.addObject(), h));
     o.putArray("dependencies");
-    o.putObject("upgradeStrategy")
-        .put("minimumHealthCapacity", app.upgradeStrategy().minimumHealthCapacity())
-        .put("maximumOverCapacity", app.upgradeStrategy().maximumOverCapacity());
+    ObjectNode upgrade = o.putObject("upgradeStrategy");
+    number(upgrade, "minimumHealthCapacity", app.upgradeStrategy().minimumHealthCapacity());
+    number(upgrade, "maximumOverCapacity", app.upgradeStrategy().maximumOverCapacity());
     o.put("killSelection", app.killSelection().name());
     map(o.putObject("labels"), app.labels());
     if (!app.acceptedResourceRoles().isEmpty()) {
