@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Marathon's v2 REST API (and {@code /ping}, {@code /metrics}) over a {@link ServicesBackend}: finds
+ * Marathon's v2 REST API (and {@code /ping}, {@code /metrics}, and the services' own page at {@code /})
+ * over a {@link ServicesBackend}: finds
  * the resource a path names and answers every refusal in Marathon's shape ({@code {"message": ...}},
  * with {@code details} for invalid definitions). Like Marathon's, these endpoints need no CSRF
  * header; with security on, authentication protects them.
@@ -32,6 +33,7 @@ public final class MarathonApi implements Route {
   private final DeploymentsRoutes deployments;
   private final GroupsRoutes groups;
   private final InfoRoutes info;
+  private final ServicesUi ui = new ServicesUi();
 
   /** @param timeout how long a request waits for the engine to take a command */
   public MarathonApi(ServicesBackend backend, ServicesInfo info, Duration timeout) {
@@ -70,6 +72,12 @@ public final class MarathonApi implements Route {
   }
 
   private Response route(Request r, List<String> path, QueryParams q) {
+    if (path.isEmpty() || path.equals(List.of("ui"))) {
+      return ui.serve(r, "index.html");
+    }
+    if (path.size() == 2 && path.get(0).equals("ui")) {
+      return ui.serve(r, path.get(1));
+    }
     if (path.equals(List.of("ping"))) {
       return info.ping(r);
     }
