@@ -12,6 +12,8 @@ import io.corral.services.api.json.MalformedJsonException;
 import io.corral.services.app.AppId;
 import io.corral.services.app.ServiceException;
 import io.corral.services.app.ServicesBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +36,24 @@ public final class MarathonApi implements Route {
   private final GroupsRoutes groups;
   private final InfoRoutes info;
   private final ServicesUi ui = new ServicesUi();
+  private final Route events;
 
-  /** @param timeout how long a request waits for the engine to take a command */
-  public MarathonApi(ServicesBackend backend, ServicesInfo info, Duration timeout) {
+  /**
+   * @param timeout how long a request waits for the engine to take a command
+   * @param events answers {@code GET /v2/events} (the event stream, which the caller owns); null: none
+   */
+  public MarathonApi(ServicesBackend backend, ServicesInfo info, Duration timeout, Route events) {
     this.apps = new AppsRoutes(backend, timeout);
     this.tasks = new TasksRoutes(backend, timeout);
     this.deployments = new DeploymentsRoutes(backend, timeout);
     this.groups = new GroupsRoutes(backend);
     this.info = new InfoRoutes(backend, info);
+    this.events = events;
+  }
+
+  /** Without an event stream. */
+  public MarathonApi(ServicesBackend backend, ServicesInfo info, Duration timeout) {
+    this(backend, info, timeout, null);
   }
 
   @Override
@@ -95,8 +107,23 @@ public final class MarathonApi implements Route {
       case "groups" -> groups.handle(r, rest, q);
       case "info" -> info.info(r);
       case "leader" -> info.leader(r);
+      case "events" -> events(r, rest);
       default -> throw new ApiException(404, "URI not found");
     };
+  }
+
+  private Response events(Request r, List<String> rest) {
+    if (events == null || !rest.isEmpty()) {
+      throw new ApiException(404, "URI not found");
+    }
+    if (!Methods.isGet(r)) {
+      throw Methods.notAllowed(r, "GET");
+    }
+    try {
+      return events.handle(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** {@code /v2/apps/{id}}, {@code .../restart}, {@code .../tasks}, {@code .../tasks/{taskId}}. */

@@ -47,8 +47,8 @@ final class TasksRoutes {
         throw Methods.notAllowed(r, "GET");
       }
       Set<String> states = new HashSet<>();
-      q.all("status").forEach(s -> states.add("TASK_" + s.toUpperCase(Locale.ROOT)));
-      q.all("status[]").forEach(s -> states.add("TASK_" + s.toUpperCase(Locale.ROOT)));
+      q.all("status").forEach(s -> states.add(state(s)));
+      q.all("status[]").forEach(s -> states.add(state(s)));
       ServicesSnapshot snapshot = backend.snapshot();
       List<ObjectNode> tasks = new ArrayList<>();
       for (AppStatusView a : snapshot.apps().values()) {
@@ -127,6 +127,12 @@ final class TasksRoutes {
       out.add(ids.get(i).textValue());
     }
     return out.stream().distinct().collect(Collectors.toList());
+  }
+
+  /** A status filter's state: {@code running} or {@code TASK_RUNNING}. */
+  private static String state(String status) {
+    String upper = status.toUpperCase(Locale.ROOT);
+    return upper.startsWith("TASK_") ? upper : "TASK_" + upper;
   }
 
   private AppStatusView status(AppId id) {

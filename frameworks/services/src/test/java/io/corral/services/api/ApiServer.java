@@ -1,6 +1,7 @@
 package io.corral.services.api;
 
 import io.corral.http.HttpLimits;
+import io.corral.http.Route;
 import io.corral.http.server.HttpServer;
 import java.io.IOException;
 import java.time.Duration;
@@ -16,8 +17,13 @@ final class ApiServer implements AutoCloseable {
   final ApiClient client;
 
   ApiServer() throws IOException {
+    this(null);
+  }
+
+  /** @param events answers {@code /v2/events}, null for none */
+  ApiServer(Route events) throws IOException {
     server = HttpServer.start("127.0.0.1", 0, "services-test", HttpLimits.DEFAULTS,
-        new MarathonApi(backend, INFO, Duration.ofSeconds(5)), null);
+        new MarathonApi(backend, INFO, Duration.ofSeconds(5), events), null);
     client = new ApiClient(server.port());
   }
 

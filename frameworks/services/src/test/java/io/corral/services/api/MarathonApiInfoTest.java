@@ -65,6 +65,16 @@ class MarathonApiInfoTest {
   }
 
   @Test
+  void eventsGoToTheStreamTheWiringGives() throws IOException {
+    assertThat(client.get("/v2/events").status()).isEqualTo(404);
+    try (ApiServer withEvents = new ApiServer(r -> Answers.text(200, "event: deployment_info\ndata: {}\n\n"))) {
+      ApiClient.Answer a = withEvents.client.get("/v2/events");
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(a.body()).startsWith("event: deployment_info");
+    }
+  }
+
+  @Test
   void pingAndMetrics() {
     ApiClient.Answer ping = client.get("/ping");
     assertThat(ping.status()).isEqualTo(200);

@@ -48,6 +48,8 @@ class MarathonApiTasksTest {
     assertThat(running.get(0).get("appId").asText()).isEqualTo("/eng/web");
     assertThat(running.get(0).get("servicePorts").get(0).asInt()).isZero();
     assertThat(client.get("/v2/tasks?status=staging").json().get("tasks").size()).isEqualTo(1);
+    assertThat(client.get("/v2/tasks?status%5B%5D=running&status%5B%5D=staging").json().get("tasks").size()).isEqualTo(3);
+    assertThat(client.get("/v2/tasks?status=TASK_RUNNING").json().get("tasks").size()).isEqualTo(2);
     assertThat(client.get("/v2/apps/eng/web/tasks").json().get("tasks").size()).isEqualTo(3);
     assertThat(client.get("/v2/apps/eng/none/tasks").status()).isEqualTo(404);
   }

@@ -40,7 +40,11 @@ public final class AppJson {
    * @param pathId the id from the request's path (PUT), null to take the body's
    */
   public static Parsed read(byte[] body, AppId pathId) {
-    return read(MarathonJson.parse(body), pathId);
+    JsonNode root = MarathonJson.parse(body);
+    if (pathId != null && root.isObject()) {
+      refuseRollbackByVersion(root);
+    }
+    return read(root, pathId);
   }
 
   /** Reads a patch (fields left out keep their current values; {@code id} is the current one). */
@@ -49,6 +53,7 @@ public final class AppJson {
     if (!changes.isObject()) {
       return read(changes, current.id()); // refused as not an object
     }
+    refuseRollbackByVersion(changes);
     ObjectNode merged = AppWriter.definition(current);
     for (List<String> pair : ALTERNATIVES) {
       if (pair.stream().anyMatch(name -> changes.hasNonNull(name))) {
@@ -62,6 +67,23 @@ public final class AppJson {
       }
     }
     return read(merged, current.id());
+  }
+
+  /**
+   * Marathon took {@code {"version": ...}} alone as "return to that stored version"; the services keep
+   * no old versions, so that is refused rather than ignored (with other fields, {@code version} is
+   * just what an answer carried and is ignored).
+   */
+  private static void refuseRollbackByVersion(JsonNode changes) {
+    boolean onlyVersion = changes.hasNonNull("version");
+    for (Iterator<String> it = changes.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      onlyVersion &= name.equals("version") || name.equals("id");
+    }
+    if (onlyVersion) {
+      throw new InvalidRequestException(422, InvalidRequestException.NOT_VALID, List.of(new Violation("/version",
+          "returning to an earlier version by its timestamp is not supported: send that definition instead")));
+    }
   }
 
   private static Parsed read(JsonNode root, AppId pathId) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.corral.services.app.AppDefinition;
 import org.junit.jupiter.api.Test;
 
 /** Invalid definitions are refused with Marathon's 422 body: its message, one detail per path, its error texts. */
@@ -165,6 +166,17 @@ class AppJsonInvalidTest {
         {"id": "/x", "cmd": "x", "container": {"type": "MESOS", "volumes": []}, "networks": [{"mode": "host"}],
          "gpus": 0, "secrets": {}}"""), null);
     assertThat(parsed.ignoredFields()).isEmpty();
+  }
+
+  @Test
+  void returningToAStoredVersionIsRefusedNotIgnored() {
+    AppDefinition current = AppJson.read(Fixtures.bytes("basic-0.json"), null).app();
+    InvalidRequestException e = catchThrowableOfType(() -> AppJson.merge(current,
+        Fixtures.json("{\"id\": \"/basic-0\", \"version\": \"2015-09-25T15:13:48.343Z\"}")), InvalidRequestException.class);
+    assertThat(e.toJson().get("details").get(0).get("path").asText()).isEqualTo("/version");
+    AppJson.Parsed withOthers = AppJson.merge(current,
+        Fixtures.json("{\"instances\": 2, \"version\": \"2015-09-25T15:13:48.343Z\"}"));
+    assertThat(withOthers.app().instances()).isEqualTo(2);
   }
 
   @Test
