@@ -1,0 +1,157 @@
+package io.corral.services.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.corral.http.ApiException;
+import io.corral.http.Request;
+import io.corral.http.Response;
+import io.corral.services.api.json.InvalidRequestException;
+import io.corral.services.api.json.MarathonJson;
+import io.corral.services.api.json.TaskWriter;
+import io.corral.services.api.json.Violation;
+import io.corral.services.app.AppDefinition;
+import io.corral.services.app.AppId;
+import io.corral.services.app.AppStatusView;
+import io.corral.services.app.KillResult;
+import io.corral.services.app.ServiceException;
+import io.corral.services.app.ServicesBackend;
+import io.corral.services.app.ServicesSnapshot;
+import io.corral.services.app.TaskView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Tasks as Marathon answered them: {@code GET /v2/tasks} ({@code ?status=running|staging|...}),
+ * {@code POST /v2/tasks/delete}, {@code GET/DELETE /v2/apps/{id}/tasks},
+ * {@code DELETE /v2/apps/{id}/tasks/{taskId}}. A kill with {@code scale=true} answers the deployment
+ * that lowers {@code instances}; without, the tasks killed.
+ */
+final class TasksRoutes {
+  private final ServicesBackend backend;
+  private final Duration timeout;
+
+  TasksRoutes(ServicesBackend backend, Duration timeout) {
+    this.backend = backend;
+    this.timeout = timeout;
+  }
+
+  Response collection(Request r, List<String> rest, QueryParams q) {
+    if (rest.isEmpty()) {
+      if (!Methods.isGet(r)) {
+        throw Methods.notAllowed(r, "GET");
+      }
+      Set<String> states = new HashSet<>();
+      q.all("status").forEach(s -> states.add(state(s)));
+      q.all("status[]").forEach(s -> states.add(state(s)));
+      ServicesSnapshot snapshot = backend.snapshot();
+      List<ObjectNode> tasks = new ArrayList<>();
+      for (AppStatusView a : snapshot.apps().values()) {
+        a.tasks().stream().filter(t -> states.isEmpty() || states.contains(t.state()))
+            .forEach(t -> tasks.add(TaskWriter.task(t, a.app())));
+      }
+      return tasksAnswer(tasks);
+    }
+    if (rest.equals(List.of("delete"))) {
+      if (!r.method().equals("POST")) {
+        throw Methods.notAllowed(r, "POST");
+      }
+      return kill(ids(r.body()), q, false);
+    }
+    throw new ApiException(404, "URI not found");
+  }
+
+  Response ofApp(Request r, AppId id, QueryParams q) {
+    AppStatusView app = status(id);
+    if (Methods.isGet(r)) {
+      return tasksAnswer(app.tasks().stream().map(t -> TaskWriter.task(t, app.app())).toList());
+    }
+    if (!r.method().equals("DELETE")) {
+      throw Methods.notAllowed(r, "GET, DELETE");
+    }
+    String host = q.first("host");
+    List<String> ids = app.tasks().stream().filter(t -> host == null || host.equals(t.host()))
+        .map(TaskView::id).toList();
+    return kill(ids, q, false);
+  }
+
+  Response oneOfApp(Request r, AppId id, String taskId, QueryParams q) {
+    if (!r.method().equals("DELETE")) {
+      throw Methods.notAllowed(r, "DELETE");
+    }
+    boolean known = status(id).tasks().stream().anyMatch(t -> t.id().equals(taskId));
+    if (!known) {
+      throw ServiceException.unknownTask(taskId);
+    }
+    return kill(List.of(taskId), q, true);
+  }
+
+  private Response kill(List<String> ids, QueryParams q, boolean single) {
+    boolean scale = q.flag("scale", false);
+    boolean wipe = q.flag("wipe", false);
+    if (scale && wipe) {
+      throw new ApiException(400, "scale=true and wipe=true cannot be combined");
+    }
+    KillResult result = Backend.await(backend.killTasks(ids, scale, wipe, q.flag("force", false)), timeout);
+    if (result.deployment() != null) {
+      return Answers.deployment(200, result.deployment());
+    }
+    ServicesSnapshot snapshot = backend.snapshot();
+    List<ObjectNode> killed = result.killed().stream().map(t -> TaskWriter.task(t, definition(snapshot, t.appId())))
+        .toList();
+    if (single && killed.size() == 1) {
+      return Answers.json(200, Answers.object().set("task", killed.get(0)));
+    }
+    return tasksAnswer(killed);
+  }
+
+  /** {@code {"ids": ["task1", ...]}}. */
+  private static List<String> ids(byte[] body) {
+    JsonNode root = MarathonJson.parse(body);
+    JsonNode ids = root.get("ids");
+    if (ids == null || !ids.isArray()) {
+      throw new InvalidRequestException(422, InvalidRequestException.INVALID_JSON,
+          List.of(new Violation("/ids", ids == null ? "error.path.missing" : "error.expected.jsarray")));
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (!ids.get(i).isTextual()) {
+        throw new InvalidRequestException(422, InvalidRequestException.INVALID_JSON,
+            List.of(new Violation("/ids(" + i + ")", "error.expected.jsstring")));
+      }
+      out.add(ids.get(i).textValue());
+    }
+    return out.stream().distinct().collect(Collectors.toList());
+  }
+
+  /** A status filter's state: {@code running} or {@code TASK_RUNNING}. */
+  private static String state(String status) {
+    String upper = status.toUpperCase(Locale.ROOT);
+    return upper.startsWith("TASK_") ? upper : "TASK_" + upper;
+  }
+
+  private AppStatusView status(AppId id) {
+    AppStatusView s = backend.snapshot().apps().get(id);
+    if (s == null) {
+      throw ServiceException.unknownApp(id);
+    }
+    return s;
+  }
+
+  private static AppDefinition definition(ServicesSnapshot snapshot, AppId id) {
+    AppStatusView s = snapshot.apps().get(id);
+    return s == null ? null : s.app();
+  }
+
+  private static Response tasksAnswer(List<ObjectNode> tasks) {
+    ObjectNode body = Answers.object();
+    ArrayNode array = body.putArray("tasks");
+    tasks.forEach(array::add);
+    return Answers.json(200, body);
+  }
+}
