@@ -1,6 +1,5 @@
-package io.corral.master.lifecycle;
+package io.corral.common.security;
 
-import io.corral.common.security.SecretFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
