@@ -204,6 +204,11 @@ public final class FrameworkInstance implements AutoCloseable {
     return phase;
   }
 
+  /** The election among the instances; null for one alone (without ZooKeeper). */
+  FrameworkElection election() {
+    return election;
+  }
+
   /**
    * Runs until the instance ends or the JVM is asked to stop (SIGTERM), then closes it; returns the
    * exit code. What a framework's command does once {@link #start} returned.

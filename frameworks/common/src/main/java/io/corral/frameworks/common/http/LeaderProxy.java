@@ -117,7 +117,8 @@ public final class LeaderProxy implements Route {
       answer = client.send(out.build(), HttpResponse.BodyHandlers.ofPublisher());
     } catch (IOException e) {
       LOG.warn("cannot pass {} on to the leader at {}: {}", request, leader, e.toString());
-      return errors.render(502, "cannot reach the leader at " + leader + ": " + e.getMessage());
+      return errors.render(502, "cannot reach the leader at " + leader + ": " + (e instanceof java.net.ConnectException
+          ? "connection refused" : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return errors.render(503, "interrupted");

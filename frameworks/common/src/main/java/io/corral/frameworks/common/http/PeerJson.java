@@ -50,10 +50,10 @@ public final class PeerJson {
 
   private PeerJson() {}
 
-  /** A request's body read as a {@code T}, and the fields it had that {@code T} has not. */
+  /** A request's body read as a {@code T}, and the fields it had that {@code T} has not (sorted). */
   public record Parsed<T>(T value, List<String> unknownFields) {
     public Parsed {
-      unknownFields = List.copyOf(unknownFields);
+      unknownFields = unknownFields.stream().sorted().toList();
     }
 
     /** One line for the log when there were unknown fields: {@code ignored unknown fields of <what>: a, b/c}. */
