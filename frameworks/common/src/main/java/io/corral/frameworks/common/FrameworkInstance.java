@@ -2,6 +2,7 @@ package io.corral.frameworks.common;
 
 import io.corral.bridges.common.Drivers;
 import io.corral.bridges.common.FrameworkActor;
+import io.corral.command.CliException;
 import io.corral.common.election.ZkElection;
 import io.corral.frameworks.common.election.FrameworkElection;
 import io.corral.frameworks.common.election.Leadership;
@@ -106,7 +107,8 @@ public final class FrameworkInstance implements AutoCloseable {
     };
     context = new FrameworkContext(settings, url, store, actor, leadership);
     route = LeaderProxy.builder(app.api(context), leadership, url).errors(app.errors())
-        .leaderHeader(app.leaderHeader()).servedHere(app::servedByEveryInstance).build();
+        .leaderHeader(app.leaderHeader()).servedHere(app::servedByEveryInstance)
+        .client(LeaderProxy.client(settings.httpSecurity() == null ? null : settings.httpSecurity().ssl())).build();
     out.println(settings.name() + ": " + url);
     out.flush();
     if (election == null) {
@@ -207,6 +209,20 @@ public final class FrameworkInstance implements AutoCloseable {
   /** The election among the instances; null for one alone (without ZooKeeper). */
   FrameworkElection election() {
     return election;
+  }
+
+  /**
+   * What a framework's command does: {@link #start} (printing on stdout), then {@link #runUntilExit};
+   * returns the exit code. A start that fails is a {@link CliException} with its one line (exit 1).
+   */
+  public static int run(FrameworkApp app, FrameworkSettings settings, Drivers drivers) {
+    FrameworkInstance instance;
+    try {
+      instance = start(app, settings, drivers, System.out);
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.START_FAILED, settings.name() + " could not start: " + e.getMessage());
+    }
+    return instance.runUntilExit();
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Flow;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +58,22 @@ public final class LeaderProxy implements Route {
     this.via = "1.1 " + URI.create(b.ownUrl).getAuthority();
     this.errors = b.errors;
     this.leaderHeader = b.leaderHeader;
-    this.client = b.client != null ? b.client : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.client = b.client != null ? b.client : client(null);
     this.servedHere = b.servedHere;
+  }
+
+  /**
+   * The client a proxy passes requests on with: HTTP/1.1, no redirects followed, 5 s to connect;
+   * with {@code ssl} (the instances' own TLS context: the cluster's CA, the instance's certificate),
+   * HTTPS to a leader that serves it.
+   */
+  public static HttpClient client(SSLContext ssl) {
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER);
+    if (ssl != null) {
+      b.sslContext(ssl);
+    }
+    return b.build();
   }
 
   /**
