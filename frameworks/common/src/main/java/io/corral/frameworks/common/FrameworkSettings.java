@@ -37,11 +37,15 @@ public record FrameworkSettings(String name, String frameworkName, String master
     HttpSecurity httpSecurity) {
   /** Marathon's default failover timeout: a week without an instance before the master kills the tasks. */
   public static final Duration FAILOVER_TIMEOUT = Duration.ofDays(7);
-  /** The daemons' limits, with bodies up to what the state store keeps under one key. */
+  /**
+   * The daemons' limits, with bodies up to what the state store keeps under one key, and more
+   * connections from one address: a standby passes each of its clients' event streams on to the
+   * leader over a connection of its own, all from its one address.
+   */
   public static final HttpLimits HTTP_LIMITS = new HttpLimits(HttpLimits.DEFAULTS.maxUriChars(),
       HttpLimits.DEFAULTS.maxHeaderBytes(), 1 << 20, HttpLimits.DEFAULTS.requestTimeout(),
-      HttpLimits.DEFAULTS.idleTimeout(), HttpLimits.DEFAULTS.writeTimeout(), HttpLimits.DEFAULTS.maxConnectionsPerAddress(),
-      HttpLimits.DEFAULTS.maxConnections(), HttpLimits.DEFAULTS.workers(), HttpLimits.DEFAULTS.queuedRequests());
+      HttpLimits.DEFAULTS.idleTimeout(), HttpLimits.DEFAULTS.writeTimeout(), 512, 2048,
+      HttpLimits.DEFAULTS.workers(), HttpLimits.DEFAULTS.queuedRequests());
 
   public FrameworkSettings {
     Objects.requireNonNull(name, "name");
