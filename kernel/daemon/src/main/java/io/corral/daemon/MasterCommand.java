@@ -2,10 +2,10 @@ package io.corral.daemon;
 
 import io.corral.command.CliException;
 import io.corral.command.DurationConverter;
+import io.corral.common.security.ZkDigest;
 import io.corral.master.Master;
 import io.corral.master.MasterConfig;
 import io.corral.master.lifecycle.MasterPhase;
-import io.corral.master.lifecycle.ZkDigest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

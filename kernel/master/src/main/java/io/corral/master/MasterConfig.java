@@ -1,9 +1,9 @@
 package io.corral.master;
 
 import io.corral.common.detect.ZkUrl;
-import io.corral.master.lifecycle.ZkDigest;
 import io.corral.common.net.Grpc;
 import io.corral.common.resources.Resources;
+import io.corral.common.security.ZkDigest;
 import io.corral.http.auth.DaemonSecurity;
 import java.nio.file.Path;
 import java.time.Duration;

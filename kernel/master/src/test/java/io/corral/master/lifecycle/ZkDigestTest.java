@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.corral.common.detect.MasterDetector;
 import io.corral.common.detect.ZkUrl;
 import io.corral.common.net.HostPort;
+import io.corral.common.security.ZkDigest;
 import io.corral.master.registry.AgentRecord;
 import io.corral.master.registry.ZkAgentRegistry;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.corral.master.lifecycle;
+package io.corral.common.election;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,5 @@
-package io.corral.master.lifecycle;
+package io.corral.common.security;
 
-import io.corral.common.security.SecretFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,7 +13,8 @@ import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 
 /**
- * The masters' ZooKeeper identity (ZooKeeper's {@code digest} scheme), from a file holding
+ * The masters' ZooKeeper identity (ZooKeeper's {@code digest} scheme; a built-in framework's
+ * instances have one of their own the same way), from a file holding
  * {@code user:password}: the masters authenticate with it and create their znodes (the election,
  * the agent registry) so that only that identity may change them and anyone may read them. Agents,
  * schedulers and the CLI only read the election, so they need no ZooKeeper credentials; a process

@@ -1,4 +1,4 @@
-package io.corral.master.lifecycle;
+package io.corral.common.election;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
