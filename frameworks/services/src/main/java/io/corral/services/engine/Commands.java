@@ -8,6 +8,7 @@ import io.corral.services.app.ServiceException;
 import io.corral.services.app.TaskView;
 import io.corral.services.engine.Deployment.AppChange;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ final class Commands {
   DeploymentResult restartApp(AppId id, boolean force, Effects out) {
     AppDefinition previous = known(id);
     unlock(List.of(id), force, out);
-    Instant now = m.now();
+    Instant now = after(previous);
     return deploy(List.of(new AppChange(id, previous,
         previous.toBuilder().version(now).lastConfigChangeAt(now).build())), out);
   }
@@ -113,11 +114,11 @@ final class Commands {
     if (force) {
       return new DeploymentResult(d.id(), d.version());
     }
-    Instant now = m.now();
     List<AppChange> back = new ArrayList<>();
     for (AppChange c : d.changes()) {
       AppDefinition current = m.apps.get(c.id());
-      AppDefinition reverted = c.original() == null ? null : c.original().toBuilder().version(now).build();
+      AppDefinition reverted = c.original() == null ? null
+          : c.original().toBuilder().version(after(current)).build();
       if (current != null || reverted != null) {
         back.add(new AppChange(c.id(), current, reverted));
       }
@@ -178,9 +179,19 @@ final class Commands {
         ? changes.get(0).target().version() : now);
   }
 
+  /**
+   * Now, to the millisecond (Marathon's versions are), and later than {@code previous}'s version: two
+   * changes within a millisecond are still two versions, so the tasks of the first are replaced.
+   */
+  private Instant after(AppDefinition previous) {
+    Instant now = m.now().truncatedTo(ChronoUnit.MILLIS);
+    Instant last = previous == null ? null : previous.version();
+    return last != null && !now.isAfter(last) ? last.plusMillis(1) : now;
+  }
+
   /** {@code requested} with its times set, as a change from {@code previous} (null: a new app). */
   private AppDefinition stamp(AppDefinition previous, AppDefinition requested) {
-    Instant now = m.now();
+    Instant now = after(previous);
     if (previous == null) {
       return requested.toBuilder().version(now).lastConfigChangeAt(now).lastScalingAt(now).build();
     }

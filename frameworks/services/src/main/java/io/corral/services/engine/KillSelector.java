@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Which tasks go first when an app has too many: those that serve least, as Marathon's scaling
  * proposition orders them (a task back from an unreachable agent, whose replacement runs already;
- * an unhealthy one; one staging; one starting; then the running ones), and among equals the
+ * an unhealthy one; one staging; one starting; one running without a health result yet; then the
+ * running ones that serve), and among equals the
  * youngest ({@code YOUNGEST_FIRST}, the default) or the oldest ({@code OLDEST_FIRST}), by when they
  * started running (or were launched). With {@code GROUP_BY} constraints the tasks of the largest
  * groups go first, so the spread stays even. Pure.
@@ -58,7 +59,10 @@ final class KillSelector {
     if (i.state() == TaskState.TASK_STAGING) {
       return 3;
     }
-    return i.state() == TaskState.TASK_STARTING ? 4 : 5;
+    if (i.state() == TaskState.TASK_STARTING) {
+      return 4;
+    }
+    return i.ready() ? 6 : 5;
   }
 
   /** The first of {@code left} (in kill order) whose groups are the largest, summed over the constraints. */
