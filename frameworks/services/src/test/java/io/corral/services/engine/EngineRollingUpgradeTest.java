@@ -77,6 +77,7 @@ class EngineRollingUpgradeTest {
       RollingReplace.Bounds bounds = RollingReplace.Bounds.of(n, app.upgradeStrategy());
       assertThat(bounds.maxCapacity()).isEqualTo(
           (int) Math.floor(n * (1 + max) + 1e-9) + (bounds.minHealthy() == (int) Math.floor(n * (1 + max) + 1e-9) ? 1 : 0));
+      List<String> original = h.tasks(WEB).stream().map(Instance::taskId).toList();
       h.ok(h.engine.putApp(upgraded(app), false));
       Instant target = currentConfig();
       Random random = new Random(seed);
@@ -92,6 +93,7 @@ class EngineRollingUpgradeTest {
       }
       List<Instance> tasks = h.engine.state().instances();
       assertThat(tasks).hasSize(n).allMatch(i -> i.configVersion().equals(target) && i.ready());
+      assertThat(tasks).extracting(Instance::taskId).doesNotContainAnyElementsOf(original);
     }
   }
 
