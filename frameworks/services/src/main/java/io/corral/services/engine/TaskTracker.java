@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * (left from before a failover, or of a deleted app) is killed.
  *
  * <p>A task that ends without the engine asking: its failure is the app's {@code lastTaskFailure}
- * when it failed, was lost or gone, or was killed as unhealthy; and when it failed, finished, was
- * invalid or killed as unhealthy (a crash loop, not an agent lost), the app's launches back off
+ * when it failed, was lost, dropped or gone, or was killed as unhealthy; and when it failed, finished,
+ * was invalid ({@code TASK_ERROR}) or was killed as unhealthy (a crash loop; not an agent lost, nor a
+ * launch dropped before it ran), the app's launches back off
  * ({@link Backoff}), if it ran the app's current configuration.
  */
 final class TaskTracker {
@@ -29,7 +30,7 @@ final class TaskTracker {
       TaskState.TASK_LOST, TaskState.TASK_DROPPED, TaskState.TASK_GONE, TaskState.TASK_GONE_BY_OPERATOR,
       TaskState.TASK_UNKNOWN);
   private static final Set<TaskState> BACKS_OFF = EnumSet.of(TaskState.TASK_FAILED, TaskState.TASK_FINISHED,
-      TaskState.TASK_ERROR, TaskState.TASK_DROPPED);
+      TaskState.TASK_ERROR);
 
   private final EngineModel m;
 

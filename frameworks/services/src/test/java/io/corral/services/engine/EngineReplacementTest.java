@@ -105,13 +105,19 @@ class EngineReplacementTest {
   }
 
   @Test
-  void tasksKilledByTheEngineOrLostWithTheirAgentDoNotBackOff() {
-    Instance task = runOne(app("/web", 2));
-    h.status(Fixtures.status(task, TaskState.TASK_LOST));
-    assertThat(h.engine.launchDelaySeconds(task.appId())).isZero();
-    h.ok(h.engine.putApp(app("/web", 1), false));
+  void tasksKilledByTheEngineLostWithTheirAgentOrDroppedDoNotBackOff() {
+    h.create(app("/web", 3));
+    h.offers(offer("a"));
+    h.runAll("/web");
+    List<Instance> tasks = h.tasks("/web");
+    h.status(Fixtures.status(tasks.get(0), TaskState.TASK_LOST));
+    h.status(Fixtures.status(tasks.get(1), TaskState.TASK_DROPPED, TaskStatusReason.REASON_INVALID_OFFERS));
+    assertThat(h.engine.launchDelaySeconds(tasks.get(0).appId())).isZero();
+    h.ok(h.engine.putApp(app("/web", 0), false));
+    assertThat(h.kills).containsExactly(tasks.get(2).taskId());
     h.confirmKills();
-    assertThat(h.engine.launchDelaySeconds(task.appId())).isZero();
+    assertThat(h.engine.launchDelaySeconds(tasks.get(0).appId())).isZero();
+    assertThat(h.view("/web").lastTaskFailure().state()).isEqualTo("TASK_DROPPED");
   }
 
   @Test
