@@ -1,0 +1,94 @@
+package io.corral.services.engine;
+
+import io.corral.protocol.Filters;
+import io.corral.scheduler.SchedulerDriver;
+import io.corral.services.app.ServicesEvent;
+import io.corral.services.app.ServicesSnapshot;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the engine's effects, in order, on the engine's loop: state changes into the store
+ * (synchronously: a launch that follows is sent only once its task is stored, and a store that fails
+ * throws out of {@link #run}, leaving the rest undone), calls on the current driver (dropped while
+ * there is none), events to the event stream, and the latest snapshot for the API, which any thread
+ * may read ({@link #snapshot}).
+ */
+public final class EffectRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(EffectRunner.class);
+
+  private final Supplier<SchedulerDriver> driver;
+  private final EngineStore store;
+  private final Consumer<ServicesEvent> events;
+  private volatile ServicesSnapshot snapshot;
+
+  /**
+   * @param driver the current driver (null before the framework subscribed)
+   * @param store where state changes go
+   * @param events where events go (the event stream); must not block
+   * @param initial the snapshot to answer before the engine's first
+   */
+  public EffectRunner(Supplier<SchedulerDriver> driver, EngineStore store, Consumer<ServicesEvent> events,
+      ServicesSnapshot initial) {
+    this.driver = driver;
+    this.store = store;
+    this.events = events;
+    this.snapshot = initial;
+  }
+
+  /** The latest snapshot; any thread. */
+  public ServicesSnapshot snapshot() {
+    return snapshot;
+  }
+
+  public void run(List<Effect> effects) {
+    for (Effect e : effects) {
+      if (e instanceof Effect.Persist p) {
+        store.write(p.changes());
+      } else if (e instanceof Effect.Publish p) {
+        publish(p.event());
+      } else if (e instanceof Effect.Snapshot s) {
+        snapshot = s.snapshot();
+      } else {
+        SchedulerDriver d = driver.get();
+        if (d == null) {
+          LOG.debug("no driver yet: dropped {}", e);
+        } else {
+          call(d, e);
+        }
+      }
+    }
+  }
+
+  private static void call(SchedulerDriver d, Effect e) {
+    if (e instanceof Effect.Launch l) {
+      d.launchTasks(List.of(l.offerId()), l.tasks(), refuse(l.refuseSeconds()));
+    } else if (e instanceof Effect.Decline x) {
+      d.declineOffer(x.offerId(), refuse(x.refuseSeconds()));
+    } else if (e instanceof Effect.Kill k) {
+      d.killTask(k.taskId(), k.agentId(), k.gracePeriodSeconds() == null ? null
+          : io.corral.protocol.KillPolicy.newBuilder().setGracePeriodSeconds(k.gracePeriodSeconds()).build());
+    } else if (e instanceof Effect.Reconcile r) {
+      d.reconcileTasks(r.tasks());
+    } else if (e instanceof Effect.Revive) {
+      d.reviveOffers();
+    } else if (e instanceof Effect.Suppress) {
+      d.suppressOffers();
+    }
+  }
+
+  private void publish(ServicesEvent event) {
+    try {
+      events.accept(event);
+    } catch (RuntimeException ex) {
+      LOG.warn("event {} not published: {}", event.type(), ex.toString());
+    }
+  }
+
+  private static Filters refuse(double seconds) {
+    return Filters.newBuilder().setRefuseSeconds(seconds).build();
+  }
+}

@@ -1,0 +1,97 @@
+package io.corral.services.engine;
+
+import static io.corral.services.engine.Fixtures.app;
+import static io.corral.services.engine.Fixtures.offer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corral.bridges.common.FrameworkActor;
+import io.corral.common.loop.ManualEventLoop;
+import io.corral.protocol.FrameworkInfo;
+import io.corral.protocol.MasterInfo;
+import io.corral.protocol.TaskState;
+import io.corral.protocol.TaskStatus;
+import io.corral.services.app.AppId;
+import io.corral.services.app.DeploymentResult;
+import io.corral.services.app.ServiceException;
+import io.corral.services.app.ServicesBackend;
+import io.corral.services.app.ServicesEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+
+/** The engine wired: driver callbacks, API commands and ticks on a framework actor's loop, effects carried out. */
+class ServicesEngineTest {
+  private static final FrameworkInfo FRAMEWORK = FrameworkInfo.newBuilder().setName("services").setUser("root")
+      .setFailoverTimeout(604800).setCheckpoint(true).build();
+
+  private final MemoryKeyValue kv = new MemoryKeyValue();
+  private final List<ServicesEvent> events = new ArrayList<>();
+
+  @Test
+  void commandsOffersAndUpdatesFlowThroughTheLoopAndTheStore() throws Exception {
+    ManualEventLoop loop = new ManualEventLoop();
+    FakeDriver.Made drivers = new FakeDriver.Made();
+    ServicesEngine services = ServicesEngine.start(new FrameworkActor(loop, loop.clock(), drivers), FRAMEWORK,
+        EngineConfig.defaults("*", "http://me:8080"), new KeyValueEngineStore(kv), events::add);
+    ServicesBackend api = services.backend();
+    FakeDriver driver = drivers.last();
+    assertThat(driver.framework.getId()).isEmpty();
+    driver.callbacks.registered(driver, "fw-1", MasterInfo.getDefaultInstance());
+    loop.runPending();
+    assertThat(driver.take()).containsExactly("start", "reconcile []", "suppress");
+    assertThat(kv.get("framework-id")).asString().isEqualTo("fw-1");
+    assertThat(api.snapshot().frameworkId()).isEqualTo("fw-1");
+
+    CompletableFuture<DeploymentResult> created = api.createApp(app("/web", 2));
+    assertThat(created).as("answered from the loop, once stored").isNotDone();
+    loop.runPending();
+    assertThat(created).isCompleted();
+    assertThat(kv.children("apps")).containsExactly("web");
+    assertThat(driver.take()).containsExactly("revive");
+    assertThat(api.snapshot().apps()).containsKey(new AppId("/web"));
+
+    CompletableFuture<DeploymentResult> again = api.createApp(app("/web", 2));
+    loop.runPending();
+    assertThat(again).isCompletedExceptionally();
+    try {
+      again.get();
+    } catch (ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(ServiceException.class);
+      assertThat(((ServiceException) e.getCause()).status()).isEqualTo(409);
+    }
+
+    driver.callbacks.resourceOffers(driver, List.of(offer("a")));
+    loop.runPending();
+    List<String> calls = driver.take();
+    assertThat(calls.get(0)).startsWith("launch ").endsWith(" 120.0");
+    assertThat(kv.children("instances")).hasSize(2);
+    for (String taskId : kv.children("instances")) {
+      driver.callbacks.statusUpdate(driver, TaskStatus.newBuilder().setTaskId(taskId).setAgentId("agent-a")
+          .setState(TaskState.TASK_RUNNING).build());
+    }
+    loop.runPending();
+    assertThat(api.snapshot().deployments()).isEmpty();
+    assertThat(api.snapshot().apps().get(new AppId("/web")).tasksRunning()).isEqualTo(2);
+    assertThat(events).extracting(ServicesEvent::type).contains("deployment_success");
+
+    loop.advance(Duration.ofMinutes(5));
+    assertThat(driver.take()).as("every task reconciled now and then").anyMatch(c -> c.startsWith("reconcile [web."));
+
+    services.close();
+    assertThat(driver.take()).contains("stop failover");
+
+    ManualEventLoop nextLoop = new ManualEventLoop();
+    FakeDriver.Made nextDrivers = new FakeDriver.Made();
+    ServicesEngine.start(new FrameworkActor(nextLoop, nextLoop.clock(), nextDrivers), FRAMEWORK,
+        EngineConfig.defaults("*", "http://other:8080"), new KeyValueEngineStore(kv), events::add);
+    FakeDriver next = nextDrivers.last();
+    assertThat(next.framework.getId()).as("the tasks of the last leader are this one's").isEqualTo("fw-1");
+    nextLoop.runPending();
+    next.callbacks.registered(next, "fw-1", MasterInfo.getDefaultInstance());
+    nextLoop.runPending();
+    assertThat(next.take()).anyMatch(c -> c.startsWith("reconcile [web.")).contains("suppress");
+  }
+}
