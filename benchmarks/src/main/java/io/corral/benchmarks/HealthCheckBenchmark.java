@@ -49,8 +49,9 @@ public final class HealthCheckBenchmark implements Callable<Integer> {
       description = "Health check timeout (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(names = "--grace", defaultValue = "5s", converter = DurationConverter.class,
-      description = "Health check grace period (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--grace", defaultValue = "30s", converter = DurationConverter.class,
+      description = "Health check grace period (default: ${DEFAULT-VALUE}; 200 servers starting at once on 2 busy"
+          + " cores may need more than 5 s).")
   Duration grace;
 
   @Option(names = "--protocol", defaultValue = "http", description = "http or tcp (default: ${DEFAULT-VALUE}).")
@@ -76,15 +77,20 @@ public final class HealthCheckBenchmark implements Callable<Integer> {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     GRPC_LOG.setLevel(java.util.logging.Level.SEVERE);
-    System.exit(new CommandLine(new HealthCheckBenchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    System.exit(new CommandLine(new HealthCheckBenchmark()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          System.err.println("health-check-benchmark: " + e.getMessage());
+          return 1;
+        }).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
     System.out.println("# Health checks: the executor's cost");
     System.out.println("# " + Machine.describe());
-    System.out.printf("# %d tasks on %d agent(s), %s checks every %s (timeout %s, grace %s), warm-up %s, window %s,"
-        + " %d run(s) with and without%n", tasks, agents, protocol, interval, timeout, grace, warmup, window, runs);
+    System.out.printf("# %d tasks on %d agent(s), %s checks every %s s (timeout %s s, grace %s s), warm-up %s s,"
+        + " window %s s, %d run(s) with and without%n", tasks, agents, protocol, seconds(interval), seconds(timeout),
+        seconds(grace), seconds(warmup), seconds(window), runs);
     long t0 = System.nanoTime();
     List<HealthCheckRun> results = new ArrayList<>();
     try (LocalProcessCluster cluster = LocalProcessCluster.start("health-check-bench", b -> b.agents(agents)
