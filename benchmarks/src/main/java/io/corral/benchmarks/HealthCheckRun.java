@@ -14,10 +14,13 @@ import java.util.Map;
  * @param executorSeconds CPU seconds of the command executors themselves (their threads)
  * @param executorReapedSeconds CPU seconds of the executors' children that ended in the window (a
  *     check's process; not the servers, which run on)
+ * @param executorRssBytes the executors' resident sets at the end, summed
  * @param executorThreads cores per thread group of the executors
+ * @param serverRssBytes a task server's resident set at the end, on average
  */
 record HealthCheckRun(int run, boolean checked, String loadBefore, int tasks, double windowSeconds,
-    double executorSeconds, double executorReapedSeconds, long executorRssBytes, int executorThreadCount,
+    double executorSeconds, double executorReapedSeconds, int executorCount, long executorRssBytes,
+    int executorThreadCount,
     Map<String, Double> executorThreads, double agentSeconds, double serverSeconds, long serverRssBytes,
     long answered, double benchmarkSeconds, String machine, int becameUnhealthy, String ends) {
 
@@ -38,7 +41,7 @@ record HealthCheckRun(int run, boolean checked, String loadBefore, int tasks, do
         : after.servers().values().stream().mapToLong(ProcStat::rssBytes).sum() / after.servers().size();
     return new HealthCheckRun(run, checked, loadBefore, tasks, window,
         delta(before.executors(), after.executors(), false), delta(before.executors(), after.executors(), true),
-        executorRss, threadCount, threads, delta(before.agents(), after.agents(), false),
+        after.executors().size(), executorRss, threadCount, threads, delta(before.agents(), after.agents(), false),
         delta(before.servers(), after.servers(), false), serverRss, after.answered() - before.answered(),
         (after.benchmark().cpuNanos() - before.benchmark().cpuNanos()) / 1e9, after.machine().since(before.machine()),
         becameUnhealthy, ends);
@@ -73,8 +76,8 @@ record HealthCheckRun(int run, boolean checked, String loadBefore, int tasks, do
     out.add(String.format(Locale.ROOT, "requests answered by the servers: %,d (%.1f/s, %.2f per task per second)",
         answered, checksPerSecond(), checksPerSecond() / tasks));
     out.add(String.format(Locale.ROOT, "command executor(s): %.3f cores (+ %.3f of ended child processes) = %.4f"
-        + " cores per 100 tasks; RSS %.0f MiB, %d threads", executorSeconds / windowSeconds,
-        executorReapedSeconds / windowSeconds, executorCoresPer100(), executorRssBytes / 1048576.0,
+        + " cores per 100 tasks; %d executor(s): RSS %.0f MiB, %d threads in all", executorSeconds / windowSeconds,
+        executorReapedSeconds / windowSeconds, executorCoresPer100(), executorCount, executorRssBytes / 1048576.0,
         executorThreadCount));
     StringBuilder busiest = new StringBuilder("  executor threads (cores):");
     executorThreads.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
@@ -94,7 +97,7 @@ record HealthCheckRun(int run, boolean checked, String loadBefore, int tasks, do
   static List<String> table(List<HealthCheckRun> runs) {
     List<String> out = new ArrayList<>();
     out.add("| run | checks | load before | checks/s | executor cores | per 100 tasks | executor CPU per check |"
-        + " executor RSS | agent cores | servers' cores |");
+        + " executors' RSS | agent cores | servers' cores |");
     out.add("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (HealthCheckRun r : runs) {
       double executorCores = (r.executorSeconds + r.executorReapedSeconds) / r.windowSeconds;
