@@ -123,7 +123,7 @@ public final class HealthCheckBenchmark implements Callable<Integer> {
     HealthCheckFramework framework = new HealthCheckFramework(name, tasks, agents, checked ? this::check : null);
     long start = System.nanoTime();
     framework.start(cluster.master());
-    await(framework, () -> framework.running() == tasks && (!checked || framework.healthy() == tasks),
+    await(framework, () -> framework.running() == tasks && (!checked || framework.healthy() == tasks), true,
         Duration.ofMinutes(5), checked ? "all tasks healthy" : "all tasks running");
     System.out.printf("all %d tasks %s after %.1f s%n", tasks, checked ? "healthy" : "running",
         (System.nanoTime() - start) / 1e9);
@@ -136,7 +136,7 @@ public final class HealthCheckBenchmark implements Callable<Integer> {
         framework.becameUnhealthy() - unhealthyBefore, framework.ends());
     result.details().forEach(System.out::println);
     framework.killAll();
-    await(framework, () -> framework.endedCount() == tasks, Duration.ofMinutes(2), "all tasks ended");
+    await(framework, () -> framework.endedCount() == tasks, false, Duration.ofMinutes(2), "all tasks ended");
     framework.stop();
     awaitExecutorsGone(cluster);
     return result;
@@ -160,12 +160,15 @@ public final class HealthCheckBenchmark implements Callable<Integer> {
     return loadAverage.split(" ")[0];
   }
 
-  /** Polls {@code done} until it holds; fails at once when a task ended, or after {@code timeout}. */
-  private static void await(HealthCheckFramework f, BooleanSupplier done, Duration timeout, String what)
-      throws InterruptedException {
+  /**
+   * Polls {@code done} until it holds; fails after {@code timeout}, or at once when a task ended if
+   * {@code noneMayEnd}.
+   */
+  private static void await(HealthCheckFramework f, BooleanSupplier done, boolean noneMayEnd, Duration timeout,
+      String what) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
-      if (!what.equals("all tasks ended") && f.endedCount() > 0) {
+      if (noneMayEnd && f.endedCount() > 0) {
         throw new IllegalStateException("tasks ended before " + what + ": " + f.ends());
       }
       if (System.nanoTime() > deadline) {

@@ -143,8 +143,8 @@ final class HealthCheckFramework implements Scheduler {
 
   /** How many ended, and the first end's state and message ("" if none did). */
   String ends() {
-    return ended.isEmpty() ? "" : ended.size() + " ended, e.g. " + ended.values().iterator().next().getState()
-        + ": " + ended.values().iterator().next().getMessage();
+    return ended.values().stream().findFirst().map(s -> ended.size() + " ended, e.g. " + s.getState() + ": "
+        + s.getMessage()).orElse("");
   }
 
   int endedCount() {
