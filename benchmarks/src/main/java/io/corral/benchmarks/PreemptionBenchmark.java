@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Two pools: {@code --cluster=simulated} (the default), the real master with
  * {@link SimulatedAgents} (tasks held until killed), 10,000 agents by default; and
- * {@code --cluster=local}, a real local cluster ({@link LocalPreemptionPool}): the master in this
+ * {@code --cluster=local}, a real local cluster ({@link LocalProcessCluster}): the master in this
  * JVM, 4 agent processes of {@code cpus:2;mem:1024} by default, and {@code sleep 600} command tasks of
  * a quarter of an agent, run by the real command executor.
  *
@@ -102,7 +102,8 @@ public final class PreemptionBenchmark {
         + "grace %s%n", agents, LOCAL_AGENT, Math.round(total.cpus() / LOCAL_TASK.cpus()), LOCAL_COMMAND, grace);
     System.out.println(Machine.describe());
     long t0 = System.nanoTime();
-    try (LocalPreemptionPool pool = LocalPreemptionPool.start(agents, LOCAL_AGENT, grace)) {
+    try (LocalProcessCluster pool = LocalProcessCluster.start("preemption-local", b -> b.agents(agents)
+        .agentResources(LOCAL_AGENT).masterConfig(m -> m.httpPort(0).preemptionGrace(grace)))) {
       System.out.printf("%d agents registered in %.1f s%n", agents, (System.nanoTime() - t0) / 1e9);
       measure(new Pool(pool.master(), pool.httpUrl(), agents, total, LOCAL_TASK, LOCAL_COMMAND), grace);
     }

@@ -8,7 +8,6 @@ import io.corral.protocol.TaskInfo;
 import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
 import io.corral.protocol.TaskStatusReason;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,7 +16,7 @@ import java.util.function.Consumer;
 /**
  * The kernel's health checks for an executor's tasks: how the command executor checks its tasks, and
  * how a custom executor gets the same checks for the tasks it runs. One instance serves all the
- * executor's tasks (one thread of timers, workers for the checks, one HTTP client).
+ * executor's tasks (one thread of timers, and workers for the checks).
  *
  * <p>When a task with a {@code health_check} is running (its {@code TASK_RUNNING} sent), {@link #start}
  * it; {@link Handle#stop} it when the task ends or is killed, before its terminal update. Meanwhile the
@@ -41,7 +40,6 @@ public final class HealthChecks implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService ownWorkers;
   private final java.util.concurrent.Executor workers;
-  private final HttpClient http;
 
   /** Checks on real time, with a timer thread and worker threads of their own. */
   public HealthChecks() {
@@ -53,7 +51,6 @@ public final class HealthChecks implements AutoCloseable {
       return t;
     });
     this.workers = ownWorkers;
-    this.http = Probes.httpClient(workers);
   }
 
   /** Checks timed on {@code loop} and {@code clock} (a test's manual ones), run on {@code workers}. */
@@ -62,7 +59,6 @@ public final class HealthChecks implements AutoCloseable {
     this.clock = clock;
     this.ownWorkers = null;
     this.workers = workers;
-    this.http = Probes.httpClient(workers);
   }
 
   /** A started task's checks; stopping twice is harmless. */
@@ -88,7 +84,7 @@ public final class HealthChecks implements AutoCloseable {
     String id = task.getTaskId();
     HealthCheckSettings settings = HealthCheckSettings.of(task.getHealthCheck());
     HealthChecker checker = new HealthChecker(id, settings,
-        Probes.of(task.getHealthCheck(), settings.timeout(), http, workers, processes), loop, clock,
+        Probes.of(task.getHealthCheck(), settings.timeout(), workers, processes), loop, clock,
         new HealthChecker.Listener() {
           @Override
           public void healthChanged(boolean healthy, String message) {

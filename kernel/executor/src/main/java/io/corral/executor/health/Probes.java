@@ -2,13 +2,13 @@ package io.corral.executor.health;
 
 import io.corral.executor.CheckProcesses;
 import io.corral.protocol.HealthCheck;
-import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -17,10 +17,9 @@ public final class Probes {
   private Probes() {}
 
   /** The probe of {@code check} (valid, as the master checked), its checks timed out after {@code timeout}. */
-  public static Probe of(HealthCheck check, Duration timeout, HttpClient http, Executor workers,
-      CheckProcesses processes) {
+  public static Probe of(HealthCheck check, Duration timeout, Executor workers, CheckProcesses processes) {
     return switch (check.getType()) {
-      case HTTP -> new HttpProbe(check.getHttp(), http, timeout);
+      case HTTP -> new HttpProbe(check.getHttp(), timeout, workers);
       case TCP -> new TcpProbe(check.getTcp().getPort(), timeout, workers);
       case COMMAND -> new CommandProbe(check.getCommand(), processes, workers);
       case TYPE_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException("health check without a type");
@@ -28,17 +27,25 @@ public final class Probes {
   }
 
   /**
-   * The HTTP client of the checks: HTTP/1.1, no redirects followed (a 3xx passes), and HTTPS without
-   * verifying the certificate or the host name (Mesos' HTTPS checks do not either).
+   * The TLS of HTTPS checks: no certificate or host name is verified (Mesos' HTTPS checks do not
+   * either). Made once, when the first HTTPS check asks.
    */
-  public static HttpClient httpClient(Executor workers) {
-    try {
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, new TrustManager[] {new TrustingManager()}, new SecureRandom());
-      return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
-          .sslContext(tls).executor(workers).build();
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("no TLS in this JVM", e);
+  static SSLSocketFactory trustingTls() {
+    return TrustingTls.FACTORY;
+  }
+
+  /** Initialised on first use: most executors never check over HTTPS. */
+  private static final class TrustingTls {
+    static final SSLSocketFactory FACTORY = make();
+
+    private static SSLSocketFactory make() {
+      try {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, new TrustManager[] {new TrustingManager()}, new SecureRandom());
+        return tls.getSocketFactory();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException("no TLS in this JVM", e);
+      }
     }
   }
 

@@ -74,7 +74,7 @@ class ProbesTest {
   }
 
   private CheckResult result(HealthCheck check, Duration timeout) throws Exception {
-    Probe p = Probes.of(check, timeout, Probes.httpClient(workers), workers,
+    Probe p = Probes.of(check, timeout, workers,
         CheckProcesses.in(sandbox, Map.of("GREETING", "hi")));
     return p.start().result().get(30, TimeUnit.SECONDS);
   }
@@ -110,6 +110,67 @@ class ProbesTest {
         CheckResult.failed("HTTP GET http://127.0.0.1:" + closed + "/health: connection refused"));
   }
 
+  /**
+   * A check runs on the workers it is given and starts no thread of its own. The JDK HTTP client's
+   * {@code sendAsync} completes on CompletableFuture's default executor, which starts a new thread for
+   * every task when the common pool has one thread (machines of 2 cores): a thread per check, most of
+   * the executor's CPU at 200 checks a second.
+   */
+  @Test
+  void anHttpCheckRunsOnTheWorkersGiven() throws Exception {
+    ExecutorService named = Executors.newCachedThreadPool(r -> new Thread(r, "probe-worker"));
+    try {
+      HealthCheck check = HealthCheck.newBuilder().setType(HealthCheck.Type.HTTP)
+          .setHttp(HealthCheck.HttpCheck.newBuilder().setPort(port).setPath("/hangs")).build();
+      Probe.Run run = Probes.of(check, TIMEOUT, named, CheckProcesses.in(sandbox, Map.of()))
+          .start();
+      java.util.concurrent.CompletableFuture<String> completedOn =
+          run.result().thenApply(r -> Thread.currentThread().getName());
+      release.countDown(); // the server answers only now, so the check completes after the test is listening
+
+      assertThat(completedOn.get(30, TimeUnit.SECONDS)).isEqualTo("probe-worker");
+      assertThat(run.result().get()).isEqualTo(CheckResult.passed("HTTP GET http://127.0.0.1:" + port + "/hangs: 200"));
+    } finally {
+      named.shutdownNow();
+    }
+  }
+
+  @Test
+  void httpsPassesWithoutVerifyingTheCertificateOrTheHostName() throws Exception {
+    char[] password = "changeit".toCharArray();
+    Path store = sandbox.resolve("server.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
+        "-alias", "server", "-keyalg", "EC", "-dname", "CN=some-other-host", "-validity", "2")
+        .redirectErrorStream(true).start();
+    keytool.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    assertThat(keytool.waitFor()).as("keytool made a self-signed certificate").isZero();
+    java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(store)) {
+      keys.load(in, password);
+    }
+    javax.net.ssl.KeyManagerFactory km =
+        javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    km.init(keys, password);
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(km.getKeyManagers(), null, null);
+    com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+        new InetSocketAddress("127.0.0.1", 0), 0);
+    https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+    https.setExecutor(workers);
+    https.createContext("/ok", x -> answer(x, 200));
+    https.start();
+    try {
+      int httpsPort = https.getAddress().getPort();
+      HealthCheck check = HealthCheck.newBuilder().setType(HealthCheck.Type.HTTP).setHttp(HealthCheck.HttpCheck
+          .newBuilder().setScheme("https").setPort(httpsPort).setPath("/ok")).build();
+      assertThat(result(check, TIMEOUT))
+          .isEqualTo(CheckResult.passed("HTTP GET https://127.0.0.1:" + httpsPort + "/ok: 200"));
+    } finally {
+      https.stop(0);
+    }
+  }
+
   @Test
   void tcpPassesOnAnOpenPortAndFailsOnAClosedOne() throws Exception {
     assertThat(result(tcp(port), TIMEOUT)).isEqualTo(CheckResult.passed("TCP connect to 127.0.0.1:" + port + ": connected"));
@@ -141,8 +202,8 @@ class ProbesTest {
   @Test
   void aCommandThatIsStoppedIsKilledWithWhatItStarted() throws Exception {
     Path pids = sandbox.resolve("pids");
-    Probe p = Probes.of(command("sleep 1000 & echo $! > pids; echo $$ >> pids; wait"), TIMEOUT,
-        Probes.httpClient(workers), workers, CheckProcesses.in(sandbox, Map.of()));
+    Probe p = Probes.of(command("sleep 1000 & echo $! > pids; echo $$ >> pids; wait"), TIMEOUT, workers,
+        CheckProcesses.in(sandbox, Map.of()));
     Probe.Run run = p.start();
     await().atMost(TIMEOUT).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 2);
     var processes = Files.readAllLines(pids).stream().map(Long::parseLong).map(ProcessHandle::of)

@@ -1,39 +1,43 @@
 package io.corral.benchmarks;
 
 import io.corral.common.process.ProcessTree;
-import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
- * The real local cluster of {@link PreemptionBenchmark}: a master in this JVM ({@link LocalCluster})
- * and agents that are {@code corral agent} processes, whose executors and tasks are processes too.
+ * A real local cluster for the benchmarks that run real tasks ({@link PreemptionBenchmark}'s local
+ * pool, {@link HealthCheckBenchmark}): a master in this JVM ({@link LocalCluster}) and agents that are
+ * {@code corral agent} processes, whose executors and tasks are processes too.
  * Closing it stops the agents (which stop their executors and tasks) and the master, then kills and
  * reports any process this JVM started that is still alive, and deletes the work dir. A shutdown
  * hook does the same if the benchmark is interrupted.
  */
-final class LocalPreemptionPool implements AutoCloseable {
+final class LocalProcessCluster implements AutoCloseable {
   private final Path dir;
   private final LocalCluster cluster;
   private final Thread hook;
   private boolean closed;
 
-  private LocalPreemptionPool(Path dir, LocalCluster cluster) {
+  private LocalProcessCluster(Path dir, LocalCluster cluster) {
     this.dir = dir;
     this.cluster = cluster;
-    this.hook = new Thread(this::close, "preemption-pool-stopper");
+    this.hook = new Thread(this::close, "local-cluster-stopper");
   }
 
-  /** Starts the master (with the given grace) and {@code agents} agent processes offering {@code each}. */
-  static LocalPreemptionPool start(int agents, Resources each, Duration grace) throws IOException {
-    Path dir = Files.createTempDirectory("corral-preemption-local");
-    LocalCluster cluster = LocalCluster.builder(dir).agents(agents).mode(LocalCluster.Mode.PROCESSES)
-        .agentResources(each).masterConfig(m -> m.httpPort(0).preemptionGrace(grace)).build();
-    LocalPreemptionPool pool = new LocalPreemptionPool(dir, cluster);
+  /**
+   * Starts the cluster {@code configure} describes (its agents made processes) in a new temporary
+   * directory named after {@code purpose}; returns once every agent is registered.
+   */
+  static LocalProcessCluster start(String purpose, UnaryOperator<LocalCluster.Builder> configure)
+      throws IOException {
+    Path dir = Files.createTempDirectory("corral-" + purpose);
+    LocalCluster cluster = configure.apply(LocalCluster.builder(dir)).mode(LocalCluster.Mode.PROCESSES).build();
+    LocalProcessCluster pool = new LocalProcessCluster(dir, cluster);
     Runtime.getRuntime().addShutdownHook(pool.hook);
     try {
       cluster.start();
@@ -52,6 +56,15 @@ final class LocalPreemptionPool implements AutoCloseable {
     return cluster.master().httpUrl();
   }
 
+  /** The agent processes' ids, in order. */
+  List<Long> agentPids() {
+    List<Long> out = new java.util.ArrayList<>();
+    for (int i = 0; i < cluster.agents().size(); i++) {
+      out.add(cluster.processAgent(i).pid());
+    }
+    return out;
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {
@@ -65,7 +78,7 @@ final class LocalPreemptionPool implements AutoCloseable {
     java.util.Map<Long, String> before = new java.util.HashMap<>();
     started.forEach(p -> before.put(p.pid(), describe(p)));
     cluster.close();
-    List<ProcessHandle> left = started.stream().filter(LocalPreemptionPool::running).toList();
+    List<ProcessHandle> left = started.stream().filter(LocalProcessCluster::running).toList();
     if (!left.isEmpty()) {
       System.out.printf("%d of the %d processes started outlived the cluster's stop; killing them:%n", left.size(),
           started.size());
