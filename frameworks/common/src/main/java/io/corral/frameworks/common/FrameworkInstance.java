@@ -105,7 +105,10 @@ public final class FrameworkInstance implements AutoCloseable {
         return election == null ? Optional.of(url) : election.leaderUrl();
       }
     };
-    context = new FrameworkContext(settings, url, store, actor, leadership);
+    context = new FrameworkContext(settings, url, store, actor, leadership, why -> actor.execute(() -> {
+      LOG.error("{}: {}", settings.name(), why);
+      on(InstanceLifecycle.Event.STATE_FAILED);
+    }));
     route = LeaderProxy.builder(app.api(context), leadership, url).errors(app.errors())
         .leaderHeader(app.leaderHeader()).servedHere(app::servedByEveryInstance)
         .client(LeaderProxy.client(settings.httpSecurity() == null ? null : settings.httpSecurity().ssl())).build();

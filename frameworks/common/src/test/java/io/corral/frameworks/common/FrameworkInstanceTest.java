@@ -63,6 +63,10 @@ class FrameworkInstanceTest {
             }).join();
             return Response.of(204, "text/plain", new byte[0]);
           })
+          .post("/v1/note/lost", (r, p) -> {
+            ctx.stateFailed().accept("the note could not be stored");
+            return Response.of(204, "text/plain", new byte[0]);
+          })
           .build();
     }
 
@@ -194,6 +198,22 @@ class FrameworkInstanceTest {
       resumed.callbacks().error(resumed.driver(), "framework fw-2 was removed and cannot subscribe again; subscribe "
           + "without an id");
       assertThat(next.next().framework().getId()).isEmpty();
+    }
+  }
+
+  @Test
+  void anAppWhoseStateCannotBeKeptEndsItsInstanceForTheNextLeaderToCarryOn() throws Exception {
+    FakeDrivers drivers = new FakeDrivers();
+    try (FrameworkInstance e = FrameworkInstance.start(new NoteApp(), settings(dir.resolve("lost")).build(), drivers,
+        new PrintStream(new ByteArrayOutputStream()))) {
+      FakeDrivers.Subscription first = drivers.next();
+      first.callbacks().registered(first.driver(), "fw-3", MasterInfo.getDefaultInstance());
+      await().atMost(SOON).until(() -> e.phase() == InstancePhase.LEADING);
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(e.url() + "/v1/note/lost"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(204);
+      assertThat(e.terminated().get(SOON.toSeconds(), TimeUnit.SECONDS)).isEqualTo(ExitCodes.STATE_FAILED);
+      assertThat(e.phase()).isEqualTo(InstancePhase.EXITING);
     }
   }
 }

@@ -60,7 +60,6 @@ public final class Engine {
     this.converger = new Converger(m);
     this.tracker = new TaskTracker(m);
     this.commands = new Commands(m, ids);
-    m.frameworkId = stored.frameworkId();
     stored.apps().forEach(a -> m.apps.put(a.id(), a));
     stored.instances().forEach(m.instances::put);
     stored.deployments().forEach(d -> m.deployments.put(d.id(), d));
@@ -74,13 +73,15 @@ public final class Engine {
     return out.drain();
   }
 
-  /** The master accepted the framework (anew: a new driver): reconcile every task. */
+  /**
+   * The master accepted the framework (anew: a new driver): reconcile every task. The framework id
+   * is only shown ({@code /v2/info}); the instance keeps it in its store, not the engine.
+   */
   public List<Effect> registered(String frameworkId) {
     Effects out = new Effects();
     if (!frameworkId.equals(m.frameworkId)) {
       m.frameworkId = frameworkId;
       m.stale = true;
-      out.persist(new StateChange.PutFrameworkId(frameworkId));
     }
     m.suppressed = false;
     reconcile(out);
@@ -185,7 +186,7 @@ public final class Engine {
 
   /** The state as it would be stored (all of it). */
   public EngineState state() {
-    return new EngineState(m.frameworkId, List.copyOf(m.apps.values()), List.copyOf(m.deployments.values()),
+    return new EngineState(List.copyOf(m.apps.values()), List.copyOf(m.deployments.values()),
         List.copyOf(m.instances.all()), List.copyOf(m.failures.values()));
   }
 

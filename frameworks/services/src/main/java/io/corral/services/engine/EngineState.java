@@ -12,15 +12,14 @@ import java.util.Map;
  * constructor). Stored as small records, one per app, deployment, task and failure
  * ({@link EngineStore}), so that each change writes little; this is them together.
  *
- * @param frameworkId the framework id the master gave (null before the first registration)
  * @param apps the apps' current definitions
  * @param deployments the deployments in flight
  * @param instances the tasks that have not ended (or whose end was not seen)
  * @param failures each app's last task failure
  */
-public record EngineState(String frameworkId, List<AppDefinition> apps, List<Deployment> deployments,
+public record EngineState(List<AppDefinition> apps, List<Deployment> deployments,
     List<Instance> instances, List<TaskFailureView> failures) {
-  public static final EngineState EMPTY = new EngineState(null, List.of(), List.of(), List.of(), List.of());
+  public static final EngineState EMPTY = new EngineState(List.of(), List.of(), List.of(), List.of());
 
   public EngineState {
     apps = List.copyOf(apps);
@@ -31,7 +30,6 @@ public record EngineState(String frameworkId, List<AppDefinition> apps, List<Dep
 
   /** This state with {@code changes} applied, in order. */
   public EngineState with(List<StateChange> changes) {
-    String fw = frameworkId;
     Map<AppId, AppDefinition> a = new LinkedHashMap<>();
     apps.forEach(x -> a.put(x.id(), x));
     Map<String, Deployment> d = new LinkedHashMap<>();
@@ -41,9 +39,7 @@ public record EngineState(String frameworkId, List<AppDefinition> apps, List<Dep
     Map<AppId, TaskFailureView> f = new LinkedHashMap<>();
     failures.forEach(x -> f.put(x.appId(), x));
     for (StateChange c : changes) {
-      if (c instanceof StateChange.PutFrameworkId p) {
-        fw = p.frameworkId();
-      } else if (c instanceof StateChange.PutApp p) {
+      if (c instanceof StateChange.PutApp p) {
         a.put(p.app().id(), p.app());
       } else if (c instanceof StateChange.RemoveApp r) {
         a.remove(r.id());
@@ -61,7 +57,7 @@ public record EngineState(String frameworkId, List<AppDefinition> apps, List<Dep
         f.remove(r.app());
       }
     }
-    return new EngineState(fw, List.copyOf(a.values()), List.copyOf(d.values()), List.copyOf(i.values()),
+    return new EngineState(List.copyOf(a.values()), List.copyOf(d.values()), List.copyOf(i.values()),
         List.copyOf(f.values()));
   }
 }

@@ -3,18 +3,16 @@ package io.corral.services.engine;
 import io.corral.services.app.AppDefinition;
 import io.corral.services.app.AppId;
 import io.corral.services.app.TaskFailureView;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The engine's state in a {@link KeyValue} store, one small record per thing, so that a change writes
- * only what changed: {@code framework-id}, {@code apps/<app>}, {@code deployments/<id>},
+ * only what changed: {@code apps/<app>}, {@code deployments/<id>},
  * {@code instances/<task id>}, {@code failures/<app>} ({@code <app>} as in task ids: {@code eng_web}
  * for {@code /eng/web}). Records are {@link EngineStateCodec}'s JSON.
  */
 public final class KeyValueEngineStore implements EngineStore {
-  private static final String FRAMEWORK_ID = "framework-id";
   private static final String APPS = "apps";
   private static final String DEPLOYMENTS = "deployments";
   private static final String INSTANCES = "instances";
@@ -29,9 +27,7 @@ public final class KeyValueEngineStore implements EngineStore {
 
   @Override
   public EngineState load() {
-    byte[] fw = kv.get(FRAMEWORK_ID);
-    return new EngineState(fw == null ? null : new String(fw, StandardCharsets.UTF_8),
-        all(APPS, AppDefinition.class), all(DEPLOYMENTS, Deployment.class), all(INSTANCES, Instance.class),
+    return new EngineState(all(APPS, AppDefinition.class), all(DEPLOYMENTS, Deployment.class), all(INSTANCES, Instance.class),
         all(FAILURES, TaskFailureView.class));
   }
 
@@ -45,9 +41,7 @@ public final class KeyValueEngineStore implements EngineStore {
   }
 
   private KeyValue.Write write(StateChange c) {
-    if (c instanceof StateChange.PutFrameworkId p) {
-      return new KeyValue.Write(FRAMEWORK_ID, p.frameworkId().getBytes(StandardCharsets.UTF_8));
-    } else if (c instanceof StateChange.PutApp p) {
+    if (c instanceof StateChange.PutApp p) {
       return put(APPS, name(p.app().id()), p.app());
     } else if (c instanceof StateChange.RemoveApp r) {
       return delete(APPS, name(r.id()));

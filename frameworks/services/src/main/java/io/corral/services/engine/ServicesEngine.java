@@ -1,7 +1,8 @@
 package io.corral.services.engine;
 
 import io.corral.bridges.common.FrameworkActor;
-import io.corral.protocol.FrameworkInfo;
+import io.corral.common.loop.EventLoop;
+import io.corral.scheduler.Scheduler;
 import io.corral.services.app.ServicesBackend;
 import io.corral.services.app.ServicesEvent;
 import io.corral.services.app.ServicesSnapshot;
@@ -11,40 +12,47 @@ import java.util.function.Consumer;
 
 /**
  * The services framework's scheduler, assembled: the {@link Engine} on a {@link FrameworkActor}'s loop,
- * fed by the driver's callbacks ({@link EngineScheduler}), the API ({@link #backend}) and a tick every
+ * fed by the driver's callbacks ({@link #scheduler}), the API ({@link #backend}) and a tick every
  * second, its effects carried out by an {@link EffectRunner} over the actor's driver, the store and
- * the event stream.
+ * the event stream. Who subscribes to the master with {@link #scheduler}, and as which framework, is
+ * the caller's (the instance keeps the framework id).
  */
 public final class ServicesEngine implements AutoCloseable {
   /** How often the engine's timers are looked at. */
   static final Duration TICK = Duration.ofSeconds(1);
 
-  private final FrameworkActor actor;
+  private final EngineScheduler scheduler;
   private final EngineBackend backend;
+  private final EventLoop.Cancellable ticks;
 
-  private ServicesEngine(FrameworkActor actor, EngineBackend backend) {
-    this.actor = actor;
+  private ServicesEngine(EngineScheduler scheduler, EngineBackend backend, EventLoop.Cancellable ticks) {
+    this.scheduler = scheduler;
     this.backend = backend;
+    this.ticks = ticks;
   }
 
   /**
-   * Loads the stored state and starts: subscribes as {@code framework} (with the stored framework id,
-   * when {@code framework} names none, so that the tasks of the previous leader are this one's).
-   * Call it once this instance leads.
+   * Loads the stored state and starts the engine on {@code actor}'s loop (its first snapshot, its
+   * ticks). Call it once this instance leads, then subscribe with {@link #scheduler}.
    *
+   * @param store where the state is; a write that fails throws out of the effect that made it (the
+   *     caller's store must then end the instance: the engine's memory is ahead of it)
    * @param events where events go (the event stream); called on the loop, must not block
    */
-  public static ServicesEngine start(FrameworkActor actor, FrameworkInfo framework, EngineConfig config,
-      EngineStore store, Consumer<ServicesEvent> events) {
+  public static ServicesEngine recover(FrameworkActor actor, EngineConfig config, EngineStore store,
+      Consumer<ServicesEvent> events) {
     EngineState stored = store.load();
     Engine engine = new Engine(config, actor.clock(), UUID::randomUUID, stored);
     EffectRunner runner = new EffectRunner(actor::driver, store, events, ServicesSnapshot.empty(config.leaderUrl()));
     actor.execute(() -> runner.run(engine.start()));
-    FrameworkInfo info = framework.getId().isEmpty() && stored.frameworkId() != null
-        ? framework.toBuilder().setId(stored.frameworkId()).build() : framework;
-    actor.subscribe(info, new EngineScheduler(engine, runner));
-    actor.every(TICK, () -> runner.run(engine.tick()));
-    return new ServicesEngine(actor, new EngineBackend(actor.loop(), engine, runner));
+    EventLoop.Cancellable ticks = actor.every(TICK, () -> runner.run(engine.tick()));
+    return new ServicesEngine(new EngineScheduler(engine, runner), new EngineBackend(actor.loop(), engine, runner),
+        ticks);
+  }
+
+  /** The driver's callbacks, as the engine takes them (on the actor's loop). */
+  public Scheduler scheduler() {
+    return scheduler;
   }
 
   /** What the REST API calls. */
@@ -52,9 +60,9 @@ public final class ServicesEngine implements AutoCloseable {
     return backend;
   }
 
-  /** Stops the driver without tearing the framework down (its tasks run on for the next leader), ends the loop. */
+  /** Stops the ticks; the actor (and the driver, its tasks running on) is the caller's to close. */
   @Override
   public void close() {
-    actor.close(true);
+    ticks.cancel();
   }
 }

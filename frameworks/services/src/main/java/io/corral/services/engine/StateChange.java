@@ -6,8 +6,6 @@ import io.corral.services.app.TaskFailureView;
 
 /** One change of the engine's stored state ({@link EngineState}): each is one small record in the store. */
 public sealed interface StateChange {
-  record PutFrameworkId(String frameworkId) implements StateChange {}
-
   record PutApp(AppDefinition app) implements StateChange {}
 
   record RemoveApp(AppId id) implements StateChange {}

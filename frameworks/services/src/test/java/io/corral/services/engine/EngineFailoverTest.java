@@ -114,7 +114,6 @@ class EngineFailoverTest {
     h.ok(h.engine.putApp(app("/web", 3), false));
     h.status(Fixtures.status(h.tasks("/web").get(0), TaskState.TASK_FAILED));
     EngineState live = h.engine.state();
-    assertThat(h.stored.frameworkId()).isEqualTo("fw");
     assertThat(h.stored.apps()).containsExactlyInAnyOrderElementsOf(live.apps());
     assertThat(h.stored.deployments()).containsExactlyInAnyOrderElementsOf(live.deployments());
     assertThat(h.stored.failures()).containsExactlyInAnyOrderElementsOf(live.failures());

@@ -57,16 +57,14 @@ class EngineStateCodecTest {
     MemoryKeyValue kv = new MemoryKeyValue();
     KeyValueEngineStore store = new KeyValueEngineStore(kv);
     List<StateChange> all = new java.util.ArrayList<>();
-    all.add(new StateChange.PutFrameworkId(state.frameworkId()));
     state.apps().forEach(a -> all.add(new StateChange.PutApp(a)));
     state.deployments().forEach(d -> all.add(new StateChange.PutDeployment(d)));
     state.instances().forEach(i -> all.add(new StateChange.PutInstance(i)));
     state.failures().forEach(f -> all.add(new StateChange.PutFailure(f)));
     store.write(all);
-    assertThat(kv.values.keySet()).contains("framework-id", "apps/eng_web", "failures/eng_web");
+    assertThat(kv.values.keySet()).contains("apps/eng_web", "failures/eng_web");
 
     EngineState loaded = store.load();
-    assertThat(loaded.frameworkId()).isEqualTo("fw");
     assertThat(loaded.apps()).containsExactlyElementsOf(state.apps());
     assertThat(loaded.apps().get(0).env().keySet()).containsExactly("Z", "A");
     assertThat(loaded.deployments()).containsExactlyElementsOf(state.deployments());

@@ -34,15 +34,17 @@ class ServicesEngineTest {
   void commandsOffersAndUpdatesFlowThroughTheLoopAndTheStore() throws Exception {
     ManualEventLoop loop = new ManualEventLoop();
     FakeDriver.Made drivers = new FakeDriver.Made();
-    ServicesEngine services = ServicesEngine.start(new FrameworkActor(loop, loop.clock(), drivers), FRAMEWORK,
-        EngineConfig.defaults("*", "http://me:8080"), new KeyValueEngineStore(kv), events::add);
+    FrameworkActor actor = new FrameworkActor(loop, loop.clock(), drivers);
+    ServicesEngine services = ServicesEngine.recover(actor, EngineConfig.defaults("*", "http://me:8080"),
+        new KeyValueEngineStore(kv), events::add);
+    actor.subscribe(FRAMEWORK, services.scheduler());
     ServicesBackend api = services.backend();
     FakeDriver driver = drivers.last();
     assertThat(driver.framework.getId()).isEmpty();
     driver.callbacks.registered(driver, "fw-1", MasterInfo.getDefaultInstance());
     loop.runPending();
     assertThat(driver.take()).containsExactly("start", "reconcile []", "suppress");
-    assertThat(kv.get("framework-id")).asString().isEqualTo("fw-1");
+    assertThat(kv.values).as("the framework id is the instance's to keep, not the engine's").isEmpty();
     assertThat(api.snapshot().frameworkId()).isEqualTo("fw-1");
 
     CompletableFuture<DeploymentResult> created = api.createApp(app("/web", 2));
@@ -81,15 +83,19 @@ class ServicesEngineTest {
     assertThat(driver.take()).as("every task reconciled now and then").anyMatch(c -> c.startsWith("reconcile [web."));
 
     services.close();
+    actor.close(true);
     assertThat(driver.take()).contains("stop failover");
 
     ManualEventLoop nextLoop = new ManualEventLoop();
     FakeDriver.Made nextDrivers = new FakeDriver.Made();
-    ServicesEngine.start(new FrameworkActor(nextLoop, nextLoop.clock(), nextDrivers), FRAMEWORK,
-        EngineConfig.defaults("*", "http://other:8080"), new KeyValueEngineStore(kv), events::add);
+    FrameworkActor nextActor = new FrameworkActor(nextLoop, nextLoop.clock(), nextDrivers);
+    ServicesEngine recovered = ServicesEngine.recover(nextActor, EngineConfig.defaults("*", "http://other:8080"),
+        new KeyValueEngineStore(kv), events::add);
+    nextActor.subscribe(FRAMEWORK.toBuilder().setId("fw-1").build(), recovered.scheduler());
     FakeDriver next = nextDrivers.last();
-    assertThat(next.framework.getId()).as("the tasks of the last leader are this one's").isEqualTo("fw-1");
     nextLoop.runPending();
+    assertThat(recovered.backend().snapshot().apps()).as("the apps the last leader stored")
+        .containsKey(new AppId("/web"));
     next.callbacks.registered(next, "fw-1", MasterInfo.getDefaultInstance());
     nextLoop.runPending();
     assertThat(next.take()).anyMatch(c -> c.startsWith("reconcile [web.")).contains("suppress");
