@@ -147,6 +147,20 @@ final class ServicesCluster implements AutoCloseable {
     return s;
   }
 
+  /**
+   * Waits until {@code s} answers the API: it leads and has recovered its state, or it is a standby
+   * and the leader it passes requests on to has (until then the API answers 503).
+   */
+  static void awaitServing(Services s) {
+    MarathonClient api = s.api();
+    org.awaitility.Awaitility.await().atMost(START).until(() -> {
+      if (!s.process().isAlive()) {
+        throw new AssertionError(s.name() + " exited; see its log");
+      }
+      return api.get("v2/apps").status() == 200;
+    });
+  }
+
   Agent agentOn(String host) {
     return agents.stream().filter(a -> a.host().equals(host)).findFirst()
         .orElseThrow(() -> new AssertionError("no agent on " + host));

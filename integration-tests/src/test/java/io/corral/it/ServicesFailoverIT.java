@@ -47,6 +47,8 @@ class ServicesFailoverIT {
       List<String> ha = List.of("--zk", c.servicesZk(), "--zk-session-timeout", "4s");
       ServicesCluster.Services a = c.startServices("services-a", with(ha, "--work-dir", dir.resolve("a").toString()));
       ServicesCluster.Services b = c.startServices("services-b", with(ha, "--work-dir", dir.resolve("b").toString()));
+      ServicesCluster.awaitServing(a);
+      ServicesCluster.awaitServing(b);
 
       // One leads; both say which; the standby passes requests on
       String leaderAddress = await().atMost(WAIT).until(() -> leaderSeenBy(a) + " " + leaderSeenBy(b),

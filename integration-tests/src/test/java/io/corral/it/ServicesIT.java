@@ -51,6 +51,7 @@ class ServicesIT {
     Path dir = TestClusters.dir(info);
     cluster = ServicesCluster.start(dir, false, 3, "cpus:8;mem:8192", List.of());
     services = cluster.startServices("services", "--work-dir", dir.resolve("services").toString());
+    ServicesCluster.awaitServing(services);
     api = services.api();
   }
 
@@ -475,12 +476,13 @@ class ServicesIT {
     await().atMost(WAIT).until(() -> api.app(id).orElseThrow(),
         a -> isSettled(a, 2) && ids(a).stream().noneMatch(two::contains));
 
-    Cli unknown = cli(dir, "unknown", "app", "scale", "/it/nope", "1");
+    Cli unknown = cli(dir, "unknown", "app", "restart", "/it/nope");
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.stdout()).isEmpty();
     List<String> errors = unknown.stderr().lines().filter(l -> !l.isBlank()).toList();
     assertThat(errors).as(unknown.stderr()).hasSize(1);
-    assertThat(errors.get(0)).startsWith("corral app scale: ").contains("404").contains("App '/it/nope' does not exist");
+    assertThat(errors.get(0)).startsWith("corral app restart: ").contains("404")
+        .contains("App '/it/nope' does not exist");
 
     Cli remove = cli(dir, "remove", "app", "remove", id);
     assertThat(remove.exit()).as(remove.stderr()).isZero();
