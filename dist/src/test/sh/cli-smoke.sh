@@ -171,6 +171,42 @@ expect_error 1 'already' "$corral" agent drain "$agent" --master "$master"
 "$corral" agent undrain "$agent" --master "$master" > /dev/null || fail "undrain exited $?"
 "$corral" agents --master "$master" | grep -qE "^$agent .* ACTIVE +- " || fail "agent not back in service"
 
+# corral services (the services framework, Marathon's API) and corral app: an app's task runs, then is removed
+setsid "$corral" services --master "$master" --http-port 0 --work-dir "$work/services" \
+  > "$work/services.out" 2> "$work/services.err" &
+services_pid=$!
+groups+=("$services_pid")
+await_line "$work/services.out" '^services: http://[^ ]+:[0-9]+$' 60 "$services_pid" || fail "services printed no services: line"
+services="$(sed -n 's/^services: //p' "$work/services.out")"
+printf '{"id": "/smoke/sleepy", "cmd": "sleep 1000", "instances": 1, "cpus": 0.1, "mem": 32}\n' > "$work/sleepy.json"
+for _ in $(seq 100); do
+  "$corral" app list --services "$services" > /dev/null 2>&1 && break
+  sleep 0.2 # waiting for the services framework to load its state, with a deadline
+done
+"$corral" app add "$work/sleepy.json" --services "$services" > "$work/app-add.out" 2> "$work/app-add.err" \
+  || fail "app add exited $?: $(cat "$work/app-add.err")"
+grep -q '^created /smoke/sleepy' "$work/app-add.out" || fail "app add printed: $(cat "$work/app-add.out")"
+for _ in $(seq 300); do
+  CORRAL_SERVICES="$services" "$corral" app list | grep -qE '^/smoke/sleepy +1/1 ' && break
+  sleep 0.2 # polling the services framework, with a deadline
+done
+"$corral" app list --services "$services" > "$work/app-list.out" || fail "app list exited $?"
+grep -qE '^/smoke/sleepy +1/1 ' "$work/app-list.out" || fail "the app's task is not running: $(cat "$work/app-list.out")"
+"$corral" frameworks --master "$master" | grep -q ' services ' || fail "the master does not list the services framework"
+"$corral" app remove /smoke/sleepy --services "$services" > /dev/null || fail "app remove exited $?"
+for _ in $(seq 300); do
+  "$corral" app list --services "$services" | grep -q '^/smoke/sleepy ' || break
+  sleep 0.2 # polling the services framework, with a deadline
+done
+! "$corral" app list --services "$services" | grep -q '^/smoke/sleepy ' || fail "the app was not removed"
+expect_error 2 'does not exist' "$corral" app remove /smoke/sleepy --services "$services"
+kill -TERM -- "-$services_pid"
+for _ in $(seq 100); do
+  kill -0 "$services_pid" 2>/dev/null || break
+  sleep 0.1 # waiting for the services framework to stop, with a deadline
+done
+! kill -0 "$services_pid" 2>/dev/null || fail "corral services did not stop on SIGTERM"
+
 # corral spark submit (cluster mode) from lib/ alone: the driver runs as a task and finishes
 "$corral" spark submit --master "$master" --deploy-mode cluster --spark-home "$home/bridges/spark/spark-home" \
   --driver-memory 512m --timeout 2min --conf spark.executor.instances=1 --conf spark.executor.memory=512m \

@@ -17,10 +17,11 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "services", mixinStandardHelpOptions = true,
     description = {"Run the services framework: long-running apps through Marathon's v2 REST API (corral app ...).",
-        "Prints 'services: http://<host>:<port>' once it serves. Without --zk one instance runs, its state in",
-        "--work-dir; with --zk several instances on one path elect a leader, the others pass requests on to it.",
-        "Runs until stopped (SIGTERM); exits 3 (ZooKeeper session lost), 4 (leadership lost) or 5 (state not",
-        "stored) for its supervisor to start it again."})
+        "",
+        "Prints 'services: http://<host>:<port>' once it serves. Without --zk one instance runs, its state in "
+            + "--work-dir; with --zk several instances on one path elect a leader, and the others pass requests on to "
+            + "it. Runs until stopped (SIGTERM); exits 3 (ZooKeeper session lost), 4 (leadership lost) or 5 (state "
+            + "not stored) for its supervisor to start it again, as a standby."})
 public final class ServicesCommand implements Callable<Integer>, CorralSubcommand {
   /** The API's port unless --http-port: Marathon's. */
   public static final int DEFAULT_HTTP_PORT = 8080;
