@@ -64,10 +64,12 @@ class ServicesFailoverIT {
            "cpus": 0.05, "mem": 32, "instances": 2,
            "constraints": [["hostname", "MAX_PER", "3"]],
            "healthChecks": [{"protocol": "COMMAND", "command": {"value": "test -e ready || test -e %s"},
-             "gracePeriodSeconds": 300, "intervalSeconds": 1, "timeoutSeconds": 10, "maxConsecutiveFailures": 3}]}"""
+             "delaySeconds": 0, "gracePeriodSeconds": 300, "intervalSeconds": 1, "timeoutSeconds": 10,
+             "maxConsecutiveFailures": 3}]}"""
           .formatted(gate, gate));
       assertThat(created.status()).as("through the standby: " + created.body()).isEqualTo(201);
       assertThat(leader.api().app(SLEEPERS)).as("the leader has it").isPresent();
+      assertThat(standby.api().app(SLEEPERS)).as("read through the standby").isPresent();
       JsonNode two = settled(leader.api(), SLEEPERS, 2);
       Set<String> before = ids(two);
 

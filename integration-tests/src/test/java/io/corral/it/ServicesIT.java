@@ -69,7 +69,8 @@ class ServicesIT {
     String id = "/it/web";
     MarathonClient.Answer created = api.post("v2/apps", """
         {"id": "it/web",
-         "cmd": "mkdir -p www && echo ok > www/ready && echo $$ > pid && exec python3 -m http.server $PORT0 --directory www",
+         "cmd": "mkdir -p www && echo ok > www/ready && echo $$ > pid && exec python3 -m http.server $PORT0 \
+        --directory www",
          "cpus": 0.1, "mem": 64, "instances": 1,
          "portDefinitions": [{"port": 0, "name": "http"}],
          "constraints": [["hostname", "UNIQUE"]],
@@ -279,8 +280,8 @@ class ServicesIT {
     try (MarathonEvents events = MarathonEvents.open(services.url())) {
       MarathonClient.Answer created = api.post("v2/apps", """
           {"id": "/it/events", "cmd": "sleep 600", "cpus": 0.05, "mem": 32, "instances": 1,
-           "healthChecks": [{"protocol": "COMMAND", "command": {"value": "true"}, "gracePeriodSeconds": 30,
-             "intervalSeconds": 1, "timeoutSeconds": 10, "maxConsecutiveFailures": 3}]}""");
+           "healthChecks": [{"protocol": "COMMAND", "command": {"value": "true"}, "delaySeconds": 0,
+             "gracePeriodSeconds": 30, "intervalSeconds": 1, "timeoutSeconds": 10, "maxConsecutiveFailures": 3}]}""");
       assertThat(created.status()).as(created.body()).isEqualTo(201);
       String deployment = created.json().get("deployments").get(0).get("id").asText();
       assertThat(created.deploymentId()).isEqualTo(deployment);
@@ -367,7 +368,8 @@ class ServicesIT {
         {"id": "/tools/oauth-server", "cmd": "./oauth-server --port $PORT0", "instances": 2, "cpus": 1,
          "mem": 1024, "disk": 0, "args": null, "user": "nobody", "env": {"LD_LIBRARY_PATH": "/usr/local/lib/myLib"},
          "backoffSeconds": 2, "backoffFactor": 1.5, "maxLaunchDelaySeconds": 3600, "killSelection": "OLDEST_FIRST",
-         "acceptedResourceRoles": ["*"], "upgradeStrategy": {"minimumHealthCapacity": 0.5, "maximumOverCapacity": 0}}""",
+         "acceptedResourceRoles": ["*"],
+         "upgradeStrategy": {"minimumHealthCapacity": 0.5, "maximumOverCapacity": 0}}""",
         // Not Marathon's: a field nobody knows is accepted (and ignored)
         """
         {"id": "/it/unknown-field", "cmd": "sleep 60", "cpus": 0.05, "mem": 32, "instances": 0,
@@ -423,8 +425,9 @@ class ServicesIT {
             "Object is not valid", "/constraints(0)", "MAX_PER requires an integer value"),
         new Refused("{\"id\": \"/it/bad\", \"cmd\": \"x\", \"ports\": [80, 80]}", "Object is not valid", "/ports",
             "Ports must be unique."),
-        new Refused("{\"id\": \"/it/bad\", \"cmd\": \"x\", \"uris\": [\"http://a/b\"], \"fetch\": [{\"uri\": \"http://a/c\"}]}",
-            "Object is not valid", "/uris", "may not be set in conjunction with fetch"));
+        new Refused("{\"id\": \"/it/bad\", \"cmd\": \"x\", \"uris\": [\"http://a/b\"],"
+            + " \"fetch\": [{\"uri\": \"http://a/c\"}]}", "Object is not valid", "/uris",
+            "may not be set in conjunction with fetch"));
     for (Refused r : invalid) {
       MarathonClient.Answer a = api.post("v2/apps", r.body());
       assertThat(a.status()).as(r.body() + " -> " + a.body()).isEqualTo(422);
@@ -516,8 +519,8 @@ class ServicesIT {
     String id = "/it/ui";
     MarathonClient.Answer created = api.post("v2/apps", """
         {"id": "/it/ui", "cmd": "sleep 600", "cpus": 0.05, "mem": 32, "instances": 2,
-         "healthChecks": [{"protocol": "COMMAND", "command": {"value": "true"}, "gracePeriodSeconds": 30,
-           "intervalSeconds": 1, "timeoutSeconds": 10}]}""");
+         "healthChecks": [{"protocol": "COMMAND", "command": {"value": "true"}, "delaySeconds": 0,
+           "gracePeriodSeconds": 30, "intervalSeconds": 1, "timeoutSeconds": 10}]}""");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     JsonNode app = settled(id, 2);
     String frameworkId = api.json("v2/info").get("frameworkId").asText();
