@@ -8,6 +8,7 @@ import io.corral.frameworks.common.http.EventStream;
 import io.corral.frameworks.common.http.QueryParams;
 import io.corral.http.Request;
 import io.corral.http.Route;
+import io.corral.http.auth.Authorizer;
 import io.corral.scheduler.Scheduler;
 import io.corral.services.api.MarathonApi;
 import io.corral.services.api.ServicesInfo;
@@ -23,7 +24,8 @@ import java.util.LinkedHashSet;
  * The services framework as a {@link FrameworkApp}: Marathon's API ({@link MarathonApi}) over the
  * engine ({@link ServicesEngine}) once this instance leads and has loaded the state, the engine's
  * events on {@code /v2/events} ({@link EventStream}), its state in the instance's store
- * ({@link StoreKeyValue}). Everything else (serving, the election, the driver, the framework id) is
+ * ({@link StoreKeyValue}); under security, changes allowed by the ACLs' {@code manage_services}
+ * ({@link AuthorizedBackend}). Everything else (serving, the election, the driver, the framework id) is
  * the {@link io.corral.frameworks.common.FrameworkInstance}'s.
  */
 public final class ServicesApp implements FrameworkApp {
@@ -42,7 +44,14 @@ public final class ServicesApp implements FrameworkApp {
     EventStream stream = events;
     Route eventsRoute = r -> stream.subscribe(r,
         new LinkedHashSet<>(QueryParams.parse(r.rawQuery()).all("event_type")));
-    return new MarathonApi(backend, info(context), COMMAND_TIMEOUT, eventsRoute);
+    ServicesInfo info = info(context);
+    Authorizer authorizer = new Authorizer(s.acls());
+    if (!authorizer.enabled()) {
+      return new MarathonApi(backend, info, COMMAND_TIMEOUT, eventsRoute);
+    }
+    LeaderBackend all = backend;
+    return request -> new MarathonApi(new AuthorizedBackend(all, authorizer, request), info, COMMAND_TIMEOUT,
+        eventsRoute).handle(request);
   }
 
   /** What {@code /v2/info} says of this instance (the framework id and the leader come from the engine). */

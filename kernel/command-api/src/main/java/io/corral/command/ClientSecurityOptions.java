@@ -29,12 +29,22 @@ public final class ClientSecurityOptions {
   @Option(names = "--secret-file", description = "File holding the principal's secret.")
   Path secretFile;
 
+  /** Whether the cluster is secured (--security, or security=true in corral.properties). */
+  public boolean enabled() {
+    return security;
+  }
+
+  /** Where ca.pem and the certificates are: --tls-dir, or {@code <conf dir>/tls}. */
+  public Path tlsDir() {
+    return tlsDir != null ? tlsDir : ConfDir.get().resolve("tls");
+  }
+
   /** What to present; {@link ClientCredentials#NONE} without --security. */
   public ClientCredentials credentials() {
     if (!security) {
       return ClientCredentials.NONE;
     }
-    Path dir = tlsDir != null ? tlsDir : ConfDir.get().resolve("tls");
+    Path dir = tlsDir();
     try {
       if (principal == null) {
         throw new CliException(2, "the cluster is secured: give --principal, with --secret-file or a certificate "

@@ -110,7 +110,7 @@ public final class FrameworkInstance implements AutoCloseable {
       on(InstanceLifecycle.Event.STATE_FAILED);
     }));
     route = LeaderProxy.builder(app.api(context), leadership, url).errors(app.errors())
-        .leaderHeader(app.leaderHeader()).servedHere(app::servedByEveryInstance)
+        .leaderHeader(app.leaderHeader()).servedHere(app::servedByEveryInstance).peerPrincipal(settings.peerPrincipal())
         .client(LeaderProxy.client(settings.httpSecurity() == null ? null : settings.httpSecurity().ssl())).build();
     out.println(settings.name() + ": " + url);
     out.flush();

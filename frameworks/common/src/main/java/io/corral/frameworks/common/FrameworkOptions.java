@@ -2,12 +2,20 @@ package io.corral.frameworks.common;
 
 import io.corral.command.CliException;
 import io.corral.command.ClientSecurityOptions;
+import io.corral.command.ConfDir;
 import io.corral.command.DurationConverter;
 import io.corral.common.net.Advertisement;
+import io.corral.common.net.AuthInterceptor;
 import io.corral.common.net.Machine;
+import io.corral.common.security.Credentials;
+import io.corral.common.security.Pem;
+import io.corral.common.security.TlsFiles;
 import io.corral.common.security.ZkDigest;
+import io.corral.http.auth.Acls;
+import io.corral.http.auth.HttpSecurity;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
@@ -69,6 +77,20 @@ public final class FrameworkOptions {
   @Mixin
   ClientSecurityOptions security = new ClientSecurityOptions();
 
+  @Option(names = "--tls-name", description = "With --security: the name of this instance's certificate <name>.pem "
+      + "and key <name>-key.pem in --tls-dir, which its HTTPS API serves with (default: the framework's name; make "
+      + "it with: corral certs issue <name> --host <its hosts>).")
+  String tlsName;
+
+  @Option(names = "--credentials", description = "With --security: file of 'principal secret' lines, who may call "
+      + "the API with a secret (default: <conf dir>/credentials, if it exists; without it only certificates "
+      + "authenticate).")
+  Path credentials;
+
+  @Option(names = "--acls", description = "With --security: the ACL file that says who may change what through "
+      + "the API (default: <conf dir>/acls.json; required with --security).")
+  Path acls;
+
   /**
    * The checked settings of a framework named {@code name} (whose HTTP port is {@code defaultHttpPort}
    * unless given); prints the advertised host's line on {@code out}, as the daemons do.
@@ -95,6 +117,9 @@ public final class FrameworkOptions {
       if (zk != null) {
         b.zk(FrameworkSettings.zkUrl(zk, name));
       }
+      if (security.enabled()) {
+        apiSecurity(b, name);
+      }
       if (zkSecretFile != null) {
         if (zk == null) {
           throw new CliException(ExitCodes.USAGE, "--zk-secret-file needs --zk");
@@ -105,5 +130,31 @@ public final class FrameworkOptions {
     } catch (IllegalArgumentException | IOException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
+  }
+
+  /**
+   * HTTPS with the instance's certificate, callers authenticated by a client certificate of the
+   * cluster's CA or a secret of the credentials file, and the ACL file (as the master's HTTP API).
+   */
+  private void apiSecurity(FrameworkSettings.Builder b, String name) throws IOException {
+    Path conf = ConfDir.get();
+    String certName = tlsName != null ? tlsName : name;
+    TlsFiles tls = TlsFiles.inDir(security.tlsDir(), certName);
+    if (!Files.exists(tls.cert())) {
+      throw new IOException("security is on: the " + name + " API is served over HTTPS with " + tls.cert()
+          + ", which does not exist (make it with: corral certs issue " + certName + " --host <this host>)");
+    }
+    tls.check();
+    Path credentialsFile = credentials != null ? credentials : conf.resolve("credentials");
+    Credentials creds = credentials == null && !Files.exists(credentialsFile)
+        ? Credentials.NONE : Credentials.load(credentialsFile);
+    Path aclFile = acls != null ? acls : conf.resolve("acls.json");
+    if (!Files.exists(aclFile)) {
+      throw new IOException("security is on but there is no ACL file " + aclFile
+          + " (every change would be refused; see docs/security.md)");
+    }
+    String peer = AuthInterceptor.commonName(Pem.certificates(tls.cert()).get(0))
+        .orElseThrow(() -> new IOException(tls.cert() + " names no principal (its subject has no CN)"));
+    b.security(HttpSecurity.of(tls, creds), Acls.load(aclFile), peer);
   }
 }

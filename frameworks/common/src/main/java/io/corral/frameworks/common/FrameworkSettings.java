@@ -6,6 +6,7 @@ import io.corral.common.roles.RoleNames;
 import io.corral.common.security.ClientCredentials;
 import io.corral.common.security.ZkDigest;
 import io.corral.http.HttpLimits;
+import io.corral.http.auth.Acls;
 import io.corral.http.auth.HttpSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,11 +31,15 @@ import java.util.Objects;
  * @param credentials what it presents to the master
  * @param httpLimits its HTTP server's limits
  * @param httpSecurity HTTPS and authentication of its API, or null (plain HTTP)
+ * @param acls who may do what through its API ({@link Acls#PERMISSIVE} without security)
+ * @param peerPrincipal the principal of the instances' own certificate: a request authenticated with it
+ *     that names a caller in {@code X-Corral-On-Behalf-Of} is a fellow instance passing its caller's
+ *     request on ({@link io.corral.frameworks.common.http.LeaderProxy}); null without security
  */
 public record FrameworkSettings(String name, String frameworkName, String master, ZkUrl zk, Path workDir,
     String bindHost, int httpPort, String advertiseHost, String role, Duration failoverTimeout,
     Duration zkSessionTimeout, ZkDigest zkDigest, ClientCredentials credentials, HttpLimits httpLimits,
-    HttpSecurity httpSecurity) {
+    HttpSecurity httpSecurity, Acls acls, String peerPrincipal) {
   /** Marathon's default failover timeout: a week without an instance before the master kills the tasks. */
   public static final Duration FAILOVER_TIMEOUT = Duration.ofDays(7);
   /**
@@ -58,6 +63,7 @@ public record FrameworkSettings(String name, String frameworkName, String master
     Objects.requireNonNull(zkSessionTimeout, "zkSessionTimeout");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(httpLimits, "httpLimits");
+    Objects.requireNonNull(acls, "acls");
     if (!master.startsWith("zk://")) {
       HostPort.parse(master); // a malformed master fails here, with its reason
     }
@@ -105,6 +111,8 @@ public record FrameworkSettings(String name, String frameworkName, String master
     b.credentials = credentials;
     b.httpLimits = httpLimits;
     b.httpSecurity = httpSecurity;
+    b.acls = acls;
+    b.peerPrincipal = peerPrincipal;
     return b;
   }
 
@@ -125,6 +133,8 @@ public record FrameworkSettings(String name, String frameworkName, String master
     private ClientCredentials credentials = ClientCredentials.NONE;
     private HttpLimits httpLimits = HTTP_LIMITS;
     private HttpSecurity httpSecurity;
+    private Acls acls = Acls.PERMISSIVE;
+    private String peerPrincipal;
 
     private Builder(String name, String master) {
       this.name = name;
@@ -195,9 +205,21 @@ public record FrameworkSettings(String name, String frameworkName, String master
       return this;
     }
 
+    /**
+     * Serves the API over HTTPS with {@code http} (callers authenticated), allows what {@code acls}
+     * allow, and takes requests that fellow instances pass on (authenticated with the certificate
+     * of {@code peerPrincipal}) as their callers'.
+     */
+    public Builder security(HttpSecurity http, Acls acls, String peerPrincipal) {
+      this.httpSecurity = http;
+      this.acls = acls;
+      this.peerPrincipal = peerPrincipal;
+      return this;
+    }
+
     public FrameworkSettings build() {
       return new FrameworkSettings(name, frameworkName, master, zk, workDir, bindHost, httpPort, advertiseHost, role,
-          failoverTimeout, zkSessionTimeout, zkDigest, credentials, httpLimits, httpSecurity);
+          failoverTimeout, zkSessionTimeout, zkDigest, credentials, httpLimits, httpSecurity, acls, peerPrincipal);
     }
   }
 }

@@ -31,12 +31,15 @@ import java.util.Set;
  *   "update_weights":      [ {"principals": ["ops"], "roles": ["eng", "eng/etl"]} ],
  *   "reserve_resources":   [ {"principals": ["ops"], "roles": "ANY"} ],
  *   "unreserve_resources": [ {"principals": ["ops"], "roles": "ANY"} ],
- *   "register_agents":     [ {"principals": ["agent"]} ]
+ *   "register_agents":     [ {"principals": ["agent"]} ],
+ *   "manage_services":     [ {"principals": ["eng"], "app_ids": ["/eng"]} ]
  * }
  * }</pre>
  *
  * A list may be {@code "ANY"}; a list of framework principals may also be {@code "SELF"} (the
- * framework's principal is the caller's). Unknown keys are errors, so a typo cannot open or
+ * framework's principal is the caller's). App ids ({@code manage_services}) are prefixes by path
+ * segment: {@code /eng} allows {@code /eng} and {@code /eng/web}, not {@code /engine}; {@code /}
+ * allows every app. Unknown keys are errors, so a typo cannot open or
  * close anything silently.
  */
 public final class Acls {
@@ -53,16 +56,25 @@ public final class Acls {
     UPDATE_WEIGHT("update_weights", "roles", "set the weight of role"),
     RESERVE_RESOURCES("reserve_resources", "roles", "reserve resources for role"),
     UNRESERVE_RESOURCES("unreserve_resources", "roles", "unreserve resources of role"),
-    REGISTER_AGENT("register_agents", null, "register agents");
+    REGISTER_AGENT("register_agents", null, "register agents"),
+    /** Changes of the services framework's apps ({@code corral services}): objects are app id prefixes. */
+    MANAGE_SERVICES("manage_services", "app_ids", "change the services app", true);
 
     final String key;
     final String objects;
     final String what;
+    /** Whether a rule's objects are path prefixes of the object asked for, rather than its name. */
+    final boolean pathPrefixes;
 
     Action(String key, String objects, String what) {
+      this(key, objects, what, false);
+    }
+
+    Action(String key, String objects, String what, boolean pathPrefixes) {
       this.key = key;
       this.objects = objects;
       this.what = what;
+      this.pathPrefixes = pathPrefixes;
     }
 
     public String key() {
@@ -78,6 +90,20 @@ public final class Acls {
   private record Names(boolean any, boolean self, Set<String> names) {
     boolean matches(String name, String caller) {
       return any || (self && name.equals(caller)) || names.contains(name);
+    }
+
+    /** Whether one of the names is {@code path} or a path above it ({@code /eng} of {@code /eng/web}; {@code /} of all). */
+    boolean coversPath(String path) {
+      if (any) {
+        return true;
+      }
+      for (String n : names) {
+        String prefix = n.endsWith("/") ? n : n + "/";
+        if (path.equals(n) || path.startsWith(prefix)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     static Names parse(JsonNode n, String where, boolean selfAllowed) throws IOException {
@@ -211,8 +237,9 @@ public final class Acls {
       return false;
     }
     for (Rule r : rules.getOrDefault(action, List.of())) {
-      if (r.principals.matches(principal, principal)
-          && (r.objects == null || r.objects.matches(object == null ? "" : object, principal))) {
+      String o = object == null ? "" : object;
+      if (r.principals.matches(principal, principal) && (r.objects == null
+          || (action.pathPrefixes ? r.objects.coversPath(o) : r.objects.matches(o, principal)))) {
         return true;
       }
     }

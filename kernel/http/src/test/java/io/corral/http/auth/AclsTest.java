@@ -44,6 +44,30 @@ class AclsTest {
   }
 
   @Test
+  void servicesAppIdsArePrefixesByPathSegment() throws Exception {
+    Acls a = acls("""
+        {"manage_services": [{"principals": ["eng"], "app_ids": ["/eng", "/shared/web"]},
+                             {"principals": ["ops"], "app_ids": ["/"]},
+                             {"principals": ["root"], "app_ids": "ANY"}]}
+        """);
+    assertThat(a.allows(Action.MANAGE_SERVICES, "eng", "/eng")).isTrue();
+    assertThat(a.allows(Action.MANAGE_SERVICES, "eng", "/eng/web")).isTrue();
+    assertThat(a.allows(Action.MANAGE_SERVICES, "eng", "/eng/web/api")).isTrue();
+    assertThat(a.allows(Action.MANAGE_SERVICES, "eng", "/engine")).as("a prefix by segment, not by letter").isFalse();
+    assertThat(a.allows(Action.MANAGE_SERVICES, "eng", "/shared/web")).isTrue();
+    assertThat(a.allows(Action.MANAGE_SERVICES, "eng", "/shared/db")).isFalse();
+    assertThat(a.allows(Action.MANAGE_SERVICES, "eng", "/")).isFalse();
+    assertThat(a.allows(Action.MANAGE_SERVICES, "ops", "/anything/at/all")).isTrue();
+    assertThat(a.allows(Action.MANAGE_SERVICES, "root", "/x")).isTrue();
+    assertThat(a.allows(Action.MANAGE_SERVICES, "ml", "/eng/web")).isFalse();
+    assertThat(a.allows(Action.MANAGE_SERVICES, null, "/eng/web")).isFalse();
+    assertThat(a.refusal(Action.MANAGE_SERVICES, "ml", "/eng/web"))
+        .isEqualTo("principal 'ml' may not change the services app '/eng/web' (ACLs: manage_services)");
+    assertThatThrownBy(() -> acls("{\"manage_services\": [{\"principals\": [\"eng\"], \"roles\": [\"eng\"]}]}"))
+        .hasMessageContaining("unknown field \"roles\" (expected \"principals\" and \"app_ids\")");
+  }
+
+  @Test
   void permissiveAllowsEverythingEvenAnonymous() {
     assertThat(Acls.PERMISSIVE.allows(Action.DRAIN_AGENT, null, null)).isTrue();
     assertThat(Authorizer.PERMISSIVE.check(Action.KILL_TASK, null, "x", "test")).isEmpty();

@@ -1,9 +1,11 @@
 package io.corral.frameworks.common.http;
 
+import io.corral.common.security.Identity;
 import io.corral.frameworks.common.election.Leadership;
 import io.corral.http.Request;
 import io.corral.http.Response;
 import io.corral.http.Route;
+import io.corral.http.auth.HttpAuthenticator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * do for browsers, but the peers' clients, {@code curl} among them, do not all follow one, and
  * Marathon proxied its event stream too). With no leader known, or a loop of proxies, a one-line
  * error in the API's shape: 503 (with {@code Retry-After}) or 502.
+ *
+ * <p>Under security every instance authenticates its callers (its HTTP server does); a standby
+ * names the caller it passes a request on for in {@code X-Corral-On-Behalf-Of}, and the leader
+ * takes the request as that caller's only when it comes with the instances' own certificate
+ * ({@link Builder#peerPrincipal}): a client certificate cannot be passed on, and the ACLs must
+ * judge the caller, not the standby. The header from anyone else is ignored.
  */
 public final class LeaderProxy implements Route {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderProxy.class);
@@ -50,6 +58,7 @@ public final class LeaderProxy implements Route {
   private final String leaderHeader;
   private final HttpClient client;
   private final Predicate<Request> servedHere;
+  private final String peerPrincipal;
 
   private LeaderProxy(Builder b) {
     this.local = b.local;
@@ -60,6 +69,7 @@ public final class LeaderProxy implements Route {
     this.leaderHeader = b.leaderHeader;
     this.client = b.client != null ? b.client : client(null);
     this.servedHere = b.servedHere;
+    this.peerPrincipal = b.peerPrincipal;
   }
 
   /**
@@ -87,10 +97,10 @@ public final class LeaderProxy implements Route {
   @Override
   public Response handle(Request request) throws IOException {
     if (servedHere.test(request)) {
-      return local.handle(request);
+      return local.handle(caller(request));
     }
     if (leadership.leading()) {
-      Response r = local.handle(request);
+      Response r = local.handle(caller(request));
       return leaderHeader == null ? r : r.withHeader(leaderHeader, ownUrl);
     }
     Optional<String> leader = leadership.leaderUrl();
@@ -107,6 +117,17 @@ public final class LeaderProxy implements Route {
     return forward(request, leader.get(), seen);
   }
 
+  /** The request as its caller's: a fellow instance's passed on is the caller's it names. */
+  private Request caller(Request request) {
+    String onBehalf = request.header(HttpAuthenticator.ON_BEHALF_OF);
+    Identity id = request.identity();
+    if (onBehalf != null && !onBehalf.isEmpty() && peerPrincipal != null && id != null
+        && id.method() == Identity.Method.CERTIFICATE && id.principal().equals(peerPrincipal)) {
+      return request.withIdentity(new Identity(onBehalf, Identity.Method.CERTIFICATE));
+    }
+    return request;
+  }
+
   private Response forward(Request request, String leader, String seen) {
     String target = leader + request.rawPath() + (request.rawQuery() == null ? "" : "?" + request.rawQuery());
     HttpRequest.Builder out = HttpRequest.newBuilder(URI.create(target)).timeout(ANSWER_BEGINS)
@@ -116,9 +137,13 @@ public final class LeaderProxy implements Route {
     for (Map.Entry<String, String> h : request.headers().entrySet()) {
       String name = h.getKey();
       if (!HOP_BY_HOP.contains(name) && !named.contains(name) && !name.equals("via")
-          && !name.equals("x-forwarded-for")) {
+          && !name.equals("x-forwarded-for") && !name.equalsIgnoreCase(HttpAuthenticator.ON_BEHALF_OF)) {
         out.header(name, h.getValue());
       }
+    }
+    Request caller = caller(request);
+    if (caller.identity() != null) {
+      out.header(HttpAuthenticator.ON_BEHALF_OF, caller.identity().principal());
     }
     out.header("Via", seen == null ? via : seen + ", " + via);
     String from = request.remote() == null ? null : request.remote().getAddress().getHostAddress();
@@ -172,6 +197,7 @@ public final class LeaderProxy implements Route {
     private String leaderHeader;
     private HttpClient client;
     private Predicate<Request> servedHere = r -> false;
+    private String peerPrincipal;
 
     private Builder(Route local, Leadership leadership, String ownUrl) {
       this.local = local;
@@ -200,6 +226,15 @@ public final class LeaderProxy implements Route {
     /** Requests every instance answers itself, leader or not (such as a health check's {@code /ping}). */
     public Builder servedHere(Predicate<Request> which) {
       this.servedHere = which;
+      return this;
+    }
+
+    /**
+     * The principal of the instances' own certificate (under security): requests that come with it
+     * and name a caller in {@code X-Corral-On-Behalf-Of} are that caller's.
+     */
+    public Builder peerPrincipal(String principal) {
+      this.peerPrincipal = principal;
       return this;
     }
 
