@@ -82,6 +82,12 @@ final class MarathonClient {
     return Optional.of(a.json().get("app"));
   }
 
+  /** Waits until app {@code id} is settled with {@code n} tasks ({@link MarathonApps#isSettled}); returns it. */
+  JsonNode settled(String id, int n, Duration within) {
+    return org.awaitility.Awaitility.await().atMost(within).until(() -> app(id).orElse(null),
+        a -> a != null && MarathonApps.isSettled(a, n));
+  }
+
   /** The ids of the deployments in flight ({@code GET /v2/deployments}). */
   List<String> deploymentIds() {
     List<String> ids = new ArrayList<>();

@@ -171,6 +171,29 @@ final class ServicesCluster implements AutoCloseable {
     return Http.json(masterHttp + "api/v1/state");
   }
 
+  /** The ids of the tasks the master has, not ended, whose ids start with {@code prefix}. */
+  List<String> tasksAtMaster(String prefix) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode t : masterState().path("tasks")) {
+      if (t.get("id").asText().startsWith(prefix) && !MarathonApps.terminal(t.get("state").asText())) {
+        out.add(t.get("id").asText());
+      }
+    }
+    return out;
+  }
+
+  /** The master's record of task {@code taskId}, once it has ended. */
+  JsonNode completedAtMaster(String taskId, Duration within) {
+    return org.awaitility.Awaitility.await().atMost(within).until(() -> {
+      for (JsonNode t : masterState().path("completed_tasks")) {
+        if (t.get("id").asText().equals(taskId)) {
+          return t;
+        }
+      }
+      return null;
+    }, t -> t != null);
+  }
+
   /**
    * {@code n} blocks of {@link #PORTS_PER_AGENT} consecutive ports below the kernel's ephemeral range
    * (no outgoing connection takes them meanwhile) and outside the 31000s the other tests' agents

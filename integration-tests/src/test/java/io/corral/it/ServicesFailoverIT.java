@@ -1,5 +1,9 @@
 package io.corral.it;
 
+import static io.corral.it.MarathonApps.ids;
+import static io.corral.it.MarathonApps.isSettled;
+import static io.corral.it.MarathonApps.running;
+import static io.corral.it.MarathonApps.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -70,10 +72,10 @@ class ServicesFailoverIT {
       assertThat(created.status()).as("through the standby: " + created.body()).isEqualTo(201);
       assertThat(leader.api().app(SLEEPERS)).as("the leader has it").isPresent();
       assertThat(standby.api().app(SLEEPERS)).as("read through the standby").isPresent();
-      JsonNode two = settled(leader.api(), SLEEPERS, 2);
+      JsonNode two = leader.api().settled(SLEEPERS, 2, WAIT);
       Set<String> before = ids(two);
 
-      try (MasterWatch watch = new MasterWatch(c, "it_sleepers.")) {
+      try (MasterTaskWatch watch = new MasterTaskWatch(c, MarathonApps.taskPrefix(SLEEPERS))) {
         // Scale 2 -> 6; the new tasks cannot pass their check until the gate opens
         Files.delete(gate);
         MarathonClient.Answer scale = leader.api().put("v2/apps/it/sleepers", "{\"instances\": 6}");
@@ -89,7 +91,7 @@ class ServicesFailoverIT {
         MarathonClient api = standby.api();
         Set<String> inFlight = await().atMost(WAIT).until(() -> {
           MarathonClient.Answer d = api.get("v2/deployments");
-          return d.status() == 200 ? ids(d.json()) : null;
+          return d.status() == 200 ? deploymentIds(d.json()) : null;
         }, d -> d != null);
         assertThat(inFlight).as("the new leader carries the deployment on").contains(deployment);
 
@@ -190,89 +192,10 @@ class ServicesFailoverIT {
     return out;
   }
 
-  /**
-   * Watches the master's state every 200 ms on a thread of its own: the tasks of one app that have
-   * not ended, the most at once, every one seen, and those that ended.
-   */
-  private static final class MasterWatch implements AutoCloseable {
-    private final Set<String> seen = ConcurrentHashMap.newKeySet();
-    private final Set<String> ended = ConcurrentHashMap.newKeySet();
-    private volatile List<String> running = List.of();
-    private volatile int maxRunning;
-    private volatile Throwable failure;
-    private volatile boolean stop;
-    private final Thread thread;
-
-    MasterWatch(ServicesCluster c, String prefix) {
-      thread = new Thread(() -> {
-        while (!stop) {
-          try {
-            JsonNode state = c.masterState();
-            List<String> now = new ArrayList<>();
-            for (JsonNode t : state.path("tasks")) {
-              String id = t.get("id").asText();
-              if (id.startsWith(prefix)) {
-                seen.add(id);
-                if (terminal(t.get("state").asText())) {
-                  ended.add(id);
-                } else {
-                  now.add(id);
-                }
-              }
-            }
-            for (JsonNode t : state.path("completed_tasks")) {
-              if (t.get("id").asText().startsWith(prefix)) {
-                seen.add(t.get("id").asText());
-                ended.add(t.get("id").asText());
-              }
-            }
-            running = now;
-            maxRunning = Math.max(maxRunning, now.size());
-            Thread.sleep(200); // the sampling period
-          } catch (InterruptedException e) {
-            return;
-          } catch (Throwable e) {
-            failure = e;
-            return;
-          }
-        }
-      }, "master-watch");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    private void check() {
-      if (failure != null) {
-        throw new AssertionError("watching the master failed", failure);
-      }
-    }
-
-    List<String> running() {
-      check();
-      return running;
-    }
-
-    int maxRunning() {
-      check();
-      return maxRunning;
-    }
-
-    Set<String> seen() {
-      check();
-      return Set.copyOf(seen);
-    }
-
-    Set<String> ended() {
-      check();
-      return Set.copyOf(ended);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      stop = true;
-      thread.interrupt();
-      thread.join(10_000);
-    }
+  private static Set<String> deploymentIds(JsonNode deployments) {
+    Set<String> out = new HashSet<>();
+    deployments.forEach(d -> out.add(d.get("id").asText()));
+    return out;
   }
 
   private static String[] with(List<String> first, String... more) {
@@ -292,34 +215,4 @@ class ServicesFailoverIT {
     return u.getHost() + ":" + u.getPort();
   }
 
-  private static JsonNode settled(MarathonClient api, String id, int n) {
-    return await().atMost(WAIT).until(() -> api.app(id).orElse(null), x -> x != null && isSettled(x, n));
-  }
-
-  private static boolean isSettled(JsonNode app, int n) {
-    List<JsonNode> tasks = tasks(app);
-    return app.get("deployments").isEmpty() && app.get("tasksRunning").asInt() == n
-        && app.get("tasksHealthy").asInt() == n && tasks.size() == n;
-  }
-
-  /** The app's tasks that run (not those staging, or on an unreachable agent). */
-  private static List<JsonNode> running(JsonNode app) {
-    return tasks(app).stream().filter(t -> t.get("state").asText().equals("TASK_RUNNING")).toList();
-  }
-
-  private static List<JsonNode> tasks(JsonNode app) {
-    return StreamSupport.stream(app.path("tasks").spliterator(), false).toList();
-  }
-
-  private static Set<String> ids(JsonNode appOrDeployments) {
-    Set<String> out = new HashSet<>();
-    JsonNode list = appOrDeployments.isArray() ? appOrDeployments : appOrDeployments.path("tasks");
-    list.forEach(t -> out.add(t.get("id").asText()));
-    return out;
-  }
-
-  private static boolean terminal(String state) {
-    return Set.of("TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_LOST", "TASK_ERROR", "TASK_DROPPED",
-        "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN").contains(state);
-  }
 }

@@ -1,5 +1,9 @@
 package io.corral.it;
 
+import static io.corral.it.MarathonApps.ids;
+import static io.corral.it.MarathonApps.isSettled;
+import static io.corral.it.MarathonApps.taskOn;
+import static io.corral.it.MarathonApps.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,14 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,9 +35,9 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * The services framework as its users meet it: a real {@code corral services} process on a real
  * master with three agent processes (three hosts: 127.0.0.1, .2 and .3), running real tasks (Python
  * HTTP servers, sleeps) through Marathon's REST API, its event stream, the {@code corral app} command
- * and the web pages. The cases share the cluster and run at the same time, each on apps of its own.
+ * and the web pages. The cases share the cluster and run at the same time (each test is
+ * {@code @Execution(CONCURRENT)}; the class itself runs alone), each on apps of its own.
  */
-@Execution(ExecutionMode.CONCURRENT)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServicesIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -65,6 +66,7 @@ class ServicesIT {
   // ---- an HTTP server app: scaled one per host, replaced when killed or unhealthy -----------------
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void anHttpAppScalesToOneTaskPerHostAndTasksKilledOrFailingTheirChecksAreReplaced() throws Exception {
     String id = "/it/web";
     MarathonClient.Answer created = api.post("v2/apps", """
@@ -114,7 +116,7 @@ class ServicesIT {
         a -> isSettled(a, 3) && tasks(a).stream().noneMatch(t -> t.get("id").asText().equals(victimId)));
     assertThat(taskOn(afterKill, victimAgent.host())).as("replaced on the same host").isPresent();
     assertThat(afterKill.get("lastTaskFailure").get("taskId").asText()).isEqualTo(victimId);
-    JsonNode victimAtMaster = completedAtMaster(victimId);
+    JsonNode victimAtMaster = cluster.completedAtMaster(victimId, WAIT);
     assertThat(victimAtMaster.get("state").asText()).isEqualTo("TASK_FAILED");
 
     // Its health check starts failing (the file it serves is deleted): killed and replaced
@@ -125,7 +127,7 @@ class ServicesIT {
     JsonNode afterSick = await().atMost(WAIT).until(() -> api.app(id).orElseThrow(),
         a -> isSettled(a, 3) && tasks(a).stream().noneMatch(t -> t.get("id").asText().equals(sickId)));
     assertThat(taskOn(afterSick, sickAgent.host())).as("replaced on the same host").isPresent();
-    JsonNode sickAtMaster = completedAtMaster(sickId);
+    JsonNode sickAtMaster = cluster.completedAtMaster(sickId, WAIT);
     assertThat(sickAtMaster.get("state").asText()).isEqualTo("TASK_KILLED");
     assertThat(sickAtMaster.get("reason").asText()).isEqualTo("REASON_TASK_UNHEALTHY");
     assertThat(afterSick.get("lastTaskFailure").get("taskId").asText()).isEqualTo(sickId);
@@ -140,6 +142,7 @@ class ServicesIT {
   // ---- rolling upgrade, a broken version, rollback -----------------------------------------------
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aRollingUpgradeKeepsHalfHealthyAndABrokenVersionLeavesTheOldServingUntilRolledBack() throws Exception {
     String id = "/it/rolling";
     MarathonClient.Answer created = api.post("v2/apps", """
@@ -154,7 +157,7 @@ class ServicesIT {
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     Set<String> v1 = ids(settled(id, 3));
 
-    try (Sampler sampler = new Sampler(id, "it_rolling.")) {
+    try (AppSampler sampler = new AppSampler(api, cluster, id)) {
       // v1 -> v2: never fewer than ceil(0.5 x 3) = 2 healthy, never more than 3 tasks
       MarathonClient.Answer upgrade = api.put("v2/apps/it/rolling", "{\"env\": {\"VERSION\": \"v2\"}}");
       assertThat(upgrade.status()).as(upgrade.body()).isEqualTo(200);
@@ -164,7 +167,7 @@ class ServicesIT {
       for (JsonNode t : tasks(upgraded)) {
         assertThat(fetch(t.get("host").asText(), t.get("ports").get(0).asInt(), "/version")).isEqualTo("v2");
       }
-      List<Sample> upgrading = sampler.drain();
+      List<AppSampler.Sample> upgrading = sampler.drain();
       assertThat(upgrading).as("samples during the upgrade").hasSizeGreaterThan(5);
       assertThat(upgrading).as("at least ceil(0.5 x 3) healthy throughout").allMatch(s -> s.healthy() >= 2);
       assertThat(upgrading).as("at most 3 tasks at the master (maximumOverCapacity 0)")
@@ -187,7 +190,7 @@ class ServicesIT {
           .doesNotContain(failing.get("lastTaskFailure").get("taskId").asText());
       JsonNode stillOld = api.app(id).orElseThrow();
       assertThat(stillOld.get("tasksHealthy").asInt()).isEqualTo(3);
-      assertThat(tasks(stillOld).stream().filter(ServicesIT::alive).map(t -> t.get("id").asText())
+      assertThat(tasks(stillOld).stream().filter(MarathonApps::alive).map(t -> t.get("id").asText())
           .collect(Collectors.toSet())).isEqualTo(v2);
       assertThat(api.deploymentIds()).as("the deployment waits to be rolled back").contains(brokenDeployment);
       for (JsonNode t : tasks(stillOld)) {
@@ -205,7 +208,7 @@ class ServicesIT {
       assertThat(rolledBack.get("env").get("VERSION").asText()).isEqualTo("v2");
       assertThat(rolledBack.get("healthChecks").get(0).get("path").asText()).isEqualTo("/version");
       assertThat(ids(rolledBack)).as("the v2 tasks served on").isEqualTo(v2);
-      List<Sample> brokenPhase = sampler.drain();
+      List<AppSampler.Sample> brokenPhase = sampler.drain();
       assertThat(brokenPhase).as("samples while broken").hasSizeGreaterThan(5);
       assertThat(brokenPhase).as("all 3 old tasks healthy throughout (minimumHealthCapacity 1)")
           .allMatch(s -> s.healthy() >= 3);
@@ -214,67 +217,10 @@ class ServicesIT {
     remove(id);
   }
 
-  /** One look at the app: healthy count, task ids, and the app's non-terminal tasks at the master. */
-  private record Sample(int healthy, Set<String> ids, int atMaster) {}
-
-  /**
-   * Samples an app every 200 ms (its tasks by the API, its tasks at the master) on a thread of its
-   * own; {@link #drain} hands over the samples taken since its last call.
-   */
-  private static final class Sampler implements AutoCloseable {
-    private final List<Sample> samples = new CopyOnWriteArrayList<>();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile Throwable failure;
-
-    Sampler(String appId, String taskPrefix) {
-      thread = new Thread(() -> {
-        while (running) {
-          try {
-            JsonNode app = api.app(appId).orElseThrow();
-            int atMaster = 0;
-            for (JsonNode t : cluster.masterState().path("tasks")) {
-              if (t.get("id").asText().startsWith(taskPrefix) && !terminal(t.get("state").asText())) {
-                atMaster++;
-              }
-            }
-            samples.add(new Sample(app.get("tasksHealthy").asInt(), ids(app), atMaster));
-            Thread.sleep(200); // the sampling period
-          } catch (InterruptedException e) {
-            return;
-          } catch (Throwable e) {
-            failure = e;
-            return;
-          }
-        }
-      }, "sampler-" + appId);
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    /** The samples since the last call (or the start), one more taken from now on among them. */
-    List<Sample> drain() {
-      int seen = samples.size();
-      await().atMost(Duration.ofSeconds(30)).until(() -> failure != null || samples.size() > seen);
-      if (failure != null) {
-        throw new AssertionError("sampling failed", failure);
-      }
-      List<Sample> out = List.copyOf(samples);
-      samples.clear();
-      return out;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      running = false;
-      thread.interrupt();
-      thread.join(10_000);
-    }
-  }
-
   // ---- the event stream ---------------------------------------------------------------------------
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void theEventStreamShowsTheDeploymentStepsStatusUpdatesAndHealth() throws Exception {
     String id = "/it/events";
     try (MarathonEvents events = MarathonEvents.open(services.url())) {
@@ -330,6 +276,7 @@ class ServicesIT {
   // ---- app definitions from Marathon's documentation, and invalid ones -------------------------------
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void definitionsInMarathonsDocumentedFormatAreAcceptedAndInvalidOnesGetMarathonsErrors() throws Exception {
     // Definitions as Marathon's documentation writes them (application basics, ports, fetching, health
     // checks, constraints, upgrades), sent unchanged; each app is removed once it is accepted.
@@ -446,6 +393,7 @@ class ServicesIT {
   // ---- corral app ---------------------------------------------------------------------------------
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void corralAppAddsListsScalesRestartsAndRemovesAnApp(TestInfo info) throws Exception {
     Path dir = TestClusters.dir(info);
     Path file = Files.writeString(dir.resolve("cli.json"), """
@@ -492,7 +440,7 @@ class ServicesIT {
     assertThat(remove.stdout()).hasSize(1);
     assertThat(remove.stdout().get(0)).matches("removing /it/cli \\(deployment [0-9a-f-]{36}\\)");
     await().atMost(WAIT).until(() -> api.app(id).isEmpty());
-    await().atMost(WAIT).until(() -> runningAtMaster("it_cli.").isEmpty());
+    await().atMost(WAIT).until(() -> cluster.tasksAtMaster("it_cli.").isEmpty());
   }
 
   private record Cli(int exit, List<String> stdout, String stderr) {}
@@ -511,6 +459,7 @@ class ServicesIT {
   // ---- web pages -----------------------------------------------------------------------------------
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void theMastersPagesListTheServicesFrameworkAndItsOwnPageShowsAppsInstancesAndHealth(TestInfo info)
       throws Exception {
     Optional<Path> chromium = HeadlessChromium.find();
@@ -557,58 +506,8 @@ class ServicesIT {
 
   // ---- helpers -------------------------------------------------------------------------------------
 
-  /** Waits until app {@code id} has {@code n} tasks, all running and healthy (when checked), and no deployment. */
   private static JsonNode settled(String id, int n) {
-    return await().atMost(WAIT).until(() -> api.app(id).orElse(null), a -> a != null && isSettled(a, n));
-  }
-
-  private static boolean isSettled(JsonNode app, int n) {
-    boolean checked = app.path("healthChecks").size() > 0;
-    List<JsonNode> tasks = tasks(app);
-    return app.get("deployments").isEmpty() && app.get("tasksRunning").asInt() == n && tasks.size() == n
-        && (!checked || app.get("tasksHealthy").asInt() == n && tasks.stream().allMatch(ServicesIT::alive));
-  }
-
-  private static boolean alive(JsonNode task) {
-    JsonNode r = task.path("healthCheckResults");
-    return r.size() > 0 && r.get(0).path("alive").asBoolean(false);
-  }
-
-  private static List<JsonNode> tasks(JsonNode app) {
-    return StreamSupport.stream(app.path("tasks").spliterator(), false).toList();
-  }
-
-  private static Set<String> ids(JsonNode app) {
-    Set<String> out = new HashSet<>();
-    tasks(app).forEach(t -> out.add(t.get("id").asText()));
-    return out;
-  }
-
-  private static Optional<JsonNode> taskOn(JsonNode app, String host) {
-    return tasks(app).stream().filter(t -> t.get("host").asText().equals(host)).findFirst();
-  }
-
-  private static boolean terminal(String state) {
-    return Set.of("TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_LOST", "TASK_ERROR", "TASK_DROPPED",
-        "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN").contains(state);
-  }
-
-  /** The master's record of a task that ended. */
-  private static JsonNode completedAtMaster(String taskId) {
-    return await().atMost(WAIT).until(() -> StreamSupport.stream(cluster.masterState().path("completed_tasks")
-        .spliterator(), false).filter(t -> t.get("id").asText().equals(taskId)).findFirst().orElse(null),
-        t -> t != null);
-  }
-
-  /** The ids of the tasks with {@code prefix} the master has, not ended. */
-  private static List<String> runningAtMaster(String prefix) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode t : cluster.masterState().path("tasks")) {
-      if (t.get("id").asText().startsWith(prefix) && !terminal(t.get("state").asText())) {
-        out.add(t.get("id").asText());
-      }
-    }
-    return out;
+    return api.settled(id, n, WAIT);
   }
 
   /** Removes app {@code id} and waits until it and its tasks are gone. */
@@ -616,8 +515,7 @@ class ServicesIT {
     MarathonClient.Answer a = api.delete("v2/apps" + id);
     assertThat(a.status()).as(a.body()).isEqualTo(200);
     await().atMost(WAIT).until(() -> api.app(id).isEmpty());
-    String prefix = id.substring(1).replace('/', '_') + ".";
-    await().atMost(WAIT).until(() -> runningAtMaster(prefix).isEmpty());
+    await().atMost(WAIT).until(() -> cluster.tasksAtMaster(MarathonApps.taskPrefix(id)).isEmpty());
   }
 
   /** GET http://host:port/path, the body stripped. */
