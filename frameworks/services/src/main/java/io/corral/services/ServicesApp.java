@@ -13,6 +13,7 @@ import io.corral.scheduler.Scheduler;
 import io.corral.services.api.MarathonApi;
 import io.corral.services.api.ServicesInfo;
 import io.corral.services.api.json.EventWriter;
+import io.corral.services.app.ServicesEvent;
 import io.corral.services.engine.EngineConfig;
 import io.corral.services.engine.KeyValueEngineStore;
 import io.corral.services.engine.ServicesEngine;
@@ -74,9 +75,16 @@ public final class ServicesApp implements FrameworkApp {
     EventStream stream = events;
     StoreKeyValue kv = new StoreKeyValue(context.store(), context.stateFailed());
     engine = ServicesEngine.recover(context.actor(), EngineConfig.defaults(context.settings().role(), context.url()),
-        new KeyValueEngineStore(kv), e -> stream.publishJson(e.type(), EventWriter.bytes(e)));
+        new KeyValueEngineStore(kv), e -> publish(stream, e));
     backend.recovered(engine.backend());
     return engine.scheduler();
+  }
+
+  /** An event to the stream's clients; written as JSON only when someone listens (a deployment's carry its apps). */
+  private static void publish(EventStream stream, ServicesEvent event) {
+    if (stream.subscribers() > 0) {
+      stream.publishJson(event.type(), EventWriter.bytes(event));
+    }
   }
 
   @Override

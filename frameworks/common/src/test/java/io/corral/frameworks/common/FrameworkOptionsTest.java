@@ -3,13 +3,18 @@ package io.corral.frameworks.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.corral.certs.CertificateAuthority;
 import io.corral.command.CliException;
+import io.corral.http.auth.Acls;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,5 +76,33 @@ class FrameworkOptionsTest {
         .isInstanceOf(CliException.class).hasMessageContaining("70000");
     assertThatThrownBy(() -> settings("--master", "10.0.0.1:5050", "--advertise-host", "0.0.0.0"))
         .isInstanceOf(CliException.class).hasMessageContaining("wildcard");
+  }
+
+  @Test
+  void securedTheApiIsHttpsWithTheInstancesCertificateTheCredentialsAndTheAcls(@TempDir Path dir) throws Exception {
+    Path tls = dir.resolve("tls");
+    CertificateAuthority ca = CertificateAuthority.create("test-ca", Duration.ofDays(1));
+    ca.save(tls);
+    ca.issue(tls, "ops", List.of(), Duration.ofDays(1));
+    String[] secured = {"--master", "10.0.0.1:5050", "--host", "127.0.0.1", "--security", "--principal", "ops",
+        "--tls-dir", tls.toString(), "--credentials", dir.resolve("credentials").toString(), "--acls",
+        dir.resolve("acls.json").toString()};
+    assertThatThrownBy(() -> settings(secured)).isInstanceOf(CliException.class)
+        .hasMessage("security is on: the notes API is served over HTTPS with " + tls.resolve("notes.pem")
+            + ", which does not exist (make it with: corral certs issue notes --host <this host>)");
+    ca.issue(tls, "notes", List.of("127.0.0.1"), Duration.ofDays(1));
+    Files.writeString(dir.resolve("credentials"), "eng secret\n");
+    assertThatThrownBy(() -> settings(secured)).isInstanceOf(CliException.class)
+        .hasMessageStartingWith("security is on but there is no ACL file " + dir.resolve("acls.json"));
+    Files.writeString(dir.resolve("acls.json"), "{\"manage_services\": [{\"principals\": [\"eng\"], "
+        + "\"app_ids\": [\"/eng\"]}]}");
+    FrameworkSettings s = settings(secured);
+    assertThat(s.httpSecurity()).isNotNull();
+    assertThat(s.httpSecurity().credentials().size()).isEqualTo(1);
+    assertThat(s.acls().allows(Acls.Action.MANAGE_SERVICES, "eng", "/eng/web")).isTrue();
+    assertThat(s.acls().allows(Acls.Action.MANAGE_SERVICES, "ops", "/eng/web")).isFalse();
+    assertThat(s.peerPrincipal()).as("the CN of the instances' own certificate").isEqualTo("notes");
+    assertThat(s.credentials().toString()).contains("ops");
+    assertThat(settings("--master", "10.0.0.1:5050", "--host", "127.0.0.1").acls()).isSameAs(Acls.PERMISSIVE);
   }
 }
