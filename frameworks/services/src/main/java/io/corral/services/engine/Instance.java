@@ -90,8 +90,10 @@ public record Instance(String taskId, AppId appId, Instant version, Instant conf
         healthChecked, healthy, healthMessage, stagedAt, startedAt, now, wasUnreachable);
   }
 
+  /** As the API shows it; the health of a task on an unreachable agent is unknown (not its last result). */
   TaskView view() {
-    return new TaskView(taskId, appId, agentId, host, ports, state.name(), stagedAt, startedAt, version, healthy,
-        Boolean.FALSE.equals(healthy) ? healthMessage : null);
+    Boolean health = unreachable() ? null : healthy;
+    return new TaskView(taskId, appId, agentId, host, ports, state.name(), stagedAt, startedAt, version, health,
+        Boolean.FALSE.equals(health) ? healthMessage : null);
   }
 }

@@ -61,11 +61,12 @@ final class SnapshotBuilder {
         staged++;
       } else if (i.state() == TaskState.TASK_RUNNING) {
         running++;
-      }
-      if (Boolean.TRUE.equals(i.healthy())) {
-        healthy++;
-      } else if (Boolean.FALSE.equals(i.healthy())) {
-        unhealthy++;
+        // only a running task's health counts: an unreachable one's last result says nothing of it now
+        if (Boolean.TRUE.equals(i.healthy())) {
+          healthy++;
+        } else if (Boolean.FALSE.equals(i.healthy())) {
+          unhealthy++;
+        }
       }
     }
     List<String> deploymentIds = m.deployments.values().stream().filter(d -> d.affects(app.id()))

@@ -8,6 +8,7 @@ import io.corral.protocol.TaskState;
 import io.corral.protocol.TaskStatus;
 import io.corral.protocol.TaskStatusReason;
 import io.corral.services.app.AppDefinition;
+import io.corral.services.app.AppStatusView;
 import io.corral.services.app.HealthCheck;
 import java.time.Duration;
 import java.util.List;
@@ -134,6 +135,29 @@ class EngineReplacementTest {
     assertThat(h.kills).containsExactly(lost.taskId());
     h.confirmKills();
     assertThat(h.tasks("/web")).extracting(Instance::taskId).containsExactly(replacement.taskId());
+  }
+
+  @Test
+  void anUnreachableTaskCountsNeitherRunningNorHealthyAndShowsNoHealth() {
+    AppDefinition app = app("/web", 1).toBuilder().healthChecks(List.of(HealthCheck.defaults(HealthCheck.Protocol.HTTP)))
+        .build();
+    Instance lost = runOne(app);
+    h.status(Fixtures.health(h.task(lost.taskId()), true));
+    // the master's update keeps the last health it heard
+    h.status(Fixtures.status(lost, TaskState.TASK_UNREACHABLE, TaskStatusReason.REASON_AGENT_UNREACHABLE).toBuilder()
+        .setHealthy(true).build());
+    assertThat(h.view("/web").tasksHealthy()).isZero();
+    h.offers(offer("b"));
+    Instance replacement = h.tasks("/web").stream().filter(i -> i.host().equals("b")).findFirst().orElseThrow();
+    h.status(Fixtures.status(replacement, TaskState.TASK_RUNNING));
+    h.status(Fixtures.health(h.task(replacement.taskId()), true));
+
+    AppStatusView view = h.view("/web");
+    assertThat(view.tasksRunning()).isEqualTo(1);
+    assertThat(view.tasksHealthy()).as("only the replacement serves").isEqualTo(1);
+    assertThat(view.tasksUnhealthy()).isZero();
+    assertThat(view.tasks()).filteredOn(t -> t.state().equals("TASK_UNREACHABLE")).singleElement()
+        .satisfies(t -> assertThat(t.healthy()).as("its health is unknown").isNull());
   }
 
   @Test
