@@ -54,9 +54,11 @@ class ServicesAppTest {
           Drivers.corral(settings.master(), ClientCredentials.NONE), new PrintStream(printed, true));
       try {
         String url = services.url();
-        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("services: " + url + System.lineSeparator());
         assertThat(send("GET", url + "/ping", null).body()).isEqualTo("pong");
-        await().atMost(SOON).until(() -> send("GET", url + "/v2/info", null).statusCode() == 200);
+        await().atMost(SOON).until(() -> !printed.toString(StandardCharsets.UTF_8).isEmpty());
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("services: " + url + System.lineSeparator());
+        assertThat(send("GET", url + "/v2/info", null).statusCode()).as("serving once its line is printed")
+            .isEqualTo(200);
         List<String> events = new CopyOnWriteArrayList<>();
         HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(url + "/v2/events"))
             .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());

@@ -11,8 +11,10 @@ import io.corral.frameworks.common.store.StateStore;
 import io.corral.http.Route;
 import io.corral.http.server.HttpServer;
 import io.corral.protocol.FrameworkInfo;
+import io.corral.common.loop.EventLoop;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One process of a built-in framework: what every framework's {@code main} does, around its
  * {@link FrameworkApp}. Started ({@link #start}), it serves HTTP (printing {@code <name>: <url>}
- * once it does), joins the election among the instances (or, without ZooKeeper, leads alone, its
+ * once it answers requests: the leader once it recovered its state, a standby once it knows the
+ * leader), joins the election among the instances (or, without ZooKeeper, leads alone, its
  * state in its work dir), and once elected loads the state and subscribes to the master as the
  * framework whose id the state keeps ({@link FrameworkIdKeeper}). A standby passes API requests on
  * to the leader ({@link LeaderProxy}). Its life is {@link InstanceLifecycle}'s table, on the
@@ -41,6 +44,11 @@ public final class FrameworkInstance implements AutoCloseable {
   private volatile Route route;
   private volatile InstancePhase phase = InstancePhase.STANDBY;
   private volatile boolean serving;
+  /** How often a standby looks for the leader until it knows one (and prints its line). */
+  private static final Duration LEADER_POLL = Duration.ofMillis(200);
+  private PrintStream out;
+  private boolean announced;
+  private volatile EventLoop.Cancellable waitingForLeader;
   private HttpServer server;
   private String url;
   private FrameworkElection election;
@@ -55,7 +63,8 @@ public final class FrameworkInstance implements AutoCloseable {
   }
 
   /**
-   * Starts an instance of {@code app}: serving, its line printed on {@code out}, in the election.
+   * Starts an instance of {@code app}: serving, in the election; its line is printed on {@code out}
+   * once it answers requests (see {@link #announce}).
    * Fails with a one-line reason (port taken, work dir in use, ZooKeeper unreachable).
    *
    * @param drivers makes the master's driver ({@link Drivers#corral} but in tests)
@@ -112,8 +121,7 @@ public final class FrameworkInstance implements AutoCloseable {
     route = LeaderProxy.builder(app.api(context), leadership, url).errors(app.errors())
         .leaderHeader(app.leaderHeader()).servedHere(app::servedByEveryInstance).peerPrincipal(settings.peerPrincipal())
         .client(LeaderProxy.client(settings.httpSecurity() == null ? null : settings.httpSecurity().ssl())).build();
-    out.println(settings.name() + ": " + url);
-    out.flush();
+    this.out = out;
     if (election == null) {
       LOG.info("{} at {} leads alone; its state is in {}", settings.name(), url, store.where());
       actor.execute(() -> on(InstanceLifecycle.Event.ELECTED));
@@ -125,6 +133,28 @@ public final class FrameworkInstance implements AutoCloseable {
       throw new IOException("could not join the election at " + settings.zk() + ": " + e.getMessage(), e);
     }
     LOG.info("{} at {} joined the election at {}", settings.name(), url, settings.zk());
+    // A standby serves once it knows a leader to pass requests on to; the leader once it recovered.
+    waitingForLeader = actor.every(LEADER_POLL, () -> {
+      if (announced || election.leaderUrl().filter(leader -> !leader.equals(url)).isPresent()) {
+        announce();
+      }
+    });
+  }
+
+  /**
+   * Prints the instance's line, once, when it first serves: the leader once it recovered its state
+   * (before that it answers 503), a standby once it knows the leader it passes requests on to.
+   * Scripts and tests wait for this line before they call the API. On the loop.
+   */
+  private void announce() {
+    if (waitingForLeader != null) {
+      waitingForLeader.cancel();
+    }
+    if (!announced) {
+      announced = true;
+      out.println(settings.name() + ": " + url);
+      out.flush();
+    }
   }
 
   private static String inUrl(String host) {
@@ -172,7 +202,12 @@ public final class FrameworkInstance implements AutoCloseable {
       actor.execute(() -> on(InstanceLifecycle.Event.STATE_FAILED));
       return;
     }
-    actor.execute(() -> on(InstanceLifecycle.Event.RECOVERED));
+    actor.execute(() -> {
+      on(InstanceLifecycle.Event.RECOVERED);
+      if (serving) {
+        announce();
+      }
+    });
   }
 
   private FrameworkInfo frameworkInfo() {

@@ -128,7 +128,6 @@ class FrameworkInstanceTest {
       FakeDrivers driversA = new FakeDrivers();
       ByteArrayOutputStream printed = new ByteArrayOutputStream();
       try (FrameworkInstance a = FrameworkInstance.start(appA, s, driversA, new PrintStream(printed, true))) {
-        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("notes: " + a.url() + System.lineSeparator());
         assertThat(a.url()).matches("http://127\\.0\\.0\\.1:\\d+");
         FakeDrivers.Subscription first = driversA.next();
         assertThat(first.framework().getId()).as("no framework yet").isEmpty();
@@ -137,12 +136,19 @@ class FrameworkInstanceTest {
         first.callbacks().registered(first.driver(), "fw-1", MasterInfo.getDefaultInstance());
         await().atMost(SOON).until(() -> a.phase() == InstancePhase.LEADING);
         assertThat(appA.recovered).isEqualTo("none");
+        await().atMost(SOON).until(() -> !printed.toString(StandardCharsets.UTF_8).isEmpty());
+        assertThat(printed.toString(StandardCharsets.UTF_8)).as("printed once, when it serves")
+            .isEqualTo("notes: " + a.url() + System.lineSeparator());
+        assertThat(get(a.url()).statusCode()).isEqualTo(200);
 
         NoteApp appB = new NoteApp();
         FakeDrivers driversB = new FakeDrivers();
-        try (FrameworkInstance b = FrameworkInstance.start(appB, s, driversB, new PrintStream(new ByteArrayOutputStream()))) {
+        ByteArrayOutputStream printedB = new ByteArrayOutputStream();
+        try (FrameworkInstance b = FrameworkInstance.start(appB, s, driversB, new PrintStream(printedB, true))) {
           assertThat(b.phase()).isEqualTo(InstancePhase.STANDBY);
-          await().atMost(SOON).until(() -> get(b.url()).statusCode() == 200);
+          await().atMost(SOON).until(() -> !printedB.toString(StandardCharsets.UTF_8).isEmpty());
+          assertThat(printedB.toString(StandardCharsets.UTF_8)).isEqualTo("notes: " + b.url() + System.lineSeparator());
+          assertThat(get(b.url()).statusCode()).as("a standby that printed its line passes requests on").isEqualTo(200);
           assertThat(put(b.url(), "written through the standby").statusCode()).isEqualTo(204);
           HttpResponse<String> read = get(b.url());
           assertThat(read.body()).isEqualTo("written through the standby");

@@ -120,7 +120,8 @@ public final class AppCommand implements Runnable, CorralSubcommand {
   }
 
   @Command(name = "scale", mixinStandardHelpOptions = true,
-      description = "Set an app's number of instances (PUT /v2/apps/<id> {\"instances\": n}).")
+      description = "Set an app's number of instances (PATCH /v2/apps/<id> {\"instances\": n}; an unknown app is "
+          + "not created).")
   public static final class Scale implements Callable<Integer> {
     @Mixin ServicesOption services;
 
@@ -139,7 +140,7 @@ public final class AppCommand implements Runnable, CorralSubcommand {
         throw new CliException(2, "<n> must be 0 or more, not " + instances);
       }
       ObjectNode body = ServicesClient.JSON.createObjectNode().put("instances", instances);
-      JsonNode r = services.connect().put(appPath(id) + (force ? "?force=true" : ""), body.toString());
+      JsonNode r = services.connect().patch(appPath(id) + (force ? "?force=true" : ""), body.toString());
       System.out.println("scaling " + AppCommand.display(id) + " to " + instances + deployment(r));
       return 0;
     }

@@ -81,6 +81,11 @@ final class ServicesClient {
         .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
   }
 
+  JsonNode patch(String path, String body) {
+    return send(request(path).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+  }
+
   JsonNode delete(String path) {
     return send(request(path).DELETE());
   }

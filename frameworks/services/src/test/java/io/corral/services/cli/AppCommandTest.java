@@ -141,8 +141,8 @@ class AppCommandTest {
     assertThat(run("remove", "/eng/web/", "--services", url).out()).startsWith("removing /eng/web (deployment d2)");
 
     assertThat(requests).containsExactly(
-        "PUT /v2/apps/eng/web {\"instances\":3}",
-        "PUT /v2/apps/eng/web?force=true {\"instances\":0}",
+        "PATCH /v2/apps/eng/web {\"instances\":3}",
+        "PATCH /v2/apps/eng/web?force=true {\"instances\":0}",
         "POST /v2/apps/eng/web/restart {}",
         "DELETE /v2/apps/eng/web");
   }
