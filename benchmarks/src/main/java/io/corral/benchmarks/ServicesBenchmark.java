@@ -91,6 +91,8 @@ public final class ServicesBenchmark implements Callable<Integer> {
       Path dir = Files.createTempDirectory("corral-services-bench");
       try (ServicesProcess services = ServicesProcess.start(cluster.master(), dir, Duration.ofMinutes(2))) {
         System.out.printf("services serving at %s after %.1f s%n", services.url(), (System.nanoTime() - t0) / 1e9);
+        awaitRegistered(cluster, services);
+        System.out.printf("services registered with the master after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         for (int r = 1; r <= runs; r++) {
           results.add(run(cluster, services, r));
         }
@@ -173,14 +175,23 @@ public final class ServicesBenchmark implements Callable<Integer> {
     return result;
   }
 
+  /** Waits until the master lists the services framework as active: a run times deployments, not the start. */
+  private void awaitRegistered(LocalProcessCluster cluster, ServicesProcess services) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (true) {
+      for (JsonNode f : masterState(cluster).path("frameworks")) {
+        if (f.path("name").asText().equals("services") && f.path("active").asBoolean()) {
+          return;
+        }
+      }
+      failAfter(deadline, services, "registered with the master");
+      Thread.sleep(poll.toMillis()); // polling the master's state
+    }
+  }
+
   /** The services framework's tasks the master holds that are not terminal. */
   private int tasksAtMaster(LocalProcessCluster cluster) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.httpUrl().replaceAll("/+$", "") + "/api/v1/state"))
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("the master's /api/v1/state answered " + r.statusCode() + ": " + r.body());
-    }
-    JsonNode state = JSON.readTree(r.body());
+    JsonNode state = masterState(cluster);
     Set<String> ids = new java.util.HashSet<>();
     state.path("frameworks").forEach(f -> {
       if (f.path("name").asText().equals("services")) {
@@ -194,6 +205,15 @@ public final class ServicesBenchmark implements Callable<Integer> {
       }
     }
     return n;
+  }
+
+  private JsonNode masterState(LocalProcessCluster cluster) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.httpUrl().replaceAll("/+$", "") + "/api/v1/state"))
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("the master's /api/v1/state answered " + r.statusCode() + ": " + r.body());
+    }
+    return JSON.readTree(r.body());
   }
 
   private static void failAfter(long deadline, ServicesProcess services, String what) {
