@@ -16,7 +16,7 @@ import java.util.List;
 record ServicesRun(int run, String loadBefore, int instances, double firstRunning, double halfRunning,
     double allRunning, int sleepsRunning, double allGone, double servicesDeploySeconds, double servicesScaleSeconds,
     long servicesRssBytes, double benchmarkDeploySeconds, double benchmarkScaleSeconds, double agentsDeploySeconds,
-    double agentsScaleSeconds, long agentTreeRssBytes, String machineDeploy, String machineScale) {
+    double agentsScaleSeconds, double agentsOwnDeploySeconds, double agentsOwnScaleSeconds, long agentTreeRssBytes, String machineDeploy, String machineScale) {
 
   static ServicesRun of(int run, String loadBefore, int instances, double first, double half, double all,
       double gone, ServicesSample before, ServicesSample running, ServicesSample after) {
@@ -26,19 +26,21 @@ record ServicesRun(int run, String loadBefore, int instances, double firstRunnin
         seconds(running.benchmark().cpuNanos() - before.benchmark().cpuNanos()),
         seconds(after.benchmark().cpuNanos() - running.benchmark().cpuNanos()),
         seconds(running.agentTreeCpuNanos() - before.agentTreeCpuNanos()),
-        seconds(after.agentTreeCpuNanos() - running.agentTreeCpuNanos()), running.agentTreeRssBytes(),
+        seconds(after.agentTreeCpuNanos() - running.agentTreeCpuNanos()),
+        seconds(running.agentsCpuNanos() - before.agentsCpuNanos()),
+        seconds(after.agentsCpuNanos() - running.agentsCpuNanos()), running.agentTreeRssBytes(),
         running.machine().since(before.machine()), after.machine().since(running.machine()));
   }
 
   List<String> details() {
     return List.of(
         String.format("deploy: first running %.2f s, half %.2f s, all %d running %.2f s (%d sleep processes);"
-            + " CPU s: services %.1f, master+benchmark %.1f, agents+executors+tasks %.1f; machine %s", firstRunning,
-            halfRunning, instances, allRunning, sleepsRunning, servicesDeploySeconds, benchmarkDeploySeconds,
-            agentsDeploySeconds, machineDeploy),
+            + " CPU s: services %.1f, master+benchmark %.1f, agents+executors+tasks %.1f (the agents themselves %.1f);"
+            + " machine %s", firstRunning, halfRunning, instances, allRunning, sleepsRunning, servicesDeploySeconds,
+            benchmarkDeploySeconds, agentsDeploySeconds, agentsOwnDeploySeconds, machineDeploy),
         String.format("scale to 0: all gone %.2f s; CPU s: services %.1f, master+benchmark %.1f,"
-            + " agents+executors+tasks %.1f; machine %s", allGone, servicesScaleSeconds, benchmarkScaleSeconds,
-            agentsScaleSeconds, machineScale),
+            + " agents+executors+tasks %.1f (the agents themselves %.1f); machine %s", allGone, servicesScaleSeconds,
+            benchmarkScaleSeconds, agentsScaleSeconds, agentsOwnScaleSeconds, machineScale),
         String.format("RSS with all running: services %d MiB, agents' trees %d MiB", servicesRssBytes >> 20,
             agentTreeRssBytes >> 20));
   }

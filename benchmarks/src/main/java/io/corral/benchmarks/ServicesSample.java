@@ -10,8 +10,9 @@ import java.util.List;
  *
  * @param agentTreeCpuNanos CPU time of the agents' trees so far: each live process's own, plus what
  *     its reaped children spent (so an executor that ended still counts, in its agent's)
+ * @param agentsCpuNanos the agent processes' own CPU time (their threads), without their children's
  */
-record ServicesSample(long nanoTime, ProcStat services, ProcStat benchmark, long agentTreeCpuNanos,
+record ServicesSample(long nanoTime, ProcStat services, ProcStat benchmark, long agentTreeCpuNanos, long agentsCpuNanos,
     long agentTreeRssBytes, int sleeps, Machine.CpuTimes machine) {
   static final String TASK_COMMAND = "sleep 100000";
 
@@ -19,6 +20,7 @@ record ServicesSample(long nanoTime, ProcStat services, ProcStat benchmark, long
     long now = System.nanoTime();
     Machine.CpuTimes machine = Machine.CpuTimes.now();
     long cpu = 0;
+    long agents = 0;
     long rss = 0;
     int sleeps = 0;
     List<ProcessHandle> tree = agentPids.stream().flatMap(pid -> ProcessHandle.of(pid).stream())
@@ -29,6 +31,7 @@ record ServicesSample(long nanoTime, ProcStat services, ProcStat benchmark, long
       if (stat.isPresent()) {
         cpu += stat.get().cpuNanos() + stat.get().reapedChildrenCpuNanos();
         rss += stat.get().rssBytes();
+        agents += agentPids.contains(p.pid()) ? stat.get().cpuNanos() : 0;
       }
       if (ProcStat.commandLine(p.pid()).equals(TASK_COMMAND)) {
         sleeps++;
@@ -36,6 +39,6 @@ record ServicesSample(long nanoTime, ProcStat services, ProcStat benchmark, long
     }
     return new ServicesSample(now, ProcStat.read(servicesPid, false).orElseThrow(
         () -> new IllegalStateException("the services process is gone")),
-        ProcStat.read(ProcessHandle.current().pid(), false).orElseThrow(), cpu, rss, sleeps, machine);
+        ProcStat.read(ProcessHandle.current().pid(), false).orElseThrow(), cpu, agents, rss, sleeps, machine);
   }
 }
