@@ -127,6 +127,8 @@ class SchedulerTaskShareIT {
    */
   private static final class App implements Scheduler {
     final List<TaskStatus> drops = new CopyOnWriteArrayList<>();
+    /** Work tasks that finished (a set: an update may come twice, when its acknowledgement was late). */
+    final java.util.Set<String> finishedTasks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     volatile int finished;
     volatile TaskStatus end;
     private boolean launched;
@@ -178,8 +180,10 @@ class SchedulerTaskShareIT {
         } else if (TaskStates.isTerminal(status.getState())) {
           end = status;
         }
-      } else if (status.getState() == TaskState.TASK_FINISHED && ++finished == WORK) {
-        driver.killTask("scheduler");
+      } else if (status.getState() == TaskState.TASK_FINISHED) {
+        if (finishedTasks.add(status.getTaskId()) && (finished = finishedTasks.size()) == WORK) {
+          driver.killTask("scheduler");
+        }
       } else if (TaskStates.isTerminal(status.getState()) && status.getState() != TaskState.TASK_FINISHED) {
         end = status; // a work task that did not finish: the app is over, and the test says so
       }

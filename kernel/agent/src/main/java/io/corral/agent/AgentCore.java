@@ -43,6 +43,7 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
   private final EventLoop loop;
   private final ReconnectingStream<AgentCall, AgentEvent> link;
   private final StatusUpdateManager updates;
+  private final RunCheckpoints checkpoints;
   private final ExecutorSupervisor supervisor;
   private final Fetcher fetcher;
   private final CompletableFuture<String> registered = new CompletableFuture<>();
@@ -67,12 +68,12 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
     this.link = new ReconnectingStream<>("master", loop, workers, detector, config.maxMessageBytes(),
         config.security() == null ? io.corral.common.security.ClientCredentials.NONE : config.security().client(),
         new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), this);
+    this.checkpoints = new RunCheckpoints(checkpoint, () -> endpoint, loop);
     this.updates = new StatusUpdateManager(loop, this::sendUpdates, this::onTerminalAcknowledged,
         config.statusUpdateRetryMin(), config.statusUpdateRetryMax());
     this.fetcher = new Fetcher(config.fetcher(), workers);
     this.supervisor = new ExecutorSupervisor(config, loop, workers, fetcher, updates,
-        () -> info, () -> endpoint, link::send, new RunCheckpoints(checkpoint, () -> endpoint), isolators,
-        java.time.Clock.systemUTC());
+        () -> info, () -> endpoint, link::send, checkpoints, isolators, java.time.Clock.systemUTC());
   }
 
   /**
@@ -117,8 +118,11 @@ final class AgentCore implements ReconnectingStream.Handler<AgentCall, AgentEven
         .build();
   }
 
+  /** Updates go to the master once the checkpoints of their tasks are written. */
   private void sendUpdates(List<TaskStatus> batch) {
-    link.send(AgentCall.newBuilder().setUpdates(AgentCall.StatusUpdates.newBuilder().addAllUpdates(batch)).build());
+    AgentCall call = AgentCall.newBuilder().setUpdates(AgentCall.StatusUpdates.newBuilder().addAllUpdates(batch))
+        .build();
+    checkpoints.whenDurable(() -> link.send(call));
   }
 
   private void onTerminalAcknowledged(TaskKey key) {

@@ -4,7 +4,9 @@ import io.corral.protocol.Filters;
 import io.corral.scheduler.SchedulerDriver;
 import io.corral.services.app.ServicesEvent;
 import io.corral.services.app.ServicesSnapshot;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -16,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * throws out of {@link #run}, leaving the rest undone), calls on the current driver (dropped while
  * there is none), events to the event stream, and the latest snapshot for the API, which any thread
  * may read ({@link #snapshot}).
+ *
+ * <p>What status updates change ({@link #runUpdate}) is stored a little later, together: the
+ * changes are kept until the loop has handled what was queued before them (the other updates of a
+ * burst), or until an effect needs them stored first (a driver call, an API command's effects), then
+ * written in one transaction. A thousand tasks starting are a few writes, not two thousand. What a
+ * crash loses of them, a new leader learns again from the master: it reconciles every task.
  */
 public final class EffectRunner {
   private static final Logger LOG = LoggerFactory.getLogger(EffectRunner.class);
@@ -23,6 +31,9 @@ public final class EffectRunner {
   private final Supplier<SchedulerDriver> driver;
   private final EngineStore store;
   private final Consumer<ServicesEvent> events;
+  private final Executor later;
+  private final List<StateChange> unstored = new ArrayList<>();
+  private boolean storeQueued;
   private volatile ServicesSnapshot snapshot;
 
   /**
@@ -33,10 +44,20 @@ public final class EffectRunner {
    */
   public EffectRunner(Supplier<SchedulerDriver> driver, EngineStore store, Consumer<ServicesEvent> events,
       ServicesSnapshot initial) {
+    this(driver, store, events, initial, Runnable::run);
+  }
+
+  /**
+   * @param later runs a task on the engine's loop after what is queued there (the store of the
+   *     status updates' changes)
+   */
+  public EffectRunner(Supplier<SchedulerDriver> driver, EngineStore store, Consumer<ServicesEvent> events,
+      ServicesSnapshot initial, Executor later) {
     this.driver = driver;
     this.store = store;
     this.events = events;
     this.snapshot = initial;
+    this.later = later;
   }
 
   /** The latest snapshot; any thread. */
@@ -44,15 +65,42 @@ public final class EffectRunner {
     return snapshot;
   }
 
+  /** Carries out an input's effects; its state changes, and any kept before them, are stored first. */
   public void run(List<Effect> effects) {
+    run(effects, false);
+  }
+
+  /** Carries out a status update's effects: its state changes may be stored with later ones. */
+  public void runUpdate(List<Effect> effects) {
+    run(effects, true);
+  }
+
+  /** Stores the changes kept so far. */
+  public void storeKept() {
+    storeQueued = false;
+    if (!unstored.isEmpty()) {
+      List<StateChange> changes = new ArrayList<>(unstored);
+      unstored.clear();
+      store.write(changes);
+    }
+  }
+
+  private void run(List<Effect> effects, boolean update) {
     for (Effect e : effects) {
       if (e instanceof Effect.Persist p) {
-        store.write(p.changes());
+        unstored.addAll(p.changes());
+        if (!update) {
+          storeKept();
+        } else if (!storeQueued) {
+          storeQueued = true;
+          later.execute(this::storeKept);
+        }
       } else if (e instanceof Effect.Publish p) {
         publish(p.event());
       } else if (e instanceof Effect.Snapshot s) {
         snapshot = s.snapshot();
       } else {
+        storeKept(); // nothing reaches the master before what it follows is stored
         SchedulerDriver d = driver.get();
         if (d == null) {
           LOG.debug("no driver yet: dropped {}", e);

@@ -42,7 +42,7 @@ final class EngineScheduler implements Scheduler {
 
   @Override
   public void statusUpdate(SchedulerDriver driver, TaskStatus status) {
-    runner.run(engine.status(status));
+    runner.runUpdate(engine.status(status));
   }
 
   @Override

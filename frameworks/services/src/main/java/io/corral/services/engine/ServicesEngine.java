@@ -43,7 +43,8 @@ public final class ServicesEngine implements AutoCloseable {
       Consumer<ServicesEvent> events) {
     EngineState stored = store.load();
     Engine engine = new Engine(config, actor.clock(), UUID::randomUUID, stored);
-    EffectRunner runner = new EffectRunner(actor::driver, store, events, ServicesSnapshot.empty(config.leaderUrl()));
+    EffectRunner runner = new EffectRunner(actor::driver, store, events, ServicesSnapshot.empty(config.leaderUrl()),
+        actor::execute);
     actor.execute(() -> runner.run(engine.start()));
     EventLoop.Cancellable ticks = actor.every(TICK, () -> runner.run(engine.tick()));
     return new ServicesEngine(new EngineScheduler(engine, runner), new EngineBackend(actor.loop(), engine, runner),

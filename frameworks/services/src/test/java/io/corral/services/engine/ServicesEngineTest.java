@@ -100,4 +100,47 @@ class ServicesEngineTest {
     nextLoop.runPending();
     assertThat(next.take()).anyMatch(c -> c.startsWith("reconcile [web.")).contains("suppress");
   }
+
+  @Test
+  void theUpdatesOfABurstAreStoredTogetherAndBeforeAnythingFollowsThem() throws Exception {
+    ManualEventLoop loop = new ManualEventLoop();
+    FakeDriver.Made drivers = new FakeDriver.Made();
+    FrameworkActor actor = new FrameworkActor(loop, loop.clock(), drivers);
+    ServicesEngine services = ServicesEngine.recover(actor, EngineConfig.defaults("*", "http://me:8080"),
+        new KeyValueEngineStore(kv), events::add);
+    actor.subscribe(FRAMEWORK, services.scheduler());
+    FakeDriver driver = drivers.last();
+    driver.callbacks.registered(driver, "fw-1", MasterInfo.getDefaultInstance());
+    services.backend().createApp(app("/web", 50));
+    loop.runPending();
+    driver.callbacks.resourceOffers(driver, List.of(offer("a")));
+    loop.runPending();
+    List<String> taskIds = kv.children("instances");
+    assertThat(taskIds).hasSize(50);
+    driver.take();
+
+    int writesBefore = kv.writes;
+    for (String taskId : taskIds) {
+      driver.callbacks.statusUpdate(driver, TaskStatus.newBuilder().setTaskId(taskId).setAgentId("agent-a")
+          .setState(TaskState.TASK_RUNNING).build());
+    }
+    loop.runPending();
+
+    assertThat(kv.writes - writesBefore).as("50 updates, one write").isEqualTo(1);
+    assertThat(new String(kv.get("instances/" + taskIds.get(49)), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("TASK_RUNNING");
+    assertThat(services.backend().snapshot().apps().get(new AppId("/web")).tasksRunning()).isEqualTo(50);
+
+    // Kept changes go with the next command's, which is stored at once (it is answered once stored).
+    writesBefore = kv.writes;
+    driver.callbacks.statusUpdate(driver, TaskStatus.newBuilder().setTaskId(taskIds.get(0)).setAgentId("agent-a")
+        .setState(TaskState.TASK_RUNNING).setHealthy(true).build());
+    CompletableFuture<DeploymentResult> restart = services.backend().restartApp(new AppId("/web"), false);
+    loop.runPending();
+    assertThat(restart).isCompleted();
+    assertThat(kv.writes - writesBefore).isEqualTo(1);
+    assertThat(kv.children("deployments")).hasSize(1);
+    services.close();
+    actor.close(true);
+  }
 }

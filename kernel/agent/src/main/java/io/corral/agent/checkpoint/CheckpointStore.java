@@ -91,6 +91,19 @@ public final class CheckpointStore {
     write(taskFile(task.getFrameworkId(), task.getTaskInfo().getTaskId()), task);
   }
 
+  /** Tasks' records, written together ({@link AtomicFiles#writeAll}: one round of syncs). */
+  public void writeTasks(java.util.Collection<TaskCheckpoint> tasks) {
+    java.util.Map<Path, byte[]> files = new java.util.LinkedHashMap<>();
+    for (TaskCheckpoint t : tasks) {
+      files.put(taskFile(t.getFrameworkId(), t.getTaskInfo().getTaskId()), frame(t.toByteArray()));
+    }
+    try {
+      AtomicFiles.writeAll(files);
+    } catch (IOException e) {
+      throw new CheckpointException("could not write " + tasks.size() + " task checkpoints: " + e.getMessage(), e);
+    }
+  }
+
   public void deleteTask(String frameworkId, String taskId) {
     delete(taskFile(frameworkId, taskId));
   }

@@ -97,6 +97,8 @@ public final class ExecutorSupervisor {
       Supplier<AgentInfo> agentInfo, Supplier<String> endpoint, Consumer<AgentCall> toMaster,
       RunCheckpoints checkpoints, Isolators isolators, Clock clock) {
     ProcessUsers users = new ProcessUsers(config);
+    // What the runs tell the master follows their tasks' updates, which wait for their checkpoints.
+    Consumer<AgentCall> toMasterAfterCheckpoints = call -> checkpoints.whenDurable(() -> toMaster.accept(call));
     Supplier<String> agentId = () -> agentInfo.get().getId();
     this.isolation = new ExecutorIsolation(isolators, workers);
     this.reports = new TaskReports(runs, updates, checkpoints, agentInfo, clock);
@@ -104,11 +106,11 @@ public final class ExecutorSupervisor {
         config.security() != null);
     this.book = new RunBook(runs, loop, new RunBook.Timeouts(config.executorRegistrationTimeout(),
         config.executorReregistrationTimeout(), config.executorShutdownGrace(), config.commandExecutorIdleTimeout()),
-        host.processes(), launch, isolation, new ExecutorMessages(agentInfo, users, isolation), reports, checkpoints,
-        toMaster);
+        host.processes(), launch, isolation, new ExecutorMessages(agentInfo, users, isolation, checkpoints), reports,
+        checkpoints, toMasterAfterCheckpoints);
     RunLauncher launcher = new RunLauncher(runs, book, host.fetcher(), users, checkpoints, config.workDir(), clock);
     this.delivery = new TaskDelivery(runs, launcher, book, host.fetcher(), users, isolation, checkpoints, reports);
-    this.channel = new ExecutorChannel(runs, book, host.tokens(), toMaster);
+    this.channel = new ExecutorChannel(runs, book, host.tokens(), toMasterAfterCheckpoints);
     this.recovery = new RunRecovery(runs, book, reports, host.processes(), isolation, workers, agentId,
         config.workDir());
     this.shutdowns = new RunShutdowns(runs, book, reports, checkpoints, host.processes(), isolation, workers,

@@ -69,7 +69,7 @@ final class SupervisorFixture {
     store = CheckpointStore.under(workDir);
     store.writeAgent(AgentCheckpoint.newBuilder().setAgentInfo(info).build());
     supervisor = new ExecutorSupervisor(config, loop, Runnable::run, new ExecutorSupervisor.Host(host, host, host,
-        tokens), updates, () -> info, () -> ENDPOINT, toMaster::add, new RunCheckpoints(store, () -> ENDPOINT),
+        tokens), updates, () -> info, () -> ENDPOINT, toMaster::add, new RunCheckpoints(store, () -> ENDPOINT, loop),
         isolators, loop.clock());
   }
 

@@ -8,6 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Durable whole-file writes: the bytes go to a temp file next to the target, are fsync'd, the
@@ -40,6 +45,50 @@ public final class AtomicFiles {
       throw new IOException("the file system of " + dir + " cannot rename atomically: " + e.getMessage(), e);
     }
     syncDirectory(dir);
+  }
+
+  /**
+   * Writes several files as {@link #write} does each, with far fewer waits on the disk: every temp
+   * file is written first, then all are fsync'd (the first sync commits the file system's journal for
+   * the others too, so theirs cost little), renamed, and each directory is fsync'd once. Each file is
+   * replaced atomically; the set is not (a crash may leave some replaced and others not).
+   */
+  public static void writeAll(Map<Path, byte[]> files) throws IOException {
+    List<Path> temps = new ArrayList<>(files.size());
+    for (Map.Entry<Path, byte[]> f : files.entrySet()) {
+      Path dir = f.getKey().getParent();
+      Files.createDirectories(dir);
+      Path temp = dir.resolve(f.getKey().getFileName() + TEMP_SUFFIX);
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buf = ByteBuffer.wrap(f.getValue());
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+      }
+      temps.add(temp);
+    }
+    for (Path temp : temps) {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+    }
+    Set<Path> dirs = new LinkedHashSet<>();
+    int i = 0;
+    for (Path target : files.keySet()) {
+      Path temp = temps.get(i++);
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.deleteIfExists(temp);
+        throw new IOException("the file system of " + target.getParent() + " cannot rename atomically: "
+            + e.getMessage(), e);
+      }
+      dirs.add(target.getParent());
+    }
+    for (Path dir : dirs) {
+      syncDirectory(dir);
+    }
   }
 
   /** Deletes the file (if it exists) durably. */

@@ -7,34 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.function.LongPredicate;
 
 /**
- * What /proc says about processes that {@link ProcessHandle} cannot tell: their session, and
- * their environment. Processes that vanish while being read are skipped.
+ * What /proc says about processes that {@link ProcessHandle} cannot tell: their environment
+ * ({@link ProcessTable} has their parents and sessions). Processes that vanish while being read are
+ * skipped.
  */
 public final class ProcFs {
   private static final Path PROC = Path.of("/proc");
 
   private ProcFs() {}
-
-  /** The session id of a process (field 6 of /proc/<pid>/stat), if it exists. */
-  public static OptionalLong sessionOf(long pid) {
-    try {
-      String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.UTF_8);
-      // "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses.
-      String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return OptionalLong.of(Long.parseLong(rest[3]));
-    } catch (IOException | RuntimeException e) {
-      return OptionalLong.empty();
-    }
-  }
-
-  /** Live processes of a session. */
-  public static List<ProcessHandle> sessionMembers(long sessionId) {
-    return matching(pid -> sessionOf(pid).orElse(-1) == sessionId);
-  }
 
   /** Live processes whose environment holds {@code name=value} (inherited by every child). */
   public static List<ProcessHandle> withEnvironment(String name, String value) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,8 +156,12 @@ public final class WorkDirStateStore implements StateStore {
     } catch (IOException e) {
       throw failed("write a transaction", e);
     }
-    for (Transaction.Op op : ops) {
-      apply(op);
+    if (ops.stream().allMatch(op -> op instanceof Transaction.Put)) {
+      putAll(ops); // an engine's launches: hundreds of values, synced together
+    } else {
+      for (Transaction.Op op : ops) {
+        apply(op);
+      }
     }
     try {
       Journal.clear(journal);
@@ -177,6 +182,27 @@ public final class WorkDirStateStore implements StateStore {
       throw new StateStoreException(Reason.CONFLICT, expected == ABSENT
           ? p.key() + " already has a value (version " + current + ")"
           : p.key() + " is at " + (exists ? "version " + current : "no version (it has no value)") + ", not " + expected);
+    }
+  }
+
+  /** Puts (of distinct keys or not: the last value of a key wins) written with one round of syncs. */
+  private void putAll(List<Transaction.Op> puts) throws StateStoreException {
+    Map<Path, byte[]> files = new LinkedHashMap<>();
+    Map<String, Boolean> existed = new LinkedHashMap<>();
+    for (Transaction.Op op : puts) {
+      Path file = dir(op.key()).resolve(VALUE);
+      existed.computeIfAbsent(op.key(), k -> Files.exists(file));
+      files.put(file, ((Transaction.Put) op).value());
+    }
+    try {
+      AtomicFiles.writeAll(files);
+    } catch (IOException e) {
+      throw failed("write " + puts.size() + " values", e);
+    }
+    for (Transaction.Op op : puts) {
+      String key = op.key();
+      boolean before = existed.get(key);
+      versions.put(key, before || versions.containsKey(key) ? versions.getOrDefault(key, 0) + 1 : 0);
     }
   }
 

@@ -117,6 +117,24 @@ abstract class StateStoreContract {
   }
 
   @Test
+  void aTransactionOfManyPutsLandsWithEachVersionRaised() throws Exception {
+    int before = store.put("instances/web/0", bytes("staging"));
+    Transaction launches = new Transaction().put("instances/web/0", bytes("running"), before);
+    for (int i = 1; i < 300; i++) {
+      launches.put("instances/web/" + i, bytes("staging " + i), StateStore.ABSENT);
+    }
+    store.commit(launches);
+
+    assertThat(store.children("instances/web")).hasSize(300);
+    assertThat(value("instances/web/0")).isEqualTo("running");
+    assertThat(value("instances/web/299")).isEqualTo("staging 299");
+    Entry replaced = store.get("instances/web/0").orElseThrow();
+    assertThat(replaced.version()).isGreaterThan(before);
+    int fresh = store.get("instances/web/7").orElseThrow().version();
+    assertThat(store.put("instances/web/7", bytes("running 7"), fresh)).isGreaterThan(fresh);
+  }
+
+  @Test
   void aTransactionWithAConflictChangesNothing() throws Exception {
     int v = store.put("apps/eng/web", bytes("app v1"));
     store.put("apps/eng/web", bytes("app v1, changed meanwhile"));
