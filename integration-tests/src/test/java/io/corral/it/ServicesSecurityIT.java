@@ -91,10 +91,19 @@ class ServicesSecurityIT {
             .isEqualTo(401);
         await().atMost(START).until(() -> send(trusting, etl, "GET", api + "v2/apps", null).statusCode() == 200);
 
-        // etl may change /etl/...: its app is created and runs on the secured agent.
-        HttpResponse<String> created = send(trusting, etl, "POST", api + "v2/apps", app("/etl/web"));
+        // etl may change /etl/...: its app is created and runs on the secured agent, in the role of its
+        // top-level group (Marathon 1.9's group roles): the framework joins role etl for it.
+        HttpResponse<String> created = send(trusting, etl, "POST", api + "v2/apps",
+            app("/etl/web").replace("}", ", \"role\": \"etl\"}"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         await().atMost(START).until(() -> tasksRunning(trusting, etl, api + "v2/apps/etl/web") == 1);
+        JsonNode state = JSON.readTree(send(trusting, ops, "GET", masterHttp + "api/v1/state", null).body());
+        assertThat(state.get("frameworks").get(0).get("roles").toString()).contains("\"*\"", "\"etl\"");
+        assertThat(state.get("tasks").get(0).get("role").asText()).as("charged to its app's role").isEqualTo("etl");
+        HttpResponse<String> otherRole = send(trusting, etl, "POST", api + "v2/apps",
+            app("/etl/db").replace("}", ", \"role\": \"ops\"}"));
+        assertThat(otherRole.statusCode()).isEqualTo(422);
+        assertThat(otherRole.body()).contains("expected one of [*, etl]");
 
         // ...and nothing else: 403 with the reason, nothing created.
         HttpResponse<String> refused = send(trusting, etl, "POST", api + "v2/apps", app("/ops/db"));
