@@ -260,10 +260,20 @@ class TopologyLifecycleIT {
   @Order(6)
   void rebalancingToOneWorkerRetiresTheSupervisorLeftIdle() throws Exception {
     given(NAME, 2);
+    Set<String> before = storm.runningTasks(framework).stream().map(Task::getTaskId).collect(Collectors.toSet());
     rebalance(NAME, 1);
     StormCluster.await(Duration.ofMinutes(2), "one Supervisor left", () -> storm.runningTasks(framework).size() == 1);
+    Set<String> retired = new java.util.HashSet<>(before);
+    storm.runningTasks(framework).forEach(t -> retired.remove(t.getTaskId()));
+    assertThat(retired).hasSize(1);
     String id = storm.topologyId(NAME);
-    StormCluster.await(Duration.ofMinutes(1), "one worker process", () -> StormCluster.workers(id).size() == 1);
+    // The retired Supervisor's workers end with its task. (Not "one worker process in all": a Storm
+    // Supervisor whose assignment changes again while a worker JVM is still starting may lose track of it,
+    // seen once under load, and that worker is Storm's to reap, not the retirement's.)
+    String retiredDir = "/executors/" + retired.iterator().next() + "/";
+    StormCluster.await(Duration.ofMinutes(1), "no worker of the retired Supervisor",
+        () -> StormCluster.workers(id).stream()
+            .noneMatch(p -> io.corral.bridges.testkit.Processes.commandLine(p).contains(retiredDir)));
     awaitAckedGrowth(100, Duration.ofMinutes(2), "on one worker again");
   }
 

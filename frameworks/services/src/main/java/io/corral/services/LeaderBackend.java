@@ -12,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What the API calls, on an instance that may not have recovered yet: the engine's backend once it
- * has ({@link #recovered}), a 503 before. Apps are refused (422) whose {@code role} is not the
- * framework's: the framework subscribes in its one {@code --role}, so it would never be offered
- * resources of another (see docs/services.md).
+ * has ({@link #recovered}), a 503 before. Apps are refused (422) whose {@code role} is neither the
+ * framework's nor their top-level group's ({@link #allowedRoles}), the roles the framework
+ * subscribes in (see docs/services.md).
  */
 final class LeaderBackend implements ServicesBackend {
   private final String role;
@@ -39,11 +39,24 @@ final class LeaderBackend implements ServicesBackend {
   }
 
   private AppDefinition inRole(AppDefinition app) {
-    if (app.role() != null && !app.role().equals(role)) {
-      throw new ServiceException(422, "role " + app.role() + " is not one of this framework's roles (--role "
-          + role + "): leave role out, or run the app on a services instance of that role");
+    List<String> allowed = allowedRoles(app.id(), role);
+    if (app.role() != null && !allowed.contains(app.role())) {
+      throw new ServiceException(422, "role " + app.role() + " is not allowed for " + app.id().path()
+          + ": expected one of " + allowed + " (the framework's --role, or the app's top-level group)");
     }
     return app;
+  }
+
+  /**
+   * The roles an app may run in, as Marathon 1.9+ allows them: the framework's, and for an app in a
+   * group the role named as its top-level group ({@code /eng/web} may run in {@code eng}).
+   */
+  static List<String> allowedRoles(AppId id, String frameworkRole) {
+    List<String> segments = id.segments();
+    if (segments.size() < 2 || segments.get(0).equals(frameworkRole)) {
+      return List.of(frameworkRole);
+    }
+    return List.of(frameworkRole, segments.get(0));
   }
 
   @Override

@@ -75,7 +75,7 @@ public final class ServicesApp implements FrameworkApp {
     EventStream stream = events;
     StoreKeyValue kv = new StoreKeyValue(context.store(), context.stateFailed());
     engine = ServicesEngine.recover(context.actor(), EngineConfig.defaults(context.settings().role(), context.url()),
-        new KeyValueEngineStore(kv), e -> publish(stream, e));
+        new KeyValueEngineStore(kv), e -> publish(stream, e), context.settings().frameworkInfo());
     backend.recovered(engine.backend());
     return engine.scheduler();
   }

@@ -52,16 +52,22 @@ class LeaderBackendTest {
   }
 
   @Test
-  void appsInTheFrameworksRoleOrNoneAreTakenOthersRefusedWith422() {
+  void appsInTheFrameworksRoleOrTheirTopLevelGroupsAreTakenOthersRefusedWith422() {
     recover();
     var taken = backend.createApp(app(null));
     var inRole = backend.putApp(app("services").toBuilder().id(new AppId("/other")).build(), false);
+    var inGroupRole = backend.createApp(app("eng").toBuilder().id(new AppId("/eng/etl/load")).build());
     loop.runPending();
     assertThat(taken).isCompleted();
     assertThat(inRole).isCompleted();
+    assertThat(inGroupRole).isCompleted();
     assertThatThrownBy(() -> backend.createApp(app("eng"))).isInstanceOfSatisfying(ServiceException.class,
         e -> assertThat(e.status()).isEqualTo(422))
-        .hasMessageStartingWith("role eng is not one of this framework's roles (--role services)");
+        .hasMessage("role eng is not allowed for /web: expected one of [services] (the framework's --role, or "
+            + "the app's top-level group)");
+    assertThatThrownBy(() -> backend.createApp(app("etl").toBuilder().id(new AppId("/eng/etl/load")).build()))
+        .as("a group below the top level names no role").isInstanceOfSatisfying(ServiceException.class,
+            e -> assertThat(e.status()).isEqualTo(422)).hasMessageContaining("expected one of [services, eng]");
     assertThatThrownBy(() -> backend.putApp(app("eng"), true)).isInstanceOf(ServiceException.class);
   }
 }

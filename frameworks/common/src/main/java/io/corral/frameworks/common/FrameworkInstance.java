@@ -191,7 +191,7 @@ public final class FrameworkInstance implements AutoCloseable {
   /** Elected: the framework's state, then the master (as the framework the state names). */
   private void recover() {
     try {
-      FrameworkIdKeeper scheduler = new FrameworkIdKeeper(app.recover(context), store, actor, frameworkInfo(),
+      FrameworkIdKeeper scheduler = new FrameworkIdKeeper(app.recover(context), store, actor, settings.frameworkInfo(),
           why -> {
             LOG.error("{}: {}", settings.name(), why);
             on(InstanceLifecycle.Event.STATE_FAILED);
@@ -208,12 +208,6 @@ public final class FrameworkInstance implements AutoCloseable {
         announce();
       }
     });
-  }
-
-  private FrameworkInfo frameworkInfo() {
-    return FrameworkInfo.newBuilder().setName(settings.frameworkName()).setRole(settings.role())
-        .setFailoverTimeout(settings.failoverTimeout().toMillis() / 1000.0).setCheckpoint(true)
-        .setHostname(settings.advertiseHost()).build();
   }
 
   /** Ends the instance: no more scheduling from here on (the driver stops at once, leaving the tasks running). */

@@ -77,6 +77,13 @@ public record FrameworkSettings(String name, String frameworkName, String master
   }
 
   /** Where a framework named {@code name} keeps its state by default: {@code ./corral-<name>}. */
+  /** What the framework subscribes as: its name, role, failover timeout and hostname; checkpointing. */
+  public io.corral.protocol.FrameworkInfo frameworkInfo() {
+    return io.corral.protocol.FrameworkInfo.newBuilder().setName(frameworkName()).setRole(role())
+        .setFailoverTimeout(failoverTimeout().toMillis() / 1000.0).setCheckpoint(true)
+        .setHostname(advertiseHost()).build();
+  }
+
   public static Path defaultWorkDir(String name) {
     return Path.of("corral-" + name);
   }

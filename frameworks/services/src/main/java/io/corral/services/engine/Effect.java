@@ -41,6 +41,16 @@ public sealed interface Effect {
   /** No offers until revived. */
   record Suppress() implements Effect {}
 
+  /**
+   * The framework's roles change (Mesos' UPDATE_FRAMEWORK): its own role first, then those its apps
+   * name; {@code suppressed}: offers of all of them suppressed, else of none.
+   */
+  record Roles(List<String> roles, boolean suppressed) implements Effect {
+    public Roles {
+      roles = List.copyOf(roles);
+    }
+  }
+
   /** Store these changes of the engine's state, together. */
   record Persist(List<StateChange> changes) implements Effect {
     public Persist {

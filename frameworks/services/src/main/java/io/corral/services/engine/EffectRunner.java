@@ -1,6 +1,7 @@
 package io.corral.services.engine;
 
 import io.corral.protocol.Filters;
+import io.corral.protocol.FrameworkInfo;
 import io.corral.scheduler.SchedulerDriver;
 import io.corral.services.app.ServicesEvent;
 import io.corral.services.app.ServicesSnapshot;
@@ -32,6 +33,7 @@ public final class EffectRunner {
   private final EngineStore store;
   private final Consumer<ServicesEvent> events;
   private final Executor later;
+  private final FrameworkInfo framework;
   private final List<StateChange> unstored = new ArrayList<>();
   private boolean storeQueued;
   private volatile ServicesSnapshot snapshot;
@@ -44,20 +46,22 @@ public final class EffectRunner {
    */
   public EffectRunner(Supplier<SchedulerDriver> driver, EngineStore store, Consumer<ServicesEvent> events,
       ServicesSnapshot initial) {
-    this(driver, store, events, initial, Runnable::run);
+    this(driver, store, events, initial, Runnable::run, FrameworkInfo.newBuilder().setName("services").build());
   }
 
   /**
    * @param later runs a task on the engine's loop after what is queued there (the store of the
    *     status updates' changes)
+   * @param framework what the framework subscribed as: its roles change on it ({@link Effect.Roles})
    */
   public EffectRunner(Supplier<SchedulerDriver> driver, EngineStore store, Consumer<ServicesEvent> events,
-      ServicesSnapshot initial, Executor later) {
+      ServicesSnapshot initial, Executor later, FrameworkInfo framework) {
     this.driver = driver;
     this.store = store;
     this.events = events;
     this.snapshot = initial;
     this.later = later;
+    this.framework = framework;
   }
 
   /** The latest snapshot; any thread. */
@@ -111,7 +115,7 @@ public final class EffectRunner {
     }
   }
 
-  private static void call(SchedulerDriver d, Effect e) {
+  private void call(SchedulerDriver d, Effect e) {
     if (e instanceof Effect.Launch l) {
       d.launchTasks(List.of(l.offerId()), l.tasks(), refuse(l.refuseSeconds()));
     } else if (e instanceof Effect.Decline x) {
@@ -125,6 +129,15 @@ public final class EffectRunner {
       d.reviveOffers();
     } else if (e instanceof Effect.Suppress) {
       d.suppressOffers();
+    } else if (e instanceof Effect.Roles r) {
+      FrameworkInfo.Builder f = framework.toBuilder().clearRole().clearRoles();
+      if (r.roles().size() == 1) {
+        f.setRole(r.roles().get(0));
+      } else {
+        f.addAllRoles(r.roles());
+      }
+      LOG.info("the framework's roles are now {}", r.roles());
+      d.updateFramework(f.build(), r.suppressed() ? r.roles() : List.of());
     }
   }
 

@@ -84,6 +84,7 @@ public final class Engine {
       m.stale = true;
     }
     m.suppressed = false;
+    m.roles = List.of(m.config.frameworkRole()); // a new driver subscribes in the framework's own role
     reconcile(out);
     settle(out, converger.converge(out));
     return out.drain();
@@ -243,7 +244,12 @@ public final class Engine {
   }
 
   private void settle(Effects out, boolean wantOffers) {
-    if (wantOffers && m.suppressed) {
+    List<String> roles = m.rolesWanted();
+    if (!roles.equals(m.roles)) { // an app of a role the framework is not in yet, or the last of one gone
+      out.add(new Effect.Roles(roles, !wantOffers));
+      m.roles = roles;
+      m.suppressed = !wantOffers;
+    } else if (wantOffers && m.suppressed) {
       out.add(new Effect.Revive());
       m.suppressed = false;
     } else if (!wantOffers && !m.suppressed) {

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -33,11 +34,28 @@ final class EngineModel {
   String frameworkId;
   /** Whether offers are suppressed (as last told to the master). */
   boolean suppressed;
+  /** The roles the framework is in (as last told to the master): its own, then its apps' others. */
+  List<String> roles;
   Instant lastReconcile;
 
   EngineModel(EngineConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
+    this.roles = List.of(config.frameworkRole());
+  }
+
+  /** The roles the apps need: the framework's, then the others its apps name, sorted. */
+  List<String> rolesWanted() {
+    java.util.TreeSet<String> others = new java.util.TreeSet<>();
+    for (AppDefinition a : apps.values()) {
+      if (a.role() != null && !a.role().isEmpty() && !a.role().equals(config.frameworkRole())) {
+        others.add(a.role());
+      }
+    }
+    List<String> out = new java.util.ArrayList<>();
+    out.add(config.frameworkRole());
+    out.addAll(others);
+    return List.copyOf(out);
   }
 
   Instant now() {

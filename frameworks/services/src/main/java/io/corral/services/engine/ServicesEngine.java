@@ -2,6 +2,7 @@ package io.corral.services.engine;
 
 import io.corral.bridges.common.FrameworkActor;
 import io.corral.common.loop.EventLoop;
+import io.corral.protocol.FrameworkInfo;
 import io.corral.scheduler.Scheduler;
 import io.corral.services.app.ServicesBackend;
 import io.corral.services.app.ServicesEvent;
@@ -41,10 +42,17 @@ public final class ServicesEngine implements AutoCloseable {
    */
   public static ServicesEngine recover(FrameworkActor actor, EngineConfig config, EngineStore store,
       Consumer<ServicesEvent> events) {
+    return recover(actor, config, store, events,
+        FrameworkInfo.newBuilder().setName("services").setRole(config.frameworkRole()).setCheckpoint(true).build());
+  }
+
+  /** As above, {@code framework} what the framework subscribes as (its roles change on it). */
+  public static ServicesEngine recover(FrameworkActor actor, EngineConfig config, EngineStore store,
+      Consumer<ServicesEvent> events, FrameworkInfo framework) {
     EngineState stored = store.load();
     Engine engine = new Engine(config, actor.clock(), UUID::randomUUID, stored);
     EffectRunner runner = new EffectRunner(actor::driver, store, events, ServicesSnapshot.empty(config.leaderUrl()),
-        actor::execute);
+        actor::execute, framework);
     actor.execute(() -> runner.run(engine.start()));
     EventLoop.Cancellable ticks = actor.every(TICK, () -> runner.run(engine.tick()));
     return new ServicesEngine(new EngineScheduler(engine, runner), new EngineBackend(actor.loop(), engine, runner),

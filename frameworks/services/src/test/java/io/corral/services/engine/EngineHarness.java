@@ -39,6 +39,8 @@ final class EngineHarness {
   final List<Effect> all = new ArrayList<>();
   ServicesSnapshot snapshot;
   boolean suppressed;
+  /** The framework's roles as the engine last set them (it subscribes in its own). */
+  List<String> roles = List.of("*");
 
   EngineHarness() {
     this(new ManualClock(), new AtomicLong());
@@ -85,6 +87,9 @@ final class EngineHarness {
         suppressed = false;
       } else if (e instanceof Effect.Suppress) {
         suppressed = true;
+      } else if (e instanceof Effect.Roles r) {
+        roles = r.roles();
+        suppressed = r.suppressed();
       }
     }
     return effects;

@@ -151,7 +151,8 @@ final class FakeDriver implements SchedulerDriver {
 
   @Override
   public DriverStatus updateFramework(FrameworkInfo info, Collection<String> suppressedRoles) {
-    return note("update");
+    return note("update " + (info.getRolesCount() > 0 ? info.getRolesList() : List.of(info.getRole()))
+        + " suppressed " + suppressedRoles);
   }
 
   @Override

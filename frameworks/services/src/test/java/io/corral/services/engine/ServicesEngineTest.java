@@ -35,9 +35,7 @@ class ServicesEngineTest {
     ManualEventLoop loop = new ManualEventLoop();
     FakeDriver.Made drivers = new FakeDriver.Made();
     FrameworkActor actor = new FrameworkActor(loop, loop.clock(), drivers);
-    ServicesEngine services = ServicesEngine.recover(actor, EngineConfig.defaults("*", "http://me:8080"),
-        new KeyValueEngineStore(kv), events::add);
-    actor.subscribe(FRAMEWORK, services.scheduler());
+    ServicesEngine services = subscribed(actor);
     ServicesBackend api = services.backend();
     FakeDriver driver = drivers.last();
     assertThat(driver.framework.getId()).isEmpty();
@@ -101,14 +99,20 @@ class ServicesEngineTest {
     assertThat(next.take()).anyMatch(c -> c.startsWith("reconcile [web.")).contains("suppress");
   }
 
+  /** The engine recovered from {@link #kv} on {@code actor}, its scheduler subscribed. */
+  private ServicesEngine subscribed(FrameworkActor actor) {
+    ServicesEngine services = ServicesEngine.recover(actor, EngineConfig.defaults("*", "http://me:8080"),
+        new KeyValueEngineStore(kv), events::add);
+    actor.subscribe(FRAMEWORK, services.scheduler());
+    return services;
+  }
+
   @Test
   void theUpdatesOfABurstAreStoredTogetherAndBeforeAnythingFollowsThem() throws Exception {
     ManualEventLoop loop = new ManualEventLoop();
     FakeDriver.Made drivers = new FakeDriver.Made();
     FrameworkActor actor = new FrameworkActor(loop, loop.clock(), drivers);
-    ServicesEngine services = ServicesEngine.recover(actor, EngineConfig.defaults("*", "http://me:8080"),
-        new KeyValueEngineStore(kv), events::add);
-    actor.subscribe(FRAMEWORK, services.scheduler());
+    ServicesEngine services = subscribed(actor);
     FakeDriver driver = drivers.last();
     driver.callbacks.registered(driver, "fw-1", MasterInfo.getDefaultInstance());
     services.backend().createApp(app("/web", 50));

@@ -48,7 +48,8 @@ public final class ProcFs {
   private static List<ProcessHandle> matching(LongPredicate test) {
     List<ProcessHandle> out = new ArrayList<>();
     long self = ProcessHandle.current().pid();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+    try (DirectoryStream<Path> dirs =
+        Files.newDirectoryStream(PROC, p -> ProcessTable.isPid(p.getFileName().toString()))) {
       for (Path dir : dirs) {
         long pid = Long.parseLong(dir.getFileName().toString());
         if (pid != self && test.test(pid)) {
@@ -61,15 +62,4 @@ public final class ProcFs {
     return out;
   }
 
-  private static boolean isNumber(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (!Character.isDigit(s.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

@@ -72,7 +72,8 @@ public final class ProcessTable {
     return new ProcessTable(all);
   }
 
-  private static boolean isPid(String name) {
+  /** Whether a {@code /proc} entry names a process. */
+  static boolean isPid(String name) {
     if (name.isEmpty()) {
       return false;
     }
