@@ -57,6 +57,7 @@ public final class CorralSupervisor extends ProcessTaskExecutor {
   protected void start(ExecutorDriver driver, TaskInfo task) {
     Thread t = new Thread(() -> runSupervisor(driver, task.getTaskId()), "storm-supervisor");
     t.start();
+    WorkerReaper.start();
   }
 
   private static void runSupervisor(ExecutorDriver driver, String id) {
