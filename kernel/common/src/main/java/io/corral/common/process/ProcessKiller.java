@@ -168,6 +168,7 @@ public final class ProcessKiller {
     final Map<Long, ProcessHandle> tree = new LinkedHashMap<>();
     final long session; // the session the kill may take whole (its leader's pid), or -1
     boolean wholeSession; // the root leads its session (or a session was asked for): all its members go
+    boolean looked; // the table was read for this kill before
     final Duration grace;
     final CompletableFuture<Void> done = new CompletableFuture<>();
     GraceGroup group; // with a grace period: the kills whose grace ends with this one's
@@ -181,11 +182,24 @@ public final class ProcessKiller {
 
     /** Adds to the tree what the table shows below it and in its session. */
     void find(ProcessTable table) {
-      List<Long> starts = new ArrayList<>(tree.keySet());
-      wholeSession |= session > 0 && table.leadsSession(session);
-      if (wholeSession) { // a dead leader's session lives on in its members
+      // Only from processes still alive (a handle checks the start time): the pid of one that ended may be
+      // another process's by now (pids wrap, at 32768 on many hosts), and its children are not this tree.
+      List<Long> starts = new ArrayList<>();
+      boolean sessionHeld = false;
+      for (ProcessHandle p : tree.values()) {
+        if (p.isAlive()) {
+          starts.add(p.pid());
+          sessionHeld |= table.get(p.pid()).map(e -> e.session() == session).orElse(false);
+        }
+      }
+      ProcessHandle root = tree.get(session);
+      wholeSession |= session > 0 && root != null && root.isAlive() && table.leadsSession(session);
+      // A session id stays taken while any member lives, so its members are this session's when one of
+      // the tree is among them, or on the first look at a session whose leader just ended.
+      if (wholeSession && (sessionHeld || !looked)) {
         starts.addAll(table.sessionMembers(session));
       }
+      looked = true;
       for (long pid : table.descendantsOf(starts)) {
         if (!tree.containsKey(pid)) {
           handles.apply(pid).ifPresent(p -> tree.put(pid, p));

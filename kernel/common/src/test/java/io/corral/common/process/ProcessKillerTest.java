@@ -147,6 +147,23 @@ class ProcessKillerTest {
   }
 
   @Test
+  void aPidReusedDuringTheGraceIsNotTakenForTheTree() {
+    FakeProcess leader = process(100, 1, 100); // dies on TERM
+    FakeProcess stubborn = process(101, 100, 100).ignoringTerm(); // keeps the kill open
+    killer.kill(leader, GRACE);
+    loop.runPending();
+    stubborn.ppid = 1;
+    FakeProcess stranger = process(100, 1, 300).ignoringTerm(); // pid 100 again: another process, its own session
+    FakeProcess strangersChild = process(301, 100, 300).ignoringTerm();
+
+    loop.advance(GRACE);
+
+    assertThat(stubborn.signals).containsExactly("TERM", "KILL");
+    assertThat(stranger.signals).isEmpty();
+    assertThat(strangersChild.signals).isEmpty();
+  }
+
+  @Test
   void whatIsLeftOfASessionWhoseLeaderExitedIsKilled() {
     FakeProcess background = process(101, 1, 100);
     FakeProcess other = process(201, 1, 200);
