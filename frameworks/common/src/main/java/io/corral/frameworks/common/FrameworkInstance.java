@@ -10,7 +10,6 @@ import io.corral.frameworks.common.http.LeaderProxy;
 import io.corral.frameworks.common.store.StateStore;
 import io.corral.http.Route;
 import io.corral.http.server.HttpServer;
-import io.corral.protocol.FrameworkInfo;
 import io.corral.common.loop.EventLoop;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -76,7 +76,6 @@ public record FrameworkSettings(String name, String frameworkName, String master
     }
   }
 
-  /** Where a framework named {@code name} keeps its state by default: {@code ./corral-<name>}. */
   /** What the framework subscribes as: its name, role, failover timeout and hostname; checkpointing. */
   public io.corral.protocol.FrameworkInfo frameworkInfo() {
     return io.corral.protocol.FrameworkInfo.newBuilder().setName(frameworkName()).setRole(role())
@@ -84,6 +83,7 @@ public record FrameworkSettings(String name, String frameworkName, String master
         .setHostname(advertiseHost()).build();
   }
 
+  /** Where a framework named {@code name} keeps its state by default: {@code ./corral-<name>}. */
   public static Path defaultWorkDir(String name) {
     return Path.of("corral-" + name);
   }

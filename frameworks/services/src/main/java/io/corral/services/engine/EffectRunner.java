@@ -80,7 +80,7 @@ public final class EffectRunner {
   }
 
   /** Stores the changes kept so far. */
-  public void storeKept() {
+  private void storeKept() {
     storeQueued = false;
     if (!unstored.isEmpty()) {
       List<StateChange> changes = new ArrayList<>(unstored);

@@ -5,6 +5,7 @@ import io.corral.services.app.AppId;
 import io.corral.services.app.TaskFailureView;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The engine's state: apps, their tasks, deployments, last failures and launch delays. Owned by the
@@ -46,13 +48,13 @@ final class EngineModel {
 
   /** The roles the apps need: the framework's, then the others its apps name, sorted. */
   List<String> rolesWanted() {
-    java.util.TreeSet<String> others = new java.util.TreeSet<>();
+    TreeSet<String> others = new TreeSet<>();
     for (AppDefinition a : apps.values()) {
       if (a.role() != null && !a.role().isEmpty() && !a.role().equals(config.frameworkRole())) {
         others.add(a.role());
       }
     }
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     out.add(config.frameworkRole());
     out.addAll(others);
     return List.copyOf(out);

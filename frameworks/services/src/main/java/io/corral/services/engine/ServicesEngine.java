@@ -39,14 +39,8 @@ public final class ServicesEngine implements AutoCloseable {
    * @param store where the state is; a write that fails throws out of the effect that made it (the
    *     caller's store must then end the instance: the engine's memory is ahead of it)
    * @param events where events go (the event stream); called on the loop, must not block
+   * @param framework what the framework subscribes as (its roles change on it)
    */
-  public static ServicesEngine recover(FrameworkActor actor, EngineConfig config, EngineStore store,
-      Consumer<ServicesEvent> events) {
-    return recover(actor, config, store, events,
-        FrameworkInfo.newBuilder().setName("services").setRole(config.frameworkRole()).setCheckpoint(true).build());
-  }
-
-  /** As above, {@code framework} what the framework subscribes as (its roles change on it). */
   public static ServicesEngine recover(FrameworkActor actor, EngineConfig config, EngineStore store,
       Consumer<ServicesEvent> events, FrameworkInfo framework) {
     EngineState stored = store.load();

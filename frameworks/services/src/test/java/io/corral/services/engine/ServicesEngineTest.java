@@ -88,7 +88,7 @@ class ServicesEngineTest {
     FakeDriver.Made nextDrivers = new FakeDriver.Made();
     FrameworkActor nextActor = new FrameworkActor(nextLoop, nextLoop.clock(), nextDrivers);
     ServicesEngine recovered = ServicesEngine.recover(nextActor, EngineConfig.defaults("*", "http://other:8080"),
-        new KeyValueEngineStore(kv), events::add);
+        new KeyValueEngineStore(kv), events::add, FRAMEWORK);
     nextActor.subscribe(FRAMEWORK.toBuilder().setId("fw-1").build(), recovered.scheduler());
     FakeDriver next = nextDrivers.last();
     nextLoop.runPending();
@@ -102,7 +102,7 @@ class ServicesEngineTest {
   /** The engine recovered from {@link #kv} on {@code actor}, its scheduler subscribed. */
   private ServicesEngine subscribed(FrameworkActor actor) {
     ServicesEngine services = ServicesEngine.recover(actor, EngineConfig.defaults("*", "http://me:8080"),
-        new KeyValueEngineStore(kv), events::add);
+        new KeyValueEngineStore(kv), events::add, FRAMEWORK);
     actor.subscribe(FRAMEWORK, services.scheduler());
     return services;
   }

@@ -57,7 +57,7 @@ public final class RunCheckpoints {
   }
 
   /** Writes the task records kept so far, then runs what waited for them. */
-  public void flush() {
+  private void flush() {
     writeQueued = false;
     if (!tasksToWrite.isEmpty()) {
       List<TaskCheckpoint> records = new ArrayList<>(tasksToWrite.values());

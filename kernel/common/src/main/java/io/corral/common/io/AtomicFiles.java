@@ -27,31 +27,15 @@ public final class AtomicFiles {
   private AtomicFiles() {}
 
   public static void write(Path target, byte[] bytes) throws IOException {
-    Path dir = target.getParent();
-    Files.createDirectories(dir);
-    Path temp = dir.resolve(target.getFileName() + TEMP_SUFFIX);
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.deleteIfExists(temp);
-      throw new IOException("the file system of " + dir + " cannot rename atomically: " + e.getMessage(), e);
-    }
-    syncDirectory(dir);
+    writeAll(Map.of(target, bytes));
   }
 
   /**
-   * Writes several files as {@link #write} does each, with far fewer waits on the disk: every temp
-   * file is written first, then all are fsync'd (the first sync commits the file system's journal for
-   * the others too, so theirs cost little), renamed, and each directory is fsync'd once. Each file is
-   * replaced atomically; the set is not (a crash may leave some replaced and others not).
+   * Writes several files, each durably and atomically as above, with far fewer waits on the disk than
+   * one at a time: every temp file is written first, then all are fsync'd (the first sync commits the
+   * file system's journal for the others too, so theirs cost little), renamed, and each directory is
+   * fsync'd once. Each file is replaced atomically; the set is not (a crash may leave some replaced
+   * and others not).
    */
   public static void writeAll(Map<Path, byte[]> files) throws IOException {
     List<Path> temps = new ArrayList<>(files.size());
