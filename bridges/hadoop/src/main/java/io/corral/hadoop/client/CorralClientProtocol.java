@@ -90,9 +90,8 @@ public final class CorralClientProtocol implements ClientProtocol {
   // --- submission ---
 
   @Override
-  public JobID getNewJobID() {
-    // Numeric cluster timestamp, as ShuffleHandler parses it; a fresh one per job.
-    return new JobID(Long.toString(System.currentTimeMillis()), SEQ.incrementAndGet());
+  public JobID getNewJobID() throws IOException {
+    return new JobIds(conf, user, System::currentTimeMillis, SEQ).next();
   }
 
   @Override
