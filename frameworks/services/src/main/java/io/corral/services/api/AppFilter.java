@@ -1,5 +1,6 @@
 package io.corral.services.api;
 
+import io.corral.frameworks.common.http.QueryParams;
 import io.corral.http.ApiException;
 import io.corral.services.app.AppDefinition;
 import java.util.ArrayList;
@@ -14,10 +15,14 @@ import java.util.function.Predicate;
 record AppFilter(String cmd, String id, List<Predicate<AppDefinition>> labels) implements Predicate<AppDefinition> {
   static AppFilter of(QueryParams q) {
     List<Predicate<AppDefinition>> labels = new ArrayList<>();
-    for (String selector : q.all("label")) {
+    for (String selector : q.list("label")) {
       labels.add(selector(selector));
     }
-    return new AppFilter(q.first("cmd"), q.first("id"), labels);
+    return new AppFilter(text(q, "cmd"), text(q, "id"), labels);
+  }
+
+  private static String text(QueryParams q, String name) {
+    return q.first(name).filter(v -> !v.isEmpty()).orElse(null);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.corral.services.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.corral.frameworks.common.http.QueryParams;
 import io.corral.http.Request;
 import io.corral.http.Response;
 import io.corral.services.api.json.AppEmbed;
@@ -33,44 +34,37 @@ final class AppsRoutes {
     this.timeout = timeout;
   }
 
-  Response collection(Request r, QueryParams q) {
-    if (Methods.isGet(r)) {
-      AppEmbed embed = AppEmbed.forList(q.all("embed"));
-      AppFilter filter = AppFilter.of(q);
-      ArrayNode apps = Answers.object().arrayNode();
-      for (AppStatusView a : backend.snapshot().apps().values()) {
-        if (filter.test(a.app())) {
-          apps.add(AppInfoWriter.app(a, embed));
-        }
+  /** {@code GET /v2/apps}: filtered by {@code cmd}, {@code id}, {@code label}; {@code embed} as asked. */
+  Response list(QueryParams q) {
+    AppEmbed embed = AppEmbed.forList(q.list("embed"));
+    AppFilter filter = AppFilter.of(q);
+    ArrayNode apps = Answers.object().arrayNode();
+    for (AppStatusView a : backend.snapshot().apps().values()) {
+      if (filter.test(a.app())) {
+        apps.add(AppInfoWriter.app(a, embed));
       }
-      ObjectNode body = Answers.object();
-      body.set("apps", apps);
-      return Answers.json(200, body);
     }
-    if (r.method().equals("POST")) {
-      return create(r, q);
-    }
-    throw Methods.notAllowed(r, "GET, POST");
+    ObjectNode body = Answers.object();
+    body.set("apps", apps);
+    return Answers.json(200, body);
   }
 
-  Response one(Request r, AppId id, QueryParams q) {
-    return switch (r.method()) {
-      case "GET", "HEAD" -> Answers.json(200, Answers.object().set("app", AppInfoWriter.app(status(id), AppEmbed.ALL)));
-      case "PUT" -> put(r, id, q);
-      case "PATCH" -> patch(r, id, q);
-      case "DELETE" -> Answers.deployment(200, locked(id, () -> backend.deleteApp(id, q.flag("force", true))));
-      default -> throw Methods.notAllowed(r, "GET, PUT, PATCH, DELETE");
-    };
+  /** {@code GET /v2/apps/{id}}: the app with its counts and tasks. */
+  Response get(AppId id) {
+    return Answers.json(200, Answers.object().set("app", AppInfoWriter.app(status(id), AppEmbed.ALL)));
   }
 
-  Response restart(Request r, AppId id, QueryParams q) {
-    if (!r.method().equals("POST")) {
-      throw Methods.notAllowed(r, "POST");
-    }
+  /** {@code DELETE /v2/apps/{id}}: {@code force} defaults to true, as in Marathon. */
+  Response delete(AppId id, QueryParams q) {
+    return Answers.deployment(200, locked(id, () -> backend.deleteApp(id, q.flag("force", true))));
+  }
+
+  Response restart(AppId id, QueryParams q) {
     return Answers.deployment(200, locked(id, () -> backend.restartApp(id, q.flag("force", false))));
   }
 
-  private Response create(Request r, QueryParams q) {
+  /** {@code POST /v2/apps}: 201 with the app, its location and the deployment that starts it. */
+  Response create(Request r) {
     AppJson.Parsed parsed = AppJson.read(r.body(), null);
     warnIgnored(r, parsed);
     AppDefinition app = parsed.app();
@@ -83,7 +77,7 @@ final class AppsRoutes {
   }
 
   /** Marathon's PUT: by default a partial update over the current definition, creating the app if it is new. */
-  private Response put(Request r, AppId id, QueryParams q) {
+  Response put(Request r, AppId id, QueryParams q) {
     AppStatusView current = backend.snapshot().apps().get(id);
     boolean partial = q.flag("partialUpdate", true);
     AppJson.Parsed parsed = current != null && partial ? AppJson.merge(current.app(), r.body()) : AppJson.read(r.body(), id);
@@ -94,7 +88,7 @@ final class AppsRoutes {
     return current == null ? answer.withHeader("Location", "/v2/apps" + id) : answer;
   }
 
-  private Response patch(Request r, AppId id, QueryParams q) {
+  Response patch(Request r, AppId id, QueryParams q) {
     AppJson.Parsed parsed = AppJson.merge(status(id).app(), r.body());
     warnIgnored(r, parsed);
     boolean force = q.flag("force", false);

@@ -1,6 +1,7 @@
 package io.corral.services.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.corral.frameworks.common.http.QueryParams;
 import io.corral.http.ApiException;
 import io.corral.http.Request;
 import io.corral.http.Response;
@@ -26,27 +27,19 @@ final class DeploymentsRoutes {
     this.timeout = timeout;
   }
 
-  Response handle(Request r, List<String> rest, QueryParams q) {
-    if (rest.isEmpty()) {
-      if (!Methods.isGet(r)) {
-        throw Methods.notAllowed(r, "GET");
-      }
-      ArrayNode all = Answers.object().arrayNode();
-      backend.snapshot().deployments().forEach(d -> all.add(DeploymentWriter.deployment(d)));
-      return Answers.json(200, all);
-    }
-    if (rest.size() != 1) {
-      throw new ApiException(404, "URI not found");
-    }
-    String id = rest.get(0);
-    if (Methods.isGet(r)) {
-      DeploymentView d = backend.snapshot().deployments().stream().filter(x -> x.id().equals(id)).findFirst()
-          .orElseThrow(() -> ServiceException.unknownDeployment(id));
-      return Answers.json(200, DeploymentWriter.deployment(d));
-    }
-    if (!r.method().equals("DELETE")) {
-      throw Methods.notAllowed(r, "GET, DELETE");
-    }
+  Response list() {
+    ArrayNode all = Answers.object().arrayNode();
+    backend.snapshot().deployments().forEach(d -> all.add(DeploymentWriter.deployment(d)));
+    return Answers.json(200, all);
+  }
+
+  Response get(String id) {
+    DeploymentView d = backend.snapshot().deployments().stream().filter(x -> x.id().equals(id)).findFirst()
+        .orElseThrow(() -> ServiceException.unknownDeployment(id));
+    return Answers.json(200, DeploymentWriter.deployment(d));
+  }
+
+  Response delete(String id, QueryParams q) {
     boolean force = q.flag("force", false);
     DeploymentResult result = Backend.await(backend.deleteDeployment(id, force), timeout);
     if (force) {

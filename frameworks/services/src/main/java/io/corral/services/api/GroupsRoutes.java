@@ -1,6 +1,7 @@
 package io.corral.services.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.corral.frameworks.common.http.QueryParams;
 import io.corral.http.Request;
 import io.corral.http.Response;
 import io.corral.services.api.json.AppEmbed;
@@ -21,17 +22,8 @@ final class GroupsRoutes {
     this.backend = backend;
   }
 
-  Response handle(Request r, List<String> rest, QueryParams q) {
-    if (!Methods.isGet(r)) {
-      throw Methods.notAllowed(r, "GET");
-    }
-    AppId id;
-    try {
-      id = new AppId("/" + String.join("/", rest));
-    } catch (IllegalArgumentException e) {
-      throw new ServiceException(404, "Group '/" + String.join("/", rest) + "' does not exist");
-    }
-    AppEmbed embed = AppEmbed.forList(q.all("embed"));
+  Response get(AppId id, QueryParams q) {
+    AppEmbed embed = AppEmbed.forList(q.list("embed"));
     ObjectNode group = GroupWriter.group(backend.snapshot().apps().values(), id, embed);
     if (group == null) {
       throw new ServiceException(404, "Group '" + id + "' does not exist");

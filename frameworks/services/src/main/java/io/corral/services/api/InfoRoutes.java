@@ -23,13 +23,11 @@ final class InfoRoutes {
     this.info = info;
   }
 
-  Response ping(Request r) {
-    requireGet(r);
+  Response ping() {
     return Answers.text(200, "pong");
   }
 
-  Response leader(Request r) {
-    requireGet(r);
+  Response leader() {
     String leader = hostPort(backend.snapshot().leaderUrl());
     if (leader == null) {
       return Answers.message(404, "There is no leader");
@@ -37,8 +35,7 @@ final class InfoRoutes {
     return Answers.json(200, Answers.object().put("leader", leader));
   }
 
-  Response info(Request r) {
-    requireGet(r);
+  Response info() {
     ServicesSnapshot s = backend.snapshot();
     String leader = hostPort(s.leaderUrl());
     ObjectNode o = Answers.object();
@@ -79,8 +76,7 @@ final class InfoRoutes {
     return Answers.json(200, o);
   }
 
-  Response metrics(Request r) {
-    requireGet(r);
+  Response metrics() {
     ServicesSnapshot s = backend.snapshot();
     int running = 0;
     int staged = 0;
@@ -102,12 +98,6 @@ final class InfoRoutes {
     o.putObject("meters");
     o.putObject("timers");
     return Answers.json(200, o);
-  }
-
-  private static void requireGet(Request r) {
-    if (!Methods.isGet(r)) {
-      throw Methods.notAllowed(r, "GET");
-    }
   }
 
   /** {@code host:port} of a URL, as Marathon names its leader; null for none. */

@@ -18,13 +18,10 @@ final class ServicesUi {
       "app.js", "text/javascript; charset=utf-8",
       "style.css", "text/css; charset=utf-8");
 
-  Response serve(Request r, String name) {
-    if (!Methods.isGet(r)) {
-      throw Methods.notAllowed(r, "GET");
-    }
+  Response serve(String name) {
     String type = FILES.get(name);
     if (type == null) {
-      throw new ApiException(404, "URI not found");
+      throw ApiException.notFound("no such file of the services' page: " + name);
     }
     byte[] body;
     try (InputStream in = ServicesUi.class.getResourceAsStream("/io/corral/services/ui/" + name)) {

@@ -3,6 +3,7 @@ package io.corral.services.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.corral.frameworks.common.http.QueryParams;
 import io.corral.http.ApiException;
 import io.corral.http.Request;
 import io.corral.http.Response;
@@ -41,49 +42,41 @@ final class TasksRoutes {
     this.timeout = timeout;
   }
 
-  Response collection(Request r, List<String> rest, QueryParams q) {
-    if (rest.isEmpty()) {
-      if (!Methods.isGet(r)) {
-        throw Methods.notAllowed(r, "GET");
-      }
-      Set<String> states = new HashSet<>();
-      q.all("status").forEach(s -> states.add(state(s)));
-      q.all("status[]").forEach(s -> states.add(state(s)));
-      ServicesSnapshot snapshot = backend.snapshot();
-      List<ObjectNode> tasks = new ArrayList<>();
-      for (AppStatusView a : snapshot.apps().values()) {
-        a.tasks().stream().filter(t -> states.isEmpty() || states.contains(t.state()))
-            .forEach(t -> tasks.add(TaskWriter.task(t, a.app())));
-      }
-      return tasksAnswer(tasks);
+  /** {@code GET /v2/tasks}, filtered by {@code status} (or {@code status[]}). */
+  Response list(QueryParams q) {
+    Set<String> states = new HashSet<>();
+    q.list("status").forEach(s -> states.add(state(s)));
+    q.list("status[]").forEach(s -> states.add(state(s)));
+    ServicesSnapshot snapshot = backend.snapshot();
+    List<ObjectNode> tasks = new ArrayList<>();
+    for (AppStatusView a : snapshot.apps().values()) {
+      a.tasks().stream().filter(t -> states.isEmpty() || states.contains(t.state()))
+          .forEach(t -> tasks.add(TaskWriter.task(t, a.app())));
     }
-    if (rest.equals(List.of("delete"))) {
-      if (!r.method().equals("POST")) {
-        throw Methods.notAllowed(r, "POST");
-      }
-      return kill(ids(r.body()), q, false);
-    }
-    throw new ApiException(404, "URI not found");
+    return tasksAnswer(tasks);
   }
 
-  Response ofApp(Request r, AppId id, QueryParams q) {
+  /** {@code POST /v2/tasks/delete} with {@code {"ids": [...]}}. */
+  Response killListed(byte[] body, QueryParams q) {
+    return kill(ids(body), q, false);
+  }
+
+  /** {@code GET /v2/apps/{id}/tasks}. */
+  Response ofApp(AppId id) {
     AppStatusView app = status(id);
-    if (Methods.isGet(r)) {
-      return tasksAnswer(app.tasks().stream().map(t -> TaskWriter.task(t, app.app())).toList());
-    }
-    if (!r.method().equals("DELETE")) {
-      throw Methods.notAllowed(r, "GET, DELETE");
-    }
-    String host = q.first("host");
-    List<String> ids = app.tasks().stream().filter(t -> host == null || host.equals(t.host()))
+    return tasksAnswer(app.tasks().stream().map(t -> TaskWriter.task(t, app.app())).toList());
+  }
+
+  /** {@code DELETE /v2/apps/{id}/tasks}: all the app's tasks, or those on {@code host}. */
+  Response killOfApp(AppId id, QueryParams q) {
+    String host = q.first("host").filter(h -> !h.isEmpty()).orElse(null);
+    List<String> ids = status(id).tasks().stream().filter(t -> host == null || host.equals(t.host()))
         .map(TaskView::id).toList();
     return kill(ids, q, false);
   }
 
-  Response oneOfApp(Request r, AppId id, String taskId, QueryParams q) {
-    if (!r.method().equals("DELETE")) {
-      throw Methods.notAllowed(r, "DELETE");
-    }
+  /** {@code DELETE /v2/apps/{id}/tasks/{taskId}}. */
+  Response killOne(AppId id, String taskId, QueryParams q) {
     boolean known = status(id).tasks().stream().anyMatch(t -> t.id().equals(taskId));
     if (!known) {
       throw ServiceException.unknownTask(taskId);

@@ -177,7 +177,13 @@ class MarathonApiAppsTest {
     assertThat(delete.header("Marathon-Deployment-Id")).isEqualTo(delete.json().get("deploymentId").asText());
     assertThat(client.get("/v2/apps/web/frontend").status()).isEqualTo(404);
     assertThat(backend.calls()).containsSubsequence("restart /web/frontend force=true", "delete /web/frontend force=true");
-    assertThat(client.send("DELETE", "/v2/apps", null).status()).isEqualTo(405);
-    assertThat(client.send("GET", "/v2/nothing", null).json().get("message").asText()).isEqualTo("URI not found");
+    ApiClient.Answer notAllowed = client.send("DELETE", "/v2/apps", null);
+    assertThat(notAllowed.status()).isEqualTo(405);
+    assertThat(notAllowed.header("Allow")).isEqualTo("GET, HEAD, POST");
+    ApiClient.Answer unknown = client.send("GET", "/v2/nothing", null);
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().get("message").asText()).isEqualTo("no such resource: /v2/nothing");
+    assertThat(client.send("PATCH", "/v2/apps/web/frontend/tasks", null).status()).as("tasks take GET and DELETE")
+        .isEqualTo(405);
   }
 }

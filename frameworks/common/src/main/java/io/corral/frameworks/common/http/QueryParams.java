@@ -13,9 +13,10 @@ import java.util.Set;
 
 /**
  * A request's query as the peers' APIs read it: a parameter may come several times
- * ({@code ?event_type=a&event_type=b}, {@code ?embed=apps.tasks&embed=apps.counts}), names the API
- * does not know are ignored (as the peers ignored them), and flags are {@code true} or {@code false}
- * in any case ({@code ?force=TRUE}); anything else is a 400 that names the parameter.
+ * ({@code ?event_type=a&event_type=b}, {@code ?embed=apps.tasks&embed=apps.counts}) or list values
+ * with commas, names the API does not know are ignored (as the peers ignored them), and flags are
+ * {@code true} or {@code false} in any case ({@code ?force=TRUE}; {@code ?force} alone is true);
+ * anything else is a 400 that names the parameter.
  */
 public final class QueryParams {
   public static final QueryParams NONE = new QueryParams(Map.of());
@@ -58,20 +59,33 @@ public final class QueryParams {
     return params.getOrDefault(name, List.of());
   }
 
+  /** Every value of {@code name} with comma-separated lists split, trimmed, blanks dropped; empty when absent. */
+  public List<String> list(String name) {
+    List<String> out = new ArrayList<>();
+    for (String v : all(name)) {
+      for (String part : v.split(",")) {
+        if (!part.isBlank()) {
+          out.add(part.trim());
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** The first value of {@code name}. */
   public Optional<String> first(String name) {
     List<String> v = all(name);
     return v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
   }
 
-  /** A flag: {@code true} or {@code false} in any case; {@code dflt} when absent; else a 400. */
+  /** A flag: {@code true} or {@code false} in any case, or no value (true); {@code dflt} when absent; else a 400. */
   public boolean flag(String name, boolean dflt) {
     Optional<String> v = first(name);
     if (v.isEmpty()) {
       return dflt;
     }
     return switch (v.get().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
+      case "true", "" -> true;
       case "false" -> false;
       default -> throw ApiException.badRequest("query parameter " + name + " must be true or false, not '" + v.get()
           + "'");

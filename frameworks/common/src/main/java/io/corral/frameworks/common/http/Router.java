@@ -18,10 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A REST API's routes: a method and a {@link PathPattern path pattern} each. A request goes to the
- * most specific pattern that matches its path and serves its method ({@code HEAD} is served as
- * {@code GET}, without the body); a path no pattern matches is a 404, one whose patterns serve other
- * methods a 405 naming them in {@code Allow}. Refusals ({@link ApiException}), the exceptions a
+ * A REST API's routes: a method and a {@link PathPattern path pattern} each. As in JAX-RS (and so in
+ * Marathon and Chronos), the most specific pattern that matches a request's path names its resource,
+ * and that resource serves the method or answers 405 naming the methods it takes in {@code Allow}:
+ * {@code GET /v2/apps/eng/restart} is a 405 (only POST restarts), not a read of an app whose id ends
+ * in {@code restart}. {@code HEAD} is served as {@code GET}, without the body; a path no pattern
+ * matches is a 404. Refusals ({@link ApiException}), the exceptions a
  * framework maps ({@link Builder#exception}) and failures are answered in the API's own
  * {@link ErrorBody} shape.
  */
@@ -69,21 +71,20 @@ public final class Router implements Route {
     List<String> segments = HttpIo.segments(request.rawPath());
     String method = request.method().equals("HEAD") ? "GET" : request.method();
     TreeSet<String> allowed = new TreeSet<>();
-    Entry best = null;
-    Map<String, String> bestParams = null;
-    for (Entry e : entries) {
+    int specificity = Integer.MIN_VALUE;
+    for (Entry e : entries) { // most specific first
+      if (e.pattern().specificity() < specificity) {
+        break;
+      }
       Optional<Map<String, String>> params = e.pattern().match(segments);
       if (params.isEmpty()) {
         continue;
       }
-      allowed.add(e.method());
-      if (e.method().equals(method) && (best == null || e.pattern().specificity() > best.pattern().specificity())) {
-        best = e;
-        bestParams = params.get();
+      specificity = e.pattern().specificity();
+      if (e.method().equals(method)) {
+        return e.handler().handle(request, new PathParams(params.get()));
       }
-    }
-    if (best != null) {
-      return best.handler().handle(request, new PathParams(bestParams));
+      allowed.add(e.method());
     }
     if (allowed.isEmpty()) {
       throw ApiException.notFound("no such resource: " + request.rawPath());

@@ -18,7 +18,8 @@ class QueryParamsTest {
     assertThatThrownBy(() -> QueryParams.parse("force=yes").flag("force", false))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
         .hasMessage("query parameter force must be true or false, not 'yes'");
-    assertThatThrownBy(() -> QueryParams.parse("force").flag("force", false)).isInstanceOf(ApiException.class);
+    assertThat(QueryParams.parse("force").flag("force", false)).as("a flag without a value").isTrue();
+    assertThat(QueryParams.parse("force=").flag("force", false)).as("an empty value is no value").isTrue();
   }
 
   @Test
@@ -29,6 +30,8 @@ class QueryParamsTest {
     assertThat(q.first("embed")).contains("apps.tasks");
     assertThat(q.first("label")).contains("team=eng web");
     assertThat(q.all("absent")).isEmpty();
+    assertThat(QueryParams.parse("embed=apps.tasks,%20apps.counts,&embed=apps.deployments").list("embed"))
+        .containsExactly("apps.tasks", "apps.counts", "apps.deployments");
     assertThat(QueryParams.parse(null).names()).isEmpty();
     assertThat(QueryParams.parse("n=7").number("n", 1, 0, 10)).isEqualTo(7);
     assertThatThrownBy(() -> QueryParams.parse("n=70").number("n", 1, 0, 10)).isInstanceOf(ApiException.class);
