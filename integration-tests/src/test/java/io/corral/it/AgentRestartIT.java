@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.corral.agent.RecoveryRefusedException;
 import io.corral.agent.checkpoint.CheckpointStore;
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
 import io.corral.local.ProcessAgent;

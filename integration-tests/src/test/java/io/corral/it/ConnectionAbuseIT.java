@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.common.net.HostPort;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.scheduler.CorralSchedulerDriver;

@@ -2,6 +2,7 @@ package io.corral.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.examples.shell.ShellFramework;
 import io.corral.local.LocalCluster;
 import io.corral.protocol.FrameworkInfo;

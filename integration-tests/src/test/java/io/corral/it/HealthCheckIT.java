@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.corral.bridges.testkit.Http;
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
 import io.corral.protocol.CommandInfo;

@@ -3,6 +3,7 @@ package io.corral.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.common.resources.Resources;
 import io.corral.local.LocalCluster;
 import io.corral.protocol.FrameworkInfo;

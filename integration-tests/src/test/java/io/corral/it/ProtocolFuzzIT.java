@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import io.corral.agent.Agent;
+import io.corral.bridges.testkit.Http;
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.common.net.Grpc;
 import io.corral.common.net.HostPort;
 import io.corral.common.resources.Resources;

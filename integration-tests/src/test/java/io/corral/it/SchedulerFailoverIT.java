@@ -3,6 +3,7 @@ package io.corral.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.corral.bridges.testkit.Http;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -28,8 +28,9 @@ class SchedulerStopIT {
   private static final Duration WAIT = Duration.ofMinutes(3);
 
   /** What a scheduler needs of the test's classpath (twenty JVMs start faster without Hadoop's jars). */
-  private static final Pattern SCHEDULER_JARS = Pattern.compile("(test-classes|corral-(scheduler|common|protocol)-.*"
-      + "|protobuf-java-.*|grpc-.*|proto-google-common-protos-.*|gson-.*|perfmark-api-.*|guava-.*|failureaccess-.*"
+  private static final Pattern SCHEDULER_JARS = Pattern.compile("(test-classes"
+      + "|corral-(scheduler|common|protocol|bridge-testkit)-.*|protobuf-java-.*|grpc-.*|proto-google-common-protos-.*"
+      + "|gson-.*|perfmark-api-.*|guava-.*|failureaccess-.*"
       + "|slf4j-api-.*|logback-.*|awaitility-.*|hamcrest-.*|curator-(client|framework|recipes)-.*|zookeeper-.*"
       + "|audience-annotations-.*|jspecify-.*|error_prone_annotations-.*|j2objc-annotations-.*|jsr305-.*"
       + "|annotations-.*|animal-sniffer-annotations-.*)");

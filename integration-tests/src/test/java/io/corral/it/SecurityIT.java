@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.certs.CertificateAuthority;
 import io.corral.common.net.Grpc;
 import io.corral.common.net.HostPort;

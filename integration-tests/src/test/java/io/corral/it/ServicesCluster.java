@@ -1,6 +1,7 @@
 package io.corral.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.corral.bridges.testkit.Http;
 import io.corral.common.task.PathNames;
 import java.io.IOException;
 import java.net.InetAddress;

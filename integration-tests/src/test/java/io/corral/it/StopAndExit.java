@@ -1,5 +1,6 @@
 package io.corral.it;
 
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.scheduler.CorralSchedulerDriver;
 

@@ -1,5 +1,6 @@
 package io.corral.it;
 
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.protocol.MasterInfo;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskStatus;

@@ -2,6 +2,8 @@ package io.corral.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.bridges.testkit.Http;
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.common.resources.Resources;
 import io.corral.common.testing.Capabilities;
 import io.corral.local.LocalCluster;

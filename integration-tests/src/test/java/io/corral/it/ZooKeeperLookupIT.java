@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.corral.agent.Agent;
 import io.corral.agent.AgentConfig;
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.common.resources.Resources;
 import io.corral.master.Master;
 import io.corral.master.MasterConfig;

@@ -3,7 +3,7 @@ package io.corral.netns;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.corral.it.Http;
+import io.corral.bridges.testkit.Http;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.corral.common.resources.Resources;
-import io.corral.it.RecordingScheduler;
+import io.corral.bridges.testkit.RecordingScheduler;
 import io.corral.protocol.FrameworkInfo;
 import io.corral.protocol.Offer;
 import io.corral.protocol.TaskInfo;

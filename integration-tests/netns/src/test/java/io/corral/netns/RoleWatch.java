@@ -1,7 +1,7 @@
 package io.corral.netns;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.corral.it.Http;
+import io.corral.bridges.testkit.Http;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.corral.netns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.corral.it.Http;
+import io.corral.bridges.testkit.Http;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

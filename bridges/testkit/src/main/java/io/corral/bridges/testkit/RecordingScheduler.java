@@ -1,4 +1,4 @@
-package io.corral.it;
+package io.corral.bridges.testkit;
 
 import static org.awaitility.Awaitility.await;
 

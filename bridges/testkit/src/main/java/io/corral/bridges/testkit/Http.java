@@ -1,4 +1,4 @@
-package io.corral.it;
+package io.corral.bridges.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
