@@ -51,8 +51,8 @@ public final class ServicesApp implements FrameworkApp {
       return new MarathonApi(backend, info, COMMAND_TIMEOUT, eventsRoute);
     }
     LeaderBackend all = backend;
-    return request -> new MarathonApi(new AuthorizedBackend(all, authorizer, request), info, COMMAND_TIMEOUT,
-        eventsRoute).handle(request);
+    return new MarathonApi(request -> new AuthorizedBackend(all, authorizer, request), info, COMMAND_TIMEOUT,
+        eventsRoute);
   }
 
   /** What {@code /v2/info} says of this instance (the framework id and the leader come from the engine). */
