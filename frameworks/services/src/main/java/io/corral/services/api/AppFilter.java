@@ -18,11 +18,7 @@ record AppFilter(String cmd, String id, List<Predicate<AppDefinition>> labels) i
     for (String selector : q.list("label")) {
       labels.add(selector(selector));
     }
-    return new AppFilter(text(q, "cmd"), text(q, "id"), labels);
-  }
-
-  private static String text(QueryParams q, String name) {
-    return q.first(name).filter(v -> !v.isEmpty()).orElse(null);
+    return new AppFilter(q.text("cmd").orElse(null), q.text("id").orElse(null), labels);
   }
 
   @Override

@@ -98,20 +98,20 @@ public final class MarathonApi implements Route {
   }
 
   private static AppId id(PathParams p) {
-    String id = "/" + p.get("id");
-    try {
-      return new AppId(id);
-    } catch (IllegalArgumentException e) {
-      throw new ServiceException(404, "App '" + id + "' does not exist");
-    }
+    return pathId(p, "App");
   }
 
   private static AppId groupId(PathParams p) {
+    return pathId(p, "Group");
+  }
+
+  /** The {@code {id*}} of the path as an id; one that cannot be an id names nothing that exists (404). */
+  private static AppId pathId(PathParams p, String kind) {
     String id = "/" + p.get("id");
     try {
       return new AppId(id);
     } catch (IllegalArgumentException e) {
-      throw new ServiceException(404, "Group '" + id + "' does not exist");
+      throw new ServiceException(404, kind + " '" + id + "' does not exist");
     }
   }
 

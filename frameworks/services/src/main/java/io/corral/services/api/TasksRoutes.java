@@ -69,7 +69,7 @@ final class TasksRoutes {
 
   /** {@code DELETE /v2/apps/{id}/tasks}: all the app's tasks, or those on {@code host}. */
   Response killOfApp(AppId id, QueryParams q) {
-    String host = q.first("host").filter(h -> !h.isEmpty()).orElse(null);
+    String host = q.text("host").orElse(null);
     List<String> ids = status(id).tasks().stream().filter(t -> host == null || host.equals(t.host()))
         .map(TaskView::id).toList();
     return kill(ids, q, false);

@@ -78,6 +78,11 @@ public final class QueryParams {
     return v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
   }
 
+  /** The first value of {@code name} unless it is empty ({@code ?host=} filters nothing). */
+  public Optional<String> text(String name) {
+    return first(name).filter(v -> !v.isEmpty());
+  }
+
   /** A flag: {@code true} or {@code false} in any case, or no value (true); {@code dflt} when absent; else a 400. */
   public boolean flag(String name, boolean dflt) {
     Optional<String> v = first(name);

@@ -30,6 +30,8 @@ class QueryParamsTest {
     assertThat(q.first("embed")).contains("apps.tasks");
     assertThat(q.first("label")).contains("team=eng web");
     assertThat(q.all("absent")).isEmpty();
+    assertThat(QueryParams.parse("host=&cmd=sleep").text("host")).as("an empty value").isEmpty();
+    assertThat(QueryParams.parse("host=&cmd=sleep").text("cmd")).contains("sleep");
     assertThat(QueryParams.parse("embed=apps.tasks,%20apps.counts,&embed=apps.deployments").list("embed"))
         .containsExactly("apps.tasks", "apps.counts", "apps.deployments");
     assertThat(QueryParams.parse(null).names()).isEmpty();
