@@ -2,8 +2,6 @@ package io.corral.services.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.corral.frameworks.common.http.QueryParams;
-import io.corral.http.ApiException;
-import io.corral.http.Request;
 import io.corral.http.Response;
 import io.corral.services.api.json.DeploymentWriter;
 import io.corral.services.app.DeploymentResult;
@@ -11,7 +9,6 @@ import io.corral.services.app.DeploymentView;
 import io.corral.services.app.ServiceException;
 import io.corral.services.app.ServicesBackend;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * {@code GET /v2/deployments}, {@code GET /v2/deployments/{id}}, {@code DELETE /v2/deployments/{id}}:

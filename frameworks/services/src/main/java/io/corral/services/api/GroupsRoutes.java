@@ -2,14 +2,12 @@ package io.corral.services.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.corral.frameworks.common.http.QueryParams;
-import io.corral.http.Request;
 import io.corral.http.Response;
 import io.corral.services.api.json.AppEmbed;
 import io.corral.services.api.json.GroupWriter;
 import io.corral.services.app.AppId;
 import io.corral.services.app.ServiceException;
 import io.corral.services.app.ServicesBackend;
-import java.util.List;
 
 /**
  * {@code GET /v2/groups} and {@code GET /v2/groups/{id}}: the groups the apps' ids make. Groups exist

@@ -1,7 +1,6 @@
 package io.corral.services.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.corral.http.Request;
 import io.corral.http.Response;
 import io.corral.services.app.AppStatusView;
 import io.corral.services.app.ServicesBackend;

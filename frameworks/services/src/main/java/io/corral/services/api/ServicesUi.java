@@ -1,7 +1,6 @@
 package io.corral.services.api;
 
 import io.corral.http.ApiException;
-import io.corral.http.Request;
 import io.corral.http.Response;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.corral.frameworks.common.http.QueryParams;
 import io.corral.http.ApiException;
-import io.corral.http.Request;
 import io.corral.http.Response;
 import io.corral.services.api.json.InvalidRequestException;
 import io.corral.services.api.json.MarathonJson;
